@@ -1,0 +1,31 @@
+package org.vnetd.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.NetworkInterface;
+import java.util.Collections;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class NetnsExecutorTest {
+    @Test
+    void threadSeesOnlyTheNamespacesLinks() throws Exception {
+        NetnsSupport.require();
+        try (TestNetns ns = TestNetns.create("harness")) {
+            ns.execOk("ip", "link", "add", "vnt-br0", "type", "bridge");
+            try (NetnsExecutor in = NetnsExecutor.enter(ns)) {
+                List<String> names = in.call(() -> Collections.list(NetworkInterface.getNetworkInterfaces())
+                        .stream().map(NetworkInterface::getName).sorted().toList());
+                assertEquals(List.of("lo", "vnt-br0"), names);
+                // processes spawned from the namespace thread run in the namespace too
+                String links = in.call(() -> Exec.run("ip", "-o", "link", "show").orThrow().stdout());
+                assertTrue(links.contains("vnt-br0"), links);
+            }
+            // the rest of the JVM stays in the root namespace
+            assertTrue(Collections.list(NetworkInterface.getNetworkInterfaces()).stream()
+                    .noneMatch(i -> i.getName().equals("vnt-br0")));
+        }
+    }
+}
