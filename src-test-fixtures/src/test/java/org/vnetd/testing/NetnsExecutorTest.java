@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.NetworkInterface;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
 
@@ -16,8 +18,9 @@ class NetnsExecutorTest {
         try (TestNetns ns = TestNetns.create("harness")) {
             ns.execOk("ip", "link", "add", "vnt-br0", "type", "bridge");
             try (NetnsExecutor in = NetnsExecutor.enter(ns)) {
-                List<String> names = in.call(() -> Collections.list(NetworkInterface.getNetworkInterfaces())
-                        .stream().map(NetworkInterface::getName).sorted().toList());
+                // /proc/thread-self/net is the calling thread's namespace (/proc/net is the process leader's)
+                List<String> names = in.call(() -> Files.readAllLines(Path.of("/proc/thread-self/net/dev")).stream()
+                        .skip(2).map(l -> l.substring(0, l.indexOf(':')).trim()).sorted().toList());
                 assertEquals(List.of("lo", "vnt-br0"), names);
                 // processes spawned from the namespace thread run in the namespace too
                 String links = in.call(() -> Exec.run("ip", "-o", "link", "show").orThrow().stdout());
