@@ -9,6 +9,7 @@ import org.vnetd.core.error.VnetException;
 import org.vnetd.core.net.MacAddress;
 import org.vnetd.core.xml.model.DhcpHostDef;
 import org.vnetd.core.xml.model.ForwardDef;
+import org.vnetd.core.xml.model.ForwardDriverDef;
 import org.vnetd.core.xml.model.ForwardMode;
 import org.vnetd.core.xml.model.IpDef;
 import org.vnetd.core.xml.model.MacDef;
@@ -64,6 +65,18 @@ final class NetworkValidator {
                 }
             }
             default -> throw new IllegalStateException(m);
+        }
+        if (mode == ForwardMode.HOSTDEV && def.getForward() != null && !def.getForward().getPfs().isEmpty()) {
+            // VFs taken from a PF are always handed to guests through vfio; libvirt's output for
+            // such a network names the driver (hostdev-pf fixture).
+            ForwardDriverDef driver = def.getForward().getDriver();
+            if (driver == null) {
+                driver = new ForwardDriverDef();
+                def.getForward().setDriver(driver);
+            }
+            if (driver.getName() == null) {
+                driver.setName("vfio");
+            }
         }
         if (def.getBandwidth() != null && !bandwidthAllowed) {
             throw fail("Unsupported network-wide <bandwidth> element in network %s with forward mode='%s'", name, m);
@@ -190,9 +203,15 @@ final class NetworkValidator {
     }
 
     private static void portGroupsAndVlans(NetworkDef def, String name, ForwardMode mode) {
-        boolean ovsBase = def.getVirtualPort() != null && "openvswitch".equals(def.getVirtualPort().getType());
+        String baseType = def.getVirtualPort() == null ? null : def.getVirtualPort().getType();
+        boolean ovsBase = "openvswitch".equals(baseType);
+        // libvirt's fixtures (8021Qbh-net) accept a VLAN on a macvtap network whose switch port is
+        // managed through an 802.1Qbg/802.1Qbh profile; hostdev, passthrough and Open vSwitch
+        // bridges apply VLANs themselves.
+        boolean vdpProfile = "802.1Qbh".equals(baseType) || "802.1Qbg".equals(baseType);
         boolean vlanAllowed = mode == ForwardMode.HOSTDEV || mode == ForwardMode.PASSTHROUGH
-                || (mode == ForwardMode.BRIDGE && ovsBase);
+                || (mode == ForwardMode.BRIDGE && ovsBase)
+                || ((mode == ForwardMode.PRIVATE || mode == ForwardMode.VEPA) && vdpProfile);
         boolean vlanUsed = def.getVlan() != null && !def.getVlan().getTags().isEmpty();
         boolean badVlanUse = false;
         boolean bandwidthAllowed = mode.hasBridge() || (mode == ForwardMode.BRIDGE && def.bridgeName().isPresent());
@@ -203,7 +222,10 @@ final class NetworkValidator {
             boolean pgVlan = pg.getVlan() != null && !pg.getVlan().getTags().isEmpty();
             if (vlanUsed || pgVlan) {
                 if (pg.getVirtualPort() != null) {
-                    if (mode != ForwardMode.BRIDGE || !"openvswitch".equals(pg.getVirtualPort().getType())) {
+                    // A portgroup's <virtualport> without a type is merged with the network's own
+                    // (as libvirt does when it allocates a port), so it inherits that type.
+                    String pgType = pg.getVirtualPort().getType() != null ? pg.getVirtualPort().getType() : baseType;
+                    if (mode != ForwardMode.BRIDGE || !"openvswitch".equals(pgType)) {
                         badVlanUse = true;
                     }
                 } else if (!vlanAllowed) {
