@@ -77,6 +77,31 @@ class NetworkXmlFormatTest {
     }
 
     @Test
+    void libvirtsDefaultNetworkDumpsAsVirshShowsIt() throws Exception {
+        String in = java.nio.file.Files.readString(
+                org.vnetd.testing.Conformance.libvirt().resolve("src/network/default.xml.in"));
+        NetworkDef def = NetworkXml.parse(in);
+        NetworkXml.validate(def, NetworkXmlConformanceTest.ZERO_RANDOM);
+        String expected = """
+                <network>
+                  <name>default</name>
+                  <uuid>%s</uuid>
+                  <forward mode='nat'/>
+                  <bridge name='virbr0' stp='on' delay='0'/>
+                  <mac address='52:54:00:00:00:00'/>
+                  <ip address='192.168.122.1' netmask='255.255.255.0'>
+                    <dhcp>
+                      <range start='192.168.122.2' end='192.168.122.254'/>
+                    </dhcp>
+                  </ip>
+                </network>
+                """.formatted(def.uuid());
+        assertEquals(expected, NetworkXml.format(def, true));
+        // and the result is a fixed point
+        assertEquals(expected, NetworkXml.format(NetworkXml.parse(expected), true));
+    }
+
+    @Test
     void typedViewsAndCopy() {
         NetworkDef def = NetworkXml.parse("""
                 <network>
