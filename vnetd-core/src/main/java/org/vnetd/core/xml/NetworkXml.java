@@ -143,7 +143,7 @@ public final class NetworkXml {
 
     private static Document newDocument() {
         try {
-            DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+            DocumentBuilderFactory f = DocumentBuilderFactory.newDefaultInstance();
             f.setNamespaceAware(true);
             return f.newDocumentBuilder().newDocument();
         } catch (ParserConfigurationException e) {
