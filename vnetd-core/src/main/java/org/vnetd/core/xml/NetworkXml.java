@@ -44,7 +44,7 @@ public final class NetworkXml {
         }
         keepFirstOfSingletons(root);
         NetworkDef def = unmarshal(root);
-        keepMetadataVerbatim(root, def);
+        keepMetadataVerbatim(xml, root, def);
         NetworkParser.check(def);
         return def;
     }
@@ -123,10 +123,11 @@ public final class NetworkXml {
     }
 
     /** JAXB would re-home namespaces; keep libvirt's copy of the first {@code <metadata>} instead. */
-    private static void keepMetadataVerbatim(Element root, NetworkDef def) {
+    private static void keepMetadataVerbatim(String xml, Element root, NetworkDef def) {
         def.setMetadata(null);
         for (Node n = root.getFirstChild(); n != null; n = n.getNextSibling()) {
             if (n instanceof Element e && "metadata".equals(e.getLocalName()) && e.getNamespaceURI() == null) {
+                AttributeOrder.record(xml, e);
                 List<Element> children = new ArrayList<>();
                 for (Node c = e.getFirstChild(); c != null; c = c.getNextSibling()) {
                     if (c instanceof Element ce) {

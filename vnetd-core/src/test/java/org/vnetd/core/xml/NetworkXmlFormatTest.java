@@ -161,7 +161,7 @@ class NetworkXmlFormatTest {
                 <network xmlns:dnsmasq='http://libvirt.org/schemas/network/dnsmasq/1.0'>
                   <name>m</name>
                   <uuid>81ff0d90-c91e-6742-64da-4a736edb9a9b</uuid>
-                  <metadata><a:x xmlns:a='urn:a'><a:y k='v'/></a:x><b/><a:z xmlns:a='urn:a'/></metadata>
+                  <metadata><a:x xmlns:a='urn:a'><a:y k='v' b='2' a:z='3'/></a:x><b/><a:z xmlns:a='urn:a'/></metadata>
                   <forward mode='bridge'/>
                   <bridge name='br0'/>
                   <dnsmasq:options><dnsmasq:option value='log-queries'/></dnsmasq:options>
@@ -173,7 +173,7 @@ class NetworkXmlFormatTest {
                   <uuid>81ff0d90-c91e-6742-64da-4a736edb9a9b</uuid>
                   <metadata>
                     <a:x xmlns:a="urn:a">
-                      <a:y k="v"/>
+                      <a:y k="v" b="2" a:z="3"/>
                     </a:x>
                   </metadata>
                   <forward mode='bridge'/>
