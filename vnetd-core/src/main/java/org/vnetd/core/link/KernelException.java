@@ -22,7 +22,13 @@ public final class KernelException extends VnetException {
 
     public KernelException(String operation, String interfaceName, int errno, String errnoName, String errnoText,
             String kernelMessage) {
-        super(ErrorCode.KERNEL, format(operation, interfaceName, errnoName, errnoText, kernelMessage));
+        this(operation, interfaceName, errno, errnoName, kernelMessage,
+                format(operation, interfaceName, errnoName, errnoText, kernelMessage), null);
+    }
+
+    private KernelException(String operation, String interfaceName, int errno, String errnoName, String kernelMessage,
+            String message, Throwable cause) {
+        super(ErrorCode.KERNEL, message, cause);
         this.operation = operation;
         this.errno = errno;
         this.errnoName = errnoName;
@@ -43,6 +49,15 @@ public final class KernelException extends VnetException {
             sb.append("; kernel: ").append(kernelMessage);
         }
         return sb.toString();
+    }
+
+    /**
+     * The same failure with a note about the state it left behind, e.g. "port 'vnet0' is now detached"
+     * (the kernel does not undo half of an IFLA_MASTER change; the caller must know).
+     */
+    public KernelException withNote(String note) {
+        return new KernelException(operation, interfaceName, errno, errnoName, kernelMessage,
+                getMessage() + "; " + note, this);
     }
 
     /** What we attempted, e.g. {@code "create bridge"}. */
