@@ -10,7 +10,8 @@ import org.vnetd.core.net.MacAddress;
 /**
  * A bridge to create: libvirt's {@code <bridge name='virbr0' stp='on' delay='0'/>} plus the
  * {@code <mac>} and {@code <mtu>} elements. The forward delay is kept in the kernel's unit
- * (centiseconds), so durations finer than 10 ms are refused rather than rounded.
+ * (centiseconds), so durations finer than 10 ms are refused rather than rounded. With STP on, the kernel
+ * raises a delay below 2 s to 2 s when STP starts (libvirt's default network gets the same).
  */
 public record BridgeSpec(String name, boolean stp, Duration forwardDelay, Optional<MacAddress> mac, OptionalInt mtu) {
     public BridgeSpec {

@@ -35,8 +35,9 @@ final class LinkOps {
                 .attrString(Nl.IFLA_IFNAME, spec.name());
         spec.mtu().ifPresent(mtu -> w.attrU32(Nl.IFLA_MTU, mtu));
         spec.mac().ifPresent(mac -> w.attr(Nl.IFLA_ADDRESS, mac.octets()));
-        // br_changelink applies FORWARD_DELAY before STP_STATE, so delay 0 is accepted even with STP on
-        // (the kernel refuses a delay under 2 s only while STP is already running)
+        // br_changelink applies FORWARD_DELAY before STP_STATE, so any delay is accepted; when STP then
+        // starts, the kernel raises a delay under its 2 s minimum to 2 s (br_stp_start), exactly what
+        // happens to libvirt's virbr0 ("stp on, delay 0"), which sets the delay before STP too
         w.beginNest(Nl.IFLA_LINKINFO)
                 .attrString(Nl.IFLA_INFO_KIND, "bridge")
                 .beginNest(Nl.IFLA_INFO_DATA)
