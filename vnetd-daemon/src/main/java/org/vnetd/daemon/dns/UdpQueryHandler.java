@@ -1,0 +1,111 @@
+package org.vnetd.daemon.dns;
+
+import java.net.InetSocketAddress;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.AddressedEnvelope;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.handler.codec.dns.DatagramDnsQuery;
+import io.netty.handler.codec.dns.DatagramDnsResponse;
+import io.netty.handler.codec.dns.DatagramDnsResponseEncoder;
+import io.netty.handler.codec.dns.DnsResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vnetd.core.dns.DnsQuery;
+import org.vnetd.core.dns.DnsReply;
+import org.vnetd.core.error.VnetException;
+
+/** The UDP side: screens datagrams, hands decoded queries to the processor, sends answers back. */
+final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramDnsQuery> {
+    private static final Logger LOG = LoggerFactory.getLogger(UdpQueryHandler.class);
+    /** No real query comes near this (a full-length name plus EDNS options is a few hundred bytes). */
+    static final int MAX_QUERY = 1232;
+
+    private final QueryProcessor processor;
+    private final DnsStats.Counters counters;
+
+    UdpQueryHandler(QueryProcessor processor, DnsStats.Counters counters) {
+        this.processor = processor;
+        this.counters = counters;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, DatagramDnsQuery q) {
+        DnsQuery query;
+        try {
+            query = NettyDns.toCore(q, false);
+        } catch (VnetException e) {
+            counters.dropped.increment();
+            LOG.debug("dropping query from {}: {}", q.sender(), e.getMessage());
+            return;
+        }
+        processor.process(query, new Reply(ctx.channel(), q.sender(), q.recipient()));
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // a malformed datagram must not take the socket down for everyone else
+        counters.dropped.increment();
+        LOG.debug("dropping malformed DNS query: {}", cause.toString());
+    }
+
+    private record Reply(Channel channel, InetSocketAddress client, InetSocketAddress local) implements QueryProcessor.Reply {
+        @Override
+        public void local(DnsQuery query, DnsReply reply) {
+            DnsReply fitted = reply.fit(query.question(), query.maxResponseSize(), NettyDns.extraSize(query));
+            channel.writeAndFlush(NettyDns.fill(new DatagramDnsResponse(local, client, query.id()), query, fitted));
+        }
+
+        @Override
+        public void raw(DnsQuery query, byte[] message) {
+            channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(message), client, local));
+        }
+    }
+
+    /** Drops datagrams that cannot be a sane query before netty decodes them (too short, too long, a response, not one question). */
+    static final class Screen extends ChannelInboundHandlerAdapter {
+        private final DnsStats.Counters counters;
+
+        Screen(DnsStats.Counters counters) {
+            this.counters = counters;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof DatagramPacket p) {
+                ByteBuf b = p.content();
+                int n = b.readableBytes();
+                String why = null;
+                if (n < 12) {
+                    why = "shorter than a DNS header";
+                } else if (n > MAX_QUERY) {
+                    why = n + " bytes, more than any query";
+                } else if ((b.getByte(b.readerIndex() + 2) & 0x80) != 0) {
+                    why = "a response, not a query";
+                } else if (b.getUnsignedShort(b.readerIndex() + 4) != 1) {
+                    why = "question count " + b.getUnsignedShort(b.readerIndex() + 4);
+                }
+                if (why != null) {
+                    counters.dropped.increment();
+                    LOG.debug("dropping datagram from {}: {}", p.sender(), why);
+                    p.release();
+                    return;
+                }
+            }
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    /** netty's encoder, letting raw upstream answers ({@link DatagramPacket}s) pass untouched. */
+    static final class LocalAnswerEncoder extends DatagramDnsResponseEncoder {
+        @Override
+        public boolean acceptOutboundMessage(Object msg) {
+            return msg instanceof AddressedEnvelope<?, ?> e && e.content() instanceof DnsResponse;
+        }
+    }
+}
