@@ -19,7 +19,7 @@ import org.vnetd.core.error.VnetException;
  * bad values are errors naming the file and line, so a typo never silently falls back to a default.
  */
 public record ConfFile(String firewallBackend, String logLevel) {
-    public static final Set<String> FIREWALL_BACKENDS = Set.of("nftables", "iptables", "none");
+    public static final Set<String> FIREWALL_BACKENDS = Set.of("nftables", "iptables");
     public static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
     public static final ConfFile DEFAULTS = new ConfFile("nftables", "INFO");
 
