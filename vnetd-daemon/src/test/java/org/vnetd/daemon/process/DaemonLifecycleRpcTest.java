@@ -192,4 +192,30 @@ class DaemonLifecycleRpcTest {
         }
         assertTrue(find("default").get("active").asBoolean(), "the daemon still serves");
     }
+
+    @Test
+    void liveUpdateServesANewHostToARealDhcpClient() throws Exception {
+        NetnsSupport.require("busybox", "dig");
+        try (TestNetns guest = TestNetns.create("dguest")) {
+            ns.execOk("ip", "link", "add", "vg0", "type", "veth", "peer", "name", "eth0", "netns", guest.name());
+            ns.execOk("ip", "link", "set", "vg0", "master", "virbr0", "up");
+            guest.execOk("ip", "link", "set", "eth0", "address", "52:54:00:aa:bb:01", "up");
+            JsonNode r = daemon.call("network.update", Map.of("network", "default", "command", "add-last", "section", "ip-dhcp-host",
+                    "xml", "<host mac='52:54:00:aa:bb:01' name='guest1' ip='192.168.122.77'/>", "live", true, "config", true));
+            assertTrue(r.get("live").asBoolean() && r.get("config").asBoolean());
+            assertTrue(daemon.call("network.getXml", Map.of("network", "default", "inactive", true)).get("xml").asText().contains("192.168.122.77"));
+            var dhcp = guest.exec(java.time.Duration.ofSeconds(60), "busybox", "udhcpc", "-i", "eth0", "-n", "-q", "-f", "-t", "10", "-T", "2",
+                    "-s", "/bin/true");
+            assertTrue(dhcp.ok(), dhcp.stdout() + dhcp.stderr());
+            assertTrue((dhcp.stdout() + dhcp.stderr()).contains("192.168.122.77"), dhcp.stdout() + dhcp.stderr());
+            JsonNode leases = daemon.call("network.dhcpLeases", Map.of("network", "default", "mac", "52:54:00:AA:BB:01"));
+            assertEquals(1, leases.size(), leases.toString());
+            assertEquals("192.168.122.77", leases.get(0).get("ipAddress").asText());
+            assertEquals(24, leases.get(0).get("prefix").asInt());
+            String answer = ns.execOk("dig", "+short", "+time=3", "+tries=2", "@192.168.122.1", "guest1").trim();
+            assertEquals("192.168.122.77", answer, "the DHCP host's name resolves through the network's DNS");
+        } finally {
+            ns.exec("ip", "link", "del", "vg0");
+        }
+    }
 }
