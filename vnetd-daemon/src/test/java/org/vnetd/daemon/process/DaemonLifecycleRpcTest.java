@@ -218,4 +218,39 @@ class DaemonLifecycleRpcTest {
             ns.exec("ip", "link", "del", "vg0");
         }
     }
+
+    @Test
+    void sighupAndFirewallReloadPutBackFlushedRules() throws Exception {
+        String rules = Kernel.nft(ns);
+        assertTrue(rules.contains("virbr0"), rules);
+        ns.execOk("nft", "flush", "ruleset");
+        ns.execOk("kill", "-HUP", Long.toString(daemon.pid()));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Kernel.nft(ns).contains("virbr0") && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertTrue(Kernel.nft(ns).contains("virbr0"), "SIGHUP re-applied the rules:\n" + daemon.log());
+        ns.execOk("nft", "flush", "ruleset");
+        daemon.call("firewall.reload", null);
+        assertTrue(Kernel.nft(ns).contains("virbr0"), "firewall.reload re-applied the rules");
+    }
+
+    @Test
+    void subscribersSeeLifecycleEvents() throws Exception {
+        daemon.call("network.define", Map.of("xml", net("evt", "<forward mode='nat'/>", "vbr-evt", "10.77.7.1")));
+        try (RpcClient sub = daemon.readOnlyClient()) {
+            assertTrue(sub.call("events.subscribe", Map.of("network", "evt")).has("result"));
+            daemon.call("network.start", Map.of("network", "evt"));
+            daemon.call("network.destroy", Map.of("network", "evt"));
+            daemon.call("network.undefine", Map.of("network", "evt"));
+            List<String> details = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                ObjectNode n = RpcCodec.decodeTree(sub.receive());
+                assertEquals("event", n.get("method").asText());
+                assertEquals("evt", n.get("params").get("network").asText());
+                details.add(n.get("params").get("detail").asText());
+            }
+            assertEquals(List.of("Started", "Stopped", "Undefined"), details);
+        }
+    }
 }
