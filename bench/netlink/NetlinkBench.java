@@ -1,4 +1,6 @@
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -6,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import org.vnetd.core.link.AddressSpec;
 import org.vnetd.core.link.BridgeSpec;
 import org.vnetd.core.link.LinkInfo;
+import org.vnetd.core.link.TapHandle;
 import org.vnetd.core.link.TapSpec;
 import org.vnetd.core.net.IpPrefix;
 import org.vnetd.daemon.netlink.NetlinkLinkBackend;
@@ -26,8 +29,8 @@ public final class NetlinkBench {
     public static void main(String[] args) throws Exception {
         int taps = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int bridges = args.length > 1 ? Integer.parseInt(args[1]) : 100;
-        if (taps < 1 || taps > 10_000 || bridges < 1 || bridges > 1000) {
-            throw new IllegalArgumentException("taps 1-10000, bridges 1-1000");
+        if (taps < 1 || taps > 10_000 || bridges < 1 || bridges > 500) {
+            throw new IllegalArgumentException("taps 1-10000, bridges 1-500");
         }
         try (TestNetns ns = TestNetns.create("bench"); NetnsExecutor thread = NetnsExecutor.enter(ns)) {
             NetlinkLinkBackend nl = thread.call(NetlinkLinkBackend::open);
@@ -39,106 +42,130 @@ public final class NetlinkBench {
         }
     }
 
-    private static final int CHUNK = 100;
-
     /**
-     * Runs {@code op(0..n-1)} on the namespace thread and returns the summed time. The work goes in
-     * chunks of {@value #CHUNK}, each one bounded call (NetnsExecutor waits at most 60 s per call);
-     * only the loop itself is timed, not the hand-over between threads.
+     * Ops run in chunks, alternating between our layer and `ip` chunk by chunk, so both sides see the same
+     * machine load (this host is shared) and the same number of links already present. Each chunk is one
+     * bounded call to the namespace thread (NetnsExecutor waits at most 60 s per call); only the loop
+     * itself is timed, not the hand-over between threads.
      */
-    private static long timed(NetnsExecutor thread, int n, Op op) {
-        long total = 0;
-        for (int from = 0; from < n; from += CHUNK) {
-            int start = from;
-            int end = Math.min(n, from + CHUNK);
-            total += thread.call(() -> {
-                long t0 = System.nanoTime();
-                for (int i = start; i < end; i++) {
-                    op.run(i);
-                }
-                return System.nanoTime() - t0;
-            });
-        }
-        return total;
-    }
+    private static final int CHUNKS = 10;
 
     @FunctionalInterface
     private interface Op {
         void run(int i) throws Exception;
     }
 
-    private static String run(NetnsExecutor thread, NetlinkLinkBackend nl, int taps, int bridges) {
+    /** Accumulated wall time of one side of one operation. */
+    private static final class Timer {
+        long nanos;
+    }
+
+    private static void chunk(NetnsExecutor thread, int from, int to, Timer t, Op op) {
+        t.nanos += thread.call(() -> {
+            long t0 = System.nanoTime();
+            for (int i = from; i < to; i++) {
+                op.run(i);
+            }
+            return System.nanoTime() - t0;
+        });
+    }
+
+    /** Runs {@code ours} and {@code theirs} over 0..n-1, alternating chunk by chunk. */
+    private static void sideBySide(NetnsExecutor thread, int n, Timer ourTime, Op ours, Timer ipTime, Op theirs) {
+        int size = Math.max(1, (n + CHUNKS - 1) / CHUNKS);
+        for (int from = 0; from < n; from += size) {
+            int to = Math.min(n, from + size);
+            chunk(thread, from, to, ourTime, ours);
+            chunk(thread, from, to, ipTime, theirs);
+        }
+    }
+
+    private static String run(NetnsExecutor thread, NetlinkLinkBackend nl, int taps, int bridges) throws Exception {
+        String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
         // warm both sides up: JIT for ours, page cache and dynamic loading for `ip`
-        timed(thread, WARMUP, i -> {
+        sideBySide(thread, WARMUP, new Timer(), i -> {
             nl.createTap(TapSpec.of("warm" + i));
             nl.deleteLink("warm" + i);
+        }, new Timer(), i -> {
             ip("ip", "tuntap", "add", "dev", "warm" + i, "mode", "tap");
             ip("ip", "link", "del", "warm" + i);
         });
         expectOnlyLoopback(nl);
 
-        long ourTapCreate = timed(thread, taps, i -> {
-            nl.createTap(TapSpec.of("vnet" + i));
-        });
+        // the port path: a VM's tap is non-persistent; its descriptor goes to the VM launcher, and closing
+        // the last descriptor deletes it. A naive daemon would exec `ip tuntap add` (and then open it).
+        TapHandle[] handles = new TapHandle[taps];
+        Timer ourPortCreate = new Timer();
+        Timer ipTapCreate = new Timer();
+        sideBySide(thread, taps, ourPortCreate, i -> handles[i] = nl.openTap(TapSpec.of("vnet" + i), 1),
+                ipTapCreate, i -> ip("ip", "tuntap", "add", "dev", "ipt" + i, "mode", "tap"));
         expectCount(nl, "vnet", taps);
-        long ourTapDelete = timed(thread, taps, i -> {
-            nl.deleteLink("vnet" + i);
-        });
+        expectCount(nl, "ipt", taps);
+        Timer ourPortDelete = new Timer();
+        Timer ipTapDelete = new Timer();
+        sideBySide(thread, taps, ourPortDelete, i -> handles[i].close(),
+                ipTapDelete, i -> ip("ip", "link", "del", "ipt" + i));
         expectOnlyLoopback(nl);
 
-        long ipTapCreate = timed(thread, taps, i -> {
-            ip("ip", "tuntap", "add", "dev", "vnet" + i, "mode", "tap");
-        });
+        // persistent taps (createTap), against the same `ip` commands once more
+        Timer ourTapCreate = new Timer();
+        Timer ipTapCreate2 = new Timer();
+        sideBySide(thread, taps, ourTapCreate, i -> nl.createTap(TapSpec.of("vnet" + i)),
+                ipTapCreate2, i -> ip("ip", "tuntap", "add", "dev", "ipt" + i, "mode", "tap"));
         expectCount(nl, "vnet", taps);
-        long ipTapDelete = timed(thread, taps, i -> {
-            ip("ip", "link", "del", "vnet" + i);
-        });
+        expectCount(nl, "ipt", taps);
+        Timer ourTapDelete = new Timer();
+        Timer ipTapDelete2 = new Timer();
+        sideBySide(thread, taps, ourTapDelete, i -> nl.deleteLink("vnet" + i),
+                ipTapDelete2, i -> ip("ip", "link", "del", "ipt" + i));
         expectOnlyLoopback(nl);
 
         // a bridge as libvirt starts one: STP on, forward delay 0, then its address
-        long ourBrCreate = timed(thread, bridges, i -> {
+        Timer ourBrCreate = new Timer();
+        Timer ipBrCreate = new Timer();
+        sideBySide(thread, bridges, ourBrCreate, i -> {
             nl.createBridge(BridgeSpec.of("virbr" + i));
-            nl.addAddress(AddressSpec.ipv4("virbr" + i, IpPrefix.parse(subnet(i))));
+            nl.addAddress(AddressSpec.ipv4("virbr" + i, IpPrefix.parse(subnet(i, 100))));
+        }, ipBrCreate, i -> {
+            ip("ip", "link", "add", "ipbr" + i, "type", "bridge", "stp_state", "1", "forward_delay", "0");
+            ip("ip", "addr", "add", subnet(i, 150), "brd", "+", "dev", "ipbr" + i);
         });
         expectCount(nl, "virbr", bridges);
-        expectAddresses(nl, bridges);
-        long ourBrDelete = timed(thread, bridges, i -> {
-            nl.deleteLink("virbr" + i);
-        });
+        expectCount(nl, "ipbr", bridges);
+        expectAddresses(nl, 2 * bridges);
+        Timer ourBrDelete = new Timer();
+        Timer ipBrDelete = new Timer();
+        sideBySide(thread, bridges, ourBrDelete, i -> nl.deleteLink("virbr" + i),
+                ipBrDelete, i -> ip("ip", "link", "del", "ipbr" + i));
         expectOnlyLoopback(nl);
-
-        long ipBrCreate = timed(thread, bridges, i -> {
-            ip("ip", "link", "add", "virbr" + i, "type", "bridge", "stp_state", "1", "forward_delay", "0");
-            ip("ip", "addr", "add", subnet(i), "brd", "+", "dev", "virbr" + i);
-        });
-        expectCount(nl, "virbr", bridges);
-        expectAddresses(nl, bridges);
-        long ipBrDelete = timed(thread, bridges, i -> {
-            ip("ip", "link", "del", "virbr" + i);
-        });
-        expectOnlyLoopback(nl);
+        String loadAfter = Files.readString(Path.of("/proc/loadavg")).trim();
 
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "vnetd netlink benchmark: %d taps, %d bridges (+1 IPv4 address each), one namespace%n",
-                taps, bridges));
-        sb.append(String.format(Locale.ROOT, "%-26s %6s %14s %16s %9s%n", "operation", "count", "vnetd us/op",
+        sb.append(String.format(Locale.ROOT, "vnetd netlink benchmark: %d taps, %d bridges (+1 IPv4 address each), one namespace,"
+                + " ours and ip alternating in %d chunks%n", taps, bridges, CHUNKS));
+        sb.append(String.format(Locale.ROOT, "load average before: %s, after: %s (%d CPUs)%n", loadBefore, loadAfter,
+                Runtime.getRuntime().availableProcessors()));
+        sb.append(String.format(Locale.ROOT, "%-30s %6s %13s %14s %9s%n", "operation", "count", "vnetd us/op",
                 "ip exec us/op", "speedup"));
-        row(sb, "create tap (persistent)", taps, ourTapCreate, ipTapCreate);
-        row(sb, "create bridge + address", bridges, ourBrCreate, ipBrCreate);
-        row(sb, "delete tap", taps, ourTapDelete, ipTapDelete);
-        row(sb, "delete bridge", bridges, ourBrDelete, ipBrDelete);
-        long ourCreate = ourTapCreate + ourBrCreate;
-        long ipCreate = ipTapCreate + ipBrCreate;
-        sb.append(String.format(Locale.ROOT, "creation overall: vnetd %.1f ms, ip %.1f ms, speedup %.1fx (target >= 20x)%n",
-                ourCreate / 1e6, ipCreate / 1e6, (double) ipCreate / ourCreate));
-        sb.append(String.format(Locale.ROOT, "deletion overall: vnetd %.1f ms, ip %.1f ms, speedup %.1fx (kernel RCU waits dominate)%n",
-                (ourTapDelete + ourBrDelete) / 1e6, (ipTapDelete + ipBrDelete) / 1e6,
-                (double) (ipTapDelete + ipBrDelete) / (ourTapDelete + ourBrDelete)));
+        row(sb, "create tap, fd kept (port)", taps, ourPortCreate.nanos, ipTapCreate.nanos);
+        row(sb, "create tap, persistent", taps, ourTapCreate.nanos, ipTapCreate2.nanos);
+        row(sb, "create bridge + address", bridges, ourBrCreate.nanos, ipBrCreate.nanos);
+        row(sb, "delete tap, close fd (port)", taps, ourPortDelete.nanos, ipTapDelete.nanos);
+        row(sb, "delete tap, persistent", taps, ourTapDelete.nanos, ipTapDelete2.nanos);
+        row(sb, "delete bridge", bridges, ourBrDelete.nanos, ipBrDelete.nanos);
+        long ourCreate = ourTapCreate.nanos + ourBrCreate.nanos;
+        long ipCreate = ipTapCreate2.nanos + ipBrCreate.nanos;
+        sb.append(String.format(Locale.ROOT, "creation, %d persistent taps + %d bridges: vnetd %.1f ms, ip %.1f ms, speedup %.1fx"
+                + " (target >= 20x)%n", taps, bridges, ourCreate / 1e6, ipCreate / 1e6, (double) ipCreate / ourCreate));
+        long ourDelete = ourTapDelete.nanos + ourBrDelete.nanos;
+        long ipDelete = ipTapDelete2.nanos + ipBrDelete.nanos;
+        sb.append(String.format(Locale.ROOT, "deletion, same links: vnetd %.1f ms, ip %.1f ms, speedup %.1fx"
+                + " (the kernel's RCU waits dominate)%n", ourDelete / 1e6, ipDelete / 1e6, (double) ipDelete / ourDelete));
         return sb.toString();
     }
 
-    private static String subnet(int i) {
-        return "10." + (100 + i / 250) + "." + (i % 250) + ".1/24";
+    private static String subnet(int i, int base) {
+        return "10." + (base + i / 250) + "." + (i % 250) + ".1/24";
     }
 
     private static void row(StringBuilder sb, String op, int n, long ours, long ip) {
@@ -167,7 +194,7 @@ public final class NetlinkBench {
     }
 
     private static void expectAddresses(NetlinkLinkBackend nl, int n) {
-        long c = nl.listAddresses().stream().filter(a -> a.ifname().startsWith("virbr") && a.prefix().isIpv4()).count();
+        long c = nl.listAddresses().stream().filter(a -> (a.ifname().startsWith("virbr") || a.ifname().startsWith("ipbr")) && a.prefix().isIpv4()).count();
         if (c != n) {
             throw new IllegalStateException("expected " + n + " bridge addresses, found " + c);
         }

@@ -33,6 +33,8 @@ final class NetlinkSocket implements AutoCloseable {
     private final MemorySegment sendBuf = arena.allocate(BUFFER, 8);
     private final MemorySegment recvBuf = arena.allocate(BUFFER, 8);
     private final MemorySegment kernelAddr = arena.allocate(SOCKADDR_NL_LEN, 4);
+    /** struct pollfd {int fd; short events; short revents;}, reused by every {@link #poll}. */
+    private final MemorySegment pollFd = arena.allocate(8, 4);
     private final int fd;
     private int seq;
     private boolean closed;
@@ -166,10 +168,11 @@ final class NetlinkSocket implements AutoCloseable {
      * timeout. ENOBUFS (events lost) is reported as an {@link KernelException} with that errno.
      */
     synchronized List<NlMessage> poll(int timeoutMillis) {
-        MemorySegment pfd = arena.allocate(8, 4);
-        pfd.set(ValueLayout.JAVA_INT, 0, fd);
-        pfd.set(ValueLayout.JAVA_SHORT, 4, (short) Libc.POLLIN);
-        int rc = Libc.poll(state, pfd, 1, timeoutMillis);
+        ensureOpen();
+        pollFd.set(ValueLayout.JAVA_INT, 0, fd);
+        pollFd.set(ValueLayout.JAVA_SHORT, 4, (short) Libc.POLLIN);
+        pollFd.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
+        int rc = Libc.poll(state, pollFd, 1, timeoutMillis);
         if (rc < 0) {
             if (state.errno() == Libc.EINTR) {
                 return List.of();

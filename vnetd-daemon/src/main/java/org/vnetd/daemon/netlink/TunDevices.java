@@ -106,7 +106,8 @@ final class TunDevices {
                 case Errno.EINVAL -> "an existing tap of that name has different flags (vnet_hdr/multi_queue)";
                 default -> null;
             };
-            throw Errno.exception("create tap", spec.name(), errno, hint);
+            KernelException e = Errno.exception("create tap", spec.name(), errno, null);
+            throw hint == null ? e : e.withNote("likely cause: " + hint);
         }
         return ifr.getString(0, StandardCharsets.US_ASCII);
     }
