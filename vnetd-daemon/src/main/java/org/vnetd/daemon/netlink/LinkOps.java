@@ -97,7 +97,7 @@ final class LinkOps {
         LinkNames.check(name);
         NlMessageWriter w = ifinfo(Nl.RTM_NEWLINK, 0, 0, 0, 0).attrString(Nl.IFLA_IFNAME, name)
                 .attrU32(Nl.IFLA_MASTER, masterIndex);
-        String op = masterIndex == 0 ? "detach from its bridge" : "attach to bridge '" + masterName + "'";
+        String op = masterIndex == 0 ? "detach from its bridge" : "attach '" + name + "' to bridge '" + masterName + "'";
         try {
             socket.request(w, op, name);
         } catch (KernelException e) {
