@@ -169,7 +169,7 @@ public final class NetlinkBench {
     }
 
     private static void row(StringBuilder sb, String op, int n, long ours, long ip) {
-        sb.append(String.format(Locale.ROOT, "%-26s %6d %14.1f %16.1f %8.1fx%n", op, n, ours / 1e3 / n, ip / 1e3 / n,
+        sb.append(String.format(Locale.ROOT, "%-30s %6d %13.1f %14.1f %8.1fx%n", op, n, ours / 1e3 / n, ip / 1e3 / n,
                 (double) ip / ours));
     }
 

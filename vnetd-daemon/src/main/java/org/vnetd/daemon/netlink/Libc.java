@@ -25,6 +25,7 @@ final class Libc {
     /** SO_RCVTIMEO_OLD on x86-64: a struct timeval of two longs. */
     static final int SO_RCVTIMEO = 20;
     static final int SOL_NETLINK = 270;
+    static final int O_RDONLY = 0;
     static final int O_RDWR = 2;
     static final int O_CLOEXEC = 0x80000;
     static final int MSG_TRUNC = 0x20;
