@@ -55,19 +55,33 @@ public final class NetlinkBench {
         void run(int i) throws Exception;
     }
 
-    /** Accumulated wall time of one side of one operation. */
+    /** Wall time of one side of one operation: the total, and each op's own time for the median. */
     private static final class Timer {
         long nanos;
+        final java.util.ArrayList<Long> each = new java.util.ArrayList<>();
+
+        long medianNanos() {
+            List<Long> sorted = each.stream().sorted().toList();
+            return sorted.isEmpty() ? 0 : sorted.get(sorted.size() / 2);
+        }
     }
 
     private static void chunk(NetnsExecutor thread, int from, int to, Timer t, Op op) {
+        long[] each = new long[to - from];
         t.nanos += thread.call(() -> {
             long t0 = System.nanoTime();
+            long prev = t0;
             for (int i = from; i < to; i++) {
                 op.run(i);
+                long now = System.nanoTime();
+                each[i - from] = now - prev;
+                prev = now;
             }
-            return System.nanoTime() - t0;
+            return prev - t0;
         });
+        for (long e : each) {
+            t.each.add(e);
+        }
     }
 
     /** Runs {@code ours} and {@code theirs} over 0..n-1, alternating chunk by chunk. */
@@ -145,14 +159,14 @@ public final class NetlinkBench {
                 + " ours and ip alternating in %d chunks%n", taps, bridges, CHUNKS));
         sb.append(String.format(Locale.ROOT, "load average before: %s, after: %s (%d CPUs)%n", loadBefore, loadAfter,
                 Runtime.getRuntime().availableProcessors()));
-        sb.append(String.format(Locale.ROOT, "%-30s %6s %13s %14s %9s%n", "operation", "count", "vnetd us/op",
-                "ip exec us/op", "speedup"));
-        row(sb, "create tap, fd kept (port)", taps, ourPortCreate.nanos, ipTapCreate.nanos);
-        row(sb, "create tap, persistent", taps, ourTapCreate.nanos, ipTapCreate2.nanos);
-        row(sb, "create bridge + address", bridges, ourBrCreate.nanos, ipBrCreate.nanos);
-        row(sb, "delete tap, close fd (port)", taps, ourPortDelete.nanos, ipTapDelete.nanos);
-        row(sb, "delete tap, persistent", taps, ourTapDelete.nanos, ipTapDelete2.nanos);
-        row(sb, "delete bridge", bridges, ourBrDelete.nanos, ipBrDelete.nanos);
+        sb.append(String.format(Locale.ROOT, "%-30s %6s %13s %14s %9s   %s%n", "operation", "count", "vnetd us/op",
+                "ip exec us/op", "speedup", "(medians: vnetd / ip us, speedup)"));
+        row(sb, "create tap, fd kept (port)", taps, ourPortCreate, ipTapCreate);
+        row(sb, "create tap, persistent", taps, ourTapCreate, ipTapCreate2);
+        row(sb, "create bridge + address", bridges, ourBrCreate, ipBrCreate);
+        row(sb, "delete tap, close fd (port)", taps, ourPortDelete, ipTapDelete);
+        row(sb, "delete tap, persistent", taps, ourTapDelete, ipTapDelete2);
+        row(sb, "delete bridge", bridges, ourBrDelete, ipBrDelete);
         long ourCreate = ourTapCreate.nanos + ourBrCreate.nanos;
         long ipCreate = ipTapCreate2.nanos + ipBrCreate.nanos;
         sb.append(String.format(Locale.ROOT, "creation, %d persistent taps + %d bridges: vnetd %.1f ms, ip %.1f ms, speedup %.1fx"
@@ -168,9 +182,10 @@ public final class NetlinkBench {
         return "10." + (base + i / 250) + "." + (i % 250) + ".1/24";
     }
 
-    private static void row(StringBuilder sb, String op, int n, long ours, long ip) {
-        sb.append(String.format(Locale.ROOT, "%-30s %6d %13.1f %14.1f %8.1fx%n", op, n, ours / 1e3 / n, ip / 1e3 / n,
-                (double) ip / ours));
+    private static void row(StringBuilder sb, String op, int n, Timer ours, Timer ip) {
+        sb.append(String.format(Locale.ROOT, "%-30s %6d %13.1f %14.1f %8.1fx   (%.1f / %.1f, %.1fx)%n", op, n,
+                ours.nanos / 1e3 / n, ip.nanos / 1e3 / n, (double) ip.nanos / ours.nanos,
+                ours.medianNanos() / 1e3, ip.medianNanos() / 1e3, (double) ip.medianNanos() / ours.medianNanos()));
     }
 
     /** One exec of `ip`, inheriting this thread's namespace; fails loudly on a non-zero exit. */
