@@ -140,6 +140,11 @@ public final class NftablesRenderer {
         }
         for (FirewallPlan p : add) {
             lines.add("# network " + p.network());
+            // elements first: the chains are then reachable from their hooks while their rules are
+            // added, so the kernel checks each rule as it is added and an error names that rule
+            for (String e : elements(p)) {
+                lines.add("add element " + t + " " + e);
+            }
             for (Phase phase : NFT_PHASES) {
                 List<FirewallRule> rules = p.rules(phase);
                 if (rules.isEmpty()) {
@@ -150,9 +155,6 @@ public final class NftablesRenderer {
                 for (FirewallRule r : rules) {
                     lines.add("add rule " + t + " " + chain + " " + rule(r));
                 }
-            }
-            for (String e : elements(p)) {
-                lines.add("add element " + t + " " + e);
             }
         }
         return String.join("\n", lines) + "\n";
