@@ -71,6 +71,33 @@ final class FirewallTopology implements AutoCloseable {
         upstream.execOk("ip", "route", "add", "192.168." + (100 + i) + ".0/24", "via", HOST_UPLINK_ADDR);
     }
 
+    static final String UPSTREAM_ADDR6 = "2001:db8:99::2";
+    static final String HOST_UPLINK_ADDR6 = "2001:db8:99::1";
+
+    /** Adds IPv6 everywhere (nodad: addresses are usable at once) and IPv6 forwarding in the host. */
+    void enableIpv6() {
+        host.execOk("sysctl", "-qw", "net.ipv6.conf.all.forwarding=1");
+        host.execOk("ip", "-6", "addr", "add", HOST_UPLINK_ADDR6 + "/64", "dev", "up0", "nodad");
+        upstream.execOk("ip", "-6", "addr", "add", UPSTREAM_ADDR6 + "/64", "dev", "eth0", "nodad");
+        for (int i = 0; i < guests.size(); i++) {
+            host.execOk("ip", "-6", "addr", "add", "2001:db8:" + (100 + i) + "::1/64", "dev", bridge(i), "nodad");
+            guests.get(i).execOk("ip", "-6", "addr", "add", guestAddr6(i) + "/64", "dev", "eth0", "nodad");
+            guests.get(i).execOk("ip", "-6", "route", "add", "default", "via", "2001:db8:" + (100 + i) + "::1");
+            upstream.execOk("ip", "-6", "route", "add", "2001:db8:" + (100 + i) + "::/64", "via", HOST_UPLINK_ADDR6);
+        }
+    }
+
+    static String guestAddr6(int i) {
+        return "2001:db8:" + (100 + i) + "::10";
+    }
+
+    static FirewallNetwork dualStack(int i, boolean natIpv6) {
+        return new FirewallNetwork("net" + i, bridge(i), ForwardMode.NAT, Optional.empty(),
+                List.of(new FirewallIp(IpPrefix.parse("192.168." + (100 + i) + ".1/24"), true, false),
+                        new FirewallIp(IpPrefix.parse("2001:db8:" + (100 + i) + "::1/64"), true, false)),
+                Optional.empty(), Optional.empty(), natIpv6, true, false);
+    }
+
     static String bridge(int i) {
         return "vbr" + i;
     }

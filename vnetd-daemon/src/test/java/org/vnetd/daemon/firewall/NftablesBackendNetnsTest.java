@@ -54,6 +54,28 @@ class NftablesBackendNetnsTest {
     }
 
     @Test
+    void ipv6IsRoutedInANatNetworkUnlessNatIpv6IsOn() throws Exception {
+        try (FirewallTopology t = new FirewallTopology(1)) {
+            t.enableIpv6();
+            NftablesBackend nft = new NftablesBackend(t.hostRunner);
+            nft.apply(planner.plan(FirewallTopology.dualStack(0, false)));
+            InetAddress guest6 = InetAddress.getByName(FirewallTopology.guestAddr6(0));
+            InetAddress upstream6 = InetAddress.getByName(FirewallTopology.UPSTREAM_ADDR6);
+            assertEquals(Optional.of(guest6),
+                    t.connect(t.guests.get(0), t.upstream, FirewallTopology.UPSTREAM_ADDR6, 8080), "IPv6 routed");
+            assertEquals(Optional.of(upstream6),
+                    t.connect(t.upstream, t.guests.get(0), FirewallTopology.guestAddr6(0), 9090), "routed IPv6 accepts inbound");
+
+            nft.apply(planner.plan(FirewallTopology.dualStack(0, true))); // <nat ipv6='yes'/>
+            assertEquals(Optional.of(InetAddress.getByName(FirewallTopology.HOST_UPLINK_ADDR6)),
+                    t.connect(t.guests.get(0), t.upstream, FirewallTopology.UPSTREAM_ADDR6, 8081), "IPv6 masqueraded");
+            assertEquals(Optional.empty(),
+                    t.connect(t.upstream, t.guests.get(0), FirewallTopology.guestAddr6(0), 9091), "no inbound with IPv6 NAT");
+            assertEquals(Optional.of(InetAddress.getByName(FirewallTopology.HOST_UPLINK_ADDR)), t.guestToUpstream(0, 8082));
+        }
+    }
+
+    @Test
     void isolatedForwardsNothingButTheHostIsReachable() throws Exception {
         try (FirewallTopology t = new FirewallTopology(1)) {
             // without rules the host forwards (policy accept): the test would be meaningless otherwise
