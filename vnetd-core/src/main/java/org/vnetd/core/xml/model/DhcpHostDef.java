@@ -1,0 +1,62 @@
+package org.vnetd.core.xml.model;
+
+import jakarta.xml.bind.annotation.XmlAccessType;
+import jakarta.xml.bind.annotation.XmlAccessorType;
+import jakarta.xml.bind.annotation.XmlAttribute;
+import jakarta.xml.bind.annotation.XmlElement;
+
+/** {@code <dhcp><host mac='' id='' name='' ip=''>}: a static DHCP host. Attributes are kept as the XML text; parsing checks and canonicalises them. */
+@XmlAccessorType(XmlAccessType.FIELD)
+public class DhcpHostDef {
+    @XmlAttribute(name = "mac")
+    private String mac;
+    @XmlAttribute(name = "id")
+    private String id;
+    @XmlAttribute(name = "name")
+    private String name;
+    @XmlAttribute(name = "ip")
+    private String ip;
+    @XmlElement(name = "lease")
+    private LeaseDef lease;
+
+    public String getMac() {
+        return mac;
+    }
+
+    public void setMac(String mac) {
+        this.mac = mac;
+    }
+
+    public String getId() {
+        return id;
+    }
+
+    public void setId(String id) {
+        this.id = id;
+    }
+
+    public String getName() {
+        return name;
+    }
+
+    public void setName(String name) {
+        this.name = name;
+    }
+
+    public String getIp() {
+        return ip;
+    }
+
+    public void setIp(String ip) {
+        this.ip = ip;
+    }
+
+    public LeaseDef getLease() {
+        return lease;
+    }
+
+    public void setLease(LeaseDef lease) {
+        this.lease = lease;
+    }
+
+}

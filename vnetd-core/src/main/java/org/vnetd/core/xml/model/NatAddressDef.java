@@ -1,0 +1,31 @@
+package org.vnetd.core.xml.model;
+
+import jakarta.xml.bind.annotation.XmlAccessType;
+import jakarta.xml.bind.annotation.XmlAccessorType;
+import jakarta.xml.bind.annotation.XmlAttribute;
+
+/** {@code <nat><address start='' end=''/>}: SNAT address range. Attributes are kept as the XML text; parsing checks and canonicalises them. */
+@XmlAccessorType(XmlAccessType.FIELD)
+public class NatAddressDef {
+    @XmlAttribute(name = "start")
+    private String start;
+    @XmlAttribute(name = "end")
+    private String end;
+
+    public String getStart() {
+        return start;
+    }
+
+    public void setStart(String start) {
+        this.start = start;
+    }
+
+    public String getEnd() {
+        return end;
+    }
+
+    public void setEnd(String end) {
+        this.end = end;
+    }
+
+}
