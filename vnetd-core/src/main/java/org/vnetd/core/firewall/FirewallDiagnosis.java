@@ -24,9 +24,11 @@ public final class FirewallDiagnosis {
      * @param nftRuleset          {@code nft -j list ruleset} output, if nft ran
      * @param ourTable            vnetd's table name (family inet), skipped
      * @param ourBridges          bridges of running networks
+     * @param expectedChains      per running network, the chains it must have in our table (empty
+     *                            when the iptables backend is in use)
      */
     public record Input(Optional<String> ipForward, Optional<String> bridgeNfCallIptables, Optional<String> nftRuleset,
-            String ourTable, Set<String> ourBridges) {
+            String ourTable, Set<String> ourBridges, Map<String, List<String>> expectedChains) {
     }
 
     public List<FirewallFinding> analyze(Input in) {
@@ -54,8 +56,12 @@ public final class FirewallDiagnosis {
             return; // an unreadable listing is not a finding about the firewall
         }
         Map<String, JsonNode> chains = new HashMap<>();
+        Set<String> ourChains = new java.util.HashSet<>();
         for (JsonNode item : items) {
             JsonNode c = item.get("chain");
+            if (c != null && ours(c, in)) {
+                ourChains.add(c.path("name").asText());
+            }
             if (c == null || ours(c, in)) {
                 continue;
             }
@@ -75,6 +81,15 @@ public final class FirewallDiagnosis {
                         "accept UDP 67 and 53 from the bridges in that chain (firewalld: add the bridges to the libvirt zone)"));
             }
         }
+        in.expectedChains().forEach((network, expected) -> {
+            List<String> missing = expected.stream().filter(c -> !ourChains.contains(c)).toList();
+            if (!missing.isEmpty()) {
+                out.add(new FirewallFinding("vnetd_rules_missing", FirewallFinding.Severity.ERROR,
+                        "network '" + network + "' is running but table inet " + in.ourTable() + " lacks its chain(s) "
+                                + String.join(", ", missing) + " (another tool flushed or replaced the ruleset?)",
+                        "vnetctl firewall-reload re-applies the rules of all running networks"));
+            }
+        });
         for (JsonNode item : items) {
             JsonNode r = item.get("rule");
             if (r == null || ours(r, in)) {

@@ -4,11 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import java.util.Set;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.vnetd.core.firewall.FirewallFinding;
+import org.vnetd.core.firewall.FirewallIp;
+import org.vnetd.core.firewall.FirewallNetwork;
+import org.vnetd.core.firewall.FirewallPlan;
+import org.vnetd.core.net.IpPrefix;
 import org.vnetd.core.firewall.FirewallPlanner;
 import org.vnetd.core.firewall.ForwardMode;
 import org.vnetd.core.firewall.NftablesRenderer;
@@ -25,10 +28,17 @@ class FirewallDoctorNetnsTest {
     @Test
     void aCleanHostWithOurRulesHasNoFindings() {
         try (FirewallTopology t = new FirewallTopology(1)) {
-            new NftablesBackend(t.hostRunner).apply(new FirewallPlanner().plan(FirewallTopology.network(0, ForwardMode.NAT)));
-            List<FirewallFinding> f = doctor(t.hostRunner).diagnose(Set.of("vbr0"));
+            FirewallPlan p = new FirewallPlanner().plan(FirewallTopology.network(0, ForwardMode.NAT));
+            new NftablesBackend(t.hostRunner).apply(p);
+            List<FirewallFinding> f = doctor(t.hostRunner).diagnose(List.of(p));
             // br_netfilter is a host-wide module: only its finding may appear, and only if loaded
             assertTrue(f.stream().allMatch(x -> x.check().equals("br_netfilter")), f.toString());
+
+            t.nft("flush", "ruleset"); // e.g. systemctl restart nftables
+            List<FirewallFinding> after = doctor(t.hostRunner).diagnose(List.of(p));
+            assertEquals(1, count(after, "vnetd_rules_missing"), after.toString());
+            assertTrue(after.stream().anyMatch(x -> x.message().contains("network 'net0'") && x.hint().contains("firewall-reload")),
+                    after.toString());
         }
     }
 
@@ -49,7 +59,9 @@ class FirewallDoctorNetnsTest {
                         }
                     }
                     """, "nft", "-f", "-").orThrow();
-            List<FirewallFinding> f = doctor(runner).diagnose(Set.of("virbr0"));
+            FirewallPlan virbr0 = new FirewallPlanner().plan(FirewallNetwork.nat("default", "virbr0",
+                    List.of(new FirewallIp(IpPrefix.parse("192.168.122.1/24"), true, false))));
+            List<FirewallFinding> f = new FirewallDoctor(runner, new NftablesRenderer(), false).diagnose(List.of(virbr0));
             assertEquals(1, count(f, "ip_forward"), f.toString());
             assertEquals(1, count(f, "foreign_forward_drop"), f.toString());
             assertTrue(f.stream().anyMatch(x -> x.check().equals("foreign_forward_drop")
@@ -62,7 +74,7 @@ class FirewallDoctorNetnsTest {
     }
 
     private static FirewallDoctor doctor(CommandRunner runner) {
-        return new FirewallDoctor(runner, NftablesRenderer.DEFAULT_TABLE);
+        return new FirewallDoctor(runner, new NftablesRenderer(), true);
     }
 
     private static long count(List<FirewallFinding> f, String check) {

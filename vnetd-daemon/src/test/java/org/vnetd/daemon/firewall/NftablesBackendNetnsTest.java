@@ -154,7 +154,8 @@ class NftablesBackendNetnsTest {
             String once = nft.listTable();
             nft.apply(p);
             nft.reapply(List.of(p));
-            assertEquals(once, nft.listTable());
+            // counters may move (the bridge sends IGMP), and re-filled chains restart them
+            assertEquals(withoutCounters(once), withoutCounters(nft.listTable()));
             assertEquals(p.rules().stream().filter(r -> !r.phase().hostFacing()).count(),
                     once.lines().filter(l -> l.contains("counter packets")).count());
         }
