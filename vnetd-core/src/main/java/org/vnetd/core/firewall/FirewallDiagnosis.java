@@ -96,7 +96,21 @@ public final class FirewallDiagnosis {
                 continue;
             }
             JsonNode chain = chains.get(key(r.path("family").asText(), r.path("table").asText(), r.path("chain").asText()));
-            if (chain == null || !"input".equals(chain.path("hook").asText())) {
+            if (chain == null) {
+                continue;
+            }
+            if ("forward".equals(chain.path("hook").asText())) {
+                if (catchAllDrop(r, in.ourBridges())) {
+                    out.add(new FirewallFinding("foreign_forward_reject", FirewallFinding.Severity.ERROR,
+                            "table " + r.path("family").asText() + " " + r.path("table").asText() + ", chain "
+                                    + r.path("chain").asText() + ", rule handle " + r.path("handle").asText()
+                                    + " drops or rejects forwarded traffic that guests send or receive (firewalld's "
+                                    + "catch-all reject looks like this); vnetd's accept in its own table cannot override it",
+                            "accept the bridges before that rule in that table (firewalld: put the bridges in the libvirt zone)"));
+                }
+                continue;
+            }
+            if (!"input".equals(chain.path("hook").asText())) {
                 continue;
             }
             dropsServices(r, in.ourBridges()).ifPresent(port -> out.add(new FirewallFinding("foreign_service_drop",
@@ -137,6 +151,31 @@ public final class FirewallDiagnosis {
             return Optional.empty();
         }
         return ports.stream().filter(SERVICE_PORTS::contains).findFirst();
+    }
+
+    /**
+     * A drop/reject that applies to all forwarded packets, or to those of our bridges: its only
+     * conditions (if any) are iifname/oifname equal to one of our bridges. A rule with any other
+     * condition ("ct state invalid drop", a port, an address) is someone's deliberate policy.
+     */
+    private static boolean catchAllDrop(JsonNode rule, Set<String> bridges) {
+        boolean drops = false;
+        for (JsonNode e : rule.path("expr")) {
+            if (e.has("drop") || e.has("reject")) {
+                drops = true;
+            } else if (e.has("match")) {
+                JsonNode m = e.get("match");
+                JsonNode meta = m.path("left").path("meta");
+                boolean ourIf = Set.of("iifname", "oifname").contains(meta.path("key").asText())
+                        && "==".equals(m.path("op").asText()) && bridges.contains(m.path("right").asText());
+                if (!ourIf) {
+                    return false;
+                }
+            } else if (!e.has("counter") && !e.has("log")) {
+                return false;
+            }
+        }
+        return drops;
     }
 
     private static void collectPorts(JsonNode right, List<Integer> ports) {

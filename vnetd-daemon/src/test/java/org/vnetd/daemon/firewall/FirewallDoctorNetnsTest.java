@@ -51,6 +51,14 @@ class FirewallDoctorNetnsTest {
                     table ip filter {
                         chain FORWARD { type filter hook forward priority 0; policy drop; }
                     }
+                    table inet firewalld_like {
+                        chain filter_FORWARD {
+                            type filter hook forward priority 10; policy accept;
+                            ct state invalid drop
+                            ip saddr 203.0.113.0/24 drop
+                            reject with icmpx admin-prohibited
+                        }
+                    }
                     table inet hostfw {
                         chain input {
                             type filter hook input priority 0; policy accept;
@@ -66,6 +74,10 @@ class FirewallDoctorNetnsTest {
             assertEquals(1, count(f, "foreign_forward_drop"), f.toString());
             assertTrue(f.stream().anyMatch(x -> x.check().equals("foreign_forward_drop")
                     && x.message().contains("table ip filter, chain FORWARD")), f.toString());
+            // only the catch-all reject counts; "ct state invalid drop" and an address-limited drop do not
+            assertEquals(1, count(f, "foreign_forward_reject"), f.toString());
+            assertTrue(f.stream().anyMatch(x -> x.check().equals("foreign_forward_reject")
+                    && x.message().contains("table inet firewalld_like, chain filter_FORWARD")), f.toString());
             // the rule limited to another interface does not affect our bridge
             assertEquals(1, count(f, "foreign_service_drop"), f.toString());
             assertTrue(f.stream().anyMatch(x -> x.check().equals("foreign_service_drop")
