@@ -139,7 +139,8 @@ public final class NftablesRenderer {
             lines.add("delete chain " + t + " " + c);
         }
         for (FirewallPlan p : add) {
-            lines.add("# network " + p.network());
+            // a comment ends at the line's end: keep a hostile name from adding commands
+            lines.add("# network " + p.network().replaceAll("[\\p{Cntrl}]", "?"));
             // elements first: the chains are then reachable from their hooks while their rules are
             // added, so the kernel checks each rule as it is added and an error names that rule
             for (String e : elements(p)) {

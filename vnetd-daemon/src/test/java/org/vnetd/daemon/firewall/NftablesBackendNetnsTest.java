@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
 import org.vnetd.core.firewall.Family;
+import org.vnetd.core.firewall.FirewallIp;
+import org.vnetd.core.firewall.FirewallNetwork;
 import org.vnetd.core.firewall.FirewallPlan;
 import org.vnetd.core.firewall.FirewallPlanner;
 import org.vnetd.core.firewall.FirewallRule;
@@ -22,6 +24,7 @@ import org.vnetd.core.firewall.ForwardMode;
 import org.vnetd.core.firewall.Match;
 import org.vnetd.core.firewall.Phase;
 import org.vnetd.core.firewall.Verdict;
+import org.vnetd.core.net.IpPrefix;
 import org.vnetd.testing.NetnsSupport;
 
 /** Real packets through real nftables rules, in namespaces the test creates. */
@@ -107,6 +110,26 @@ class NftablesBackendNetnsTest {
             assertFalse(table.contains("vbr1"), "nothing of network 1 may remain:\n" + table);
             // network 1's guest is no longer masqueraded: upstream sees its own address now
             assertEquals(Optional.of(InetAddress.getByName(FirewallTopology.guestAddr(1))), t.guestToUpstream(1, 8082));
+        }
+    }
+
+    @Test
+    void aRunningNetworkChangesModeAndSubnetInOneTransaction() throws Exception {
+        try (FirewallTopology t = new FirewallTopology(1)) {
+            NftablesBackend nft = new NftablesBackend(t.hostRunner);
+            FirewallPlan nat = planner.plan(FirewallTopology.network(0, ForwardMode.NAT));
+            nft.apply(nat);
+            // same bridge, now routed and with an extra subnet: no NAT chain or element may remain
+            FirewallNetwork routed = FirewallTopology.network(0, ForwardMode.ROUTE);
+            FirewallPlan route = planner.plan(new FirewallNetwork(routed.name(), routed.bridge(), routed.mode(),
+                    routed.forwardDev(), List.of(routed.ips().get(0),
+                            new FirewallIp(IpPrefix.parse("192.168.200.1/24"), false, false)),
+                    routed.natAddresses(), routed.natPorts(), false, true, false));
+            nft.update(List.of(nat), List.of(route));
+            String table = nft.listTable();
+            assertFalse(table.contains("vn_vbr0_nat"), table);
+            assertTrue(table.contains("ip saddr 192.168.200.0/24 iifname \"vbr0\""), table);
+            assertEquals(Optional.of(InetAddress.getByName(FirewallTopology.guestAddr(0))), t.guestToUpstream(0, 8080));
         }
     }
 
