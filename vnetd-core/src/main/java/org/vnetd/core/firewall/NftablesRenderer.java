@@ -11,6 +11,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
+import org.vnetd.core.error.ErrorCode;
+import org.vnetd.core.error.VnetException;
 import org.vnetd.core.net.IpAddresses;
 import org.vnetd.core.net.IpPrefix;
 
@@ -154,6 +156,7 @@ public final class NftablesRenderer {
                 String chain = chainName(p.bridge(), phase);
                 lines.add("flush chain " + t + " " + chain);
                 for (FirewallRule r : rules) {
+                    checkDispatchable(p, r);
                     lines.add("add rule " + t + " " + chain + " " + rule(r));
                 }
             }
@@ -184,6 +187,25 @@ public final class NftablesRenderer {
             }
         }
         return out;
+    }
+
+    /**
+     * A chain is only entered for packets of its dispatch key (bridge in or out, NAT source
+     * subnet); a rule that does not itself require that key would silently be skipped for other
+     * packets, so it is refused. Plans from {@link FirewallPlanner} always pass.
+     */
+    private static void checkDispatchable(FirewallPlan p, FirewallRule r) {
+        boolean ok = switch (r.phase()) {
+            case CROSS, GUEST_OUT -> r.matches().contains(new Match.InInterface(p.bridge()));
+            case GUEST_IN, MANGLE -> r.matches().contains(new Match.OutInterface(p.bridge()));
+            case NAT -> r.matches().stream().anyMatch(m -> m instanceof Match.Source);
+            case HOST_IN, HOST_OUT -> true;
+        };
+        if (!ok) {
+            throw VnetException.of(ErrorCode.INTERNAL, "network '%s': %s rule '%s' does not match on %s, so the %s chain "
+                    + "of bridge %s cannot carry it", p.network(), r.phase(), rule(r),
+                    r.phase() == Phase.NAT ? "a source subnet" : "the bridge", r.phase(), p.bridge());
+        }
     }
 
     private static String withoutVerdict(String element) {

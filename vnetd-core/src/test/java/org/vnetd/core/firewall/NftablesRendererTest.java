@@ -40,4 +40,13 @@ class NftablesRendererTest {
         assertTrue(s.indexOf("add chain inet vnetd vn_vbr1_nat") < s.indexOf("add map inet vnetd nat4_dispatch"), s);
         assertTrue(s.indexOf("add element inet vnetd nat4_dispatch { 192.168.101.0/24") < s.indexOf("add rule inet vnetd vn_vbr1_nat"), s);
     }
+
+    @Test
+    void aRuleThatItsChainCannotCarryIsRefused() {
+        FirewallPlan bad = new FirewallPlan("x", "vbr0", List.of(FirewallRule.of(Family.IPV4, Phase.GUEST_OUT,
+                new Verdict.Accept(), new Match.OutInterface("vbr0"))));
+        org.vnetd.core.error.VnetException e = org.junit.jupiter.api.Assertions.assertThrows(
+                org.vnetd.core.error.VnetException.class, () -> r.applyScript(List.of(bad)));
+        assertTrue(e.getMessage().contains("network 'x'"), e.getMessage());
+    }
 }
