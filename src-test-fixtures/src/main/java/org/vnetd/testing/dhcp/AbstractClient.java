@@ -21,6 +21,11 @@ abstract class AbstractClient implements DhcpClientDriver {
         this.dir = new ScriptDir(tag);
     }
 
+    @Override
+    public DhcpClientNs clientNs() {
+        return client;
+    }
+
     protected abstract List<String> command();
 
     /** Event names the script reports for a first lease / a renewal / a release. */

@@ -12,6 +12,9 @@ public interface DhcpClientDriver extends AutoCloseable {
 
     String name();
 
+    /** The namespace and interface this client runs on. */
+    DhcpClientNs clientNs();
+
     void start();
 
     DhcpLeaseInfo awaitBound(Duration timeout);
