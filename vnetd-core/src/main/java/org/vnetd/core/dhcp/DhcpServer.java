@@ -148,7 +148,7 @@ public final class DhcpServer {
             return ignore(IgnoreReason.MALFORMED, "%s without client identifier or chaddr", type);
         }
         DhcpConfig cfg = pool.config();
-        if (!msg.giaddr().equals(DhcpMessage.ZERO) && !cfg.subnet().contains(msg.giaddr())) {
+        if (!msg.giaddr().equals(DhcpMessage.ZERO) && !pool.inSubnet(msg.giaddr())) {
             return ignore(IgnoreReason.NOT_FOR_US, "relayed from %s, outside %s", msg.giaddr().getHostAddress(), cfg.subnet());
         }
         return switch (type.code()) {
@@ -270,7 +270,7 @@ public final class DhcpServer {
     private String refusal(int ip, ClientId cid, MacAddress mac, Instant now) {
         DhcpConfig cfg = pool.config();
         Inet4Address addr = IpAddresses.fromInt(ip);
-        if (!cfg.subnet().contains(addr)) {
+        if (!pool.inSubnet(addr)) {
             return "address " + addr.getHostAddress() + " is not on " + cfg.subnet();
         }
         DhcpConfig.StaticHost host = pool.hostFor(cid, mac);
@@ -407,7 +407,7 @@ public final class DhcpServer {
                 o.putInt(DhcpOptionCode.REBINDING_TIME, s * 7 / 8);
             }
         }
-        Map<Integer, byte[]> available = parameters(cfg);
+        Map<Integer, byte[]> available = pool.parameters();
         // RFC 2132 9.8: the server MUST try to insert requested options in the order requested
         Set<Integer> order = new LinkedHashSet<>();
         for (int c : req.parameterRequestList()) {
@@ -434,7 +434,7 @@ public final class DhcpServer {
                 ack ? req.ciaddr() : DhcpMessage.ZERO, yiaddr, siaddr, req.giaddr(), req.chaddr(), null, file, o.build());
     }
 
-    private static Map<Integer, byte[]> parameters(DhcpConfig cfg) {
+    static Map<Integer, byte[]> parameters(DhcpConfig cfg) {
         Map<Integer, byte[]> m = new java.util.LinkedHashMap<>();
         m.put(DhcpOptionCode.SUBNET_MASK, cfg.subnet().netmask().getAddress());
         if (cfg.router() != null) {
