@@ -22,9 +22,10 @@ import org.vnetd.core.dhcp.LeaseStore;
 import org.vnetd.core.dhcp.ReplyTarget;
 
 /**
- * Datagrams in, decisions out. OFFERs and NAKs leave at once; ACKs that bound a lease are held
- * until the lease store has made the batch durable (one commit per read burst: group commit),
- * then sent together. The event loop never waits for the disk.
+ * Datagrams in, decisions out. OFFERs and NAKs leave at the end of each read burst; ACKs that
+ * bound a lease are held until the lease store has made the burst durable (one sync per burst:
+ * group commit), then sent together. The event loop is the DHCP service's own, so waiting for the
+ * disk there delays nothing else.
  */
 final class DhcpChannelHandler extends SimpleChannelInboundHandler<DatagramPacket> {
     private static final Logger LOG = LoggerFactory.getLogger(DhcpChannelHandler.class);
@@ -64,22 +65,24 @@ final class DhcpChannelHandler extends SimpleChannelInboundHandler<DatagramPacke
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        ctx.flush();
+        ctx.flush(); // offers and naks first: they need no disk
         if (heldAcks.isEmpty()) {
             return;
         }
         List<DatagramPacket> acks = heldAcks;
         heldAcks = new ArrayList<>();
-        store.commit().whenComplete((ok, err) -> ctx.executor().execute(() -> {
-            if (err != null) {
-                // not durable: the client gets no ACK and retries; sending it would break the promise
-                LOG.error("lease store failed, {} ACK(s) withheld: {}", acks.size(), err.toString());
-                acks.forEach(DatagramPacket::release);
-                return;
-            }
-            acks.forEach(ctx::write);
-            ctx.flush();
-        }));
+        try {
+            // one write + fdatasync for the whole burst, on this (the service's own) event loop:
+            // datagrams arriving meanwhile wait in the socket buffer and form the next, larger batch
+            store.sync();
+        } catch (RuntimeException e) {
+            // not durable: the clients get no ACK and retry; sending it would break the promise
+            LOG.error("lease store failed, {} ACK(s) withheld: {}", acks.size(), e.getMessage());
+            acks.forEach(DatagramPacket::release);
+            return;
+        }
+        acks.forEach(ctx::write);
+        ctx.flush();
     }
 
     @Override

@@ -5,9 +5,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollIoHandler;
-
 import org.vnetd.core.dhcp.DhcpConfig;
 import org.vnetd.core.net.IpAddresses;
 import org.vnetd.core.net.IpPrefix;
@@ -24,8 +21,7 @@ public final class DhcpBenchServer {
         DhcpConfig cfg = new DhcpConfig(args[1], addr, server.networkPrefix(),
                 List.of(new DhcpConfig.Range((Inet4Address) IpAddresses.parse(args[3]), (Inet4Address) IpAddresses.parse(args[4]))),
                 List.of(), DhcpConfig.DEFAULT_LEASE_TIME, addr, List.of(addr), "bench.test", null, null, null);
-        var group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        DhcpService service = new DhcpService(Path.of(args[0]), group, Clock.systemUTC());
+        DhcpService service = new DhcpService(Path.of(args[0]), Clock.systemUTC());
         service.start(cfg);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             var s = service.stats();

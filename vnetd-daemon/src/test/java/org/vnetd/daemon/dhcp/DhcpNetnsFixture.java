@@ -8,9 +8,6 @@ import java.time.Duration;
 import java.util.List;
 
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollIoHandler;
-
 import org.vnetd.core.dhcp.DhcpConfig;
 import org.vnetd.core.net.IpAddresses;
 import org.vnetd.core.net.IpPrefix;
@@ -27,16 +24,14 @@ final class DhcpNetnsFixture implements AutoCloseable {
 
     final DhcpTopology topo;
     final NetnsExecutor hostThread;
-    final EventLoopGroup group;
     final Path leaseDir;
     final DhcpService service;
 
     DhcpNetnsFixture(String purpose) throws Exception {
         topo = DhcpTopology.create(purpose, BRIDGE, SERVER + "/24");
         hostThread = NetnsExecutor.enter(topo.host());
-        group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         leaseDir = Files.createTempDirectory("vnetd-dhcp-leases-");
-        service = new DhcpService(leaseDir, group, Clock.systemUTC());
+        service = new DhcpService(leaseDir, Clock.systemUTC());
     }
 
     static Inet4Address ip(String s) {
@@ -61,7 +56,6 @@ final class DhcpNetnsFixture implements AutoCloseable {
         try {
             service.stop();
         } finally {
-            group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
             hostThread.close();
             topo.close();
             deleteTree(leaseDir);

@@ -48,7 +48,7 @@ class DurableLeaseStoreTest {
             s.append(new LeaseChange(LeaseChange.Kind.BOUND, lease(11, null)));
             s.append(new LeaseChange(LeaseChange.Kind.BOUND, lease(12, NOW.plusSeconds(60))));
             s.append(new LeaseChange(LeaseChange.Kind.RELEASED, lease(12, NOW.plusSeconds(60))));
-            s.commit().join();
+            s.sync();
         }
         try (DurableLeaseStore s = DurableLeaseStore.open(dir, "vbr0", CLOCK)) {
             assertEquals(Set.of(lease(10, NOW.plusSeconds(3600)), lease(11, null)), new HashSet<>(s.load()));
@@ -59,14 +59,14 @@ class DurableLeaseStoreTest {
     void logIsReplayedWithoutCleanCloseAndTornTailIsDropped() throws Exception {
         DurableLeaseStore s = DurableLeaseStore.open(dir, "vbr0", CLOCK);
         s.append(new LeaseChange(LeaseChange.Kind.BOUND, lease(10, NOW.plusSeconds(3600))));
-        s.commit().join();
+        s.sync();
         // no close(): as after a crash; then a half-written record at the end
         Files.writeString(dir.resolve("vbr0.wal"), "{\"op\":\"bind\",\"ip\":\"10.0.0.",
                 java.nio.file.StandardOpenOption.APPEND);
         try (DurableLeaseStore again = DurableLeaseStore.open(dir, "vbr0", CLOCK)) {
             assertEquals(List.of(lease(10, NOW.plusSeconds(3600))), again.load());
             again.append(new LeaseChange(LeaseChange.Kind.BOUND, lease(20, NOW.plusSeconds(3600))));
-            again.commit().join();
+            again.sync();
         }
         try (DurableLeaseStore third = DurableLeaseStore.open(dir, "vbr0", CLOCK)) {
             assertEquals(2, third.load().size());
@@ -78,7 +78,7 @@ class DurableLeaseStoreTest {
         try (DurableLeaseStore s = DurableLeaseStore.open(dir, "vbr0", CLOCK)) {
             s.append(new LeaseChange(LeaseChange.Kind.BOUND, lease(10, NOW.minusSeconds(1))));
             s.append(new LeaseChange(LeaseChange.Kind.BOUND, lease(11, NOW.plusSeconds(10))));
-            s.commit().join();
+            s.sync();
         }
         try (DurableLeaseStore s = DurableLeaseStore.open(dir, "vbr0", CLOCK)) {
             assertEquals(List.of(lease(11, NOW.plusSeconds(10))), s.load());
@@ -91,7 +91,7 @@ class DurableLeaseStoreTest {
             for (int i = 0; i < DurableLeaseStore.COMPACT_AFTER + 10; i++) {
                 s.append(new LeaseChange(LeaseChange.Kind.BOUND, lease(10 + i % 200, NOW.plusSeconds(i))));
             }
-            s.commit().join();
+            s.sync();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (Files.size(dir.resolve("vbr0.wal")) > 0 && System.nanoTime() < deadline) {
                 Thread.sleep(10);

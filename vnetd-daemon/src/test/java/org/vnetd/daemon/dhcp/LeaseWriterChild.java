@@ -41,7 +41,7 @@ public final class LeaseWriterChild {
                     acked.add(a.lease().address().getHostAddress());
                 }
             }
-            store.commit().join();
+            store.sync();
             StringBuilder sb = new StringBuilder();
             acked.forEach(ip -> sb.append("ACKED ").append(ip).append('\n'));
             System.out.print(sb);
