@@ -69,6 +69,14 @@ public final class Dhcpcd extends AbstractClient {
                     List.of("dhcpcd", "-4", "-x", "-f", dir.file("dhcpcd.conf").toString(), client.ifname())));
         }
         super.close();
+        // dhcpcd keeps its lease under /var/lib/dhcpcd by interface name (ours are unique): remove it
+        for (String suffix : new String[] {".lease", "-4.lease"}) {
+            try {
+                Files.deleteIfExists(java.nio.file.Path.of("/var/lib/dhcpcd", client.ifname() + suffix));
+            } catch (IOException ignored) {
+                // a leftover lease file of a deleted test interface is harmless
+            }
+        }
     }
 
     @Override
