@@ -150,22 +150,28 @@ bench_one() {
     echo "== $name" >&2
     "start_$name"
     wait_port67
-    perf 200 2 100000 "$(nextmac)" >/dev/null            # warm-up (JIT, ARP, caches)
+    perf 500 3 100000 "$(nextmac)" >/dev/null            # warm-up (JIT, ARP, caches), same for all
     # new-client bind latency: a low rate of clients never seen before; DISCOVER->OFFER + REQUEST->ACK
     read -r _ _ _ ado ara mdo mra _ < <(perf 20 3 1000000 "$(nextmac)")
     BIND_AVG[$name]=$(awk -v a="$ado" -v b="$ara" 'BEGIN{ if (a=="n/a"||b=="n/a") print "n/a"; else printf "%.2f", a+b }')
     BIND_MAX[$name]=$(awk -v a="$mdo" -v b="$mra" 'BEGIN{ if (a=="n/a"||b=="n/a") print "n/a"; else printf "%.2f", a+b }')
     local best=0 bestlat=n/a
+    local ok attempt
     for r in $RATES; do
-        read -r got drops sent ado ara _ _ _ < <(perf "$r" "$STEP" 1000000 "$(nextmac)")
-        echo "   rate $r: achieved $got DORA/s, $drops drops of $sent" >&2
-        # zero drops, and the server kept up with the offered rate
-        if [ "$drops" -eq 0 ] && [ "$sent" -gt 0 ] && awk -v g="$got" -v r="$r" 'BEGIN{exit !(g >= 0.9*r)}'; then
-            best=$got
-            bestlat=$(awk -v a="$ado" -v b="$ara" 'BEGIN{ printf "%.2f", a+b }')
-        else
-            break
-        fi
+        ok=
+        # a step passes with zero drops while keeping up with the offered rate; one retry per step,
+        # the same for every server, so one scheduling hiccup on a shared machine does not end the search
+        for attempt in 1 2; do
+            read -r got drops sent ado ara _ _ _ < <(perf "$r" "$STEP" 1000000 "$(nextmac)")
+            echo "   rate $r (try $attempt): achieved $got DORA/s, $drops drops of $sent" >&2
+            if [ "$drops" -eq 0 ] && [ "$sent" -gt 0 ] && awk -v g="$got" -v r="$r" 'BEGIN{exit !(g >= 0.9*r)}'; then
+                ok=1
+                best=$got
+                bestlat=$(awk -v a="$ado" -v b="$ara" 'BEGIN{ printf "%.2f", a+b }')
+                break
+            fi
+        done
+        [ -n "$ok" ] || break
     done
     BEST[$name]=$best
     BEST_LAT[$name]=$bestlat

@@ -188,8 +188,11 @@ public final class DhcpService implements AutoCloseable {
         return buf;
     }
 
-    /** Receive buffer: larger than any datagram we accept, so an oversize one is seen (and counted) whole. */
+    /**
+     * Receive buffer: a little larger than any datagram we accept, so a bigger one arrives truncated
+     * but still oversize, and is dropped and counted rather than misread.
+     */
     private static final class DhcpCodecLimits {
-        static final int RECV_BUFFER = 65536;
+        static final int RECV_BUFFER = org.vnetd.core.dhcp.DhcpCodec.MAX_DATAGRAM + 1024;
     }
 }
