@@ -83,7 +83,7 @@ wait_port67() {
 start_vnetd() {
     mkdir -p "$TMP/vnetd"
     ip netns exec "$SRV" "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
-        -Xms256m -XX:+UseParallelGC -cp "$VNETD_CP" org.vnetd.daemon.dhcp.DhcpBenchServer \
+        -Xms256m -XX:+UseSerialGC -cp "$VNETD_CP" org.vnetd.daemon.dhcp.DhcpBenchServer \
         "$TMP/vnetd" vbr0 10.99.0.1/16 10.99.1.0 10.99.250.255 >"$TMP/vnetd.out" 2>"$TMP/vnetd.err" &
     SERVER_PID=$!
 }

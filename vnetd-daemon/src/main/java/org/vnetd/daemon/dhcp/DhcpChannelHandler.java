@@ -34,6 +34,7 @@ final class DhcpChannelHandler extends SimpleChannelInboundHandler<DatagramPacke
     private final LeaseStore store;
     private final Clock clock;
     private List<DatagramPacket> heldAcks = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicLongArray sync = new java.util.concurrent.atomic.AtomicLongArray(4);
 
     DhcpChannelHandler(DhcpServer server, LeaseStore store, Clock clock) {
         this.server = server;
@@ -71,6 +72,7 @@ final class DhcpChannelHandler extends SimpleChannelInboundHandler<DatagramPacke
         }
         List<DatagramPacket> acks = heldAcks;
         heldAcks = new ArrayList<>();
+        long t0 = System.nanoTime();
         try {
             // one write + fdatasync for the whole burst, on this (the service's own) event loop:
             // datagrams arriving meanwhile wait in the socket buffer and form the next, larger batch
@@ -81,8 +83,18 @@ final class DhcpChannelHandler extends SimpleChannelInboundHandler<DatagramPacke
             acks.forEach(DatagramPacket::release);
             return;
         }
+        long took = System.nanoTime() - t0;
+        sync.incrementAndGet(0);
+        sync.addAndGet(1, acks.size());
+        sync.addAndGet(2, took);
+        sync.accumulateAndGet(3, took, Math::max);
         acks.forEach(ctx::write);
         ctx.flush();
+    }
+
+    /** Group-commit figures since start: syncs, ACKs they covered, total and longest sync time. */
+    SyncStats syncStats() {
+        return new SyncStats(sync.get(0), sync.get(1), sync.get(2) / 1_000_000.0, sync.get(3) / 1_000_000.0);
     }
 
     @Override

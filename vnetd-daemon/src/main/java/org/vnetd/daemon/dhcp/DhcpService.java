@@ -52,6 +52,7 @@ public final class DhcpService implements AutoCloseable {
     private DurableLeaseStore store;
     private DhcpServer server;
     private Channel channel;
+    private DhcpChannelHandler handler;
     private ScheduledFuture<?> reaper;
 
     /**
@@ -92,6 +93,7 @@ public final class DhcpService implements AutoCloseable {
         EventLoopGroup g = new MultiThreadIoEventLoopGroup(1,
                 new io.netty.util.concurrent.DefaultThreadFactory("dhcp-" + config.interfaceName(), true), EpollIoHandler.newFactory());
         try {
+            DhcpChannelHandler h = new DhcpChannelHandler(srv, s, clock);
             Bootstrap b = new Bootstrap().group(g)
                     .channelFactory(() -> new EpollDatagramChannel(InternetProtocolFamily.IPv4))
                     .option(ChannelOption.SO_BROADCAST, true)
@@ -102,11 +104,12 @@ public final class DhcpService implements AutoCloseable {
                     .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(DhcpCodecLimits.RECV_BUFFER))
                     .option(ChannelOption.MAX_MESSAGES_PER_READ, 1024)
                     .option(SO_BINDTODEVICE, deviceName(config.interfaceName()))
-                    .handler(new DhcpChannelHandler(srv, s, clock));
+                    .handler(h);
             // bind() creates the socket on this thread: it belongs to this thread's network namespace
             Channel ch = b.bind(new InetSocketAddress("0.0.0.0", 67)).syncUninterruptibly().channel();
             this.channel = ch;
             this.group = g;
+            this.handler = h;
             this.store = s;
             this.server = srv;
             this.reaper = ch.eventLoop().scheduleAtFixedRate(this::reap, REAP_SECONDS, REAP_SECONDS, TimeUnit.SECONDS);
@@ -154,6 +157,12 @@ public final class DhcpService implements AutoCloseable {
 
     public synchronized DhcpStats stats() {
         return requireRunning().stats();
+    }
+
+    /** Lease-log group commit figures (diagnostics). */
+    public synchronized SyncStats syncStats() {
+        requireRunning();
+        return handler.syncStats();
     }
 
     private DhcpServer requireRunning() {

@@ -27,6 +27,7 @@ public final class DhcpBenchServer {
             var s = service.stats();
             System.err.printf("vnetd dhcp: received=%d malformed=%d offers=%d acks=%d naks=%d ignored=%s leases=%d%n",
                     s.received(), s.malformed(), s.offers(), s.acks(), s.naks(), s.ignored(), service.leases().size());
+            System.err.println("vnetd dhcp lease log: " + service.syncStats());
             service.stop();
         }));
         System.out.println("READY");

@@ -135,6 +135,9 @@ class DhcpClientsNetnsTest {
             d.start();
             assertEquals(DhcpNetnsFixture.STATIC_IP, d.awaitBound(WAIT).address());
         }
+        // every ACK that bound a lease went through a lease-log sync first
+        assertTrue(fx.service.syncStats().syncs() > 0 && fx.service.syncStats().acks() >= fx.service.leases().size(),
+                fx.service.syncStats().toString());
     }
 
     @Test
