@@ -90,9 +90,10 @@ ip netns exec $H dnsmasq --keep-in-foreground --log-facility=- --conf-file="$WOR
 PIDS+=($!)
 mkfifo "$WORK/vnetd.in"
 ip netns exec $H "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
-  -Xmx256m -cp "$CP" "$HERE/BenchDnsServer.java" 10.66.0.1 $DOMAIN 100 "$WORK/resolv.conf" \
+  -Xmx256m ${JAVA_OPTS:-} -cp "$CP" "$HERE/BenchDnsServer.java" 10.66.0.1 $DOMAIN 100 "$WORK/resolv.conf" \
   <"$WORK/vnetd.in" >"$WORK/vnetd.log" 2>&1 &
-PIDS+=($!)
+VNETD_PID=$!
+PIDS+=($VNETD_PID)
 exec 9>"$WORK/vnetd.in"
 for i in $(seq 1 150); do grep -q READY "$WORK/vnetd.log" 2>/dev/null && break; sleep 0.2; done
 grep -q READY "$WORK/vnetd.log" || { echo "vnetd DNS did not start:"; cat "$WORK/vnetd.log"; exit 1; }
@@ -130,5 +131,5 @@ for w in local fwd; do
   awk -v a="${QPS[$w.vnetd]}" -v b="${QPS[$w.dnsmasq]}" -v w=$w 'BEGIN {printf "ratio vnetd/dnsmasq %-6s %.2f\n", w, (b > 0 ? a / b : 0)}'
 done
 exec 9>&-
-sleep 0.5
+for i in $(seq 1 50); do kill -0 $VNETD_PID 2>/dev/null || break; sleep 0.2; done
 grep DnsStats "$WORK/vnetd.log" || true

@@ -44,7 +44,9 @@ final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramDnsQuery
             LOG.debug("dropping query from {}: {}", q.sender(), e.getMessage());
             return;
         }
-        processor.process(query, new Reply(ctx.channel(), q.sender(), q.recipient()));
+        Reply reply = new Reply(ctx.channel(), q.sender(), q.recipient());
+        processor.process(query, reply);
+        reply.readDone();
     }
 
     @Override
@@ -54,16 +56,50 @@ final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramDnsQuery
         LOG.debug("dropping malformed DNS query: {}", cause.toString());
     }
 
-    private record Reply(Channel channel, InetSocketAddress client, InetSocketAddress local) implements QueryProcessor.Reply {
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        // answers written during this read batch leave together (sendmmsg), one syscall for many
+        ctx.flush();
+        ctx.fireChannelReadComplete();
+    }
+
+    /**
+     * Answers made while the query is being read are only written, and flushed with the whole
+     * batch in {@link #channelReadComplete}; answers that come later (from upstream) are flushed at once.
+     */
+    private static final class Reply implements QueryProcessor.Reply {
+        private final Channel channel;
+        private final InetSocketAddress client;
+        private final InetSocketAddress local;
+        private volatile boolean inRead = true;
+
+        Reply(Channel channel, InetSocketAddress client, InetSocketAddress local) {
+            this.channel = channel;
+            this.client = client;
+            this.local = local;
+        }
+
         @Override
         public void local(DnsQuery query, DnsReply reply) {
             DnsReply fitted = reply.fit(query.question(), query.maxResponseSize(), NettyDns.extraSize(query));
-            channel.writeAndFlush(NettyDns.fill(new DatagramDnsResponse(local, client, query.id()), query, fitted));
+            send(NettyDns.fill(new DatagramDnsResponse(local, client, query.id()), query, fitted));
         }
 
         @Override
         public void raw(DnsQuery query, byte[] message) {
-            channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(message), client, local));
+            send(new DatagramPacket(Unpooled.wrappedBuffer(message), client, local));
+        }
+
+        void readDone() {
+            inRead = false;
+        }
+
+        private void send(Object msg) {
+            if (inRead && channel.eventLoop().inEventLoop()) {
+                channel.write(msg, channel.voidPromise());
+            } else {
+                channel.writeAndFlush(msg, channel.voidPromise());
+            }
         }
     }
 
