@@ -38,6 +38,7 @@ class DnsServiceNetnsTest {
     private static final String BRIDGE_IP = "10.77.0.1";
     private static final String GUEST1_IP = "10.77.0.11";
     private static final String GUEST2_IP = "10.77.0.12";
+    private static final String BRIDGE_IP6 = "fd77::1";
     private static final String UPSTREAM_IP = "10.88.0.2";
     private static final String BIG_TXT = "t".repeat(200);
 
@@ -61,8 +62,10 @@ class DnsServiceNetnsTest {
         upstream = track(TestNetns.create("dnsup"));
         host.execOk("ip", "link", "add", "br0", "type", "bridge");
         host.execOk("ip", "addr", "add", BRIDGE_IP + "/24", "dev", "br0");
+        host.execOk("ip", "-6", "addr", "add", BRIDGE_IP6 + "/64", "dev", "br0", "nodad");
         host.execOk("ip", "link", "set", "br0", "up");
         attach(guest1, "vg1", GUEST1_IP);
+        guest1.execOk("ip", "-6", "addr", "add", "fd77::11/64", "dev", "eth0", "nodad");
         attach(guest2, "vg2", GUEST2_IP);
         host.veth("vup", upstream, "eth0");
         host.execOk("ip", "addr", "add", "10.88.0.1/24", "dev", "vup");
@@ -102,9 +105,10 @@ class DnsServiceNetnsTest {
         for (int i = 0; i < 8; i++) {
             txt.add(new DnsConfig.Txt("big", BIG_TXT + i));
         }
-        return DnsConfig.defaults(List.of(IpAddresses.parse(BRIDGE_IP)))
+        return DnsConfig.defaults(List.of(IpAddresses.parse(BRIDGE_IP), IpAddresses.parse(BRIDGE_IP6)))
                 .withDomain("example.com", true)
-                .withHosts(List.of(DnsConfig.Host.of("10.77.0.122", "pudding"), DnsConfig.Host.of(BRIDGE_IP, "gateway")))
+                .withHosts(List.of(DnsConfig.Host.of("10.77.0.122", "pudding"), DnsConfig.Host.of("fd77::122", "pudding"),
+                        DnsConfig.Host.of(BRIDGE_IP, "gateway")))
                 .withSrvRecords(List.of(DnsConfig.Srv.of("ldap", "tcp", null, "pudding.example.com", 389, 10, 20)))
                 .withTxtRecords(txt)
                 .withLocalPtrSubnets(List.of(IpPrefix.parse("10.77.0.0/24")));
@@ -137,7 +141,7 @@ class DnsServiceNetnsTest {
         assertEquals("10.77.0.122", digShort(guest1, "pudding.example.com", "A"));
         assertEquals("10.77.0.122", digShort(guest2, "pudding", "A"));
         assertEquals(BRIDGE_IP, digShort(guest1, "gateway.example.com", "A"));
-        String nodata = dig(guest1, BRIDGE_IP, "pudding.example.com", "AAAA");
+        String nodata = dig(guest1, BRIDGE_IP, "gateway.example.com", "AAAA");
         assertTrue(nodata.contains("status: NOERROR") && nodata.contains("ANSWER: 0") && nodata.contains("flags: qr aa"), nodata);
     }
 
@@ -241,13 +245,57 @@ class DnsServiceNetnsTest {
     }
 
     @Test
+    void ipv6ListenerAndAaaaRecords() {
+        assertEquals("fd77::122", dig(guest1, BRIDGE_IP6, "+short", "pudding.example.com", "AAAA").strip());
+        assertEquals("10.77.0.122", dig(guest1, BRIDGE_IP6, "+short", "+tcp", "pudding.example.com", "A").strip());
+        assertEquals("pudding.example.com.", digShort(guest1, "-x", "fd77::122"));
+    }
+
+    /** What aardvark-dns users hit: reloads during traffic must not lose a single query. */
+    @Test
+    void noQueryIsLostWhileReconfiguringUnderLoad() throws Exception {
+        String script = String.join("\n",
+                "import socket, struct, random",
+                "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+                "s.settimeout(1.0)",
+                "name = b''.join(bytes([len(l)]) + l for l in b'pudding.example.com'.split(b'.')) + b'\\0'",
+                "ok = lost = 0",
+                "for i in range(1500):",
+                "    qid = random.randrange(65536)",
+                "    s.sendto(struct.pack('>HHHHHH', qid, 0x0100, 1, 0, 0, 0) + name + struct.pack('>HH', 1, 1), ('" + BRIDGE_IP + "', 53))",
+                "    try:",
+                "        while True:",
+                "            d, _ = s.recvfrom(4096)",
+                "            if struct.unpack('>H', d[:2])[0] == qid:",
+                "                break",
+                "        ok += 1",
+                "    except socket.timeout:",
+                "        lost += 1",
+                "print('ok', ok, 'lost', lost)");
+        Process p = guest2.start("python3", "-c", script);
+        int reconfigurations = 0;
+        for (int i = 0; i < 200 && p.isAlive(); i++) {
+            DnsConfig c = i % 2 == 0 ? config().withHosts(List.of(DnsConfig.Host.of("10.77.0.122", "pudding"))) : config();
+            inHost.run(() -> dns.reconfigure(c));
+            dns.putGuest("churn" + i, IpAddresses.parse("10.77.0." + (150 + i % 50)));
+            reconfigurations++;
+            Thread.sleep(10);
+        }
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "load script did not finish");
+        String out = new String(p.getInputStream().readAllBytes()).strip();
+        assertEquals("ok 1500 lost 0", out, "after " + reconfigurations + " reconfigurations");
+        assertTrue(reconfigurations >= 5, "load finished before reconfiguring: " + reconfigurations);
+        dns.replaceGuests(java.util.Map.of());
+    }
+
+    @Test
     void guestResolverFindsNamesThroughGetent() throws IOException {
         Path dir = Path.of("/etc/netns", guest1.name());
         boolean createdParent = !Files.isDirectory(dir.getParent());
         Files.createDirectories(dir);
         try {
             Files.writeString(dir.resolve("resolv.conf"), "nameserver " + BRIDGE_IP + "\nsearch example.com\n");
-            String out = guest1.execOk("getent", "hosts", "pudding");
+            String out = guest1.execOk("getent", "ahostsv4", "pudding");
             assertTrue(out.startsWith("10.77.0.122") && out.contains("pudding.example.com"), out);
             dns.putGuest("vm1", IpAddresses.parse(GUEST1_IP));
             assertTrue(guest1.execOk("getent", "hosts", "vm1.example.com").startsWith(GUEST1_IP));
@@ -273,7 +321,7 @@ class DnsServiceNetnsTest {
         while (m.find()) {
             inodes.add(m.group(1));
         }
-        assertEquals(2, inodes.size(), out);
+        assertEquals(4, inodes.size(), out);
         return String.join(",", inodes);
     }
 
