@@ -188,6 +188,34 @@ class DnsServiceNetnsTest {
     }
 
     @Test
+    void identicalQueriesInFlightGoUpstreamOnceAndAllGetServfail() throws Exception {
+        inHost.run(() -> dns.reconfigure(config().withForwarders(List.of(
+                new DnsConfig.Forwarder(java.util.Optional.of(IpAddresses.parse(UPSTREAM_IP)), 5353, java.util.Optional.empty())))));
+        DnsStats before = dns.stats();
+        String script = String.join("\n",
+                "import socket, struct, time",
+                "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+                "name = b''.join(bytes([len(l)]) + l for l in b'herd.up.example'.split(b'.')) + b'\\0'",
+                "for i in range(20):",
+                "    s.sendto(struct.pack('>HHHHHH', i, 0x0100, 1, 0, 0, 0) + name + struct.pack('>HH', 1, 1), ('" + BRIDGE_IP + "', 53))",
+                "s.settimeout(4.5)",
+                "t0 = time.time()",
+                "codes = []",
+                "try:",
+                "    while len(codes) < 20:",
+                "        d, _ = s.recvfrom(4096)",
+                "        codes.append(d[3] & 15)",
+                "except socket.timeout:",
+                "    pass",
+                "print(len(codes), sorted(set(codes)), 'late' if time.time() - t0 > 4.0 else 'ok')");
+        String out = guest2.exec(Duration.ofSeconds(20), "python3", "-c", script).stdout().strip();
+        assertEquals("20 [2] ok", out, "20 answers, all SERVFAIL (rcode 2), before the client's timeout");
+        DnsStats after = dns.stats();
+        assertEquals(1, after.forwarded() - before.forwarded(), after.toString());
+        assertEquals(19, after.coalesced() - before.coalesced(), after.toString());
+    }
+
+    @Test
     void localOnlyAndForwardPlainNames() {
         assertTrue(dig(guest1, BRIDGE_IP, "unknown.example.com", "A").contains("status: NXDOMAIN"));
         assertEquals("10.9.9.7", digShort(guest1, "plainname", "A"));
