@@ -11,6 +11,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.epoll.EpollChannelOption;
@@ -58,8 +59,7 @@ final class DnsListener implements AutoCloseable {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new UdpQueryHandler.Screen(counters), new DatagramDnsQueryDecoder(),
-                                new UdpQueryHandler.LocalAnswerEncoder(), new UdpQueryHandler(processor, counters));
+                        udpPipeline(ch.pipeline(), processor, counters);
                     }
                 }).bind(address).awaitUninterruptibly();
         if (!u.isSuccess()) {
@@ -82,6 +82,12 @@ final class DnsListener implements AutoCloseable {
             throw new VnetException(ErrorCode.DNS, "cannot listen for DNS on TCP " + show(address) + ": " + t.cause().getMessage(), t.cause());
         }
         return new DnsListener(address, u.channel(), t.channel());
+    }
+
+    /** screen → netty's query decoder → netty's answer encoder (raw packets pass) → our handler. */
+    static void udpPipeline(ChannelPipeline p, QueryProcessor processor, DnsStats.Counters counters) {
+        p.addLast(new UdpQueryHandler.Screen(counters), new DatagramDnsQueryDecoder(), new UdpQueryHandler.LocalAnswerEncoder(),
+                new UdpQueryHandler(processor, counters));
     }
 
     InetSocketAddress address() {
