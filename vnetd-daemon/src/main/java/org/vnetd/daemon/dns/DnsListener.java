@@ -45,7 +45,8 @@ final class DnsListener implements AutoCloseable {
     }
 
     /** Binds both sockets (in the calling thread's network namespace); on failure nothing stays open. */
-    static DnsListener open(InetAddress ip, int port, EventLoopGroup group, QueryProcessor processor, DnsStats.Counters counters) {
+    static DnsListener open(InetAddress ip, int port, EventLoopGroup group, QueryProcessor processor, DnsStats.Counters counters,
+                            AnswerMemo memo) {
         InetSocketAddress address = new InetSocketAddress(ip, port);
         SocketProtocolFamily family = ip instanceof Inet4Address ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6;
         ChannelFuture u = new Bootstrap().group(group)
@@ -59,7 +60,7 @@ final class DnsListener implements AutoCloseable {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        udpPipeline(ch.pipeline(), processor, counters);
+                        udpPipeline(ch.pipeline(), processor, counters, memo);
                     }
                 }).bind(address).awaitUninterruptibly();
         if (!u.isSuccess()) {
@@ -85,9 +86,9 @@ final class DnsListener implements AutoCloseable {
     }
 
     /** screen → netty's query decoder → netty's answer encoder (raw packets pass) → our handler. */
-    static void udpPipeline(ChannelPipeline p, QueryProcessor processor, DnsStats.Counters counters) {
-        p.addLast(new UdpQueryHandler.Screen(counters), new DatagramDnsQueryDecoder(), new UdpQueryHandler.LocalAnswerEncoder(),
-                new UdpQueryHandler(processor, counters));
+    static void udpPipeline(ChannelPipeline p, QueryProcessor processor, DnsStats.Counters counters, AnswerMemo memo) {
+        p.addLast(new UdpQueryHandler.Screen(counters), new DatagramDnsQueryDecoder(), new UdpQueryHandler.LocalAnswerEncoder(memo),
+                new UdpQueryHandler(processor, counters, memo));
     }
 
     InetSocketAddress address() {

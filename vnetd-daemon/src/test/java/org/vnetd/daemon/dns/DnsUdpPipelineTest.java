@@ -39,9 +39,10 @@ class DnsUdpPipelineTest {
     // never opened: a forwarded query finds no socket and must still be answered (SERVFAIL)
     private final UpstreamClient upstream = new UpstreamClient(null, Duration.ofMillis(100), Duration.ofMillis(200));
     private final EmbeddedChannel ch = new EmbeddedChannel();
+    private final AnswerMemo memo = new AnswerMemo();
 
     DnsUdpPipelineTest() {
-        DnsListener.udpPipeline(ch.pipeline(), new QueryProcessor(engine, upstream, counters), counters);
+        DnsListener.udpPipeline(ch.pipeline(), new QueryProcessor(engine, upstream, counters), counters, memo);
     }
 
     private byte[] ask(byte[] query) {
@@ -68,6 +69,21 @@ class DnsUdpPipelineTest {
         assertEquals("WEB.example.com", DnsWire.question(r).name().text());
         assertEquals(1, (r[6] << 8 | r[7] & 0xFF), "one answer");
         assertTrue((r[2] & 0x04) != 0, "authoritative");
+        // the second time from the memo: same answer, this client's id, spelling and RD bit
+        byte[] again = ask(DnsWire.encodeQuery(78, DnsQuestion.in("web.EXAMPLE.com", RecordType.A), false, Optional.empty(), 1232));
+        assertEquals(1, memo.size());
+        assertEquals(78, DnsWire.id(again));
+        assertEquals("web.EXAMPLE.com", DnsWire.question(again).name().text());
+        assertEquals(0, again[2] & 0x01, "RD as the client sent it");
+        byte[] expected = r.clone();
+        DnsWire.setId(expected, 78);
+        DnsWire.restoreQuestionCase(expected, DnsWire.question(again).name());
+        expected[2] &= ~0x01;
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected, again);
+        // a changed zone is a different answer, never the memo's old one
+        engine.reconfigure(engine.config().withHosts(List.of(DnsConfig.Host.of("192.168.122.11", "web"))));
+        byte[] changed = ask(DnsWire.encodeQuery(79, DnsQuestion.in("web.example.com", RecordType.A), true, Optional.empty(), 1232));
+        assertEquals(11, changed[changed.length - 1]);
     }
 
     @Test
