@@ -2,7 +2,7 @@
 # DNS benchmark: vnetd's embedded DNS vs dnsmasq configured the way libvirt configures it,
 # side by side in one run, with dnsperf. Needs root (network namespaces), dnsperf, dnsmasq, Java 25, Maven.
 #
-#   sudo bench/dns/run.sh [SECONDS_PER_RUN (default 10)] [CLIENTS (default 10)]
+#   sudo bench/dns/run.sh [SECONDS_PER_RUN (default 10)] [CLIENTS (default 10)] [ROUNDS (default 3)]
 #
 # Topology (all in namespaces this script creates and always deletes, named vnt-dnsb*):
 #   vnt-dnsbh  "host": br0 10.66.0.1 (vnetd), br1 10.67.0.1 (dnsmasq), vup 10.68.0.1
@@ -13,6 +13,7 @@
 set -euo pipefail
 SECS=${1:-10}
 CLIENTS=${2:-10}
+ROUNDS=${3:-3}
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
@@ -115,21 +116,30 @@ perf() { # server datafile seconds -> "qps avg_latency_ms lost"
 echo "== warm-up (JIT, caches)"
 for s in 10.66.0.1 10.67.0.1; do perf $s "$WORK/local.txt" 3 >/dev/null; perf $s "$WORK/fwd.txt" 3 >/dev/null; done
 
-echo "== measuring: $SECS s per run, $CLIENTS clients, runs interleaved"
-printf "%-10s %-8s %12s %16s %8s\n" workload server "queries/s" "avg latency ms" lost
-declare -A QPS
-for w in local fwd; do
-  for s in vnetd dnsmasq; do
-    addr=10.66.0.1; [ $s = dnsmasq ] && addr=10.67.0.1
-    read -r q l lost < <(perf $addr "$WORK/$w.txt" "$SECS")
-    QPS[$w.$s]=$q
-    printf "%-10s %-8s %12s %16s %8s\n" $w $s "$q" "$l" "$lost"
+echo "== measuring: $SECS s per run, $CLIENTS clients, $ROUNDS rounds, servers interleaved"
+printf "%-6s %-10s %-8s %12s %16s %8s\n" round workload server "queries/s" "avg latency ms" lost
+declare -A QPS LAT
+for r in $(seq 1 "$ROUNDS"); do
+  for w in local fwd; do
+    for s in vnetd dnsmasq; do
+      addr=10.66.0.1; [ $s = dnsmasq ] && addr=10.67.0.1
+      read -r q l lost < <(perf $addr "$WORK/$w.txt" "$SECS")
+      QPS[$w.$s]="${QPS[$w.$s]:-} $q"; LAT[$w.$s]="${LAT[$w.$s]:-} $l"
+      printf "%-6s %-10s %-8s %12s %16s %8s\n" "$r" $w $s "$q" "$l" "$lost"
+    done
   done
 done
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR % 2 ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2)}'; }
 echo
+echo "== median of $ROUNDS rounds"
+printf "%-10s %14s %14s %12s %12s %8s\n" workload "vnetd q/s" "dnsmasq q/s" "vnetd ms" "dnsmasq ms" ratio
 for w in local fwd; do
-  awk -v a="${QPS[$w.vnetd]}" -v b="${QPS[$w.dnsmasq]}" -v w=$w 'BEGIN {printf "ratio vnetd/dnsmasq %-6s %.2f\n", w, (b > 0 ? a / b : 0)}'
+  vq=$(echo "${QPS[$w.vnetd]}" | median); dq=$(echo "${QPS[$w.dnsmasq]}" | median)
+  vl=$(echo "${LAT[$w.vnetd]}" | median); dl=$(echo "${LAT[$w.dnsmasq]}" | median)
+  awk -v w=$w -v vq="$vq" -v dq="$dq" -v vl="$vl" -v dl="$dl" \
+    'BEGIN {printf "%-10s %14.0f %14.0f %12.3f %12.3f %8.2f\n", w, vq, dq, vl, dl, (dq > 0 ? vq / dq : 0)}'
 done
+echo "(ratio = vnetd queries/s / dnsmasq queries/s; load average during the run: $(cut -d' ' -f1-3 /proc/loadavg))"
 exec 9>&-
 for i in $(seq 1 50); do kill -0 $VNETD_PID 2>/dev/null || break; sleep 0.2; done
 grep DnsStats "$WORK/vnetd.log" || true

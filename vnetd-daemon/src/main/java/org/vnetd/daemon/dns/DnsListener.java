@@ -31,6 +31,7 @@ import org.vnetd.core.error.VnetException;
 final class DnsListener implements AutoCloseable {
     private static final int TCP_IDLE_SECONDS = 10;
     private static final int MAX_TCP_QUERY = 4096;
+    private static final int MAX_TCP_CONNECTIONS = 128;
     /** Larger than {@link UdpQueryHandler#MAX_QUERY}, so an oversized datagram is seen as such and dropped. */
     private static final int UDP_RECEIVE_BUFFER = 2048;
 
@@ -66,6 +67,7 @@ final class DnsListener implements AutoCloseable {
         if (!u.isSuccess()) {
             throw new VnetException(ErrorCode.DNS, "cannot listen for DNS on UDP " + show(address) + ": " + u.cause().getMessage(), u.cause());
         }
+        TcpConnectionLimit limit = new TcpConnectionLimit(MAX_TCP_CONNECTIONS);
         ChannelFuture t = new ServerBootstrap().group(group)
                 .channelFactory(() -> new EpollServerSocketChannel(family))
                 .option(EpollChannelOption.IP_FREEBIND, true)
@@ -73,7 +75,7 @@ final class DnsListener implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new IdleStateHandler(0, 0, TCP_IDLE_SECONDS, TimeUnit.SECONDS),
+                        ch.pipeline().addLast(limit, new IdleStateHandler(0, 0, TCP_IDLE_SECONDS, TimeUnit.SECONDS),
                                 new TcpDnsQueryDecoder(DnsRecordDecoder.DEFAULT, MAX_TCP_QUERY), new TcpDnsResponseEncoder(),
                                 new TcpQueryHandler(processor, counters));
                     }
