@@ -131,7 +131,7 @@ public record DnsConfig(boolean enabled, Optional<DnsName> domain, boolean local
             }
             domain.ifPresent(DnsName::of);
             target.ifPresent(DnsName::of);
-            new Rdata.Srv(priority, weight, port, DnsName.ROOT);
+            new Rdata.Srv(priority, weight, port, DnsName.ROOT); // range checks of port, priority and weight
         }
 
         private static boolean isLabel(String s) {
