@@ -142,4 +142,44 @@ class DaemonRestartStateTest {
             assertTrue(d.log().contains("broken"), d.log());
         }
     }
+
+    @Test
+    void killDashNineDuringUpdatesLeavesAWholeDefinition() throws Exception {
+        NetnsSupport.require("nft");
+        try (TestNetns ns = TestNetns.create("dkupd"); DaemonProcess d = new DaemonProcess(ns, Files.createTempDirectory("vnetd-kupd"))) {
+            d.start("--no-default-network");
+            d.call("network.define", Map.of("xml", DaemonLifecycleRpcTest.net("upd", "<forward mode='nat'/>", "vbr-upd", "10.44.1.1")));
+            d.call("network.start", Map.of("network", "upd"));
+            CompletableFuture<Integer> updates = CompletableFuture.supplyAsync(() -> {
+                int done = 0;
+                for (int i = 10; i < 200; i++) {
+                    try {
+                        d.call("network.update", Map.of("network", "upd", "command", "add-last", "section", "ip-dhcp-host",
+                                "xml", "<host mac='52:54:00:00:01:" + String.format("%02x", i) + "' ip='10.44.1." + i + "'/>",
+                                "live", true, "config", true));
+                        done++;
+                    } catch (Exception e) {
+                        break; // the daemon died under us
+                    }
+                }
+                return done;
+            });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Files.readString(d.configDir().resolve("networks/upd.xml")).contains("10.44.1.13") && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            d.kill9();
+            int done = updates.get(60, TimeUnit.SECONDS);
+            d.start("--no-default-network");
+            String config = d.call("network.getXml", Map.of("network", "upd", "inactive", true)).get("xml").asText();
+            String live = d.call("network.getXml", Map.of("network", "upd")).get("xml").asText();
+            int hosts = config.split("<host ", -1).length - 1;
+            assertTrue(hosts >= done && hosts <= done + 1, "every acknowledged update is kept (" + done + " acked, " + hosts + " stored)");
+            assertTrue(live.split("<host ", -1).length - 1 >= done, "the adopted live definition has every acknowledged update");
+            assertEquals(Map.of("upd", true), activeByName(d));
+            try (Stream<Path> files = Files.walk(d.dir)) {
+                assertTrue(files.noneMatch(p -> p.getFileName().toString().startsWith(".tmp-")), "no torn writes left");
+            }
+        }
+    }
 }
