@@ -1,0 +1,253 @@
+package org.vnetd.core.dhcp;
+
+import java.net.Inet4Address;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.vnetd.core.net.IpAddresses;
+
+/**
+ * Bytes to {@link DhcpMessage} and back (RFC 2131 section 2, RFC 2132, RFC 3396). Every length is
+ * checked against the end of its field before it is read; the decoder never reads past the datagram.
+ */
+public final class DhcpCodec {
+    /** op..file: the fixed BOOTP header. */
+    public static final int HEADER_LENGTH = 236;
+    public static final int MAGIC_COOKIE = 0x63825363;
+    /** The smallest message every DHCP client must accept (RFC 2131 section 2). */
+    public static final int MIN_MAX_MESSAGE_SIZE = 576;
+    /** IPv4 + UDP headers: option 57 counts the whole IP datagram, the codec only the DHCP payload. */
+    public static final int IP_UDP_OVERHEAD = 28;
+    /** Larger datagrams are refused outright: no link vnetd serves carries a bigger DHCP message. */
+    public static final int MAX_DATAGRAM = 9000;
+    /** BOOTP relays and old clients expect at least a BOOTP-sized (300 octet) message. */
+    private static final int MIN_ENCODED = 300;
+
+    private static final int SNAME_OFFSET = 44;
+    private static final int FILE_OFFSET = 108;
+    private static final int OPTIONS_OFFSET = 240;
+
+    private DhcpCodec() {
+    }
+
+    public static DhcpMessage decode(byte[] data) {
+        return decode(data, 0, data.length);
+    }
+
+    public static DhcpMessage decode(byte[] data, int off, int len) {
+        if (off < 0 || len < 0 || off + len > data.length) {
+            throw new IllegalArgumentException("slice outside the array");
+        }
+        if (len > MAX_DATAGRAM) {
+            throw new MalformedDhcpException("datagram of " + len + " bytes is larger than " + MAX_DATAGRAM);
+        }
+        if (len < OPTIONS_OFFSET) {
+            throw new MalformedDhcpException("truncated: " + len + " bytes, a DHCP message has at least " + OPTIONS_OFFSET);
+        }
+        // the transport hands over a fresh array of exactly the datagram: no second copy then
+        byte[] d = off == 0 && len == data.length ? data : Arrays.copyOfRange(data, off, off + len);
+        int op = d[0] & 0xFF;
+        if (op != DhcpMessage.BOOTREQUEST && op != DhcpMessage.BOOTREPLY) {
+            throw new MalformedDhcpException("op " + op + " is neither BOOTREQUEST nor BOOTREPLY");
+        }
+        int hlen = d[2] & 0xFF;
+        if (hlen > 16) {
+            throw new MalformedDhcpException("hlen " + hlen + " is larger than chaddr (16)");
+        }
+        int cookie = readInt(d, HEADER_LENGTH);
+        if (cookie != MAGIC_COOKIE) {
+            throw new MalformedDhcpException(String.format("bad magic cookie %08x at offset 236", cookie));
+        }
+        DhcpOptions.Builder opts = DhcpOptions.builder();
+        int overload = parseOptions(d, OPTIONS_OFFSET, len, "options", opts, true);
+        byte[] sname = Arrays.copyOfRange(d, SNAME_OFFSET, SNAME_OFFSET + 64);
+        byte[] file = Arrays.copyOfRange(d, FILE_OFFSET, FILE_OFFSET + 128);
+        // RFC 2131 4.1: options, then file, then sname
+        if ((overload & 1) != 0) {
+            parseOptions(d, FILE_OFFSET, FILE_OFFSET + 128, "file", opts, false);
+            file = new byte[128];
+        }
+        if ((overload & 2) != 0) {
+            parseOptions(d, SNAME_OFFSET, SNAME_OFFSET + 64, "sname", opts, false);
+            sname = new byte[64];
+        }
+        return new DhcpMessage(op, d[1] & 0xFF, hlen, d[3] & 0xFF, readInt(d, 4), readShort(d, 8), readShort(d, 10),
+                addr(d, 12), addr(d, 16), addr(d, 20), addr(d, 24), Arrays.copyOfRange(d, 28, 44), sname, file,
+                opts.build());
+    }
+
+    /** Parses one option area; returns the overload value (option 52) found there, 0 when none. */
+    private static int parseOptions(byte[] d, int start, int end, String area, DhcpOptions.Builder out, boolean main) {
+        int overload = 0;
+        int i = start;
+        while (i < end) {
+            int code = d[i] & 0xFF;
+            if (code == DhcpOptionCode.PAD) {
+                i++;
+                continue;
+            }
+            if (code == DhcpOptionCode.END) {
+                return overload;
+            }
+            if (i + 1 >= end) {
+                throw new MalformedDhcpException("option " + code + " at offset " + i + " of " + area + " has no length octet");
+            }
+            int olen = d[i + 1] & 0xFF;
+            if (i + 2 + olen > end) {
+                throw new MalformedDhcpException("option " + code + " at offset " + i + " of " + area + " has length " + olen
+                        + " running past the end (" + (end - i - 2) + " bytes left)");
+            }
+            if (code == DhcpOptionCode.OVERLOAD) {
+                if (olen != 1 || (d[i + 2] & 0xFF) < 1 || (d[i + 2] & 0xFF) > 3) {
+                    throw new MalformedDhcpException("option overload at offset " + i + " must be one octet 1-3");
+                }
+                if (main) {
+                    overload = d[i + 2] & 0xFF;
+                }
+            } else {
+                out.append(code, d, i + 2, olen);
+            }
+            i += 2 + olen;
+        }
+        // a missing End is tolerated: several embedded clients omit it, and the lengths were all checked
+        return overload;
+    }
+
+    /** Encodes with the RFC 2131 minimum limit of 576 octets per IP datagram. */
+    public static byte[] encode(DhcpMessage m) {
+        return encode(m, MIN_MAX_MESSAGE_SIZE);
+    }
+
+    /**
+     * Encodes {@code m} so that the IP datagram fits {@code maxMessageSize} (option 57 semantics, at
+     * least 576). Options that do not fit go to {@code file} then {@code sname} (option 52) when those
+     * are empty; options that still do not fit are left out, last ones first.
+     */
+    public static byte[] encode(DhcpMessage m, int maxMessageSize) {
+        int limit = Math.min(Math.max(maxMessageSize, MIN_MAX_MESSAGE_SIZE), MAX_DATAGRAM + IP_UDP_OVERHEAD) - IP_UDP_OVERHEAD;
+        List<int[]> chunks = new ArrayList<>(); // {code, valueIndex, offset, length}
+        List<byte[]> vals = new ArrayList<>();
+        for (int code : m.options().codes()) {
+            byte[] v = m.options().raw(code);
+            vals.add(v);
+            int vi = vals.size() - 1;
+            if (v.length == 0) {
+                chunks.add(new int[] {code, vi, 0, 0});
+            }
+            for (int o = 0; o < v.length; o += 255) {
+                chunks.add(new int[] {code, vi, o, Math.min(255, v.length - o)});
+            }
+        }
+        int total = 0;
+        for (int[] c : chunks) {
+            total += 2 + c[3];
+        }
+        byte[] out = new byte[Math.max(limit, MIN_ENCODED)];
+        writeHeader(m, out);
+        int end;
+        if (OPTIONS_OFFSET + total + 1 <= limit) {
+            end = writeChunks(out, OPTIONS_OFFSET, limit - 1, chunks, vals, 0, chunks.size());
+            out[end++] = (byte) DhcpOptionCode.END;
+        } else {
+            boolean fileFree = isZero(m.file());
+            boolean snameFree = isZero(m.sname());
+            int next = 0;
+            int mainEnd = limit - 1 - ((fileFree || snameFree) ? 3 : 0);
+            int pos = OPTIONS_OFFSET;
+            while (next < chunks.size() && pos + 2 + chunks.get(next)[3] <= mainEnd) {
+                pos = writeChunks(out, pos, mainEnd, chunks, vals, next, next + 1);
+                next++;
+            }
+            int overload = 0;
+            if (next < chunks.size() && fileFree) {
+                int p = FILE_OFFSET;
+                while (next < chunks.size() && p + 2 + chunks.get(next)[3] <= FILE_OFFSET + 127) {
+                    p = writeChunks(out, p, FILE_OFFSET + 127, chunks, vals, next, next + 1);
+                    next++;
+                }
+                out[p] = (byte) DhcpOptionCode.END;
+                overload |= 1;
+            }
+            if (next < chunks.size() && snameFree) {
+                int p = SNAME_OFFSET;
+                while (next < chunks.size() && p + 2 + chunks.get(next)[3] <= SNAME_OFFSET + 63) {
+                    p = writeChunks(out, p, SNAME_OFFSET + 63, chunks, vals, next, next + 1);
+                    next++;
+                }
+                out[p] = (byte) DhcpOptionCode.END;
+                overload |= 2;
+            }
+            if (overload != 0) {
+                out[pos++] = (byte) DhcpOptionCode.OVERLOAD;
+                out[pos++] = 1;
+                out[pos++] = (byte) overload;
+            }
+            out[pos++] = (byte) DhcpOptionCode.END;
+            end = pos;
+        }
+        return Arrays.copyOf(out, Math.max(end, MIN_ENCODED));
+    }
+
+    private static int writeChunks(byte[] out, int pos, int areaEnd, List<int[]> chunks, List<byte[]> vals, int from, int to) {
+        for (int k = from; k < to; k++) {
+            int[] c = chunks.get(k);
+            if (pos + 2 + c[3] > areaEnd) {
+                throw new IllegalStateException("option does not fit its area");
+            }
+            out[pos++] = (byte) c[0];
+            out[pos++] = (byte) c[3];
+            System.arraycopy(vals.get(c[1]), c[2], out, pos, c[3]);
+            pos += c[3];
+        }
+        return pos;
+    }
+
+    private static void writeHeader(DhcpMessage m, byte[] out) {
+        out[0] = (byte) m.op();
+        out[1] = (byte) m.htype();
+        out[2] = (byte) m.hlen();
+        out[3] = (byte) m.hops();
+        writeInt(out, 4, m.xid());
+        out[8] = (byte) (m.secs() >>> 8);
+        out[9] = (byte) m.secs();
+        out[10] = (byte) (m.flags() >>> 8);
+        out[11] = (byte) m.flags();
+        writeInt(out, 12, IpAddresses.toInt(m.ciaddr()));
+        writeInt(out, 16, IpAddresses.toInt(m.yiaddr()));
+        writeInt(out, 20, IpAddresses.toInt(m.siaddr()));
+        writeInt(out, 24, IpAddresses.toInt(m.giaddr()));
+        System.arraycopy(m.chaddr(), 0, out, 28, 16);
+        System.arraycopy(m.sname(), 0, out, SNAME_OFFSET, 64);
+        System.arraycopy(m.file(), 0, out, FILE_OFFSET, 128);
+        writeInt(out, HEADER_LENGTH, MAGIC_COOKIE);
+    }
+
+    private static boolean isZero(byte[] b) {
+        for (byte x : b) {
+            if (x != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int readInt(byte[] d, int o) {
+        return ((d[o] & 0xFF) << 24) | ((d[o + 1] & 0xFF) << 16) | ((d[o + 2] & 0xFF) << 8) | (d[o + 3] & 0xFF);
+    }
+
+    private static int readShort(byte[] d, int o) {
+        return ((d[o] & 0xFF) << 8) | (d[o + 1] & 0xFF);
+    }
+
+    private static void writeInt(byte[] d, int o, int v) {
+        d[o] = (byte) (v >>> 24);
+        d[o + 1] = (byte) (v >>> 16);
+        d[o + 2] = (byte) (v >>> 8);
+        d[o + 3] = (byte) v;
+    }
+
+    private static Inet4Address addr(byte[] d, int o) {
+        return IpAddresses.fromInt(readInt(d, o));
+    }
+}

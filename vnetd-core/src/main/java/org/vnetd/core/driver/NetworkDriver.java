@@ -1,0 +1,668 @@
+package org.vnetd.core.driver;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.random.RandomGenerator;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vnetd.core.error.ErrorCode;
+import org.vnetd.core.error.VnetException;
+import org.vnetd.core.rpc.Lease;
+import org.vnetd.core.rpc.NetworkEvent;
+import org.vnetd.core.rpc.NetworkSummary;
+import org.vnetd.core.xml.NetworkXml;
+import org.vnetd.core.xml.model.BridgeDef;
+import org.vnetd.core.xml.model.NetworkDef;
+
+/**
+ * The network state machine with libvirt's semantics (bridge_driver.c): define, undefine, create,
+ * start, destroy, autostart, XML, update, metadata, leases, events, and recovery after a restart.
+ * Operations on one network run one at a time (per-name lock); different networks in parallel.
+ * Everything that touches the system is a {@link NetworkStep} produced by the {@link StartPlanner}.
+ */
+public final class NetworkDriver {
+    private static final Logger LOG = LoggerFactory.getLogger(NetworkDriver.class);
+
+    private final DefinitionStore definitions;
+    private final StatusStore statuses;
+    private final StartPlanner planner;
+    private final KernelObserver kernel;
+    private final Consumer<NetworkEvent> events;
+    private final LeaseSource leases;
+    private final LongSupplier clock;
+    private final RandomGenerator random;
+
+    private final ConcurrentHashMap<String, NetworkEntry> networks = new ConcurrentHashMap<>();
+    private final NetworkLocks locks = new NetworkLocks(120_000);
+    /** Serializes name/uuid/bridge assignment across networks (define and create only). */
+    private final Object identityLock = new Object();
+
+    public NetworkDriver(DefinitionStore definitions, StatusStore statuses, StartPlanner planner, KernelObserver kernel,
+            Consumer<NetworkEvent> events, LeaseSource leases, LongSupplier clock, RandomGenerator random) {
+        this.definitions = definitions;
+        this.statuses = statuses;
+        this.planner = planner;
+        this.kernel = kernel;
+        this.events = events;
+        this.leases = leases;
+        this.clock = clock;
+        this.random = random;
+    }
+
+    // ------------------------------------------------------------------ lookup and listing
+
+    public List<NetworkSummary> list() {
+        List<NetworkSummary> out = new ArrayList<>();
+        for (NetworkEntry e : networks.values()) {
+            out.add(summary(e));
+        }
+        out.sort(Comparator.comparing(NetworkSummary::name));
+        return out;
+    }
+
+    public NetworkSummary lookup(String network) {
+        return summary(find(network));
+    }
+
+    public String getXml(String network, boolean inactive) {
+        NetworkEntry e = find(network);
+        NetworkDef def = inactive && e.persistent != null ? e.persistent : e.current();
+        return NetworkXml.format(def, inactive);
+    }
+
+    public List<Lease> dhcpLeases(String network, String mac) {
+        NetworkEntry e = find(network);
+        if (!e.active()) {
+            return List.of();
+        }
+        List<Lease> all = leases.leases(e.name);
+        if (mac == null) {
+            return all;
+        }
+        String want = org.vnetd.core.net.MacAddress.parse(mac).toString();
+        return all.stream().filter(l -> want.equalsIgnoreCase(l.mac())).toList();
+    }
+
+    private NetworkSummary summary(NetworkEntry e) {
+        NetworkDef d = e.current();
+        return new NetworkSummary(e.name, e.uuid.toString(), e.active(), e.persistentDefined(), e.autostart,
+                d == null ? null : d.bridgeName().orElse(null), d == null ? null : d.getTitle());
+    }
+
+    /** By name first, then by UUID (libvirt's virsh does the same). */
+    NetworkEntry find(String network) {
+        if (network == null || network.isEmpty()) {
+            throw new VnetException(ErrorCode.INVALID_ARGUMENT, "network name or uuid is empty");
+        }
+        NetworkEntry e = networks.get(network);
+        if (e != null) {
+            return e;
+        }
+        Optional<UUID> uuid = parseUuid(network);
+        if (uuid.isPresent()) {
+            for (NetworkEntry n : networks.values()) {
+                if (n.uuid.equals(uuid.get())) {
+                    return n;
+                }
+            }
+            throw VnetException.of(ErrorCode.NO_SUCH_NETWORK, "Network not found: no network with matching uuid '%s'", network);
+        }
+        throw VnetException.of(ErrorCode.NO_SUCH_NETWORK, "Network not found: no network with matching name '%s'", network);
+    }
+
+    private static Optional<UUID> parseUuid(String s) {
+        if (s.length() != 36 && s.length() != 32) {
+            return Optional.empty();
+        }
+        try {
+            String t = s.length() == 32 ? s.replaceFirst("(.{8})(.{4})(.{4})(.{4})(.{12})", "$1-$2-$3-$4-$5") : s;
+            return Optional.of(UUID.fromString(t));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Runs {@code action} under the lock of the network named or identified by {@code network}. */
+    private <T> T locked(String network, java.util.function.Function<NetworkEntry, T> action) {
+        String name = find(network).name;
+        return locks.with(name, () -> {
+            NetworkEntry e = networks.get(name);
+            if (e == null) {
+                throw VnetException.of(ErrorCode.NO_SUCH_NETWORK, "Network not found: no network with matching name '%s'", name);
+            }
+            return action.apply(e);
+        });
+    }
+
+    // ------------------------------------------------------------------ define / undefine
+
+    public NetworkSummary define(String xml) {
+        NetworkDef def = NetworkXml.parse(xml);
+        String name = NetworkNames.check(def.name());
+        return locks.with(name, () -> {
+            NetworkEntry old = networks.get(name);
+            NetworkEntry entry;
+            synchronized (identityLock) {
+                assignIdentity(def, old, UUID_ELEMENT.matcher(xml).find());
+                NetworkXml.validate(def, random);
+                entry = old != null ? old : new NetworkEntry(name, def.uuid());
+                definitions.save(name, NetworkXml.format(def, true));
+                entry.persistent = def;
+                networks.put(name, entry);
+            }
+            LOG.info("defined network '{}' ({})", name, entry.uuid);
+            emit(entry, NetworkEvent.LIFECYCLE, NetworkEvent.DEFINED);
+            return summary(entry);
+        });
+    }
+
+    public void undefine(String network) {
+        locked(network, e -> {
+            if (!e.persistentDefined()) {
+                throw VnetException.of(ErrorCode.INVALID_ARGUMENT, "Requested operation is not valid: can't undefine transient network '%s'", e.name);
+            }
+            definitions.delete(e.name);
+            e.persistent = null;
+            e.autostart = false;
+            if (e.active()) {
+                // a running network outlives its definition, as a transient one (libvirt)
+                saveStatus(e, e.status.withPersistent(false));
+            } else {
+                networks.remove(e.name);
+            }
+            LOG.info("undefined network '{}'", e.name);
+            emit(e, NetworkEvent.LIFECYCLE, NetworkEvent.UNDEFINED);
+            return null;
+        });
+    }
+
+    public void setAutostart(String network, boolean autostart) {
+        locked(network, e -> {
+            if (!e.persistentDefined()) {
+                throw new VnetException(ErrorCode.INVALID_ARGUMENT, "Requested operation is not valid: cannot set autostart for transient network");
+            }
+            definitions.setAutostart(e.name, autostart);
+            e.autostart = autostart;
+            return null;
+        });
+    }
+
+    /**
+     * Fills what libvirt fills at define time: the uuid (kept from an existing definition of the
+     * same name), and the bridge name when absent or a {@code %d} template. Refuses a name/uuid clash.
+     */
+    private void assignIdentity(NetworkDef def, NetworkEntry old, boolean uuidGiven) {
+        UUID uuid = uuidGiven ? def.uuid() : null;
+        String name = def.name();
+        if (old != null) {
+            if (uuid != null && !uuid.equals(old.uuid)) {
+                throw VnetException.of(ErrorCode.NETWORK_EXISTS, "network '%s' already exists with uuid %s", name, old.uuid);
+            }
+            def.setUuid(old.uuid.toString());
+            NetworkDef prev = old.current();
+            if (prev != null && def.forwardMode().hasBridge()) {
+                if (def.bridgeName().isEmpty() && prev.bridgeName().isPresent()) {
+                    setBridgeName(def, prev.bridgeName().get());
+                }
+                if (def.macAddress().isEmpty() && prev.getMac() != null) {
+                    def.setMac(prev.getMac());
+                }
+            }
+        } else {
+            if (uuid != null) {
+                for (NetworkEntry n : networks.values()) {
+                    if (n.uuid.equals(uuid)) {
+                        throw VnetException.of(ErrorCode.NETWORK_EXISTS, "network '%s' is already defined with uuid %s", n.name, uuid);
+                    }
+                }
+            } else if (def.uuid() == null) {
+                def.setUuid(UUID.randomUUID().toString());
+            }
+        }
+        if (def.forwardMode().hasBridge()) {
+            String bridge = def.bridgeName().orElse(null);
+            if (bridge == null || bridge.contains("%d")) {
+                setBridgeName(def, freeBridgeName(bridge == null ? "virbr%d" : bridge, name));
+            }
+        }
+    }
+
+    /** The parser invents a uuid when there is none; this tells whether the user gave one. */
+    private static final java.util.regex.Pattern UUID_ELEMENT = java.util.regex.Pattern.compile("<uuid[\\s/>]");
+
+    private static void setBridgeName(NetworkDef def, String bridge) {
+        BridgeDef b = def.getBridge();
+        if (b == null) {
+            b = new BridgeDef();
+            // libvirt writes stp='on' delay='0' for a bridge it names itself
+            b.setStp("on");
+            b.setDelay("0");
+            def.setBridge(b);
+        }
+        b.setName(bridge);
+    }
+
+    /** The first name of {@code template} used by no other definition and no existing interface. */
+    private String freeBridgeName(String template, String self) {
+        Set<String> used = new HashSet<>();
+        for (NetworkEntry n : networks.values()) {
+            if (n.name.equals(self)) {
+                continue;
+            }
+            for (NetworkDef d : new NetworkDef[] {n.persistent, n.live}) {
+                if (d != null) {
+                    d.bridgeName().ifPresent(used::add);
+                }
+            }
+        }
+        used.addAll(kernel.observe().links().keySet());
+        for (int i = 0; i < 4096; i++) {
+            String candidate = template.replace("%d", Integer.toString(i));
+            if (!used.contains(candidate)) {
+                return candidate;
+            }
+        }
+        throw VnetException.of(ErrorCode.CONFLICT, "no free bridge name for template '%s'", template);
+    }
+
+    // ------------------------------------------------------------------ start / create / destroy
+
+    public void start(String network) {
+        locked(network, e -> {
+            if (e.active()) {
+                throw new VnetException(ErrorCode.NETWORK_ACTIVE, "Requested operation is not valid: network is already active");
+            }
+            startLocked(e, e.persistent.copy());
+            return null;
+        });
+    }
+
+    /** A transient network: started from the XML, never stored in the config dir. */
+    public NetworkSummary create(String xml) {
+        NetworkDef def = NetworkXml.parse(xml);
+        String name = NetworkNames.check(def.name());
+        return locks.with(name, () -> {
+            NetworkEntry old = networks.get(name);
+            if (old != null && old.active()) {
+                throw VnetException.of(ErrorCode.NETWORK_ACTIVE, "Requested operation is not valid: network '%s' is already active", name);
+            }
+            NetworkEntry entry;
+            synchronized (identityLock) {
+                assignIdentity(def, old, UUID_ELEMENT.matcher(xml).find());
+                NetworkXml.validate(def, random);
+                entry = old != null ? old : new NetworkEntry(name, def.uuid());
+                networks.put(name, entry);
+            }
+            try {
+                startLocked(entry, def);
+            } catch (RuntimeException ex) {
+                if (!entry.persistentDefined()) {
+                    networks.remove(name);
+                }
+                throw ex;
+            }
+            return summary(entry);
+        });
+    }
+
+    private void startLocked(NetworkEntry e, NetworkDef live) {
+        long t0 = System.nanoTime();
+        Collection<NetworkDef> others = networks.values().stream()
+                .filter(n -> n != e && n.active()).map(n -> n.live).toList();
+        Conflicts.check(live, kernel.observe(), others);
+        List<NetworkStep> steps = planner.plan(live);
+        NetworkStatus status = new NetworkStatus(e.name, e.uuid.toString(), NetworkXml.format(live, false),
+                e.persistentDefined(), false, List.of(), clock.getAsLong());
+        // an intent record: on disk before the first step, so a crash at any point leaves the live
+        // definition whose whole plan a restarted daemon undoes (undo tolerates what is not there).
+        // One write here and one at the end, instead of one per step: each is an fsync.
+        statuses.save(status);
+        List<AppliedStep> applied;
+        try {
+            applied = StepRunner.applyAll(e.name, steps, done -> { });
+        } catch (RuntimeException ex) {
+            deleteStatusQuietly(e.name);
+            throw ex;
+        }
+        NetworkStatus complete = status.withApplied(applied, true);
+        statuses.save(complete);
+        e.status = complete;
+        e.steps = steps;
+        e.live = live;
+        LOG.info("started network '{}' in {} ms", e.name, (System.nanoTime() - t0) / 1_000_000);
+        emit(e, NetworkEvent.LIFECYCLE, NetworkEvent.STARTED);
+    }
+
+    public void destroy(String network) {
+        locked(network, e -> {
+            if (!e.active()) {
+                throw VnetException.of(ErrorCode.NETWORK_INACTIVE, "Requested operation is not valid: network '%s' is not active", e.name);
+            }
+            List<RuntimeException> errors = stopLocked(e);
+            emit(e, NetworkEvent.LIFECYCLE, NetworkEvent.STOPPED);
+            if (!errors.isEmpty()) {
+                VnetException first = errors.getFirst() instanceof VnetException v ? v
+                        : new VnetException(ErrorCode.INTERNAL, errors.getFirst().toString(), errors.getFirst());
+                VnetException report = new VnetException(first.code(), "network '" + e.name + "' stopped, but "
+                        + errors.size() + " teardown step(s) failed; first: " + first.getMessage(), first);
+                errors.stream().skip(1).forEach(report::addSuppressed);
+                throw report;
+            }
+            return null;
+        });
+    }
+
+    /** Undoes every applied step (continuing past failures), marks the network inactive. */
+    private List<RuntimeException> stopLocked(NetworkEntry e) {
+        List<NetworkStep> steps = e.steps != null ? e.steps : planner.plan(e.live);
+        List<RuntimeException> errors = StepRunner.undoAll(e.name, steps, e.status.applied());
+        deleteStatusQuietly(e.name);
+        e.live = null;
+        e.status = null;
+        e.steps = null;
+        if (!e.persistentDefined()) {
+            networks.remove(e.name);
+        }
+        LOG.info("stopped network '{}'", e.name);
+        return errors;
+    }
+
+    // ------------------------------------------------------------------ update and metadata
+
+    /** What {@code network.update} changed. */
+    public record UpdateResult(boolean live, boolean config) {
+    }
+
+    public UpdateResult update(String network, String command, String section, int parentIndex, String xml,
+            boolean live, boolean config) {
+        return locked(network, e -> {
+            boolean doLive = live;
+            boolean doConfig = config;
+            if (!live && !config) {
+                // VIR_NETWORK_UPDATE_AFFECT_CURRENT: the running network if active, else the definition
+                doLive = e.active();
+                doConfig = !e.active();
+            }
+            if (doLive && !e.active()) {
+                throw VnetException.of(ErrorCode.NETWORK_INACTIVE, "Requested operation is not valid: network '%s' is not running", e.name);
+            }
+            if (doConfig && !e.persistentDefined()) {
+                throw VnetException.of(ErrorCode.INVALID_ARGUMENT,
+                        "Requested operation is not valid: cannot change persistent config of a transient network");
+            }
+            NetworkDef newConfig = null;
+            NetworkDef newLive = null;
+            // compute both first, so a refused change alters neither
+            if (doConfig) {
+                newConfig = e.persistent.copy();
+                NetworkEdits.update(newConfig, command, section, parentIndex, xml);
+                NetworkXml.validate(newConfig, random);
+            }
+            if (doLive) {
+                newLive = e.live.copy();
+                NetworkEdits.update(newLive, command, section, parentIndex, xml);
+                NetworkXml.validate(newLive, random);
+            }
+            if (newLive != null) {
+                planner.liveUpdate(e.live, newLive, section);
+                e.live = newLive;
+                saveStatus(e, e.status.withLiveXml(NetworkXml.format(newLive, false)));
+            }
+            if (newConfig != null) {
+                definitions.save(e.name, NetworkXml.format(newConfig, true));
+                e.persistent = newConfig;
+            }
+            return new UpdateResult(doLive, doConfig);
+        });
+    }
+
+    public Optional<String> getMetadata(String network, String type, String uri, boolean inactive) {
+        NetworkEntry e = find(network);
+        NetworkDef def = inactive && e.persistent != null ? e.persistent : e.current();
+        return NetworkEdits.getMetadata(def, type, uri);
+    }
+
+    public void setMetadata(String network, String type, String value, String key, String uri, boolean live, boolean config) {
+        locked(network, e -> {
+            boolean doLive = live;
+            boolean doConfig = config;
+            if (!live && !config) {
+                doLive = e.active();
+                doConfig = !e.active();
+            }
+            if (doLive && !e.active()) {
+                throw VnetException.of(ErrorCode.NETWORK_INACTIVE, "Requested operation is not valid: network '%s' is not running", e.name);
+            }
+            if (doConfig && !e.persistentDefined()) {
+                throw VnetException.of(ErrorCode.INVALID_ARGUMENT, "Requested operation is not valid: cannot change persistent config of a transient network");
+            }
+            NetworkDef newConfig = doConfig ? e.persistent.copy() : null;
+            NetworkDef newLive = doLive ? e.live.copy() : null;
+            if (newConfig != null) {
+                NetworkEdits.setMetadata(newConfig, type, value, key, uri);
+            }
+            if (newLive != null) {
+                NetworkEdits.setMetadata(newLive, type, value, key, uri);
+                e.live = newLive;
+                saveStatus(e, e.status.withLiveXml(NetworkXml.format(newLive, false)));
+            }
+            if (newConfig != null) {
+                definitions.save(e.name, NetworkXml.format(newConfig, true));
+                e.persistent = newConfig;
+            }
+            emit(e, NetworkEvent.METADATA_CHANGE, type);
+            return null;
+        });
+    }
+
+    // ------------------------------------------------------------------ firewall reload
+
+    /** Re-applies what {@link NetworkStep#reload} covers (firewall rules) for every running network. */
+    public void reload() {
+        for (String name : List.copyOf(networks.keySet())) {
+            try {
+                locks.run(name, () -> {
+                    NetworkEntry e = networks.get(name);
+                    if (e == null || !e.active()) {
+                        return;
+                    }
+                    List<AppliedStep> updated = new ArrayList<>();
+                    for (AppliedStep a : e.status.applied()) {
+                        NetworkStep s = StepRunner.find(e.steps, a.id());
+                        updated.add(s == null ? a : new AppliedStep(a.id(), s.reload(a.record())));
+                    }
+                    saveStatus(e, e.status.withApplied(updated, true));
+                });
+            } catch (Exception ex) {
+                LOG.error("reload of network '{}' failed: {}", name, ex.getMessage());
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ recovery at daemon start
+
+    /**
+     * Loads definitions and status files and takes over running networks without touching them:
+     * a half-made start (crash mid-start) is undone, a network whose bridge is gone is marked
+     * inactive, the others are adopted (their steps check for drift and restart in-process
+     * services). Unreadable files are set aside and reported; they never stop the others.
+     */
+    public void recover() {
+        for (DefinitionStore.Stored s : definitions.loadAll()) {
+            if (s.problem() != null) {
+                definitions.setAside(s.name(), s.problem());
+                continue;
+            }
+            try {
+                NetworkDef def = NetworkXml.parse(s.xml());
+                if (!s.name().equals(def.name())) {
+                    throw VnetException.of(ErrorCode.XML_VALIDATION, "file %s.xml defines network '%s'", s.name(), def.name());
+                }
+                if (def.uuid() == null) {
+                    def.setUuid(UUID.randomUUID().toString());
+                }
+                NetworkXml.validate(def, random);
+                NetworkEntry e = new NetworkEntry(def.name(), def.uuid());
+                e.persistent = def;
+                e.autostart = s.autostart();
+                networks.put(e.name, e);
+            } catch (Exception ex) {
+                String where = definitions.setAside(s.name(), ex.getMessage());
+                LOG.error("network definition '{}' cannot be used and was moved to {}: {}", s.name(), where, ex.getMessage());
+            }
+        }
+        KernelView view = kernel.observe();
+        List<NetworkStatus> loaded = new ArrayList<>();
+        for (StatusStore.Loaded l : statuses.loadAll()) {
+            if (l.problem() != null) {
+                statuses.setAside(l.name(), l.problem());
+            } else {
+                loaded.add(l.status());
+            }
+        }
+        // adopt the running networks first, then undo the half-made and orphaned ones: an undo
+        // (e.g. removing the last firewall rules) must never see running networks it does not know yet
+        List<NetworkStatus> adoptFirst = new ArrayList<>(loaded.stream().filter(st -> isAdoptable(st, view)).toList());
+        loaded.stream().filter(st -> !isAdoptable(st, view)).forEach(adoptFirst::add);
+        for (NetworkStatus st : adoptFirst) {
+            try {
+                locks.run(st.name(), () -> recoverOne(st, view));
+            } catch (Exception ex) {
+                LOG.error("cannot take over running network '{}': {}", st.name(), ex.getMessage());
+            }
+        }
+    }
+
+    private static boolean isAdoptable(NetworkStatus st, KernelView view) {
+        if (!st.complete()) {
+            return false;
+        }
+        try {
+            NetworkDef live = NetworkXml.parse(st.liveXml());
+            return !live.forwardMode().hasBridge() || live.bridgeName().map(view::hasLink).orElse(true);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private void recoverOne(NetworkStatus st, KernelView view) {
+        NetworkDef live = NetworkXml.parse(st.liveXml());
+        List<NetworkStep> steps = planner.plan(live);
+        if (!st.complete()) {
+            LOG.warn("network '{}' was being started when the daemon stopped; undoing whatever of its {} step(s) was applied",
+                    st.name(), steps.size());
+            StepRunner.undoAll(st.name(), steps, steps.stream().map(s -> new AppliedStep(s.id(), Map.of())).toList());
+            statuses.delete(st.name());
+            return;
+        }
+        String bridge = live.bridgeName().orElse(null);
+        if (live.forwardMode().hasBridge() && bridge != null && !view.hasLink(bridge)) {
+            LOG.warn("network '{}': bridge '{}' is gone; marking the network inactive", st.name(), bridge);
+            StepRunner.undoAll(st.name(), steps, st.applied());
+            statuses.delete(st.name());
+            return;
+        }
+        NetworkEntry e = networks.get(st.name());
+        if (e == null) {
+            e = new NetworkEntry(st.name(), UUID.fromString(st.uuid()));
+            networks.put(e.name, e);
+        }
+        List<AppliedStep> adopted = new ArrayList<>();
+        for (AppliedStep a : st.applied()) {
+            NetworkStep s = StepRunner.find(steps, a.id());
+            if (s == null) {
+                adopted.add(a);
+                continue;
+            }
+            try {
+                adopted.add(new AppliedStep(a.id(), s.adopt(a.record())));
+            } catch (Exception ex) {
+                // keep the old record: a later destroy still undoes it
+                LOG.error("network '{}': cannot adopt '{}': {}", st.name(), a.id(), ex.getMessage());
+                adopted.add(a);
+            }
+        }
+        e.live = live;
+        e.steps = steps;
+        e.status = st.withApplied(adopted, true).withPersistent(e.persistentDefined());
+        statuses.save(e.status);
+        LOG.info("adopted running network '{}'", e.name);
+    }
+
+    /** Starts every autostart network that is not running; failures are logged, not fatal. */
+    public void autostart() {
+        for (NetworkEntry e : List.copyOf(networks.values())) {
+            if (e.autostart && !e.active()) {
+                try {
+                    start(e.name);
+                } catch (Exception ex) {
+                    LOG.error("autostart of network '{}' failed: {}", e.name, ex.getMessage());
+                }
+            }
+        }
+    }
+
+    /**
+     * Defines {@code default} from the given XML with autostart, moving it to the next free
+     * 192.168.N.0/24 when 192.168.122.0/24 is already routed on the host (as libvirt's packaging does).
+     */
+    public Optional<NetworkSummary> defineDefault(String defaultXml) {
+        if (!networks.isEmpty()) {
+            return Optional.empty();
+        }
+        List<org.vnetd.core.net.IpPrefix> routed = kernel.observe().routes().stream()
+                .map(KernelView.Route::destination).filter(p -> p.length() > 0).toList();
+        org.vnetd.core.net.IpPrefix subnet = SubnetChooser.choose(routed).orElseThrow(() ->
+                new VnetException(ErrorCode.CONFLICT, "every 192.168.N.0/24 is routed on this host; no subnet for the default network"));
+        String xml = defaultXml;
+        String third = subnet.address().getHostAddress().split("\\.")[2];
+        if (!third.equals("122")) {
+            xml = xml.replace("192.168.122.", "192.168." + third + ".");
+            LOG.info("192.168.122.0/24 is in use on this host; the default network uses {}", subnet);
+        }
+        NetworkSummary s = define(xml);
+        setAutostart(s.name(), true);
+        return Optional.of(lookup(s.name()));
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private void saveStatus(NetworkEntry e, NetworkStatus s) {
+        statuses.save(s);
+        e.status = s;
+    }
+
+    private void deleteStatusQuietly(String name) {
+        try {
+            statuses.delete(name);
+        } catch (RuntimeException ex) {
+            LOG.error("cannot delete the status of '{}': {}", name, ex.getMessage());
+        }
+    }
+
+    private void emit(NetworkEntry e, String event, String detail) {
+        try {
+            events.accept(new NetworkEvent(e.name, e.uuid.toString(), event, detail, clock.getAsLong()));
+        } catch (RuntimeException ex) {
+            LOG.warn("event delivery failed: {}", ex.toString());
+        }
+    }
+
+    /** Names of the networks (for tests and diagnostics). */
+    public Map<String, Boolean> activeByName() {
+        Map<String, Boolean> m = new java.util.TreeMap<>();
+        networks.forEach((k, v) -> m.put(k, v.active()));
+        return m;
+    }
+}

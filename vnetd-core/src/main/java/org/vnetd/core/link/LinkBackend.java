@@ -1,0 +1,97 @@
+package org.vnetd.core.link;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.vnetd.core.net.IpPrefix;
+import org.vnetd.core.net.MacAddress;
+
+/**
+ * The kernel operations the network driver needs, one method per operation, taking names and values
+ * (libvirt's virNetDev* style). Every method is synchronous: when it returns the kernel has applied
+ * the change. Failures throw {@link KernelException} (errno, errno name, the kernel's text, the
+ * interface); invalid arguments throw before anything is sent. No method retries or rolls back on its
+ * own: the driver records undo steps.
+ */
+public interface LinkBackend {
+    // ---- links
+
+    /** Creates a bridge (down) with STP state, forward delay, optional MAC and MTU. EEXIST if the name is taken. */
+    void createBridge(BridgeSpec spec);
+
+    /**
+     * Creates a persistent tap (it outlives our descriptor) owned by the spec's uid/gid, and returns the
+     * name the kernel gave it ({@code vnet%d} templates are completed by the kernel).
+     */
+    String createTap(TapSpec spec);
+
+    /**
+     * Creates a non-persistent tap and returns its open descriptors ({@code queues} of them, which needs
+     * {@code spec.multiQueue()} when more than one); the device disappears when the last one is closed.
+     */
+    TapHandle openTap(TapSpec spec, int queues);
+
+    /** Creates a veth pair {@code name} ↔ {@code peer} in the current namespace. */
+    void createVeth(String name, String peer);
+
+    /**
+     * Moves link {@code name} into the network namespace whose handle is the file {@code netnsPath}
+     * (e.g. {@code /run/netns/NAME} or {@code /proc/PID/ns/net}): the container side of a veth port.
+     * The link keeps its name there; it is set down by the move.
+     */
+    void moveToNetns(String name, String netnsPath);
+
+    /** Deletes a link of any kind (a veth's peer goes with it). ENODEV if there is none. */
+    void deleteLink(String name);
+
+    /**
+     * Enslaves {@code name} to bridge {@code master}. If the kernel refuses (e.g. the port's MTU or a
+     * loop), the port is left detached and the exception says so; nothing is retried.
+     */
+    void setMaster(String name, String master);
+
+    /** Detaches {@code name} from whatever bridge holds it (no-op if none). */
+    void setNoMaster(String name);
+
+    /** Sets learning, unicast flooding and isolation on port {@code name}, which must have a bridge master. */
+    void setBridgePort(String name, BridgePortOptions options);
+
+    void setUp(String name);
+
+    void setDown(String name);
+
+    void setMtu(String name, int mtu);
+
+    void setMac(String name, MacAddress mac);
+
+    /** All links of the namespace, in ifindex order. */
+    List<LinkInfo> listLinks();
+
+    /** One link by name, or empty when there is none (never throws ENODEV). */
+    Optional<LinkInfo> getLink(String name);
+
+    // ---- addresses
+
+    void addAddress(AddressSpec spec);
+
+    void deleteAddress(String ifname, IpPrefix prefix);
+
+    /** Every IPv4 and IPv6 address of the namespace. */
+    List<AddressInfo> listAddresses();
+
+    // ---- routes (main table)
+
+    void addRoute(RouteSpec spec);
+
+    void deleteRoute(RouteSpec spec);
+
+    /** IPv4 and IPv6 routes of the main table. */
+    List<RouteInfo> listRoutes();
+
+    // ---- neighbours
+
+    /** Adds or replaces a permanent neighbour entry. */
+    void addNeighbour(NeighbourSpec spec);
+
+    void deleteNeighbour(NeighbourSpec spec);
+}

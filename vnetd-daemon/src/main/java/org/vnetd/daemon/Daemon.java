@@ -1,0 +1,196 @@
+package org.vnetd.daemon;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vnetd.core.driver.NetworkDriver;
+import org.vnetd.core.error.ErrorCode;
+import org.vnetd.core.error.VnetException;
+import org.vnetd.core.firewall.FirewallBackend;
+import org.vnetd.daemon.config.ConfFile;
+import org.vnetd.daemon.config.DaemonOptions;
+import org.vnetd.daemon.driver.KernelPlanner;
+import org.vnetd.daemon.driver.NetlinkKernelObserver;
+import org.vnetd.daemon.driver.NetworkServices;
+import org.vnetd.daemon.firewall.FirewallBackends;
+import org.vnetd.daemon.firewall.ProcessCommandRunner;
+import org.vnetd.daemon.netlink.NetlinkLinkBackend;
+import org.vnetd.daemon.netlink.ProcSysctl;
+import org.vnetd.daemon.rpc.EventHub;
+import org.vnetd.daemon.rpc.NetworkRpcService;
+import org.vnetd.daemon.rpc.RpcServer;
+import org.vnetd.daemon.state.ConfigDirStore;
+import org.vnetd.daemon.state.RunDirStatusStore;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+
+/**
+ * The running daemon: wires state, kernel backends, services, the driver and the RPC server, and
+ * takes them down again on exit — leaving networks running for the next daemon to adopt.
+ */
+public final class Daemon implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+    /** Present once the built-in default network was offered, so undefining it is remembered. */
+    static final String INITIALIZED = "initialized";
+
+    private final FileChannel lockFile;
+    private final EventLoopGroup group;
+    private final NetlinkLinkBackend netlink;
+    private final NetworkServices services;
+    private final NetworkDriver driver;
+    private RpcServer rpc;
+
+    private Daemon(FileChannel lockFile, EventLoopGroup group, NetlinkLinkBackend netlink, NetworkServices services,
+            NetworkDriver driver) {
+        this.lockFile = lockFile;
+        this.group = group;
+        this.netlink = netlink;
+        this.services = services;
+        this.driver = driver;
+    }
+
+    public NetworkDriver driver() {
+        return driver;
+    }
+
+    public static Daemon start(DaemonOptions options, ConfFile conf) {
+        long t0 = System.nanoTime();
+        createDirectories(options);
+        FileChannel lock = lock(options.runDir().resolve("vnetd.pid"));
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
+        NetlinkLinkBackend netlink = null;
+        NetworkServices services = null;
+        try {
+            netlink = NetlinkLinkBackend.open();
+            FirewallBackend firewall = FirewallBackends.choose(options.firewallBackend().orElse(conf.firewallBackend()),
+                    new ProcessCommandRunner());
+            LOG.info("firewall backend: {}", firewall.name());
+            services = new NetworkServices(options.stateDir().resolve("dhcp"), Path.of("/etc/resolv.conf"),
+                    group, Clock.systemUTC());
+            EventHub events = new EventHub();
+            NetworkDriver driver = new NetworkDriver(new ConfigDirStore(options.networksDir()),
+                    new RunDirStatusStore(options.runDir()), new KernelPlanner(netlink, new ProcSysctl(), firewall, services),
+                    new NetlinkKernelObserver(netlink), events, services, System::currentTimeMillis,
+                    RandomGenerator.of("L64X128MixRandom"));
+            Daemon d = new Daemon(lock, group, netlink, services, driver);
+            driver.recover();
+            if (options.defaultNetwork()) {
+                d.offerDefaultNetwork(options.stateDir().resolve(INITIALIZED));
+            }
+            driver.autostart();
+            d.rpc = RpcServer.start(options.runDir(), new NetworkRpcService(driver, driver::reload), events);
+            LOG.info("vnetd ready in {} ms: {} network(s), {} active", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
+                    driver.list().size(), driver.list().stream().filter(s -> s.active()).count());
+            return d;
+        } catch (RuntimeException e) {
+            // networks started so far stay up (a restart adopts them); only our own threads and sockets go
+            if (services != null) {
+                services.stopAll();
+            }
+            if (netlink != null) {
+                netlink.close();
+            }
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            release(lock);
+            throw e;
+        }
+    }
+
+    private void offerDefaultNetwork(Path marker) {
+        if (Files.exists(marker)) {
+            return;
+        }
+        try {
+            if (driver.list().isEmpty()) {
+                driver.defineDefault(readDefaultXml()).ifPresent(s -> LOG.info("defined the default network ({}, bridge {})",
+                        s.uuid(), s.bridge()));
+            }
+        } catch (RuntimeException e) {
+            LOG.error("cannot define the default network: {}", e.getMessage());
+            return;
+        }
+        try {
+            Files.writeString(marker, "the default network was offered; delete this file to have it defined again\n");
+        } catch (IOException e) {
+            LOG.warn("cannot write {}: {}", marker, e.getMessage());
+        }
+    }
+
+    static String readDefaultXml() {
+        try (InputStream in = Daemon.class.getResourceAsStream("default.xml")) {
+            if (in == null) {
+                throw new VnetException(ErrorCode.INTERNAL, "default.xml is missing from the vnetd jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new VnetException(ErrorCode.INTERNAL, "cannot read the built-in default.xml: " + e.getMessage(), e);
+        }
+    }
+
+    private static void createDirectories(DaemonOptions o) {
+        for (Path p : new Path[] {o.networksDir(), o.stateDir(), o.stateDir().resolve("dhcp"), o.runDir(), o.runDir().resolve("network")}) {
+            try {
+                Files.createDirectories(p);
+            } catch (IOException e) {
+                throw new VnetException(ErrorCode.STATE_IO, "cannot create " + p + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** One daemon per run dir: a second one would fight over sockets, bridges and leases. */
+    private static FileChannel lock(Path pidFile) {
+        try {
+            FileChannel ch = FileChannel.open(pidFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+            FileLock l = ch.tryLock();
+            if (l == null) {
+                ch.close();
+                throw new VnetException(ErrorCode.STATE_IO, "another vnetd is already running with " + pidFile.getParent()
+                        + " (" + pidFile + " is locked)");
+            }
+            ch.truncate(0);
+            ch.write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)));
+            ch.force(true);
+            return ch;
+        } catch (IOException e) {
+            throw new VnetException(ErrorCode.STATE_IO, "cannot lock " + pidFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void release(FileChannel lock) {
+        try {
+            lock.close();
+        } catch (IOException ignored) {
+            // closing releases the lock; nothing else to do
+        }
+    }
+
+    public void reload() {
+        driver.reload();
+    }
+
+    /** Stops serving RPC and the in-process services; bridges, addresses and rules stay. */
+    @Override
+    public void close() {
+        LOG.info("vnetd stopping; running networks stay up");
+        if (rpc != null) {
+            rpc.close();
+        }
+        services.stopAll();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        netlink.close();
+        release(lockFile);
+    }
+}

@@ -1,0 +1,104 @@
+package org.vnetd.daemon.dhcp;
+
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vnetd.core.dhcp.Decision;
+import org.vnetd.core.dhcp.DhcpCodec;
+import org.vnetd.core.dhcp.DhcpMessage;
+import org.vnetd.core.dhcp.DhcpServer;
+import org.vnetd.core.dhcp.LeaseStore;
+import org.vnetd.core.dhcp.ReplyTarget;
+
+/**
+ * Datagrams in, decisions out. OFFERs and NAKs leave at the end of each read burst; ACKs that
+ * bound a lease go to the {@link GroupCommitter}, which sends them once the lease log is synced.
+ */
+final class DhcpChannelHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+    private static final Logger LOG = LoggerFactory.getLogger(DhcpChannelHandler.class);
+
+    private final DhcpServer server;
+    private final LeaseStore store;
+    private final Clock clock;
+    private List<DatagramPacket> heldAcks = new ArrayList<>();
+    private volatile GroupCommitter committer;
+
+    DhcpChannelHandler(DhcpServer server, LeaseStore store, Clock clock) {
+        this.server = server;
+        this.store = store;
+        this.clock = clock;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+        ByteBuf content = packet.content();
+        int len = content.readableBytes();
+        byte[] data = ByteBufUtil.getBytes(content, content.readerIndex(), Math.min(len, DhcpCodec.MAX_DATAGRAM + 1), false);
+        Decision d = server.handleDatagram(data, 0, data.length, clock.instant());
+        switch (d) {
+            case Decision.Offer o -> ctx.write(packet(o.reply(), o.target(), o.maxMessageSize()));
+            case Decision.Nak n -> {
+                LOG.debug("NAK to {}: {}", packet.sender(), n.why());
+                ctx.write(packet(n.reply(), n.target(), 0));
+            }
+            case Decision.Ack a when a.lease() == null -> ctx.write(packet(a.reply(), a.target(), a.maxMessageSize()));
+            case Decision.Ack a -> heldAcks.add(packet(a.reply(), a.target(), a.maxMessageSize()));
+            case Decision.Ignore i -> {
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("ignored datagram from {}: {} ({})", packet.sender(), i.reason(), i.detail());
+                }
+            }
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush(); // offers and naks now: they need no disk
+        if (!heldAcks.isEmpty()) {
+            committer(ctx).submit(heldAcks); // one sync for the whole burst (and whatever queued meanwhile)
+            heldAcks = new ArrayList<>();
+        }
+    }
+
+    private GroupCommitter committer(ChannelHandlerContext ctx) {
+        if (committer == null) {
+            committer = new GroupCommitter(store, ctx.channel(), server.config().interfaceName());
+        }
+        return committer;
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        if (committer != null) {
+            committer.close();
+        }
+    }
+
+    /** Group-commit figures since start. */
+    SyncStats syncStats() {
+        GroupCommitter c = committer;
+        return c == null ? new SyncStats(0, 0, 0, 0) : c.stats();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // a send error (e.g. no route for one unicast) must not close the server's socket
+        LOG.warn("DHCP socket error on {}: {}", ctx.channel(), cause.toString());
+    }
+
+    private static DatagramPacket packet(DhcpMessage reply, ReplyTarget target, int maxMessageSize) {
+        byte[] bytes = DhcpCodec.encode(reply, maxMessageSize);
+        return new DatagramPacket(Unpooled.wrappedBuffer(bytes), new InetSocketAddress(target.address(), target.port()));
+    }
+}

@@ -1,0 +1,215 @@
+package org.vnetd.daemon.dhcp;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.socket.InternetProtocolFamily;
+import io.netty.channel.unix.IntegerUnixChannelOption;
+import io.netty.channel.unix.RawUnixChannelOption;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vnetd.core.dhcp.DhcpConfig;
+import org.vnetd.core.dhcp.DhcpLease;
+import org.vnetd.core.dhcp.DhcpServer;
+import org.vnetd.core.dhcp.DhcpStats;
+import org.vnetd.core.dhcp.LeaseChange;
+import org.vnetd.core.dhcp.LeaseListener;
+import org.vnetd.core.error.ErrorCode;
+import org.vnetd.core.error.VnetException;
+
+/**
+ * One network's DHCP server: the engine, its durable lease store ({@code leaseDir/<bridge>.leases}),
+ * and a UDP socket on 0.0.0.0:67 bound to the bridge with SO_BINDTODEVICE. The socket is created on
+ * the thread that calls {@link #start}, so it lives in that thread's network namespace.
+ */
+public final class DhcpService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DhcpService.class);
+    /** SOL_SOCKET, SO_BINDTODEVICE, IFNAMSIZ. */
+    private static final RawUnixChannelOption SO_BINDTODEVICE = new RawUnixChannelOption("SO_BINDTODEVICE", 1, 25, 16);
+    /**
+     * SOL_SOCKET, SO_RCVBUFFORCE: a burst of DISCOVERs (every VM of a host booting) must queue, not be
+     * dropped, and net.core.rmem_max would cap SO_RCVBUF; root may exceed it for this one socket.
+     * Not more than ~1 MiB: under overload, answering requests older than the client's patience is waste.
+     */
+    private static final IntegerUnixChannelOption SO_RCVBUFFORCE = new IntegerUnixChannelOption("SO_RCVBUFFORCE", 1, 33);
+    private static final long REAP_SECONDS = 60;
+
+    private final Path leaseDir;
+    private final Clock clock;
+    private EventLoopGroup group;
+    private final List<LeaseListener> listeners = new CopyOnWriteArrayList<>();
+    private DurableLeaseStore store;
+    private DhcpServer server;
+    private Channel channel;
+    private DhcpChannelHandler handler;
+    private ScheduledFuture<?> reaper;
+
+    /**
+     * @param leaseDir where lease files live (the daemon's state dir, e.g. /var/lib/vnetd/dhcp)
+     * @param clock    lease times and expiry; the system UTC clock in the daemon
+     */
+    public DhcpService(Path leaseDir, Clock clock) {
+        this.leaseDir = Objects.requireNonNull(leaseDir);
+        this.clock = Objects.requireNonNull(clock);
+    }
+
+    /** Extra listener (DNS names, RPC events); called on the event loop, must not block. */
+    public void addLeaseListener(LeaseListener l) {
+        listeners.add(l);
+    }
+
+    /** Imports libvirt's {@code virbrN.status} into this network's store; call before {@link #start}. */
+    public static int importLibvirtStatus(Path leaseDir, String bridge, Path statusFile, Clock clock) {
+        List<DhcpLease> leases = LibvirtLeaseImport.read(statusFile);
+        try (DurableLeaseStore s = DurableLeaseStore.open(leaseDir, bridge, clock)) {
+            s.importLeases(leases);
+        }
+        return leases.size();
+    }
+
+    public synchronized void start(DhcpConfig config) {
+        if (channel != null) {
+            throw new VnetException(ErrorCode.DHCP, "DHCP server on " + config.interfaceName() + " is already running");
+        }
+        DurableLeaseStore s = DurableLeaseStore.open(leaseDir, config.interfaceName(), clock);
+        DhcpServer srv = new DhcpServer(config, s.load(), change -> {
+            s.append(change);
+            for (LeaseListener l : listeners) {
+                l.onLeaseChange(change);
+            }
+        });
+        // one event loop thread per network; the lease log's syncs run beside it (GroupCommitter)
+        EventLoopGroup g = new MultiThreadIoEventLoopGroup(1,
+                new io.netty.util.concurrent.DefaultThreadFactory("dhcp-" + config.interfaceName(), true), EpollIoHandler.newFactory());
+        try {
+            DhcpChannelHandler h = new DhcpChannelHandler(srv, s, clock);
+            Bootstrap b = new Bootstrap().group(g)
+                    .channelFactory(() -> new EpollDatagramChannel(InternetProtocolFamily.IPv4))
+                    .option(ChannelOption.SO_BROADCAST, true)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .option(ChannelOption.SO_RCVBUF, 1 << 20)
+                    .option(SO_RCVBUFFORCE, 1 << 20)
+                    .option(ChannelOption.SO_SNDBUF, 4 << 20)
+                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, 0)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(DhcpCodecLimits.RECV_BUFFER))
+                    .option(ChannelOption.MAX_MESSAGES_PER_READ, 1024)
+                    .option(SO_BINDTODEVICE, deviceName(config.interfaceName()))
+                    .handler(h);
+            // bind() creates the socket on this thread: it belongs to this thread's network namespace
+            Channel ch = b.bind(new InetSocketAddress("0.0.0.0", 67)).syncUninterruptibly().channel();
+            this.channel = ch;
+            this.group = g;
+            this.handler = h;
+            this.store = s;
+            this.server = srv;
+            this.reaper = ch.eventLoop().scheduleAtFixedRate(this::reap, REAP_SECONDS, REAP_SECONDS, TimeUnit.SECONDS);
+            LOG.info("DHCP server on {} ({}), {} lease(s) restored", config.interfaceName(), config.subnet(), srv.leases().size());
+        } catch (RuntimeException e) {
+            g.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            s.close();
+            throw new VnetException(ErrorCode.DHCP, "cannot start DHCP server on " + config.interfaceName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** New ranges, hosts, options; leases are kept. */
+    public synchronized void reconfigure(DhcpConfig config) {
+        requireRunning().reconfigure(config);
+    }
+
+    /** Stops serving, writes every pending lease change, compacts the store. Idempotent. */
+    public synchronized void stop() {
+        if (channel == null) {
+            return;
+        }
+        reaper.cancel(false);
+        channel.close().syncUninterruptibly();
+        // the loop may be inside a sync; let it finish before the store closes
+        group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+        store.close();
+        group = null;
+        channel = null;
+        store = null;
+        server = null;
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    public synchronized boolean isRunning() {
+        return channel != null;
+    }
+
+    public synchronized List<DhcpLease> leases() {
+        return requireRunning().leases();
+    }
+
+    public synchronized DhcpStats stats() {
+        return requireRunning().stats();
+    }
+
+    /** Lease-log group commit figures (diagnostics). */
+    public synchronized SyncStats syncStats() {
+        requireRunning();
+        return handler.syncStats();
+    }
+
+    private DhcpServer requireRunning() {
+        if (server == null) {
+            throw new VnetException(ErrorCode.DHCP, "DHCP server is not running");
+        }
+        return server;
+    }
+
+    private void reap() {
+        DhcpServer srv = server;
+        if (srv != null) {
+            List<DhcpLease> gone = srv.reapExpired(clock.instant());
+            if (!gone.isEmpty()) {
+                store.sync();
+                LOG.info("DHCP: {} expired lease(s) reaped", gone.size());
+            }
+        }
+    }
+
+    static ByteBuffer deviceName(String name) {
+        byte[] n = name.getBytes(StandardCharsets.US_ASCII);
+        if (n.length == 0 || n.length > 15) {
+            throw new VnetException(ErrorCode.DHCP, "interface name '" + name + "' must be 1-15 characters");
+        }
+        ByteBuffer buf = ByteBuffer.allocateDirect(16);
+        buf.put(n);
+        while (buf.hasRemaining()) {
+            buf.put((byte) 0);
+        }
+        buf.flip();
+        return buf;
+    }
+
+    /**
+     * Receive buffer: a little larger than any datagram we accept, so a bigger one arrives truncated
+     * but still oversize, and is dropped and counted rather than misread.
+     */
+    private static final class DhcpCodecLimits {
+        static final int RECV_BUFFER = org.vnetd.core.dhcp.DhcpCodec.MAX_DATAGRAM + 1024;
+    }
+}

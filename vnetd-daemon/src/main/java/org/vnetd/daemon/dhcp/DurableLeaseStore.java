@@ -1,0 +1,260 @@
+package org.vnetd.daemon.dhcp;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vnetd.core.dhcp.DhcpLease;
+import org.vnetd.core.dhcp.LeaseChange;
+import org.vnetd.core.dhcp.LeaseStore;
+import org.vnetd.core.error.ErrorCode;
+import org.vnetd.core.error.VnetException;
+
+/**
+ * Leases on disk: a snapshot ({@code NAME.leases}, JSON array) plus a write-ahead log
+ * ({@code NAME.wal}, one JSON record per line). Appends are queued in memory; {@link #sync()} writes
+ * all queued records and fdatasyncs once: group commit, so a burst of ACKs costs one sync. When the log grows past a threshold the live
+ * leases (expired ones reaped) are written to a temp file, synced and renamed over the snapshot,
+ * then the log is truncated; a crash at any point leaves snapshot + log that replay to the same state.
+ */
+public final class DurableLeaseStore implements LeaseStore {
+    private static final Logger LOG = LoggerFactory.getLogger(DurableLeaseStore.class);
+    static final int COMPACT_AFTER = 20_000;
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final Path snapshot;
+    private final Path wal;
+    private final Clock clock;
+    private final Map<String, DhcpLease> live = new LinkedHashMap<>(); // by ip, guarded by lock
+    private final Object lock = new Object();
+    private List<LeaseChange> pending = new ArrayList<>();
+    private final FileChannel log;
+    private long walRecords;
+    private boolean closing;
+    private IOException failure;
+
+    private DurableLeaseStore(Path dir, String name, Clock clock) throws IOException {
+        this.snapshot = dir.resolve(name + ".leases");
+        this.wal = dir.resolve(name + ".wal");
+        this.clock = clock;
+        Files.createDirectories(dir);
+        readSnapshot();
+        replayLog();
+        this.log = FileChannel.open(wal, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        compact(); // start from a clean snapshot and an empty log
+    }
+
+    /** Opens (creating if needed) the store {@code dir/name.leases} + {@code dir/name.wal}. */
+    public static DurableLeaseStore open(Path dir, String name, Clock clock) {
+        try {
+            return new DurableLeaseStore(dir, name, clock);
+        } catch (IOException e) {
+            throw new VnetException(ErrorCode.STATE_IO, "cannot open lease store " + dir.resolve(name) + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<DhcpLease> load() {
+        synchronized (lock) {
+            return List.copyOf(live.values());
+        }
+    }
+
+    @Override
+    public void append(LeaseChange change) {
+        synchronized (lock) {
+            if (closing) {
+                throw new VnetException(ErrorCode.STATE_IO, "lease store " + wal + " is closed");
+            }
+            pending.add(change);
+        }
+    }
+
+    /**
+     * Writes every queued change and fdatasyncs once, on the caller's thread. Callers batch: the
+     * transport syncs once per burst of datagrams, so one sync covers many ACKs.
+     */
+    @Override
+    public void sync() {
+        synchronized (lock) {
+            if (failure != null) {
+                throw new VnetException(ErrorCode.STATE_IO, "lease log " + wal + " failed earlier: " + failure.getMessage(), failure);
+            }
+            if (pending.isEmpty()) {
+                return;
+            }
+            List<LeaseChange> batch = pending;
+            pending = new ArrayList<>();
+            try {
+                write(batch);
+                if (walRecords > COMPACT_AFTER) {
+                    compact();
+                }
+            } catch (IOException e) {
+                failure = e;
+                LOG.error("lease log {} failed: {}; no further ACKs will be sent", wal, e.toString());
+                throw new VnetException(ErrorCode.STATE_IO, "cannot write lease log " + wal + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Appends {@code leases} as bound and makes them durable (libvirt import). */
+    public void importLeases(List<DhcpLease> leases) {
+        for (DhcpLease l : leases) {
+            append(new LeaseChange(LeaseChange.Kind.BOUND, l));
+        }
+        sync();
+    }
+
+    private void write(List<LeaseChange> batch) throws IOException {
+        if (batch.isEmpty()) {
+            return;
+        }
+        StringBuilder sb = new StringBuilder(batch.size() * 120);
+        for (LeaseChange c : batch) {
+            LeaseRecord r = LeaseRecord.of(c);
+            sb.append(json.writeValueAsString(r)).append('\n');
+            apply(r, c.lease());
+        }
+        ByteBuffer buf = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
+        log.position(log.size());
+        while (buf.hasRemaining()) {
+            log.write(buf);
+        }
+        log.force(false);
+        walRecords += batch.size();
+    }
+
+    private void apply(LeaseRecord r, DhcpLease lease) {
+        synchronized (lock) {
+            if (LeaseRecord.BIND.equals(r.op())) {
+                live.put(r.ip(), lease);
+            } else {
+                DhcpLease cur = live.get(r.ip());
+                if (cur != null && cur.clientId().equals(lease.clientId())) {
+                    live.remove(r.ip());
+                }
+            }
+        }
+    }
+
+    private void readSnapshot() throws IOException {
+        if (!Files.exists(snapshot)) {
+            return;
+        }
+        List<LeaseRecord> records;
+        try {
+            records = json.readValue(snapshot.toFile(), new TypeReference<List<LeaseRecord>>() { });
+        } catch (IOException e) {
+            // never silently start empty over a file we cannot read: the operator must look
+            throw new IOException("lease snapshot " + snapshot + " is unreadable: " + e.getMessage(), e);
+        }
+        for (LeaseRecord r : records) {
+            try {
+                live.put(r.ip(), r.toLease());
+            } catch (RuntimeException e) {
+                LOG.warn("lease snapshot {}: skipping bad record {}: {}", snapshot, r, e.getMessage());
+            }
+        }
+    }
+
+    /** Replays the log; a torn last line (crash mid-write, never acknowledged) is cut off. */
+    private void replayLog() throws IOException {
+        if (!Files.exists(wal)) {
+            return;
+        }
+        byte[] all = Files.readAllBytes(wal);
+        int start = 0;
+        int lineNo = 0;
+        for (int i = 0; i < all.length; i++) {
+            if (all[i] != '\n') {
+                continue;
+            }
+            lineNo++;
+            String line = new String(all, start, i - start, StandardCharsets.UTF_8);
+            start = i + 1;
+            if (line.isBlank()) {
+                continue;
+            }
+            try {
+                LeaseRecord r = json.readValue(line, LeaseRecord.class);
+                apply(r, r.toLease());
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("lease log {} line {}: skipping unreadable record: {}", wal, lineNo, e.getMessage());
+            }
+        }
+        if (start < all.length) {
+            LOG.warn("lease log {}: dropping {} bytes of an incomplete last record", wal, all.length - start);
+        }
+    }
+
+    /** Snapshot of live leases (expired ones dropped) via temp + fsync + rename, then an empty log. */
+    private void compact() throws IOException {
+        Instant now = clock.instant();
+        live.values().removeIf(l -> l.isExpired(now));
+        List<LeaseRecord> records = new ArrayList<>(live.size());
+        live.values().forEach(l -> records.add(LeaseRecord.bind(l)));
+        Path tmp = snapshot.resolveSibling(snapshot.getFileName() + ".tmp");
+        byte[] bytes = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(records);
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer buf = ByteBuffer.wrap(bytes);
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+            ch.force(true);
+        }
+        try {
+            Files.move(tmp, snapshot, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("cannot replace " + snapshot + " atomically", e);
+        }
+        syncDirectory(snapshot.getParent());
+        log.truncate(0);
+        log.force(true);
+        walRecords = 0;
+    }
+
+    private static void syncDirectory(Path dir) throws IOException {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        }
+    }
+
+    /** Writes what is queued, compacts, closes the log. */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (closing) {
+                return;
+            }
+            try {
+                sync();
+                compact();
+                log.close();
+            } catch (IOException e) {
+                throw new VnetException(ErrorCode.STATE_IO, "closing lease store " + wal + ": " + e.getMessage(), e);
+            } finally {
+                closing = true;
+            }
+        }
+    }
+}

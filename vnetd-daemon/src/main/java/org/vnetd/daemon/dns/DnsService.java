@@ -1,0 +1,156 @@
+package org.vnetd.daemon.dns;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import io.netty.channel.EventLoopGroup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vnetd.core.dns.DnsConfig;
+import org.vnetd.core.dns.DnsEngine;
+import org.vnetd.core.error.VnetException;
+
+/**
+ * The DNS server of one running network: listeners on the network's addresses (port 53, UDP and
+ * TCP), the engine that answers, and the upstream client. {@link #reconfigure} changes answers at
+ * once and keeps every socket whose address is still wanted open, so a net-update or a reload
+ * never makes guests time out. Sockets belong to the network namespace of the thread that calls
+ * {@link #start} or {@link #reconfigure}.
+ */
+public final class DnsService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DnsService.class);
+    /** Per upstream server, then the next; the total stays under glibc's and dig's 5 s. */
+    static final Duration ATTEMPT_TIMEOUT = Duration.ofMillis(1500);
+    static final Duration TOTAL_TIMEOUT = Duration.ofMillis(3000);
+
+    private final String network;
+    private final EventLoopGroup group;
+    private final int port;
+    private final DnsEngine engine;
+    private final DnsStats.Counters counters = new DnsStats.Counters();
+    private final AnswerMemo memo = new AnswerMemo();
+    private final Map<InetAddress, DnsListener> listeners = new LinkedHashMap<>();
+    private UpstreamClient upstream;
+    private QueryProcessor processor;
+
+    /**
+     * @param network         the network's name, for messages
+     * @param group           an epoll event loop group the daemon owns (the service never shuts it down)
+     * @param systemResolvers the host's resolvers, e.g. {@link ResolvConfWatcher#of}{@code (Path.of("/etc/resolv.conf"))}
+     * @param port            53, except in tests
+     */
+    public DnsService(String network, EventLoopGroup group, Supplier<List<InetSocketAddress>> systemResolvers, int port) {
+        this.network = network;
+        this.group = group;
+        this.port = port;
+        this.engine = new DnsEngine(DnsConfig.disabled(), systemResolvers, System::nanoTime);
+    }
+
+    /** The usual service: port 53, upstreams from {@code resolvConf} when the network has no forwarder. */
+    public static DnsService create(String network, EventLoopGroup group, Path resolvConf) {
+        return new DnsService(network, group, ResolvConfWatcher.of(resolvConf), DnsConfig.DNS_PORT);
+    }
+
+    /** Opens the listeners; with {@code <dns enable='no'>} opens nothing. On failure nothing stays open. */
+    public synchronized void start(DnsConfig config) {
+        if (upstream != null) {
+            throw new IllegalStateException("DNS of network " + network + " already started");
+        }
+        engine.reconfigure(config);
+        if (!config.enabled()) {
+            LOG.info("network {}: DNS disabled", network);
+            return;
+        }
+        upstream = new UpstreamClient(group, ATTEMPT_TIMEOUT, TOTAL_TIMEOUT);
+        processor = new QueryProcessor(engine, upstream, counters);
+        try {
+            upstream.open();
+            openListeners(config.listenAddresses());
+        } catch (RuntimeException e) {
+            stop();
+            throw e instanceof VnetException ve ? ve.wrap("network " + network) : e;
+        }
+        LOG.info("network {}: DNS listening on {}", network, boundAddresses());
+    }
+
+    /**
+     * Applies a changed configuration (net-update of a host, SRV, TXT, forwarder, domain…): the
+     * engine switches at once; listeners are opened or closed only for addresses that came or went.
+     */
+    public synchronized void reconfigure(DnsConfig config) {
+        if (!config.enabled()) {
+            stop();
+            engine.reconfigure(config);
+            return;
+        }
+        if (upstream == null) {
+            start(config);
+            return;
+        }
+        engine.reconfigure(config);
+        for (InetAddress gone : new ArrayList<>(listeners.keySet())) {
+            if (!config.listenAddresses().contains(gone)) {
+                listeners.remove(gone).close();
+            }
+        }
+        openListeners(config.listenAddresses());
+    }
+
+    /** Closes every socket. Guest names stay, so a restart of the service keeps them. */
+    public synchronized void stop() {
+        listeners.values().forEach(DnsListener::close);
+        listeners.clear();
+        if (upstream != null) {
+            upstream.close();
+            upstream = null;
+        }
+        processor = null;
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** DHCP handed {@code address} to a guest calling itself {@code hostname}; see {@link DnsEngine#putGuest}. */
+    public boolean putGuest(String hostname, InetAddress address) {
+        return engine.putGuest(hostname, address);
+    }
+
+    /** The lease of {@code address} ended. */
+    public boolean removeGuest(InetAddress address) {
+        return engine.removeGuest(address);
+    }
+
+    /** All guest names at once (daemon restart: from the lease file). */
+    public void replaceGuests(Map<InetAddress, String> leases) {
+        engine.replaceGuests(leases);
+    }
+
+    public DnsEngine engine() {
+        return engine;
+    }
+
+    public DnsStats stats() {
+        return counters.snapshot();
+    }
+
+    public synchronized List<InetSocketAddress> boundAddresses() {
+        return listeners.values().stream().map(DnsListener::address).toList();
+    }
+
+    private void openListeners(List<InetAddress> addresses) {
+        for (InetAddress a : addresses) {
+            if (!listeners.containsKey(a)) {
+                listeners.put(a, DnsListener.open(a, port, group, processor, counters, memo));
+            }
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package org.vnetd.daemon.driver;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.vnetd.core.driver.KernelObserver;
+import org.vnetd.core.driver.KernelView;
+import org.vnetd.core.link.LinkBackend;
+import org.vnetd.core.link.LinkInfo;
+import org.vnetd.core.link.RouteInfo;
+
+/** Reads links and main-table unicast routes over netlink. */
+public final class NetlinkKernelObserver implements KernelObserver {
+    private static final int RTN_UNICAST = 1;
+
+    private final LinkBackend links;
+
+    public NetlinkKernelObserver(LinkBackend links) {
+        this.links = links;
+    }
+
+    @Override
+    public KernelView observe() {
+        Map<String, String> byName = new HashMap<>();
+        for (LinkInfo l : links.listLinks()) {
+            byName.put(l.name(), l.kind().orElse(""));
+        }
+        List<KernelView.Route> routes = new ArrayList<>();
+        for (RouteInfo r : links.listRoutes()) {
+            if (r.table() == RouteInfo.TABLE_MAIN && r.type() == RTN_UNICAST) {
+                routes.add(new KernelView.Route(r.destination(), r.device().orElse(null)));
+            }
+        }
+        return new KernelView(byName, routes);
+    }
+}

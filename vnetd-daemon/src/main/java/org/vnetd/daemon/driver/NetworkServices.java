@@ -1,0 +1,164 @@
+package org.vnetd.daemon.driver;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vnetd.core.dhcp.DhcpConfig;
+import org.vnetd.core.dhcp.DhcpLease;
+import org.vnetd.core.driver.LeaseSource;
+import org.vnetd.core.driver.ServiceConfigs;
+import org.vnetd.core.rpc.Lease;
+import org.vnetd.core.xml.model.NetworkDef;
+import org.vnetd.daemon.dhcp.DhcpService;
+import org.vnetd.daemon.dns.DnsService;
+
+import io.netty.channel.EventLoopGroup;
+
+/**
+ * The in-process services of running networks (one DHCP server and one DNS forwarder each),
+ * started and stopped by the driver's steps. DHCP leases feed the DNS service's guest names.
+ */
+public final class NetworkServices implements LeaseSource {
+    private static final Logger LOG = LoggerFactory.getLogger(NetworkServices.class);
+
+    private final Path leaseDir;
+    private final Path resolvConf;
+    private final EventLoopGroup group;
+    private final Clock clock;
+    private final Map<String, DhcpService> dhcp = new ConcurrentHashMap<>();
+    private final Map<String, DnsService> dns = new ConcurrentHashMap<>();
+    private final Map<String, DhcpConfig> dhcpConfigs = new ConcurrentHashMap<>();
+
+    public NetworkServices(Path leaseDir, Path resolvConf, EventLoopGroup group, Clock clock) {
+        this.leaseDir = leaseDir;
+        this.resolvConf = resolvConf;
+        this.group = group;
+        this.clock = clock;
+    }
+
+    void startDns(NetworkDef def) {
+        String name = def.name();
+        stopDns(name);
+        DnsService s = DnsService.create(name, group, resolvConf);
+        s.start(ServiceConfigs.dns(def));
+        dns.put(name, s);
+    }
+
+    void stopDns(String name) {
+        DnsService s = dns.remove(name);
+        if (s != null) {
+            s.stop();
+        }
+    }
+
+    void startDhcp(NetworkDef def, DhcpConfig config) {
+        String name = def.name();
+        stopDhcp(name);
+        DhcpService s = new DhcpService(leaseDir, clock);
+        DnsService names = dns.get(name);
+        if (names != null) {
+            s.addLeaseListener(change -> {
+                DhcpLease l = change.lease();
+                if (change.removes()) {
+                    names.removeGuest(l.address());
+                } else if (l.hostname() != null && !l.hostname().isEmpty()) {
+                    names.putGuest(l.hostname(), l.address());
+                }
+            });
+        }
+        s.start(config);
+        dhcp.put(name, s);
+        dhcpConfigs.put(name, config);
+        if (names != null) {
+            // a restarted daemon knows its guests' names again from the lease file
+            Map<InetAddress, String> guests = new HashMap<>();
+            for (DhcpLease l : s.leases()) {
+                if (l.hostname() != null && !l.hostname().isEmpty()) {
+                    guests.put(l.address(), l.hostname());
+                }
+            }
+            names.replaceGuests(guests);
+        }
+    }
+
+    void stopDhcp(String name) {
+        DhcpService s = dhcp.remove(name);
+        dhcpConfigs.remove(name);
+        if (s != null) {
+            s.stop();
+        }
+    }
+
+    /** A live net-update: the running services take the new configuration without a restart. */
+    void reconfigure(NetworkDef def) {
+        String name = def.name();
+        DnsService d = dns.get(name);
+        if (d != null) {
+            d.reconfigure(ServiceConfigs.dns(def));
+        }
+        DhcpService s = dhcp.get(name);
+        if (s != null) {
+            ServiceConfigs.dhcp(def).ifPresent(cfg -> {
+                s.reconfigure(cfg);
+                dhcpConfigs.put(name, cfg);
+            });
+        }
+    }
+
+    @Override
+    public List<Lease> leases(String network) {
+        DhcpService s = dhcp.get(network);
+        DhcpConfig cfg = dhcpConfigs.get(network);
+        if (s == null || cfg == null) {
+            return List.of();
+        }
+        List<Lease> out = new ArrayList<>();
+        for (DhcpLease l : s.leases()) {
+            if (l.isExpired(clock.instant())) {
+                continue;
+            }
+            out.add(new Lease(l.isInfinite() ? 0 : l.expiry().getEpochSecond(), l.mac() == null ? null : l.mac().toString(),
+                    "ipv4", l.address().getHostAddress(), cfg.subnet().length(),
+                    l.hostname() == null || l.hostname().isEmpty() ? null : l.hostname(),
+                    l.clientId() == null ? null : hex(l.clientId().bytes())));
+        }
+        return out;
+    }
+
+    private static String hex(byte[] b) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < b.length; i++) {
+            if (i > 0) {
+                sb.append(':');
+            }
+            sb.append(String.format("%02x", b[i] & 0xff));
+        }
+        return sb.toString();
+    }
+
+    /** Daemon shutdown: stop serving (leases are flushed), leave the kernel state to the next daemon. */
+    public void stopAll() {
+        for (String n : List.copyOf(dhcp.keySet())) {
+            try {
+                stopDhcp(n);
+            } catch (RuntimeException e) {
+                LOG.warn("stopping DHCP of {}: {}", n, e.getMessage());
+            }
+        }
+        for (String n : List.copyOf(dns.keySet())) {
+            try {
+                stopDns(n);
+            } catch (RuntimeException e) {
+                LOG.warn("stopping DNS of {}: {}", n, e.getMessage());
+            }
+        }
+    }
+}

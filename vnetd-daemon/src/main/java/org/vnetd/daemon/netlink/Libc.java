@@ -1,0 +1,183 @@
+package org.vnetd.daemon.netlink;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The libc calls the netlink and tun code needs, bound with {@code java.lang.foreign} (no native code of
+ * our own). Each call returns the raw result; a negative result means failure and the caller reads
+ * errno from the {@link CallState} it passed, which must belong to the calling thread's call.
+ */
+final class Libc {
+    static final int AF_NETLINK = 16;
+    static final int SOCK_RAW = 3;
+    static final int SOCK_CLOEXEC = 0x80000;
+    static final int SOL_SOCKET = 1;
+    static final int SO_SNDBUF = 7;
+    static final int SO_RCVBUF = 8;
+    /** SO_RCVTIMEO_OLD on x86-64: a struct timeval of two longs. */
+    static final int SO_RCVTIMEO = 20;
+    static final int SOL_NETLINK = 270;
+    static final int O_RDONLY = 0;
+    static final int O_RDWR = 2;
+    static final int O_CLOEXEC = 0x80000;
+    static final int MSG_TRUNC = 0x20;
+    static final int MSG_DONTWAIT = 0x40;
+    static final int POLLIN = 0x1;
+    static final int EINTR = 4;
+    static final int EAGAIN = 11;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LIBC = LINKER.defaultLookup();
+    private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
+    private static final VarHandle ERRNO_HANDLE = Linker.Option.captureStateLayout()
+            .varHandle(MemoryLayout.PathElement.groupElement("errno"));
+
+    private static final ValueLayout.OfInt I = ValueLayout.JAVA_INT;
+    private static final ValueLayout.OfLong L = ValueLayout.JAVA_LONG;
+    private static final java.lang.foreign.AddressLayout P = ValueLayout.ADDRESS;
+
+    private static final MethodHandle SOCKET = bind("socket", FunctionDescriptor.of(I, I, I, I));
+    private static final MethodHandle BIND = bind("bind", FunctionDescriptor.of(I, I, P, I));
+    private static final MethodHandle SETSOCKOPT = bind("setsockopt", FunctionDescriptor.of(I, I, I, I, P, I));
+    private static final MethodHandle SENDTO = bind("sendto", FunctionDescriptor.of(L, I, P, L, I, P, I));
+    private static final MethodHandle RECV = bind("recv", FunctionDescriptor.of(L, I, P, L, I));
+    private static final MethodHandle POLL = bind("poll", FunctionDescriptor.of(I, P, L, I));
+    private static final MethodHandle OPEN = bind("open", FunctionDescriptor.of(I, P, I));
+    private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(I, I));
+    /** ioctl is variadic after the request; TUNSETIFF takes a pointer, TUNSETOWNER etc. a plain value. */
+    private static final MethodHandle IOCTL_PTR = LINKER.downcallHandle(LIBC.find("ioctl").orElseThrow(),
+            FunctionDescriptor.of(I, I, L, P), ERRNO, Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle IOCTL_LONG = LINKER.downcallHandle(LIBC.find("ioctl").orElseThrow(),
+            FunctionDescriptor.of(I, I, L, L), ERRNO, Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle STRERROR = LINKER.downcallHandle(LIBC.find("strerror").orElseThrow(),
+            FunctionDescriptor.of(P.withTargetLayout(MemoryLayout.sequenceLayout(256, ValueLayout.JAVA_BYTE)), I));
+
+    private Libc() {
+    }
+
+    private static MethodHandle bind(String name, FunctionDescriptor fd) {
+        return LINKER.downcallHandle(LIBC.find(name).orElseThrow(() -> new IllegalStateException("libc has no " + name)),
+                fd, ERRNO);
+    }
+
+    /** Where a call leaves errno; one per thread of use (callers keep one per synchronized object). */
+    static final class CallState {
+        final MemorySegment segment;
+
+        CallState(Arena arena) {
+            this.segment = arena.allocate(Linker.Option.captureStateLayout());
+        }
+
+        int errno() {
+            return (int) ERRNO_HANDLE.get(segment, 0L);
+        }
+    }
+
+    static int socket(CallState st, int domain, int type, int protocol) {
+        try {
+            return (int) SOCKET.invokeExact(st.segment, domain, type, protocol);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int bind(CallState st, int fd, MemorySegment addr, int len) {
+        try {
+            return (int) BIND.invokeExact(st.segment, fd, addr, len);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int setsockopt(CallState st, int fd, int level, int name, MemorySegment value, int len) {
+        try {
+            return (int) SETSOCKOPT.invokeExact(st.segment, fd, level, name, value, len);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static long sendto(CallState st, int fd, MemorySegment buf, long len, int flags, MemorySegment addr, int addrLen) {
+        try {
+            return (long) SENDTO.invokeExact(st.segment, fd, buf, len, flags, addr, addrLen);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static long recv(CallState st, int fd, MemorySegment buf, long len, int flags) {
+        try {
+            return (long) RECV.invokeExact(st.segment, fd, buf, len, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int poll(CallState st, MemorySegment fds, long nfds, int timeoutMillis) {
+        try {
+            return (int) POLL.invokeExact(st.segment, fds, nfds, timeoutMillis);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int open(CallState st, MemorySegment path, int flags) {
+        try {
+            return (int) OPEN.invokeExact(st.segment, path, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int close(CallState st, int fd) {
+        try {
+            return (int) CLOSE.invokeExact(st.segment, fd);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int ioctl(CallState st, int fd, long request, MemorySegment arg) {
+        try {
+            return (int) IOCTL_PTR.invokeExact(st.segment, fd, request, arg);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int ioctl(CallState st, int fd, long request, long arg) {
+        try {
+            return (int) IOCTL_LONG.invokeExact(st.segment, fd, request, arg);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** glibc's text for an errno ("File exists"); glibc returns static strings for known values. */
+    static String strerror(int errno) {
+        try {
+            MemorySegment s = (MemorySegment) STRERROR.invokeExact(errno);
+            return s.equals(MemorySegment.NULL) ? "" : s.getString(0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException re) {
+            throw re;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        throw new IllegalStateException("native call failed", t);
+    }
+}

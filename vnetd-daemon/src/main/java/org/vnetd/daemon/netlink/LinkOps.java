@@ -1,0 +1,215 @@
+package org.vnetd.daemon.netlink;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.vnetd.core.link.BridgePortOptions;
+import org.vnetd.core.link.BridgeSpec;
+import org.vnetd.core.link.KernelException;
+import org.vnetd.core.link.LinkInfo;
+import org.vnetd.core.link.LinkNames;
+import org.vnetd.core.net.MacAddress;
+
+/**
+ * RTM_NEWLINK / DELLINK / GETLINK. Existing links are addressed by IFLA_IFNAME with ifi_index 0, which
+ * rtnl_setlink and rtnl_dellink accept, so most changes cost a single request; only IFLA_MASTER needs
+ * the master's index, found by one RTM_GETLINK.
+ */
+final class LinkOps {
+    private final NetlinkSocket socket;
+
+    LinkOps(NetlinkSocket socket) {
+        this.socket = socket;
+    }
+
+    private static NlMessageWriter ifinfo(int type, int flags, int index, int ifFlags, int change) {
+        return new NlMessageWriter(type, flags)
+                .u8(Nl.AF_UNSPEC).u8(0).u16(0) // family, pad, ifi_type
+                .u32(index).u32(ifFlags).u32(change);
+    }
+
+    void createBridge(BridgeSpec spec) {
+        NlMessageWriter w = ifinfo(Nl.RTM_NEWLINK, Nl.NLM_F_CREATE | Nl.NLM_F_EXCL, 0, 0, 0)
+                .attrString(Nl.IFLA_IFNAME, spec.name());
+        spec.mtu().ifPresent(mtu -> w.attrU32(Nl.IFLA_MTU, mtu));
+        spec.mac().ifPresent(mac -> w.attr(Nl.IFLA_ADDRESS, mac.octets()));
+        // br_changelink applies FORWARD_DELAY before STP_STATE, so any delay is accepted; when STP then
+        // starts, the kernel raises a delay under its 2 s minimum to 2 s (br_stp_start), exactly what
+        // happens to libvirt's virbr0 ("stp on, delay 0"), which sets the delay before STP too
+        w.beginNest(Nl.IFLA_LINKINFO)
+                .attrString(Nl.IFLA_INFO_KIND, "bridge")
+                .beginNest(Nl.IFLA_INFO_DATA)
+                .attrU32(Nl.IFLA_BR_FORWARD_DELAY, (int) (spec.forwardDelay().toMillis() / 10)) // clock_t: 1/100 s
+                .attrU32(Nl.IFLA_BR_STP_STATE, spec.stp() ? 1 : 0)
+                .endNest()
+                .endNest();
+        socket.request(w, "create bridge", spec.name());
+    }
+
+    void createVeth(String name, String peer) {
+        LinkNames.check(name);
+        LinkNames.check(peer);
+        NlMessageWriter w = ifinfo(Nl.RTM_NEWLINK, Nl.NLM_F_CREATE | Nl.NLM_F_EXCL, 0, 0, 0)
+                .attrString(Nl.IFLA_IFNAME, name)
+                .beginNest(Nl.IFLA_LINKINFO)
+                .attrString(Nl.IFLA_INFO_KIND, "veth")
+                .beginNest(Nl.IFLA_INFO_DATA)
+                .beginNestRaw(Nl.VETH_INFO_PEER)
+                .u8(Nl.AF_UNSPEC).u8(0).u16(0).u32(0).u32(0).u32(0) // the peer's ifinfomsg
+                .attrString(Nl.IFLA_IFNAME, peer)
+                .endNest()
+                .endNest()
+                .endNest();
+        socket.request(w, "create veth pair with peer '" + peer + "'", name);
+    }
+
+    /** IFLA_NET_NS_FD with a descriptor of the target namespace, opened only for this request. */
+    void moveToNetns(String name, String netnsPath) {
+        LinkNames.check(name);
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            Libc.CallState st = new Libc.CallState(arena);
+            int nsFd = Libc.open(st, arena.allocateFrom(netnsPath), Libc.O_RDONLY | Libc.O_CLOEXEC);
+            if (nsFd < 0) {
+                throw Errno.exception("open network namespace " + netnsPath + " to move", name, st.errno(), null);
+            }
+            try {
+                socket.request(ifinfo(Nl.RTM_NEWLINK, 0, 0, 0, 0).attrString(Nl.IFLA_IFNAME, name)
+                        .attrU32(Nl.IFLA_NET_NS_FD, nsFd), "move to network namespace " + netnsPath, name);
+            } finally {
+                Libc.close(st, nsFd);
+            }
+        }
+    }
+
+    void delete(String name) {
+        LinkNames.check(name);
+        socket.request(ifinfo(Nl.RTM_DELLINK, 0, 0, 0, 0).attrString(Nl.IFLA_IFNAME, name), "delete link", name);
+    }
+
+    void setFlags(String name, boolean up) {
+        LinkNames.check(name);
+        socket.request(ifinfo(Nl.RTM_NEWLINK, 0, 0, up ? Nl.IFF_UP : 0, Nl.IFF_UP).attrString(Nl.IFLA_IFNAME, name),
+                up ? "set link up" : "set link down", name);
+    }
+
+    /** Port options through the master's slave data, as {@code ip link set NAME type bridge_slave ...} does. */
+    void setBridgePort(String name, BridgePortOptions o) {
+        LinkNames.check(name);
+        NlMessageWriter w = ifinfo(Nl.RTM_NEWLINK, 0, 0, 0, 0).attrString(Nl.IFLA_IFNAME, name)
+                .beginNest(Nl.IFLA_LINKINFO)
+                .attrString(Nl.IFLA_INFO_SLAVE_KIND, "bridge")
+                .beginNest(Nl.IFLA_INFO_SLAVE_DATA)
+                .attrU8(Nl.IFLA_BRPORT_LEARNING, o.learning() ? 1 : 0)
+                .attrU8(Nl.IFLA_BRPORT_UNICAST_FLOOD, o.unicastFlood() ? 1 : 0)
+                .attrU8(Nl.IFLA_BRPORT_ISOLATED, o.isolated() ? 1 : 0)
+                .endNest()
+                .endNest();
+        socket.request(w, "set bridge port options " + o + " on", name);
+    }
+
+    void setMtu(String name, int mtu) {
+        LinkNames.check(name);
+        socket.request(ifinfo(Nl.RTM_NEWLINK, 0, 0, 0, 0).attrString(Nl.IFLA_IFNAME, name).attrU32(Nl.IFLA_MTU, mtu),
+                "set MTU " + mtu + " on", name);
+    }
+
+    void setMac(String name, MacAddress mac) {
+        LinkNames.check(name);
+        socket.request(ifinfo(Nl.RTM_NEWLINK, 0, 0, 0, 0).attrString(Nl.IFLA_IFNAME, name).attr(Nl.IFLA_ADDRESS, mac.octets()),
+                "set MAC " + mac + " on", name);
+    }
+
+    /**
+     * Sets IFLA_MASTER ({@code masterIndex} 0 detaches). The kernel first detaches the port from its
+     * current bridge and then attaches it to the new one; when the second step fails it does not put the
+     * port back. We report what is left: the exception gets a note with the port's master after the failure.
+     */
+    void setMaster(String name, int masterIndex, String masterName) {
+        LinkNames.check(name);
+        NlMessageWriter w = ifinfo(Nl.RTM_NEWLINK, 0, 0, 0, 0).attrString(Nl.IFLA_IFNAME, name)
+                .attrU32(Nl.IFLA_MASTER, masterIndex);
+        String op = masterIndex == 0 ? "detach from its bridge" : "attach '" + name + "' to bridge '" + masterName + "'";
+        try {
+            socket.request(w, op, name);
+        } catch (KernelException e) {
+            if (masterIndex == 0) {
+                throw e;
+            }
+            Optional<LinkInfo> now;
+            try {
+                now = get(name);
+            } catch (KernelException again) {
+                throw e;
+            }
+            String note = now.map(l -> l.masterIndex().isEmpty()
+                    ? "'" + name + "' now has no master (the kernel detached it before the attach failed)"
+                    : "'" + name + "' is now attached to ifindex " + l.masterIndex().getAsInt()).orElse("'" + name + "' no longer exists");
+            throw e.withNote(note);
+        }
+    }
+
+    /** RTM_GETLINK by name; empty for ENODEV. */
+    Optional<LinkInfo> get(String name) {
+        LinkNames.check(name);
+        NlMessage m;
+        try {
+            m = socket.get(ifinfo(Nl.RTM_GETLINK, 0, 0, 0, 0).attrString(Nl.IFLA_IFNAME, name), "look up link", name);
+        } catch (KernelException e) {
+            if (e.errno() == Errno.ENODEV) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        LinkInfo raw = RtParsers.link(m, Map.of());
+        if (raw.masterIndex().isPresent()) {
+            Optional<String> masterName = nameOf(raw.masterIndex().getAsInt());
+            raw = new LinkInfo(raw.index(), raw.name(), raw.kind(), raw.masterIndex(), masterName, raw.flags(), raw.mac(), raw.mtu());
+        }
+        return Optional.of(raw);
+    }
+
+    /** The index of {@code name}; ENODEV as a {@link KernelException} if there is none. */
+    int indexOf(String name, String operation) {
+        LinkNames.check(name);
+        NlMessage m = socket.get(ifinfo(Nl.RTM_GETLINK, 0, 0, 0, 0).attrString(Nl.IFLA_IFNAME, name), operation, name);
+        return RtParsers.linkIndex(m);
+    }
+
+    Optional<String> nameOf(int index) {
+        try {
+            return RtParsers.linkName(socket.get(ifinfo(Nl.RTM_GETLINK, 0, index, 0, 0), "look up link", "#" + index));
+        } catch (KernelException e) {
+            if (e.errno() == Errno.ENODEV) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    List<LinkInfo> list() {
+        List<NlMessage> msgs = socket.dump(() -> ifinfo(Nl.RTM_GETLINK, 0, 0, 0, 0), "list links");
+        Map<Integer, String> names = new HashMap<>();
+        for (NlMessage m : msgs) {
+            RtParsers.linkName(m).ifPresent(n -> names.put(RtParsers.linkIndex(m), n));
+        }
+        List<LinkInfo> out = new ArrayList<>(msgs.size());
+        for (NlMessage m : msgs) {
+            if (m.type() == Nl.RTM_NEWLINK) {
+                out.add(RtParsers.link(m, names));
+            }
+        }
+        out.sort(java.util.Comparator.comparingInt(LinkInfo::index));
+        return out;
+    }
+
+    Map<Integer, String> names() {
+        Map<Integer, String> names = new HashMap<>();
+        for (LinkInfo l : list()) {
+            names.put(l.index(), l.name());
+        }
+        return names;
+    }
+}

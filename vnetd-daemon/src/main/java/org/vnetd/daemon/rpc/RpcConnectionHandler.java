@@ -1,0 +1,243 @@
+package org.vnetd.daemon.rpc;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vnetd.core.error.ErrorCode;
+import org.vnetd.core.rpc.Methods;
+import org.vnetd.core.rpc.NetworkEvent;
+import org.vnetd.core.rpc.RpcCodec;
+import org.vnetd.core.rpc.RpcError;
+import org.vnetd.core.rpc.RpcErrors;
+import org.vnetd.core.rpc.RpcNotification;
+import org.vnetd.core.rpc.RpcProtocolException;
+import org.vnetd.core.rpc.RpcRequest;
+import org.vnetd.core.rpc.RpcResponse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.unix.PeerCredentials;
+import io.netty.handler.codec.TooLongFrameException;
+
+/**
+ * One connection: decodes each frame as a request, runs it off the event loop, writes the reply.
+ * The event loop only parses and writes, so a slow method or a slow client never holds up another
+ * connection. At most {@code maxInFlight} requests of one connection run at once; beyond that, and
+ * while the client does not read its replies, the connection stops being read (back-pressure
+ * instead of unbounded queues).
+ */
+final class RpcConnectionHandler extends SimpleChannelInboundHandler<ByteBuf> {
+    private static final Logger LOG = LoggerFactory.getLogger(RpcConnectionHandler.class);
+
+    private final boolean readOnly;
+    private final RpcDispatcher dispatcher;
+    private final EventHub events;
+    private final ExecutorService workers;
+    private final int maxInFlight;
+
+    // touched only on this channel's event loop
+    private int inFlight;
+    private Peer peer = Peer.UNKNOWN;
+    private final List<Long> subscriptions = new ArrayList<>();
+
+    RpcConnectionHandler(boolean readOnly, RpcDispatcher dispatcher, EventHub events, ExecutorService workers, int maxInFlight) {
+        this.readOnly = readOnly;
+        this.dispatcher = dispatcher;
+        this.events = events;
+        this.workers = workers;
+        this.maxInFlight = maxInFlight;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        if (ctx.channel() instanceof EpollDomainSocketChannel ch) {
+            try {
+                PeerCredentials c = ch.peerCredentials();
+                int[] gids = c.gids();
+                peer = new Peer(c.pid(), c.uid(), gids.length > 0 ? gids[0] : -1);
+            } catch (java.io.IOException e) {
+                LOG.debug("no peer credentials: {}", e.toString());
+            }
+        }
+        LOG.debug("connection from {} on the {} socket", peer, readOnly ? "read-only" : "read-write");
+        super.channelActive(ctx);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+        byte[] bytes = ByteBufUtil.getBytes(frame);
+        RpcRequest request;
+        try {
+            request = RpcCodec.decodeRequest(bytes);
+        } catch (RpcProtocolException e) {
+            LOG.debug("bad request from {}: {}", peer, e.getMessage());
+            reply(ctx, RpcResponse.failure(e.id(), e.error()));
+            return;
+        }
+        JsonNode id = request.idOrNull();
+        String method = request.method();
+        if (!Methods.ALL.contains(method)) {
+            reply(ctx, RpcResponse.failure(id, RpcError.protocol(RpcError.METHOD_NOT_FOUND,
+                    "Method not found: '" + method + "'")));
+            return;
+        }
+        if (readOnly && !Methods.isReadOnly(method)) {
+            reply(ctx, RpcResponse.failure(id, RpcErrors.of(ErrorCode.PERMISSION_DENIED,
+                    "operation forbidden: " + method + " is not allowed on the read-only socket")));
+            return;
+        }
+        if (method.equals(Methods.EVENTS_SUBSCRIBE)) {
+            subscribe(ctx, request);
+            return;
+        }
+        if (!Methods.isReadOnly(method)) {
+            // every change is attributed to whoever asked for it
+            LOG.info("{} {} requested by {}", method, summarize(request), peer);
+        }
+        RpcCall call = new RpcCall(method, request.paramsView(), peer, readOnly);
+        inFlight++;
+        if (inFlight >= maxInFlight) {
+            ctx.channel().config().setAutoRead(false);
+        }
+        try {
+            workers.execute(() -> {
+                RpcResponse response;
+                try {
+                    response = RpcResponse.success(id, dispatcher.call(call));
+                } catch (Throwable t) {
+                    response = RpcResponse.failure(id, RpcErrors.from(t));
+                    logFailure(method, t);
+                }
+                RpcResponse r = response;
+                ctx.executor().execute(() -> finished(ctx, r));
+            });
+        } catch (RejectedExecutionException e) {
+            finished(ctx, RpcResponse.failure(id, RpcErrors.of(ErrorCode.INTERNAL, "the daemon is shutting down")));
+        }
+    }
+
+    private void finished(ChannelHandlerContext ctx, RpcResponse response) {
+        inFlight--;
+        reply(ctx, response);
+        resumeIfPossible(ctx.channel());
+    }
+
+    private void subscribe(ChannelHandlerContext ctx, RpcRequest request) {
+        String network;
+        String event;
+        try {
+            network = request.paramsView().optString("network");
+            event = request.paramsView().optString("event");
+        } catch (RpcProtocolException e) {
+            reply(ctx, RpcResponse.failure(request.idOrNull(), e.error()));
+            return;
+        }
+        if (event != null && !event.equals(NetworkEvent.LIFECYCLE) && !event.equals(NetworkEvent.METADATA_CHANGE)) {
+            reply(ctx, RpcResponse.failure(request.idOrNull(), RpcError.protocol(RpcError.INVALID_PARAMS,
+                    "Invalid params for events.subscribe: unknown event '" + event + "' (lifecycle, metadata-change)")));
+            return;
+        }
+        Channel ch = ctx.channel();
+        // reply first, so the client sees the subscription confirmed before any event
+        reply(ctx, RpcResponse.success(request.idOrNull(), null));
+        subscriptions.add(events.subscribe(new EventHub.Filter(network, event), e -> push(ch, e)));
+    }
+
+    private static void push(Channel ch, NetworkEvent event) {
+        if (!ch.isActive()) {
+            return;
+        }
+        if (!ch.isWritable()) {
+            // a subscriber that does not read its events would make us buffer without bound
+            LOG.warn("closing an event subscriber that does not read its events");
+            ch.close();
+            return;
+        }
+        ch.writeAndFlush(Unpooled.wrappedBuffer(RpcCodec.encode(RpcNotification.event(event))));
+    }
+
+    private static void reply(ChannelHandlerContext ctx, RpcResponse response) {
+        if (ctx.channel().isActive()) {
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(RpcCodec.encode(response)));
+        }
+    }
+
+    private void resumeIfPossible(Channel ch) {
+        if (inFlight < maxInFlight && ch.isWritable() && !ch.config().isAutoRead()) {
+            ch.config().setAutoRead(true);
+            ch.read();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (!ctx.channel().isWritable()) {
+            // the client is not reading its replies: stop reading its requests
+            ctx.channel().config().setAutoRead(false);
+        } else {
+            resumeIfPossible(ctx.channel());
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        subscriptions.forEach(events::unsubscribe);
+        subscriptions.clear();
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException) {
+            LOG.warn("closing connection of {}: {}", peer, cause.getMessage());
+            RpcResponse r = RpcResponse.failure(NullNode.getInstance(), RpcErrors.of(ErrorCode.RPC_PROTOCOL,
+                    "frame too large: the limit is " + RpcCodec.MAX_FRAME + " bytes"));
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(RpcCodec.encode(r))).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        if (cause instanceof java.io.IOException) {
+            LOG.debug("connection of {} failed: {}", peer, cause.toString());
+        } else {
+            LOG.warn("closing connection of {} after an unexpected error", peer, cause);
+        }
+        ctx.close();
+    }
+
+    private static String summarize(RpcRequest request) {
+        JsonNode p = request.params();
+        if (p == null) {
+            return "";
+        }
+        JsonNode n = p.get("network");
+        if (n != null && n.isTextual()) {
+            return "network=" + n.asText();
+        }
+        return "";
+    }
+
+    private static void logFailure(String method, Throwable t) {
+        Throwable e = t;
+        if (e instanceof org.vnetd.core.error.VnetException v && v.code() != ErrorCode.INTERNAL) {
+            // user errors: one line, no stack trace
+            LOG.info("{} failed: {}", method, v.getMessage());
+        } else if (e instanceof RpcProtocolException) {
+            LOG.debug("{} refused: {}", method, e.getMessage());
+        } else {
+            LOG.error("{} failed with an internal error", method, e);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package org.vnetd.daemon.rpc;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vnetd.core.error.ErrorCode;
+import org.vnetd.core.error.VnetException;
+import org.vnetd.core.rpc.RpcCodec;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.LengthFieldPrepender;
+
+/**
+ * The two Unix sockets of the RPC: {@code vnetd.sock} (0600, every method) and
+ * {@code vnetd-ro.sock} (0666, read-only methods). Frames are a 4-byte big-endian length and that
+ * many bytes of JSON.
+ */
+public final class RpcServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RpcServer.class);
+
+    public static final String SOCKET = "vnetd.sock";
+    public static final String READ_ONLY_SOCKET = "vnetd-ro.sock";
+    /** Requests of one connection that may run at once; more wait in the socket buffer. */
+    public static final int MAX_IN_FLIGHT = 16;
+
+    private final EventLoopGroup group;
+    private final ExecutorService workers;
+    private final List<Channel> listeners = new ArrayList<>();
+    private final List<Path> paths = new ArrayList<>();
+
+    private RpcServer(EventLoopGroup group, ExecutorService workers) {
+        this.group = group;
+        this.workers = workers;
+    }
+
+    /** Binds both sockets in {@code runDir}, replacing stale socket files left by a killed daemon. */
+    public static RpcServer start(Path runDir, RpcDispatcher dispatcher, EventHub events) {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
+        ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("rpc-", 0).factory());
+        RpcServer server = new RpcServer(group, workers);
+        try {
+            server.bind(runDir.resolve(SOCKET), "rw-------", false, dispatcher, events);
+            server.bind(runDir.resolve(READ_ONLY_SOCKET), "rw-rw-rw-", true, dispatcher, events);
+            return server;
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    private void bind(Path path, String mode, boolean readOnly, RpcDispatcher dispatcher, EventHub events) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            throw new VnetException(ErrorCode.STATE_IO, "cannot remove the stale socket " + path + ": " + e.getMessage(), e);
+        }
+        ServerBootstrap b = new ServerBootstrap()
+                .group(group)
+                .channel(EpollServerDomainSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+                .childHandler(new ChannelInitializer<EpollDomainSocketChannel>() {
+                    @Override
+                    protected void initChannel(EpollDomainSocketChannel ch) {
+                        ch.pipeline()
+                                .addLast("frame", new LengthFieldBasedFrameDecoder(RpcCodec.MAX_FRAME + 4, 0, 4, 0, 4))
+                                .addLast("length", new LengthFieldPrepender(4))
+                                .addLast("rpc", new RpcConnectionHandler(readOnly, dispatcher, events, workers, MAX_IN_FLIGHT));
+                    }
+                });
+        Channel ch;
+        try {
+            ch = b.bind(new DomainSocketAddress(path.toFile())).sync().channel();
+        } catch (Exception e) {
+            throw new VnetException(ErrorCode.STATE_IO, "cannot listen on " + path + ": " + e.getMessage(), e);
+        }
+        listeners.add(ch);
+        paths.add(path);
+        try {
+            // bound with the default umask (no write bit for others, so nobody else can connect yet)
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(mode));
+        } catch (IOException e) {
+            throw new VnetException(ErrorCode.STATE_IO, "cannot set mode " + mode + " on " + path + ": " + e.getMessage(), e);
+        }
+        LOG.info("listening on {} ({})", path, readOnly ? "read-only" : "read-write");
+    }
+
+    @Override
+    public void close() {
+        for (Channel ch : listeners) {
+            ch.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        workers.shutdown();
+        for (Path p : paths) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                LOG.warn("cannot remove {}: {}", p, e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package org.vnetd.daemon.state;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.vnetd.core.error.ErrorCode;
+import org.vnetd.core.error.VnetException;
+
+/**
+ * Crash-safe file replacement: write a temp file in the same directory, fsync it, rename it over the
+ * target, fsync the directory. A reader sees the old file or the new one, never a torn one.
+ */
+public final class AtomicFiles {
+    /** Temp files start with this; a crash may leave one, which {@link #isTemp} lets loaders skip. */
+    static final String TEMP_PREFIX = ".tmp-";
+
+    private AtomicFiles() {
+    }
+
+    public static void write(Path target, byte[] content) {
+        Path dir = target.toAbsolutePath().getParent();
+        Path tmp = dir.resolve(TEMP_PREFIX + target.getFileName() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        try {
+            Files.createDirectories(dir);
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ByteBuffer b = ByteBuffer.wrap(content);
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException("the file system of " + dir + " cannot rename atomically", e);
+            }
+            syncDirectory(dir);
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the write error below is what matters; a leftover temp file is skipped by loaders
+            }
+            throw new VnetException(ErrorCode.STATE_IO, "cannot write " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Makes a rename or unlink in {@code dir} durable. */
+    public static void syncDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+
+    public static boolean isTemp(Path p) {
+        return p.getFileName().toString().startsWith(TEMP_PREFIX);
+    }
+
+    /** Renames {@code file} to {@code file.corrupt-<millis>} and returns the new path. */
+    public static Path setAside(Path file) {
+        Path aside = file.resolveSibling(file.getFileName() + ".corrupt-" + System.currentTimeMillis());
+        try {
+            Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
+            syncDirectory(file.toAbsolutePath().getParent());
+            return aside;
+        } catch (IOException e) {
+            throw new VnetException(ErrorCode.STATE_IO, "cannot move " + file + " aside: " + e.getMessage(), e);
+        }
+    }
+}

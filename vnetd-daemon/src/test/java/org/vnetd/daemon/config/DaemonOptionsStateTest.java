@@ -1,0 +1,42 @@
+package org.vnetd.daemon.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.vnetd.core.error.VnetException;
+
+class DaemonOptionsStateTest {
+    @Test
+    void optionsOverrideEveryPath() {
+        DaemonOptions o = DaemonOptions.parse("--config-dir", "/c", "--state-dir", "/s", "--run-dir", "/r", "--no-default-network");
+        assertEquals(Path.of("/c/networks"), o.networksDir());
+        assertEquals(Path.of("/c/vnetd.conf"), o.confFile());
+        assertEquals(Path.of("/s"), o.stateDir());
+        assertEquals(Path.of("/r"), o.runDir());
+        assertFalse(o.defaultNetwork());
+    }
+
+    @Test
+    void badOptionsSayWhatIsWrong() {
+        assertEquals("unknown option: --frob (see --help)",
+                assertThrows(VnetException.class, () -> DaemonOptions.parse("--frob")).getMessage());
+        assertEquals("missing value for --run-dir",
+                assertThrows(VnetException.class, () -> DaemonOptions.parse("--run-dir")).getMessage());
+    }
+
+    @Test
+    void confFileIsStrict() {
+        ConfFile c = ConfFile.parse("vnetd.conf", List.of("# comment", "", "firewall_backend = iptables", "log_level=debug"));
+        assertEquals("iptables", c.firewallBackend());
+        assertEquals("DEBUG", c.logLevel());
+        assertEquals("vnetd.conf:2: unknown setting 'firewal_backend' (known: firewall_backend, log_level)",
+                assertThrows(VnetException.class, () -> ConfFile.parse("vnetd.conf", List.of("", "firewal_backend = x"))).getMessage());
+        assertThrows(VnetException.class, () -> ConfFile.parse("f", List.of("firewall_backend = pf")));
+        assertThrows(VnetException.class, () -> ConfFile.parse("f", List.of("just words")));
+    }
+}
