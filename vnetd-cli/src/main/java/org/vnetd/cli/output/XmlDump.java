@@ -9,6 +9,10 @@ import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
 import javax.xml.xpath.XPathConstants;
 import javax.xml.xpath.XPathExpressionException;
 import javax.xml.xpath.XPathFactory;
@@ -32,6 +36,7 @@ import org.vnetd.core.error.VnetException;
  * per line; {@code --wrap} puts copies of them under one {@code <nodes>} element.
  */
 public final class XmlDump {
+    private static final String ATTR_ORDER = "vnetctl.attributeOrder";
     private XmlDump() {
     }
 
@@ -46,18 +51,7 @@ public final class XmlDump {
         }
         StringBuilder sb = new StringBuilder();
         if (wrap) {
-            Document out = newBuilder().newDocument();
-            Element root = out.createElement("nodes");
-            out.appendChild(root);
-            for (int i = 0; i < nodes.getLength(); i++) {
-                Node copy = out.importNode(nodes.item(i), true);
-                if (copy instanceof Attr a) {
-                    root.setAttributeNode(a);
-                } else {
-                    root.appendChild(copy);
-                }
-            }
-            write(root, 0, true, sb);
+            writeWrapped(nodes, sb);
             sb.append('\n');
         } else {
             for (int i = 0; i < nodes.getLength(); i++) {
@@ -72,11 +66,104 @@ public final class XmlDump {
     public static Document parse(String xml) {
         try {
             Document doc = newBuilder().parse(new InputSource(new StringReader(xml)));
+            recordAttributeOrder(doc, xml);
             dropBlanks(doc.getDocumentElement());
             return doc;
         } catch (SAXException | IOException e) {
             throw new VnetException(ErrorCode.XML_PARSE, "XML error: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The DOM keeps attributes sorted by name, but libxml2 (and so virsh) prints them in document order;
+     * a StAX pass over the same text records that order on each element.
+     */
+    private static void recordAttributeOrder(Document doc, String xml) {
+        NodeList elements = doc.getElementsByTagName("*");
+        XMLInputFactory f = XMLInputFactory.newFactory();
+        f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
+        f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+        try {
+            XMLStreamReader r = f.createXMLStreamReader(new StringReader(xml));
+            int index = 0;
+            while (r.hasNext()) {
+                if (r.next() == XMLStreamConstants.START_ELEMENT && index < elements.getLength()) {
+                    List<String> order = new ArrayList<>();
+                    for (int i = 0; i < r.getNamespaceCount(); i++) {
+                        String prefix = r.getNamespacePrefix(i);
+                        order.add(prefix == null || prefix.isEmpty() ? "xmlns" : "xmlns:" + prefix);
+                    }
+                    for (int i = 0; i < r.getAttributeCount(); i++) {
+                        String prefix = r.getAttributePrefix(i);
+                        String local = r.getAttributeLocalName(i);
+                        order.add(prefix == null || prefix.isEmpty() ? local : prefix + ":" + local);
+                    }
+                    elements.item(index++).setUserData(ATTR_ORDER, order, null);
+                }
+            }
+            r.close();
+        } catch (XMLStreamException e) {
+            // the DOM parse accepted it; without the order the attributes come out sorted, still correct XML
+        }
+    }
+
+    private static List<Attr> attributes(Element e) {
+        NamedNodeMap map = e.getAttributes();
+        List<Attr> out = new ArrayList<>();
+        @SuppressWarnings("unchecked")
+        List<String> order = (List<String>) e.getUserData(ATTR_ORDER);
+        if (order != null) {
+            for (String name : order) {
+                Node a = map.getNamedItem(name);
+                if (a != null) {
+                    out.add((Attr) a);
+                }
+            }
+        }
+        for (int i = 0; i < map.getLength(); i++) {
+            if (!out.contains(map.item(i))) {
+                out.add((Attr) map.item(i));
+            }
+        }
+        return out;
+    }
+
+    /** virsh's --wrap: the selected nodes as children (attributes as attributes) of one {@code <nodes>}. */
+    private static void writeWrapped(NodeList nodes, StringBuilder sb) {
+        List<Node> children = new ArrayList<>();
+        sb.append("<nodes");
+        for (int i = 0; i < nodes.getLength(); i++) {
+            Node n = nodes.item(i);
+            if (n.getNodeType() == Node.ATTRIBUTE_NODE) {
+                write(n, 0, false, sb);
+            } else {
+                children.add(n);
+            }
+        }
+        if (children.isEmpty()) {
+            sb.append("/>");
+            return;
+        }
+        sb.append('>');
+        boolean format = children.stream().noneMatch(XmlDump::isText);
+        if (format) {
+            sb.append('\n');
+        }
+        for (Node c : children) {
+            if (format) {
+                sb.append("  ");
+            }
+            write(c, 1, format, sb);
+            if (format) {
+                sb.append('\n');
+            }
+        }
+        sb.append("</nodes>");
+    }
+
+    private static boolean isText(Node c) {
+        short t = c.getNodeType();
+        return t == Node.TEXT_NODE || t == Node.CDATA_SECTION_NODE || t == Node.ENTITY_REFERENCE_NODE;
     }
 
     private static DocumentBuilder newBuilder() {
@@ -127,9 +214,8 @@ public final class XmlDump {
 
     private static void writeElement(Element e, int level, boolean mayFormat, StringBuilder sb) {
         sb.append('<').append(e.getTagName());
-        NamedNodeMap attrs = e.getAttributes();
-        for (int i = 0; i < attrs.getLength(); i++) {
-            write(attrs.item(i), level, false, sb);
+        for (Attr a : attributes(e)) {
+            write(a, level, false, sb);
         }
         if (!e.hasChildNodes()) {
             sb.append("/>");
@@ -138,8 +224,7 @@ public final class XmlDump {
         sb.append('>');
         boolean format = mayFormat;
         for (Node c = e.getFirstChild(); c != null; c = c.getNextSibling()) {
-            short t = c.getNodeType();
-            if (t == Node.TEXT_NODE || t == Node.CDATA_SECTION_NODE || t == Node.ENTITY_REFERENCE_NODE) {
+            if (isText(c)) {
                 format = false;
                 break;
             }
