@@ -1,0 +1,107 @@
+package org.vnetd.cli.aot;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.vnetd.cli.Vnetctl;
+import org.vnetd.cli.edit.Terminal;
+
+/**
+ * The build's AOT training run ({@code java -XX:AOTCacheOutput=vnetctl.aot ... TrainingRun}): runs the common
+ * commands through the real code paths (argument parsing, the Unix-socket RPC client, jackson, the table
+ * and XPath code) against a throwaway in-process responder with fixed sample answers, so the classes
+ * those paths load end up in the cache. It is training input only; vnetctl never talks to it.
+ */
+public final class TrainingRun {
+    private static final String XML = "<network>\n  <name>default</name>\n  <forward mode='nat'/>\n"
+            + "  <bridge name='virbr0' stp='on' delay='0'/>\n  <ip address='192.168.122.1' netmask='255.255.255.0'>\n"
+            + "    <dhcp>\n      <range start='192.168.122.2' end='192.168.122.254'/>\n    </dhcp>\n  </ip>\n"
+            + "</network>\n";
+    private static final Map<String, Object> NET = Map.of("name", "default", "uuid",
+            "dd8fe884-6c02-601e-7551-cca97df1c5df", "active", true, "persistent", true, "autostart", true,
+            "bridge", "virbr0");
+
+    private TrainingRun() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        Path dir = Files.createTempDirectory("vnetctl-aot");
+        Path socket = dir.resolve("train.sock");
+        ObjectMapper json = new ObjectMapper();
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(socket));
+            Thread responder = Thread.ofPlatform().daemon().start(() -> serve(server, json));
+            PrintWriter sink = new PrintWriter(Writer.nullWriter());
+            String s = socket.toString();
+            String[][] runs = {{"help"}, {"help", "net-list"}, {"-c", s, "net-list", "--all"},
+                {"-c", s, "net-list", "--name"}, {"-c", s, "net-info", "default"},
+                {"-c", s, "net-dumpxml", "default"}, {"-c", s, "net-dumpxml", "default", "--xpath", "//ip"},
+                {"-c", s, "net-dhcp-leases", "default"}, {"-c", s, "net-uuid", "default"},
+                {"-c", s, "--json", "net-list"}, {"-c", dir.resolve("absent").toString(), "net-list"},
+                {"net-list", "--bogus"}};
+            for (String[] run : runs) {
+                Vnetctl.run(InputStream.nullInputStream(), sink, sink, Map.of(), Terminal.NONE, ZoneId.of("UTC"), run);
+            }
+            responder.interrupt();
+        } finally {
+            Files.deleteIfExists(socket);
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    private static void serve(ServerSocketChannel server, ObjectMapper json) {
+        while (server.isOpen()) {
+            try (SocketChannel c = server.accept()) {
+                while (true) {
+                    ByteBuffer head = ByteBuffer.allocate(4);
+                    if (!fill(c, head)) {
+                        break;
+                    }
+                    ByteBuffer body = ByteBuffer.allocate(head.flip().getInt());
+                    if (!fill(c, body)) {
+                        break;
+                    }
+                    JsonNode req = json.readTree(new String(body.array(), StandardCharsets.UTF_8));
+                    ObjectNode reply = json.createObjectNode().put("jsonrpc", "2.0");
+                    reply.set("id", req.get("id"));
+                    reply.set("result", json.valueToTree(switch (req.path("method").asText()) {
+                        case "network.list" -> java.util.List.of(NET);
+                        case "network.getXml" -> Map.of("xml", XML);
+                        case "network.dhcpLeases" -> java.util.List.of(Map.of("expiryTime", 1764000000L, "mac",
+                                "52:54:00:00:00:01", "protocol", "ipv4", "ipAddress", "192.168.122.10", "prefix", 24));
+                        default -> NET;
+                    }));
+                    byte[] out = json.writeValueAsBytes(reply);
+                    c.write(ByteBuffer.allocate(4 + out.length).putInt(out.length).put(out).flip());
+                }
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private static boolean fill(SocketChannel c, ByteBuffer b) throws IOException {
+        while (b.hasRemaining()) {
+            if (c.read(b) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
