@@ -6,8 +6,6 @@ import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import org.vnetd.cli.edit.Terminal;
 import org.vnetd.cli.rpc.RpcClient;
 import org.vnetd.cli.rpc.VnetdApi;
@@ -26,11 +24,10 @@ public final class Session implements AutoCloseable {
     private final Map<String, String> env;
     private final Terminal terminal;
     private final ZoneId zone;
-    private final ObjectMapper json;
     private VnetdApi api;
 
     public Session(PrintWriter out, PrintWriter err, BufferedReader in, GlobalOptions options, Map<String, String> env,
-                   Terminal terminal, ZoneId zone, ObjectMapper json) {
+                   Terminal terminal, ZoneId zone) {
         this.out = out;
         this.err = err;
         this.in = in;
@@ -38,13 +35,12 @@ public final class Session implements AutoCloseable {
         this.env = Map.copyOf(env);
         this.terminal = terminal;
         this.zone = zone;
-        this.json = json;
     }
 
     /** The daemon connection, opened on first use; throws DaemonUnreachableException when it cannot be. */
     public VnetdApi api() {
         if (api == null) {
-            api = new VnetdApi(RpcClient.connect(options.socket(), json), json);
+            api = new VnetdApi(RpcClient.connect(options.socket()));
         }
         return api;
     }
@@ -97,10 +93,6 @@ public final class Session implements AutoCloseable {
 
     public boolean json() {
         return options.json();
-    }
-
-    public ObjectMapper mapper() {
-        return json;
     }
 
     public GlobalOptions options() {

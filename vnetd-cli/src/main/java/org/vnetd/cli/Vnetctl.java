@@ -10,9 +10,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import org.vnetd.cli.command.CommandRegistry;
 import org.vnetd.cli.edit.Terminal;
 import org.vnetd.cli.edit.TtyTerminal;
@@ -63,16 +60,15 @@ public final class Vnetctl {
             out.flush();
             return 0;
         }
-        ObjectMapper json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
         BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         CommandRegistry registry = CommandRegistry.standard();
-        try (Session session = new Session(out, err, reader, options, env, terminal, zone, json)) {
+        try (Session session = new Session(out, err, reader, options, env, terminal, zone)) {
             Runner runner = new Runner(registry, session);
             List<String> rest = options.rest();
             if (rest.isEmpty()) {
                 return new InteractiveShell(runner, session, reader, terminal.isInteractive()).run();
             }
-            if (rest.size() == 1 && rest.getFirst().matches(".*[\\s;].*")) {
+            if (rest.size() == 1 && isCommandString(rest.getFirst())) {
                 // virsh parses a single argument as a command string: vnetctl 'net-list --all; net-info x'
                 try {
                     return runner.runLine(LineTokenizer.split(rest.getFirst())) ? 0 : 1;
@@ -83,6 +79,10 @@ public final class Vnetctl {
             }
             return runner.runWords(rest) ? 0 : 1;
         }
+    }
+
+    private static boolean isCommandString(String arg) {
+        return arg.indexOf(' ') >= 0 || arg.indexOf('\t') >= 0 || arg.indexOf(';') >= 0;
     }
 
     static String version() {

@@ -1,8 +1,7 @@
 package org.vnetd.cli.command;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-
 import org.vnetd.cli.Session;
+import org.vnetd.cli.rpc.Json;
 
 /** --json output: one JSON document and a newline, for scripts (a vnetd extra; virsh has none). */
 final class JsonOut {
@@ -10,10 +9,6 @@ final class JsonOut {
     }
 
     static void print(Session s, Object value) {
-        try {
-            s.print(s.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(value) + "\n");
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
-        }
+        s.print(Json.pretty(value) + "\n");
     }
 }

@@ -1,30 +1,34 @@
 package org.vnetd.cli.doctor;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
+import org.vnetd.cli.rpc.Json;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
 
 /** Parses iproute2's {@code -j} output into a list of objects. */
 final class IpJson {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private IpJson() {
     }
 
-    static List<JsonNode> parse(String text) {
+    static List<Map<String, Object>> parse(String text) {
         try {
-            JsonNode root = JSON.readTree(text);
-            List<JsonNode> out = new ArrayList<>();
-            root.forEach(out::add);
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (Object o : Json.array(Json.parse(text.getBytes(StandardCharsets.UTF_8)), "ip -j output")) {
+                out.add(Json.object(o, "ip -j entry"));
+            }
             return out;
-        } catch (JsonProcessingException e) {
-            throw new VnetException(ErrorCode.KERNEL, "cannot read the output of ip -j: " + e.getOriginalMessage(), e);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new VnetException(ErrorCode.KERNEL, "cannot read the output of ip -j: " + e.getMessage(), e);
         }
+    }
+
+    static String text(Map<String, Object> m, String field) {
+        Object v = m.get(field);
+        return v == null ? "" : v.toString();
     }
 }

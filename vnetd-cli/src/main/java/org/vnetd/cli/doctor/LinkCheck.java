@@ -5,8 +5,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import org.vnetd.cli.rpc.Port;
 
 /**
@@ -16,9 +14,9 @@ import org.vnetd.cli.rpc.Port;
 public final class LinkCheck implements Check {
     @Override
     public List<Finding> run(HostProbe host, List<NetworkFacts> networks) {
-        Map<String, JsonNode> links = new HashMap<>();
-        for (JsonNode l : IpJson.parse(host.ipJson("link", "show"))) {
-            links.put(l.path("ifname").asText(), l);
+        Map<String, Map<String, Object>> links = new HashMap<>();
+        for (Map<String, Object> l : IpJson.parse(host.ipJson("link", "show"))) {
+            links.put(IpJson.text(l, "ifname"), l);
         }
         List<Finding> out = new ArrayList<>();
         for (NetworkFacts n : networks) {
@@ -31,7 +29,7 @@ public final class LinkCheck implements Check {
             if (bridge == null || bridge.isEmpty()) {
                 continue;
             }
-            JsonNode link = links.get(bridge);
+            Map<String, Object> link = links.get(bridge);
             if (link == null) {
                 out.add(new Finding("bridge", Severity.FAIL, "bridge " + bridge + " of network '" + n.name()
                         + "' is missing",
@@ -40,8 +38,8 @@ public final class LinkCheck implements Check {
                 continue;
             }
             boolean up = false;
-            for (JsonNode f : link.path("flags")) {
-                up |= f.asText().equals("UP");
+            if (link.get("flags") instanceof List<?> flags) {
+                up = flags.contains("UP");
             }
             if (!up) {
                 out.add(new Finding("bridge", Severity.FAIL, "bridge " + bridge + " of network '" + n.name()
@@ -54,13 +52,13 @@ public final class LinkCheck implements Check {
                 if (p.tap() == null || p.tap().isEmpty()) {
                     continue;
                 }
-                JsonNode tap = links.get(p.tap());
+                Map<String, Object> tap = links.get(p.tap());
                 if (tap == null) {
                     out.add(new Finding("tap", Severity.FAIL, "tap " + p.tap() + " of port " + p.uuid() + " is gone",
                             "the VM's NIC has no host side any more",
                             "vnetctl net-port-delete " + n.name() + " " + p.uuid()
                                     + ", then let the VM's launcher create the port again"));
-                } else if (!bridge.equals(tap.path("master").asText(""))) {
+                } else if (!bridge.equals(IpJson.text(tap, "master"))) {
                     out.add(new Finding("tap", Severity.FAIL, "tap " + p.tap() + " of port " + p.uuid()
                             + " is detached from " + bridge,
                             "frames of that VM no longer reach the network",

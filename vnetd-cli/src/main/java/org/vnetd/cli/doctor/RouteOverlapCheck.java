@@ -2,8 +2,7 @@ package org.vnetd.cli.doctor;
 
 import java.util.ArrayList;
 import java.util.List;
-
-import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
 
 import org.vnetd.core.net.IpAddresses;
 import org.vnetd.core.net.IpPrefix;
@@ -16,15 +15,15 @@ public final class RouteOverlapCheck implements Check {
     @Override
     public List<Finding> run(HostProbe host, List<NetworkFacts> networks) {
         List<Finding> out = new ArrayList<>();
-        List<JsonNode> routes = new ArrayList<>(IpJson.parse(host.ipJson("-4", "route", "show")));
+        List<Map<String, Object>> routes = new ArrayList<>(IpJson.parse(host.ipJson("-4", "route", "show")));
         routes.addAll(IpJson.parse(host.ipJson("-6", "route", "show")));
         for (NetworkFacts n : networks) {
             String bridge = n.summary().bridge();
             boolean clash = false;
             for (IpPrefix subnet : n.subnets()) {
-                for (JsonNode r : routes) {
-                    String dst = r.path("dst").asText("");
-                    String dev = r.path("dev").asText("");
+                for (Map<String, Object> r : routes) {
+                    String dst = IpJson.text(r, "dst");
+                    String dev = IpJson.text(r, "dev");
                     if (dst.isEmpty() || dst.equals("default") || dev.equals(bridge)) {
                         continue;
                     }

@@ -7,20 +7,16 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
 import java.util.Deque;
 import java.util.Map;
 import java.util.Optional;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
@@ -37,18 +33,16 @@ public final class RpcClient implements AutoCloseable {
     private final Path socket;
     private final SocketChannel channel;
     private final Selector selector;
-    private final ObjectMapper json;
-    private final Deque<JsonNode> notifications = new ArrayDeque<>();
+    private final Deque<Map<String, Object>> notifications = new ArrayDeque<>();
     private long nextId = 1;
 
-    private RpcClient(Path socket, SocketChannel channel, Selector selector, ObjectMapper json) {
+    private RpcClient(Path socket, SocketChannel channel, Selector selector) {
         this.socket = socket;
         this.channel = channel;
         this.selector = selector;
-        this.json = json;
     }
 
-    public static RpcClient connect(Path socket, ObjectMapper json) {
+    public static RpcClient connect(Path socket) {
         SocketChannel ch = null;
         try {
             ch = SocketChannel.open(StandardProtocolFamily.UNIX);
@@ -56,7 +50,7 @@ public final class RpcClient implements AutoCloseable {
             ch.configureBlocking(false);
             Selector selector = Selector.open();
             ch.register(selector, SelectionKey.OP_READ);
-            return new RpcClient(socket, ch, selector, json);
+            return new RpcClient(socket, ch, selector);
         } catch (IOException e) {
             closeQuietly(ch);
             throw new DaemonUnreachableException(socket, reason(socket, e), e);
@@ -80,31 +74,30 @@ public final class RpcClient implements AutoCloseable {
     }
 
     /** Sends {@code method} and waits for its reply; a daemon error comes back as a {@link VnetException}. */
-    public JsonNode call(String method, Map<String, ?> params) {
+    public Object call(String method, Map<String, ?> params) {
         long id = nextId++;
-        ObjectNode req = json.createObjectNode();
+        Map<String, Object> req = new LinkedHashMap<>();
         req.put("jsonrpc", "2.0");
         req.put("id", id);
         req.put("method", method);
         if (params != null && !params.isEmpty()) {
-            req.set("params", json.valueToTree(params));
+            req.put("params", params);
         }
         try {
-            writeFrame(json.writeValueAsBytes(req));
+            writeFrame(Json.write(req));
             while (true) {
-                JsonNode msg = readFrame(null).orElseThrow();
-                if (!msg.has("id") || msg.get("id").isNull()) {
+                Map<String, Object> msg = readFrame(null).orElseThrow();
+                if (msg.get("id") == null) {
                     notifications.add(msg);
                     continue;
                 }
-                if (msg.get("id").asLong() != id) {
+                if (!(msg.get("id") instanceof Number n) || n.longValue() != id) {
                     continue; // a late reply to a request we gave up on; not ours
                 }
-                JsonNode error = msg.get("error");
-                if (error != null && !error.isNull()) {
-                    throw toException(error);
+                if (msg.get("error") != null) {
+                    throw toException(Json.object(msg.get("error"), "error"));
                 }
-                return msg.path("result");
+                return msg.get("result");
             }
         } catch (IOException e) {
             throw new DaemonUnreachableException(socket, "the daemon closed the connection ("
@@ -113,18 +106,18 @@ public final class RpcClient implements AutoCloseable {
     }
 
     /** The next server-sent notification, waiting at most {@code timeout} (null: forever). */
-    public Optional<JsonNode> nextNotification(Duration timeout) {
+    public Optional<Map<String, Object>> nextNotification(Duration timeout) {
         if (!notifications.isEmpty()) {
             return Optional.of(notifications.poll());
         }
         long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
         try {
             while (true) {
-                Optional<JsonNode> msg = readFrame(timeout == null ? null : deadline);
+                Optional<Map<String, Object>> msg = readFrame(timeout == null ? null : deadline);
                 if (msg.isEmpty()) {
                     return Optional.empty();
                 }
-                if (!msg.get().has("id") || msg.get().get("id").isNull()) {
+                if (msg.get().get("id") == null) {
                     return msg;
                 }
             }
@@ -133,10 +126,11 @@ public final class RpcClient implements AutoCloseable {
         }
     }
 
-    static VnetException toException(JsonNode error) {
-        int code = error.path("code").asInt(ErrorCode.INTERNAL.number());
-        String message = error.path("message").asText("unknown error");
-        String name = error.path("data").path("name").asText("");
+    static VnetException toException(Map<String, Object> error) {
+        int code = (int) Json.number(error, "code", ErrorCode.INTERNAL.number());
+        String message = error.get("message") == null ? "unknown error" : error.get("message").toString();
+        String name = error.get("data") instanceof Map<?, ?> data && data.get("name") != null
+                ? data.get("name").toString() : "";
         ErrorCode ec;
         if (!name.isEmpty()) {
             ec = byName(name, code);
@@ -172,7 +166,7 @@ public final class RpcClient implements AutoCloseable {
     }
 
     /** Reads one frame; empty when {@code deadlineNanos} passes first. */
-    private Optional<JsonNode> readFrame(Long deadlineNanos) throws IOException {
+    private Optional<Map<String, Object>> readFrame(Long deadlineNanos) throws IOException {
         ByteBuffer header = ByteBuffer.allocate(4);
         if (!fill(header, deadlineNanos, true)) {
             return Optional.empty();
@@ -183,7 +177,11 @@ public final class RpcClient implements AutoCloseable {
         }
         ByteBuffer body = ByteBuffer.allocate(len);
         fill(body, null, false);
-        return Optional.of(json.readTree(new String(body.array(), StandardCharsets.UTF_8)));
+        try {
+            return Optional.of(Json.object(Json.parse(body.array()), "message"));
+        } catch (IllegalArgumentException e) {
+            throw new IOException("the daemon sent a message that is not a JSON object", e);
+        }
     }
 
     private boolean fill(ByteBuffer buf, Long deadlineNanos, boolean mayTimeOut) throws IOException {

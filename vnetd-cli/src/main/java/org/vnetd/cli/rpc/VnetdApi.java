@@ -1,47 +1,46 @@
 package org.vnetd.cli.rpc;
 
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.vnetd.core.error.ErrorCode;
+import org.vnetd.core.error.VnetException;
 
 /** Typed calls for every method of docs/rpc.md. Daemon errors surface as VnetException with its code. */
 public final class VnetdApi implements AutoCloseable {
     private final RpcClient rpc;
-    private final ObjectMapper json;
 
-    public VnetdApi(RpcClient rpc, ObjectMapper json) {
+    public VnetdApi(RpcClient rpc) {
         this.rpc = rpc;
-        this.json = json;
     }
 
     public String version() {
-        return rpc.call("daemon.version", Map.of()).path("version").asText();
+        return field(rpc.call("daemon.version", Map.of()), "version");
     }
 
     public List<NetworkSummary> list() {
-        return Arrays.asList(convert(rpc.call("network.list", Map.of()), NetworkSummary[].class));
+        return list(rpc.call("network.list", Map.of()), NetworkSummary::from);
     }
 
     public NetworkSummary lookup(String network) {
-        return convert(rpc.call("network.lookup", Map.of("network", network)), NetworkSummary.class);
+        return convert(rpc.call("network.lookup", Map.of("network", network)), NetworkSummary::from);
     }
 
     public String xml(String network, boolean inactive) {
-        return rpc.call("network.getXml", Map.of("network", network, "inactive", inactive)).path("xml").asText();
+        return field(rpc.call("network.getXml", Map.of("network", network, "inactive", inactive)), "xml");
     }
 
     public NetworkSummary define(String xml) {
-        return convert(rpc.call("network.define", Map.of("xml", xml)), NetworkSummary.class);
+        return convert(rpc.call("network.define", Map.of("xml", xml)), NetworkSummary::from);
     }
 
     public NetworkSummary create(String xml) {
-        return convert(rpc.call("network.create", Map.of("xml", xml)), NetworkSummary.class);
+        return convert(rpc.call("network.create", Map.of("xml", xml)), NetworkSummary::from);
     }
 
     public void undefine(String network) {
@@ -74,8 +73,9 @@ public final class VnetdApi implements AutoCloseable {
         p.put("parentIndex", parentIndex);
         p.put("live", live);
         p.put("config", config);
-        JsonNode r = rpc.call("network.update", p);
-        return new UpdateResult(r.path("live").asBoolean(live), r.path("config").asBoolean(config));
+        Map<String, Object> r = convert(rpc.call("network.update", p), o -> Json.object(o, "update result"));
+        return new UpdateResult(r.containsKey("live") ? Json.bool(r, "live") : live,
+                r.containsKey("config") ? Json.bool(r, "config") : config);
     }
 
     public List<Lease> leases(String network, String mac) {
@@ -84,7 +84,7 @@ public final class VnetdApi implements AutoCloseable {
         if (mac != null) {
             p.put("mac", mac);
         }
-        return Arrays.asList(convert(rpc.call("network.dhcpLeases", p), Lease[].class));
+        return list(rpc.call("network.dhcpLeases", p), Lease::from);
     }
 
     /** {@code type} is title, description or element; empty when the daemon has no value. */
@@ -96,8 +96,7 @@ public final class VnetdApi implements AutoCloseable {
             p.put("uri", uri);
         }
         p.put("inactive", inactive);
-        JsonNode v = rpc.call("network.getMetadata", p).path("value");
-        return v.isNull() || v.isMissingNode() ? Optional.empty() : Optional.of(v.asText());
+        return Optional.ofNullable(field(rpc.call("network.getMetadata", p), "value"));
     }
 
     /** A null {@code value} removes the metadata. */
@@ -132,12 +131,12 @@ public final class VnetdApi implements AutoCloseable {
     /** The next {@code event} notification within {@code timeout} (null: wait forever). */
     public Optional<NetworkEvent> nextEvent(Duration timeout) {
         while (true) {
-            Optional<JsonNode> n = rpc.nextNotification(timeout);
+            Optional<Map<String, Object>> n = rpc.nextNotification(timeout);
             if (n.isEmpty()) {
                 return Optional.empty();
             }
-            if ("event".equals(n.get().path("method").asText())) {
-                return Optional.of(convert(n.get().path("params"), NetworkEvent.class));
+            if ("event".equals(n.get().get("method"))) {
+                return Optional.of(convert(n.get().get("params"), NetworkEvent::from));
             }
         }
     }
@@ -147,7 +146,7 @@ public final class VnetdApi implements AutoCloseable {
     }
 
     public Port createPort(Map<String, Object> params) {
-        return convert(rpc.call("port.create", params), Port.class);
+        return convert(rpc.call("port.create", params), Port::from);
     }
 
     public void deletePort(String network, String uuid) {
@@ -155,20 +154,34 @@ public final class VnetdApi implements AutoCloseable {
     }
 
     public List<Port> ports(String network) {
-        return Arrays.asList(convert(rpc.call("port.list", Map.of("network", network)), Port[].class));
+        return list(rpc.call("port.list", Map.of("network", network)), Port::from);
     }
 
     public String portXml(String network, String uuid) {
-        return rpc.call("port.getXml", Map.of("network", network, "uuid", uuid)).path("xml").asText();
+        return field(rpc.call("port.getXml", Map.of("network", network, "uuid", uuid)), "xml");
     }
 
-    private <T> T convert(JsonNode node, Class<T> type) {
+    private static <T> T convert(Object result, Function<Object, T> reader) {
         try {
-            return json.treeToValue(node, type);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
-            throw new org.vnetd.core.error.VnetException(org.vnetd.core.error.ErrorCode.RPC_PROTOCOL,
-                    "unexpected reply from the daemon (not a " + type.getSimpleName() + "): " + e.getMessage(), e);
+            return reader.apply(result);
+        } catch (IllegalArgumentException | ClassCastException e) {
+            throw new VnetException(ErrorCode.RPC_PROTOCOL, "unexpected reply from the daemon: " + e.getMessage(), e);
         }
+    }
+
+    private static <T> List<T> list(Object result, Function<Object, T> reader) {
+        return convert(result, r -> {
+            List<T> out = new ArrayList<>();
+            for (Object o : Json.array(r, "result")) {
+                out.add(reader.apply(o));
+            }
+            return out;
+        });
+    }
+
+    /** A string field of an object result; null when absent or null. */
+    private static String field(Object result, String name) {
+        return convert(result, r -> Json.string(Json.object(r, "result"), name));
     }
 
     @Override
