@@ -4,7 +4,8 @@ import java.io.BufferedReader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.ZoneId;
-import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 import org.vnetd.cli.edit.Terminal;
 import org.vnetd.cli.rpc.RpcClient;
@@ -21,18 +22,22 @@ public final class Session implements AutoCloseable {
     private final PrintWriter err;
     private final BufferedReader in;
     private final GlobalOptions options;
-    private final Map<String, String> env;
+    private final Function<String, String> env;
     private final Terminal terminal;
-    private final ZoneId zone;
+    private final Supplier<ZoneId> zone;
     private VnetdApi api;
 
-    public Session(PrintWriter out, PrintWriter err, BufferedReader in, GlobalOptions options, Map<String, String> env,
-                   Terminal terminal, ZoneId zone) {
+    /**
+     * {@code env} and {@code zone} are looked up only when a command needs them: reading the whole
+     * environment or the time-zone database costs a short-lived command measurable start-up time.
+     */
+    public Session(PrintWriter out, PrintWriter err, BufferedReader in, GlobalOptions options,
+                   Function<String, String> env, Terminal terminal, Supplier<ZoneId> zone) {
         this.out = out;
         this.err = err;
         this.in = in;
         this.options = options;
-        this.env = Map.copyOf(env);
+        this.env = env;
         this.terminal = terminal;
         this.zone = zone;
     }
@@ -100,7 +105,7 @@ public final class Session implements AutoCloseable {
     }
 
     public String env(String name) {
-        return env.get(name);
+        return env.apply(name);
     }
 
     public Terminal terminal() {
@@ -108,7 +113,7 @@ public final class Session implements AutoCloseable {
     }
 
     public ZoneId zone() {
-        return zone;
+        return zone.get();
     }
 
     public BufferedReader in() {
@@ -117,7 +122,7 @@ public final class Session implements AutoCloseable {
 
     /** Where net-edit puts its temporary file: $TMPDIR, else /tmp, as virsh does. */
     public Path tmpDir() {
-        String t = env.get("TMPDIR");
+        String t = env.apply("TMPDIR");
         return Path.of(t == null || t.isEmpty() ? "/tmp" : t);
     }
 

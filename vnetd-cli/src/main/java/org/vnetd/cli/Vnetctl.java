@@ -8,7 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 import org.vnetd.cli.command.CommandRegistry;
 import org.vnetd.cli.edit.Terminal;
@@ -27,7 +28,7 @@ public final class Vnetctl {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, false, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-        int status = run(System.in, out, err, System.getenv(), new TtyTerminal(System.in), ZoneId.systemDefault(),
+        int status = run(System.in, out, err, System::getenv, new TtyTerminal(System.in), ZoneId::systemDefault,
                 args);
         out.flush();
         err.flush();
@@ -35,13 +36,13 @@ public final class Vnetctl {
     }
 
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        return run(InputStream.nullInputStream(), out, err, System.getenv(), Terminal.NONE, ZoneId.systemDefault(),
+        return run(InputStream.nullInputStream(), out, err, System::getenv, Terminal.NONE, ZoneId::systemDefault,
                 args);
     }
 
     /** Everything a run depends on is a parameter, so tests drive it with their own streams, env and terminal. */
-    public static int run(InputStream in, PrintWriter out, PrintWriter err, Map<String, String> env, Terminal terminal,
-                          ZoneId zone, String... args) {
+    public static int run(InputStream in, PrintWriter out, PrintWriter err, Function<String, String> env,
+                          Terminal terminal, Supplier<ZoneId> zone, String... args) {
         GlobalOptions options;
         try {
             options = GlobalOptions.parse(Arrays.asList(args));

@@ -55,7 +55,7 @@ final class Cli {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int status = Vnetctl.run(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-                new PrintWriter(out), new PrintWriter(err), env, terminal, ZoneId.of("UTC"), args);
+                new PrintWriter(out), new PrintWriter(err), env::get, terminal, () -> ZoneId.of("UTC"), args);
         return new Result(status, out.toString(), err.toString());
     }
 }

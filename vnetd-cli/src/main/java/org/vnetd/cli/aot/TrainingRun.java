@@ -52,7 +52,8 @@ public final class TrainingRun {
                 {"-c", s, "net-uuid", "default"}, {"-c", s, "-q", "net-list"},
                 {"-c", dir.resolve("absent").toString(), "net-list"}, {"net-list", "--bogus"}};
             for (String[] run : runs) {
-                Vnetctl.run(InputStream.nullInputStream(), sink, sink, Map.of(), Terminal.NONE, ZoneId.of("UTC"), run);
+                Vnetctl.run(InputStream.nullInputStream(), sink, sink, name -> null, Terminal.NONE, () -> ZoneId.of("UTC"),
+                        run);
             }
             responder.interrupt();
         } finally {
