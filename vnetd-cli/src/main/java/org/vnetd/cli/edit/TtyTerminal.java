@@ -28,7 +28,11 @@ public final class TtyTerminal implements Terminal {
     @Override
     public char askReedit(String message, PrintWriter out) {
         String saved = stty("-g").trim();
-        boolean raw = !saved.isEmpty() && !stty("-icanon", "-echo", "min", "1").equals("\u0000");
+        // without a saved state to restore, the terminal is left alone and the answer needs Enter
+        boolean raw = !saved.isEmpty();
+        if (raw) {
+            stty("-icanon", "-echo", "min", "1");
+        }
         try {
             while (true) {
                 out.print("\r" + message + " Try again? [y,n,f,?]:");
