@@ -51,24 +51,37 @@ public final class DoctorCommand implements Command {
         List<NetworkFacts> networks = new ArrayList<>();
         try {
             VnetdApi api = s.api();
-            List<NetworkSummary> targets = only.isPresent() ? List.of(api.lookup(only.get())) : api.list();
+            List<NetworkSummary> targets;
+            try {
+                targets = only.isPresent() ? List.of(api.lookup(only.get())) : api.list();
+            } catch (DaemonUnreachableException e) {
+                throw e;
+            } catch (VnetException e) {
+                s.error(only.isPresent() ? "failed to get network '" + only.get() + "'" : "Failed to list networks");
+                s.report(e);
+                return false;
+            }
             for (NetworkSummary n : targets) {
                 boolean active = n.active();
+                List<org.vnetd.cli.rpc.Port> ports = List.of();
+                if (active) {
+                    try {
+                        ports = api.ports(n.name());
+                    } catch (DaemonUnreachableException e) {
+                        throw e;
+                    } catch (VnetException e) {
+                        // a daemon without port support (OPERATION_UNSUPPORTED) has no taps to check
+                        findings.add(Finding.info("tap", "taps of '" + n.name() + "' not checked", e.getMessage()));
+                    }
+                }
                 networks.add(NetworkFacts.of(n, api.xml(n.name(), false),
-                        active ? api.leases(n.name(), null) : List.of(), active ? api.ports(n.name()) : List.of()));
+                        active ? api.leases(n.name(), null) : List.of(), ports));
             }
         } catch (DaemonUnreachableException e) {
             s.dropConnection();
             findings.add(new Finding("daemon", Severity.FAIL, "cannot reach vnetd: " + e.getMessage(),
                     "without the daemon only the host-wide checks can run",
                     "systemctl start vnetd (or give the socket with -c/--connect)"));
-        } catch (VnetException e) {
-            if (only.isPresent()) {
-                s.error("failed to get network '" + only.get() + "'");
-                s.report(e);
-                return false;
-            }
-            throw e;
         }
         findings.addAll(Doctor.standard(host, Instant.now().getEpochSecond(), firewall).examine(networks));
         if (s.json()) {

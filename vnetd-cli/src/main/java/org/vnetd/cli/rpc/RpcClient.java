@@ -88,6 +88,10 @@ public final class RpcClient implements AutoCloseable {
             while (true) {
                 Map<String, Object> msg = readFrame(null).orElseThrow();
                 if (msg.get("id") == null) {
+                    if (msg.get("error") != null) {
+                        // a protocol error the daemon could not tie to a request (e.g. frame too large)
+                        throw toException(Json.object(msg.get("error"), "error"));
+                    }
                     notifications.add(msg);
                     continue;
                 }
