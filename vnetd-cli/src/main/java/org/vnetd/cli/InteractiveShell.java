@@ -32,14 +32,7 @@ final class InteractiveShell {
                 + "       'quit' to quit\n\n");
         String prompt = isRoot() ? "vnetctl # " : "vnetctl > ";
         while (true) {
-            session.print(prompt);
-            session.flush();
-            String line;
-            try {
-                line = in.readLine();
-            } catch (IOException e) {
-                line = null;
-            }
+            String line = readLine(prompt);
             if (line == null) {
                 break;
             }
@@ -68,6 +61,30 @@ final class InteractiveShell {
         session.print("\n");
         session.flush();
         return 0;
+    }
+
+    /**
+     * On a terminal the JDK's console reads the line (it prints the prompt and echoes); otherwise plain
+     * lines from stdin. ({@code -Djdk.console=jdk.internal.le} in VNETCTL_JAVA_OPTS gives JLine's line
+     * editing; not the default, as it is not yet tested here.)
+     */
+    private String readLine(String prompt) {
+        java.io.Console console = terminal ? System.console() : null;
+        if (console != null) {
+            session.flush();
+            try {
+                return console.readLine("%s", prompt);
+            } catch (java.io.IOError e) {
+                return null;
+            }
+        }
+        session.print(prompt);
+        session.flush();
+        try {
+            return in.readLine();
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private static boolean isRoot() {
