@@ -80,6 +80,36 @@ public final class NetEvent implements Command {
         long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
         int count = 0;
         boolean timedOut = false;
+        // Ctrl-C ends the wait the way virsh reports it; the hook goes away once the loop ends by itself
+        java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
+        Thread onInterrupt = new Thread(() -> {
+            s.print("event loop interrupted\nevents received: " + received.get() + "\n");
+            s.flush();
+        }, "net-event-interrupt");
+        Runtime.getRuntime().addShutdownHook(onInterrupt);
+        try {
+            count = waitForEvents(s, event.get(), filter, loop, timeout, deadline, cmd.flag("timestamp"), received);
+            timedOut = count < 0;
+            count = received.get();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(onInterrupt);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is already exiting (Ctrl-C): the hook prints the summary
+            }
+        }
+        if (timedOut) {
+            s.print("event loop timed out\n");
+        }
+        s.print("events received: " + count + "\n");
+        return count > 0;
+    }
+
+    /** Prints matching events; returns the count, or -1 when the timeout ended the wait. */
+    private static int waitForEvents(Session s, String event, String filter, boolean loop, Duration timeout,
+                                     long deadline, boolean timestamp,
+                                     java.util.concurrent.atomic.AtomicInteger received) {
+        boolean timedOut = false;
         while (true) {
             Duration left = null;
             if (timeout != null) {
@@ -94,21 +124,17 @@ public final class NetEvent implements Command {
                 timedOut = true;
                 break;
             }
-            if (!event.get().equals(e.get().event()) || (filter != null && !filter.equals(e.get().uuid()))) {
+            if (!event.equals(e.get().event()) || (filter != null && !filter.equals(e.get().uuid()))) {
                 continue;
             }
-            s.print(format(e.get(), cmd.flag("timestamp")));
+            s.print(format(e.get(), timestamp));
             s.flush();
-            count++;
+            received.incrementAndGet();
             if (!loop) {
                 break;
             }
         }
-        if (timedOut) {
-            s.print("event loop timed out\n");
-        }
-        s.print("events received: " + count + "\n");
-        return count > 0;
+        return timedOut ? -1 : received.get();
     }
 
     static String format(NetworkEvent e, boolean timestamp) {
