@@ -86,6 +86,9 @@ class VirshDifferentialTest {
         if (daemon != null) {
             daemon.close();
         }
+        if (dir != null) {
+            Exec.run("rm", "-rf", dir.toString());
+        }
     }
 
     static String field(String info, String label) {
