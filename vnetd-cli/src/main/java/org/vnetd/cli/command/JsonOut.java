@@ -1,0 +1,14 @@
+package org.vnetd.cli.command;
+
+import org.vnetd.cli.Session;
+import org.vnetd.cli.rpc.Json;
+
+/** --json output: one JSON document and a newline, for scripts (a vnetd extra; virsh has none). */
+final class JsonOut {
+    private JsonOut() {
+    }
+
+    static void print(Session s, Object value) {
+        s.print(Json.pretty(value) + "\n");
+    }
+}

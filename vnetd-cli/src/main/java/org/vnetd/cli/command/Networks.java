@@ -1,0 +1,60 @@
+package org.vnetd.cli.command;
+
+import java.util.Optional;
+
+import org.vnetd.cli.Session;
+import org.vnetd.cli.rpc.NetworkSummary;
+import org.vnetd.cli.shell.OptionDef;
+import org.vnetd.core.error.ErrorCode;
+import org.vnetd.core.error.VnetException;
+
+/** Shared pieces of the network commands: the {@code <network>} option and virsh's lookup failure. */
+final class Networks {
+    static final OptionDef NETWORK = OptionDef.data("network", "network name or uuid");
+    static final String GROUP = "network";
+
+    private Networks() {
+    }
+
+    /** network.lookup, reporting {@code failed to get network 'x'} and the daemon's reason on failure. */
+    static Optional<NetworkSummary> lookup(Session s, String network) {
+        try {
+            return Optional.of(s.api().lookup(network));
+        } catch (org.vnetd.cli.rpc.DaemonUnreachableException e) {
+            throw e;
+        } catch (VnetException e) {
+            lookupFailed(s, network, e);
+            return Optional.empty();
+        }
+    }
+
+    static void lookupFailed(Session s, String network, VnetException e) {
+        s.error("failed to get network '" + network + "'");
+        s.report(e);
+    }
+
+    /**
+     * Reports an operation's failure the way virsh would: a missing network is a lookup failure
+     * ({@code failed to get network}), anything else gets the operation's own first line.
+     */
+    static boolean failed(Session s, String network, VnetException e, String operationMessage) {
+        if (e instanceof org.vnetd.cli.rpc.DaemonUnreachableException d) {
+            throw d;
+        }
+        if (e.code() == ErrorCode.NO_SUCH_NETWORK) {
+            lookupFailed(s, network, e);
+        } else {
+            s.error(operationMessage);
+            s.report(e);
+        }
+        return false;
+    }
+
+    /** virsh's VSH_EXCLUSIVE_OPTIONS message. */
+    static void exclusive(org.vnetd.cli.shell.ParsedCommand cmd, String a, String b)
+            throws org.vnetd.cli.shell.UsageException {
+        if (cmd.has(a) && cmd.has(b)) {
+            throw new org.vnetd.cli.shell.UsageException("Options --" + a + " and --" + b + " are mutually exclusive");
+        }
+    }
+}

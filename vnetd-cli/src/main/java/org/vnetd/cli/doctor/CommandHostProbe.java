@@ -1,0 +1,85 @@
+package org.vnetd.cli.doctor;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import org.vnetd.core.error.ErrorCode;
+import org.vnetd.core.error.VnetException;
+
+/**
+ * Reads the host with plain file reads and {@code ip -j}; with a command prefix (e.g. {@code ip netns exec NS})
+ * everything runs through it, so a test can point doctor at a namespace it built.
+ */
+public final class CommandHostProbe implements HostProbe {
+    private final List<String> prefix;
+
+    public CommandHostProbe(List<String> prefix) {
+        this.prefix = List.copyOf(prefix);
+    }
+
+    public static CommandHostProbe local() {
+        return new CommandHostProbe(List.of());
+    }
+
+    @Override
+    public Optional<String> sysctl(String path) {
+        if (path.contains("..")) {
+            throw new IllegalArgumentException("sysctl path escapes /proc/sys: " + path);
+        }
+        Path file = Path.of("/proc/sys").resolve(path);
+        if (prefix.isEmpty()) {
+            try {
+                return Optional.of(Files.readString(file, StandardCharsets.UTF_8).trim());
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+        }
+        List<String> argv = new ArrayList<>(prefix);
+        argv.add("cat");
+        argv.add(file.toString());
+        Result r = exec(argv);
+        return r.status == 0 ? Optional.of(r.out.trim()) : Optional.empty();
+    }
+
+    @Override
+    public String ipJson(String... args) {
+        List<String> argv = new ArrayList<>(prefix);
+        argv.add("ip");
+        argv.add("-j");
+        argv.addAll(List.of(args));
+        Result r = exec(argv);
+        if (r.status != 0) {
+            throw new VnetException(ErrorCode.KERNEL, "'" + String.join(" ", argv) + "' failed: " + r.err.trim());
+        }
+        return r.out.isBlank() ? "[]" : r.out;
+    }
+
+    private record Result(int status, String out, String err) {
+    }
+
+    private static Result exec(List<String> argv) {
+        try {
+            Process p = new ProcessBuilder(argv).start();
+            p.getOutputStream().close();
+            byte[] out = p.getInputStream().readAllBytes();
+            byte[] err = p.getErrorStream().readAllBytes();
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return new Result(-1, "", "timed out");
+            }
+            return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8),
+                    new String(err, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            return new Result(-1, "", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Result(-1, "", "interrupted");
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package org.vnetd.cli.doctor;
+
+import java.util.Optional;
+
+/**
+ * The host state doctor reads: sysctls under /proc/sys and iproute2's JSON ({@code ip -j ...}). An interface
+ * so the checks run against a test namespace ({@link CommandHostProbe} with {@code ip netns exec}) or canned data.
+ */
+public interface HostProbe {
+    /** The value of {@code /proc/sys/<path>}, trimmed; empty when the file does not exist (module not loaded). */
+    Optional<String> sysctl(String path);
+
+    /** The JSON that {@code ip -j <args>} prints. */
+    String ipJson(String... args);
+}
