@@ -113,6 +113,12 @@ public final class NetworkServices implements LeaseSource {
         }
     }
 
+    /** Ends the DHCP leases of {@code mac} on a running network (0 when it runs no DHCP). */
+    public int releaseLeases(String network, org.vnetd.core.net.MacAddress mac) {
+        DhcpService s = dhcp.get(network);
+        return s == null ? 0 : s.releaseMac(mac);
+    }
+
     @Override
     public List<Lease> leases(String network) {
         DhcpService s = dhcp.get(network);
