@@ -92,7 +92,7 @@ public final class Daemon implements AutoCloseable {
             }
             driver.autostart();
             d.ports = new org.vnetd.daemon.port.PortManager(driver, netlink,
-                    new org.vnetd.daemon.port.PortStore(options.runDir().resolve("ports")), services::releaseLeases);
+                    new org.vnetd.daemon.port.PortStore(options.runDir().resolve("ports")), new org.vnetd.daemon.port.ServiceDhcp(services));
             d.ports.recover();
             events.subscribe(new EventHub.Filter(null, null), d.ports::onNetworkEvent);
             d.rpc = RpcServer.start(options.runDir(), new org.vnetd.daemon.port.PortRpcService(d.ports,

@@ -17,6 +17,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vnetd.core.alloc.MacAddresses;
+import org.vnetd.core.dhcp.DhcpConfig;
 import org.vnetd.core.driver.NetworkDriver;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
@@ -50,30 +51,24 @@ public final class PortManager implements AutoCloseable {
     static final String BANDWIDTH_NOTE = "bandwidth is not applied yet";
     static final String VLAN_NOTE = "vlan is not applied yet";
 
-    /** Ends DHCP leases of a MAC on a network; the daemon's DHCP services implement it. */
-    @FunctionalInterface
-    public interface LeaseReleaser {
-        int release(String network, MacAddress mac);
-    }
-
     private record Pending(String uuid, TapHandle handle) {
     }
 
     private final NetworkDriver driver;
     private final LinkBackend links;
     private final PortStore store;
-    private final LeaseReleaser leases;
+    private final PortDhcp dhcp;
     private final Map<String, PortRecord> ports = new ConcurrentHashMap<>();
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final ReentrantLock mutations = new ReentrantLock();
     private final ScheduledExecutorService timers;
     private final SecureRandom random = new SecureRandom();
 
-    public PortManager(NetworkDriver driver, LinkBackend links, PortStore store, LeaseReleaser leases) {
+    public PortManager(NetworkDriver driver, LinkBackend links, PortStore store, PortDhcp dhcp) {
         this.driver = driver;
         this.links = links;
         this.store = store;
-        this.leases = leases;
+        this.dhcp = dhcp;
         this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("port-timers").factory());
     }
 
@@ -81,8 +76,16 @@ public final class PortManager implements AutoCloseable {
 
     /** Loads stored ports and adopts their taps: a persistent tap detached from its bridge is plugged in again. */
     public void recover() {
-        for (PortRecord r : store.load()) {
-            ports.put(r.uuid(), r);
+        List<PortRecord> stored = store.load();
+        stored.forEach(r -> ports.put(r.uuid(), r));
+        stored.stream().filter(r -> r.ip() != null).map(PortRecord::network).distinct().forEach(n -> {
+            try {
+                dhcp.setReservations(n, reservations(n, null));
+            } catch (RuntimeException e) {
+                LOG.warn("cannot restore the DHCP reservations of ports on network {}: {}", n, e.getMessage());
+            }
+        });
+        for (PortRecord r : stored) {
             Optional<LinkInfo> tap = links.getLink(r.tap());
             if (tap.isEmpty()) {
                 LOG.warn("port {} of network {}: tap {} is gone{}", r.uuid(), r.network(), r.tap(),
@@ -176,8 +179,10 @@ public final class PortManager implements AutoCloseable {
             }
             links.setUp(tap);
             if (req.ip().isPresent()) {
-                reserve(target.network(), req.mac(), req.ip().get().getHostAddress());
-                undo.add(() -> unreserve(target.network(), req.mac(), req.ip().get().getHostAddress()));
+                List<DhcpConfig.StaticHost> hosts = reservations(target.network(), null);
+                hosts.add(new DhcpConfig.StaticHost(req.mac(), null, req.ip().get()));
+                dhcp.setReservations(target.network(), hosts);
+                undo.add(() -> dhcp.setReservations(target.network(), reservations(target.network(), null)));
             }
             PortDef pd = new PortDef(UUID.fromString(uuid), req.ownerName().orElse(tap),
                     req.ownerUuid().map(PortManager::ownerUuid).orElse(UUID.fromString(uuid)), target.portgroup(), req.mac(),
@@ -224,12 +229,16 @@ public final class PortManager implements AutoCloseable {
         }
     }
 
-    private void reserve(String network, MacAddress mac, String ip) {
-        driver.update(network, "add-last", "ip-dhcp-host", -1, "<host mac='" + mac + "' ip='" + ip + "'/>", true, false);
-    }
-
-    private void unreserve(String network, MacAddress mac, String ip) {
-        driver.update(network, "delete", "ip-dhcp-host", -1, "<host mac='" + mac + "' ip='" + ip + "'/>", true, false);
+    /** The reservations ports hold on {@code network}, leaving out port {@code except}. */
+    private List<DhcpConfig.StaticHost> reservations(String network, String except) {
+        List<DhcpConfig.StaticHost> out = new ArrayList<>();
+        for (PortRecord r : ports.values()) {
+            if (r.ip() != null && r.network().equals(network) && !r.uuid().equals(except)) {
+                out.add(new DhcpConfig.StaticHost(MacAddress.parse(r.mac()), null,
+                        (java.net.Inet4Address) org.vnetd.core.net.IpAddresses.parse(r.ip())));
+            }
+        }
+        return out;
     }
 
     private static UUID ownerUuid(String s) {
@@ -293,13 +302,13 @@ public final class PortManager implements AutoCloseable {
             if (networkUp) {
                 if (r.ip() != null) {
                     try {
-                        unreserve(r.network(), mac, r.ip());
+                        dhcp.setReservations(r.network(), reservations(r.network(), r.uuid()));
                     } catch (VnetException e) {
                         LOG.warn("port {}: cannot remove the DHCP reservation {}: {}", uuid, r.ip(), e.getMessage());
                     }
                 }
                 if (releaseLease) {
-                    int n = leases.release(r.network(), mac);
+                    int n = dhcp.release(r.network(), mac);
                     LOG.info("port {}: released {} DHCP lease(s) of {}", uuid, n, mac);
                 }
             }

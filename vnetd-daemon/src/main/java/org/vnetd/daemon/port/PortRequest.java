@@ -24,7 +24,7 @@ public record PortRequest(String network, MacAddress mac, OptionalInt ownerUid, 
         MacAddress mac;
         try {
             mac = MacAddress.parse(macText);
-        } catch (IllegalArgumentException e) {
+        } catch (RuntimeException e) {
             throw new VnetException(ErrorCode.INVALID_ARGUMENT, "invalid MAC address '" + macText + "'");
         }
         if (mac.isMulticast()) {
