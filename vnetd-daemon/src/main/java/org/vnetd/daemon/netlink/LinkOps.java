@@ -118,6 +118,16 @@ final class LinkOps {
     }
 
     /**
+     * MAC, MTU, master and IFF_UP in one RTM_NEWLINK: do_setlink applies the address and MTU, then the
+     * master, then the flags, so the port joins the bridge with its final MAC and MTU and comes up last.
+     */
+    void plug(String name, MacAddress mac, int mtu, int masterIndex, String masterName) {
+        NlMessageWriter w = ifinfo(Nl.RTM_NEWLINK, 0, 0, Nl.IFF_UP, Nl.IFF_UP).attrString(Nl.IFLA_IFNAME, name)
+                .attr(Nl.IFLA_ADDRESS, mac.octets()).attrU32(Nl.IFLA_MTU, mtu).attrU32(Nl.IFLA_MASTER, masterIndex);
+        socket.request(w, "set MAC " + mac + ", MTU " + mtu + ", attach to bridge '" + masterName + "' and set up", name);
+    }
+
+    /**
      * Bridge port flags go to the bridge driver (rtnl_bridge_setlink): RTM_SETLINK with family AF_BRIDGE,
      * the port's index, and a nested IFLA_PROTINFO (without NLA_F_NESTED the kernel reads the old
      * single-byte STP state instead).

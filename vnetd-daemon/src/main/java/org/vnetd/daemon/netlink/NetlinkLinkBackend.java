@@ -102,6 +102,12 @@ public final class NetlinkLinkBackend implements LinkBackend, AutoCloseable {
     }
 
     @Override
+    public void plugIntoBridge(String name, MacAddress mac, int mtu, String bridge) {
+        LinkNames.check(name);
+        links.plug(name, mac, mtu, links.indexOf(bridge, "attach '" + name + "' to bridge"), bridge);
+    }
+
+    @Override
     public void setBridgePortIsolated(String name, boolean isolated) {
         links.setBridgePortIsolated(name, isolated);
     }
