@@ -130,7 +130,7 @@ public final class PortXml {
         MacAddress mac;
         try {
             mac = MacAddress.parse(macText);
-        } catch (IllegalArgumentException e) {
+        } catch (RuntimeException e) {
             throw new VnetException(ErrorCode.XML_VALIDATION, "Unable to parse MAC '" + macText + "'");
         }
         Element portEl = child(root, "port");
