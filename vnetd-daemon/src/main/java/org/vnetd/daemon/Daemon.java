@@ -73,12 +73,13 @@ public final class Daemon implements AutoCloseable {
         FileChannel lock = lock(options.runDir().resolve("vnetd.pid"));
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
         NetlinkLinkBackend netlink = null;
+        NetworkServices services = null;
         try {
             netlink = NetlinkLinkBackend.open();
             FirewallBackend firewall = FirewallBackends.choose(options.firewallBackend().orElse(conf.firewallBackend()),
                     new ProcessCommandRunner());
             LOG.info("firewall backend: {}", firewall.name());
-            NetworkServices services = new NetworkServices(options.stateDir().resolve("dhcp"), Path.of("/etc/resolv.conf"),
+            services = new NetworkServices(options.stateDir().resolve("dhcp"), Path.of("/etc/resolv.conf"),
                     group, Clock.systemUTC());
             EventHub events = new EventHub();
             NetworkDriver driver = new NetworkDriver(new ConfigDirStore(options.networksDir()),
@@ -101,6 +102,10 @@ public final class Daemon implements AutoCloseable {
                     driver.list().size(), driver.list().stream().filter(s -> s.active()).count());
             return d;
         } catch (RuntimeException e) {
+            // networks started so far stay up (a restart adopts them); only our own threads and sockets go
+            if (services != null) {
+                services.stopAll();
+            }
             if (netlink != null) {
                 netlink.close();
             }

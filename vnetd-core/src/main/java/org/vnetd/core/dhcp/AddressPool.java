@@ -23,6 +23,8 @@ final class AddressPool {
     private final int server;
     private final int network;
     private final int broadcast;
+    private final int mask;
+    private final Map<Integer, byte[]> parameters;
 
     AddressPool(DhcpConfig config) {
         this.config = config;
@@ -46,6 +48,17 @@ final class AddressPool {
         server = IpAddresses.toInt(config.serverAddress());
         network = IpAddresses.toInt((Inet4Address) config.subnet().network());
         broadcast = IpAddresses.toInt((Inet4Address) config.subnet().broadcast());
+        mask = config.subnet().length() == 0 ? 0 : -1 << (32 - config.subnet().length());
+        parameters = java.util.Collections.unmodifiableMap(DhcpServer.parameters(config));
+    }
+
+    /** Options every reply may carry, computed once per config (no per-packet BigInteger math). */
+    Map<Integer, byte[]> parameters() {
+        return parameters;
+    }
+
+    boolean inSubnet(Inet4Address a) {
+        return (IpAddresses.toInt(a) & mask) == network;
     }
 
     DhcpConfig config() {

@@ -19,9 +19,11 @@ public final class DhcpOptions {
     private static final DhcpOptions EMPTY = new DhcpOptions(new LinkedHashMap<>());
 
     private final Map<Integer, byte[]> values;
+    private final List<Integer> codes;
 
     private DhcpOptions(LinkedHashMap<Integer, byte[]> values) {
         this.values = Collections.unmodifiableMap(values);
+        this.codes = List.copyOf(values.keySet());
     }
 
     public static DhcpOptions empty() {
@@ -44,7 +46,7 @@ public final class DhcpOptions {
 
     /** Codes in wire order. */
     public List<Integer> codes() {
-        return List.copyOf(values.keySet());
+        return codes;
     }
 
     int length(int code) {
@@ -132,7 +134,7 @@ public final class DhcpOptions {
 
     /** Builds options in insertion order; putting a code again replaces its value but keeps its place. */
     public static final class Builder {
-        private final LinkedHashMap<Integer, byte[]> values = new LinkedHashMap<>();
+        private LinkedHashMap<Integer, byte[]> values = new LinkedHashMap<>();
 
         public Builder put(int code, byte[] value) {
             if (code <= 0 || code >= 255) {
@@ -193,8 +195,14 @@ public final class DhcpOptions {
             return values.containsKey(code);
         }
 
+        /** The built options own this builder's map; the builder starts over empty. */
         public DhcpOptions build() {
-            return values.isEmpty() ? EMPTY : new DhcpOptions(new LinkedHashMap<>(values));
+            if (values.isEmpty()) {
+                return EMPTY;
+            }
+            DhcpOptions o = new DhcpOptions(values);
+            values = new LinkedHashMap<>();
+            return o;
         }
     }
 }

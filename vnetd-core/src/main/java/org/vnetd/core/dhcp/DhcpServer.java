@@ -42,6 +42,7 @@ public final class DhcpServer {
     private final Map<ClientId, DhcpLease> byClient = new HashMap<>();
     private final Map<Integer, DhcpLease> byAddress = new HashMap<>();
     private final Map<Integer, Held> offers = new HashMap<>();
+    private final Map<ClientId, Integer> offerOf = new HashMap<>(); // offers indexed by client
     private final Map<Integer, Instant> quarantine = new HashMap<>();
     private final DhcpStats.Counter stats = new DhcpStats.Counter();
     private AddressPool pool;
@@ -76,6 +77,7 @@ public final class DhcpServer {
     public synchronized void reconfigure(DhcpConfig config) {
         this.pool = new AddressPool(config);
         offers.clear();
+        offerOf.clear();
         for (DhcpLease l : List.copyOf(byClient.values())) {
             int ip = IpAddresses.toInt(l.address());
             DhcpConfig.StaticHost res = pool.reservationAt(ip);
@@ -122,6 +124,7 @@ public final class DhcpServer {
             }
         }
         offers.values().removeIf(h -> !h.until().isAfter(now));
+        offerOf.entrySet().removeIf(e -> !offers.containsKey(e.getValue()));
         quarantine.values().removeIf(t -> !t.isAfter(now));
         return gone;
     }
@@ -160,7 +163,7 @@ public final class DhcpServer {
             return ignore(IgnoreReason.MALFORMED, "%s without client identifier or chaddr", type);
         }
         DhcpConfig cfg = pool.config();
-        if (!msg.giaddr().equals(DhcpMessage.ZERO) && !cfg.subnet().contains(msg.giaddr())) {
+        if (!msg.giaddr().equals(DhcpMessage.ZERO) && !pool.inSubnet(msg.giaddr())) {
             return ignore(IgnoreReason.NOT_FOR_US, "relayed from %s, outside %s", msg.giaddr().getHostAddress(), cfg.subnet());
         }
         return switch (type.code()) {
@@ -179,7 +182,7 @@ public final class DhcpServer {
             logExhaustion(now);
             return ignore(IgnoreReason.POOL_EXHAUSTED, "no free address for %s", cid);
         }
-        offers.put(ip, new Held(cid, now.plus(OFFER_HOLD)));
+        hold(ip, cid, now.plus(OFFER_HOLD));
         Inet4Address addr = IpAddresses.fromInt(ip);
         DhcpMessage reply = reply(msg, DhcpMessageType.OFFER, addr, leaseTimeFor(ip, cid, msg.mac()));
         return new Decision.Offer(reply, target(msg, false), msg.maxMessageSize());
@@ -193,7 +196,7 @@ public final class DhcpServer {
         Inet4Address addr;
         if (serverId != null) { // SELECTING
             if (!serverId.equals(cfg.serverAddress())) {
-                offers.values().removeIf(h -> h.clientId().equals(cid));
+                dropOfferOf(cid);
                 return ignore(IgnoreReason.NOT_FOR_US, "client chose server %s", serverId.getHostAddress());
             }
             addr = requested != null ? requested : hasCiaddr ? msg.ciaddr() : null;
@@ -210,10 +213,7 @@ public final class DhcpServer {
         int ip = IpAddresses.toInt(addr);
         String why = refusal(ip, cid, msg.mac(), now);
         if (why != null) {
-            Held held = offers.get(ip);
-            if (held != null && held.clientId().equals(cid)) {
-                offers.remove(ip);
-            }
+            dropOfferOf(cid);
             return nak(msg, why);
         }
         Duration time = leaseTimeFor(ip, cid, msg.mac());
@@ -255,7 +255,7 @@ public final class DhcpServer {
         if (l != null && l.address().equals(addr)) {
             remove(l, LeaseChange.Kind.DECLINED);
         }
-        offers.remove(ip);
+        dropOffer(ip);
         quarantine.put(ip, now.plus(DECLINE_QUARANTINE));
         LOG.warn("DHCP on {}: {} declined {} (address in use?); quarantined for {}", pool.config().interfaceName(),
                 cid, addr.getHostAddress(), DECLINE_QUARANTINE);
@@ -285,7 +285,7 @@ public final class DhcpServer {
     private String refusal(int ip, ClientId cid, MacAddress mac, Instant now) {
         DhcpConfig cfg = pool.config();
         Inet4Address addr = IpAddresses.fromInt(ip);
-        if (!cfg.subnet().contains(addr)) {
+        if (!pool.inSubnet(addr)) {
             return "address " + addr.getHostAddress() + " is not on " + cfg.subnet();
         }
         DhcpConfig.StaticHost host = pool.hostFor(cid, mac);
@@ -315,11 +315,10 @@ public final class DhcpServer {
                 return ip;
             }
         }
-        for (Map.Entry<Integer, Held> e : offers.entrySet()) {
-            if (e.getValue().clientId().equals(cid) && e.getValue().until().isAfter(now) && pool.isDynamic(e.getKey())
-                    && freeFor(e.getKey(), cid, now)) {
-                return e.getKey();
-            }
+        Integer offered = offerOf.get(cid);
+        if (offered != null && offers.get(offered).until().isAfter(now) && pool.isDynamic(offered)
+                && freeFor(offered, cid, now)) {
+            return offered;
         }
         if (requested != null) {
             int ip = IpAddresses.toInt(requested);
@@ -355,8 +354,30 @@ public final class DhcpServer {
         return q == null || !q.isAfter(now);
     }
 
+    private void hold(int ip, ClientId cid, Instant until) {
+        dropOfferOf(cid);
+        dropOffer(ip);
+        offers.put(ip, new Held(cid, until));
+        offerOf.put(cid, ip);
+    }
+
+    private void dropOffer(int ip) {
+        Held h = offers.remove(ip);
+        if (h != null) {
+            offerOf.remove(h.clientId(), ip);
+        }
+    }
+
+    private void dropOfferOf(ClientId cid) {
+        Integer ip = offerOf.remove(cid);
+        if (ip != null) {
+            offers.remove(ip);
+        }
+    }
+
     private DhcpLease bind(int ip, ClientId cid, MacAddress mac, String hostname, Duration time, Instant now) {
-        offers.remove(ip);
+        dropOffer(ip);
+        dropOfferOf(cid);
         DhcpLease mine = byClient.get(cid);
         if (mine != null && IpAddresses.toInt(mine.address()) != ip) {
             remove(mine, LeaseChange.Kind.EXPIRED); // the client moved to another address
@@ -401,7 +422,7 @@ public final class DhcpServer {
                 o.putInt(DhcpOptionCode.REBINDING_TIME, s * 7 / 8);
             }
         }
-        Map<Integer, byte[]> available = parameters(cfg);
+        Map<Integer, byte[]> available = pool.parameters();
         // RFC 2132 9.8: the server MUST try to insert requested options in the order requested
         Set<Integer> order = new LinkedHashSet<>();
         for (int c : req.parameterRequestList()) {
@@ -428,7 +449,7 @@ public final class DhcpServer {
                 ack ? req.ciaddr() : DhcpMessage.ZERO, yiaddr, siaddr, req.giaddr(), req.chaddr(), null, file, o.build());
     }
 
-    private static Map<Integer, byte[]> parameters(DhcpConfig cfg) {
+    static Map<Integer, byte[]> parameters(DhcpConfig cfg) {
         Map<Integer, byte[]> m = new java.util.LinkedHashMap<>();
         m.put(DhcpOptionCode.SUBNET_MASK, cfg.subnet().netmask().getAddress());
         if (cfg.router() != null) {

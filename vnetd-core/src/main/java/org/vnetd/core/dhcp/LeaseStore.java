@@ -1,21 +1,22 @@
 package org.vnetd.core.dhcp;
 
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 /**
- * Where leases live across restarts. {@link #append} is cheap and ordered; {@link #commit} makes all
- * appended changes durable (group commit) and completes when they are. Implementations live in the daemon.
+ * Where leases live across restarts. {@link #append} is cheap and ordered; {@link #sync} makes every
+ * change appended so far durable before it returns. The transport appends while it handles a burst
+ * of datagrams and syncs once before the burst's ACKs leave: group commit. Implementations live in
+ * the daemon.
  */
 public interface LeaseStore extends AutoCloseable {
     /** The leases present at start (expired ones may be included; the server reaps them). */
     List<DhcpLease> load();
 
-    /** Queues a change; it is durable once a later {@link #commit()} completes. */
+    /** Queues a change; it is durable once a later {@link #sync()} returns. */
     void append(LeaseChange change);
 
-    /** Completes once every change appended before this call is durable. */
-    CompletableFuture<Void> commit();
+    /** Writes and flushes to stable storage everything appended before this call. */
+    void sync();
 
     @Override
     void close();

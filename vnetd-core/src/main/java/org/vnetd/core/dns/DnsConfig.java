@@ -122,15 +122,20 @@ public record DnsConfig(boolean enabled, Optional<DnsName> domain, boolean local
     public record Srv(String service, String protocol, Optional<String> domain, Optional<String> target, int port,
                       int priority, int weight) {
         public Srv {
-            if (service == null || service.isEmpty() || service.length() > 15 || !DnsName.isHostLabel(service.replace('_', 'x'))) {
-                throw VnetException.of(ErrorCode.INVALID_ARGUMENT, "SRV service '%s' is not a valid service name", service);
+            // libvirt: at most 15 characters (RFC 6335); each becomes one label, so no dots or blanks
+            if (service == null || service.isEmpty() || service.length() > 15 || !isLabel(service)) {
+                throw VnetException.of(ErrorCode.INVALID_ARGUMENT, "SRV service '%s' must be 1-15 characters without dots or blanks", service);
             }
-            if (!"tcp".equalsIgnoreCase(protocol) && !"udp".equalsIgnoreCase(protocol) && !DnsName.isHostLabel(String.valueOf(protocol))) {
-                throw VnetException.of(ErrorCode.INVALID_ARGUMENT, "SRV protocol '%s' for service '%s' is not valid", protocol, service);
+            if (protocol == null || protocol.isEmpty() || protocol.length() > 62 || !isLabel(protocol)) {
+                throw VnetException.of(ErrorCode.INVALID_ARGUMENT, "SRV protocol '%s' of service '%s' is not a single label", protocol, service);
             }
             domain.ifPresent(DnsName::of);
             target.ifPresent(DnsName::of);
-            new Rdata.Srv(priority, weight, port, DnsName.ROOT);
+            new Rdata.Srv(priority, weight, port, DnsName.ROOT); // range checks of port, priority and weight
+        }
+
+        private static boolean isLabel(String s) {
+            return s.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '.');
         }
 
         public static Srv of(String service, String protocol, String domain, String target, int port, int priority, int weight) {

@@ -2,6 +2,7 @@ package org.vnetd.core.dns;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -103,10 +104,13 @@ public final class DnsEngine {
         Optional<DnsName> domain = s.config().domain();
         boolean inDomain = domain.isPresent() && name.isUnder(domain.get());
         if (s.zone().exists(name)) {
-            List<ResourceRecord> matching = s.zone().lookup(name).stream()
-                    .filter(r -> q.type() == RecordType.ANY.code() || r.type() == q.type())
-                    .map(r -> r.name().text().equals(name.text()) ? r : new ResourceRecord(name, r.ttl(), r.rdata()))
-                    .toList();
+            List<ResourceRecord> matching = new ArrayList<>(2);
+            for (ResourceRecord r : s.zone().lookup(name)) {
+                if (q.type() == r.type() || q.type() == RecordType.ANY.code()) {
+                    // answer with the client's spelling of the name
+                    matching.add(r.name().text().equals(name.text()) ? r : new ResourceRecord(name, r.ttl(), r.rdata()));
+                }
+            }
             return new Decision.Answer(DnsReply.authoritative(ResponseCode.NOERROR, matching,
                     matching.isEmpty() && inDomain ? soa(s) : List.of()));
         }

@@ -482,7 +482,7 @@ public final class NetworkDriver {
                     }
                     saveStatus(e, e.status.withApplied(updated, true));
                 });
-            } catch (RuntimeException ex) {
+            } catch (Exception ex) {
                 LOG.error("reload of network '{}' failed: {}", name, ex.getMessage());
             }
         }
@@ -515,7 +515,7 @@ public final class NetworkDriver {
                 e.persistent = def;
                 e.autostart = s.autostart();
                 networks.put(e.name, e);
-            } catch (RuntimeException ex) {
+            } catch (Exception ex) {
                 String where = definitions.setAside(s.name(), ex.getMessage());
                 LOG.error("network definition '{}' cannot be used and was moved to {}: {}", s.name(), where, ex.getMessage());
             }
@@ -528,7 +528,7 @@ public final class NetworkDriver {
             }
             try {
                 locks.run(l.name(), () -> recoverOne(l.status(), view));
-            } catch (RuntimeException ex) {
+            } catch (Exception ex) {
                 LOG.error("cannot take over running network '{}': {}", l.name(), ex.getMessage());
             }
         }
@@ -564,7 +564,7 @@ public final class NetworkDriver {
             }
             try {
                 adopted.add(new AppliedStep(a.id(), s.adopt(a.record())));
-            } catch (RuntimeException ex) {
+            } catch (Exception ex) {
                 // keep the old record: a later destroy still undoes it
                 LOG.error("network '{}': cannot adopt '{}': {}", st.name(), a.id(), ex.getMessage());
                 adopted.add(a);
@@ -583,7 +583,7 @@ public final class NetworkDriver {
             if (e.autostart && !e.active()) {
                 try {
                     start(e.name);
-                } catch (RuntimeException ex) {
+                } catch (Exception ex) {
                     LOG.error("autostart of network '{}' failed: {}", e.name, ex.getMessage());
                 }
             }

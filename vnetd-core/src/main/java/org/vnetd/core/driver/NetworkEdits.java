@@ -33,8 +33,7 @@ final class NetworkEdits {
     }
 
     static void update(NetworkDef def, String command, String section, int parentIndex, String xml) {
-        // the xml helper's NetworkUpdate lands later; until then net-update is refused clearly
-        throw VnetException.of(ErrorCode.OPERATION_UNSUPPORTED, "network update (%s %s) is not supported yet", command, section);
+        org.vnetd.core.xml.NetworkUpdate.apply(def, command, section, parentIndex, xml);
     }
 
     static Optional<String> getMetadata(NetworkDef def, String type, String uri) {

@@ -32,7 +32,8 @@ public final class StepRunner {
                 Map<String, String> record = step.apply();
                 done.add(new AppliedStep(step.id(), record == null ? Map.of() : record));
                 progress.accept(List.copyOf(done));
-            } catch (RuntimeException e) {
+            } catch (Exception e) {
+                // Exception, not RuntimeException: libraries (netty) may throw checked exceptions undeclared
                 VnetException first = asVnet(e, network, step.id());
                 LOG.info("starting network '{}' failed at step '{}', undoing {} step(s)", network, step.id(), done.size());
                 List<RuntimeException> undoErrors = undoAll(network, steps, done);
@@ -59,9 +60,9 @@ public final class StepRunner {
             }
             try {
                 step.undo(a.record());
-            } catch (RuntimeException e) {
+            } catch (Exception e) {
                 LOG.warn("network '{}': undo of '{}' failed: {}", network, a.id(), e.getMessage());
-                errors.add(e);
+                errors.add(asVnet(e, network, a.id()));
             }
         }
         return errors;
@@ -76,7 +77,7 @@ public final class StepRunner {
         return null;
     }
 
-    private static VnetException asVnet(RuntimeException e, String network, String stepId) {
+    private static VnetException asVnet(Exception e, String network, String stepId) {
         if (e instanceof VnetException v) {
             return v;
         }

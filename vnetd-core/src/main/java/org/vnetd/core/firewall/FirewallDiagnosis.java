@@ -24,9 +24,11 @@ public final class FirewallDiagnosis {
      * @param nftRuleset          {@code nft -j list ruleset} output, if nft ran
      * @param ourTable            vnetd's table name (family inet), skipped
      * @param ourBridges          bridges of running networks
+     * @param expectedChains      per running network, the chains it must have in our table (empty
+     *                            when the iptables backend is in use)
      */
     public record Input(Optional<String> ipForward, Optional<String> bridgeNfCallIptables, Optional<String> nftRuleset,
-            String ourTable, Set<String> ourBridges) {
+            String ourTable, Set<String> ourBridges, Map<String, List<String>> expectedChains) {
     }
 
     public List<FirewallFinding> analyze(Input in) {
@@ -54,8 +56,12 @@ public final class FirewallDiagnosis {
             return; // an unreadable listing is not a finding about the firewall
         }
         Map<String, JsonNode> chains = new HashMap<>();
+        Set<String> ourChains = new java.util.HashSet<>();
         for (JsonNode item : items) {
             JsonNode c = item.get("chain");
+            if (c != null && ours(c, in)) {
+                ourChains.add(c.path("name").asText());
+            }
             if (c == null || ours(c, in)) {
                 continue;
             }
@@ -75,13 +81,36 @@ public final class FirewallDiagnosis {
                         "accept UDP 67 and 53 from the bridges in that chain (firewalld: add the bridges to the libvirt zone)"));
             }
         }
+        in.expectedChains().forEach((network, expected) -> {
+            List<String> missing = expected.stream().filter(c -> !ourChains.contains(c)).toList();
+            if (!missing.isEmpty()) {
+                out.add(new FirewallFinding("vnetd_rules_missing", FirewallFinding.Severity.ERROR,
+                        "network '" + network + "' is running but table inet " + in.ourTable() + " lacks its chain(s) "
+                                + String.join(", ", missing) + " (another tool flushed or replaced the ruleset?)",
+                        "vnetctl firewall-reload re-applies the rules of all running networks"));
+            }
+        });
         for (JsonNode item : items) {
             JsonNode r = item.get("rule");
             if (r == null || ours(r, in)) {
                 continue;
             }
             JsonNode chain = chains.get(key(r.path("family").asText(), r.path("table").asText(), r.path("chain").asText()));
-            if (chain == null || !"input".equals(chain.path("hook").asText())) {
+            if (chain == null) {
+                continue;
+            }
+            if ("forward".equals(chain.path("hook").asText())) {
+                if (catchAllDrop(r, in.ourBridges())) {
+                    out.add(new FirewallFinding("foreign_forward_reject", FirewallFinding.Severity.ERROR,
+                            "table " + r.path("family").asText() + " " + r.path("table").asText() + ", chain "
+                                    + r.path("chain").asText() + ", rule handle " + r.path("handle").asText()
+                                    + " drops or rejects forwarded traffic that guests send or receive (firewalld's "
+                                    + "catch-all reject looks like this); vnetd's accept in its own table cannot override it",
+                            "accept the bridges before that rule in that table (firewalld: put the bridges in the libvirt zone)"));
+                }
+                continue;
+            }
+            if (!"input".equals(chain.path("hook").asText())) {
                 continue;
             }
             dropsServices(r, in.ourBridges()).ifPresent(port -> out.add(new FirewallFinding("foreign_service_drop",
@@ -122,6 +151,31 @@ public final class FirewallDiagnosis {
             return Optional.empty();
         }
         return ports.stream().filter(SERVICE_PORTS::contains).findFirst();
+    }
+
+    /**
+     * A drop/reject that applies to all forwarded packets, or to those of our bridges: its only
+     * conditions (if any) are iifname/oifname equal to one of our bridges. A rule with any other
+     * condition ("ct state invalid drop", a port, an address) is someone's deliberate policy.
+     */
+    private static boolean catchAllDrop(JsonNode rule, Set<String> bridges) {
+        boolean drops = false;
+        for (JsonNode e : rule.path("expr")) {
+            if (e.has("drop") || e.has("reject")) {
+                drops = true;
+            } else if (e.has("match")) {
+                JsonNode m = e.get("match");
+                JsonNode meta = m.path("left").path("meta");
+                boolean ourIf = Set.of("iifname", "oifname").contains(meta.path("key").asText())
+                        && "==".equals(m.path("op").asText()) && bridges.contains(m.path("right").asText());
+                if (!ourIf) {
+                    return false;
+                }
+            } else if (!e.has("counter") && !e.has("log")) {
+                return false;
+            }
+        }
+        return drops;
     }
 
     private static void collectPorts(JsonNode right, List<Integer> ports) {

@@ -11,6 +11,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
+import org.vnetd.core.error.ErrorCode;
+import org.vnetd.core.error.VnetException;
 import org.vnetd.core.net.IpAddresses;
 import org.vnetd.core.net.IpPrefix;
 
@@ -139,7 +141,13 @@ public final class NftablesRenderer {
             lines.add("delete chain " + t + " " + c);
         }
         for (FirewallPlan p : add) {
-            lines.add("# network " + p.network());
+            // a comment ends at the line's end: keep a hostile name from adding commands
+            lines.add("# network " + p.network().replaceAll("[\\p{Cntrl}]", "?"));
+            // elements first: the chains are then reachable from their hooks while their rules are
+            // added, so the kernel checks each rule as it is added and an error names that rule
+            for (String e : elements(p)) {
+                lines.add("add element " + t + " " + e);
+            }
             for (Phase phase : NFT_PHASES) {
                 List<FirewallRule> rules = p.rules(phase);
                 if (rules.isEmpty()) {
@@ -148,11 +156,9 @@ public final class NftablesRenderer {
                 String chain = chainName(p.bridge(), phase);
                 lines.add("flush chain " + t + " " + chain);
                 for (FirewallRule r : rules) {
+                    checkDispatchable(p, r);
                     lines.add("add rule " + t + " " + chain + " " + rule(r));
                 }
-            }
-            for (String e : elements(p)) {
-                lines.add("add element " + t + " " + e);
             }
         }
         return String.join("\n", lines) + "\n";
@@ -181,6 +187,25 @@ public final class NftablesRenderer {
             }
         }
         return out;
+    }
+
+    /**
+     * A chain is only entered for packets of its dispatch key (bridge in or out, NAT source
+     * subnet); a rule that does not itself require that key would silently be skipped for other
+     * packets, so it is refused. Plans from {@link FirewallPlanner} always pass.
+     */
+    private static void checkDispatchable(FirewallPlan p, FirewallRule r) {
+        boolean ok = switch (r.phase()) {
+            case CROSS, GUEST_OUT -> r.matches().contains(new Match.InInterface(p.bridge()));
+            case GUEST_IN, MANGLE -> r.matches().contains(new Match.OutInterface(p.bridge()));
+            case NAT -> r.matches().stream().anyMatch(m -> m instanceof Match.Source);
+            case HOST_IN, HOST_OUT -> true;
+        };
+        if (!ok) {
+            throw VnetException.of(ErrorCode.INTERNAL, "network '%s': %s rule '%s' does not match on %s, so the %s chain "
+                    + "of bridge %s cannot carry it", p.network(), r.phase(), rule(r),
+                    r.phase() == Phase.NAT ? "a source subnet" : "the bridge", r.phase(), p.bridge());
+        }
     }
 
     private static String withoutVerdict(String element) {

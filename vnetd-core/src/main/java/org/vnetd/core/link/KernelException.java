@@ -9,7 +9,8 @@ import org.vnetd.core.error.VnetException;
  * A kernel call refused an operation. Carries what a user needs to act on it: the errno (number and
  * symbolic name, e.g. 17 / {@code EEXIST}), the kernel's own explanation from the netlink extended
  * ACK when it gave one ("Attribute failed policy validation"), the interface concerned and the
- * operation we attempted.
+ * operation we attempted. The message reads {@code <operation> '<ifname>' failed: EEXIST (File exists);
+ * kernel: <extack text>} (the name is left out when the operation text already quotes it).
  */
 public final class KernelException extends VnetException {
     private static final long serialVersionUID = 1L;
@@ -38,7 +39,7 @@ public final class KernelException extends VnetException {
 
     private static String format(String operation, String ifname, String errnoName, String errnoText, String kernelMessage) {
         StringBuilder sb = new StringBuilder(operation);
-        if (ifname != null) {
+        if (ifname != null && !operation.contains("'" + ifname + "'")) {
             sb.append(" '").append(ifname).append('\'');
         }
         sb.append(" failed: ").append(errnoName);

@@ -34,6 +34,13 @@ public interface LinkBackend {
     /** Creates a veth pair {@code name} ↔ {@code peer} in the current namespace. */
     void createVeth(String name, String peer);
 
+    /**
+     * Moves link {@code name} into the network namespace whose handle is the file {@code netnsPath}
+     * (e.g. {@code /run/netns/NAME} or {@code /proc/PID/ns/net}): the container side of a veth port.
+     * The link keeps its name there; it is set down by the move.
+     */
+    void moveToNetns(String name, String netnsPath);
+
     /** Deletes a link of any kind (a veth's peer goes with it). ENODEV if there is none. */
     void deleteLink(String name);
 

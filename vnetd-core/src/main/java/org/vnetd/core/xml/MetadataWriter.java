@@ -67,6 +67,7 @@ final class MetadataWriter {
                 plain.add(a);
             }
         }
+        AttributeOrder.sort(e, plain);
         // A prefix declared on an ancestor outside <metadata> must be declared here to stay valid.
         declareIfMissing(sb, scope, e.getPrefix(), e.getNamespaceURI());
         for (Attr a : plain) {

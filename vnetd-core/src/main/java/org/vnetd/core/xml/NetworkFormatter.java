@@ -162,8 +162,7 @@ final class NetworkFormatter {
             }
             for (PciAddressDef a : addrs) {
                 buf.add("<address").attr("type", "pci").attr("domain", a.getDomain()).attr("bus", a.getBus())
-                        .attr("slot", a.getSlot()).attr("function", a.getFunction())
-                        .attr("multifunction", a.getMultifunction()).add("/>\n");
+                        .attr("slot", a.getSlot()).attr("function", a.getFunction()).add("/>\n");
             }
         }
         buf.indent(-2).add("</forward>\n");

@@ -175,6 +175,7 @@ final class NetworkValidator {
     /** vnetd's DHCP server needs unambiguous static hosts, inside the subnet they are served on. */
     private static void hostsUnique(NetworkDef def) {
         for (IpDef ip : def.getIps()) {
+            hostAddress(def, ip);
             Set<String> macs = new HashSet<>();
             Set<String> ips = new HashSet<>();
             Set<String> names = new HashSet<>();
@@ -199,6 +200,25 @@ final class NetworkValidator {
                     }
                 }
             }
+        }
+    }
+
+    /** The bridge's own IPv4 address cannot be its subnet's network or broadcast address. */
+    private static void hostAddress(NetworkDef def, IpDef ip) {
+        int prefix = NetworkParser.prefixOf(ip);
+        if (!ip.isIpv4() || prefix < 1 || prefix > 30) {
+            return;
+        }
+        java.math.BigInteger a = Addr.value(ip.address());
+        java.math.BigInteger mask = Addr.mask(prefix, 32);
+        java.math.BigInteger host = mask.xor(java.math.BigInteger.ONE.shiftLeft(32).subtract(java.math.BigInteger.ONE));
+        if (a.and(host).signum() == 0) {
+            throw fail("<ip address='%s'> of network '%s' is the network address of %s/%d, not a host address",
+                    ip.getAddress(), def.getName(), ip.getAddress(), prefix);
+        }
+        if (a.and(host).equals(host)) {
+            throw fail("<ip address='%s'> of network '%s' is the broadcast address of its /%d subnet, not a host address",
+                    ip.getAddress(), def.getName(), prefix);
         }
     }
 

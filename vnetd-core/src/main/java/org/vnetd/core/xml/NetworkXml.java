@@ -4,6 +4,8 @@ import jakarta.xml.bind.JAXBContext;
 import jakarta.xml.bind.JAXBException;
 import jakarta.xml.bind.Unmarshaller;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.random.RandomGenerator;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -40,8 +42,9 @@ public final class NetworkXml {
         if (!"network".equals(rootName) || root.getNamespaceURI() != null) {
             throw VnetException.of(ErrorCode.XML_PARSE, "expecting root element of 'network', not '%s'", root.getTagName());
         }
+        keepFirstOfSingletons(root);
         NetworkDef def = unmarshal(root);
-        keepMetadataVerbatim(root, def);
+        keepMetadataVerbatim(xml, root, def);
         NetworkParser.check(def);
         return def;
     }
@@ -52,11 +55,18 @@ public final class NetworkXml {
      * fills in a random 52:54:00 bridge MAC for bridge-based networks that have none.
      */
     public static void validate(NetworkDef def) {
-        NetworkValidator.validate(def, RandomGenerator.getDefault());
+        validate(def, RandomGenerator.getDefault());
     }
 
     /** As {@link #validate(NetworkDef)}, drawing a missing bridge MAC from {@code macRandom}. */
     public static void validate(NetworkDef def, RandomGenerator macRandom) {
+        try {
+            // A definition built or changed in code gets the same value checks as parsed XML
+            // (they are idempotent on a parsed definition).
+            NetworkParser.check(def);
+        } catch (VnetException e) {
+            throw e.code() == ErrorCode.XML_VALIDATION ? e : new VnetException(ErrorCode.XML_VALIDATION, e.getMessage(), e);
+        }
         NetworkValidator.validate(def, macRandom);
     }
 
@@ -96,11 +106,28 @@ public final class NetworkXml {
         }
     }
 
+    /** Elements libvirt reads once (XPath {@code ./x[1]}): a repeated one is ignored, not merged. */
+    private static final Set<String> SINGLETONS = Set.of("name", "uuid", "title", "description", "metadata",
+            "forward", "bridge", "mtu", "mac", "domain", "dns", "vlan", "bandwidth", "port", "virtualport");
+
+    private static void keepFirstOfSingletons(Element root) {
+        Set<String> seen = new HashSet<>();
+        List<Node> drop = new ArrayList<>();
+        for (Node n = root.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element e && e.getNamespaceURI() == null && SINGLETONS.contains(e.getLocalName())
+                    && !seen.add(e.getLocalName())) {
+                drop.add(n);
+            }
+        }
+        drop.forEach(root::removeChild);
+    }
+
     /** JAXB would re-home namespaces; keep libvirt's copy of the first {@code <metadata>} instead. */
-    private static void keepMetadataVerbatim(Element root, NetworkDef def) {
+    private static void keepMetadataVerbatim(String xml, Element root, NetworkDef def) {
         def.setMetadata(null);
         for (Node n = root.getFirstChild(); n != null; n = n.getNextSibling()) {
             if (n instanceof Element e && "metadata".equals(e.getLocalName()) && e.getNamespaceURI() == null) {
+                AttributeOrder.record(xml, e);
                 List<Element> children = new ArrayList<>();
                 for (Node c = e.getFirstChild(); c != null; c = c.getNextSibling()) {
                     if (c instanceof Element ce) {
@@ -117,7 +144,7 @@ public final class NetworkXml {
 
     private static Document newDocument() {
         try {
-            DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+            DocumentBuilderFactory f = DocumentBuilderFactory.newDefaultInstance();
             f.setNamespaceAware(true);
             return f.newDocumentBuilder().newDocument();
         } catch (ParserConfigurationException e) {

@@ -253,4 +253,29 @@ class NetworkDriverTest {
         assertEquals(4, sys.log.stream().filter(l -> l.startsWith("reload")).count());
         assertNotNull(sys.statuses.get("default"));
     }
+
+    @Test
+    void updateChangesConfigLiveOrBothAndRefusesWhatCannotApply() {
+        driver.define(DEFAULT_XML);
+        String host = "<host mac='52:54:00:00:00:01' name='g1' ip='192.168.122.50'/>";
+        // inactive network, neither flag: the persistent config
+        assertEquals(new NetworkDriver.UpdateResult(false, true), driver.update("default", "add-last", "ip-dhcp-host", -1, host, false, false));
+        assertTrue(driver.getXml("default", true).contains("192.168.122.50"));
+        assertTrue(sys.defs.get("default").xml().contains("192.168.122.50"), "stored");
+        assertEquals(ErrorCode.NETWORK_INACTIVE, assertThrows(VnetException.class,
+                () -> driver.update("default", "add-last", "ip-dhcp-host", -1, host, true, false)).code());
+        driver.start("default");
+        String host2 = "<host mac='52:54:00:00:00:02' name='g2' ip='192.168.122.51'/>";
+        assertEquals(new NetworkDriver.UpdateResult(true, false), driver.update("default", "add-last", "ip-dhcp-host", -1, host2, false, false));
+        assertTrue(driver.getXml("default", false).contains("192.168.122.51"), "live");
+        assertFalse(driver.getXml("default", true).contains("192.168.122.51"), "not in the config");
+        assertTrue(sys.statuses.get("default").liveXml().contains("192.168.122.51"), "the status records the live definition");
+        driver.update("default", "delete", "ip-dhcp-host", -1, host, true, true);
+        assertFalse(driver.getXml("default", false).contains("192.168.122.50"));
+        assertFalse(driver.getXml("default", true).contains("192.168.122.50"));
+        String before = driver.getXml("default", true);
+        String dup = "<host mac='52:54:00:00:00:02' name='g3' ip='192.168.122.52'/>";
+        assertThrows(VnetException.class, () -> driver.update("default", "add-last", "ip-dhcp-host", -1, dup, true, true));
+        assertEquals(before, driver.getXml("default", true), "a refused update changes nothing");
+    }
 }

@@ -15,8 +15,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.socket.InternetProtocolFamily;
 import io.netty.channel.unix.RawUnixChannelOption;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -44,21 +46,21 @@ public final class DhcpService implements AutoCloseable {
     private static final long REAP_SECONDS = 60;
 
     private final Path leaseDir;
-    private final EventLoopGroup group;
     private final Clock clock;
+    private EventLoopGroup group;
     private final List<LeaseListener> listeners = new CopyOnWriteArrayList<>();
     private DurableLeaseStore store;
     private DhcpServer server;
     private Channel channel;
+    private DhcpChannelHandler handler;
     private ScheduledFuture<?> reaper;
 
     /**
      * @param leaseDir where lease files live (the daemon's state dir, e.g. /var/lib/vnetd/dhcp)
-     * @param group    an epoll event loop group shared by the daemon; not closed by this service
+     * @param clock    lease times and expiry; the system UTC clock in the daemon
      */
-    public DhcpService(Path leaseDir, EventLoopGroup group, Clock clock) {
+    public DhcpService(Path leaseDir, Clock clock) {
         this.leaseDir = Objects.requireNonNull(leaseDir);
-        this.group = Objects.requireNonNull(group);
         this.clock = Objects.requireNonNull(clock);
     }
 
@@ -87,8 +89,12 @@ public final class DhcpService implements AutoCloseable {
                 l.onLeaseChange(change);
             }
         });
+        // one event loop thread per network: it also waits for the lease log's sync (group commit)
+        EventLoopGroup g = new MultiThreadIoEventLoopGroup(1,
+                new io.netty.util.concurrent.DefaultThreadFactory("dhcp-" + config.interfaceName(), true), EpollIoHandler.newFactory());
         try {
-            Bootstrap b = new Bootstrap().group(group)
+            DhcpChannelHandler h = new DhcpChannelHandler(srv, s, clock);
+            Bootstrap b = new Bootstrap().group(g)
                     .channelFactory(() -> new EpollDatagramChannel(InternetProtocolFamily.IPv4))
                     .option(ChannelOption.SO_BROADCAST, true)
                     .option(ChannelOption.SO_REUSEADDR, true)
@@ -96,17 +102,20 @@ public final class DhcpService implements AutoCloseable {
                     .option(ChannelOption.SO_SNDBUF, 4 << 20)
                     .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, 0)
                     .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(DhcpCodecLimits.RECV_BUFFER))
-                    .option(ChannelOption.MAX_MESSAGES_PER_READ, 64)
+                    .option(ChannelOption.MAX_MESSAGES_PER_READ, 1024)
                     .option(SO_BINDTODEVICE, deviceName(config.interfaceName()))
-                    .handler(new DhcpChannelHandler(srv, s, clock));
+                    .handler(h);
             // bind() creates the socket on this thread: it belongs to this thread's network namespace
             Channel ch = b.bind(new InetSocketAddress("0.0.0.0", 67)).syncUninterruptibly().channel();
             this.channel = ch;
+            this.group = g;
+            this.handler = h;
             this.store = s;
             this.server = srv;
             this.reaper = ch.eventLoop().scheduleAtFixedRate(this::reap, REAP_SECONDS, REAP_SECONDS, TimeUnit.SECONDS);
             LOG.info("DHCP server on {} ({}), {} lease(s) restored", config.interfaceName(), config.subnet(), srv.leases().size());
         } catch (RuntimeException e) {
+            g.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             s.close();
             throw new VnetException(ErrorCode.DHCP, "cannot start DHCP server on " + config.interfaceName() + ": " + e.getMessage(), e);
         }
@@ -124,7 +133,10 @@ public final class DhcpService implements AutoCloseable {
         }
         reaper.cancel(false);
         channel.close().syncUninterruptibly();
+        // the loop may be inside a sync; let it finish before the store closes
+        group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
         store.close();
+        group = null;
         channel = null;
         store = null;
         server = null;
@@ -152,6 +164,12 @@ public final class DhcpService implements AutoCloseable {
         return requireRunning().stats();
     }
 
+    /** Lease-log group commit figures (diagnostics). */
+    public synchronized SyncStats syncStats() {
+        requireRunning();
+        return handler.syncStats();
+    }
+
     private DhcpServer requireRunning() {
         if (server == null) {
             throw new VnetException(ErrorCode.DHCP, "DHCP server is not running");
@@ -164,7 +182,7 @@ public final class DhcpService implements AutoCloseable {
         if (srv != null) {
             List<DhcpLease> gone = srv.reapExpired(clock.instant());
             if (!gone.isEmpty()) {
-                store.commit();
+                store.sync();
                 LOG.info("DHCP: {} expired lease(s) reaped", gone.size());
             }
         }
@@ -184,8 +202,11 @@ public final class DhcpService implements AutoCloseable {
         return buf;
     }
 
-    /** Receive buffer: larger than any datagram we accept, so an oversize one is seen (and counted) whole. */
+    /**
+     * Receive buffer: a little larger than any datagram we accept, so a bigger one arrives truncated
+     * but still oversize, and is dropped and counted rather than misread.
+     */
     private static final class DhcpCodecLimits {
-        static final int RECV_BUFFER = 65536;
+        static final int RECV_BUFFER = org.vnetd.core.dhcp.DhcpCodec.MAX_DATAGRAM + 1024;
     }
 }

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,9 +30,8 @@ import org.vnetd.core.error.VnetException;
 
 /**
  * Leases on disk: a snapshot ({@code NAME.leases}, JSON array) plus a write-ahead log
- * ({@code NAME.wal}, one JSON record per line). Appends are queued; one writer thread writes every
- * queued record, fdatasyncs once, and completes all {@link #commit()} futures that were waiting:
- * group commit, so a burst of ACKs costs one sync. When the log grows past a threshold the live
+ * ({@code NAME.wal}, one JSON record per line). Appends are queued in memory; {@link #sync()} writes
+ * all queued records and fdatasyncs once: group commit, so a burst of ACKs costs one sync. When the log grows past a threshold the live
  * leases (expired ones reaped) are written to a temp file, synced and renamed over the snapshot,
  * then the log is truncated; a crash at any point leaves snapshot + log that replay to the same state.
  */
@@ -45,15 +43,13 @@ public final class DurableLeaseStore implements LeaseStore {
     private final Path snapshot;
     private final Path wal;
     private final Clock clock;
-    private final Map<String, DhcpLease> live = new LinkedHashMap<>(); // by ip; writer thread only after open
+    private final Map<String, DhcpLease> live = new LinkedHashMap<>(); // by ip, guarded by lock
     private final Object lock = new Object();
     private List<LeaseChange> pending = new ArrayList<>();
-    private List<CompletableFuture<Void>> waiters = new ArrayList<>();
     private final FileChannel log;
-    private final Thread writer;
     private long walRecords;
     private boolean closing;
-    private volatile IOException failure;
+    private IOException failure;
 
     private DurableLeaseStore(Path dir, String name, Clock clock) throws IOException {
         this.snapshot = dir.resolve(name + ".leases");
@@ -64,7 +60,6 @@ public final class DurableLeaseStore implements LeaseStore {
         replayLog();
         this.log = FileChannel.open(wal, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         compact(); // start from a clean snapshot and an empty log
-        this.writer = Thread.ofPlatform().name("dhcp-leases-" + name).daemon(true).start(this::writeLoop);
     }
 
     /** Opens (creating if needed) the store {@code dir/name.leases} + {@code dir/name.wal}. */
@@ -93,68 +88,40 @@ public final class DurableLeaseStore implements LeaseStore {
         }
     }
 
+    /**
+     * Writes every queued change and fdatasyncs once, on the caller's thread. Callers batch: the
+     * transport syncs once per burst of datagrams, so one sync covers many ACKs.
+     */
     @Override
-    public CompletableFuture<Void> commit() {
-        CompletableFuture<Void> f = new CompletableFuture<>();
+    public void sync() {
         synchronized (lock) {
-            IOException e = failure;
-            if (e != null) {
-                f.completeExceptionally(e);
-                return f;
+            if (failure != null) {
+                throw new VnetException(ErrorCode.STATE_IO, "lease log " + wal + " failed earlier: " + failure.getMessage(), failure);
             }
-            if (pending.isEmpty() && waiters.isEmpty()) {
-                f.complete(null); // nothing appended since the last sync
-                return f;
+            if (pending.isEmpty()) {
+                return;
             }
-            waiters.add(f);
-            lock.notifyAll();
+            List<LeaseChange> batch = pending;
+            pending = new ArrayList<>();
+            try {
+                write(batch);
+                if (walRecords > COMPACT_AFTER) {
+                    compact();
+                }
+            } catch (IOException e) {
+                failure = e;
+                LOG.error("lease log {} failed: {}; no further ACKs will be sent", wal, e.toString());
+                throw new VnetException(ErrorCode.STATE_IO, "cannot write lease log " + wal + ": " + e.getMessage(), e);
+            }
         }
-        return f;
     }
 
-    /** Appends {@code leases} as bound and waits until they are durable (libvirt import). */
+    /** Appends {@code leases} as bound and makes them durable (libvirt import). */
     public void importLeases(List<DhcpLease> leases) {
         for (DhcpLease l : leases) {
             append(new LeaseChange(LeaseChange.Kind.BOUND, l));
         }
-        commit().join();
-    }
-
-    private void writeLoop() {
-        while (true) {
-            List<LeaseChange> batch;
-            List<CompletableFuture<Void>> done;
-            synchronized (lock) {
-                while (waiters.isEmpty() && !closing) {
-                    try {
-                        lock.wait();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    }
-                }
-                if (closing && waiters.isEmpty() && pending.isEmpty()) {
-                    return;
-                }
-                batch = pending;
-                done = waiters;
-                pending = new ArrayList<>();
-                waiters = new ArrayList<>();
-            }
-            try {
-                write(batch);
-                done.forEach(f -> f.complete(null));
-                if (walRecords > COMPACT_AFTER) {
-                    synchronized (lock) {
-                        compact();
-                    }
-                }
-            } catch (IOException e) {
-                LOG.error("lease log {} failed: {}; no further ACKs will be sent", wal, e.toString());
-                failure = e;
-                done.forEach(f -> f.completeExceptionally(e));
-            }
-        }
+        sync();
     }
 
     private void write(List<LeaseChange> batch) throws IOException {
@@ -272,27 +239,22 @@ public final class DurableLeaseStore implements LeaseStore {
         }
     }
 
-    /** Writes what is queued, compacts, and stops the writer. */
+    /** Writes what is queued, compacts, closes the log. */
     @Override
     public void close() {
-        CompletableFuture<Void> last = commit();
         synchronized (lock) {
-            closing = true;
-            lock.notifyAll();
-        }
-        try {
-            last.join();
-            writer.join(10_000);
-            synchronized (lock) {
-                compact();
+            if (closing) {
+                return;
             }
-            log.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException("closing lease store " + wal, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOG.error("closing lease store {}: {}", wal, e.toString());
+            try {
+                sync();
+                compact();
+                log.close();
+            } catch (IOException e) {
+                throw new VnetException(ErrorCode.STATE_IO, "closing lease store " + wal + ": " + e.getMessage(), e);
+            } finally {
+                closing = true;
+            }
         }
     }
 }

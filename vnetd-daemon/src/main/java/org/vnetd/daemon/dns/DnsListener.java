@@ -11,6 +11,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.epoll.EpollChannelOption;
@@ -30,6 +31,7 @@ import org.vnetd.core.error.VnetException;
 final class DnsListener implements AutoCloseable {
     private static final int TCP_IDLE_SECONDS = 10;
     private static final int MAX_TCP_QUERY = 4096;
+    private static final int MAX_TCP_CONNECTIONS = 128;
     /** Larger than {@link UdpQueryHandler#MAX_QUERY}, so an oversized datagram is seen as such and dropped. */
     private static final int UDP_RECEIVE_BUFFER = 2048;
 
@@ -44,7 +46,8 @@ final class DnsListener implements AutoCloseable {
     }
 
     /** Binds both sockets (in the calling thread's network namespace); on failure nothing stays open. */
-    static DnsListener open(InetAddress ip, int port, EventLoopGroup group, QueryProcessor processor, DnsStats.Counters counters) {
+    static DnsListener open(InetAddress ip, int port, EventLoopGroup group, QueryProcessor processor, DnsStats.Counters counters,
+                            AnswerMemo memo) {
         InetSocketAddress address = new InetSocketAddress(ip, port);
         SocketProtocolFamily family = ip instanceof Inet4Address ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6;
         ChannelFuture u = new Bootstrap().group(group)
@@ -52,17 +55,19 @@ final class DnsListener implements AutoCloseable {
                 // an IPv6 address may still be tentative (DAD) when the network starts
                 .option(EpollChannelOption.IP_FREEBIND, true)
                 .option(ChannelOption.SO_RCVBUF, 1 << 20)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UDP_RECEIVE_BUFFER))
+                // recvmmsg: up to 16 datagrams per system call under load
+                .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, UDP_RECEIVE_BUFFER)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UDP_RECEIVE_BUFFER * 16))
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new UdpQueryHandler.Screen(counters), new DatagramDnsQueryDecoder(),
-                                new UdpQueryHandler.LocalAnswerEncoder(), new UdpQueryHandler(processor, counters));
+                        udpPipeline(ch.pipeline(), processor, counters, memo);
                     }
                 }).bind(address).awaitUninterruptibly();
         if (!u.isSuccess()) {
             throw new VnetException(ErrorCode.DNS, "cannot listen for DNS on UDP " + show(address) + ": " + u.cause().getMessage(), u.cause());
         }
+        TcpConnectionLimit limit = new TcpConnectionLimit(MAX_TCP_CONNECTIONS);
         ChannelFuture t = new ServerBootstrap().group(group)
                 .channelFactory(() -> new EpollServerSocketChannel(family))
                 .option(EpollChannelOption.IP_FREEBIND, true)
@@ -70,7 +75,7 @@ final class DnsListener implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new IdleStateHandler(0, 0, TCP_IDLE_SECONDS, TimeUnit.SECONDS),
+                        ch.pipeline().addLast(limit, new IdleStateHandler(0, 0, TCP_IDLE_SECONDS, TimeUnit.SECONDS),
                                 new TcpDnsQueryDecoder(DnsRecordDecoder.DEFAULT, MAX_TCP_QUERY), new TcpDnsResponseEncoder(),
                                 new TcpQueryHandler(processor, counters));
                     }
@@ -80,6 +85,12 @@ final class DnsListener implements AutoCloseable {
             throw new VnetException(ErrorCode.DNS, "cannot listen for DNS on TCP " + show(address) + ": " + t.cause().getMessage(), t.cause());
         }
         return new DnsListener(address, u.channel(), t.channel());
+    }
+
+    /** screen → netty's query decoder → netty's answer encoder (raw packets pass) → our handler. */
+    static void udpPipeline(ChannelPipeline p, QueryProcessor processor, DnsStats.Counters counters, AnswerMemo memo) {
+        p.addLast(new UdpQueryHandler.Screen(counters), new DatagramDnsQueryDecoder(), new UdpQueryHandler.LocalAnswerEncoder(memo),
+                new UdpQueryHandler(processor, counters, memo));
     }
 
     InetSocketAddress address() {

@@ -35,6 +35,7 @@ public final class DnsService implements AutoCloseable {
     private final int port;
     private final DnsEngine engine;
     private final DnsStats.Counters counters = new DnsStats.Counters();
+    private final AnswerMemo memo = new AnswerMemo();
     private final Map<InetAddress, DnsListener> listeners = new LinkedHashMap<>();
     private UpstreamClient upstream;
     private QueryProcessor processor;
@@ -148,7 +149,7 @@ public final class DnsService implements AutoCloseable {
     private void openListeners(List<InetAddress> addresses) {
         for (InetAddress a : addresses) {
             if (!listeners.containsKey(a)) {
-                listeners.put(a, DnsListener.open(a, port, group, processor, counters));
+                listeners.put(a, DnsListener.open(a, port, group, processor, counters, memo));
             }
         }
     }

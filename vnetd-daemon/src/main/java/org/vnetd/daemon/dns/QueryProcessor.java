@@ -1,6 +1,9 @@
 package org.vnetd.daemon.dns;
 
-import java.util.concurrent.CompletableFuture;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,6 +12,7 @@ import org.vnetd.core.dns.DnsEngine;
 import org.vnetd.core.dns.DnsQuery;
 import org.vnetd.core.dns.DnsReply;
 import org.vnetd.core.dns.DnsWire;
+import org.vnetd.core.dns.ResponseCache;
 import org.vnetd.core.dns.ResponseCode;
 
 /** Carries out the engine's decision for one query, whichever transport it came on. */
@@ -27,6 +31,7 @@ final class QueryProcessor {
     private final DnsEngine engine;
     private final UpstreamClient upstream;
     private final DnsStats.Counters counters;
+    private final Map<InFlightKey, List<Waiter>> inFlight = new ConcurrentHashMap<>();
 
     QueryProcessor(DnsEngine engine, UpstreamClient upstream, DnsStats.Counters counters) {
         this.engine = engine;
@@ -46,26 +51,63 @@ final class QueryProcessor {
                 counters.cached.increment();
                 reply.raw(query, c.response());
             }
-            case Decision.Forward f -> {
-                counters.forwarded.increment();
-                CompletableFuture<byte[]> answer = upstream.query(query, f.upstreams());
-                answer.whenComplete((bytes, err) -> {
-                    if (err != null) {
-                        counters.upstreamFailures.increment();
-                        LOG.debug("forwarding {} failed: {}", query.question(), err.toString());
-                        reply.local(query, DnsReply.error(ResponseCode.SERVFAIL));
-                        return;
-                    }
-                    engine.upstreamAnswered(query, bytes);
-                    byte[] m = bytes.clone();
-                    DnsWire.setId(m, query.id());
-                    DnsWire.restoreQuestionCase(m, query.question().name());
-                    if (m.length > query.maxResponseSize()) {
-                        m = DnsWire.truncate(m, DnsWire.scan(m).questionEnd());
-                    }
-                    reply.raw(query, m);
-                });
-            }
+            case Decision.Forward f -> forward(query, reply, f);
         }
+    }
+
+    /**
+     * Sends the query upstream unless the same question is already on its way there, in which case
+     * this client waits for that answer too (a hundred guests booting ask the same names at once).
+     */
+    private void forward(DnsQuery query, Reply reply, Decision.Forward f) {
+        InFlightKey key = new InFlightKey(ResponseCache.Key.of(query), query.overTcp());
+        Waiter me = new Waiter(query, reply);
+        boolean[] first = {false};
+        inFlight.compute(key, (k, waiters) -> {
+            if (waiters == null) {
+                first[0] = true;
+                waiters = new ArrayList<>();
+            }
+            waiters.add(me);
+            return waiters;
+        });
+        if (!first[0]) {
+            counters.coalesced.increment();
+            return;
+        }
+        counters.forwarded.increment();
+        upstream.query(query, f.upstreams()).whenComplete((bytes, err) -> {
+            List<Waiter> waiters = inFlight.remove(key);
+            if (err == null) {
+                engine.upstreamAnswered(query, bytes);
+            } else {
+                counters.upstreamFailures.increment();
+                LOG.debug("forwarding {} failed: {}", query.question(), err.toString());
+            }
+            for (Waiter w : waiters) {
+                if (err != null) {
+                    w.reply().local(w.query(), DnsReply.error(ResponseCode.SERVFAIL));
+                } else {
+                    w.reply().raw(w.query(), adapt(bytes, w.query()));
+                }
+            }
+        });
+    }
+
+    /** The upstream answer as this client must see it: its id, its spelling, its size limit. */
+    private static byte[] adapt(byte[] answer, DnsQuery query) {
+        byte[] m = answer.clone();
+        DnsWire.setId(m, query.id());
+        DnsWire.restoreQuestionCase(m, query.question().name());
+        if (m.length > query.maxResponseSize()) {
+            m = DnsWire.truncate(m, DnsWire.scan(m).questionEnd());
+        }
+        return m;
+    }
+
+    private record InFlightKey(ResponseCache.Key question, boolean overTcp) {
+    }
+
+    private record Waiter(DnsQuery query, Reply reply) {
     }
 }

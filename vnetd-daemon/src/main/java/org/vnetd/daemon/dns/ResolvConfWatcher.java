@@ -33,6 +33,7 @@ public final class ResolvConfWatcher implements Supplier<List<InetSocketAddress>
     private final LongSupplier nanoClock;
     private long lastCheck;
     private boolean checkedOnce;
+    private boolean missing;
     private Stamp stamp;
     private List<InetSocketAddress> servers = List.of();
 
@@ -60,14 +61,17 @@ public final class ResolvConfWatcher implements Supplier<List<InetSocketAddress>
             if (!Objects.equals(s, stamp)) {
                 servers = ResolvConf.parse(Files.readString(path, StandardCharsets.UTF_8));
                 stamp = s;
+                missing = false;
                 LOG.info("{}: upstream resolvers {}", path, servers);
             }
         } catch (NoSuchFileException e) {
-            if (stamp != null || servers.isEmpty()) {
+            if (!missing) {
                 LOG.warn("{} does not exist: no upstream resolvers until it does", path);
+                missing = true;
             }
             stamp = null;
             servers = List.of();
+            return servers;
         } catch (IOException e) {
             LOG.warn("cannot read {}: {}; keeping upstream resolvers {}", path, e.getMessage(), servers);
         }

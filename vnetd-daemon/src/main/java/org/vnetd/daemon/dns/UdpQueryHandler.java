@@ -2,7 +2,10 @@ package org.vnetd.daemon.dns;
 
 import java.net.InetSocketAddress;
 
+import java.util.List;
+
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.AddressedEnvelope;
 import io.netty.channel.Channel;
@@ -28,10 +31,12 @@ final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramDnsQuery
 
     private final QueryProcessor processor;
     private final DnsStats.Counters counters;
+    private final AnswerMemo memo;
 
-    UdpQueryHandler(QueryProcessor processor, DnsStats.Counters counters) {
+    UdpQueryHandler(QueryProcessor processor, DnsStats.Counters counters, AnswerMemo memo) {
         this.processor = processor;
         this.counters = counters;
+        this.memo = memo;
     }
 
     @Override
@@ -44,7 +49,9 @@ final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramDnsQuery
             LOG.debug("dropping query from {}: {}", q.sender(), e.getMessage());
             return;
         }
-        processor.process(query, new Reply(ctx.channel(), q.sender(), q.recipient()));
+        Reply reply = new Reply(ctx.channel(), q.sender(), q.recipient(), memo);
+        processor.process(query, reply);
+        reply.readDone();
     }
 
     @Override
@@ -54,16 +61,58 @@ final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramDnsQuery
         LOG.debug("dropping malformed DNS query: {}", cause.toString());
     }
 
-    private record Reply(Channel channel, InetSocketAddress client, InetSocketAddress local) implements QueryProcessor.Reply {
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        // answers written during this read batch leave together (sendmmsg), one syscall for many
+        ctx.flush();
+        ctx.fireChannelReadComplete();
+    }
+
+    /**
+     * Answers made while the query is being read are only written, and flushed with the whole
+     * batch in {@link #channelReadComplete}; answers that come later (from upstream) are flushed at once.
+     */
+    private static final class Reply implements QueryProcessor.Reply {
+        private final Channel channel;
+        private final InetSocketAddress client;
+        private final InetSocketAddress local;
+        private final AnswerMemo memo;
+        private volatile boolean inRead = true;
+
+        Reply(Channel channel, InetSocketAddress client, InetSocketAddress local, AnswerMemo memo) {
+            this.channel = channel;
+            this.client = client;
+            this.local = local;
+            this.memo = memo;
+        }
+
         @Override
         public void local(DnsQuery query, DnsReply reply) {
             DnsReply fitted = reply.fit(query.question(), query.maxResponseSize(), NettyDns.extraSize(query));
-            channel.writeAndFlush(NettyDns.fill(new DatagramDnsResponse(local, client, query.id()), query, fitted));
+            AnswerMemo.Key key = AnswerMemo.Key.of(query, fitted);
+            java.util.Optional<byte[]> known = memo.answer(key, query);
+            if (known.isPresent()) {
+                send(new DatagramPacket(Unpooled.wrappedBuffer(known.get()), client, local));
+                return;
+            }
+            send(NettyDns.fill(new KeyedResponse(local, client, query.id(), key), query, fitted));
         }
 
         @Override
         public void raw(DnsQuery query, byte[] message) {
-            channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(message), client, local));
+            send(new DatagramPacket(Unpooled.wrappedBuffer(message), client, local));
+        }
+
+        void readDone() {
+            inRead = false;
+        }
+
+        private void send(Object msg) {
+            if (inRead && channel.eventLoop().inEventLoop()) {
+                channel.write(msg, channel.voidPromise());
+            } else {
+                channel.writeAndFlush(msg, channel.voidPromise());
+            }
         }
     }
 
@@ -101,11 +150,39 @@ final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramDnsQuery
         }
     }
 
-    /** netty's encoder, letting raw upstream answers ({@link DatagramPacket}s) pass untouched. */
+    /** A response that remembers which memo entry its encoding belongs to. */
+    static final class KeyedResponse extends DatagramDnsResponse {
+        final AnswerMemo.Key key;
+
+        KeyedResponse(InetSocketAddress sender, InetSocketAddress recipient, int id, AnswerMemo.Key key) {
+            super(sender, recipient, id);
+            this.key = key;
+        }
+    }
+
+    /**
+     * netty's encoder, letting raw upstream answers ({@link DatagramPacket}s) pass untouched and
+     * keeping a copy of each local answer it encodes for {@link AnswerMemo}.
+     */
     static final class LocalAnswerEncoder extends DatagramDnsResponseEncoder {
+        private final AnswerMemo memo;
+
+        LocalAnswerEncoder(AnswerMemo memo) {
+            this.memo = memo;
+        }
+
         @Override
         public boolean acceptOutboundMessage(Object msg) {
             return msg instanceof AddressedEnvelope<?, ?> e && e.content() instanceof DnsResponse;
+        }
+
+        @Override
+        protected void encode(ChannelHandlerContext ctx, AddressedEnvelope<DnsResponse, InetSocketAddress> in, List<Object> out)
+                throws Exception {
+            super.encode(ctx, in, out);
+            if ((Object) in instanceof KeyedResponse k && !out.isEmpty() && out.getLast() instanceof DatagramPacket p) {
+                memo.remember(k.key, ByteBufUtil.getBytes(p.content()));
+            }
         }
     }
 }

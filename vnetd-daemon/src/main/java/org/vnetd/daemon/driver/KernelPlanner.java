@@ -27,14 +27,14 @@ import org.vnetd.core.xml.model.RouteDef;
 public final class KernelPlanner implements StartPlanner {
     private final LinkBackend links;
     private final Sysctl sysctl;
-    private final FirewallBackend firewall;
+    private final FirewallStep.Rules firewall;
     private final FirewallPlanner firewallPlanner = new FirewallPlanner();
     private final NetworkServices services;
 
     public KernelPlanner(LinkBackend links, Sysctl sysctl, FirewallBackend firewall, NetworkServices services) {
         this.links = links;
         this.sysctl = sysctl;
-        this.firewall = firewall;
+        this.firewall = new FirewallStep.Rules(firewall);
         this.services = services;
     }
 

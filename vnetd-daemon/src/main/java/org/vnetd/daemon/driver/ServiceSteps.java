@@ -4,11 +4,27 @@ import java.util.Map;
 
 import org.vnetd.core.dhcp.DhcpConfig;
 import org.vnetd.core.driver.NetworkStep;
+import org.vnetd.core.error.ErrorCode;
+import org.vnetd.core.error.VnetException;
 import org.vnetd.core.xml.model.NetworkDef;
 
 /** The in-process services as steps: they start on apply, stop on undo, and start again on adoption. */
 final class ServiceSteps {
     private ServiceSteps() {
+    }
+
+    /**
+     * Runs a service start; socket errors surface from netty as undeclared checked exceptions
+     * (NativeIoException), so everything that is not already a VnetException gets the service's code.
+     */
+    static void guard(ErrorCode code, String what, Runnable start) {
+        try {
+            start.run();
+        } catch (VnetException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new VnetException(code, "cannot start the " + what + ": " + e.getMessage(), e);
+        }
     }
 
     record Dns(NetworkServices services, NetworkDef def) implements NetworkStep {
@@ -17,7 +33,7 @@ final class ServiceSteps {
         }
 
         public Map<String, String> apply() {
-            services.startDns(def);
+            guard(ErrorCode.DNS, "DNS service of network '" + def.name() + "' (port 53 on its addresses)", () -> services.startDns(def));
             return Map.of();
         }
 
@@ -26,7 +42,7 @@ final class ServiceSteps {
         }
 
         public Map<String, String> adopt(Map<String, String> record) {
-            services.startDns(def);
+            guard(ErrorCode.DNS, "DNS service of network '" + def.name() + "' (port 53 on its addresses)", () -> services.startDns(def));
             return record;
         }
     }
@@ -37,7 +53,7 @@ final class ServiceSteps {
         }
 
         public Map<String, String> apply() {
-            services.startDhcp(def, config);
+            guard(ErrorCode.DHCP, "DHCP server on " + config.interfaceName() + " (port 67)", () -> services.startDhcp(def, config));
             return Map.of();
         }
 
@@ -46,7 +62,7 @@ final class ServiceSteps {
         }
 
         public Map<String, String> adopt(Map<String, String> record) {
-            services.startDhcp(def, config);
+            guard(ErrorCode.DHCP, "DHCP server on " + config.interfaceName() + " (port 67)", () -> services.startDhcp(def, config));
             return record;
         }
     }

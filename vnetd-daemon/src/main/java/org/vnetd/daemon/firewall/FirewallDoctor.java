@@ -1,11 +1,17 @@
 package org.vnetd.daemon.firewall;
 
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.vnetd.core.firewall.FirewallDiagnosis;
 import org.vnetd.core.firewall.FirewallFinding;
+import org.vnetd.core.firewall.FirewallPlan;
+import org.vnetd.core.firewall.NftablesRenderer;
 
 /**
  * Gathers what {@code vnetctl doctor} needs to explain firewall trouble (forwarding off, Docker's
@@ -14,19 +20,31 @@ import org.vnetd.core.firewall.FirewallFinding;
  */
 public final class FirewallDoctor {
     private final CommandRunner runner;
-    private final String ourTable;
+    private final NftablesRenderer renderer;
+    private final boolean nftablesBackend;
 
-    public FirewallDoctor(CommandRunner runner, String ourTable) {
+    /**
+     * @param nftablesBackend whether vnetd's rules are in nftables (then missing chains of running
+     *                        networks are reported too)
+     */
+    public FirewallDoctor(CommandRunner runner, NftablesRenderer renderer, boolean nftablesBackend) {
         this.runner = runner;
-        this.ourTable = ourTable;
+        this.renderer = renderer;
+        this.nftablesBackend = nftablesBackend;
     }
 
-    public List<FirewallFinding> diagnose(Set<String> ourBridges) {
+    /** Findings for the host, given the firewall plans of the running networks. */
+    public List<FirewallFinding> diagnose(Collection<FirewallPlan> running) {
+        Set<String> bridges = running.stream().map(FirewallPlan::bridge).collect(Collectors.toSet());
+        Map<String, List<String>> expected = new LinkedHashMap<>();
+        if (nftablesBackend) {
+            running.forEach(p -> expected.put(p.network(), renderer.chains(p)));
+        }
         FirewallDiagnosis.Input in = new FirewallDiagnosis.Input(
                 sysctl("net.ipv4.ip_forward"),
                 sysctl("net.bridge.bridge-nf-call-iptables"),
                 output("nft", "-j", "list", "ruleset"),
-                ourTable, ourBridges);
+                renderer.table(), bridges, expected);
         return new FirewallDiagnosis().analyze(in);
     }
 

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -31,6 +32,8 @@ public final class IptablesBackend implements FirewallBackend {
 
     private final CommandRunner runner;
     private final IptablesRenderer renderer;
+    /** save-then-restore is read-modify-write: changes must not interleave. */
+    private final ReentrantLock lock = new ReentrantLock();
 
     public IptablesBackend(CommandRunner runner) {
         this.runner = runner;
@@ -44,6 +47,15 @@ public final class IptablesBackend implements FirewallBackend {
 
     @Override
     public void update(Collection<FirewallPlan> remove, Collection<FirewallPlan> add) {
+        lock.lock();
+        try {
+            updateLocked(remove, add);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void updateLocked(Collection<FirewallPlan> remove, Collection<FirewallPlan> add) {
         for (Family f : Family.values()) {
             boolean used = f == Family.IPV4 || remove.stream().anyMatch(p -> p.families().contains(f))
                     || add.stream().anyMatch(p -> p.families().contains(f));
@@ -56,6 +68,15 @@ public final class IptablesBackend implements FirewallBackend {
 
     @Override
     public void clear() {
+        lock.lock();
+        try {
+            clearLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void clearLocked() {
         for (Family f : Family.values()) {
             IptablesState state = IptablesState.parse(save(f));
             StringBuilder sb = new StringBuilder();

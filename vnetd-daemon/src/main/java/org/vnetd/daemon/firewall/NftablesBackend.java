@@ -2,6 +2,7 @@ package org.vnetd.daemon.firewall;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,6 +22,8 @@ public final class NftablesBackend implements FirewallBackend {
 
     private final CommandRunner runner;
     private final NftablesRenderer renderer;
+    /** One change at a time, so that log lines and errors belong to one transaction. */
+    private final ReentrantLock lock = new ReentrantLock();
 
     public NftablesBackend(CommandRunner runner) {
         this(runner, new NftablesRenderer());
@@ -57,6 +60,15 @@ public final class NftablesBackend implements FirewallBackend {
     }
 
     private void run(String script, String what) {
+        lock.lock();
+        try {
+            runLocked(script, what);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void runLocked(String script, String what) {
         CommandResult r = runner.run(List.of("nft", "-f", "-"), script);
         if (r.exitCode() == CommandRunner.NOT_FOUND) {
             throw VnetException.of(ErrorCode.FIREWALL, "%s: nft is not installed (%s)", what, r.stderr().strip());

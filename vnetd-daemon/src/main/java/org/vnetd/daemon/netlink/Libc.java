@@ -22,7 +22,10 @@ final class Libc {
     static final int SOL_SOCKET = 1;
     static final int SO_SNDBUF = 7;
     static final int SO_RCVBUF = 8;
+    /** SO_RCVTIMEO_OLD on x86-64: a struct timeval of two longs. */
+    static final int SO_RCVTIMEO = 20;
     static final int SOL_NETLINK = 270;
+    static final int O_RDONLY = 0;
     static final int O_RDWR = 2;
     static final int O_CLOEXEC = 0x80000;
     static final int MSG_TRUNC = 0x20;

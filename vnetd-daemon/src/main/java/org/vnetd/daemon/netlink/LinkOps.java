@@ -65,6 +65,24 @@ final class LinkOps {
         socket.request(w, "create veth pair with peer '" + peer + "'", name);
     }
 
+    /** IFLA_NET_NS_FD with a descriptor of the target namespace, opened only for this request. */
+    void moveToNetns(String name, String netnsPath) {
+        LinkNames.check(name);
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            Libc.CallState st = new Libc.CallState(arena);
+            int nsFd = Libc.open(st, arena.allocateFrom(netnsPath), Libc.O_RDONLY | Libc.O_CLOEXEC);
+            if (nsFd < 0) {
+                throw Errno.exception("open network namespace " + netnsPath + " to move", name, st.errno(), null);
+            }
+            try {
+                socket.request(ifinfo(Nl.RTM_NEWLINK, 0, 0, 0, 0).attrString(Nl.IFLA_IFNAME, name)
+                        .attrU32(Nl.IFLA_NET_NS_FD, nsFd), "move to network namespace " + netnsPath, name);
+            } finally {
+                Libc.close(st, nsFd);
+            }
+        }
+    }
+
     void delete(String name) {
         LinkNames.check(name);
         socket.request(ifinfo(Nl.RTM_DELLINK, 0, 0, 0, 0).attrString(Nl.IFLA_IFNAME, name), "delete link", name);
@@ -97,7 +115,7 @@ final class LinkOps {
         LinkNames.check(name);
         NlMessageWriter w = ifinfo(Nl.RTM_NEWLINK, 0, 0, 0, 0).attrString(Nl.IFLA_IFNAME, name)
                 .attrU32(Nl.IFLA_MASTER, masterIndex);
-        String op = masterIndex == 0 ? "detach from its bridge" : "attach to bridge '" + masterName + "'";
+        String op = masterIndex == 0 ? "detach from its bridge" : "attach '" + name + "' to bridge '" + masterName + "'";
         try {
             socket.request(w, op, name);
         } catch (KernelException e) {

@@ -65,6 +65,11 @@ public final class NetlinkLinkBackend implements LinkBackend, AutoCloseable {
     }
 
     @Override
+    public void moveToNetns(String name, String netnsPath) {
+        links.moveToNetns(name, netnsPath);
+    }
+
+    @Override
     public void deleteLink(String name) {
         links.delete(name);
     }

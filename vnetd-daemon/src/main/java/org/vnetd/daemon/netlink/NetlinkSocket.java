@@ -27,12 +27,15 @@ final class NetlinkSocket implements AutoCloseable {
     private static final int BUFFER = 64 * 1024;
     private static final int SOCKADDR_NL_LEN = 12;
     private static final int DUMP_ATTEMPTS = 5;
+    static final long REPLY_TIMEOUT_S = 30;
 
     private final Arena arena = Arena.ofShared();
     private final Libc.CallState state = new Libc.CallState(arena);
     private final MemorySegment sendBuf = arena.allocate(BUFFER, 8);
     private final MemorySegment recvBuf = arena.allocate(BUFFER, 8);
     private final MemorySegment kernelAddr = arena.allocate(SOCKADDR_NL_LEN, 4);
+    /** struct pollfd {int fd; short events; short revents;}, reused by every {@link #poll}. */
+    private final MemorySegment pollFd = arena.allocate(8, 4);
     private final int fd;
     private int seq;
     private boolean closed;
@@ -56,7 +59,12 @@ final class NetlinkSocket implements AutoCloseable {
                 // extended ACKs give the kernel's text; capped ACKs spare us our own request echoed back
                 checkSockopt(st, Libc.setsockopt(st, fd, Nl.SOL_NETLINK_LEVEL, Nl.NETLINK_EXT_ACK, one, 4), "NETLINK_EXT_ACK");
                 checkSockopt(st, Libc.setsockopt(st, fd, Nl.SOL_NETLINK_LEVEL, Nl.NETLINK_CAP_ACK, one, 4), "NETLINK_CAP_ACK");
-                if (groups != 0) {
+                if (groups == 0) {
+                    // a request socket never waits forever for the kernel: recv gives up after REPLY_TIMEOUT_S
+                    MemorySegment tv = tmp.allocate(16, 8); // struct timeval {long tv_sec; long tv_usec;}
+                    tv.set(ValueLayout.JAVA_LONG, 0, REPLY_TIMEOUT_S);
+                    checkSockopt(st, Libc.setsockopt(st, fd, Libc.SOL_SOCKET, Libc.SO_RCVTIMEO, tv, 16), "SO_RCVTIMEO");
+                } else {
                     // events can come in bursts (1000 taps); a big buffer makes overruns rare
                     MemorySegment size = tmp.allocateFrom(ValueLayout.JAVA_INT, 4 * 1024 * 1024);
                     Libc.setsockopt(st, fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, size, 4);
@@ -166,10 +174,11 @@ final class NetlinkSocket implements AutoCloseable {
      * timeout. ENOBUFS (events lost) is reported as an {@link KernelException} with that errno.
      */
     synchronized List<NlMessage> poll(int timeoutMillis) {
-        MemorySegment pfd = arena.allocate(8, 4);
-        pfd.set(ValueLayout.JAVA_INT, 0, fd);
-        pfd.set(ValueLayout.JAVA_SHORT, 4, (short) Libc.POLLIN);
-        int rc = Libc.poll(state, pfd, 1, timeoutMillis);
+        ensureOpen();
+        pollFd.set(ValueLayout.JAVA_INT, 0, fd);
+        pollFd.set(ValueLayout.JAVA_SHORT, 4, (short) Libc.POLLIN);
+        pollFd.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
+        int rc = Libc.poll(state, pollFd, 1, timeoutMillis);
         if (rc < 0) {
             if (state.errno() == Libc.EINTR) {
                 return List.of();
@@ -210,8 +219,12 @@ final class NetlinkSocket implements AutoCloseable {
                 if (errno == Libc.EINTR) {
                     continue;
                 }
-                if (!block && errno == Libc.EAGAIN) {
-                    return List.of();
+                if (errno == Libc.EAGAIN) {
+                    if (!block) {
+                        return List.of();
+                    }
+                    throw Errno.exception("wait " + REPLY_TIMEOUT_S + " s for the kernel's netlink reply", null, errno,
+                            null);
                 }
                 throw Errno.exception("receive netlink reply", null, errno, null);
             }

@@ -80,6 +80,7 @@ final class Nl {
     /** linux/if_link.h enum IFLA_BRPORT_*: IFLA_BRPORT_ISOLATED. */
     static final int IFLA_BRPORT_ISOLATED = 33;
     static final int IFLA_LINKINFO = 18;
+    static final int IFLA_NET_NS_FD = 28;
     static final int IFLA_EXT_MASK = 29;
     static final int IFLA_INFO_KIND = 1;
     static final int IFLA_INFO_DATA = 2;

@@ -13,9 +13,11 @@ import java.util.Deque;
  * sequence number is left 0 here and set by the socket when it sends.
  */
 final class NlMessageWriter {
+    /** Enough for every request we build; a nest-heavy one grows the buffer. */
+    private static final int INITIAL = 512;
     private static final int MAX = 64 * 1024;
 
-    private final ByteBuffer buf = ByteBuffer.allocate(MAX).order(ByteOrder.nativeOrder());
+    private ByteBuffer buf = ByteBuffer.allocate(INITIAL).order(ByteOrder.nativeOrder());
     private final Deque<Integer> nests = new ArrayDeque<>();
 
     NlMessageWriter(int type, int flags) {
@@ -30,23 +32,40 @@ final class NlMessageWriter {
         return buf.getShort(4) & 0xFFFF;
     }
 
+    private void ensure(int more) {
+        if (buf.remaining() >= more + 3) {
+            return;
+        }
+        int need = buf.position() + more + 3;
+        if (need > MAX) {
+            throw new IllegalArgumentException("netlink request larger than " + MAX + " bytes");
+        }
+        ByteBuffer bigger = ByteBuffer.allocate(Math.min(MAX, Math.max(need, 2 * buf.capacity()))).order(ByteOrder.nativeOrder());
+        bigger.put(buf.flip());
+        buf = bigger;
+    }
+
     NlMessageWriter u8(int v) {
+        ensure(1);
         buf.put((byte) v);
         return this;
     }
 
     NlMessageWriter u16(int v) {
+        ensure(2);
         buf.putShort((short) v);
         return this;
     }
 
     NlMessageWriter u32(int v) {
+        ensure(4);
         buf.putInt(v);
         return this;
     }
 
     NlMessageWriter attr(int type, byte[] value) {
         int len = 4 + value.length;
+        ensure(len);
         buf.putShort((short) len);
         buf.putShort((short) type);
         buf.put(value);
@@ -59,6 +78,7 @@ final class NlMessageWriter {
     }
 
     NlMessageWriter attrU32(int type, int v) {
+        ensure(8);
         buf.putShort((short) 8);
         buf.putShort((short) type);
         buf.putInt(v);
@@ -74,6 +94,7 @@ final class NlMessageWriter {
     }
 
     NlMessageWriter beginNest(int type) {
+        ensure(4);
         nests.push(buf.position());
         buf.putShort((short) 0);
         buf.putShort((short) (type | Nl.NLA_F_NESTED));
@@ -88,6 +109,7 @@ final class NlMessageWriter {
 
     /** Starts a nested fixed header + attributes without NLA_F_NESTED (VETH_INFO_PEER carries an ifinfomsg). */
     NlMessageWriter beginNestRaw(int type) {
+        ensure(4);
         nests.push(buf.position());
         buf.putShort((short) 0);
         buf.putShort((short) type);

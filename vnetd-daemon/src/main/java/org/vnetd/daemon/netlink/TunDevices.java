@@ -102,11 +102,13 @@ final class TunDevices {
             int errno = st.errno();
             String hint = switch (errno) {
                 case Errno.EPERM -> "the tap exists and belongs to another user or group, or we lack CAP_NET_ADMIN";
-                case Errno.EBUSY -> "a device of that name exists and is not a tap, or is in use";
-                case Errno.EINVAL -> "an existing tap of that name has different flags (vnet_hdr/multi_queue)";
+                case Errno.EBUSY -> "the tap is already open elsewhere (a single-queue tap takes one opener)";
+                case Errno.EINVAL -> "a device of that name exists and is not a tap with the same flags"
+                        + " (another kind of link, or different vnet_hdr/multi_queue)";
                 default -> null;
             };
-            throw Errno.exception("create tap", spec.name(), errno, hint);
+            KernelException e = Errno.exception("create tap", spec.name(), errno, null);
+            throw hint == null ? e : e.withNote("likely cause: " + hint);
         }
         return ifr.getString(0, StandardCharsets.US_ASCII);
     }

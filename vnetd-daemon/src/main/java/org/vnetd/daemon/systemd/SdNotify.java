@@ -15,7 +15,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollDomainDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.unix.DomainDatagramPacket;
 import io.netty.channel.unix.DomainSocketAddress;
 
 /**
@@ -66,10 +65,10 @@ public final class SdNotify {
         }
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         try {
+            // a connected datagram socket: an unbound, unconnected one counts as not active in netty
             Channel ch = new Bootstrap().group(group).channel(EpollDomainDatagramChannel.class)
-                    .handler(new ChannelInboundHandlerAdapter()).register().sync().channel();
-            ch.writeAndFlush(new DomainDatagramPacket(Unpooled.wrappedBuffer(message.getBytes(StandardCharsets.UTF_8)),
-                    new DomainSocketAddress(path))).sync();
+                    .handler(new ChannelInboundHandlerAdapter()).connect(new DomainSocketAddress(path)).sync().channel();
+            ch.writeAndFlush(Unpooled.wrappedBuffer(message.getBytes(StandardCharsets.UTF_8))).sync();
             ch.close().sync();
             LOG.debug("sd_notify: {}", message.replace('\n', ' '));
         } catch (Exception e) {

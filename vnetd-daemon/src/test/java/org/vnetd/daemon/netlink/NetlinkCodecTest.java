@@ -52,6 +52,21 @@ class NetlinkCodecTest {
     }
 
     @Test
+    void bufferGrowsForLargeRequests() {
+        NlMessageWriter w = new NlMessageWriter(Nl.RTM_NEWLINK, 0).u8(0).u8(0).u16(0).u32(0).u32(0).u32(0);
+        for (int i = 0; i < 100; i++) {
+            w.attrString(Nl.IFLA_IFNAME, "name-" + i);
+        }
+        w.attr(Nl.IFLA_ADDRESS, new byte[3000]);
+        ByteBuffer b = w.finish();
+        assertEquals(b.remaining(), b.getInt(0));
+        assertEquals(0, b.remaining() % 4);
+        assertEquals(3000, NlMessage.parseAll(b).getFirst().attrs(Nl.IFINFOMSG_LEN).bytes(Nl.IFLA_ADDRESS).orElseThrow().length);
+        NlMessageWriter huge = new NlMessageWriter(Nl.RTM_NEWLINK, 0);
+        assertThrows(IllegalArgumentException.class, () -> huge.attr(Nl.IFLA_ADDRESS, new byte[70_000]));
+    }
+
+    @Test
     void unclosedNestIsABug() {
         NlMessageWriter w = new NlMessageWriter(Nl.RTM_NEWLINK, 0).beginNest(Nl.IFLA_LINKINFO);
         assertThrows(IllegalStateException.class, w::finish);

@@ -113,6 +113,24 @@ class NetlinkLinkTest {
     }
 
     @Test
+    void vethPeerMovesIntoAnotherNamespace() {
+        try (NetlinkNs t = NetlinkNs.create("nl-move"); org.vnetd.testing.TestNetns guest = org.vnetd.testing.TestNetns.create("nl-guest")) {
+            t.run(() -> {
+                t.backend.createVeth("vport0", "eth0");
+                t.backend.moveToNetns("eth0", "/run/netns/" + guest.name());
+            });
+            assertNull(t.ipLink("eth0"), "the peer left our namespace");
+            assertTrue(guest.execOk("ip", "-j", "link", "show", "dev", "eth0").contains("\"ifname\":\"eth0\""));
+            assertNotNull(t.ipLink("vport0"));
+            KernelException e = assertThrows(KernelException.class,
+                    () -> t.run(() -> t.backend.moveToNetns("vport0", "/run/netns/vnt-does-not-exist")));
+            assertEquals("ENOENT", e.errnoName(), e.getMessage());
+            t.run(() -> t.backend.deleteLink("vport0"));
+            assertTrue(guest.exec("ip", "link", "show", "dev", "eth0").exitCode() != 0, "deleting our end removed the guest's");
+        }
+    }
+
+    @Test
     void duplicateNameIsEexistWithKernelText() {
         try (NetlinkNs t = NetlinkNs.create("nl-dup")) {
             t.run(() -> t.backend.createBridge(BridgeSpec.of("br0")));

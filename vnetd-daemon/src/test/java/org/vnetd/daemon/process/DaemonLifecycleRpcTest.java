@@ -192,4 +192,65 @@ class DaemonLifecycleRpcTest {
         }
         assertTrue(find("default").get("active").asBoolean(), "the daemon still serves");
     }
+
+    @Test
+    void liveUpdateServesANewHostToARealDhcpClient() throws Exception {
+        NetnsSupport.require("busybox", "dig");
+        try (TestNetns guest = TestNetns.create("dguest")) {
+            ns.execOk("ip", "link", "add", "vg0", "type", "veth", "peer", "name", "eth0", "netns", guest.name());
+            ns.execOk("ip", "link", "set", "vg0", "master", "virbr0", "up");
+            guest.execOk("ip", "link", "set", "eth0", "address", "52:54:00:aa:bb:01", "up");
+            JsonNode r = daemon.call("network.update", Map.of("network", "default", "command", "add-last", "section", "ip-dhcp-host",
+                    "xml", "<host mac='52:54:00:aa:bb:01' name='guest1' ip='192.168.122.77'/>", "live", true, "config", true));
+            assertTrue(r.get("live").asBoolean() && r.get("config").asBoolean());
+            assertTrue(daemon.call("network.getXml", Map.of("network", "default", "inactive", true)).get("xml").asText().contains("192.168.122.77"));
+            var dhcp = guest.exec(java.time.Duration.ofSeconds(60), "busybox", "udhcpc", "-i", "eth0", "-n", "-q", "-f", "-t", "10", "-T", "2",
+                    "-s", "/bin/true");
+            assertTrue(dhcp.ok(), dhcp.stdout() + dhcp.stderr());
+            assertTrue((dhcp.stdout() + dhcp.stderr()).contains("192.168.122.77"), dhcp.stdout() + dhcp.stderr());
+            JsonNode leases = daemon.call("network.dhcpLeases", Map.of("network", "default", "mac", "52:54:00:AA:BB:01"));
+            assertEquals(1, leases.size(), leases.toString());
+            assertEquals("192.168.122.77", leases.get(0).get("ipAddress").asText());
+            assertEquals(24, leases.get(0).get("prefix").asInt());
+            String answer = ns.execOk("dig", "+short", "+time=3", "+tries=2", "@192.168.122.1", "guest1").trim();
+            assertEquals("192.168.122.77", answer, "the DHCP host's name resolves through the network's DNS");
+        } finally {
+            ns.exec("ip", "link", "del", "vg0");
+        }
+    }
+
+    @Test
+    void sighupAndFirewallReloadPutBackFlushedRules() throws Exception {
+        String rules = Kernel.nft(ns);
+        assertTrue(rules.contains("virbr0"), rules);
+        ns.execOk("nft", "flush", "ruleset");
+        ns.execOk("kill", "-HUP", Long.toString(daemon.pid()));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Kernel.nft(ns).contains("virbr0") && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertTrue(Kernel.nft(ns).contains("virbr0"), "SIGHUP re-applied the rules:\n" + daemon.log());
+        ns.execOk("nft", "flush", "ruleset");
+        daemon.call("firewall.reload", null);
+        assertTrue(Kernel.nft(ns).contains("virbr0"), "firewall.reload re-applied the rules");
+    }
+
+    @Test
+    void subscribersSeeLifecycleEvents() throws Exception {
+        daemon.call("network.define", Map.of("xml", net("evt", "<forward mode='nat'/>", "vbr-evt", "10.77.7.1")));
+        try (RpcClient sub = daemon.readOnlyClient()) {
+            assertTrue(sub.call("events.subscribe", Map.of("network", "evt")).has("result"));
+            daemon.call("network.start", Map.of("network", "evt"));
+            daemon.call("network.destroy", Map.of("network", "evt"));
+            daemon.call("network.undefine", Map.of("network", "evt"));
+            List<String> details = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                ObjectNode n = RpcCodec.decodeTree(sub.receive());
+                assertEquals("event", n.get("method").asText());
+                assertEquals("evt", n.get("params").get("network").asText());
+                details.add(n.get("params").get("detail").asText());
+            }
+            assertEquals(List.of("Started", "Stopped", "Undefined"), details);
+        }
+    }
 }

@@ -9,7 +9,9 @@ final class Kernel {
 
     static String snapshot(TestNetns ns) {
         return "links:\n" + ns.execOk("ip", "-br", "link") + "addresses:\n" + ns.execOk("ip", "-br", "addr")
-                + "routes:\n" + ns.execOk("ip", "route") + "nft:\n" + ns.exec("nft", "list", "ruleset").stdout();
+                + "routes:\n" + ns.execOk("ip", "route")
+                // -s: without counter values, which adoption's atomic re-apply of the rules resets
+                + "nft:\n" + ns.exec("nft", "-s", "list", "ruleset").stdout();
     }
 
     static boolean hasLink(TestNetns ns, String name) {

@@ -4,6 +4,10 @@ import jakarta.xml.bind.annotation.XmlAccessType;
 import jakarta.xml.bind.annotation.XmlAccessorType;
 import jakarta.xml.bind.annotation.XmlAttribute;
 import jakarta.xml.bind.annotation.XmlElement;
+import java.net.InetAddress;
+import java.util.Optional;
+import org.vnetd.core.net.IpAddresses;
+import org.vnetd.core.net.MacAddress;
 
 /** {@code <dhcp><host mac='' id='' name='' ip=''>}: a static DHCP host. Attributes are kept as the XML text; parsing checks and canonicalises them. */
 @XmlAccessorType(XmlAccessType.FIELD)
@@ -59,4 +63,14 @@ public class DhcpHostDef {
         this.lease = lease;
     }
 
+
+    // ---- typed views (valid after NetworkXml.parse) ----
+
+    public Optional<InetAddress> ipAddress() {
+        return ip == null ? Optional.empty() : Optional.of(IpAddresses.parse(ip));
+    }
+
+    public Optional<MacAddress> macAddress() {
+        return mac == null ? Optional.empty() : Optional.of(MacAddress.parse(mac));
+    }
 }

@@ -4,6 +4,8 @@ import jakarta.xml.bind.annotation.XmlAccessType;
 import jakarta.xml.bind.annotation.XmlAccessorType;
 import jakarta.xml.bind.annotation.XmlAttribute;
 import jakarta.xml.bind.annotation.XmlElement;
+import java.net.InetAddress;
+import org.vnetd.core.net.IpAddresses;
 
 /** {@code <dhcp><range start='' end=''>}. Attributes are kept as the XML text; parsing checks and canonicalises them. */
 @XmlAccessorType(XmlAccessType.FIELD)
@@ -39,4 +41,14 @@ public class DhcpRangeDef {
         this.lease = lease;
     }
 
+
+    // ---- typed views (valid after NetworkXml.parse) ----
+
+    public InetAddress start() {
+        return IpAddresses.parse(start);
+    }
+
+    public InetAddress end() {
+        return IpAddresses.parse(end);
+    }
 }

@@ -113,15 +113,21 @@ public class IpDef {
      * classful prefix of an IPv4 address, else 64 for IPv6; -1 when none applies.
      */
     public int prefixLength() {
-        if (prefix != null && Integer.parseInt(prefix) > 0) {
-            return Integer.parseInt(prefix);
+        if (prefix != null && Long.parseLong(prefix) > 0) {
+            return (int) Math.min(Long.parseLong(prefix), Integer.MAX_VALUE);
         }
         if (netmask != null) {
-            return Long.bitCount(IpAddresses.toInt((Inet4Address) IpAddresses.parse(netmask)) & 0xffffffffL);
+            long m = IpAddresses.toInt((Inet4Address) IpAddresses.parse(netmask)) & 0xffffffffL;
+            int bits = Math.min(32, Long.numberOfLeadingZeros(~m << 32));
+            return m == ((0xffffffffL << (32 - bits)) & 0xffffffffL) ? bits : -1;
         }
         InetAddress a = address();
         if (a instanceof Inet4Address a4) {
-            int octet = (IpAddresses.toInt(a4) >>> 24) & 0xff;
+            int ip = IpAddresses.toInt(a4);
+            if (ip == 0) {
+                return 0;
+            }
+            int octet = (ip >>> 24) & 0xff;
             if ((octet & 0x80) == 0) {
                 return 8;
             } else if ((octet & 0xC0) == 0x80) {
@@ -131,7 +137,7 @@ public class IpDef {
             }
             return -1;
         }
-        return 64;
+        return IpAddresses.toBigInteger(a).signum() == 0 ? 0 : 64;
     }
 
     /** Address and prefix as the network's interface address, e.g. 192.168.122.1/24. */

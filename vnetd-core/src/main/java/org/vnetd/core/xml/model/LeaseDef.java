@@ -28,4 +28,14 @@ public class LeaseDef {
         this.unit = unit;
     }
 
+
+    /** Lease time in seconds as dnsmasq would use it; 0 means infinite (libvirt's expiry='0'). */
+    public long seconds() {
+        long n = Long.parseLong(expiry);
+        return switch (unit == null ? "minutes" : unit) {
+            case "seconds" -> n;
+            case "hours" -> n * 3600;
+            default -> n * 60;
+        };
+    }
 }

@@ -283,7 +283,7 @@ public class NetworkDef {
 
     /** The bridge MAC, if any. */
     public Optional<String> macAddress() {
-        return mac == null ? Optional.ofNullable(null) : Optional.ofNullable(mac.getAddress());
+        return mac == null ? Optional.empty() : Optional.ofNullable(mac.getAddress());
     }
 
     /** The domain name (from {@code <domain name=''>}), if any. */

@@ -1,0 +1,183 @@
+package org.vnetd.daemon.dhcp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.Inet4Address;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vnetd.core.dhcp.ClientId;
+import org.vnetd.core.dhcp.DhcpLease;
+import org.vnetd.core.dhcp.LeaseChange;
+import org.vnetd.core.error.VnetException;
+import org.vnetd.core.net.IpAddresses;
+import org.vnetd.core.net.MacAddress;
+
+class DurableLeaseStoreTest {
+    private static final Instant NOW = Instant.parse("2026-06-01T00:00:00Z");
+    private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+
+    @TempDir
+    Path dir;
+
+    private static DhcpLease lease(int n, Instant expiry) {
+        MacAddress mac = MacAddress.parse(String.format("52:54:00:00:00:%02x", n));
+        return new DhcpLease((Inet4Address) IpAddresses.parse("10.0.0." + n), ClientId.ofMac(mac), mac, "h" + n, expiry);
+    }
+
+    @Test
+    void committedLeasesSurviveReopen() {
+        try (DurableLeaseStore s = DurableLeaseStore.open(dir, "vbr0", CLOCK)) {
+            s.append(new LeaseChange(LeaseChange.Kind.BOUND, lease(10, NOW.plusSeconds(3600))));
+            s.append(new LeaseChange(LeaseChange.Kind.BOUND, lease(11, null)));
+            s.append(new LeaseChange(LeaseChange.Kind.BOUND, lease(12, NOW.plusSeconds(60))));
+            s.append(new LeaseChange(LeaseChange.Kind.RELEASED, lease(12, NOW.plusSeconds(60))));
+            s.sync();
+        }
+        try (DurableLeaseStore s = DurableLeaseStore.open(dir, "vbr0", CLOCK)) {
+            assertEquals(Set.of(lease(10, NOW.plusSeconds(3600)), lease(11, null)), new HashSet<>(s.load()));
+        }
+    }
+
+    @Test
+    void logIsReplayedWithoutCleanCloseAndTornTailIsDropped() throws Exception {
+        DurableLeaseStore s = DurableLeaseStore.open(dir, "vbr0", CLOCK);
+        s.append(new LeaseChange(LeaseChange.Kind.BOUND, lease(10, NOW.plusSeconds(3600))));
+        s.sync();
+        // no close(): as after a crash; then a half-written record at the end
+        Files.writeString(dir.resolve("vbr0.wal"), "{\"op\":\"bind\",\"ip\":\"10.0.0.",
+                java.nio.file.StandardOpenOption.APPEND);
+        try (DurableLeaseStore again = DurableLeaseStore.open(dir, "vbr0", CLOCK)) {
+            assertEquals(List.of(lease(10, NOW.plusSeconds(3600))), again.load());
+            again.append(new LeaseChange(LeaseChange.Kind.BOUND, lease(20, NOW.plusSeconds(3600))));
+            again.sync();
+        }
+        try (DurableLeaseStore third = DurableLeaseStore.open(dir, "vbr0", CLOCK)) {
+            assertEquals(2, third.load().size());
+        }
+    }
+
+    @Test
+    void expiredLeasesAreReapedAtCompaction() {
+        try (DurableLeaseStore s = DurableLeaseStore.open(dir, "vbr0", CLOCK)) {
+            s.append(new LeaseChange(LeaseChange.Kind.BOUND, lease(10, NOW.minusSeconds(1))));
+            s.append(new LeaseChange(LeaseChange.Kind.BOUND, lease(11, NOW.plusSeconds(10))));
+            s.sync();
+        }
+        try (DurableLeaseStore s = DurableLeaseStore.open(dir, "vbr0", CLOCK)) {
+            assertEquals(List.of(lease(11, NOW.plusSeconds(10))), s.load());
+        }
+    }
+
+    @Test
+    void compactionReplacesSnapshotAtomicallyAndEmptiesTheLog() throws Exception {
+        try (DurableLeaseStore s = DurableLeaseStore.open(dir, "vbr0", CLOCK)) {
+            for (int i = 0; i < DurableLeaseStore.COMPACT_AFTER + 10; i++) {
+                s.append(new LeaseChange(LeaseChange.Kind.BOUND, lease(10 + i % 200, NOW.plusSeconds(i))));
+            }
+            s.sync();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (Files.size(dir.resolve("vbr0.wal")) > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(0, Files.size(dir.resolve("vbr0.wal")), "log truncated after the snapshot");
+            assertTrue(Files.exists(dir.resolve("vbr0.leases")));
+            assertTrue(!Files.exists(dir.resolve("vbr0.leases.tmp")));
+        }
+        try (DurableLeaseStore s = DurableLeaseStore.open(dir, "vbr0", CLOCK)) {
+            assertEquals(200, s.load().size());
+        }
+    }
+
+    @Test
+    void unreadableSnapshotIsAnErrorNotAnEmptyStart() throws Exception {
+        Files.writeString(dir.resolve("vbr0.leases"), "[{not json");
+        VnetException e = assertThrows(VnetException.class, () -> DurableLeaseStore.open(dir, "vbr0", CLOCK));
+        assertTrue(e.getMessage().contains("vbr0.leases"), e.getMessage());
+        assertEquals("[{not json", Files.readString(dir.resolve("vbr0.leases")), "nothing stored was changed");
+    }
+
+    @Test
+    void libvirtStatusFileIsImported() throws Exception {
+        Path status = dir.resolve("virbr0.status");
+        Files.writeString(status, """
+                [
+                  {
+                    "ip-address": "192.168.122.45",
+                    "mac-address": "52:54:00:11:22:33",
+                    "hostname": "fedora",
+                    "client-id": "01:52:54:00:11:22:33",
+                    "expiry-time": 1893456000
+                  },
+                  {
+                    "ip-address": "192.168.122.46",
+                    "mac-address": "52:54:00:11:22:34",
+                    "expiry-time": 0
+                  },
+                  {
+                    "iaid": "1234",
+                    "ip-address": "2001:db8::5",
+                    "mac-address": "52:54:00:11:22:35",
+                    "client-id": "00:04:aa",
+                    "expiry-time": 1893456000
+                  }
+                ]
+                """);
+        int n = DhcpService.importLibvirtStatus(dir, "virbr0", status, CLOCK);
+        assertEquals(2, n);
+        try (DurableLeaseStore s = DurableLeaseStore.open(dir, "virbr0", CLOCK)) {
+            List<DhcpLease> leases = s.load();
+            DhcpLease a = leases.stream().filter(l -> l.address().getHostAddress().equals("192.168.122.45")).findFirst().orElseThrow();
+            assertEquals("fedora", a.hostname());
+            assertEquals("01:52:54:00:11:22:33", a.clientId().toString());
+            assertEquals(Instant.ofEpochSecond(1893456000), a.expiry());
+            DhcpLease b = leases.stream().filter(l -> l.address().getHostAddress().equals("192.168.122.46")).findFirst().orElseThrow();
+            assertNull(b.expiry());
+            assertEquals(ClientId.ofMac(MacAddress.parse("52:54:00:11:22:34")), b.clientId());
+        }
+        Files.writeString(status, "{\"ip-address\": 1}");
+        assertThrows(VnetException.class, () -> LibvirtLeaseImport.read(status));
+    }
+
+    /** kill -9 of a JVM binding leases as fast as it can: every lease it reported as ACKed is on disk. */
+    @Test
+    void everyAckedLeaseSurvivesKillMinus9() throws Exception {
+        Process p = new ProcessBuilder(ChildJvm.command(LeaseWriterChild.class, dir.toString()))
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Set<String> acked = new HashSet<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while ((line = r.readLine()) != null && acked.size() < 2000 && System.nanoTime() < deadline) {
+                if (line.startsWith("ACKED ")) {
+                    acked.add(line.substring(6));
+                }
+            }
+            p.destroyForcibly(); // SIGKILL, mid-stream
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+        assertTrue(acked.size() >= 2000, "child acked " + acked.size());
+        try (DurableLeaseStore s = DurableLeaseStore.open(dir, "vbr0", Clock.systemUTC())) {
+            Set<String> stored = s.load().stream().map(l -> l.address().getHostAddress()).collect(Collectors.toSet());
+            Set<String> missing = new HashSet<>(acked);
+            missing.removeAll(stored);
+            assertTrue(missing.isEmpty(), missing.size() + " ACKed leases lost, e.g. " + missing.stream().limit(5).toList());
+        }
+    }
+}

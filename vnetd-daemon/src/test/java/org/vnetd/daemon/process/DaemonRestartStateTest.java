@@ -1,0 +1,185 @@
+package org.vnetd.daemon.process;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.vnetd.testing.NetnsSupport;
+import org.vnetd.testing.TestNetns;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Restarts of the real daemon: a stop leaves networks running and the next daemon adopts them
+ * without touching them; kill -9 in the middle of a start leaves no half-made network and every
+ * definition intact; a corrupt definition is set aside while the others come back.
+ */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class DaemonRestartStateTest {
+    private static Map<String, Boolean> activeByName(DaemonProcess d) throws Exception {
+        Map<String, Boolean> m = new TreeMap<>();
+        for (JsonNode n : d.call("network.list", null)) {
+            m.put(n.get("name").asText(), n.get("active").asBoolean());
+        }
+        return m;
+    }
+
+    @Test
+    void aRestartAdoptsRunningNetworksWithoutTouchingThem() throws Exception {
+        NetnsSupport.require("nft");
+        try (TestNetns ns = TestNetns.create("dadopt"); DaemonProcess d = new DaemonProcess(ns, Files.createTempDirectory("vnetd-adopt"))) {
+            d.start();
+            d.call("network.define", Map.of("xml", DaemonLifecycleRpcTest.net("second", "<forward mode='route'/>", "vbr-second", "10.99.1.1")));
+            d.call("network.start", Map.of("network", "second"));
+            int idx0 = Kernel.ifindex(ns, "virbr0");
+            int idx1 = Kernel.ifindex(ns, "vbr-second");
+            String before = Kernel.snapshot(ns);
+            assertEquals(143, d.stop(), "SIGTERM: a clean exit through the shutdown hook (128+15; the unit lists SuccessExitStatus=143)");
+            assertEquals(before, Kernel.snapshot(ns), "stopping the daemon leaves networks running");
+
+            // drift while no daemon runs: an address removed behind our back
+            ns.execOk("ip", "addr", "del", "10.99.1.1/24", "dev", "vbr-second");
+            d.start();
+            assertEquals(Map.of("default", true, "second", true), activeByName(d));
+            assertEquals(idx0, Kernel.ifindex(ns, "virbr0"), "the bridge was not re-created");
+            assertEquals(idx1, Kernel.ifindex(ns, "vbr-second"));
+            assertEquals(before, Kernel.snapshot(ns), "adopted as is; the missing address was repaired");
+            assertTrue(d.log().contains("adopted running network 'default'"), d.log());
+
+            // a bridge deleted while no daemon runs: that network comes back inactive, the other stays
+            d.stop();
+            ns.execOk("ip", "link", "del", "vbr-second");
+            d.start();
+            assertEquals(Map.of("default", true, "second", false), activeByName(d));
+            assertFalse(Kernel.nft(ns).contains("vbr-second"), "its leftover rules were removed");
+            d.call("network.destroy", Map.of("network", "default"));
+            assertFalse(Kernel.hasLink(ns, "virbr0"), "an adopted network is torn down exactly");
+        }
+    }
+
+    @Test
+    void killDashNineDuringStartLeavesNoHalfMadeNetwork() throws Exception {
+        NetnsSupport.require("nft");
+        try (TestNetns ns = TestNetns.create("dkill"); DaemonProcess d = new DaemonProcess(ns, Files.createTempDirectory("vnetd-kill"))) {
+            d.start("--no-default-network");
+            for (int i = 0; i < 4; i++) {
+                d.call("network.define", Map.of("xml", DaemonLifecycleRpcTest.net("n" + i, "<forward mode='nat'/>", "vbr-n" + i, "10.66." + i + ".1")));
+            }
+            Map<String, String> defs = new TreeMap<>();
+            for (int i = 0; i < 4; i++) {
+                defs.put("n" + i, d.call("network.getXml", Map.of("network", "n" + i, "inactive", true)).get("xml").asText());
+            }
+            String empty = Kernel.snapshot(ns);
+            // start all four at once and kill the daemon while they are being applied
+            CompletableFuture<?>[] starts = new CompletableFuture<?>[4];
+            for (int i = 0; i < 4; i++) {
+                String n = "n" + i;
+                starts[i] = CompletableFuture.runAsync(() -> {
+                    try {
+                        d.call("network.start", Map.of("network", n));
+                    } catch (Exception e) {
+                        // the daemon dies under us: expected
+                    }
+                });
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Kernel.hasLink(ns, "vbr-n0") && !Kernel.hasLink(ns, "vbr-n1") && !Kernel.hasLink(ns, "vbr-n2")
+                    && !Kernel.hasLink(ns, "vbr-n3") && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            d.kill9();
+            CompletableFuture.allOf(starts).get(60, TimeUnit.SECONDS);
+
+            d.start("--no-default-network");
+            Map<String, Boolean> active = activeByName(d);
+            assertEquals(defs.keySet(), active.keySet(), "every definition survived");
+            for (int i = 0; i < 4; i++) {
+                String n = "n" + i;
+                assertEquals(defs.get(n), d.call("network.getXml", Map.of("network", n, "inactive", true)).get("xml").asText());
+                boolean bridge = Kernel.hasLink(ns, "vbr-" + n);
+                assertEquals(active.get(n), bridge, n + ": active exactly when its bridge exists (" + active + ")");
+                if (bridge) {
+                    assertTrue(Kernel.addr(ns, "vbr-" + n).contains("10.66." + i + ".1/24"), n + " is complete");
+                }
+            }
+            try (Stream<Path> files = Files.walk(d.dir)) {
+                assertTrue(files.noneMatch(p -> p.getFileName().toString().startsWith(".tmp-")), "no torn writes left");
+            }
+            for (int i = 0; i < 4; i++) {
+                if (active.get("n" + i)) {
+                    d.call("network.destroy", Map.of("network", "n" + i));
+                }
+            }
+            assertEquals(empty, Kernel.snapshot(ns), "after destroying what was adopted, nothing is left");
+        }
+    }
+
+    @Test
+    void aCorruptDefinitionIsSetAsideAndTheOthersLoad() throws Exception {
+        NetnsSupport.require("nft");
+        try (TestNetns ns = TestNetns.create("dcorr"); DaemonProcess d = new DaemonProcess(ns, Files.createTempDirectory("vnetd-corrupt"))) {
+            d.start("--no-default-network");
+            d.call("network.define", Map.of("xml", DaemonLifecycleRpcTest.net("good", "<forward mode='nat'/>", "vbr-good", "10.55.1.1")));
+            d.stop();
+            Path nets = d.configDir().resolve("networks");
+            Files.writeString(nets.resolve("broken.xml"), "<network><name>broken</name><ip address='10.1");
+            Files.write(nets.resolve("binary.xml"), new byte[] {(byte) 0xff, 0, 1, 2});
+            d.start("--no-default-network");
+            assertEquals(Map.of("good", false), activeByName(d));
+            try (Stream<Path> files = Files.list(nets)) {
+                assertEquals(2, files.filter(p -> p.getFileName().toString().contains(".xml.corrupt-")).count(), "both kept aside");
+            }
+            assertTrue(d.log().contains("broken"), d.log());
+        }
+    }
+
+    @Test
+    void killDashNineDuringUpdatesLeavesAWholeDefinition() throws Exception {
+        NetnsSupport.require("nft");
+        try (TestNetns ns = TestNetns.create("dkupd"); DaemonProcess d = new DaemonProcess(ns, Files.createTempDirectory("vnetd-kupd"))) {
+            d.start("--no-default-network");
+            d.call("network.define", Map.of("xml", DaemonLifecycleRpcTest.net("upd", "<forward mode='nat'/>", "vbr-upd", "10.44.1.1")));
+            d.call("network.start", Map.of("network", "upd"));
+            CompletableFuture<Integer> updates = CompletableFuture.supplyAsync(() -> {
+                int done = 0;
+                for (int i = 10; i < 200; i++) {
+                    try {
+                        d.call("network.update", Map.of("network", "upd", "command", "add-last", "section", "ip-dhcp-host",
+                                "xml", "<host mac='52:54:00:00:01:" + String.format("%02x", i) + "' ip='10.44.1." + i + "'/>",
+                                "live", true, "config", true));
+                        done++;
+                    } catch (Exception e) {
+                        break; // the daemon died under us
+                    }
+                }
+                return done;
+            });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Files.readString(d.configDir().resolve("networks/upd.xml")).contains("10.44.1.13") && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            d.kill9();
+            int done = updates.get(60, TimeUnit.SECONDS);
+            d.start("--no-default-network");
+            String config = d.call("network.getXml", Map.of("network", "upd", "inactive", true)).get("xml").asText();
+            String live = d.call("network.getXml", Map.of("network", "upd")).get("xml").asText();
+            int hosts = config.split("<host ", -1).length - 1;
+            assertTrue(hosts >= done && hosts <= done + 1, "every acknowledged update is kept (" + done + " acked, " + hosts + " stored)");
+            assertTrue(live.split("<host ", -1).length - 1 >= done, "the adopted live definition has every acknowledged update");
+            assertEquals(Map.of("upd", true), activeByName(d));
+            try (Stream<Path> files = Files.walk(d.dir)) {
+                assertTrue(files.noneMatch(p -> p.getFileName().toString().startsWith(".tmp-")), "no torn writes left");
+            }
+        }
+    }
+}
