@@ -65,12 +65,12 @@ class PortQemuGuestTest {
             try {
                 daemon.start();
                 daemon.call("network.destroy", Map.of("network", "default"));
-                String xml = daemon.call("network.getXml", Map.of("network", "default")).get("xml").asText()
-                        .replace("<dns>", "<dns><host ip='203.0.113.10'><hostname>upstream.example</hostname></host>");
-                if (!xml.contains("upstream.example")) {
-                    xml = xml.replace("</bridge>", "</bridge>").replaceFirst("(<bridge [^>]*/>)",
-                            "$1<dns><host ip='203.0.113.10'><hostname>upstream.example</hostname></host></dns>");
-                }
+                // the default network, plus a DNS host the guest resolves through vnetd
+                String host = "<host ip='203.0.113.10'><hostname>upstream.example</hostname></host>";
+                String xml = daemon.call("network.getXml", Map.of("network", "default")).get("xml").asText();
+                xml = xml.contains("<dns>") ? xml.replace("<dns>", "<dns>" + host)
+                        : xml.replaceFirst("(<bridge [^>]*/>)", "$1<dns>" + host + "</dns>");
+                assertTrue(xml.contains("upstream.example"), xml);
                 daemon.call("network.define", Map.of("xml", xml));
                 daemon.call("network.start", Map.of("network", "default"));
                 JsonNode port = daemon.call("port.create", Map.of("network", "default", "mac", GUEST_MAC, "ownerUid", 0,
