@@ -10,7 +10,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-RATES=${RATES:-"250 500 1000 2000 3000 4000 6000 8000 10000 12000 16000 20000"}
+RATES=${RATES:-"250 500 750 1000 1500 2000 3000 4000 6000 8000 10000 12000 16000 20000"}
 STEP=${STEP:-4}
 STRESS_RATE=${STRESS_RATE:-4000}
 SERVERS=${SERVERS:-"vnetd dnsmasq kea"}
@@ -83,7 +83,7 @@ wait_port67() {
 start_vnetd() {
     mkdir -p "$TMP/vnetd"
     ip netns exec "$SRV" "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
-        -Xms256m -XX:+UseSerialGC -cp "$VNETD_CP" org.vnetd.daemon.dhcp.DhcpBenchServer \
+        ${VNETD_JAVA_OPTS:--Xms256m -XX:+UseSerialGC -Xmn24m} -cp "$VNETD_CP" org.vnetd.daemon.dhcp.DhcpBenchServer \
         "$TMP/vnetd" vbr0 10.99.0.1/16 10.99.1.0 10.99.250.255 >"$TMP/vnetd.out" 2>"$TMP/vnetd.err" &
     SERVER_PID=$!
 }

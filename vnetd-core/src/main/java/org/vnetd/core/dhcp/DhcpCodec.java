@@ -45,7 +45,8 @@ public final class DhcpCodec {
         if (len < OPTIONS_OFFSET) {
             throw new MalformedDhcpException("truncated: " + len + " bytes, a DHCP message has at least " + OPTIONS_OFFSET);
         }
-        byte[] d = Arrays.copyOfRange(data, off, off + len);
+        // the transport hands over a fresh array of exactly the datagram: no second copy then
+        byte[] d = off == 0 && len == data.length ? data : Arrays.copyOfRange(data, off, off + len);
         int op = d[0] & 0xFF;
         if (op != DhcpMessage.BOOTREQUEST && op != DhcpMessage.BOOTREPLY) {
             throw new MalformedDhcpException("op " + op + " is neither BOOTREQUEST nor BOOTREPLY");

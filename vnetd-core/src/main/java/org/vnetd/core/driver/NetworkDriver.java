@@ -324,11 +324,13 @@ public final class NetworkDriver {
         List<NetworkStep> steps = planner.plan(live);
         NetworkStatus status = new NetworkStatus(e.name, e.uuid.toString(), NetworkXml.format(live, false),
                 e.persistentDefined(), false, List.of(), clock.getAsLong());
-        // the status is on disk before the first step, so a crash at any point leaves a record to undo
+        // an intent record: on disk before the first step, so a crash at any point leaves the live
+        // definition whose whole plan a restarted daemon undoes (undo tolerates what is not there).
+        // One write here and one at the end, instead of one per step: each is an fsync.
         statuses.save(status);
         List<AppliedStep> applied;
         try {
-            applied = StepRunner.applyAll(e.name, steps, done -> statuses.save(status.withApplied(done, false)));
+            applied = StepRunner.applyAll(e.name, steps, done -> { });
         } catch (RuntimeException ex) {
             deleteStatusQuietly(e.name);
             throw ex;
@@ -521,16 +523,36 @@ public final class NetworkDriver {
             }
         }
         KernelView view = kernel.observe();
+        List<NetworkStatus> loaded = new ArrayList<>();
         for (StatusStore.Loaded l : statuses.loadAll()) {
             if (l.problem() != null) {
                 statuses.setAside(l.name(), l.problem());
-                continue;
+            } else {
+                loaded.add(l.status());
             }
+        }
+        // adopt the running networks first, then undo the half-made and orphaned ones: an undo
+        // (e.g. removing the last firewall rules) must never see running networks it does not know yet
+        List<NetworkStatus> adoptFirst = new ArrayList<>(loaded.stream().filter(st -> isAdoptable(st, view)).toList());
+        loaded.stream().filter(st -> !isAdoptable(st, view)).forEach(adoptFirst::add);
+        for (NetworkStatus st : adoptFirst) {
             try {
-                locks.run(l.name(), () -> recoverOne(l.status(), view));
+                locks.run(st.name(), () -> recoverOne(st, view));
             } catch (Exception ex) {
-                LOG.error("cannot take over running network '{}': {}", l.name(), ex.getMessage());
+                LOG.error("cannot take over running network '{}': {}", st.name(), ex.getMessage());
             }
+        }
+    }
+
+    private static boolean isAdoptable(NetworkStatus st, KernelView view) {
+        if (!st.complete()) {
+            return false;
+        }
+        try {
+            NetworkDef live = NetworkXml.parse(st.liveXml());
+            return !live.forwardMode().hasBridge() || live.bridgeName().map(view::hasLink).orElse(true);
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 
@@ -538,8 +560,9 @@ public final class NetworkDriver {
         NetworkDef live = NetworkXml.parse(st.liveXml());
         List<NetworkStep> steps = planner.plan(live);
         if (!st.complete()) {
-            LOG.warn("network '{}' was being started when the daemon stopped; undoing {} applied step(s)", st.name(), st.applied().size());
-            StepRunner.undoAll(st.name(), steps, st.applied());
+            LOG.warn("network '{}' was being started when the daemon stopped; undoing whatever of its {} step(s) was applied",
+                    st.name(), steps.size());
+            StepRunner.undoAll(st.name(), steps, steps.stream().map(s -> new AppliedStep(s.id(), Map.of())).toList());
             statuses.delete(st.name());
             return;
         }

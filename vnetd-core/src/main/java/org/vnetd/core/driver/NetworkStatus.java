@@ -5,8 +5,9 @@ import java.util.List;
 /**
  * The persisted status of a running network (run dir, {@code network/NAME.json}): its live
  * definition, whether it is persistent, and the steps applied with their undo records. Written
- * before the network is reported active, and after each step of a start, so a crash mid-start
- * leaves an exact list of what to undo.
+ * with {@code complete=false} before the first step of a start (a crash mid-start then leaves the
+ * live definition, whose whole plan is undone on restart) and again, complete, before the network
+ * is reported active.
  */
 public record NetworkStatus(String name, String uuid, String liveXml, boolean persistent, boolean complete,
         List<AppliedStep> applied, long startedAt) {

@@ -29,9 +29,15 @@ public final class StepRunner {
         List<AppliedStep> done = new ArrayList<>();
         for (NetworkStep step : steps) {
             try {
+                long t0 = System.nanoTime();
                 Map<String, String> record = step.apply();
+                long t1 = System.nanoTime();
                 done.add(new AppliedStep(step.id(), record == null ? Map.of() : record));
                 progress.accept(List.copyOf(done));
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("network '{}': {} took {} us (+{} us to record it)", network, step.id(), (t1 - t0) / 1000,
+                            (System.nanoTime() - t1) / 1000);
+                }
             } catch (Exception e) {
                 // Exception, not RuntimeException: libraries (netty) may throw checked exceptions undeclared
                 VnetException first = asVnet(e, network, step.id());

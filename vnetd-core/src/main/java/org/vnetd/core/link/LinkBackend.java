@@ -53,6 +53,9 @@ public interface LinkBackend {
     /** Detaches {@code name} from whatever bridge holds it (no-op if none). */
     void setNoMaster(String name);
 
+    /** Sets learning, unicast flooding and isolation on port {@code name}, which must have a bridge master. */
+    void setBridgePort(String name, BridgePortOptions options);
+
     void setUp(String name);
 
     void setDown(String name);

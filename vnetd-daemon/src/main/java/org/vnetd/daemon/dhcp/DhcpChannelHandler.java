@@ -23,9 +23,7 @@ import org.vnetd.core.dhcp.ReplyTarget;
 
 /**
  * Datagrams in, decisions out. OFFERs and NAKs leave at the end of each read burst; ACKs that
- * bound a lease are held until the lease store has made the burst durable (one sync per burst:
- * group commit), then sent together. The event loop is the DHCP service's own, so waiting for the
- * disk there delays nothing else.
+ * bound a lease go to the {@link GroupCommitter}, which sends them once the lease log is synced.
  */
 final class DhcpChannelHandler extends SimpleChannelInboundHandler<DatagramPacket> {
     private static final Logger LOG = LoggerFactory.getLogger(DhcpChannelHandler.class);
@@ -34,7 +32,7 @@ final class DhcpChannelHandler extends SimpleChannelInboundHandler<DatagramPacke
     private final LeaseStore store;
     private final Clock clock;
     private List<DatagramPacket> heldAcks = new ArrayList<>();
-    private final java.util.concurrent.atomic.AtomicLongArray sync = new java.util.concurrent.atomic.AtomicLongArray(4);
+    private volatile GroupCommitter committer;
 
     DhcpChannelHandler(DhcpServer server, LeaseStore store, Clock clock) {
         this.server = server;
@@ -66,35 +64,31 @@ final class DhcpChannelHandler extends SimpleChannelInboundHandler<DatagramPacke
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        ctx.flush(); // offers and naks first: they need no disk
-        if (heldAcks.isEmpty()) {
-            return;
+        ctx.flush(); // offers and naks now: they need no disk
+        if (!heldAcks.isEmpty()) {
+            committer(ctx).submit(heldAcks); // one sync for the whole burst (and whatever queued meanwhile)
+            heldAcks = new ArrayList<>();
         }
-        List<DatagramPacket> acks = heldAcks;
-        heldAcks = new ArrayList<>();
-        long t0 = System.nanoTime();
-        try {
-            // one write + fdatasync for the whole burst, on this (the service's own) event loop:
-            // datagrams arriving meanwhile wait in the socket buffer and form the next, larger batch
-            store.sync();
-        } catch (RuntimeException e) {
-            // not durable: the clients get no ACK and retry; sending it would break the promise
-            LOG.error("lease store failed, {} ACK(s) withheld: {}", acks.size(), e.getMessage());
-            acks.forEach(DatagramPacket::release);
-            return;
-        }
-        long took = System.nanoTime() - t0;
-        sync.incrementAndGet(0);
-        sync.addAndGet(1, acks.size());
-        sync.addAndGet(2, took);
-        sync.accumulateAndGet(3, took, Math::max);
-        acks.forEach(ctx::write);
-        ctx.flush();
     }
 
-    /** Group-commit figures since start: syncs, ACKs they covered, total and longest sync time. */
+    private GroupCommitter committer(ChannelHandlerContext ctx) {
+        if (committer == null) {
+            committer = new GroupCommitter(store, ctx.channel(), server.config().interfaceName());
+        }
+        return committer;
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        if (committer != null) {
+            committer.close();
+        }
+    }
+
+    /** Group-commit figures since start. */
     SyncStats syncStats() {
-        return new SyncStats(sync.get(0), sync.get(1), sync.get(2) / 1_000_000.0, sync.get(3) / 1_000_000.0);
+        GroupCommitter c = committer;
+        return c == null ? new SyncStats(0, 0, 0, 0) : c.stats();
     }
 
     @Override

@@ -20,6 +20,7 @@ import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.socket.InternetProtocolFamily;
+import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.channel.unix.RawUnixChannelOption;
 import io.netty.util.concurrent.ScheduledFuture;
 
@@ -43,6 +44,12 @@ public final class DhcpService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DhcpService.class);
     /** SOL_SOCKET, SO_BINDTODEVICE, IFNAMSIZ. */
     private static final RawUnixChannelOption SO_BINDTODEVICE = new RawUnixChannelOption("SO_BINDTODEVICE", 1, 25, 16);
+    /**
+     * SOL_SOCKET, SO_RCVBUFFORCE: a burst of DISCOVERs (every VM of a host booting) must queue, not be
+     * dropped, and net.core.rmem_max would cap SO_RCVBUF; root may exceed it for this one socket.
+     * Not more than ~1 MiB: under overload, answering requests older than the client's patience is waste.
+     */
+    private static final IntegerUnixChannelOption SO_RCVBUFFORCE = new IntegerUnixChannelOption("SO_RCVBUFFORCE", 1, 33);
     private static final long REAP_SECONDS = 60;
 
     private final Path leaseDir;
@@ -89,7 +96,7 @@ public final class DhcpService implements AutoCloseable {
                 l.onLeaseChange(change);
             }
         });
-        // one event loop thread per network: it also waits for the lease log's sync (group commit)
+        // one event loop thread per network; the lease log's syncs run beside it (GroupCommitter)
         EventLoopGroup g = new MultiThreadIoEventLoopGroup(1,
                 new io.netty.util.concurrent.DefaultThreadFactory("dhcp-" + config.interfaceName(), true), EpollIoHandler.newFactory());
         try {
@@ -98,7 +105,8 @@ public final class DhcpService implements AutoCloseable {
                     .channelFactory(() -> new EpollDatagramChannel(InternetProtocolFamily.IPv4))
                     .option(ChannelOption.SO_BROADCAST, true)
                     .option(ChannelOption.SO_REUSEADDR, true)
-                    .option(ChannelOption.SO_RCVBUF, 4 << 20)
+                    .option(ChannelOption.SO_RCVBUF, 1 << 20)
+                    .option(SO_RCVBUFFORCE, 1 << 20)
                     .option(ChannelOption.SO_SNDBUF, 4 << 20)
                     .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, 0)
                     .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(DhcpCodecLimits.RECV_BUFFER))

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.vnetd.core.link.BridgePortOptions;
 import org.vnetd.core.link.BridgeSpec;
 import org.vnetd.core.link.KernelException;
 import org.vnetd.core.link.LinkInfo;
@@ -92,6 +93,21 @@ final class LinkOps {
         LinkNames.check(name);
         socket.request(ifinfo(Nl.RTM_NEWLINK, 0, 0, up ? Nl.IFF_UP : 0, Nl.IFF_UP).attrString(Nl.IFLA_IFNAME, name),
                 up ? "set link up" : "set link down", name);
+    }
+
+    /** Port options through the master's slave data, as {@code ip link set NAME type bridge_slave ...} does. */
+    void setBridgePort(String name, BridgePortOptions o) {
+        LinkNames.check(name);
+        NlMessageWriter w = ifinfo(Nl.RTM_NEWLINK, 0, 0, 0, 0).attrString(Nl.IFLA_IFNAME, name)
+                .beginNest(Nl.IFLA_LINKINFO)
+                .attrString(Nl.IFLA_INFO_SLAVE_KIND, "bridge")
+                .beginNest(Nl.IFLA_INFO_SLAVE_DATA)
+                .attrU8(Nl.IFLA_BRPORT_LEARNING, o.learning() ? 1 : 0)
+                .attrU8(Nl.IFLA_BRPORT_UNICAST_FLOOD, o.unicastFlood() ? 1 : 0)
+                .attrU8(Nl.IFLA_BRPORT_ISOLATED, o.isolated() ? 1 : 0)
+                .endNest()
+                .endNest();
+        socket.request(w, "set bridge port options " + o + " on", name);
     }
 
     void setMtu(String name, int mtu) {

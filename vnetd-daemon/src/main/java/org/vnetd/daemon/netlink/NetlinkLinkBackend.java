@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import org.vnetd.core.link.AddressInfo;
 import org.vnetd.core.link.AddressSpec;
+import org.vnetd.core.link.BridgePortOptions;
 import org.vnetd.core.link.BridgeSpec;
 import org.vnetd.core.link.LinkBackend;
 import org.vnetd.core.link.LinkInfo;
@@ -84,6 +85,11 @@ public final class NetlinkLinkBackend implements LinkBackend, AutoCloseable {
     @Override
     public void setNoMaster(String name) {
         links.setMaster(name, 0, null);
+    }
+
+    @Override
+    public void setBridgePort(String name, BridgePortOptions options) {
+        links.setBridgePort(name, options);
     }
 
     @Override

@@ -84,6 +84,11 @@ final class Nl {
     static final int IFLA_EXT_MASK = 29;
     static final int IFLA_INFO_KIND = 1;
     static final int IFLA_INFO_DATA = 2;
+    static final int IFLA_INFO_SLAVE_KIND = 4;
+    static final int IFLA_INFO_SLAVE_DATA = 5;
+    static final int IFLA_BRPORT_LEARNING = 8;
+    static final int IFLA_BRPORT_UNICAST_FLOOD = 9;
+    static final int IFLA_BRPORT_ISOLATED = 33;
     static final int IFLA_BR_FORWARD_DELAY = 1;
     static final int IFLA_BR_STP_STATE = 5;
     // linux/veth.h

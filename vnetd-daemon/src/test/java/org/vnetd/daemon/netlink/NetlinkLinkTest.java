@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
+import org.vnetd.core.link.BridgePortOptions;
 import org.vnetd.core.link.BridgeSpec;
 import org.vnetd.core.link.KernelException;
 import org.vnetd.core.link.LinkInfo;
@@ -109,6 +110,30 @@ class NetlinkLinkTest {
 
             t.run(() -> t.backend.deleteLink("ve0"));
             assertNull(t.ipLink("ve0p"), "deleting one end of a veth deletes its peer");
+        }
+    }
+
+    @Test
+    void bridgePortLearningFloodAndIsolation() {
+        try (NetlinkNs t = NetlinkNs.create("nl-port")) {
+            t.run(() -> {
+                t.backend.createBridge(BridgeSpec.of("br0"));
+                t.backend.createVeth("ve0", "ve0p");
+                t.backend.setMaster("ve0", "br0");
+                t.backend.setBridgePort("ve0", BridgePortOptions.libvirtManaged().withIsolated(true));
+            });
+            JsonNode p = t.json("bridge", "-j", "-d", "link", "show", "dev", "ve0").get(0);
+            assertFalse(p.get("learning").asBoolean(), p.toString());
+            assertFalse(p.get("flood").asBoolean(), p.toString());
+            assertTrue(p.get("isolated").asBoolean(), p.toString());
+            t.run(() -> t.backend.setBridgePort("ve0", BridgePortOptions.DEFAULTS));
+            JsonNode d = t.json("bridge", "-j", "-d", "link", "show", "dev", "ve0").get(0);
+            assertTrue(d.get("learning").asBoolean() && d.get("flood").asBoolean() && !d.get("isolated").asBoolean(), d.toString());
+
+            t.run(() -> t.backend.createVeth("ve1", "ve1p"));
+            KernelException e = assertThrows(KernelException.class,
+                    () -> t.run(() -> t.backend.setBridgePort("ve1", BridgePortOptions.libvirtManaged())));
+            assertEquals(Optional.of("ve1"), e.interfaceName());
         }
     }
 

@@ -162,6 +162,7 @@ final class DaemonProcess implements AutoCloseable {
         }
     }
 
+    /** Kills the daemon if it still runs and removes its directories (configs, state, logs). */
     @Override
     public void close() {
         if (process != null && process.isAlive()) {
@@ -171,6 +172,11 @@ final class DaemonProcess implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("warning: cannot remove " + dir + ": " + e);
         }
     }
 }
