@@ -77,13 +77,6 @@ public interface LinkBackend {
         setUp(name);
     }
 
-    /**
-     * Sets a bridge port's isolated flag (IFLA_BRPORT_ISOLATED, libvirt's {@code <port isolated='yes'/>}):
-     * isolated ports of one bridge cannot talk to each other, only to non-isolated ports.
-     */
-    default void setBridgePortIsolated(String name, boolean isolated) {
-        throw new UnsupportedOperationException("this link backend cannot set bridge port flags");
-    }
 
     /** All links of the namespace, in ifindex order. */
     List<LinkInfo> listLinks();

@@ -161,21 +161,6 @@ final class LinkOps {
         socket.request(w, "set MAC " + mac + ", MTU " + mtu + ", attach to bridge '" + masterName + "' and set up", name);
     }
 
-    /**
-     * Bridge port flags go to the bridge driver (rtnl_bridge_setlink): RTM_SETLINK with family AF_BRIDGE,
-     * the port's index, and a nested IFLA_PROTINFO (without NLA_F_NESTED the kernel reads the old
-     * single-byte STP state instead).
-     */
-    void setBridgePortIsolated(String name, boolean isolated) {
-        int index = indexOf(name, "set bridge port isolated flag of");
-        NlMessageWriter w = new NlMessageWriter(Nl.RTM_SETLINK, 0)
-                .u8(Nl.AF_BRIDGE).u8(0).u16(0).u32(index).u32(0).u32(0)
-                .beginNest(Nl.IFLA_PROTINFO)
-                .attrU8(Nl.IFLA_BRPORT_ISOLATED, isolated ? 1 : 0)
-                .endNest();
-        socket.request(w, (isolated ? "set" : "clear") + " isolated flag of bridge port", name);
-    }
-
     /** RTM_GETLINK by name; empty for ENODEV. */
     Optional<LinkInfo> get(String name) {
         LinkNames.check(name);

@@ -119,11 +119,6 @@ public final class NetlinkLinkBackend implements LinkBackend, AutoCloseable {
     }
 
     @Override
-    public void setBridgePortIsolated(String name, boolean isolated) {
-        links.setBridgePortIsolated(name, isolated);
-    }
-
-    @Override
     public List<LinkInfo> listLinks() {
         return links.list();
     }

@@ -37,7 +37,6 @@ final class Nl {
     static final int RTM_NEWLINK = 16;
     static final int RTM_DELLINK = 17;
     static final int RTM_GETLINK = 18;
-    static final int RTM_SETLINK = 19;
     static final int RTM_NEWADDR = 20;
     static final int RTM_DELADDR = 21;
     static final int RTM_GETADDR = 22;
@@ -69,16 +68,12 @@ final class Nl {
     static final int AF_UNSPEC = 0;
     static final int AF_INET = 2;
     static final int AF_INET6 = 10;
-    static final int AF_BRIDGE = 7;
 
     // linux/if_link.h
     static final int IFLA_ADDRESS = 1;
     static final int IFLA_IFNAME = 3;
     static final int IFLA_MTU = 4;
     static final int IFLA_MASTER = 10;
-    static final int IFLA_PROTINFO = 12;
-    /** linux/if_link.h enum IFLA_BRPORT_*: IFLA_BRPORT_ISOLATED. */
-    static final int IFLA_BRPORT_ISOLATED = 33;
     static final int IFLA_LINKINFO = 18;
     static final int IFLA_NET_NS_FD = 28;
     static final int IFLA_EXT_MASK = 29;

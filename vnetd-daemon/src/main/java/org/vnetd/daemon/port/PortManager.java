@@ -21,6 +21,7 @@ import org.vnetd.core.dhcp.DhcpConfig;
 import org.vnetd.core.driver.NetworkDriver;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
+import org.vnetd.core.link.BridgePortOptions;
 import org.vnetd.core.link.KernelException;
 import org.vnetd.core.link.LinkBackend;
 import org.vnetd.core.link.LinkInfo;
@@ -130,7 +131,7 @@ public final class PortManager implements AutoCloseable {
             }
             links.setMaster(r.tap(), r.bridge());
             if (r.isolated()) {
-                links.setBridgePortIsolated(r.tap(), true);
+                links.setBridgePort(r.tap(), BridgePortOptions.DEFAULTS.withIsolated(true));
             }
             links.setUp(r.tap());
             LOG.info("port {}: {} plugged into {} again", r.uuid(), r.tap(), r.bridge());
@@ -180,7 +181,7 @@ public final class PortManager implements AutoCloseable {
             int mtu = target.mtu().orElse(bridge.mtu());
             attach(tap, tapMac, mtu, target.bridge());
             if (isolated) {
-                links.setBridgePortIsolated(tap, true);
+                links.setBridgePort(tap, BridgePortOptions.DEFAULTS.withIsolated(true));
             }
             if (req.ip().isPresent()) {
                 List<DhcpConfig.StaticHost> hosts = reservations(target.network(), null);
