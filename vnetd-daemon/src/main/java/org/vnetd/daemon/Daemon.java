@@ -52,6 +52,7 @@ public final class Daemon implements AutoCloseable {
     private final NetworkServices services;
     private final NetworkDriver driver;
     private RpcServer rpc;
+    private org.vnetd.daemon.port.PortManager ports;
 
     private Daemon(FileChannel lockFile, EventLoopGroup group, NetlinkLinkBackend netlink, NetworkServices services,
             NetworkDriver driver) {
@@ -91,7 +92,12 @@ public final class Daemon implements AutoCloseable {
                 d.offerDefaultNetwork(options.stateDir().resolve(INITIALIZED));
             }
             driver.autostart();
-            d.rpc = RpcServer.start(options.runDir(), new NetworkRpcService(driver, driver::reload), events);
+            d.ports = new org.vnetd.daemon.port.PortManager(driver, netlink,
+                    new org.vnetd.daemon.port.PortStore(options.runDir().resolve("ports")), new org.vnetd.daemon.port.ServiceDhcp(services));
+            d.ports.recover();
+            events.subscribe(new EventHub.Filter(null, null), d.ports::onNetworkEvent);
+            d.rpc = RpcServer.start(options.runDir(), new org.vnetd.daemon.port.PortRpcService(d.ports,
+                    new NetworkRpcService(driver, driver::reload)), events);
             LOG.info("vnetd ready in {} ms: {} network(s), {} active", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
                     driver.list().size(), driver.list().stream().filter(s -> s.active()).count());
             return d;
@@ -187,6 +193,9 @@ public final class Daemon implements AutoCloseable {
         LOG.info("vnetd stopping; running networks stay up");
         if (rpc != null) {
             rpc.close();
+        }
+        if (ports != null) {
+            ports.close();
         }
         services.stopAll();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);

@@ -99,6 +99,21 @@ public final class DhcpServer {
         return stats.snapshot();
     }
 
+    /**
+     * Ends every lease held by {@code mac} now (the listener sees RELEASED), as a deleted VM port asks;
+     * returns how many ended.
+     */
+    public synchronized int releaseMac(org.vnetd.core.net.MacAddress mac) {
+        int n = 0;
+        for (DhcpLease l : List.copyOf(byAddress.values())) {
+            if (mac.equals(l.mac())) {
+                remove(l, LeaseChange.Kind.RELEASED);
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** Ends every lease expired at {@code now} (listener sees EXPIRED); returns them. */
     public synchronized List<DhcpLease> reapExpired(Instant now) {
         List<DhcpLease> gone = new ArrayList<>();

@@ -64,6 +64,20 @@ public interface LinkBackend {
 
     void setMac(String name, MacAddress mac);
 
+    /**
+     * Gives {@code name} its MAC and MTU, enslaves it to {@code bridge} and sets it up. Equivalent to
+     * {@link #setMac}, {@link #setMtu}, {@link #setMaster}, {@link #setUp} in that order; a backend may do
+     * it in one kernel request (one RTNL round instead of four, which matters when ports come by the
+     * thousand). On failure the link may be left partly configured.
+     */
+    default void plugIntoBridge(String name, MacAddress mac, int mtu, String bridge) {
+        setMac(name, mac);
+        setMtu(name, mtu);
+        setMaster(name, bridge);
+        setUp(name);
+    }
+
+
     /** All links of the namespace, in ifindex order. */
     List<LinkInfo> listLinks();
 

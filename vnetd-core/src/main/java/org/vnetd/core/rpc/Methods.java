@@ -24,6 +24,8 @@ public final class Methods {
     public static final String PORT_DELETE = "port.delete";
     public static final String PORT_LIST = "port.list";
     public static final String PORT_GET_XML = "port.getXml";
+    /** Collects a passFd port's descriptors over SCM_RIGHTS (docs/rpc.md, "Passing tap descriptors"). */
+    public static final String PORT_FD = "port.fd";
 
     /** The server → client notification method. */
     public static final String EVENT = "event";
@@ -35,7 +37,7 @@ public final class Methods {
     public static final Set<String> ALL = Set.of(DAEMON_VERSION, NETWORK_LIST, NETWORK_LOOKUP, NETWORK_GET_XML,
             NETWORK_DEFINE, NETWORK_CREATE, NETWORK_UNDEFINE, NETWORK_START, NETWORK_DESTROY, NETWORK_SET_AUTOSTART,
             NETWORK_UPDATE, NETWORK_DHCP_LEASES, NETWORK_GET_METADATA, NETWORK_SET_METADATA, EVENTS_SUBSCRIBE,
-            FIREWALL_RELOAD, PORT_CREATE, PORT_DELETE, PORT_LIST, PORT_GET_XML);
+            FIREWALL_RELOAD, PORT_CREATE, PORT_DELETE, PORT_LIST, PORT_GET_XML, PORT_FD);
 
     private Methods() {
     }

@@ -155,6 +155,11 @@ public final class DhcpService implements AutoCloseable {
         stop();
     }
 
+    /** Ends the leases of {@code mac} now (port deletion with releaseLease); returns how many. */
+    public synchronized int releaseMac(org.vnetd.core.net.MacAddress mac) {
+        return requireRunning().releaseMac(mac);
+    }
+
     public synchronized boolean isRunning() {
         return channel != null;
     }

@@ -36,6 +36,8 @@ public final class NetworkServices implements LeaseSource {
     private final Map<String, DhcpService> dhcp = new ConcurrentHashMap<>();
     private final Map<String, DnsService> dns = new ConcurrentHashMap<>();
     private final Map<String, DhcpConfig> dhcpConfigs = new ConcurrentHashMap<>();
+    /** DHCP reservations of VM ports (port.create's ip), merged into their network's configuration. */
+    private final Map<String, List<DhcpConfig.StaticHost>> portHosts = new ConcurrentHashMap<>();
 
     public NetworkServices(Path leaseDir, Path resolvConf, EventLoopGroup group, Clock clock) {
         this.leaseDir = leaseDir;
@@ -74,7 +76,7 @@ public final class NetworkServices implements LeaseSource {
                 }
             });
         }
-        s.start(config);
+        s.start(withPortHosts(name, config));
         dhcp.put(name, s);
         dhcpConfigs.put(name, config);
         if (names != null) {
@@ -107,10 +109,54 @@ public final class NetworkServices implements LeaseSource {
         DhcpService s = dhcp.get(name);
         if (s != null) {
             ServiceConfigs.dhcp(def).ifPresent(cfg -> {
-                s.reconfigure(cfg);
+                s.reconfigure(withPortHosts(name, cfg));
                 dhcpConfigs.put(name, cfg);
             });
         }
+    }
+
+    /**
+     * Sets the reservations VM ports hold on {@code network}; they apply now if its DHCP server runs and
+     * whenever it (re)starts. A reservation that clashes with the network's hosts is refused
+     * (XML_VALIDATION) and nothing changes.
+     */
+    public synchronized void setPortReservations(String network, List<DhcpConfig.StaticHost> hosts) {
+        List<DhcpConfig.StaticHost> before = portHosts.get(network);
+        if (hosts.isEmpty()) {
+            portHosts.remove(network);
+        } else {
+            portHosts.put(network, List.copyOf(hosts));
+        }
+        DhcpService s = dhcp.get(network);
+        DhcpConfig base = dhcpConfigs.get(network);
+        if (s != null && base != null) {
+            try {
+                s.reconfigure(withPortHosts(network, base));
+            } catch (RuntimeException e) {
+                if (before == null) {
+                    portHosts.remove(network);
+                } else {
+                    portHosts.put(network, before);
+                }
+                throw e;
+            }
+        }
+    }
+
+    private DhcpConfig withPortHosts(String network, DhcpConfig config) {
+        List<DhcpConfig.StaticHost> extra = portHosts.get(network);
+        if (extra == null || extra.isEmpty()) {
+            return config;
+        }
+        List<DhcpConfig.StaticHost> all = new ArrayList<>(config.hosts());
+        all.addAll(extra);
+        return config.withHosts(all);
+    }
+
+    /** Ends the DHCP leases of {@code mac} on a running network (0 when it runs no DHCP). */
+    public int releaseLeases(String network, org.vnetd.core.net.MacAddress mac) {
+        DhcpService s = dhcp.get(network);
+        return s == null ? 0 : s.releaseMac(mac);
     }
 
     @Override

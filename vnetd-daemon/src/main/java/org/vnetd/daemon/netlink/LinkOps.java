@@ -151,6 +151,16 @@ final class LinkOps {
         }
     }
 
+    /**
+     * MAC, MTU, master and IFF_UP in one RTM_NEWLINK: do_setlink applies the address and MTU, then the
+     * master, then the flags, so the port joins the bridge with its final MAC and MTU and comes up last.
+     */
+    void plug(String name, MacAddress mac, int mtu, int masterIndex, String masterName) {
+        NlMessageWriter w = ifinfo(Nl.RTM_NEWLINK, 0, 0, Nl.IFF_UP, Nl.IFF_UP).attrString(Nl.IFLA_IFNAME, name)
+                .attr(Nl.IFLA_ADDRESS, mac.octets()).attrU32(Nl.IFLA_MTU, mtu).attrU32(Nl.IFLA_MASTER, masterIndex);
+        socket.request(w, "set MAC " + mac + ", MTU " + mtu + ", attach to bridge '" + masterName + "' and set up", name);
+    }
+
     /** RTM_GETLINK by name; empty for ENODEV. */
     Optional<LinkInfo> get(String name) {
         LinkNames.check(name);

@@ -113,6 +113,12 @@ public final class NetlinkLinkBackend implements LinkBackend, AutoCloseable {
     }
 
     @Override
+    public void plugIntoBridge(String name, MacAddress mac, int mtu, String bridge) {
+        LinkNames.check(name);
+        links.plug(name, mac, mtu, links.indexOf(bridge, "attach '" + name + "' to bridge"), bridge);
+    }
+
+    @Override
     public List<LinkInfo> listLinks() {
         return links.list();
     }

@@ -116,7 +116,12 @@ final class RpcConnectionHandler extends SimpleChannelInboundHandler<ByteBuf> {
             workers.execute(() -> {
                 RpcResponse response;
                 try {
-                    response = RpcResponse.success(id, dispatcher.call(call));
+                    Object result = dispatcher.call(call);
+                    if (result instanceof FdReply fds) {
+                        ctx.executor().execute(() -> finishedWithFds(ctx, fds));
+                        return;
+                    }
+                    response = RpcResponse.success(id, result);
                 } catch (Throwable t) {
                     response = RpcResponse.failure(id, RpcErrors.from(t));
                     logFailure(method, t);
@@ -132,6 +137,26 @@ final class RpcConnectionHandler extends SimpleChannelInboundHandler<ByteBuf> {
     private void finished(ChannelHandlerContext ctx, RpcResponse response) {
         inFlight--;
         reply(ctx, response);
+        resumeIfPossible(ctx.channel());
+    }
+
+    /** Descriptors instead of a JSON reply: one SCM_RIGHTS message each (FdReply). */
+    private void finishedWithFds(ChannelHandlerContext ctx, FdReply reply) {
+        inFlight--;
+        if (!ctx.channel().isActive()) {
+            reply.afterSent().run();
+        } else {
+            io.netty.channel.ChannelFuture last = null;
+            for (int fd : reply.fds()) {
+                last = ctx.write(new io.netty.channel.unix.FileDescriptor(fd));
+            }
+            ctx.flush();
+            if (last == null) {
+                reply.afterSent().run();
+            } else {
+                last.addListener(f -> reply.afterSent().run());
+            }
+        }
         resumeIfPossible(ctx.channel());
     }
 

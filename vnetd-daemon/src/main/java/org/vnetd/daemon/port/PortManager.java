@@ -1,0 +1,452 @@
+package org.vnetd.daemon.port;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vnetd.core.alloc.MacAddresses;
+import org.vnetd.core.dhcp.DhcpConfig;
+import org.vnetd.core.driver.NetworkDriver;
+import org.vnetd.core.error.ErrorCode;
+import org.vnetd.core.error.VnetException;
+import org.vnetd.core.link.BridgePortOptions;
+import org.vnetd.core.link.KernelException;
+import org.vnetd.core.link.LinkBackend;
+import org.vnetd.core.link.LinkInfo;
+import org.vnetd.core.link.TapHandle;
+import org.vnetd.core.link.TapSpec;
+import org.vnetd.core.net.MacAddress;
+import org.vnetd.core.port.Plug;
+import org.vnetd.core.port.PortDef;
+import org.vnetd.core.port.PortXml;
+import org.vnetd.core.rpc.NetworkEvent;
+import org.vnetd.core.rpc.NetworkSummary;
+import org.vnetd.core.xml.NetworkXml;
+import org.vnetd.core.xml.model.NetworkDef;
+import org.vnetd.daemon.rpc.FdReply;
+
+/**
+ * VM ports: a tap per guest interface, plugged into a network's bridge (libvirt's net-port-create).
+ * Ports are remembered in the run dir, so a restarted daemon lists them and adopts their taps; a port
+ * outlives its network's destruction (it is reported as such) and is plugged in again when the
+ * network starts. Port creation and deletion are serialised: each is a handful of kernel calls.
+ */
+public final class PortManager implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PortManager.class);
+    /** How long a passFd port's descriptors wait for {@code port.fd} before the port is dropped. */
+    static final long FD_PICKUP_SECONDS = 60;
+    /** EXFULL from errno.h: the bridge has no free port number (the kernel allows 1023 ports per bridge). */
+    static final int EXFULL = 54;
+    static final String BANDWIDTH_NOTE = "bandwidth is not applied yet";
+    static final String VLAN_NOTE = "vlan is not applied yet";
+
+    private record Pending(String uuid, TapHandle handle) {
+    }
+
+    /** A definition as parsed from its XML; shared read-only (PortTarget only reads it). */
+    private record ParsedNetwork(String xml, NetworkDef def) {
+    }
+
+    private final NetworkDriver driver;
+    private final LinkBackend links;
+    private final PortStore store;
+    private final PortDhcp dhcp;
+    private final Map<String, PortRecord> ports = new ConcurrentHashMap<>();
+    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+    private final Map<String, ParsedNetwork> parsed = new ConcurrentHashMap<>();
+    private final ReentrantLock mutations = new ReentrantLock();
+    private final ScheduledExecutorService timers;
+    private final SecureRandom random = new SecureRandom();
+
+    public PortManager(NetworkDriver driver, LinkBackend links, PortStore store, PortDhcp dhcp) {
+        this.driver = driver;
+        this.links = links;
+        this.store = store;
+        this.dhcp = dhcp;
+        this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("port-timers").factory());
+    }
+
+    // ------------------------------------------------------------------ restart
+
+    /** Loads stored ports and adopts their taps: a persistent tap detached from its bridge is plugged in again. */
+    public void recover() {
+        List<PortRecord> stored = store.load();
+        stored.forEach(r -> ports.put(r.uuid(), r));
+        stored.stream().filter(r -> r.ip() != null).map(PortRecord::network).distinct().forEach(n -> {
+            try {
+                dhcp.setReservations(n, reservations(n, null));
+            } catch (RuntimeException e) {
+                LOG.warn("cannot restore the DHCP reservations of ports on network {}: {}", n, e.getMessage());
+            }
+        });
+        for (PortRecord r : stored) {
+            Optional<LinkInfo> tap = links.getLink(r.tap());
+            if (tap.isEmpty()) {
+                LOG.warn("port {} of network {}: tap {} is gone{}", r.uuid(), r.network(), r.tap(),
+                        r.passFd() ? " (its holder closed it)" : "");
+                continue;
+            }
+            if (state(r).equals("ok") && !tap.get().master().map(r.bridge()::equals).orElse(false)) {
+                replug(r);
+            }
+            LOG.info("adopted port {} ({} on {}, network {})", r.uuid(), r.tap(), r.bridge(), r.network());
+        }
+    }
+
+    /** Lifecycle events: a network that starts again gets its ports' taps back on its bridge. */
+    public void onNetworkEvent(NetworkEvent e) {
+        if (!NetworkEvent.LIFECYCLE.equals(e.event()) || !"Started".equals(e.detail())) {
+            return;
+        }
+        for (PortRecord r : List.copyOf(ports.values())) {
+            if (r.network().equals(e.network()) && r.networkUuid().equals(e.uuid())) {
+                timers.execute(() -> {
+                    try {
+                        replug(r);
+                    } catch (RuntimeException ex) {
+                        LOG.warn("cannot plug port {} ({}) back into {}: {}", r.uuid(), r.tap(), r.bridge(), ex.getMessage());
+                    }
+                });
+            }
+        }
+    }
+
+    private void replug(PortRecord r) {
+        mutations.lock();
+        try {
+            if (links.getLink(r.tap()).isEmpty() || links.getLink(r.bridge()).isEmpty()) {
+                return;
+            }
+            links.setMaster(r.tap(), r.bridge());
+            if (r.isolated()) {
+                links.setBridgePort(r.tap(), BridgePortOptions.DEFAULTS.withIsolated(true));
+            }
+            links.setUp(r.tap());
+            LOG.info("port {}: {} plugged into {} again", r.uuid(), r.tap(), r.bridge());
+        } finally {
+            mutations.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ create
+
+    public PortStatus create(PortRequest req) {
+        long t0 = System.nanoTime();
+        NetworkSummary net = driver.lookup(req.network());
+        if (!net.active()) {
+            throw VnetException.of(ErrorCode.NETWORK_INACTIVE, "Requested operation is not valid: network '%s' is not active", net.name());
+        }
+        NetworkDef def = definition(net.name());
+        PortTarget target = PortTarget.of(def, req.portgroup());
+        long t1 = System.nanoTime();
+        String uuid = UUID.randomUUID().toString();
+        MacAddress tapMac = MacAddresses.tapMacFor(req.mac());
+        boolean isolated = req.isolated().orElse(target.isolatedDefault());
+        List<String> notes = new ArrayList<>();
+        target.bandwidth().ifPresent(b -> notes.add(BANDWIDTH_NOTE));
+        target.vlan().ifPresent(v -> notes.add(VLAN_NOTE));
+        TapSpec spec = new TapSpec(req.tap().orElse("vnet%d"), req.ownerUid(), req.ownerGid(), req.vnetHdr(), req.multiQueue());
+
+        mutations.lock();
+        Undo undo = new Undo();
+        try {
+            LinkInfo bridge = links.getLink(target.bridge()).orElseThrow(() -> VnetException.of(ErrorCode.CONFLICT,
+                    "bridge '%s' of network '%s' does not exist", target.bridge(), target.network()));
+            if (req.tap().isPresent() && links.getLink(req.tap().get()).isPresent()) {
+                // TUNSETIFF would attach to an existing tap instead of failing: refuse before that
+                throw VnetException.of(ErrorCode.CONFLICT, "interface '%s' already exists", req.tap().get());
+            }
+            String tap;
+            TapHandle handle = null;
+            if (req.passFd()) {
+                handle = links.openTap(spec, req.queues());
+                tap = handle.name();
+                undo.add(handle::close);
+            } else {
+                tap = links.createTap(spec);
+                undo.add(() -> links.deleteLink(tap));
+            }
+            int mtu = target.mtu().orElse(bridge.mtu());
+            attach(tap, tapMac, mtu, target.bridge());
+            if (isolated) {
+                links.setBridgePort(tap, BridgePortOptions.DEFAULTS.withIsolated(true));
+            }
+            if (req.ip().isPresent()) {
+                List<DhcpConfig.StaticHost> hosts = reservations(target.network(), null);
+                hosts.add(new DhcpConfig.StaticHost(req.mac(), null, req.ip().get()));
+                dhcp.setReservations(target.network(), hosts);
+                undo.add(() -> dhcp.setReservations(target.network(), reservations(target.network(), null)));
+            }
+            long t2 = System.nanoTime();
+            PortDef pd = new PortDef(UUID.fromString(uuid), req.ownerName().orElse(tap),
+                    req.ownerUuid().map(PortManager::ownerUuid).orElse(UUID.fromString(uuid)), target.portgroup(), req.mac(),
+                    Optional.empty(), target.bandwidth(), target.vlan(), isolated ? Optional.of(true) : Optional.empty(),
+                    target.trustGuestRxFilters(), target.plugType().equals("bridge")
+                            ? new Plug.Bridge(target.bridge(), Optional.empty()) : new Plug.Network(target.bridge(), Optional.empty()));
+            PortRecord r = new PortRecord(uuid, target.network(), target.networkUuid(), tap, tapMac.toString(), req.mac().toString(),
+                    target.bridge(), target.plugType(), box(req.ownerUid()), box(req.ownerGid()), req.vnetHdr(), req.multiQueue(),
+                    req.queues(), req.passFd(), target.portgroup().orElse(null), req.ip().map(a -> a.getHostAddress()).orElse(null),
+                    isolated, target.mtu().orElse(null), notes, PortXml.format(pd));
+            long t3 = System.nanoTime();
+            store.save(r);
+            ports.put(uuid, r);
+            long t4 = System.nanoTime();
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("port.create timing: network {} us, kernel {} us, xml {} us, store {} us", (t1 - t0) / 1000,
+                        (t2 - t1) / 1000, (t3 - t2) / 1000, (t4 - t3) / 1000);
+            }
+            String token = null;
+            if (handle != null) {
+                token = HexFormat.of().formatHex(nextToken());
+                pending.put(token, new Pending(uuid, handle));
+                String t = token;
+                timers.schedule(() -> expire(t), FD_PICKUP_SECONDS, TimeUnit.SECONDS);
+            }
+            undo.clear();
+            LOG.info("port {} created: {} ({}) on {} of network {}", uuid, tap, tapMac, target.bridge(), target.network());
+            return PortStatus.of(r, "ok", token);
+        } finally {
+            undo.run();
+            mutations.unlock();
+        }
+    }
+
+    /** The running definition, parsed again only when its XML changed (parsing costs more than the kernel work). */
+    private NetworkDef definition(String network) {
+        String xml = driver.getXml(network, false);
+        ParsedNetwork cached = parsed.get(network);
+        if (cached != null && cached.xml().equals(xml)) {
+            return cached.def();
+        }
+        NetworkDef def = NetworkXml.parse(xml);
+        parsed.put(network, new ParsedNetwork(xml, def));
+        return def;
+    }
+
+    private byte[] nextToken() {
+        byte[] b = new byte[16];
+        random.nextBytes(b);
+        return b;
+    }
+
+    private void attach(String tap, MacAddress mac, int mtu, String bridge) {
+        try {
+            links.plugIntoBridge(tap, mac, mtu, bridge);
+        } catch (KernelException e) {
+            if (e.errno() == EXFULL) {
+                throw VnetException.of(ErrorCode.CONFLICT,
+                        "bridge '%s' is full: Linux allows at most 1023 ports on one bridge (EXFULL); delete a port first", bridge);
+            }
+            throw e;
+        }
+    }
+
+    /** The reservations ports hold on {@code network}, leaving out port {@code except}. */
+    private List<DhcpConfig.StaticHost> reservations(String network, String except) {
+        List<DhcpConfig.StaticHost> out = new ArrayList<>();
+        for (PortRecord r : ports.values()) {
+            if (r.ip() != null && r.network().equals(network) && !r.uuid().equals(except)) {
+                out.add(new DhcpConfig.StaticHost(MacAddress.parse(r.mac()), null,
+                        (java.net.Inet4Address) org.vnetd.core.net.IpAddresses.parse(r.ip())));
+            }
+        }
+        return out;
+    }
+
+    private static UUID ownerUuid(String s) {
+        try {
+            return UUID.fromString(s);
+        } catch (IllegalArgumentException e) {
+            throw new VnetException(ErrorCode.INVALID_ARGUMENT, "ownerUuid '" + s + "' is not a UUID");
+        }
+    }
+
+    private static Integer box(OptionalInt v) {
+        return v.isPresent() ? v.getAsInt() : null;
+    }
+
+    // ------------------------------------------------------------------ fd pickup
+
+    /** Hands the descriptors of a passFd port to {@code port.fd}; a token works once. */
+    public FdReply takeFds(String token) {
+        Pending p = token == null ? null : pending.remove(token);
+        if (p == null) {
+            throw new VnetException(ErrorCode.INVALID_ARGUMENT, "no port descriptors wait for this fdToken (used already, expired after "
+                    + FD_PICKUP_SECONDS + " s, or never issued)");
+        }
+        return new FdReply(p.handle().fds(), p.handle()::close);
+    }
+
+    /** Descriptors nobody collected: close them (the tap goes away) and forget the port. */
+    private void expire(String token) {
+        Pending p = pending.remove(token);
+        if (p == null) {
+            return;
+        }
+        LOG.warn("port {}: its descriptors were not collected within {} s; removing the port", p.uuid(), FD_PICKUP_SECONDS);
+        p.handle().close();
+        try {
+            delete(null, p.uuid(), false);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot remove uncollected port {}: {}", p.uuid(), e.getMessage());
+        }
+    }
+
+    // ------------------------------------------------------------------ delete, list, xml
+
+    /** Removes the tap (if still there), the DHCP reservation, and, when asked, the guest's leases. */
+    public void delete(String network, String uuid, boolean releaseLease) {
+        mutations.lock();
+        try {
+            PortRecord r = find(network, uuid);
+            boolean networkUp = state(r).equals("ok") || state(r).equals("tap-gone");
+            Optional<LinkInfo> tap = links.getLink(r.tap());
+            if (tap.isPresent() && tap.get().isKind("tun")) {
+                try {
+                    links.deleteLink(r.tap());
+                } catch (KernelException e) {
+                    if (e.errno() != 19) { // ENODEV: its holder closed it meanwhile
+                        throw e;
+                    }
+                }
+            }
+            MacAddress mac = MacAddress.parse(r.mac());
+            if (networkUp) {
+                if (r.ip() != null) {
+                    try {
+                        dhcp.setReservations(r.network(), reservations(r.network(), r.uuid()));
+                    } catch (VnetException e) {
+                        LOG.warn("port {}: cannot remove the DHCP reservation {}: {}", uuid, r.ip(), e.getMessage());
+                    }
+                }
+                if (releaseLease) {
+                    int n = dhcp.release(r.network(), mac);
+                    LOG.info("port {}: released {} DHCP lease(s) of {}", uuid, n, mac);
+                }
+            }
+            store.delete(r.uuid());
+            ports.remove(r.uuid());
+            pending.values().removeIf(p -> {
+                if (p.uuid().equals(r.uuid())) {
+                    p.handle().close();
+                    return true;
+                }
+                return false;
+            });
+            LOG.info("port {} deleted ({})", r.uuid(), r.tap());
+        } finally {
+            mutations.unlock();
+        }
+    }
+
+    /** Ports of one network (by name or uuid), or of every network when {@code network} is null. */
+    public List<PortStatus> list(String network) {
+        String name = network == null ? null : resolveName(network);
+        List<PortStatus> out = new ArrayList<>();
+        for (PortRecord r : ports.values()) {
+            if (name == null || r.network().equals(name)) {
+                out.add(PortStatus.of(r, state(r), null));
+            }
+        }
+        out.sort(java.util.Comparator.comparing(PortStatus::tap));
+        return out;
+    }
+
+    public String getXml(String network, String uuid) {
+        return find(network, uuid).xml();
+    }
+
+    /** A network name for a name or uuid; a destroyed network's ports stay listable by its name. */
+    private String resolveName(String network) {
+        try {
+            return driver.lookup(network).name();
+        } catch (VnetException e) {
+            for (PortRecord r : ports.values()) {
+                if (r.network().equals(network) || r.networkUuid().equals(network)) {
+                    return r.network();
+                }
+            }
+            throw e;
+        }
+    }
+
+    private PortRecord find(String network, String uuid) {
+        if (uuid == null || uuid.isEmpty()) {
+            throw new VnetException(ErrorCode.INVALID_ARGUMENT, "port uuid is empty");
+        }
+        PortRecord r = ports.get(uuid.toLowerCase(java.util.Locale.ROOT));
+        if (r == null || (network != null && !r.network().equals(resolveName(network)))) {
+            throw VnetException.of(ErrorCode.NO_SUCH_PORT, "network port not found: no network port with matching uuid '%s'", uuid);
+        }
+        return r;
+    }
+
+    private String state(PortRecord r) {
+        NetworkSummary n;
+        try {
+            n = driver.lookup(r.network());
+        } catch (VnetException e) {
+            return "network-gone";
+        }
+        if (!n.uuid().equals(r.networkUuid())) {
+            return "network-gone";
+        }
+        if (!n.active()) {
+            return "network-inactive";
+        }
+        if (r.passFd() && links.getLink(r.tap()).isEmpty()) {
+            return "tap-gone";
+        }
+        return "ok";
+    }
+
+    public int size() {
+        return ports.size();
+    }
+
+    @Override
+    public void close() {
+        timers.shutdownNow();
+        for (Pending p : pending.values()) {
+            p.handle().close();
+        }
+        pending.clear();
+    }
+
+    /** Undo steps of a create that failed half way, run newest first. */
+    private static final class Undo implements Runnable {
+        private final List<Runnable> steps = new ArrayList<>();
+
+        void add(Runnable r) {
+            steps.add(r);
+        }
+
+        void clear() {
+            steps.clear();
+        }
+
+        @Override
+        public void run() {
+            for (int i = steps.size() - 1; i >= 0; i--) {
+                try {
+                    steps.get(i).run();
+                } catch (RuntimeException e) {
+                    LOG.warn("undoing a failed port creation: {}", e.getMessage());
+                }
+            }
+            steps.clear();
+        }
+    }
+}

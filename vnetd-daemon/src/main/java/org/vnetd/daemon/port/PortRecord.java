@@ -1,0 +1,17 @@
+package org.vnetd.daemon.port;
+
+import java.util.List;
+
+/**
+ * What the daemon remembers of one port, as stored in {@code <run-dir>/ports/<uuid>.json}: enough to
+ * list it, adopt its tap after a restart, and undo it (tap, DHCP reservation). {@code xml} is the
+ * libvirt {@code <networkport>} document.
+ */
+public record PortRecord(String uuid, String network, String networkUuid, String tap, String tapMac, String mac,
+        String bridge, String plugType, Integer ownerUid, Integer ownerGid, boolean vnetHdr, boolean multiQueue,
+        int queues, boolean passFd, String portgroup, String ip, boolean isolated, Integer mtu, List<String> notes,
+        String xml) {
+    public PortRecord {
+        notes = notes == null ? List.of() : List.copyOf(notes);
+    }
+}

@@ -1,0 +1,90 @@
+package org.vnetd.daemon.port;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.vnetd.core.error.ErrorCode;
+import org.vnetd.core.error.VnetException;
+import org.vnetd.core.port.Bandwidth;
+import org.vnetd.core.port.Vlan;
+import org.vnetd.core.xml.model.BandwidthDef;
+import org.vnetd.core.xml.model.BandwidthRateDef;
+import org.vnetd.core.xml.model.ForwardMode;
+import org.vnetd.core.xml.model.NetworkDef;
+import org.vnetd.core.xml.model.PortGroupDef;
+import org.vnetd.core.xml.model.VlanDef;
+import org.vnetd.core.xml.model.VlanTagDef;
+
+/**
+ * Where a new port goes, derived from the running network's definition as libvirt's
+ * networkAllocatePort does: the bridge ({@code type='network'} for networks vnetd runs a bridge for,
+ * {@code type='bridge'} for {@code <forward mode='bridge'>} with a host bridge), the MTU, the isolated
+ * default, and the portgroup's (or the network's) bandwidth and vlan.
+ */
+record PortTarget(String network, String networkUuid, String bridge, String plugType, Optional<Integer> mtu,
+        boolean isolatedDefault, Optional<String> portgroup, Optional<Bandwidth> bandwidth, Optional<Vlan> vlan,
+        Optional<Boolean> trustGuestRxFilters) {
+
+    static PortTarget of(NetworkDef def, Optional<String> wantedGroup) {
+        ForwardMode mode = def.forwardMode();
+        String plugType;
+        if (mode.hasBridge()) {
+            plugType = "network";
+        } else if (mode == ForwardMode.BRIDGE && def.bridgeName().isPresent()) {
+            plugType = "bridge";
+        } else {
+            throw VnetException.of(ErrorCode.OPERATION_UNSUPPORTED,
+                    "network '%s' uses <forward mode='%s'>%s; vnetd ports plug taps into bridges (nat, route, open, isolated "
+                            + "networks, and mode='bridge' with <bridge name=...>)",
+                    def.name(), mode.xmlName(), mode == ForwardMode.BRIDGE ? " without a <bridge name>" : "");
+        }
+        String bridge = def.bridgeName().orElseThrow(() -> VnetException.of(ErrorCode.INTERNAL,
+                "running network '%s' has no bridge name", def.name()));
+        PortGroupDef group = null;
+        if (wantedGroup.isPresent()) {
+            for (PortGroupDef g : def.getPortGroups()) {
+                if (wantedGroup.get().equals(g.getName())) {
+                    group = g;
+                }
+            }
+            if (group == null) {
+                throw VnetException.of(ErrorCode.INVALID_ARGUMENT, "network '%s' has no portgroup '%s'", def.name(), wantedGroup.get());
+            }
+        } else {
+            for (PortGroupDef g : def.getPortGroups()) {
+                if ("yes".equals(g.getIsDefault())) {
+                    group = g;
+                }
+            }
+        }
+        BandwidthDef bw = group != null && group.getBandwidth() != null ? group.getBandwidth() : def.getBandwidth();
+        VlanDef vlan = group != null && group.getVlan() != null ? group.getVlan() : def.getVlan();
+        String trust = group != null && group.getTrustGuestRxFilters() != null ? group.getTrustGuestRxFilters() : def.getTrustGuestRxFilters();
+        boolean isolated = def.getPort() != null && "yes".equals(def.getPort().getIsolated());
+        return new PortTarget(def.name(), def.uuid().toString(), bridge, plugType, def.mtu(), isolated,
+                Optional.ofNullable(group == null ? null : group.getName()), Optional.ofNullable(bw).map(PortTarget::bandwidth),
+                Optional.ofNullable(vlan).map(PortTarget::vlan), Optional.ofNullable(trust).map("yes"::equals));
+    }
+
+    private static Bandwidth bandwidth(BandwidthDef b) {
+        return new Bandwidth(num(b.getClassID()), Optional.ofNullable(b.getInbound()).map(PortTarget::rate),
+                Optional.ofNullable(b.getOutbound()).map(PortTarget::rate));
+    }
+
+    private static Bandwidth.Rate rate(BandwidthRateDef r) {
+        return new Bandwidth.Rate(num(r.getAverage()), num(r.getPeak()), num(r.getFloor()), num(r.getBurst()));
+    }
+
+    private static java.util.OptionalLong num(String s) {
+        return s == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(Long.parseLong(s.trim()));
+    }
+
+    private static Vlan vlan(VlanDef v) {
+        List<Vlan.Tag> tags = new ArrayList<>();
+        for (VlanTagDef t : v.getTags()) {
+            tags.add(new Vlan.Tag(Integer.parseInt(t.getId()), Optional.ofNullable(t.getNativeMode())));
+        }
+        return new Vlan(Optional.ofNullable(v.getTrunk()).map("yes"::equals), tags);
+    }
+}

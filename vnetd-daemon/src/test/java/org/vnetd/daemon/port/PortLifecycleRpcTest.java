@@ -1,0 +1,237 @@
+package org.vnetd.daemon.port;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.vnetd.core.rpc.RpcCodec;
+import org.vnetd.core.port.PortDef;
+import org.vnetd.core.port.PortXml;
+import org.vnetd.testing.NetnsSupport;
+import org.vnetd.testing.TestNetns;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Ports through the RPC of the real daemon in a namespace, checked in the kernel with
+ * {@code ip -j link} and {@code bridge -j link}: name, master, MAC rule, owner, MTU, isolated flag,
+ * host-bridge networks, restart adoption, destroyed networks, reservations and the bridge's port limit.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class PortLifecycleRpcTest {
+    private TestNetns ns;
+    private PortDaemon daemon;
+
+    @BeforeAll
+    void start() throws Exception {
+        NetnsSupport.require("nft", "bridge");
+        ns = TestNetns.create("ports");
+        daemon = new PortDaemon(ns, Files.createTempDirectory("vnetd-ports")).start();
+    }
+
+    @AfterAll
+    void stop() {
+        if (daemon != null) {
+            daemon.close();
+        }
+        if (ns != null) {
+            ns.close();
+        }
+    }
+
+    private JsonNode link(String name) throws Exception {
+        return RpcCodec.MAPPER.readTree(ns.execOk("ip", "-j", "-d", "link", "show", "dev", name)).get(0);
+    }
+
+    private boolean hasLink(String name) {
+        return ns.exec("ip", "link", "show", "dev", name).ok();
+    }
+
+    private JsonNode create(Map<String, Object> params) throws Exception {
+        return daemon.call("port.create", params);
+    }
+
+    private static Map<String, Object> params(Object... kv) {
+        Map<String, Object> m = new HashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    @Test
+    void tapIsPluggedIntoTheDefaultNetworkWithOwnerMacAndMtu() throws Exception {
+        JsonNode p = create(params("network", "default", "mac", "52:54:00:11:22:33", "ownerUid", 1234, "ownerGid", 2345));
+        String tap = p.get("tap").asText();
+        assertTrue(tap.matches("vnet\\d+"), tap);
+        assertEquals("fe:54:00:11:22:33", p.get("tapMac").asText());
+        assertEquals("virbr0", p.get("bridge").asText());
+        JsonNode l = link(tap);
+        assertEquals("virbr0", l.get("master").asText());
+        assertEquals("fe:54:00:11:22:33", l.get("address").asText());
+        assertEquals(1500, l.get("mtu").asInt());
+        assertEquals("tun", l.get("linkinfo").get("info_kind").asText());
+        assertEquals("1234", ns.execOk("cat", "/sys/class/net/" + tap + "/owner").trim());
+        assertEquals("2345", ns.execOk("cat", "/sys/class/net/" + tap + "/group").trim());
+        assertTrue(l.get("flags").toString().contains("\"UP\""), l.toString());
+
+        String xml = daemon.call("port.getXml", params("network", "default", "uuid", p.get("uuid").asText())).get("xml").asText();
+        PortDef def = PortXml.parse(xml);
+        assertEquals(p.get("uuid").asText(), def.uuid().toString());
+        assertEquals("52:54:00:11:22:33", def.mac().toString());
+        assertTrue(xml.contains("<plug type='network' bridge='virbr0'/>"), xml);
+
+        JsonNode list = daemon.call("port.list", params("network", "default"));
+        assertTrue(list.toString().contains(p.get("uuid").asText()), list.toString());
+
+        daemon.call("port.delete", params("network", "default", "uuid", p.get("uuid").asText()));
+        assertFalse(hasLink(tap), tap + " is removed with its port");
+        assertEquals(17, daemon.fail("port.getXml", params("network", "default", "uuid", p.get("uuid").asText())).code);
+        assertEquals(17, daemon.fail("port.delete", params("network", "default", "uuid", p.get("uuid").asText())).code);
+    }
+
+    @Test
+    void guestMacStartingWithFeGetsFaAndNamesAreFirstFree() throws Exception {
+        JsonNode a = create(params("network", "default", "mac", "fe:54:00:00:00:01"));
+        assertEquals("fa:54:00:00:00:01", a.get("tapMac").asText());
+        JsonNode b = create(params("network", "default", "mac", "52:54:00:00:00:02"));
+        JsonNode named = create(params("network", "default", "mac", "52:54:00:00:00:03", "tap", "guest-eth0"));
+        assertEquals("guest-eth0", named.get("tap").asText());
+        assertEquals("virbr0", link("guest-eth0").get("master").asText());
+        assertEquals(14, daemon.fail("port.create", params("network", "default", "mac", "52:54:00:00:00:04", "tap", "guest-eth0")).code,
+                "an existing interface name is refused, not taken over");
+        String freed = a.get("tap").asText();
+        daemon.call("port.delete", params("network", "default", "uuid", a.get("uuid").asText()));
+        JsonNode c = create(params("network", "default", "mac", "52:54:00:00:00:05"));
+        assertEquals(freed, c.get("tap").asText(), "the lowest free vnetN is reused");
+        for (JsonNode p : List.of(b, named, c)) {
+            daemon.call("port.delete", params("uuid", p.get("uuid").asText()));
+        }
+    }
+
+    @Test
+    void isolatedMtuBandwidthNoteAndHostBridge() throws Exception {
+        daemon.call("network.create", params("xml", PortDaemon.natNet("jumbo", "vbr-jumbo", "10.91.1.1",
+                "<mtu size='9000'/><bandwidth><inbound average='1000'/></bandwidth><port isolated='yes'/>")));
+        JsonNode p = create(params("network", "jumbo", "mac", "52:54:00:aa:00:01"));
+        String tap = p.get("tap").asText();
+        assertEquals(9000, link(tap).get("mtu").asInt());
+        assertTrue(p.get("notes").toString().contains("bandwidth is not applied yet"), p.toString());
+        JsonNode br = RpcCodec.MAPPER.readTree(ns.execOk("bridge", "-j", "-d", "link", "show", "dev", tap)).get(0);
+        assertTrue(br.get("isolated").asBoolean(), br.toString());
+        JsonNode q = create(params("network", "jumbo", "mac", "52:54:00:aa:00:02", "isolated", false));
+        JsonNode br2 = RpcCodec.MAPPER.readTree(ns.execOk("bridge", "-j", "-d", "link", "show", "dev", q.get("tap").asText())).get(0);
+        assertFalse(br2.get("isolated").asBoolean(), br2.toString());
+        String xml = daemon.call("port.getXml", params("uuid", p.get("uuid").asText())).get("xml").asText();
+        assertTrue(xml.contains("<port isolated='yes'/>") && xml.contains("<inbound average='1000'/>"), xml);
+        daemon.call("port.delete", params("uuid", p.get("uuid").asText()));
+        daemon.call("port.delete", params("uuid", q.get("uuid").asText()));
+        daemon.call("network.destroy", params("network", "jumbo"));
+
+        ns.execOk("ip", "link", "add", "br-host", "type", "bridge");
+        ns.execOk("ip", "link", "set", "br-host", "up");
+        daemon.call("network.create", params("xml", "<network><name>host</name><forward mode='bridge'/><bridge name='br-host'/></network>"));
+        JsonNode h = create(params("network", "host", "mac", "52:54:00:bb:00:01"));
+        assertEquals("br-host", link(h.get("tap").asText()).get("master").asText());
+        assertTrue(daemon.call("port.getXml", params("uuid", h.get("uuid").asText())).get("xml").asText()
+                .contains("<plug type='bridge' bridge='br-host'/>"));
+        daemon.call("port.delete", params("uuid", h.get("uuid").asText()));
+        daemon.call("network.destroy", params("network", "host"));
+        ns.execOk("ip", "link", "del", "br-host");
+    }
+
+    @Test
+    void badRequestsGetClearErrors() throws Exception {
+        assertEquals(15, daemon.fail("port.create", params("network", "default", "mac", "not-a-mac")).code);
+        assertEquals(15, daemon.fail("port.create", params("network", "default", "mac", "01:00:5e:00:00:01")).code);
+        assertEquals(10, daemon.fail("port.create", params("network", "nosuch", "mac", "52:54:00:00:00:09")).code);
+        assertEquals(15, daemon.fail("port.create", params("network", "default", "mac", "52:54:00:00:00:09", "portgroup", "x")).code);
+        assertEquals(15, daemon.fail("port.create", params("network", "default", "mac", "52:54:00:00:00:09", "ownerUid", -1)).code);
+        assertEquals(-32602, daemon.fail("port.create", params("network", "default")).code);
+    }
+
+    @Test
+    void aRefusedReservationLeavesNoTap() throws Exception {
+        String before = ns.execOk("ip", "-o", "link", "show", "type", "tun");
+        PortDaemon.Failure f = daemon.fail("port.create", params("network", "default", "mac", "52:54:00:cc:00:01", "ip", "10.1.2.3"));
+        assertEquals(3, f.code, f.getMessage());
+        assertTrue(f.getMessage().contains("10.1.2.3"), f.getMessage());
+        assertEquals(before, ns.execOk("ip", "-o", "link", "show", "type", "tun"), "the half-made tap was removed");
+    }
+
+    @Test
+    void portsSurviveRestartAndNetworkDestroy() throws Exception {
+        daemon.call("network.define", params("xml", PortDaemon.natNet("keep", "vbr-keep", "10.91.2.1", "")));
+        daemon.call("network.start", params("network", "keep"));
+        JsonNode p = create(params("network", "keep", "mac", "52:54:00:dd:00:01"));
+        String tap = p.get("tap").asText();
+        daemon.stop();
+        assertTrue(hasLink(tap), "a persistent tap outlives the daemon");
+        daemon.start();
+        JsonNode list = daemon.call("port.list", params("network", "keep"));
+        assertEquals(1, list.size(), list.toString());
+        assertEquals(p.get("uuid").asText(), list.get(0).get("uuid").asText());
+        assertEquals("ok", list.get(0).get("state").asText());
+
+        daemon.call("network.destroy", params("network", "keep"));
+        list = daemon.call("port.list", params("network", "keep"));
+        assertEquals("network-inactive", list.get(0).get("state").asText(), list.toString());
+        assertTrue(hasLink(tap));
+        daemon.call("network.start", params("network", "keep"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!link(tap).path("master").asText().equals("vbr-keep") && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals("vbr-keep", link(tap).path("master").asText(), "a restarted network gets its ports back");
+        assertEquals("ok", daemon.call("port.list", params("network", "keep")).get(0).get("state").asText());
+        daemon.call("port.delete", params("network", "keep", "uuid", p.get("uuid").asText()));
+        assertFalse(hasLink(tap));
+        daemon.call("network.destroy", params("network", "keep"));
+        daemon.call("network.undefine", params("network", "keep"));
+    }
+
+    @Test
+    void theBridgePortLimitEndsWithAClearError() throws Exception {
+        daemon.call("network.create", params("xml", PortDaemon.natNet("full", "vbr-full", "10.91.3.1", "")));
+        List<String> uuids = new ArrayList<>();
+        PortDaemon.Failure refused = null;
+        try {
+            for (int i = 0; i < 1100 && refused == null; i++) {
+                try {
+                    uuids.add(create(params("network", "full", "mac", String.format("52:54:01:00:%02x:%02x", i >> 8, i & 0xff)))
+                            .get("uuid").asText());
+                } catch (PortDaemon.Failure f) {
+                    refused = f;
+                }
+            }
+            assertTrue(refused != null, "the kernel's limit was never reached");
+            assertEquals(14, refused.code, refused.getMessage());
+            assertTrue(refused.getMessage().contains("bridge 'vbr-full' is full"), refused.getMessage());
+            assertEquals(1023, uuids.size(), "Linux numbers bridge ports 1..1023");
+            assertNotEquals(0, uuids.size());
+            assertEquals(1023, ns.execOk("ip", "-o", "link", "show", "master", "vbr-full").lines().count());
+            assertFalse(ns.execOk("ip", "-o", "link").contains("vnet1023"), "the refused tap was removed");
+        } finally {
+            for (String u : uuids) {
+                daemon.call("port.delete", params("uuid", u));
+            }
+            daemon.call("network.destroy", params("network", "full"));
+        }
+        assertEquals("", ns.execOk("ip", "-o", "link", "show", "type", "tun").trim());
+    }
+}
