@@ -5,8 +5,8 @@
 #   sudo bench/dhcp/run.sh            (env: RATES, STEP, STRESS_RATE, SERVERS, KEEP_LOGS)
 #
 # Topology (all inside namespaces this script creates and deletes):
-#   vnt-bdhs-<pid>: bridge vbr0 10.99.0.1/16, the server under test
-#   vnt-bdhc-<pid>: veth vc0 10.99.0.2/16 on that bridge, perfdhcp (acts as a relay: giaddr 10.99.0.2)
+#   vnt-bdhs-<pid>: bridge vbr0 10.96.0.1/12, the server under test
+#   vnt-bdhc-<pid>: veth vc0 10.96.0.2/12 on that bridge, perfdhcp (acts as a relay: giaddr 10.96.0.2)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -53,12 +53,12 @@ setup_topology() {
     ip -n "$SRV" link set lo up
     ip -n "$CLI" link set lo up
     ip -n "$SRV" link add vbr0 type bridge forward_delay 0
-    ip -n "$SRV" addr add 10.99.0.1/16 dev vbr0
+    ip -n "$SRV" addr add 10.96.0.1/12 dev vbr0
     ip -n "$SRV" link set vbr0 up
     ip -n "$SRV" link add vh0 type veth peer name vc0 netns "$CLI"
     ip -n "$SRV" link set vh0 master vbr0
     ip -n "$SRV" link set vh0 up
-    ip -n "$CLI" addr add 10.99.0.2/16 dev vc0
+    ip -n "$CLI" addr add 10.96.0.2/12 dev vc0
     ip -n "$CLI" link set vc0 up
 }
 
@@ -84,7 +84,7 @@ start_vnetd() {
     mkdir -p "$TMP/vnetd"
     ip netns exec "$SRV" "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
         ${VNETD_JAVA_OPTS:--Xms256m -XX:+UseSerialGC -Xmn24m} -cp "$VNETD_CP" org.vnetd.daemon.dhcp.DhcpBenchServer \
-        "$TMP/vnetd" vbr0 10.99.0.1/16 10.99.1.0 10.99.250.255 >"$TMP/vnetd.out" 2>"$TMP/vnetd.err" &
+        "$TMP/vnetd" vbr0 10.96.0.1/12 10.97.0.0 10.111.255.254 >"$TMP/vnetd.out" 2>"$TMP/vnetd.err" &
     SERVER_PID=$!
 }
 
@@ -96,7 +96,7 @@ start_dnsmasq() {
     [ -n "${DNSMASQ_PING:-}" ] && ping=
     ip netns exec "$SRV" dnsmasq $ping --keep-in-foreground --conf-file=/dev/null --port=0 --user=root --group=root \
         --interface=vbr0 --bind-interfaces --except-interface=lo --dhcp-authoritative --dhcp-no-override \
-        --dhcp-range=10.99.1.0,10.99.250.255,255.255.0.0,1h --dhcp-lease-max=70000 \
+        --dhcp-range=10.97.0.0,10.111.255.254,255.240.0.0,1h --dhcp-lease-max=1000000 \
         --dhcp-leasefile="$TMP/dnsmasq.leases" --pid-file="$TMP/dnsmasq.pid" --log-facility="$TMP/dnsmasq.log" \
         >"$TMP/dnsmasq.out" 2>&1 &
     SERVER_PID=$!
@@ -111,10 +111,10 @@ start_kea() {
     "multi-threading": { "enable-multi-threading": true, "thread-pool-size": 2, "packet-queue-size": 64 },
     "valid-lifetime": 3600,
     "authoritative": true,
-    "subnet4": [ { "id": 1, "subnet": "10.99.0.0/16",
-                   "pools": [ { "pool": "10.99.1.0 - 10.99.250.255" } ],
-                   "option-data": [ { "name": "routers", "data": "10.99.0.1" },
-                                    { "name": "domain-name-servers", "data": "10.99.0.1" } ] } ],
+    "subnet4": [ { "id": 1, "subnet": "10.96.0.0/12",
+                   "pools": [ { "pool": "10.97.0.0 - 10.111.255.254" } ],
+                   "option-data": [ { "name": "routers", "data": "10.96.0.1" },
+                                    { "name": "domain-name-servers", "data": "10.96.0.1" } ] } ],
     "loggers": [ { "name": "kea-dhcp4", "severity": "WARN", "output_options": [ { "output": "$TMP/kea/kea.log" } ] } ]
 } }
 KEA
@@ -127,7 +127,7 @@ KEA
 perf() {
     local out
     out=$(timeout $(( $2 + 20 )) ip netns exec "$CLI" perfdhcp -4 -l vc0 -r "$1" -p "$2" -R "$3" -b "mac=$4" -W 300000 \
-        10.99.0.1 2>&1 || true)
+        10.96.0.1 2>&1 || true)
     echo "$out" >>"$TMP/perfdhcp.log"
     echo "$out" | awk '
         /^Rate:/ { rate=$2 }
@@ -143,16 +143,18 @@ perf() {
 
 declare -A BEST BEST_LAT STRESS_RATE_OUT STRESS_DROP STRESS_LAT BIND_AVG BIND_MAX
 macbase=0
-nextmac() { macbase=$((macbase + 1)); printf '02:%02x:00:00:00:00' "$macbase"; }
+# every perfdhcp run gets its own MAC block (02:NN:..), so "new client" really means never seen before
+# (not called in a subshell: the counter must advance)
+nextmac() { macbase=$((macbase + 1)); MAC=$(printf '02:%02x:00:00:00:00' "$macbase"); }
 
 bench_one() {
     local name=$1
     echo "== $name" >&2
     "start_$name"
     wait_port67
-    perf 500 3 100000 "$(nextmac)" >/dev/null            # warm-up (JIT, ARP, caches), same for all
+    nextmac; perf 500 3 100000 "$MAC" >/dev/null            # warm-up (JIT, ARP, caches), same for all
     # new-client bind latency: a low rate of clients never seen before; DISCOVER->OFFER + REQUEST->ACK
-    read -r _ _ _ ado ara mdo mra _ < <(perf 20 3 1000000 "$(nextmac)")
+    nextmac; read -r _ _ _ ado ara mdo mra _ < <(perf 20 3 1000000 "$MAC")
     BIND_AVG[$name]=$(awk -v a="$ado" -v b="$ara" 'BEGIN{ if (a=="n/a"||b=="n/a") print "n/a"; else printf "%.2f", a+b }')
     BIND_MAX[$name]=$(awk -v a="$mdo" -v b="$mra" 'BEGIN{ if (a=="n/a"||b=="n/a") print "n/a"; else printf "%.2f", a+b }')
     local best=0 bestlat=n/a
@@ -162,7 +164,7 @@ bench_one() {
         # a step passes with zero drops while keeping up with the offered rate; one retry per step,
         # the same for every server, so one scheduling hiccup on a shared machine does not end the search
         for attempt in 1 2; do
-            read -r got drops sent ado ara _ _ _ < <(perf "$r" "$STEP" 1000000 "$(nextmac)")
+            nextmac; read -r got drops sent ado ara _ _ _ < <(perf "$r" "$STEP" 1000000 "$MAC")
             echo "   rate $r (try $attempt): achieved $got DORA/s, $drops drops of $sent" >&2
             if [ "$drops" -eq 0 ] && [ "$sent" -gt 0 ] && awk -v g="$got" -v r="$r" 'BEGIN{exit !(g >= 0.9*r)}'; then
                 ok=1
@@ -175,7 +177,7 @@ bench_one() {
     done
     BEST[$name]=$best
     BEST_LAT[$name]=$bestlat
-    read -r got drops sent ado ara _ _ acked < <(perf "$STRESS_RATE" "$STEP" 1000000 "$(nextmac)")
+    nextmac; read -r got drops sent ado ara _ _ acked < <(perf "$STRESS_RATE" "$STEP" 1000000 "$MAC")
     STRESS_RATE_OUT[$name]=$got
     # share of DISCOVERs that never ended in an ACK
     STRESS_DROP[$name]=$(awk -v a="$acked" -v s="$sent" 'BEGIN{ if (s==0) print "100.0"; else printf "%.1f", 100*(s-a)/s }')

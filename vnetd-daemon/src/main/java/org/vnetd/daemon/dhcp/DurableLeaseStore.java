@@ -44,7 +44,8 @@ public final class DurableLeaseStore implements LeaseStore {
     private final Path wal;
     private final Clock clock;
     private final Map<String, DhcpLease> live = new LinkedHashMap<>(); // by ip, guarded by lock
-    private final Object lock = new Object();
+    private final Object lock = new Object(); // pending, live, failure, closing
+    private final Object ioLock = new Object(); // the files: one writer at a time, appends never wait for it
     private List<LeaseChange> pending = new ArrayList<>();
     private final FileChannel log;
     private long walRecords;
@@ -89,30 +90,41 @@ public final class DurableLeaseStore implements LeaseStore {
     }
 
     /**
-     * Writes every queued change and fdatasyncs once, on the caller's thread. Callers batch: the
-     * transport syncs once per burst of datagrams, so one sync covers many ACKs.
+     * Writes every queued change and fdatasyncs once, on the caller's thread. Appends go on while the
+     * disk works (only {@code ioLock} is held then); callers batch, so one sync covers many ACKs.
      */
     @Override
     public void sync() {
-        synchronized (lock) {
-            if (failure != null) {
-                throw new VnetException(ErrorCode.STATE_IO, "lease log " + wal + " failed earlier: " + failure.getMessage(), failure);
+        synchronized (ioLock) {
+            List<LeaseChange> batch;
+            synchronized (lock) {
+                if (failure != null) {
+                    throw new VnetException(ErrorCode.STATE_IO, "lease log " + wal + " failed earlier: " + failure.getMessage(), failure);
+                }
+                if (pending.isEmpty()) {
+                    return;
+                }
+                batch = pending;
+                pending = new ArrayList<>();
             }
-            if (pending.isEmpty()) {
-                return;
-            }
-            List<LeaseChange> batch = pending;
-            pending = new ArrayList<>();
             try {
                 write(batch);
-                if (walRecords > COMPACT_AFTER) {
+                if (walRecords > Math.max(COMPACT_AFTER, 2L * liveCount())) {
                     compact();
                 }
             } catch (IOException e) {
-                failure = e;
+                synchronized (lock) {
+                    failure = e;
+                }
                 LOG.error("lease log {} failed: {}; no further ACKs will be sent", wal, e.toString());
                 throw new VnetException(ErrorCode.STATE_IO, "cannot write lease log " + wal + ": " + e.getMessage(), e);
             }
+        }
+    }
+
+    private int liveCount() {
+        synchronized (lock) {
+            return live.size();
         }
     }
 
@@ -209,11 +221,19 @@ public final class DurableLeaseStore implements LeaseStore {
     /** Snapshot of live leases (expired ones dropped) via temp + fsync + rename, then an empty log. */
     private void compact() throws IOException {
         Instant now = clock.instant();
-        live.values().removeIf(l -> l.isExpired(now));
-        List<LeaseRecord> records = new ArrayList<>(live.size());
-        live.values().forEach(l -> records.add(LeaseRecord.bind(l)));
+        List<LeaseRecord> records;
+        synchronized (lock) {
+            live.values().removeIf(l -> l.isExpired(now));
+            records = new ArrayList<>(live.size());
+            live.values().forEach(l -> records.add(LeaseRecord.bind(l)));
+        }
         Path tmp = snapshot.resolveSibling(snapshot.getFileName() + ".tmp");
-        byte[] bytes = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(records);
+        // one lease per line: still a JSON array, but readable and diffable by an operator
+        StringBuilder sb = new StringBuilder(records.size() * 120 + 4).append("[\n");
+        for (int i = 0; i < records.size(); i++) {
+            sb.append(json.writeValueAsString(records.get(i))).append(i + 1 < records.size() ? ",\n" : "\n");
+        }
+        byte[] bytes = sb.append("]\n").toString().getBytes(StandardCharsets.UTF_8);
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer buf = ByteBuffer.wrap(bytes);
@@ -242,9 +262,11 @@ public final class DurableLeaseStore implements LeaseStore {
     /** Writes what is queued, compacts, closes the log. */
     @Override
     public void close() {
-        synchronized (lock) {
-            if (closing) {
-                return;
+        synchronized (ioLock) {
+            synchronized (lock) {
+                if (closing) {
+                    return;
+                }
             }
             try {
                 sync();
@@ -253,7 +275,9 @@ public final class DurableLeaseStore implements LeaseStore {
             } catch (IOException e) {
                 throw new VnetException(ErrorCode.STATE_IO, "closing lease store " + wal + ": " + e.getMessage(), e);
             } finally {
-                closing = true;
+                synchronized (lock) {
+                    closing = true;
+                }
             }
         }
     }
