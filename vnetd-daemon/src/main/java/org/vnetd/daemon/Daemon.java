@@ -18,16 +18,19 @@ import org.vnetd.core.driver.NetworkDriver;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
 import org.vnetd.core.firewall.FirewallBackend;
+import org.vnetd.core.firewall.NftablesRenderer;
 import org.vnetd.daemon.config.ConfFile;
 import org.vnetd.daemon.config.DaemonOptions;
 import org.vnetd.daemon.driver.KernelPlanner;
 import org.vnetd.daemon.driver.NetlinkKernelObserver;
 import org.vnetd.daemon.driver.NetworkServices;
 import org.vnetd.daemon.firewall.FirewallBackends;
+import org.vnetd.daemon.firewall.FirewallDoctor;
 import org.vnetd.daemon.firewall.ProcessCommandRunner;
 import org.vnetd.daemon.netlink.NetlinkLinkBackend;
 import org.vnetd.daemon.netlink.ProcSysctl;
 import org.vnetd.daemon.rpc.EventHub;
+import org.vnetd.daemon.rpc.FirewallDiagnoseService;
 import org.vnetd.daemon.rpc.NetworkRpcService;
 import org.vnetd.daemon.rpc.RpcServer;
 import org.vnetd.daemon.state.ConfigDirStore;
@@ -75,8 +78,9 @@ public final class Daemon implements AutoCloseable {
         NetworkServices services = null;
         try {
             netlink = NetlinkLinkBackend.open();
+            ProcessCommandRunner commands = new ProcessCommandRunner();
             FirewallBackend firewall = FirewallBackends.choose(options.firewallBackend().orElse(conf.firewallBackend()),
-                    new ProcessCommandRunner());
+                    commands);
             LOG.info("firewall backend: {}", firewall.name());
             services = new NetworkServices(options.stateDir().resolve("dhcp"), Path.of("/etc/resolv.conf"),
                     group, Clock.systemUTC());
@@ -91,7 +95,9 @@ public final class Daemon implements AutoCloseable {
                 d.offerDefaultNetwork(options.stateDir().resolve(INITIALIZED));
             }
             driver.autostart();
-            d.rpc = RpcServer.start(options.runDir(), new NetworkRpcService(driver, driver::reload), events);
+            FirewallDoctor doctor = new FirewallDoctor(commands, new NftablesRenderer(), firewall.name().equals("nftables"));
+            d.rpc = RpcServer.start(options.runDir(), new FirewallDiagnoseService(driver, doctor,
+                    new NetworkRpcService(driver, driver::reload)), events);
             LOG.info("vnetd ready in {} ms: {} network(s), {} active", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
                     driver.list().size(), driver.list().stream().filter(s -> s.active()).count());
             return d;
