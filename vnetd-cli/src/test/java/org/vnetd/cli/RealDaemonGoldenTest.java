@@ -268,23 +268,36 @@ class RealDaemonGoldenTest {
         assertTrue(r.err().startsWith("error: Failed to update network iso\n"), r.err());
     }
 
+    /** Runs {@code net-event --event EVENT} on the read-only socket, then the action, until the event is printed. */
+    private Cli.Result awaitEvent(String event, Runnable action) throws Exception {
+        CompletableFuture<Cli.Result> events = CompletableFuture.supplyAsync(
+                () -> new Cli(daemon.readOnlySocket()).run("net-event", "--event", event, "--timeout", "20"));
+        // give the subscription time to reach the daemon (net-event has no "subscribed" signal), bounded
+        for (int i = 0; i < 4 && !events.isDone(); i++) {
+            Thread.sleep(250);
+        }
+        action.run();
+        return events.get(30, TimeUnit.SECONDS);
+    }
+
     @Test
     @Order(6)
     void eventsDestroyAndUndefine() throws Exception {
-        CompletableFuture<Cli.Result> events = CompletableFuture.supplyAsync(
-                () -> new Cli(daemon.readOnlySocket()).run("net-event", "--event", "lifecycle", "--timeout", "20"));
-        Cli.Result started = null;
-        // the subscription is in place once the event client connected; retry the start until it is seen
-        for (int i = 0; i < 40 && !events.isDone(); i++) {
-            Thread.sleep(250);
-            if (started == null && i >= 4) {
-                started = cli.run("net-start", "iso");
-                assertEquals("Network iso started\n\n", started.out(), started.err());
-            }
-        }
-        Cli.Result r = events.get(30, TimeUnit.SECONDS);
+        Cli.Result r = awaitEvent("lifecycle", () -> {
+            Cli.Result started = cli.run("net-start", "iso");
+            assertEquals("Network iso started\n\n", started.out(), started.err());
+        });
         assertEquals("event 'lifecycle' for network iso: Started\nevents received: 1\n\n", r.out(), r.err());
         assertEquals(0, r.status());
+        r = awaitEvent("metadata-change", () -> {
+            Cli.Result set = cli.run("net-metadata", "Lab", "http://example.org/vnetctl", "--key", "ex", "--set",
+                    "<lab owner='qa'/>", "--live");
+            assertEquals("Metadata modified\n\n", set.out(), set.err());
+        });
+        assertEquals("event 'metadata-change' for network Lab: type element, uri http://example.org/vnetctl\n"
+                + "events received: 1\n\n", r.out(), r.err());
+        r = awaitEvent("metadata-change", () -> assertEquals(0, cli.run("net-desc", "Lab", "--title", "--live", "Lab 2").status()));
+        assertEquals("event 'metadata-change' for network Lab: type title, uri (null)\nevents received: 1\n\n", r.out());
         expect("net-autostart --disable Lab", 0, "Network Lab unmarked as autostarted\n\n", "");
         expect("net-destroy iso", 0, "Network iso destroyed\n\n", "");
         expect("net-undefine iso", 0, "Network iso has been undefined\n\n", "");
