@@ -310,6 +310,13 @@ class RealDaemonGoldenTest {
                 """, "");
         expect("net-destroy Lab", 0, "Network Lab destroyed\n\n", "");
         expect("net-list --all --name", 0, "\n", "");
+        expect("net-create " + files.resolve("iso.xml"), 0, "Network iso created from " + files.resolve("iso.xml") + "\n\n", "");
+        expect("net-list --transient --name", 0, "iso\n\n", "");
+        expect("net-list --persistent --name", 0, "\n", "");
+        Cli.Result json = cli.run("--json", "net-list", "--all");
+        assertTrue(json.out().contains("\"name\" : \"iso\"") && json.out().contains("\"uuid\" : \"" + ISO_UUID + "\""), json.out());
+        expect("net-destroy iso", 0, "Network iso destroyed\n\n", "");
+        expect("net-list --all --name", 0, "\n", "");
         expect("net-start iso", 1, "\n", """
                 error: failed to get network 'iso'
                 error: Network not found: no network with matching name 'iso'

@@ -24,8 +24,9 @@ import org.vnetd.core.error.VnetException;
  */
 public final class DoctorCommand implements Command {
     static final CommandDef DEF = new CommandDef("doctor", "vnetd", "diagnose common network problems",
-            "Checks IP forwarding, br_netfilter, routes overlapping a network, the bridges and taps, and DHCP pool"
-                    + " usage;\n    prints why each problem matters and how to fix it.",
+            "Checks IP forwarding, br_netfilter, routes overlapping a network, the bridges and taps, DHCP pool"
+                    + " usage,\n    and (from the daemon) other tables dropping the networks' traffic and drift of"
+                    + " vnetd's\n    firewall rules; prints why each problem matters and how to fix it.",
             List.of(OptionDef.positionalString("network", "check only this network (name or uuid)")), false);
 
     private final HostProbe host;
