@@ -170,8 +170,8 @@ final class FakeVnetd implements AutoCloseable {
         handlers.put("network.start", p -> {
             Map<String, Object> n = find(p.path("network").asText());
             if ((boolean) n.get("active")) {
-                throw new Fault(12, "NETWORK_ACTIVE", "Requested operation is not valid: network '"
-                        + n.get("name") + "' is already active");
+                // libvirt's networkStartNetwork (and the real daemon) word it without the name
+                throw new Fault(12, "NETWORK_ACTIVE", "Requested operation is not valid: network is already active");
             }
             n.put("active", true);
             return Map.of();

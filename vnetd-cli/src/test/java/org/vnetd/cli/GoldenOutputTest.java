@@ -113,7 +113,7 @@ class GoldenOutputTest {
                 Arguments.of("net-start isolated", 0, "Network isolated started\n\n", ""),
                 Arguments.of("net-start default", 1, "\n", """
                         error: Failed to start network default
-                        error: Requested operation is not valid: network 'default' is already active
+                        error: Requested operation is not valid: network is already active
                         """),
                 Arguments.of("net-start nosuch", 1, "\n", """
                         error: failed to get network 'nosuch'

@@ -18,16 +18,23 @@ import org.vnetd.core.driver.NetworkDriver;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
 import org.vnetd.core.firewall.FirewallBackend;
+import org.vnetd.core.firewall.NftablesRenderer;
 import org.vnetd.daemon.config.ConfFile;
 import org.vnetd.daemon.config.DaemonOptions;
 import org.vnetd.daemon.driver.KernelPlanner;
 import org.vnetd.daemon.driver.NetlinkKernelObserver;
 import org.vnetd.daemon.driver.NetworkServices;
 import org.vnetd.daemon.firewall.FirewallBackends;
+import org.vnetd.daemon.firewall.FirewallDoctor;
 import org.vnetd.daemon.firewall.ProcessCommandRunner;
 import org.vnetd.daemon.netlink.NetlinkLinkBackend;
 import org.vnetd.daemon.netlink.ProcSysctl;
+import org.vnetd.daemon.port.PortManager;
+import org.vnetd.daemon.port.PortRpcService;
+import org.vnetd.daemon.port.PortStore;
+import org.vnetd.daemon.port.ServiceDhcp;
 import org.vnetd.daemon.rpc.EventHub;
+import org.vnetd.daemon.rpc.FirewallDiagnoseService;
 import org.vnetd.daemon.rpc.NetworkRpcService;
 import org.vnetd.daemon.rpc.RpcServer;
 import org.vnetd.daemon.state.ConfigDirStore;
@@ -52,7 +59,7 @@ public final class Daemon implements AutoCloseable {
     private final NetworkServices services;
     private final NetworkDriver driver;
     private RpcServer rpc;
-    private org.vnetd.daemon.port.PortManager ports;
+    private PortManager ports;
 
     private Daemon(FileChannel lockFile, EventLoopGroup group, NetlinkLinkBackend netlink, NetworkServices services,
             NetworkDriver driver) {
@@ -76,8 +83,9 @@ public final class Daemon implements AutoCloseable {
         NetworkServices services = null;
         try {
             netlink = NetlinkLinkBackend.open();
+            ProcessCommandRunner commands = new ProcessCommandRunner();
             FirewallBackend firewall = FirewallBackends.choose(options.firewallBackend().orElse(conf.firewallBackend()),
-                    new ProcessCommandRunner());
+                    commands);
             LOG.info("firewall backend: {}", firewall.name());
             services = new NetworkServices(options.stateDir().resolve("dhcp"), Path.of("/etc/resolv.conf"),
                     group, Clock.systemUTC());
@@ -92,12 +100,13 @@ public final class Daemon implements AutoCloseable {
                 d.offerDefaultNetwork(options.stateDir().resolve(INITIALIZED));
             }
             driver.autostart();
-            d.ports = new org.vnetd.daemon.port.PortManager(driver, netlink,
-                    new org.vnetd.daemon.port.PortStore(options.runDir().resolve("ports")), new org.vnetd.daemon.port.ServiceDhcp(services));
+            d.ports = new PortManager(driver, netlink,
+                    new PortStore(options.runDir().resolve("ports")), new ServiceDhcp(services));
             d.ports.recover();
             events.subscribe(new EventHub.Filter(null, null), d.ports::onNetworkEvent);
-            d.rpc = RpcServer.start(options.runDir(), new org.vnetd.daemon.port.PortRpcService(d.ports,
-                    new NetworkRpcService(driver, driver::reload)), events);
+            FirewallDoctor doctor = new FirewallDoctor(commands, new NftablesRenderer(), firewall.name().equals("nftables"));
+            d.rpc = RpcServer.start(options.runDir(), new FirewallDiagnoseService(driver, doctor, new PortRpcService(d.ports,
+                    new NetworkRpcService(driver, driver::reload))), events);
             LOG.info("vnetd ready in {} ms: {} network(s), {} active", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
                     driver.list().size(), driver.list().stream().filter(s -> s.active()).count());
             return d;

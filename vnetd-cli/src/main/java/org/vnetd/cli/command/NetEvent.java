@@ -139,7 +139,8 @@ public final class NetEvent implements Command {
 
     static String format(NetworkEvent e, boolean timestamp) {
         String line = "metadata-change".equals(e.event())
-                ? "event 'metadata-change' for network " + e.network() + ": type " + e.detail() + ", uri (null)\n"
+                ? "event 'metadata-change' for network " + e.network() + ": type " + e.detail() + ", uri "
+                        + (e.uri() == null ? "(null)" : e.uri()) + "\n"
                 : "event 'lifecycle' for network " + e.network() + ": " + e.detail() + "\n";
         if (!timestamp) {
             return line;

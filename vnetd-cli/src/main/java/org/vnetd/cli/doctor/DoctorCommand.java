@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 import org.vnetd.cli.Session;
 import org.vnetd.cli.command.Command;
@@ -23,18 +24,24 @@ import org.vnetd.core.error.VnetException;
  */
 public final class DoctorCommand implements Command {
     static final CommandDef DEF = new CommandDef("doctor", "vnetd", "diagnose common network problems",
-            "Checks IP forwarding, br_netfilter, routes overlapping a network, the bridges and taps, and DHCP pool"
-                    + " usage;\n    prints why each problem matters and how to fix it.",
+            "Checks IP forwarding, br_netfilter, routes overlapping a network, the bridges and taps, DHCP pool"
+                    + " usage,\n    and (from the daemon) other tables dropping the networks' traffic and drift of"
+                    + " vnetd's\n    firewall rules; prints why each problem matters and how to fix it.",
             List.of(OptionDef.positionalString("network", "check only this network (name or uuid)")), false);
 
     private final HostProbe host;
-    private final FirewallDiagnostics firewall;
+    /** The firewall checks, given the daemon connection (the daemon sees its ruleset and its plans). */
+    private final Function<VnetdApi, FirewallDiagnostics> firewall;
 
     public DoctorCommand() {
-        this(CommandHostProbe.local(), FirewallDiagnostics.PENDING);
+        this(CommandHostProbe.local(), DaemonFirewallDiagnostics::new);
     }
 
     public DoctorCommand(HostProbe host, FirewallDiagnostics firewall) {
+        this(host, api -> firewall);
+    }
+
+    public DoctorCommand(HostProbe host, Function<VnetdApi, FirewallDiagnostics> firewall) {
         this.host = host;
         this.firewall = firewall;
     }
@@ -49,8 +56,10 @@ public final class DoctorCommand implements Command {
         Optional<String> only = cmd.nonEmpty("network");
         List<Finding> findings = new ArrayList<>();
         List<NetworkFacts> networks = new ArrayList<>();
+        FirewallDiagnostics firewallChecks = UNREACHABLE;
         try {
             VnetdApi api = s.api();
+            firewallChecks = firewall.apply(api);
             List<NetworkSummary> targets;
             try {
                 targets = only.isPresent() ? List.of(api.lookup(only.get())) : api.list();
@@ -79,17 +88,34 @@ public final class DoctorCommand implements Command {
             }
         } catch (DaemonUnreachableException e) {
             s.dropConnection();
+            firewallChecks = UNREACHABLE;
             findings.add(new Finding("daemon", Severity.FAIL, "cannot reach vnetd: " + e.getMessage(),
                     "without the daemon only the host-wide checks can run",
                     "systemctl start vnetd (or give the socket with -c/--connect)"));
         }
-        findings.addAll(Doctor.standard(host, Instant.now().getEpochSecond(), firewall).examine(networks));
+        findings.addAll(Doctor.standard(host, Instant.now().getEpochSecond(), guarded(s, firewallChecks)).examine(networks));
         if (s.json()) {
             org.vnetd.cli.command.Commands.printJson(s, findings);
         } else {
             print(s, findings);
         }
         return findings.stream().noneMatch(f -> f.severity() == Severity.FAIL);
+    }
+
+    /** Without the daemon its firewall view is missing: said once, as INFO (the daemon finding already FAILs). */
+    static final FirewallDiagnostics UNREACHABLE = (host, networks) -> List.of(Finding.info("firewall",
+            "firewall checks skipped", "they come from the daemon (firewall.diagnose), which is not reachable"));
+
+    /** The daemon going away between the listing and the firewall checks is a finding, not a crash. */
+    private static FirewallDiagnostics guarded(Session s, FirewallDiagnostics checks) {
+        return (host, networks) -> {
+            try {
+                return checks.run(host, networks);
+            } catch (DaemonUnreachableException e) {
+                s.dropConnection();
+                return UNREACHABLE.run(host, networks);
+            }
+        };
     }
 
     static void print(Session s, List<Finding> findings) {

@@ -10,6 +10,7 @@ import java.util.function.Function;
 
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
+import org.vnetd.core.firewall.FirewallFinding;
 
 /** Typed calls for every method of docs/rpc.md. Daemon errors surface as VnetException with its code. */
 public final class VnetdApi implements AutoCloseable {
@@ -143,6 +144,21 @@ public final class VnetdApi implements AutoCloseable {
 
     public void firewallReload() {
         rpc.call("firewall.reload", Map.of());
+    }
+
+    /** {@code firewall.diagnose}: the daemon's findings about the host firewall for its running networks. */
+    public List<FirewallFinding> firewallDiagnose() {
+        return convert(rpc.call("firewall.diagnose", Map.of()), r -> {
+            List<FirewallFinding> out = new ArrayList<>();
+            for (Object o : Json.array(Json.object(r, "result").get("findings"), "findings")) {
+                Map<String, Object> m = Json.object(o, "FirewallFinding");
+                String severity = Json.string(m, "severity");
+                out.add(new FirewallFinding(Json.string(m, "check"),
+                        FirewallFinding.Severity.valueOf(severity == null ? "" : severity),
+                        Json.string(m, "message"), Json.string(m, "hint")));
+            }
+            return out;
+        });
     }
 
     public Port createPort(Map<String, Object> params) {

@@ -461,7 +461,7 @@ public final class NetworkDriver {
                 definitions.save(e.name, NetworkXml.format(newConfig, true));
                 e.persistent = newConfig;
             }
-            emit(e, NetworkEvent.METADATA_CHANGE, type);
+            emit(e, NetworkEvent.METADATA_CHANGE, type, "element".equals(type) ? uri : null);
             return null;
         });
     }
@@ -652,8 +652,12 @@ public final class NetworkDriver {
     }
 
     private void emit(NetworkEntry e, String event, String detail) {
+        emit(e, event, detail, null);
+    }
+
+    private void emit(NetworkEntry e, String event, String detail, String uri) {
         try {
-            events.accept(new NetworkEvent(e.name, e.uuid.toString(), event, detail, clock.getAsLong()));
+            events.accept(new NetworkEvent(e.name, e.uuid.toString(), event, detail, clock.getAsLong(), uri));
         } catch (RuntimeException ex) {
             LOG.warn("event delivery failed: {}", ex.toString());
         }

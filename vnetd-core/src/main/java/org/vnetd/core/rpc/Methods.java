@@ -20,6 +20,7 @@ public final class Methods {
     public static final String NETWORK_SET_METADATA = "network.setMetadata";
     public static final String EVENTS_SUBSCRIBE = "events.subscribe";
     public static final String FIREWALL_RELOAD = "firewall.reload";
+    public static final String FIREWALL_DIAGNOSE = "firewall.diagnose";
     public static final String PORT_CREATE = "port.create";
     public static final String PORT_DELETE = "port.delete";
     public static final String PORT_LIST = "port.list";
@@ -32,12 +33,14 @@ public final class Methods {
 
     /** Methods the read-only socket accepts: they change nothing. */
     public static final Set<String> READ_ONLY = Set.of(DAEMON_VERSION, NETWORK_LIST, NETWORK_LOOKUP,
-            NETWORK_GET_XML, NETWORK_DHCP_LEASES, NETWORK_GET_METADATA, EVENTS_SUBSCRIBE, PORT_LIST, PORT_GET_XML);
+            NETWORK_GET_XML, NETWORK_DHCP_LEASES, NETWORK_GET_METADATA, EVENTS_SUBSCRIBE, PORT_LIST, PORT_GET_XML,
+            FIREWALL_DIAGNOSE);
 
     public static final Set<String> ALL = Set.of(DAEMON_VERSION, NETWORK_LIST, NETWORK_LOOKUP, NETWORK_GET_XML,
             NETWORK_DEFINE, NETWORK_CREATE, NETWORK_UNDEFINE, NETWORK_START, NETWORK_DESTROY, NETWORK_SET_AUTOSTART,
             NETWORK_UPDATE, NETWORK_DHCP_LEASES, NETWORK_GET_METADATA, NETWORK_SET_METADATA, EVENTS_SUBSCRIBE,
-            FIREWALL_RELOAD, PORT_CREATE, PORT_DELETE, PORT_LIST, PORT_GET_XML, PORT_FD);
+            FIREWALL_RELOAD, PORT_CREATE, PORT_DELETE, PORT_LIST, PORT_GET_XML, PORT_FD,
+            FIREWALL_DIAGNOSE);
 
     private Methods() {
     }

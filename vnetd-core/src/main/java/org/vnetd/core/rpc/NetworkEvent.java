@@ -1,10 +1,15 @@
 package org.vnetd.core.rpc;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * An event pushed to subscribers. {@code event} is {@link #LIFECYCLE} (detail Defined, Undefined,
- * Started, Stopped) or {@link #METADATA_CHANGE} (detail title, description or element).
+ * Started, Stopped) or {@link #METADATA_CHANGE} (detail title, description or element). {@code uri} is the
+ * namespace of the changed element metadata (as libvirt's metadata-change event carries it), else null and
+ * left out of the JSON.
  */
-public record NetworkEvent(String network, String uuid, String event, String detail, long timestamp) {
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record NetworkEvent(String network, String uuid, String event, String detail, long timestamp, String uri) {
     public static final String LIFECYCLE = "lifecycle";
     public static final String METADATA_CHANGE = "metadata-change";
 
@@ -12,4 +17,9 @@ public record NetworkEvent(String network, String uuid, String event, String det
     public static final String UNDEFINED = "Undefined";
     public static final String STARTED = "Started";
     public static final String STOPPED = "Stopped";
+
+    /** An event without a uri (every lifecycle event, title and description changes). */
+    public NetworkEvent(String network, String uuid, String event, String detail, long timestamp) {
+        this(network, uuid, event, detail, timestamp, null);
+    }
 }
