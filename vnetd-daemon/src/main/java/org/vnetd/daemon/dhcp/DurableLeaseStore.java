@@ -259,7 +259,9 @@ public final class DurableLeaseStore implements LeaseStore {
             }
             try {
                 sync();
-                compact();
+                if (walRecords > 0) {
+                    compact(); // an empty log (nothing leased since open) leaves the files as they are: no fsyncs
+                }
                 log.close();
             } catch (IOException e) {
                 throw new VnetException(ErrorCode.STATE_IO, "closing lease store " + wal + ": " + e.getMessage(), e);
