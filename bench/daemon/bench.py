@@ -72,6 +72,7 @@ def bench_vnetd(sock, pid, out, n):
         raise SystemExit("vnetd did not define the default network")
     if not active["default"]:
         rpc.call("network.start", {"network": "default"})
+    noop = [rpc.timed("daemon.version") for _ in range(50)]  # the RPC's own round trip, for reference
     starts, destroys = [], []
     for _ in range(n):
         if time.time() > t_end:
@@ -92,7 +93,7 @@ def bench_vnetd(sock, pid, out, n):
     for k in range(len(per)):  # leave the daemon with nothing of ours running
         rpc.call("network.destroy", {"network": "bench%d" % k})
         rpc.call("network.undefine", {"network": "bench%d" % k})
-    json.dump({"who": "vnetd", "start": starts, "destroy": destroys, "per": per, "split": split, "total_s": total,
+    json.dump({"who": "vnetd", "noop": noop, "start": starts, "destroy": destroys, "per": per, "split": split, "total_s": total,
                "rss_kib": {"vnetd": mem}}, open(out, "w"))
 
 
@@ -171,6 +172,7 @@ def table(vf, lf):
         b = f(l) if l else None
         r = ("%.1f%s" % (b / a, unit)) if (l and ratio and a > 0) else ""
         print("%-36s %12.2f %12s %10s" % (name, a, ("%.2f" % b) if l else "n/a", r))
+    print("(vnetd RPC round trip of daemon.version: median %.2f ms)" % med(v["noop"]))
     print("(runs: vnetd %d start/destroy, %d networks; libvirt: %s)" % (
         len(v["start"]), len(v["per"]),
         "%d start/destroy, %d networks, RSS libvirtd %.0f MiB + dnsmasq %.0f MiB"
