@@ -65,7 +65,11 @@ public final class StepRunner {
                 continue;
             }
             try {
+                long t0 = System.nanoTime();
                 step.undo(a.record());
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("network '{}': undo of {} took {} us", network, a.id(), (System.nanoTime() - t0) / 1000);
+                }
             } catch (Exception e) {
                 LOG.warn("network '{}': undo of '{}' failed: {}", network, a.id(), e.getMessage());
                 errors.add(asVnet(e, network, a.id()));

@@ -54,6 +54,7 @@ public final class DhcpService implements AutoCloseable {
 
     private final Path leaseDir;
     private final Clock clock;
+    private final EventLoopGroup shared;
     private EventLoopGroup group;
     private final List<LeaseListener> listeners = new CopyOnWriteArrayList<>();
     private DurableLeaseStore store;
@@ -67,8 +68,18 @@ public final class DhcpService implements AutoCloseable {
      * @param clock    lease times and expiry; the system UTC clock in the daemon
      */
     public DhcpService(Path leaseDir, Clock clock) {
+        this(leaseDir, clock, null);
+    }
+
+    /**
+     * @param shared an event loop group to serve on (the daemon's), or null for a group of its own.
+     *               Serving on the daemon's loops saves a thread and an epoll set per network; the
+     *               loop only decodes and answers (lease syncs run on the GroupCommitter's thread).
+     */
+    public DhcpService(Path leaseDir, Clock clock, EventLoopGroup shared) {
         this.leaseDir = Objects.requireNonNull(leaseDir);
         this.clock = Objects.requireNonNull(clock);
+        this.shared = shared;
     }
 
     /** Extra listener (DNS names, RPC events); called on the event loop, must not block. */
@@ -97,7 +108,7 @@ public final class DhcpService implements AutoCloseable {
             }
         });
         // one event loop thread per network; the lease log's syncs run beside it (GroupCommitter)
-        EventLoopGroup g = new MultiThreadIoEventLoopGroup(1,
+        EventLoopGroup g = shared != null ? shared : new MultiThreadIoEventLoopGroup(1,
                 new io.netty.util.concurrent.DefaultThreadFactory("dhcp-" + config.interfaceName(), true), EpollIoHandler.newFactory());
         try {
             DhcpChannelHandler h = new DhcpChannelHandler(srv, s, clock);
@@ -123,7 +134,9 @@ public final class DhcpService implements AutoCloseable {
             this.reaper = ch.eventLoop().scheduleAtFixedRate(this::reap, REAP_SECONDS, REAP_SECONDS, TimeUnit.SECONDS);
             LOG.info("DHCP server on {} ({}), {} lease(s) restored", config.interfaceName(), config.subnet(), srv.leases().size());
         } catch (RuntimeException e) {
-            g.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            if (g != shared) {
+                g.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            }
             s.close();
             throw new VnetException(ErrorCode.DHCP, "cannot start DHCP server on " + config.interfaceName() + ": " + e.getMessage(), e);
         }
@@ -141,8 +154,13 @@ public final class DhcpService implements AutoCloseable {
         }
         reaper.cancel(false);
         channel.close().syncUninterruptibly();
-        // the loop may be inside a sync; let it finish before the store closes
-        group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+        // the loop may still be running this server's work (a read, the reaper's sync); let it
+        // finish before the store closes
+        if (group != shared) {
+            group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+        } else {
+            channel.eventLoop().submit(() -> { }).syncUninterruptibly();
+        }
         store.close();
         group = null;
         channel = null;
@@ -190,9 +208,24 @@ public final class DhcpService implements AutoCloseable {
         if (srv != null) {
             List<DhcpLease> gone = srv.reapExpired(clock.instant());
             if (!gone.isEmpty()) {
-                store.sync();
                 LOG.info("DHCP: {} expired lease(s) reaped", gone.size());
+                DurableLeaseStore s = store;
+                if (group != shared) {
+                    s.sync();
+                } else {
+                    // never wait for the disk on the daemon's shared loop; after a close the store
+                    // has nothing pending and sync() returns at once
+                    Thread.ofVirtual().name("dhcp-reap-sync").start(() -> syncQuietly(s));
+                }
             }
+        }
+    }
+
+    private static void syncQuietly(DurableLeaseStore s) {
+        try {
+            s.sync();
+        } catch (RuntimeException e) {
+            LOG.error("DHCP: writing reaped leases failed: {}", e.getMessage());
         }
     }
 

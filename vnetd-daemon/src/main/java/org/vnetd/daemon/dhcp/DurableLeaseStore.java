@@ -57,10 +57,21 @@ public final class DurableLeaseStore implements LeaseStore {
         this.wal = dir.resolve(name + ".wal");
         this.clock = clock;
         Files.createDirectories(dir);
+        boolean walExisted = Files.exists(wal);
+        long walBytes = walExisted ? Files.size(wal) : 0;
         readSnapshot();
         replayLog();
         this.log = FileChannel.open(wal, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        compact(); // start from a clean snapshot and an empty log
+        if (walBytes > 0) {
+            compact(); // replayed records (or a torn tail): start from a clean snapshot and an empty log
+        } else if (!walExisted) {
+            // the new log's directory entry must be durable before the first record synced into it;
+            // an empty existing log (the state a clean stop leaves) needs no write at all, which
+            // keeps a network start free of the three fsyncs a compaction costs
+            syncDirectory(dir);
+        }
+        Instant now = clock.instant();
+        live.values().removeIf(l -> l.isExpired(now)); // as a compaction would; the file catches up at the next one
     }
 
     /** Opens (creating if needed) the store {@code dir/name.leases} + {@code dir/name.wal}. */
@@ -270,7 +281,9 @@ public final class DurableLeaseStore implements LeaseStore {
             }
             try {
                 sync();
-                compact();
+                if (walRecords > 0) {
+                    compact(); // an empty log (nothing leased since open) leaves the files as they are: no fsyncs
+                }
                 log.close();
             } catch (IOException e) {
                 throw new VnetException(ErrorCode.STATE_IO, "closing lease store " + wal + ": " + e.getMessage(), e);

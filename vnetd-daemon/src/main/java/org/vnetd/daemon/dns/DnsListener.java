@@ -63,10 +63,8 @@ final class DnsListener implements AutoCloseable {
                     protected void initChannel(Channel ch) {
                         udpPipeline(ch.pipeline(), processor, counters, memo);
                     }
-                }).bind(address).awaitUninterruptibly();
-        if (!u.isSuccess()) {
-            throw new VnetException(ErrorCode.DNS, "cannot listen for DNS on UDP " + show(address) + ": " + u.cause().getMessage(), u.cause());
-        }
+                }).bind(address);
+        // the TCP bind starts before the UDP one is awaited: one trip to the event loops, not two
         TcpConnectionLimit limit = new TcpConnectionLimit(MAX_TCP_CONNECTIONS);
         ChannelFuture t = new ServerBootstrap().group(group)
                 .channelFactory(() -> new EpollServerSocketChannel(family))
@@ -79,7 +77,15 @@ final class DnsListener implements AutoCloseable {
                                 new TcpDnsQueryDecoder(DnsRecordDecoder.DEFAULT, MAX_TCP_QUERY), new TcpDnsResponseEncoder(),
                                 new TcpQueryHandler(processor, counters));
                     }
-                }).bind(address).awaitUninterruptibly();
+                }).bind(address);
+        u.awaitUninterruptibly();
+        t.awaitUninterruptibly();
+        if (!u.isSuccess()) {
+            if (t.isSuccess()) {
+                t.channel().close().syncUninterruptibly();
+            }
+            throw new VnetException(ErrorCode.DNS, "cannot listen for DNS on UDP " + show(address) + ": " + u.cause().getMessage(), u.cause());
+        }
         if (!t.isSuccess()) {
             u.channel().close().syncUninterruptibly();
             throw new VnetException(ErrorCode.DNS, "cannot listen for DNS on TCP " + show(address) + ": " + t.cause().getMessage(), t.cause());

@@ -64,7 +64,7 @@ public final class NetworkServices implements LeaseSource {
     void startDhcp(NetworkDef def, DhcpConfig config) {
         String name = def.name();
         stopDhcp(name);
-        DhcpService s = new DhcpService(leaseDir, clock);
+        DhcpService s = new DhcpService(leaseDir, clock, group);
         DnsService names = dns.get(name);
         if (names != null) {
             s.addLeaseListener(change -> {

@@ -23,7 +23,9 @@ public final class FirewallBackends {
             case "nftables" -> {
                 CommandResult probe = runner.run("nft", "--version");
                 if (probe.ok()) {
-                    yield new NftablesBackend(runner);
+                    // in-process libnftables where nft would run right here; same script, same single transaction
+                    yield new NftablesBackend(runner instanceof ProcessCommandRunner p && p.runsHere()
+                            ? LibNftablesRunner.orFallback(runner) : runner);
                 }
                 LOG.warn("firewall_backend = nftables but `nft` cannot be run ({}); falling back to iptables",
                         probe.stderr().isBlank() ? "exit " + probe.exitCode() : probe.stderr().strip());

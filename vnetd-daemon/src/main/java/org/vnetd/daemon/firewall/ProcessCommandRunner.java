@@ -30,6 +30,11 @@ public final class ProcessCommandRunner implements CommandRunner {
         this.timeout = timeout;
     }
 
+    /** True when commands run in this process's own namespaces (no prefix). */
+    public boolean runsHere() {
+        return prefix.isEmpty();
+    }
+
     @Override
     public CommandResult run(List<String> argv, String stdin) {
         List<String> full = new ArrayList<>(prefix);
