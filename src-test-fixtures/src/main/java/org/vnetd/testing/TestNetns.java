@@ -82,6 +82,32 @@ public final class TestNetns implements AutoCloseable {
         other.execOk("ip", "link", "set", remote, "up");
     }
 
+    /**
+     * Waits until no IPv6 address in the namespace is tentative. {@code nodad} covers only the
+     * addresses a test adds; the kernel's own link-local addresses still run DAD (about a second,
+     * longer on a loaded machine), and a router forwarding a packet sends its neighbour solicitation
+     * from its link-local address: while that is tentative, forwarded IPv6 is silently dropped.
+     */
+    public void awaitIpv6Settled(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String tentative;
+        while (!(tentative = execOk("ip", "-6", "-o", "addr", "show", "tentative").trim()).isEmpty()) {
+            if (tentative.contains("dadfailed")) {
+                throw new IllegalStateException(name + ": IPv6 duplicate address detection failed:\n" + tentative);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(name + ": IPv6 addresses still tentative after " + timeout
+                        + ":\n" + tentative);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for IPv6 DAD in " + name, e);
+            }
+        }
+    }
+
     /** Kills every process still inside the namespace, then deletes it. Safe to call twice. */
     @Override
     public void close() {

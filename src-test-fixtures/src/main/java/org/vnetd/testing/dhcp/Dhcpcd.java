@@ -3,8 +3,10 @@ package org.vnetd.testing.dhcp;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import org.vnetd.testing.Exec;
 
@@ -14,6 +16,9 @@ import org.vnetd.testing.Exec;
  * per interface name, which {@link DhcpTopology} makes unique.
  */
 public final class Dhcpcd extends AbstractClient {
+    /** How long a stopping dhcpcd may take before it is killed (its privsep helpers exit with it). */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(10);
+
     public Dhcpcd(DhcpClientNs client, String hostname) {
         super(client, "dhcpcd");
         dir.script("\"$reason\"", "");
@@ -64,9 +69,16 @@ public final class Dhcpcd extends AbstractClient {
     @Override
     public void close() {
         if (process != null && process.isAlive()) {
-            // -x stops it without releasing; then the base class makes sure nothing is left
-            Exec.run(java.time.Duration.ofSeconds(10), null, concat(client.ns().prefix(),
-                    List.of("dhcpcd", "-4", "-x", "-f", dir.file("dhcpcd.conf").toString(), client.ifname())));
+            // SIGTERM (Process.destroy) is what "dhcpcd -x" sends: stop without releasing. Signalling our own pid
+            // directly (ip netns exec execs, so it is dhcpcd's) avoids a second dhcpcd that talks to
+            // the control socket and waits unboundedly for the exit; on a loaded machine that took
+            // over 10 s. Wait a bounded time for a clean exit, then the base class kills what is left.
+            process.destroy();
+            try {
+                process.waitFor(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         super.close();
         // dhcpcd keeps its lease under /var/lib/dhcpcd by interface name (ours are unique): remove it

@@ -185,7 +185,7 @@ class DhcpClientsNetnsTest {
             });
         }
         c.ns().execOk("ip", "addr", "flush", "dev", c.ifname());
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos(); // bound for a loaded machine
         while (fx.service.stats().malformed() < before + bad.size() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
@@ -213,8 +213,16 @@ class DhcpClientsNetnsTest {
             Udhcpc third = new Udhcpc(fx.topo.addClient(null), false, null);
             drivers.add(third);
             third.start();
-            Thread.sleep(3000);
-            assertTrue(fx.service.stats().ignored(Decision.IgnoreReason.POOL_EXHAUSTED) > exhaustedBefore, "no offer was made");
+            // wait for the server's refusals themselves rather than a fixed time (a loaded machine may take
+            // longer than 3 s to start udhcpc): two refused discovers (udhcpc -T 1 retries after a second
+            // without an offer), then the client's log must show it obtained nothing in between
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (fx.service.stats().ignored(Decision.IgnoreReason.POOL_EXHAUSTED) < exhaustedBefore + 2
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(fx.service.stats().ignored(Decision.IgnoreReason.POOL_EXHAUSTED) >= exhaustedBefore + 2,
+                    "no offer was made, twice");
             assertTrue(third.log().contains("discover"), third.log());
             assertTrue(!third.log().contains("obtained"), "third client got nothing: " + third.log());
         } finally {

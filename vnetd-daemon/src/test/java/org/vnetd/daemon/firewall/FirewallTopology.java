@@ -85,7 +85,14 @@ final class FirewallTopology implements AutoCloseable {
             guests.get(i).execOk("ip", "-6", "route", "add", "default", "via", "2001:db8:" + (100 + i) + "::1");
             upstream.execOk("ip", "-6", "route", "add", "2001:db8:" + (100 + i) + "::/64", "via", HOST_UPLINK_ADDR6);
         }
+        // the host forwards: its neighbour solicitations need a usable link-local address on each port
+        host.awaitIpv6Settled(IPV6_SETTLE);
+        upstream.awaitIpv6Settled(IPV6_SETTLE);
+        guests.forEach(g -> g.awaitIpv6Settled(IPV6_SETTLE));
     }
+
+    /** Generous bound on link-local DAD (normally about one second) for a loaded CI machine. */
+    private static final Duration IPV6_SETTLE = Duration.ofSeconds(20);
 
     static String guestAddr6(int i) {
         return "2001:db8:" + (100 + i) + "::10";
