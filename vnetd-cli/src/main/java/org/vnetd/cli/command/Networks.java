@@ -68,6 +68,12 @@ final class Networks {
         return true;
     }
 
+    /** virsh's --current versus --live/--config check (VSH_EXCLUSIVE_OPTIONS_VAR in net-desc, net-metadata, net-update). */
+    static void exclusiveScope(org.vnetd.cli.shell.ParsedCommand cmd) throws org.vnetd.cli.shell.UsageException {
+        exclusive(cmd, "current", "live");
+        exclusive(cmd, "current", "config");
+    }
+
     /** virsh's VSH_EXCLUSIVE_OPTIONS message. */
     static void exclusive(org.vnetd.cli.shell.ParsedCommand cmd, String a, String b)
             throws org.vnetd.cli.shell.UsageException {
