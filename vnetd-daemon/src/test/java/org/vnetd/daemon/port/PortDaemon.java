@@ -3,6 +3,7 @@ package org.vnetd.daemon.port;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 
 import org.vnetd.core.rpc.RpcCodec;
@@ -99,6 +100,15 @@ final class PortDaemon implements AutoCloseable {
     @Override
     public void close() {
         vnetd.kill();
+    }
+
+    /** RPC params from alternating keys and values: {@code params("network", "default", "mac", mac)}. */
+    static Map<String, Object> params(Object... kv) {
+        Map<String, Object> m = new HashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
     }
 
     static String natNet(String name, String bridge, String addr, String extra) {
