@@ -1,15 +1,13 @@
 package org.vnetd.cli.command;
 
 import java.util.List;
-import java.util.Optional;
 
 import org.vnetd.cli.Session;
-import org.vnetd.cli.rpc.NetworkSummary;
+import org.vnetd.cli.rpc.VnetdApi;
 import org.vnetd.cli.shell.CommandDef;
 import org.vnetd.cli.shell.OptionDef;
 import org.vnetd.cli.shell.ParsedCommand;
 import org.vnetd.cli.shell.UsageException;
-import org.vnetd.core.error.VnetException;
 
 /** net-create: sends the file's XML to the daemon, which validates it (--validate is accepted; vnetd always validates). */
 public final class NetCreate implements Command {
@@ -25,22 +23,6 @@ public final class NetCreate implements Command {
 
     @Override
     public boolean run(Session s, ParsedCommand cmd) throws UsageException {
-        String file = cmd.required("file");
-        Optional<String> xml = XmlFiles.read(s, file);
-        if (xml.isEmpty()) {
-            return false;
-        }
-        NetworkSummary n;
-        try {
-            n = s.api().create(xml.get());
-        } catch (org.vnetd.cli.rpc.DaemonUnreachableException e) {
-            throw e;
-        } catch (VnetException e) {
-            s.error("Failed to create network from " + file);
-            s.report(e);
-            return false;
-        }
-        s.printExtra("Network " + n.name() + " created from " + file + "\n");
-        return true;
+        return XmlFiles.submit(s, cmd, VnetdApi::create, "create", "created");
     }
 }

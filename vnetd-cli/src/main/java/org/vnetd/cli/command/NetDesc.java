@@ -31,8 +31,7 @@ public final class NetDesc implements Command {
 
     @Override
     public boolean run(Session s, ParsedCommand cmd) throws UsageException {
-        Networks.exclusive(cmd, "current", "live");
-        Networks.exclusive(cmd, "current", "config");
+        Networks.exclusiveScope(cmd);
         String name = cmd.required("network");
         boolean title = cmd.flag("title");
         String type = title ? "title" : "description";

@@ -3,10 +3,10 @@ package org.vnetd.cli.command;
 import java.util.List;
 
 import org.vnetd.cli.Session;
+import org.vnetd.cli.rpc.VnetdApi;
 import org.vnetd.cli.shell.CommandDef;
 import org.vnetd.cli.shell.ParsedCommand;
 import org.vnetd.cli.shell.UsageException;
-import org.vnetd.core.error.VnetException;
 
 /** net-destroy: Forcefully stop a given network. */
 public final class NetDestroy implements Command {
@@ -20,13 +20,6 @@ public final class NetDestroy implements Command {
 
     @Override
     public boolean run(Session s, ParsedCommand cmd) throws UsageException {
-        String name = cmd.required("network");
-        try {
-            s.api().destroy(name);
-        } catch (VnetException e) {
-            return Networks.failed(s, name, e, "Failed to destroy network " + name);
-        }
-        s.printExtra("Network " + name + " destroyed\n");
-        return true;
+        return Networks.byName(s, cmd, VnetdApi::destroy, "destroy", "destroyed");
     }
 }

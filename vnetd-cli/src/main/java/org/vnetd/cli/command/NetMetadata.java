@@ -32,8 +32,7 @@ public final class NetMetadata implements Command {
 
     @Override
     public boolean run(Session s, ParsedCommand cmd) throws UsageException {
-        Networks.exclusive(cmd, "current", "live");
-        Networks.exclusive(cmd, "current", "config");
+        Networks.exclusiveScope(cmd);
         Networks.exclusive(cmd, "edit", "set");
         Networks.exclusive(cmd, "remove", "set");
         Networks.exclusive(cmd, "remove", "edit");

@@ -40,8 +40,7 @@ public final class NetUpdate implements Command {
 
     @Override
     public boolean run(Session s, ParsedCommand cmd) throws UsageException {
-        Networks.exclusive(cmd, "current", "live");
-        Networks.exclusive(cmd, "current", "config");
+        Networks.exclusiveScope(cmd);
         String name = cmd.required("network");
         String command = cmd.required("command");
         if (command.equals("add")) {

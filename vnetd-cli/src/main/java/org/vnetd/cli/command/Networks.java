@@ -1,9 +1,11 @@
 package org.vnetd.cli.command;
 
 import java.util.Optional;
+import java.util.function.BiConsumer;
 
 import org.vnetd.cli.Session;
 import org.vnetd.cli.rpc.NetworkSummary;
+import org.vnetd.cli.rpc.VnetdApi;
 import org.vnetd.cli.shell.OptionDef;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
@@ -48,6 +50,28 @@ final class Networks {
             s.report(e);
         }
         return false;
+    }
+
+    /**
+     * The body net-start, net-destroy and net-undefine share: one daemon call on {@code <network>}, then
+     * virsh's {@code Failed to VERB network NAME} or {@code Network NAME DONE}.
+     */
+    static boolean byName(Session s, org.vnetd.cli.shell.ParsedCommand cmd, BiConsumer<VnetdApi, String> op,
+            String verb, String done) throws org.vnetd.cli.shell.UsageException {
+        String name = cmd.required("network");
+        try {
+            op.accept(s.api(), name);
+        } catch (VnetException e) {
+            return failed(s, name, e, "Failed to " + verb + " network " + name);
+        }
+        s.printExtra("Network " + name + " " + done + "\n");
+        return true;
+    }
+
+    /** virsh's --current versus --live/--config check (VSH_EXCLUSIVE_OPTIONS_VAR in net-desc, net-metadata, net-update). */
+    static void exclusiveScope(org.vnetd.cli.shell.ParsedCommand cmd) throws org.vnetd.cli.shell.UsageException {
+        exclusive(cmd, "current", "live");
+        exclusive(cmd, "current", "config");
     }
 
     /** virsh's VSH_EXCLUSIVE_OPTIONS message. */

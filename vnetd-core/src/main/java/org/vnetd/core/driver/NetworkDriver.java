@@ -393,20 +393,9 @@ public final class NetworkDriver {
     public UpdateResult update(String network, String command, String section, int parentIndex, String xml,
             boolean live, boolean config) {
         return locked(network, e -> {
-            boolean doLive = live;
-            boolean doConfig = config;
-            if (!live && !config) {
-                // VIR_NETWORK_UPDATE_AFFECT_CURRENT: the running network if active, else the definition
-                doLive = e.active();
-                doConfig = !e.active();
-            }
-            if (doLive && !e.active()) {
-                throw VnetException.of(ErrorCode.NETWORK_INACTIVE, "Requested operation is not valid: network '%s' is not running", e.name);
-            }
-            if (doConfig && !e.persistentDefined()) {
-                throw VnetException.of(ErrorCode.INVALID_ARGUMENT,
-                        "Requested operation is not valid: cannot change persistent config of a transient network");
-            }
+            UpdateResult impact = impact(e, live, config);
+            boolean doLive = impact.live();
+            boolean doConfig = impact.config();
             NetworkDef newConfig = null;
             NetworkDef newLive = null;
             // compute both first, so a refused change alters neither
@@ -433,6 +422,28 @@ public final class NetworkDriver {
         });
     }
 
+    /**
+     * Which copies a change touches (libvirt's virNetworkObjUpdateModificationImpact), shared by net-update and
+     * net-metadata: neither flag means VIR_NETWORK_UPDATE_AFFECT_CURRENT, the running network if active, else
+     * the definition; a live change needs a running network, a config change a persistent one.
+     */
+    private static UpdateResult impact(NetworkEntry e, boolean live, boolean config) {
+        boolean doLive = live;
+        boolean doConfig = config;
+        if (!live && !config) {
+            doLive = e.active();
+            doConfig = !e.active();
+        }
+        if (doLive && !e.active()) {
+            throw VnetException.of(ErrorCode.NETWORK_INACTIVE, "Requested operation is not valid: network '%s' is not running", e.name);
+        }
+        if (doConfig && !e.persistentDefined()) {
+            throw VnetException.of(ErrorCode.INVALID_ARGUMENT,
+                    "Requested operation is not valid: cannot change persistent config of a transient network");
+        }
+        return new UpdateResult(doLive, doConfig);
+    }
+
     public Optional<String> getMetadata(String network, String type, String uri, boolean inactive) {
         NetworkEntry e = find(network);
         NetworkDef def = inactive && e.persistent != null ? e.persistent : e.current();
@@ -441,18 +452,9 @@ public final class NetworkDriver {
 
     public void setMetadata(String network, String type, String value, String key, String uri, boolean live, boolean config) {
         locked(network, e -> {
-            boolean doLive = live;
-            boolean doConfig = config;
-            if (!live && !config) {
-                doLive = e.active();
-                doConfig = !e.active();
-            }
-            if (doLive && !e.active()) {
-                throw VnetException.of(ErrorCode.NETWORK_INACTIVE, "Requested operation is not valid: network '%s' is not running", e.name);
-            }
-            if (doConfig && !e.persistentDefined()) {
-                throw VnetException.of(ErrorCode.INVALID_ARGUMENT, "Requested operation is not valid: cannot change persistent config of a transient network");
-            }
+            UpdateResult impact = impact(e, live, config);
+            boolean doLive = impact.live();
+            boolean doConfig = impact.config();
             NetworkDef newConfig = doConfig ? e.persistent.copy() : null;
             NetworkDef newLive = doLive ? e.live.copy() : null;
             if (newConfig != null) {

@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
 import org.vnetd.core.net.IpAddresses;
+import org.vnetd.core.xml.model.IpDef;
 
 /** Address helpers with libvirt's semantics (virsocketaddr.c): prefixes, masks, range checks. */
 final class Addr {
@@ -71,22 +72,7 @@ final class Addr {
         if (address == null) {
             return 0;
         }
-        if (isV4(address)) {
-            int ip = IpAddresses.toInt((Inet4Address) address);
-            if (ip == 0) {
-                return 0;
-            }
-            int octet = (ip >>> 24) & 0xff;
-            if ((octet & 0x80) == 0) {
-                return 8;
-            } else if ((octet & 0xC0) == 0x80) {
-                return 16;
-            } else if ((octet & 0xE0) == 0xC0) {
-                return 24;
-            }
-            return -1;
-        }
-        return value(address).signum() == 0 ? 0 : 64;
+        return IpDef.defaultPrefix(address);
     }
 
     static boolean sameNetwork(InetAddress a, InetAddress b, int prefix) {

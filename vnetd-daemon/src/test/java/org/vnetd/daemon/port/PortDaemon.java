@@ -3,16 +3,14 @@ package org.vnetd.daemon.port;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.vnetd.core.rpc.RpcCodec;
 import org.vnetd.daemon.rpc.RpcClient;
 import org.vnetd.daemon.rpc.RpcServer;
 import org.vnetd.testing.TestNetns;
+import org.vnetd.testing.daemon.VnetdProcess;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -22,51 +20,30 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * through {@code ip netns exec} on the test's class path, restartable with the same directories.
  */
 final class PortDaemon implements AutoCloseable {
-    static final Duration READY = Duration.ofSeconds(120);
-
     final TestNetns ns;
     final Path dir;
-    private Process process;
-    private Path log;
-    private int starts;
+    private final VnetdProcess vnetd;
 
     PortDaemon(TestNetns ns, Path dir) {
         this.ns = ns;
         this.dir = dir;
+        this.vnetd = new VnetdProcess(ns, dir, System.getProperty("vnetd.test.logLevel", "INFO"));
     }
 
     Path runDir() {
-        return dir.resolve("run");
+        return vnetd.runDir();
     }
 
     PortDaemon start(String... extra) throws Exception {
-        starts++;
-        log = dir.resolve("vnetd-" + starts + ".log");
-        List<String> argv = new ArrayList<>(ns.prefix());
-        argv.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), "org.vnetd.daemon.Main",
-                "--config-dir", dir.resolve("etc").toString(), "--state-dir", dir.resolve("var").toString(),
-                "--run-dir", runDir().toString(), "--log-level", System.getProperty("vnetd.test.logLevel", "INFO")));
-        argv.addAll(List.of(extra));
-        process = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        long deadline = System.nanoTime() + READY.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("vnetd exited with " + process.exitValue() + ":\n" + log());
+        vnetd.start(() -> {
+            if (!Files.exists(runDir().resolve(RpcServer.READ_ONLY_SOCKET))) {
+                return false;
             }
-            if (Files.exists(runDir().resolve(RpcServer.READ_ONLY_SOCKET))) {
-                try (RpcClient c = client()) {
-                    if (c.call("daemon.version", null).has("result")) {
-                        return this;
-                    }
-                } catch (IOException e) {
-                    // not listening yet
-                }
+            try (RpcClient c = client()) {
+                return c.call("daemon.version", null).has("result");
             }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("vnetd did not answer within " + READY + ":\n" + log());
+        }, extra);
+        return this;
     }
 
     Path socket() {
@@ -112,31 +89,26 @@ final class PortDaemon implements AutoCloseable {
 
     /** SIGTERM and wait. */
     void stop() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
-        }
+        vnetd.stop();
     }
 
     String log() {
-        try {
-            return log == null ? "" : Files.readString(log);
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
+        return vnetd.log();
     }
 
+    /** Kills the daemon; its directories stay (the test's temporary directory). */
     @Override
     public void close() {
-        if (process != null && process.isAlive()) {
-            process.destroyForcibly();
-            try {
-                process.waitFor(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        vnetd.kill();
+    }
+
+    /** RPC params from alternating keys and values: {@code params("network", "default", "mac", mac)}. */
+    static Map<String, Object> params(Object... kv) {
+        Map<String, Object> m = new HashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
         }
+        return m;
     }
 
     static String natNet(String name, String bridge, String addr, String extra) {

@@ -3,16 +3,13 @@ package org.vnetd.daemon.process;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.vnetd.core.rpc.RpcCodec;
 import org.vnetd.daemon.rpc.RpcClient;
 import org.vnetd.daemon.rpc.RpcServer;
 import org.vnetd.testing.TestNetns;
+import org.vnetd.testing.daemon.VnetdProcess;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -22,75 +19,44 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * test's own class path, with private config/state/run directories. Waits until the RPC answers.
  */
 final class DaemonProcess implements AutoCloseable {
-    static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
-
     final TestNetns ns;
     final Path dir;
-    private Process process;
-    private Path log;
-    private int starts;
+    private final VnetdProcess vnetd;
 
     DaemonProcess(TestNetns ns, Path dir) {
         this.ns = ns;
         this.dir = dir;
+        this.vnetd = new VnetdProcess(ns, dir, "DEBUG");
     }
 
     Path runDir() {
-        return dir.resolve("run");
+        return vnetd.runDir();
     }
 
     Path configDir() {
-        return dir.resolve("etc");
+        return vnetd.configDir();
     }
 
     Path stateDir() {
-        return dir.resolve("var");
+        return vnetd.stateDir();
     }
 
     /** Starts the daemon and waits until it serves RPC. */
     DaemonProcess start(String... extra) throws Exception {
-        starts++;
-        log = dir.resolve("vnetd-" + starts + ".log");
-        List<String> argv = new ArrayList<>(ns.prefix());
-        argv.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-                "-cp", System.getProperty("java.class.path"), "org.vnetd.daemon.Main",
-                "--config-dir", configDir().toString(), "--state-dir", stateDir().toString(),
-                "--run-dir", runDir().toString(), "--log-level", "DEBUG"));
-        argv.addAll(List.of(extra));
-        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile());
-        process = pb.start();
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("vnetd exited with " + process.exitValue() + ":\n" + log());
+        vnetd.start(() -> {
+            if (!Files.exists(runDir().resolve(RpcServer.READ_ONLY_SOCKET))) {
+                return false;
             }
-            if (Files.exists(runDir().resolve(RpcServer.READ_ONLY_SOCKET))) {
-                try (RpcClient c = client()) {
-                    if (c.call("daemon.version", null).has("result")) {
-                        return this;
-                    }
-                } catch (IOException e) {
-                    // not listening yet
-                }
+            try (RpcClient c = client()) {
+                return c.call("daemon.version", null).has("result");
             }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("vnetd did not answer within " + READY_TIMEOUT + ":\n" + log());
+        }, extra);
+        return this;
     }
 
     /** Starts the daemon without waiting (for kill -9 in the middle of its start). */
     Process startNoWait(String... extra) throws IOException {
-        starts++;
-        log = dir.resolve("vnetd-" + starts + ".log");
-        List<String> argv = new ArrayList<>(ns.prefix());
-        argv.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "org.vnetd.daemon.Main",
-                "--config-dir", configDir().toString(), "--state-dir", stateDir().toString(),
-                "--run-dir", runDir().toString(), "--log-level", "DEBUG"));
-        argv.addAll(List.of(extra));
-        process = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        return process;
+        return vnetd.startNoWait(extra);
     }
 
     RpcClient client() throws IOException {
@@ -134,49 +100,25 @@ final class DaemonProcess implements AutoCloseable {
     }
 
     long pid() {
-        // `ip netns exec` execs the command, so this is the JVM's pid
-        return process.pid();
+        return vnetd.pid();
     }
 
     void kill9() throws InterruptedException {
-        process.destroyForcibly();
-        process.waitFor(30, TimeUnit.SECONDS);
+        vnetd.kill9();
     }
 
     /** SIGTERM, and waits for a clean exit. */
     int stop() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
-            throw new AssertionError("vnetd did not stop on SIGTERM within 60 s:\n" + log());
-        }
-        return process.exitValue();
+        return vnetd.stop();
     }
 
     String log() {
-        try {
-            return log == null ? "" : Files.readString(log);
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
+        return vnetd.log();
     }
 
     /** Kills the daemon if it still runs and removes its directories (configs, state, logs). */
     @Override
     public void close() {
-        if (process != null && process.isAlive()) {
-            process.destroyForcibly();
-            try {
-                process.waitFor(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            System.err.println("warning: cannot remove " + dir + ": " + e);
-        }
+        vnetd.close();
     }
 }

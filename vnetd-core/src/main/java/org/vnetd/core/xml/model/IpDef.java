@@ -121,7 +121,14 @@ public class IpDef {
             int bits = Math.min(32, Long.numberOfLeadingZeros(~m << 32));
             return m == ((0xffffffffL << (32 - bits)) & 0xffffffffL) ? bits : -1;
         }
-        InetAddress a = address();
+        return defaultPrefix(address());
+    }
+
+    /**
+     * The prefix libvirt assumes when neither prefix nor netmask is given (virSocketAddrGetIPPrefix): the
+     * classful one of an IPv4 address (A 8, B 16, C 24, else -1), 64 for IPv6, 0 for the unspecified address.
+     */
+    public static int defaultPrefix(InetAddress a) {
         if (a instanceof Inet4Address a4) {
             int ip = IpAddresses.toInt(a4);
             if (ip == 0) {

@@ -1,0 +1,153 @@
+package org.vnetd.testing.daemon;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.vnetd.testing.TestNetns;
+
+/**
+ * The real vnetd ({@code org.vnetd.daemon.Main}) started by a test with {@code ip netns exec NS java -cp
+ * <the test's class path> …} and private config/state/run directories under {@code dir} ({@code etc},
+ * {@code var}, {@code run}). Restartable with the same directories; each start writes its own log
+ * ({@code vnetd-N.log}). The fixtures module does not depend on the daemon, so what "ready" means (an RPC
+ * answer, a vnetctl command) is the caller's {@link ReadyProbe}.
+ */
+public final class VnetdProcess implements AutoCloseable {
+    public static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+
+    /** Answers whether the daemon serves requests yet; an {@link IOException} counts as "not yet". */
+    @FunctionalInterface
+    public interface ReadyProbe {
+        boolean ready() throws IOException;
+    }
+
+    private final TestNetns ns;
+    private final Path dir;
+    private final String logLevel;
+    private Process process;
+    private Path log;
+    private int starts;
+
+    public VnetdProcess(TestNetns ns, Path dir, String logLevel) {
+        this.ns = ns;
+        this.dir = dir;
+        this.logLevel = logLevel;
+    }
+
+    public TestNetns ns() {
+        return ns;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Path configDir() {
+        return dir.resolve("etc");
+    }
+
+    public Path stateDir() {
+        return dir.resolve("var");
+    }
+
+    public Path runDir() {
+        return dir.resolve("run");
+    }
+
+    /** Starts the daemon without waiting (for a kill in the middle of its start); extra arguments go to vnetd. */
+    public Process startNoWait(String... extra) throws IOException {
+        starts++;
+        log = dir.resolve("vnetd-" + starts + ".log");
+        List<String> argv = new ArrayList<>(ns.prefix());
+        // C1 and CDS: a daemon under test lives seconds, so start-up time matters more than peak speed
+        argv.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+                "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+                "-cp", System.getProperty("java.class.path"), "org.vnetd.daemon.Main",
+                "--config-dir", configDir().toString(), "--state-dir", stateDir().toString(),
+                "--run-dir", runDir().toString(), "--log-level", logLevel));
+        argv.addAll(List.of(extra));
+        process = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return process;
+    }
+
+    /** Starts the daemon and waits (at most {@link #READY_TIMEOUT}) until {@code probe} says it is ready. */
+    public VnetdProcess start(ReadyProbe probe, String... extra) throws IOException, InterruptedException {
+        startNoWait(extra);
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("vnetd exited with " + process.exitValue() + ":\n" + log());
+            }
+            try {
+                if (probe.ready()) {
+                    return this;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("vnetd did not answer within " + READY_TIMEOUT + ":\n" + log());
+    }
+
+    /** The JVM's pid: {@code ip netns exec} execs the command rather than forking it. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** SIGKILL and wait. */
+    public void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM and wait for the exit; returns its status. A daemon that ignores SIGTERM for 60 s is killed and fails the test. */
+    public int stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+            throw new AssertionError("vnetd did not stop on SIGTERM within 60 s:\n" + log());
+        }
+        return process.exitValue();
+    }
+
+    /** The latest start's log ("" before the first start). */
+    public String log() {
+        try {
+            return log == null || !Files.exists(log) ? "" : Files.readString(log);
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    /** Kills the daemon if it still runs; leaves its directories. */
+    public void kill() {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Kills the daemon if it still runs and removes its directories (configs, state, logs). */
+    @Override
+    public void close() {
+        kill();
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("warning: cannot remove " + dir + ": " + e);
+        }
+    }
+}
