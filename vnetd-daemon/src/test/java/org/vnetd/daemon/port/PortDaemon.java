@@ -1,19 +1,18 @@
 package org.vnetd.daemon.port;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
-import org.vnetd.core.rpc.RpcCodec;
+import org.vnetd.daemon.rpc.DaemonRpc;
+import org.vnetd.daemon.rpc.DaemonRpc.RpcFailure;
 import org.vnetd.daemon.rpc.RpcClient;
 import org.vnetd.daemon.rpc.RpcServer;
 import org.vnetd.testing.TestNetns;
 import org.vnetd.testing.daemon.VnetdProcess;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The real vnetd ({@code org.vnetd.daemon.Main}) in a test namespace with private directories, started
@@ -35,14 +34,7 @@ final class PortDaemon implements AutoCloseable {
     }
 
     PortDaemon start(String... extra) throws Exception {
-        vnetd.start(() -> {
-            if (!Files.exists(runDir().resolve(RpcServer.READ_ONLY_SOCKET))) {
-                return false;
-            }
-            try (RpcClient c = client()) {
-                return c.call("daemon.version", null).has("result");
-            }
-        }, extra);
+        vnetd.start(() -> DaemonRpc.answers(runDir()), extra);
         return this;
     }
 
@@ -55,36 +47,11 @@ final class PortDaemon implements AutoCloseable {
     }
 
     JsonNode call(String method, Map<String, ?> params) throws IOException {
-        try (RpcClient c = client()) {
-            return result(method, c.call(method, params));
-        }
+        return DaemonRpc.call(socket(), method, params);
     }
 
-    static JsonNode result(String method, ObjectNode reply) throws IOException {
-        if (reply.has("error")) {
-            throw new Failure(reply.get("error").get("code").asInt(), method + ": " + reply.get("error").get("message").asText());
-        }
-        return reply.get("result");
-    }
-
-    Failure fail(String method, Map<String, ?> params) throws IOException {
-        try (RpcClient c = client()) {
-            ObjectNode reply = c.call(method, params);
-            if (!reply.has("error")) {
-                throw new AssertionError(method + " succeeded: " + RpcCodec.MAPPER.writeValueAsString(reply));
-            }
-            return new Failure(reply.get("error").get("code").asInt(), reply.get("error").get("message").asText());
-        }
-    }
-
-    static final class Failure extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        final int code;
-
-        Failure(int code, String message) {
-            super("error " + code + ": " + message);
-            this.code = code;
-        }
+    RpcFailure fail(String method, Map<String, ?> params) throws IOException {
+        return DaemonRpc.fail(socket(), method, params);
     }
 
     /** SIGTERM and wait. */

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Timeout;
 import org.vnetd.core.net.IpAddresses;
 import org.vnetd.core.net.MacAddress;
 import org.vnetd.daemon.rpc.RpcClient;
+import org.vnetd.daemon.rpc.DaemonRpc;
 import org.vnetd.testing.NetnsSupport;
 import org.vnetd.testing.TestNetns;
 
@@ -67,7 +68,7 @@ class PortFdPassingTest {
         try (RpcClient rpc = daemon.client(); FdClient fds = new FdClient(daemon.socket())) {
             for (int i = 0; i < PORTS && System.nanoTime() < deadline; i++) {
                 MacAddress mac = MacAddress.parse(String.format("52:54:02:00:%02x:%02x", i >> 8, i & 0xff));
-                JsonNode p = PortDaemon.result("port.create", rpc.call("port.create", params("network", "fdnet", "mac", mac.toString(),
+                JsonNode p = DaemonRpc.result("port.create", rpc.call("port.create", params("network", "fdnet", "mac", mac.toString(),
                         "passFd", true)));
                 assertTrue(p.has("fdToken"), p.toString());
                 List<FileDescriptor> got = fds.take(p.get("fdToken").asText(), 1);
@@ -82,7 +83,7 @@ class PortFdPassingTest {
                 } finally {
                     fd.close();
                 }
-                PortDaemon.result("port.delete", rpc.call("port.delete", params("uuid", p.get("uuid").asText())));
+                DaemonRpc.result("port.delete", rpc.call("port.delete", params("uuid", p.get("uuid").asText())));
             }
         }
         assertEquals(PORTS, received, "every port.create with passFd delivered a working tap descriptor");
@@ -95,7 +96,7 @@ class PortFdPassingTest {
             for (boolean release : new boolean[] {false, true}) {
                 MacAddress mac = MacAddress.parse(release ? "52:54:03:00:00:02" : "52:54:03:00:00:01");
                 String ip = release ? "10.92.0.78" : "10.92.0.77";
-                JsonNode p = PortDaemon.result("port.create", rpc.call("port.create", params("network", "fdnet", "mac", mac.toString(),
+                JsonNode p = DaemonRpc.result("port.create", rpc.call("port.create", params("network", "fdnet", "mac", mac.toString(),
                         "passFd", true, "ip", ip)));
                 FileDescriptor fd = fds.take(p.get("fdToken").asText(), 1).get(0);
                 try {
@@ -110,7 +111,7 @@ class PortFdPassingTest {
                     fd.close();
                 }
                 assertEquals(1, daemon.call("network.dhcpLeases", params("network", "fdnet", "mac", mac.toString())).size());
-                PortDaemon.result("port.delete", rpc.call("port.delete", params("uuid", p.get("uuid").asText(), "releaseLease", release)));
+                DaemonRpc.result("port.delete", rpc.call("port.delete", params("uuid", p.get("uuid").asText(), "releaseLease", release)));
                 int left = daemon.call("network.dhcpLeases", params("network", "fdnet", "mac", mac.toString())).size();
                 assertEquals(release ? 0 : 1, left, release ? "releaseLease ends the lease" : "leases are kept by default (as libvirt)");
             }
@@ -120,7 +121,7 @@ class PortFdPassingTest {
     @Test
     void aTokenWorksOnceAndAWrongOneClosesNothingElse() throws Exception {
         try (RpcClient rpc = daemon.client()) {
-            JsonNode p = PortDaemon.result("port.create", rpc.call("port.create", params("network", "fdnet", "mac", "52:54:04:00:00:01",
+            JsonNode p = DaemonRpc.result("port.create", rpc.call("port.create", params("network", "fdnet", "mac", "52:54:04:00:00:01",
                     "passFd", true, "multiQueue", true, "queues", 2, "vnetHdr", true)));
             try (FdClient fds = new FdClient(daemon.socket())) {
                 List<FileDescriptor> two = fds.take(p.get("fdToken").asText(), 2);
@@ -134,9 +135,9 @@ class PortFdPassingTest {
             JsonNode again = rpc.call("port.fd", params("fdToken", p.get("fdToken").asText()));
             assertEquals(15, again.get("error").get("code").asInt(), "a token is used once: " + again);
             assertFalse(ns.exec("ip", "link", "show", "dev", p.get("tap").asText()).ok(), "the tap ends with its last descriptor");
-            JsonNode list = PortDaemon.result("port.list", rpc.call("port.list", params("network", "fdnet")));
+            JsonNode list = DaemonRpc.result("port.list", rpc.call("port.list", params("network", "fdnet")));
             assertEquals("tap-gone", list.get(0).get("state").asText(), list.toString());
-            PortDaemon.result("port.delete", rpc.call("port.delete", params("uuid", p.get("uuid").asText())));
+            DaemonRpc.result("port.delete", rpc.call("port.delete", params("uuid", p.get("uuid").asText())));
         }
     }
 }

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Timeout;
 import org.vnetd.core.rpc.RpcCodec;
 import org.vnetd.core.port.PortDef;
 import org.vnetd.core.port.PortXml;
+import org.vnetd.daemon.rpc.DaemonRpc;
 import org.vnetd.testing.NetnsSupport;
 import org.vnetd.testing.TestNetns;
 
@@ -160,7 +161,7 @@ class PortLifecycleRpcTest {
     @Test
     void aRefusedReservationLeavesNoTap() throws Exception {
         String before = ns.execOk("ip", "-o", "link", "show", "type", "tun");
-        PortDaemon.Failure f = daemon.fail("port.create", params("network", "default", "mac", "52:54:00:cc:00:01", "ip", "10.1.2.3"));
+        DaemonRpc.RpcFailure f = daemon.fail("port.create", params("network", "default", "mac", "52:54:00:cc:00:01", "ip", "10.1.2.3"));
         assertEquals(3, f.code, f.getMessage());
         assertTrue(f.getMessage().contains("10.1.2.3"), f.getMessage());
         assertEquals(before, ns.execOk("ip", "-o", "link", "show", "type", "tun"), "the half-made tap was removed");
@@ -201,13 +202,13 @@ class PortLifecycleRpcTest {
     void theBridgePortLimitEndsWithAClearError() throws Exception {
         daemon.call("network.create", params("xml", PortDaemon.natNet("full", "vbr-full", "10.91.3.1", "")));
         List<String> uuids = new ArrayList<>();
-        PortDaemon.Failure refused = null;
+        DaemonRpc.RpcFailure refused = null;
         try {
             for (int i = 0; i < 1100 && refused == null; i++) {
                 try {
                     uuids.add(create(params("network", "full", "mac", String.format("52:54:01:00:%02x:%02x", i >> 8, i & 0xff)))
                             .get("uuid").asText());
-                } catch (PortDaemon.Failure f) {
+                } catch (DaemonRpc.RpcFailure f) {
                     refused = f;
                 }
             }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.vnetd.daemon.rpc.DaemonRpc;
 import org.vnetd.testing.NetnsExecutor;
 import org.vnetd.testing.NetnsSupport;
 import org.vnetd.testing.TestNetns;
@@ -62,7 +63,7 @@ class DaemonFailureDriverTest {
         ns.execOk("ip", "link", "add", "vbr-foreign", "type", "bridge");
         daemon.call("network.define", Map.of("xml", DaemonLifecycleRpcTest.net("foreign", "<forward mode='nat'/>", "vbr-foreign", "10.88.1.1")));
         String before = Kernel.snapshot(ns);
-        DaemonProcess.RpcFailure e = daemon.fail("network.start", Map.of("network", "foreign"));
+        DaemonRpc.RpcFailure e = daemon.fail("network.start", Map.of("network", "foreign"));
         assertEquals(14, e.code, e.getMessage());
         assertTrue(e.getMessage().contains("vbr-foreign"), e.getMessage());
         assertEquals(before, Kernel.snapshot(ns));
@@ -80,7 +81,7 @@ class DaemonFailureDriverTest {
         try (NetnsExecutor inside = NetnsExecutor.enter(ns)) {
             DatagramSocket blocker = inside.call(() -> new DatagramSocket(new InetSocketAddress("0.0.0.0", 67)));
             try {
-                DaemonProcess.RpcFailure e = daemon.fail("network.start", Map.of("network", "dhcpfail"));
+                DaemonRpc.RpcFailure e = daemon.fail("network.start", Map.of("network", "dhcpfail"));
                 assertEquals(22, e.code, e.getMessage());
                 assertTrue(e.getMessage().contains("vbr-dhcp"), e.getMessage());
                 assertEquals(before, Kernel.snapshot(ns), "the bridge, its address and its rules are gone again");
@@ -103,7 +104,7 @@ class DaemonFailureDriverTest {
         try (NetnsExecutor inside = NetnsExecutor.enter(ns)) {
             DatagramSocket blocker = inside.call(() -> new DatagramSocket(new InetSocketAddress("0.0.0.0", 53)));
             try {
-                DaemonProcess.RpcFailure e = daemon.fail("network.start", Map.of("network", "dnsfail"));
+                DaemonRpc.RpcFailure e = daemon.fail("network.start", Map.of("network", "dnsfail"));
                 assertEquals(23, e.code, e.getMessage());
                 assertEquals(before, Kernel.snapshot(ns));
             } finally {
@@ -116,7 +117,7 @@ class DaemonFailureDriverTest {
     void aMissingForwardDeviceIsRefused() throws Exception {
         daemon.call("network.define", Map.of("xml", DaemonLifecycleRpcTest.net("nodev", "<forward mode='nat' dev='eth-missing'/>", "vbr-nodev", "10.88.4.1")));
         String before = Kernel.snapshot(ns);
-        DaemonProcess.RpcFailure e = daemon.fail("network.start", Map.of("network", "nodev"));
+        DaemonRpc.RpcFailure e = daemon.fail("network.start", Map.of("network", "nodev"));
         assertEquals(14, e.code, e.getMessage());
         assertTrue(e.getMessage().contains("eth-missing"), e.getMessage());
         assertEquals(before, Kernel.snapshot(ns));

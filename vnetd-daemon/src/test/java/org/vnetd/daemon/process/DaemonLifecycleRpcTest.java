@@ -25,6 +25,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.vnetd.core.rpc.RpcCodec;
 import org.vnetd.daemon.rpc.RpcClient;
+import org.vnetd.daemon.rpc.DaemonRpc;
 import org.vnetd.testing.NetnsSupport;
 import org.vnetd.testing.TestNetns;
 
@@ -110,7 +111,7 @@ class DaemonLifecycleRpcTest {
         assertFalse(Kernel.nft(ns).contains("vbr-routed"), "its rules are gone");
         assertTrue(Kernel.addr(ns, "vbr-iso").contains("10.77.2.1/24"), "the others stay");
         assertTrue(Kernel.nft(ns).contains("vbr-iso"));
-        DaemonProcess.RpcFailure e = daemon.fail("network.destroy", Map.of("network", "routed"));
+        DaemonRpc.RpcFailure e = daemon.fail("network.destroy", Map.of("network", "routed"));
         assertEquals(13, e.code);
 
         daemon.call("network.undefine", Map.of("network", "isolated"));
@@ -130,7 +131,7 @@ class DaemonLifecycleRpcTest {
         assertTrue(Kernel.hasLink(ns, "vbr-tmp1"));
         assertFalse(Files.exists(daemon.configDir().resolve("networks/tmp1.xml")));
         String before = Kernel.snapshot(ns);
-        DaemonProcess.RpcFailure e = daemon.fail("network.create", Map.of("xml", net("tmp2", "<forward mode='nat'/>", "vbr-tmp2", "10.77.5.1")));
+        DaemonRpc.RpcFailure e = daemon.fail("network.create", Map.of("xml", net("tmp2", "<forward mode='nat'/>", "vbr-tmp2", "10.77.5.1")));
         assertEquals(14, e.code, e.getMessage());
         assertTrue(e.getMessage().contains("tmp1"), e.getMessage());
         assertEquals(before, Kernel.snapshot(ns));
@@ -142,7 +143,7 @@ class DaemonLifecycleRpcTest {
     void badInputGetsClearErrorsAndNothingStoredIsLost() throws Exception {
         List<String> before = new ArrayList<>();
         daemon.call("network.list", null).forEach(n -> before.add(n.get("name").asText()));
-        DaemonProcess.RpcFailure e = daemon.fail("network.define", Map.of("xml", "<network><name>x</name><ip address='1.2.3'"));
+        DaemonRpc.RpcFailure e = daemon.fail("network.define", Map.of("xml", "<network><name>x</name><ip address='1.2.3'"));
         assertEquals(2, e.code, e.getMessage());
         e = daemon.fail("network.define", Map.of("xml", "<network><name>../../etc/x</name></network>"));
         assertTrue(e.code == 3 || e.code == 2, e.getMessage());

@@ -1,18 +1,17 @@
 package org.vnetd.daemon.process;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
-import org.vnetd.core.rpc.RpcCodec;
+import org.vnetd.daemon.rpc.DaemonRpc;
+import org.vnetd.daemon.rpc.DaemonRpc.RpcFailure;
 import org.vnetd.daemon.rpc.RpcClient;
 import org.vnetd.daemon.rpc.RpcServer;
 import org.vnetd.testing.TestNetns;
 import org.vnetd.testing.daemon.VnetdProcess;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The real vnetd process, started with {@code ip netns exec NS java … org.vnetd.daemon.Main} on the
@@ -43,14 +42,7 @@ final class DaemonProcess implements AutoCloseable {
 
     /** Starts the daemon and waits until it serves RPC. */
     DaemonProcess start(String... extra) throws Exception {
-        vnetd.start(() -> {
-            if (!Files.exists(runDir().resolve(RpcServer.READ_ONLY_SOCKET))) {
-                return false;
-            }
-            try (RpcClient c = client()) {
-                return c.call("daemon.version", null).has("result");
-            }
-        }, extra);
+        vnetd.start(() -> DaemonRpc.answers(runDir()), extra);
         return this;
     }
 
@@ -69,34 +61,12 @@ final class DaemonProcess implements AutoCloseable {
 
     /** Calls a method and returns its result; fails with the daemon's error message otherwise. */
     JsonNode call(String method, Map<String, ?> params) throws IOException {
-        try (RpcClient c = client()) {
-            ObjectNode reply = c.call(method, params);
-            if (reply.has("error")) {
-                throw new RpcFailure(reply.get("error").get("code").asInt(), reply.get("error").get("message").asText());
-            }
-            return reply.get("result");
-        }
+        return DaemonRpc.call(runDir().resolve(RpcServer.SOCKET), method, params);
     }
 
     /** Calls a method that must fail and returns the error. */
     RpcFailure fail(String method, Map<String, ?> params) throws IOException {
-        try (RpcClient c = client()) {
-            ObjectNode reply = c.call(method, params);
-            if (!reply.has("error")) {
-                throw new AssertionError(method + " succeeded: " + RpcCodec.MAPPER.writeValueAsString(reply));
-            }
-            return new RpcFailure(reply.get("error").get("code").asInt(), reply.get("error").get("message").asText());
-        }
-    }
-
-    static final class RpcFailure extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        final int code;
-
-        RpcFailure(int code, String message) {
-            super("error " + code + ": " + message);
-            this.code = code;
-        }
+        return DaemonRpc.fail(runDir().resolve(RpcServer.SOCKET), method, params);
     }
 
     long pid() {
