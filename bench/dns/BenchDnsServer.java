@@ -29,7 +29,7 @@ public class BenchDnsServer {
         }
         DnsConfig config = DnsConfig.defaults(List.of(listen)).withDomain(domain, true).withHosts(entries);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        DnsService dns = DnsService.create("bench", group, resolvConf);
+        DnsService dns = DnsService.create("bench", group, resolvConf, null);
         dns.start(config);
         System.out.println("READY " + dns.boundAddresses());
         System.out.flush();

@@ -2,6 +2,7 @@ package org.vnetd.core.firewall;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Applies firewall plans to the kernel (implemented in vnetd-daemon by nftables and iptables).
@@ -36,4 +37,14 @@ public interface FirewallBackend {
 
     /** Removes everything vnetd installed (last network stopped, daemon uninstall). */
     void clear();
+
+    /**
+     * A digest of what the kernel holds for {@code plan}'s network (its rules, the jumps to them;
+     * packet counters left out), or empty when something is missing or the backend cannot tell.
+     * Equal digests before and after a daemon restart mean the rules are as vnetd left them, so
+     * adoption leaves them alone (a re-apply would reset their counters).
+     */
+    default Optional<String> fingerprint(FirewallPlan plan) {
+        return Optional.empty();
+    }
 }

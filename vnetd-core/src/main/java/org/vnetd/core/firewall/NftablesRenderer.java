@@ -164,6 +164,40 @@ public final class NftablesRenderer {
         return String.join("\n", lines) + "\n";
     }
 
+    /**
+     * An nft script that prints what the kernel holds for one network: the shared hook chains (their
+     * dispatch rules), the network's own chains and its map elements. Run after an apply and again
+     * when a restarted daemon adopts the network, it tells whether anything drifted without touching
+     * a rule; a missing chain or element makes the script fail, which is drift too.
+     */
+    public String stateQuery(FirewallPlan p) {
+        List<String> lines = new ArrayList<>();
+        String t = tableSpec();
+        for (String c : List.of(FORWARD, POSTROUTING, MANGLE)) {
+            lines.add("list chain " + t + " " + c);
+        }
+        for (String c : chains(p)) {
+            lines.add("list chain " + t + " " + c);
+        }
+        for (Phase phase : List.of(Phase.CROSS, Phase.GUEST_IN, Phase.GUEST_OUT, Phase.MANGLE)) {
+            if (!p.rules(phase).isEmpty()) {
+                lines.add("get element " + t + " " + MAPS.get(phase) + " { " + quote(p.bridge()) + " }");
+            }
+        }
+        if (!p.rules(Phase.NAT).isEmpty()) {
+            // nft 1.0.6 cannot "get" an interval element by its prefix; by its first and last address it
+            // can (it prints the interval's start), which also catches a changed prefix length
+            for (Family f : List.of(Family.IPV4, Family.IPV6)) {
+                for (IpPrefix s : p.natSubnets(f)) {
+                    String map = f == Family.IPV4 ? NAT4 : NAT6;
+                    lines.add("get element " + t + " " + map + " { " + addr(s.network(), false) + " }");
+                    lines.add("get element " + t + " " + map + " { " + addr(s.broadcast(), false) + " }");
+                }
+            }
+        }
+        return String.join("\n", lines) + "\n";
+    }
+
     /** The per-network chains a plan needs (only phases that have rules). */
     public List<String> chains(FirewallPlan p) {
         return NFT_PHASES.stream().filter(ph -> !p.rules(ph).isEmpty()).map(ph -> chainName(p.bridge(), ph)).toList();

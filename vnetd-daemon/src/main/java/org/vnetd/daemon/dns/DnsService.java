@@ -3,7 +3,6 @@ package org.vnetd.daemon.dns;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,17 +18,14 @@ import org.vnetd.core.error.VnetException;
 
 /**
  * The DNS server of one running network: listeners on the network's addresses (port 53, UDP and
- * TCP), the engine that answers, and the upstream client. {@link #reconfigure} changes answers at
+ * TCP) and the engine that answers; upstream queries go out through the daemon's shared
+ * {@link UpstreamSockets}. {@link #reconfigure} changes answers at
  * once and keeps every socket whose address is still wanted open, so a net-update or a reload
  * never makes guests time out. Sockets belong to the network namespace of the thread that calls
  * {@link #start} or {@link #reconfigure}.
  */
 public final class DnsService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DnsService.class);
-    /** Per upstream server, then the next; the total stays under glibc's and dig's 5 s. */
-    static final Duration ATTEMPT_TIMEOUT = Duration.ofMillis(1500);
-    static final Duration TOTAL_TIMEOUT = Duration.ofMillis(3000);
-
     private final String network;
     private final EventLoopGroup group;
     private final int port;
@@ -37,7 +33,9 @@ public final class DnsService implements AutoCloseable {
     private final DnsStats.Counters counters = new DnsStats.Counters();
     private final AnswerMemo memo = new AnswerMemo();
     private final Map<InetAddress, DnsListener> listeners = new LinkedHashMap<>();
-    private UpstreamClient upstream;
+    private final UpstreamSockets upstreams;
+    /** Whether {@link #upstreams} is this service's own (closed with it) or the daemon's shared one. */
+    private final boolean ownUpstreams;
     private QueryProcessor processor;
 
     /**
@@ -45,22 +43,31 @@ public final class DnsService implements AutoCloseable {
      * @param group           an epoll event loop group the daemon owns (the service never shuts it down)
      * @param systemResolvers the host's resolvers, e.g. {@link ResolvConfWatcher#of}{@code (Path.of("/etc/resolv.conf"))}
      * @param port            53, except in tests
+     * @param upstreams       the daemon's shared upstream sockets, or null for sockets of this service's own
      */
-    public DnsService(String network, EventLoopGroup group, Supplier<List<InetSocketAddress>> systemResolvers, int port) {
+    public DnsService(String network, EventLoopGroup group, Supplier<List<InetSocketAddress>> systemResolvers, int port,
+                      UpstreamSockets upstreams) {
         this.network = network;
         this.group = group;
         this.port = port;
         this.engine = new DnsEngine(DnsConfig.disabled(), systemResolvers, System::nanoTime);
+        this.ownUpstreams = upstreams == null;
+        this.upstreams = upstreams == null ? new UpstreamSockets(group) : upstreams;
+    }
+
+    /** A service with upstream sockets of its own (tests, tools). */
+    public DnsService(String network, EventLoopGroup group, Supplier<List<InetSocketAddress>> systemResolvers, int port) {
+        this(network, group, systemResolvers, port, null);
     }
 
     /** The usual service: port 53, upstreams from {@code resolvConf} when the network has no forwarder. */
-    public static DnsService create(String network, EventLoopGroup group, Path resolvConf) {
-        return new DnsService(network, group, ResolvConfWatcher.of(resolvConf), DnsConfig.DNS_PORT);
+    public static DnsService create(String network, EventLoopGroup group, Path resolvConf, UpstreamSockets upstreams) {
+        return new DnsService(network, group, ResolvConfWatcher.of(resolvConf), DnsConfig.DNS_PORT, upstreams);
     }
 
     /** Opens the listeners; with {@code <dns enable='no'>} opens nothing. On failure nothing stays open. */
     public synchronized void start(DnsConfig config) {
-        if (upstream != null) {
+        if (processor != null) {
             throw new IllegalStateException("DNS of network " + network + " already started");
         }
         engine.reconfigure(config);
@@ -68,10 +75,8 @@ public final class DnsService implements AutoCloseable {
             LOG.info("network {}: DNS disabled", network);
             return;
         }
-        upstream = new UpstreamClient(group, ATTEMPT_TIMEOUT, TOTAL_TIMEOUT);
-        processor = new QueryProcessor(engine, upstream, counters);
         try {
-            upstream.open();
+            processor = new QueryProcessor(engine, upstreams.get(), counters);
             openListeners(config.listenAddresses());
         } catch (RuntimeException e) {
             stop();
@@ -90,7 +95,7 @@ public final class DnsService implements AutoCloseable {
             engine.reconfigure(config);
             return;
         }
-        if (upstream == null) {
+        if (processor == null) {
             start(config);
             return;
         }
@@ -107,9 +112,8 @@ public final class DnsService implements AutoCloseable {
     public synchronized void stop() {
         listeners.values().forEach(DnsListener::close);
         listeners.clear();
-        if (upstream != null) {
-            upstream.close();
-            upstream = null;
+        if (ownUpstreams) {
+            upstreams.close();
         }
         processor = null;
     }

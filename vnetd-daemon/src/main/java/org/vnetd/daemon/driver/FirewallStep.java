@@ -1,19 +1,30 @@
 package org.vnetd.daemon.driver;
 
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.vnetd.core.driver.NetworkStep;
 import org.vnetd.core.firewall.FirewallBackend;
 import org.vnetd.core.firewall.FirewallPlan;
 
 /**
- * The network's firewall rules, applied as one transaction. Adoption and reload apply the plan
- * again, which is idempotent in the backends and puts back a rule someone deleted. When the last
- * network's rules go, vnetd's table goes too, so a stopped vnetd leaves the ruleset as it found it.
+ * The network's firewall rules, applied as one transaction. The record keeps a fingerprint of what
+ * the kernel held right after the apply; adoption by a restarted daemon compares it with what the
+ * kernel holds now and re-applies only on drift (a deleted rule or chain, a changed one), so rules and
+ * their counters are left alone when nothing changed. Reload (SIGHUP) always applies the plan again,
+ * which is idempotent in the backends. When the last network's rules go, vnetd's table goes too, so
+ * a stopped vnetd leaves the ruleset as it found it.
  */
 record FirewallStep(Rules rules, FirewallPlan plan) implements NetworkStep {
+    private static final Logger LOG = LoggerFactory.getLogger(FirewallStep.class);
+    private static final String BACKEND = "backend";
+    private static final String FINGERPRINT = "fingerprint";
+
     /** The backend plus which networks have rules in it; firewall changes are serialized here. */
     static final class Rules {
         private final FirewallBackend backend;
@@ -26,6 +37,15 @@ record FirewallStep(Rules rules, FirewallPlan plan) implements NetworkStep {
         synchronized void apply(FirewallPlan plan) {
             backend.apply(plan);
             networks.add(plan.network());
+        }
+
+        /** Takes over rules a previous daemon applied, without changing them. */
+        synchronized void adopt(FirewallPlan plan) {
+            networks.add(plan.network());
+        }
+
+        Optional<String> fingerprint(FirewallPlan plan) {
+            return backend.fingerprint(plan);
         }
 
         synchronized void remove(FirewallPlan plan) {
@@ -47,7 +67,7 @@ record FirewallStep(Rules rules, FirewallPlan plan) implements NetworkStep {
 
     public Map<String, String> apply() {
         rules.apply(plan);
-        return Map.of("backend", rules.backendName());
+        return record();
     }
 
     public void undo(Map<String, String> record) {
@@ -55,11 +75,25 @@ record FirewallStep(Rules rules, FirewallPlan plan) implements NetworkStep {
     }
 
     public Map<String, String> adopt(Map<String, String> record) {
-        rules.apply(plan);
-        return Map.of("backend", rules.backendName());
+        String before = record.get(FINGERPRINT);
+        if (before != null && rules.backendName().equals(record.get(BACKEND))
+                && rules.fingerprint(plan).map(before::equals).orElse(false)) {
+            rules.adopt(plan);
+            return record;
+        }
+        // drifted, or applied by another backend or an older daemon: put the rules back
+        LOG.info("network '{}': firewall rules differ from what was applied, applying them again", plan.network());
+        return apply();
     }
 
     public Map<String, String> reload(Map<String, String> record) {
-        return adopt(record);
+        return apply();
+    }
+
+    private Map<String, String> record() {
+        Map<String, String> r = new HashMap<>();
+        r.put(BACKEND, rules.backendName());
+        rules.fingerprint(plan).ifPresent(f -> r.put(FINGERPRINT, f));
+        return Map.copyOf(r);
     }
 }

@@ -1,6 +1,7 @@
 package org.vnetd.daemon.driver;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,12 +28,31 @@ public final class NetlinkKernelObserver implements KernelObserver {
         for (LinkInfo l : links.listLinks()) {
             byName.put(l.name(), l.kind().orElse(""));
         }
+        return new KernelView(byName, routes());
+    }
+
+    @Override
+    public KernelView observe(Collection<String> linkNames) {
+        Map<String, String> byName = new HashMap<>();
+        for (String name : linkNames) {
+            links.getLink(name).ifPresent(l -> byName.put(l.name(), l.kind().orElse("")));
+        }
+        return new KernelView(byName, routes());
+    }
+
+    private List<KernelView.Route> routes() {
         List<KernelView.Route> routes = new ArrayList<>();
         for (RouteInfo r : links.listRoutes()) {
             if (r.table() == RouteInfo.TABLE_MAIN && r.type() == RTN_UNICAST) {
                 routes.add(new KernelView.Route(r.destination(), r.device().orElse(null)));
             }
         }
-        return new KernelView(byName, routes);
+        return routes;
+    }
+
+    /** One RTM_GETLINK by name instead of a dump of every link (define's bridge-name choice). */
+    @Override
+    public boolean linkExists(String name) {
+        return links.getLink(name).isPresent();
     }
 }

@@ -19,6 +19,7 @@ import org.vnetd.core.rpc.Lease;
 import org.vnetd.core.xml.model.NetworkDef;
 import org.vnetd.daemon.dhcp.DhcpService;
 import org.vnetd.daemon.dns.DnsService;
+import org.vnetd.daemon.dns.UpstreamSockets;
 
 import io.netty.channel.EventLoopGroup;
 
@@ -35,6 +36,7 @@ public final class NetworkServices implements LeaseSource {
     private final Clock clock;
     private final Map<String, DhcpService> dhcp = new ConcurrentHashMap<>();
     private final Map<String, DnsService> dns = new ConcurrentHashMap<>();
+    private final UpstreamSockets upstreams;
     private final Map<String, DhcpConfig> dhcpConfigs = new ConcurrentHashMap<>();
     /** DHCP reservations of VM ports (port.create's ip), merged into their network's configuration. */
     private final Map<String, List<DhcpConfig.StaticHost>> portHosts = new ConcurrentHashMap<>();
@@ -44,12 +46,13 @@ public final class NetworkServices implements LeaseSource {
         this.resolvConf = resolvConf;
         this.group = group;
         this.clock = clock;
+        this.upstreams = new UpstreamSockets(group);
     }
 
     void startDns(NetworkDef def) {
         String name = def.name();
         stopDns(name);
-        DnsService s = DnsService.create(name, group, resolvConf);
+        DnsService s = DnsService.create(name, group, resolvConf, upstreams);
         s.start(ServiceConfigs.dns(def));
         dns.put(name, s);
     }
@@ -206,5 +209,6 @@ public final class NetworkServices implements LeaseSource {
                 LOG.warn("stopping DNS of {}: {}", n, e.getMessage());
             }
         }
+        upstreams.close();
     }
 }

@@ -1,7 +1,12 @@
 package org.vnetd.daemon.firewall;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,6 +23,8 @@ import org.vnetd.core.firewall.NftablesRenderer;
  * touches only vnetd's own table (see {@link NftablesRenderer} for the layout).
  */
 public final class NftablesBackend implements FirewallBackend {
+    /** Packet counts change with traffic, not with the rules. */
+    private static final Pattern COUNTERS = Pattern.compile("counter packets \\d+ bytes \\d+");
     private static final Pattern ERROR_LOCATION = Pattern.compile("^/dev/stdin:(\\d+):", Pattern.MULTILINE);
 
     private final CommandRunner runner;
@@ -51,6 +58,27 @@ public final class NftablesBackend implements FirewallBackend {
     @Override
     public void clear() {
         run(renderer.deleteTableScript(), "deleting table " + renderer.tableSpec());
+    }
+
+    @Override
+    public Optional<String> fingerprint(FirewallPlan plan) {
+        CommandResult r;
+        lock.lock();
+        try {
+            r = runner.run(List.of("nft", "-f", "-"), renderer.stateQuery(plan));
+        } finally {
+            lock.unlock();
+        }
+        if (!r.ok()) {
+            return Optional.empty(); // a chain or an element is gone
+        }
+        String listed = COUNTERS.matcher(r.stdout()).replaceAll("counter");
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(listed.getBytes(StandardCharsets.UTF_8));
+            return Optional.of(HexFormat.of().formatHex(digest));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     /** {@code nft list table inet vnetd}, or empty when the table does not exist. */

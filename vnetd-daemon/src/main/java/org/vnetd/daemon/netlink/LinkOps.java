@@ -215,10 +215,13 @@ final class LinkOps {
         return out;
     }
 
+    /** Index → name of every link; reads only the name of each (a route listing needs no more). */
     Map<Integer, String> names() {
         Map<Integer, String> names = new HashMap<>();
-        for (LinkInfo l : list()) {
-            names.put(l.index(), l.name());
+        for (NlMessage m : socket.dump(() -> ifinfo(Nl.RTM_GETLINK, 0, 0, 0, 0), "list links")) {
+            if (m.type() == Nl.RTM_NEWLINK) {
+                RtParsers.linkName(m).ifPresent(n -> names.put(RtParsers.linkIndex(m), n));
+            }
         }
         return names;
     }

@@ -2,6 +2,7 @@ package org.vnetd.daemon.process;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -44,6 +45,7 @@ class DaemonRestartStateTest {
             int idx0 = Kernel.ifindex(ns, "virbr0");
             int idx1 = Kernel.ifindex(ns, "vbr-second");
             String before = Kernel.snapshot(ns);
+            String rules = Kernel.rulesWithHandles(ns);
             assertEquals(143, d.stop(), "SIGTERM: a clean exit through the shutdown hook (128+15; the unit lists SuccessExitStatus=143)");
             assertEquals(before, Kernel.snapshot(ns), "stopping the daemon leaves networks running");
 
@@ -55,6 +57,18 @@ class DaemonRestartStateTest {
             assertEquals(idx1, Kernel.ifindex(ns, "vbr-second"));
             assertEquals(before, Kernel.snapshot(ns), "adopted as is; the missing address was repaired");
             assertTrue(d.log().contains("adopted running network 'default'"), d.log());
+            assertEquals(rules, Kernel.rulesWithHandles(ns),
+                    "no rule was touched: a re-apply would renumber the rules and zero their counters\n" + d.log());
+
+            // a rule deleted while no daemon runs: put back, and only that network's rules are applied again
+            d.stop();
+            String secondChain = Kernel.rulesWithHandles(ns, "vn_vbr-second_out");
+            ns.execOk("nft", "delete", "rule", "inet", "vnetd", "vn_virbr0_out", "handle", Kernel.firstRuleHandle(ns, "vn_virbr0_out"));
+            assertNotEquals(before, Kernel.snapshot(ns));
+            d.start();
+            assertEquals(before, Kernel.snapshot(ns), "the deleted rule is back");
+            assertEquals(secondChain, Kernel.rulesWithHandles(ns, "vn_vbr-second_out"), "the other network's rules were not touched");
+            assertTrue(d.log().contains("network 'default': firewall rules differ from what was applied"), d.log());
 
             // a bridge deleted while no daemon runs: that network comes back inactive, the other stays
             d.stop();

@@ -27,6 +27,27 @@ final class Kernel {
         return Integer.parseInt(out.substring(0, out.indexOf(':')).trim());
     }
 
+    /** vnetd's table with rule handles (which a re-apply changes), counters left out (traffic changes them). */
+    static String rulesWithHandles(TestNetns ns) {
+        return COUNTERS.matcher(ns.exec("nft", "-a", "list", "table", "inet", "vnetd").stdout()).replaceAll("counter");
+    }
+
+    static String rulesWithHandles(TestNetns ns, String chain) {
+        return COUNTERS.matcher(ns.exec("nft", "-a", "list", "chain", "inet", "vnetd", chain).stdout()).replaceAll("counter");
+    }
+
+    /** The handle of the first rule in one of vnetd's chains. */
+    static String firstRuleHandle(TestNetns ns, String chain) {
+        java.util.regex.Matcher m = RULE_HANDLE.matcher(rulesWithHandles(ns, chain));
+        if (!m.find()) {
+            throw new AssertionError("no rule in chain " + chain);
+        }
+        return m.group(1);
+    }
+
+    private static final java.util.regex.Pattern COUNTERS = java.util.regex.Pattern.compile("counter packets \\d+ bytes \\d+");
+    private static final java.util.regex.Pattern RULE_HANDLE = java.util.regex.Pattern.compile("(?m)^\\s+(?!chain )\\S.* # handle (\\d+)$");
+
     static String nft(TestNetns ns) {
         return ns.exec("nft", "list", "ruleset").stdout();
     }
