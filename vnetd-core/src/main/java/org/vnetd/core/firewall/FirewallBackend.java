@@ -2,7 +2,6 @@ package org.vnetd.core.firewall;
 
 import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Applies firewall plans to the kernel (implemented in vnetd-daemon by nftables and iptables).
@@ -39,12 +38,12 @@ public interface FirewallBackend {
     void clear();
 
     /**
-     * A digest of what the kernel holds for {@code plan}'s network (its rules, the jumps to them;
-     * packet counters left out), or empty when something is missing or the backend cannot tell.
-     * Equal digests before and after a daemon restart mean the rules are as vnetd left them, so
-     * adoption leaves them alone (a re-apply would reset their counters).
+     * Whether the kernel holds exactly {@code plan}'s rules and the jumps to them (packet counters aside).
+     * A restarted daemon asks before adopting a network: rules that are in place are left alone (a
+     * re-apply would renumber them and zero their counters); false means drift, or that the backend
+     * cannot tell, and the plan is applied again.
      */
-    default Optional<String> fingerprint(FirewallPlan plan) {
-        return Optional.empty();
+    default boolean inPlace(FirewallPlan plan) {
+        return false;
     }
 }

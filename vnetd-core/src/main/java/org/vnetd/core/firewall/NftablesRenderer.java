@@ -165,37 +165,43 @@ public final class NftablesRenderer {
     }
 
     /**
-     * An nft script that prints what the kernel holds for one network: the shared hook chains (their
-     * dispatch rules), the network's own chains and its map elements. Run after an apply and again
-     * when a restarted daemon adopts the network, it tells whether anything drifted without touching
-     * a rule; a missing chain or element makes the script fail, which is drift too.
+     * A transaction that loads one network's chains and rules into {@code probeTable}, a table with no
+     * hooks (so no packet ever meets it), replacing any earlier probe. Listing it shows the rules the
+     * way nft prints them, which a restarted daemon compares with what vnetd's own table holds: drift
+     * is found without changing a rule, and without a second copy of nft's printing rules here.
      */
-    public String stateQuery(FirewallPlan p) {
+    public String probeScript(FirewallPlan p, String probeTable) {
         List<String> lines = new ArrayList<>();
-        String t = tableSpec();
-        for (String c : List.of(FORWARD, POSTROUTING, MANGLE)) {
-            lines.add("list chain " + t + " " + c);
-        }
-        for (String c : chains(p)) {
-            lines.add("list chain " + t + " " + c);
-        }
-        for (Phase phase : List.of(Phase.CROSS, Phase.GUEST_IN, Phase.GUEST_OUT, Phase.MANGLE)) {
-            if (!p.rules(phase).isEmpty()) {
-                lines.add("get element " + t + " " + MAPS.get(phase) + " { " + quote(p.bridge()) + " }");
+        String t = "inet " + probeTable;
+        lines.add("add table " + t);
+        lines.add("delete table " + t);
+        lines.add("add table " + t);
+        for (Phase phase : NFT_PHASES) {
+            List<FirewallRule> rules = p.rules(phase);
+            if (rules.isEmpty()) {
+                continue;
             }
-        }
-        if (!p.rules(Phase.NAT).isEmpty()) {
-            // nft 1.0.6 cannot "get" an interval element by its prefix; by its first and last address it
-            // can (it prints the interval's start), which also catches a changed prefix length
-            for (Family f : List.of(Family.IPV4, Family.IPV6)) {
-                for (IpPrefix s : p.natSubnets(f)) {
-                    String map = f == Family.IPV4 ? NAT4 : NAT6;
-                    lines.add("get element " + t + " " + map + " { " + addr(s.network(), false) + " }");
-                    lines.add("get element " + t + " " + map + " { " + addr(s.broadcast(), false) + " }");
-                }
+            String chain = chainName(p.bridge(), phase);
+            lines.add("add chain " + t + " " + chain);
+            for (FirewallRule r : rules) {
+                lines.add("add rule " + t + " " + chain + " " + rule(r));
             }
         }
         return String.join("\n", lines) + "\n";
+    }
+
+    /** The rules of vnetd's hook chains, as nft lists them: chain → rules. */
+    public Map<String, List<String>> hookRules() {
+        return Map.of(
+                FORWARD, List.of("iifname vmap @" + MAPS.get(Phase.CROSS), "oifname vmap @" + MAPS.get(Phase.GUEST_IN),
+                        "iifname vmap @" + MAPS.get(Phase.GUEST_OUT)),
+                POSTROUTING, List.of("ip saddr vmap @" + NAT4, "ip6 saddr vmap @" + NAT6),
+                MANGLE, List.of("oifname vmap @" + MAPS.get(Phase.MANGLE)));
+    }
+
+    /** The network's map elements as nft lists them inside {@code elements = { … }}: "KEY : jump CHAIN". */
+    public List<String> listedElements(FirewallPlan p) {
+        return elements(p).stream().map(e -> e.substring(e.indexOf('{') + 1, e.lastIndexOf('}')).strip()).toList();
     }
 
     /** The per-network chains a plan needs (only phases that have rules). */

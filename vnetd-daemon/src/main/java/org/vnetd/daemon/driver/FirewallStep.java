@@ -1,9 +1,7 @@
 package org.vnetd.daemon.driver;
 
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 import org.slf4j.Logger;
@@ -13,17 +11,15 @@ import org.vnetd.core.firewall.FirewallBackend;
 import org.vnetd.core.firewall.FirewallPlan;
 
 /**
- * The network's firewall rules, applied as one transaction. The record keeps a fingerprint of what
- * the kernel held right after the apply; adoption by a restarted daemon compares it with what the
- * kernel holds now and re-applies only on drift (a deleted rule or chain, a changed one), so rules and
- * their counters are left alone when nothing changed. Reload (SIGHUP) always applies the plan again,
- * which is idempotent in the backends. When the last network's rules go, vnetd's table goes too, so
+ * The network's firewall rules, applied as one transaction. Adoption by a restarted daemon asks the
+ * backend whether the rules are in place and re-applies only on drift (a deleted or changed rule, a
+ * missing chain or jump), so rules and their counters are left alone when nothing changed. Reload
+ * (SIGHUP) always applies the plan again, which is idempotent in the backends. When the last network's rules go, vnetd's table goes too, so
  * a stopped vnetd leaves the ruleset as it found it.
  */
 record FirewallStep(Rules rules, FirewallPlan plan) implements NetworkStep {
     private static final Logger LOG = LoggerFactory.getLogger(FirewallStep.class);
     private static final String BACKEND = "backend";
-    private static final String FINGERPRINT = "fingerprint";
 
     /** The backend plus which networks have rules in it; firewall changes are serialized here. */
     static final class Rules {
@@ -44,8 +40,8 @@ record FirewallStep(Rules rules, FirewallPlan plan) implements NetworkStep {
             networks.add(plan.network());
         }
 
-        Optional<String> fingerprint(FirewallPlan plan) {
-            return backend.fingerprint(plan);
+        boolean inPlace(FirewallPlan plan) {
+            return backend.inPlace(plan);
         }
 
         synchronized void remove(FirewallPlan plan) {
@@ -67,7 +63,7 @@ record FirewallStep(Rules rules, FirewallPlan plan) implements NetworkStep {
 
     public Map<String, String> apply() {
         rules.apply(plan);
-        return record();
+        return Map.of(BACKEND, rules.backendName());
     }
 
     public void undo(Map<String, String> record) {
@@ -75,25 +71,16 @@ record FirewallStep(Rules rules, FirewallPlan plan) implements NetworkStep {
     }
 
     public Map<String, String> adopt(Map<String, String> record) {
-        String before = record.get(FINGERPRINT);
-        if (before != null && rules.backendName().equals(record.get(BACKEND))
-                && rules.fingerprint(plan).map(before::equals).orElse(false)) {
+        if (rules.backendName().equals(record.get(BACKEND)) && rules.inPlace(plan)) {
             rules.adopt(plan);
             return record;
         }
-        // drifted, or applied by another backend or an older daemon: put the rules back
+        // drifted, or applied by the other backend: put the rules back
         LOG.info("network '{}': firewall rules differ from what was applied, applying them again", plan.network());
         return apply();
     }
 
     public Map<String, String> reload(Map<String, String> record) {
         return apply();
-    }
-
-    private Map<String, String> record() {
-        Map<String, String> r = new HashMap<>();
-        r.put(BACKEND, rules.backendName());
-        rules.fingerprint(plan).ifPresent(f -> r.put(FINGERPRINT, f));
-        return Map.copyOf(r);
     }
 }

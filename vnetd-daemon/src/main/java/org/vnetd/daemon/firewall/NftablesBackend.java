@@ -1,12 +1,8 @@
 package org.vnetd.daemon.firewall;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,8 +19,8 @@ import org.vnetd.core.firewall.NftablesRenderer;
  * touches only vnetd's own table (see {@link NftablesRenderer} for the layout).
  */
 public final class NftablesBackend implements FirewallBackend {
-    /** Packet counts change with traffic, not with the rules. */
-    private static final Pattern COUNTERS = Pattern.compile("counter packets \\d+ bytes \\d+");
+    /** Suffix of the table with no hooks (no packet meets it) where {@link #inPlace} loads a plan to see how nft lists it. */
+    static final String PROBE_SUFFIX = "_probe";
     private static final Pattern ERROR_LOCATION = Pattern.compile("^/dev/stdin:(\\d+):", Pattern.MULTILINE);
 
     private final CommandRunner runner;
@@ -60,25 +56,49 @@ public final class NftablesBackend implements FirewallBackend {
         run(renderer.deleteTableScript(), "deleting table " + renderer.tableSpec());
     }
 
+    /**
+     * Lists vnetd's table once and compares the network's chains with the same plan loaded into a
+     * hookless probe table (see {@link NftablesRenderer#probeScript}), then checks its map elements and
+     * the hook chains' dispatch rules. Nothing of vnetd's table is changed.
+     */
     @Override
-    public Optional<String> fingerprint(FirewallPlan plan) {
-        CommandResult r;
+    public boolean inPlace(FirewallPlan plan) {
+        String probeTable = renderer.table() + PROBE_SUFFIX;
         lock.lock();
         try {
-            r = runner.run(List.of("nft", "-f", "-"), renderer.stateQuery(plan));
+            CommandResult probe = runner.run(List.of("nft", "-f", "-"), renderer.probeScript(plan, probeTable));
+            try {
+                if (!probe.ok()) {
+                    return false;
+                }
+                CommandResult expected = runner.run("nft", "list", "table", "inet", probeTable);
+                CommandResult actual = runner.run("nft", "list", "table", "inet", renderer.table());
+                if (!expected.ok() || !actual.ok()) {
+                    return false;
+                }
+                return sameRules(NftListing.parse(expected.stdout()), NftListing.parse(actual.stdout()), plan);
+            } finally {
+                runner.run(List.of("nft", "-f", "-"), "add table inet " + probeTable + "\ndelete table inet " + probeTable + "\n");
+            }
         } finally {
             lock.unlock();
         }
-        if (!r.ok()) {
-            return Optional.empty(); // a chain or an element is gone
+    }
+
+    private boolean sameRules(NftListing expected, NftListing actual, FirewallPlan plan) {
+        for (String chain : renderer.chains(plan)) {
+            if (!expected.chains().get(chain).equals(actual.chains().get(chain))) {
+                return false;
+            }
         }
-        String listed = COUNTERS.matcher(r.stdout()).replaceAll("counter");
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(listed.getBytes(StandardCharsets.UTF_8));
-            return Optional.of(HexFormat.of().formatHex(digest));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
+        for (Map.Entry<String, List<String>> hook : renderer.hookRules().entrySet()) {
+            if (!hook.getValue().equals(actual.chains().get(hook.getKey()))) {
+                return false;
+            }
         }
+        // elements are listed "KEY : jump CHAIN", separated by commas and line breaks
+        String flat = actual.text().replaceAll("\\s+", " ");
+        return renderer.listedElements(plan).stream().allMatch(e -> flat.contains(e + ",") || flat.contains(e + " }"));
     }
 
     /** {@code nft list table inet vnetd}, or empty when the table does not exist. */

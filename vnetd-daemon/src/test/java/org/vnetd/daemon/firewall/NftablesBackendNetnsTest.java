@@ -20,6 +20,7 @@ import org.vnetd.core.firewall.FirewallNetwork;
 import org.vnetd.core.firewall.FirewallPlan;
 import org.vnetd.core.firewall.FirewallPlanner;
 import org.vnetd.core.firewall.FirewallRule;
+import org.vnetd.core.firewall.NftablesRenderer;
 import org.vnetd.core.firewall.ForwardMode;
 import org.vnetd.core.firewall.Match;
 import org.vnetd.core.firewall.Phase;
@@ -166,6 +167,43 @@ class NftablesBackendNetnsTest {
                 assertEquals(filter, t.nft("-j", "list", "table", "ip", "filter"));
             }
         }
+    }
+
+    @Test
+    void inPlaceTellsDriftWithoutTouchingARule() {
+        try (FirewallTopology t = new FirewallTopology(2)) {
+            NftablesBackend nft = new NftablesBackend(t.hostRunner);
+            FirewallPlan nat = planner.plan(FirewallTopology.dualStack(0, true));
+            FirewallPlan routed = planner.plan(FirewallTopology.network(1, ForwardMode.ROUTE));
+            FirewallPlan isolated = planner.plan(FirewallTopology.network(1, ForwardMode.ISOLATED));
+            assertFalse(nft.inPlace(nat), "nothing applied yet");
+            nft.apply(nat);
+            nft.apply(routed);
+            String withHandles = withoutCounters(t.nft("-a", "list", "ruleset"));
+            assertTrue(nft.inPlace(nat));
+            assertTrue(nft.inPlace(routed));
+            assertFalse(nft.inPlace(isolated), "another plan for the same bridge is drift");
+            assertEquals(withHandles, withoutCounters(t.nft("-a", "list", "ruleset")), "asking changed nothing and left no probe table behind");
+
+            String chain = NftablesRenderer.chainName(nat.bridge(), Phase.NAT);
+            t.nft("delete", "rule", "inet", "vnetd", chain, "handle", firstRuleHandle(t.nft("-a", "list", "chain", "inet", "vnetd", chain)));
+            assertFalse(nft.inPlace(nat), "a deleted rule");
+            assertTrue(nft.inPlace(routed), "the other network is still in place");
+            nft.apply(nat);
+            assertTrue(nft.inPlace(nat));
+
+            t.nft("delete", "element", "inet", "vnetd", "out_dispatch", "{", "\"" + routed.bridge() + "\"", "}");
+            assertFalse(nft.inPlace(routed), "a deleted jump");
+            nft.apply(routed);
+            t.nft("flush", "chain", "inet", "vnetd", "forward");
+            assertFalse(nft.inPlace(routed), "a flushed hook chain");
+        }
+    }
+
+    private static String firstRuleHandle(String listedWithHandles) {
+        var m = java.util.regex.Pattern.compile("(?m)^\\s+(?!chain )\\S.* # handle (\\d+)$").matcher(listedWithHandles);
+        assertTrue(m.find(), listedWithHandles);
+        return m.group(1);
     }
 
     @Test
