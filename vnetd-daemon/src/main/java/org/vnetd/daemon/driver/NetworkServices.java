@@ -16,14 +16,17 @@ import org.vnetd.core.dhcp.DhcpLease;
 import org.vnetd.core.driver.LeaseSource;
 import org.vnetd.core.driver.ServiceConfigs;
 import org.vnetd.core.rpc.Lease;
+import org.vnetd.core.tftp.TftpConfig;
 import org.vnetd.core.xml.model.NetworkDef;
 import org.vnetd.daemon.dhcp.DhcpService;
 import org.vnetd.daemon.dns.DnsService;
+import org.vnetd.daemon.tftp.TftpService;
 
 import io.netty.channel.EventLoopGroup;
 
 /**
- * The in-process services of running networks (one DHCP server and one DNS forwarder each),
+ * The in-process services of running networks (one DHCP server and one DNS forwarder each, a TFTP
+ * server where {@code <tftp root>} asks for one),
  * started and stopped by the driver's steps. DHCP leases feed the DNS service's guest names.
  */
 public final class NetworkServices implements LeaseSource {
@@ -35,6 +38,7 @@ public final class NetworkServices implements LeaseSource {
     private final Clock clock;
     private final Map<String, DhcpService> dhcp = new ConcurrentHashMap<>();
     private final Map<String, DnsService> dns = new ConcurrentHashMap<>();
+    private final Map<String, TftpService> tftp = new ConcurrentHashMap<>();
     private final Map<String, DhcpConfig> dhcpConfigs = new ConcurrentHashMap<>();
     /** DHCP reservations of VM ports (port.create's ip), merged into their network's configuration. */
     private final Map<String, List<DhcpConfig.StaticHost>> portHosts = new ConcurrentHashMap<>();
@@ -94,6 +98,21 @@ public final class NetworkServices implements LeaseSource {
     void stopDhcp(String name) {
         DhcpService s = dhcp.remove(name);
         dhcpConfigs.remove(name);
+        if (s != null) {
+            s.stop();
+        }
+    }
+
+    void startTftp(NetworkDef def, TftpConfig config) {
+        String name = def.name();
+        stopTftp(name);
+        TftpService s = new TftpService(config, group);
+        s.start();
+        tftp.put(name, s);
+    }
+
+    void stopTftp(String name) {
+        TftpService s = tftp.remove(name);
         if (s != null) {
             s.stop();
         }
@@ -197,6 +216,13 @@ public final class NetworkServices implements LeaseSource {
                 stopDhcp(n);
             } catch (RuntimeException e) {
                 LOG.warn("stopping DHCP of {}: {}", n, e.getMessage());
+            }
+        }
+        for (String n : List.copyOf(tftp.keySet())) {
+            try {
+                stopTftp(n);
+            } catch (RuntimeException e) {
+                LOG.warn("stopping TFTP of {}: {}", n, e.getMessage());
             }
         }
         for (String n : List.copyOf(dns.keySet())) {
