@@ -125,12 +125,17 @@ public final class TftpService implements AutoCloseable {
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_WAIT_MILLIS);
         for (Transfer t : live) {
-            Channel ch = t.channel();
-            if (ch != null) {
-                long left = deadline - System.nanoTime();
-                if (!ch.closeFuture().awaitUninterruptibly(Math.max(0, TimeUnit.NANOSECONDS.toMillis(left)))) {
+            try {
+                t.released().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                Channel ch = t.channel();
+                LOG.warn("TFTP: transfer to {} did not end within {} ms; closing it", Transfer.show(t.peer()), STOP_WAIT_MILLIS);
+                if (ch != null) {
                     ch.close();
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             }
         }
         LOG.info("TFTP server of network '{}' stopped", config.network());
@@ -211,8 +216,7 @@ public final class TftpService implements AutoCloseable {
                         } else {
                             LOG.warn("TFTP: no port for the transfer of '{}' to {}: {}", shown, Transfer.show(from),
                                     f.cause().getMessage());
-                            t.closeFile();
-                            finished(t);
+                            t.release();
                         }
                     });
         } finally {

@@ -43,6 +43,8 @@ final class Transfer extends SimpleChannelInboundHandler<DatagramPacket> {
     private ScheduledFuture<?> timer;
     /** Set on the event loop, or by {@link #abort} before the socket exists. */
     private volatile boolean closed;
+    /** Completes once the file is closed and the service's slot given back. */
+    private final java.util.concurrent.CompletableFuture<Void> released = new java.util.concurrent.CompletableFuture<>();
 
     Transfer(TftpService service, InetSocketAddress peer, String name, RootDirectory.Opened opened,
              java.util.function.Function<BlockSource, ReadTransfer> machine) {
@@ -151,10 +153,12 @@ final class Transfer extends SimpleChannelInboundHandler<DatagramPacket> {
                 closed = true;
                 log(e);
                 if (e.reply() != null) {
-                    channel.writeAndFlush(datagram(e.reply(), peer)).addListener(ChannelFutureListener.CLOSE);
-                } else {
-                    channel.close();
+                    channel.writeAndFlush(datagram(e.reply(), peer));
                 }
+                // closed after the current read loop: netty's datagram loop would otherwise try one
+                // more recvmsg on the closed socket
+                Channel ch = channel;
+                ch.eventLoop().execute(ch::close);
             }
         }
     }
@@ -173,27 +177,33 @@ final class Transfer extends SimpleChannelInboundHandler<DatagramPacket> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.warn("TFTP: {} to {}: {}", name, show(peer), cause.toString());
+        if (!closed) {
+            LOG.warn("TFTP: {} to {}: {}", name, show(peer), cause.toString());
+        }
         closed = true;
         ctx.close();
     }
 
-    /** Runs once the channel is closed: timer, file and the service's slot are given back. */
-    private void release() {
+    /**
+     * Runs once the channel is closed, or when it could not be opened: timer, file and the service's
+     * slot are given back.
+     */
+    void release() {
         closed = true;
         if (timer != null) {
             timer.cancel(false);
         }
-        closeFile();
-        service.finished(this);
-    }
-
-    void closeFile() {
         try {
             file.close();
         } catch (IOException e) {
             LOG.warn("TFTP: closing {}: {}", name, e.toString());
         }
+        service.finished(this);
+        released.complete(null);
+    }
+
+    java.util.concurrent.CompletableFuture<Void> released() {
+        return released;
     }
 
     static DatagramPacket datagram(TftpPacket p, InetSocketAddress to) {
