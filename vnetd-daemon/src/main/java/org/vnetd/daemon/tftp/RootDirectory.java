@@ -3,7 +3,6 @@ package org.vnetd.daemon.tftp;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemLoopException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -97,9 +96,8 @@ final class RootDirectory {
             throw new Refusal(TftpErrorCode.FILE_NOT_FOUND, "no such file");
         } catch (AccessDeniedException e) {
             throw new Refusal(TftpErrorCode.ACCESS_VIOLATION, "permission denied");
-        } catch (FileSystemLoopException e) {
-            throw new Refusal(TftpErrorCode.ACCESS_VIOLATION, "symlink loop");
         } catch (IOException | java.nio.file.InvalidPathException e) {
+            // ELOOP, ENAMETOOLONG and the like: nothing there that could be served
             throw new Refusal(TftpErrorCode.FILE_NOT_FOUND, "cannot resolve: " + e.getMessage());
         }
         if (!target.startsWith(real)) {
