@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
@@ -305,6 +304,50 @@ class TftpServiceNetnsTest {
         waitUntil(() -> tftp.activeTransfers() == 0, "transfer slots released");
     }
 
+    @Test
+    void concurrentTransfersAreBounded() throws Exception {
+        TftpConfig cfg = new TftpConfig("tftpbound", BRIDGE,
+                List.of(new TftpConfig.Served((java.net.Inet4Address) IpAddresses.parse(SERVER_IP), root.toString())),
+                TftpLimits.forMtu(1500));
+        TftpService bounded = new TftpService(cfg, group, 6969, 2);
+        inHost.run(bounded::start);
+        try {
+            inGuest.run(() -> {
+                InetSocketAddress server = new InetSocketAddress(SERVER_IP, 6969);
+                TftpPacket rrq = new TftpPacket.ReadRequest("big.img", TransferMode.OCTET, Map.of());
+                try (DatagramSocket a = new DatagramSocket(new InetSocketAddress(GUEST_IP, 0));
+                     DatagramSocket b = new DatagramSocket(new InetSocketAddress(GUEST_IP, 0));
+                     DatagramSocket c = new DatagramSocket(new InetSocketAddress(GUEST_IP, 0))) {
+                    for (DatagramSocket s : List.of(a, b)) {
+                        s.setSoTimeout(3000);
+                        send(s, server, rrq);
+                        assertEquals(1, ((TftpPacket.Data) receive(s).packet()).block());
+                    }
+                    c.setSoTimeout(1500);
+                    send(c, server, rrq);
+                    assertTrue(receiveOrNull(c) == null, "a third transfer is not started");
+                    assertEquals(2, bounded.activeTransfers());
+                    // the clients give up: their transfers end and free their slots
+                    for (DatagramSocket s : List.of(a, b)) {
+                        Received r = receive(s); // a retransmission of DATA 1 tells us the TID
+                        send(s, r.from(), new TftpPacket.Error(TftpErrorCode.NOT_DEFINED, "enough"));
+                    }
+                    waitUntil(() -> bounded.activeTransfers() == 0, "slots released");
+                    c.setSoTimeout(3000);
+                    send(c, server, rrq);
+                    Received r = receive(c);
+                    assertEquals(1, ((TftpPacket.Data) r.packet()).block());
+                    send(c, r.from(), new TftpPacket.Error(TftpErrorCode.NOT_DEFINED, "enough"));
+                    waitUntil(() -> bounded.activeTransfers() == 0, "slot released");
+                } catch (IOException | MalformedTftpException | InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            });
+        } finally {
+            bounded.stop();
+        }
+    }
+
     // ---- helpers ----
 
     private record Received(TftpPacket packet, InetSocketAddress from) {
@@ -394,10 +437,5 @@ class TftpServiceNetnsTest {
     private TestNetns track(TestNetns ns) {
         cleanup.add(ns);
         return ns;
-    }
-
-    @SuppressWarnings("unused")
-    private static InetAddress ip(String s) {
-        return IpAddresses.parse(s);
     }
 }
