@@ -199,11 +199,24 @@ public final class TftpService implements AutoCloseable {
                 refuse(listenerChannel, from, shown, no.code(), no.getMessage());
                 return;
             }
-            Negotiation n = Negotiation.of(r.options(), r.mode(), opened.size(), config.limits());
-            Transfer t = new Transfer(this, from, TftpCodec.printable(opened.path().toString()), opened,
-                    src -> new ReadTransfer(n, r.mode(), src, config.limits()));
-            transfers.put(from, t);
+            Transfer t;
+            try {
+                Negotiation n = Negotiation.of(r.options(), r.mode(), opened.size(), config.limits());
+                t = new Transfer(this, from, TftpCodec.printable(opened.path().toString()), opened,
+                        src -> new ReadTransfer(n, r.mode(), src, config.limits()));
+            } catch (RuntimeException e) {
+                closeQuietly(opened);
+                throw e;
+            }
+            if (transfers.putIfAbsent(from, t) != null) {
+                closeQuietly(opened); // the same client through another of our addresses: one transfer per TID
+                return;
+            }
             handedOver = true;
+            if (!running) {
+                // stop() ran meanwhile and may not have seen this transfer: it must not outlive the service
+                t.abort("TFTP service stopped");
+            }
             // the transfer's own port on the same address (RFC 1350's server TID), on this loop
             new Bootstrap().group(listenerChannel.eventLoop())
                     .channelFactory(() -> new EpollDatagramChannel(SocketProtocolFamily.INET))
@@ -233,8 +246,24 @@ public final class TftpService implements AutoCloseable {
         }
     }
 
+    private static void closeQuietly(RootDirectory.Opened opened) {
+        try {
+            opened.channel().close();
+        } catch (java.io.IOException e) {
+            LOG.debug("TFTP: closing {}: {}", opened.path(), e.toString());
+        }
+    }
+
     private void refuse(Channel listenerChannel, InetSocketAddress from, String shown, TftpErrorCode code, String reason) {
-        LOG.warn("TFTP: refused '{}' to {} on network '{}': {} ({})", shown, Transfer.show(from), config.network(), code.text(), reason);
+        if (code == TftpErrorCode.FILE_NOT_FOUND) {
+            // PXE loaders probe for files that usually do not exist (pxelinux.cfg/01-<mac>, <hex ip>…):
+            // routine, not a warning
+            LOG.info("TFTP: '{}' requested by {} on network '{}': {} ({})", shown, Transfer.show(from), config.network(), code.text(),
+                    reason);
+        } else {
+            LOG.warn("TFTP: refused '{}' to {} on network '{}': {} ({})", shown, Transfer.show(from), config.network(), code.text(),
+                    reason);
+        }
         listenerChannel.writeAndFlush(Transfer.datagram(new TftpPacket.Error(code, code.text()), from));
     }
 

@@ -11,7 +11,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-class NegotiationTest {
+class TftpNegotiationTest {
     private static final TftpLimits ETHERNET = TftpLimits.forMtu(1500);
 
     private static Map<String, String> opts(String... kv) {

@@ -16,7 +16,7 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
-class ReadTransferTest {
+class TftpReadTransferTest {
     private static final TftpLimits LIMITS = TftpLimits.forMtu(1500);
 
     private static BlockSource bytes(byte[] file) {
