@@ -175,6 +175,27 @@ class TftpServiceNetnsTest {
         System.out.println("TFTP 3 MiB, blksize 1468: busybox " + busyboxMs + " ms, curl " + curlMs + " ms");
     }
 
+    /**
+     * 65 540 blocks of 512 bytes (busybox refuses a blksize below 512): block numbers pass 65535 and
+     * go on from 0, which both clients expect.
+     */
+    @Test
+    void blockNumbersWrapPast65535WithRealClients() throws Exception {
+        byte[] many = random(65_540 * 512 + 5, 3);
+        write(root.resolve("wrap.bin"), many);
+        Path out = downloads.resolve("wrap-busybox");
+        long t0 = System.nanoTime();
+        Exec.Result r = busybox("-g", "-r", "wrap.bin", "-l", out.toString());
+        System.out.println("TFTP 65540 blocks of 512 to busybox: " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms");
+        assertTrue(r.ok(), r.toString());
+        assertEquals(sha256(many), sha256(Files.readAllBytes(out)));
+        Path out2 = downloads.resolve("wrap-curl");
+        Exec.Result c = guest.exec(CLIENT_TIMEOUT, "curl", "-sS", "-o", out2.toString(),
+                "tftp://" + SERVER_IP + "/wrap.bin");
+        assertTrue(c.ok(), c.toString());
+        assertEquals(sha256(many), sha256(Files.readAllBytes(out2)));
+    }
+
     @Test
     void symlinkInsideTheRootIsServed() throws Exception {
         Path out = downloads.resolve("inside");
