@@ -16,7 +16,10 @@ import java.util.Map;
  *
  * <p>Leniency, where clients in the wild differ: an ACK or DATA header may be followed by padding
  * (ignored for ACK); NUL bytes after the last option of a request are padding; an ERROR whose text
- * lacks its NUL keeps the text. Everything else that breaks the grammar is malformed.
+ * lacks its NUL keeps the text; a request longer than RFC 2347's 512 octets is read all the same (a
+ * long path is not an attack, and every field is bounded by the datagram). Filenames must be UTF-8,
+ * as Linux paths are written by every tool in use. Everything else that breaks the grammar is
+ * malformed.
  */
 public final class TftpCodec {
     /** Largest UDP payload; a TFTP packet cannot be longer. */
