@@ -27,6 +27,8 @@ public enum ErrorCode {
     DHCP(22),
     DNS(23),
     STATE_IO(24),
+    /** The TFTP service of a network (libvirt's {@code <tftp root>}) cannot start, e.g. its root is missing. */
+    TFTP(25),
     PERMISSION_DENIED(30),
     RPC_PROTOCOL(31),
     RPC_UNKNOWN_METHOD(32);

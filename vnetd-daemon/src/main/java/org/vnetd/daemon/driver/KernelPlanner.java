@@ -16,13 +16,14 @@ import org.vnetd.core.link.RouteSpec;
 import org.vnetd.core.link.Sysctl;
 import org.vnetd.core.net.IpAddresses;
 import org.vnetd.core.net.IpPrefix;
+import org.vnetd.core.tftp.TftpConfig;
 import org.vnetd.core.xml.model.IpDef;
 import org.vnetd.core.xml.model.NetworkDef;
 import org.vnetd.core.xml.model.RouteDef;
 
 /**
  * The real apply side: plans a start as netlink, sysctl, firewall and service steps, in libvirt's
- * order (bridge → firewall → addresses → up → routes → forwarding → DNS → DHCP).
+ * order (bridge → firewall → addresses → up → routes → forwarding → DNS → TFTP → DHCP).
  */
 public final class KernelPlanner implements StartPlanner {
     private final LinkBackend links;
@@ -58,6 +59,8 @@ public final class KernelPlanner implements StartPlanner {
         if (ServiceConfigs.dnsEnabled(def) && !def.ips().isEmpty()) {
             steps.add(new ServiceSteps.Dns(services, def));
         }
+        // TFTP before DHCP: once a guest is told its next-server, that server answers
+        TftpConfig.of(def).ifPresent(cfg -> steps.add(new ServiceSteps.Tftp(services, def, cfg)));
         ServiceConfigs.dhcp(def).ifPresent(cfg -> steps.add(new ServiceSteps.Dhcp(services, def, cfg)));
         return steps;
     }

@@ -16,16 +16,18 @@ import org.vnetd.core.dhcp.DhcpLease;
 import org.vnetd.core.driver.LeaseSource;
 import org.vnetd.core.driver.ServiceConfigs;
 import org.vnetd.core.rpc.Lease;
+import org.vnetd.core.tftp.TftpConfig;
 import org.vnetd.core.xml.model.NetworkDef;
 import org.vnetd.daemon.dhcp.DhcpService;
 import org.vnetd.daemon.dns.DnsService;
 import org.vnetd.daemon.dns.UpstreamSockets;
+import org.vnetd.daemon.tftp.TftpService;
 
 import io.netty.channel.EventLoopGroup;
 
 /**
- * The in-process services of running networks (one DHCP server and one DNS forwarder each),
- * started and stopped by the driver's steps. DHCP leases feed the DNS service's guest names.
+ * The in-process services of running networks (one DHCP server and one DNS forwarder each, a TFTP
+ * server where {@code <tftp root>} asks for one), started and stopped by the driver's steps. DHCP leases feed the DNS service's guest names.
  */
 public final class NetworkServices implements LeaseSource {
     private static final Logger LOG = LoggerFactory.getLogger(NetworkServices.class);
@@ -37,6 +39,7 @@ public final class NetworkServices implements LeaseSource {
     private final Map<String, DhcpService> dhcp = new ConcurrentHashMap<>();
     private final Map<String, DnsService> dns = new ConcurrentHashMap<>();
     private final UpstreamSockets upstreams;
+    private final Map<String, TftpService> tftp = new ConcurrentHashMap<>();
     private final Map<String, DhcpConfig> dhcpConfigs = new ConcurrentHashMap<>();
     /** DHCP reservations of VM ports (port.create's ip), merged into their network's configuration. */
     private final Map<String, List<DhcpConfig.StaticHost>> portHosts = new ConcurrentHashMap<>();
@@ -97,6 +100,21 @@ public final class NetworkServices implements LeaseSource {
     void stopDhcp(String name) {
         DhcpService s = dhcp.remove(name);
         dhcpConfigs.remove(name);
+        if (s != null) {
+            s.stop();
+        }
+    }
+
+    void startTftp(NetworkDef def, TftpConfig config) {
+        String name = def.name();
+        stopTftp(name);
+        TftpService s = new TftpService(config, group);
+        s.start();
+        tftp.put(name, s);
+    }
+
+    void stopTftp(String name) {
+        TftpService s = tftp.remove(name);
         if (s != null) {
             s.stop();
         }
@@ -200,6 +218,13 @@ public final class NetworkServices implements LeaseSource {
                 stopDhcp(n);
             } catch (RuntimeException e) {
                 LOG.warn("stopping DHCP of {}: {}", n, e.getMessage());
+            }
+        }
+        for (String n : List.copyOf(tftp.keySet())) {
+            try {
+                stopTftp(n);
+            } catch (RuntimeException e) {
+                LOG.warn("stopping TFTP of {}: {}", n, e.getMessage());
             }
         }
         for (String n : List.copyOf(dns.keySet())) {

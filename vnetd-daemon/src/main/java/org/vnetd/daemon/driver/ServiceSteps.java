@@ -6,6 +6,7 @@ import org.vnetd.core.dhcp.DhcpConfig;
 import org.vnetd.core.driver.NetworkStep;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
+import org.vnetd.core.tftp.TftpConfig;
 import org.vnetd.core.xml.model.NetworkDef;
 
 /** The in-process services as steps: they start on apply, stop on undo, and start again on adoption. */
@@ -63,6 +64,27 @@ final class ServiceSteps {
 
         public Map<String, String> adopt(Map<String, String> record) {
             guard(ErrorCode.DHCP, "DHCP server on " + config.interfaceName() + " (port 67)", () -> services.startDhcp(def, config));
+            return record;
+        }
+    }
+
+    /** The TFTP server of libvirt's {@code <tftp root>}; a missing root fails the start (ErrorCode.TFTP). */
+    record Tftp(NetworkServices services, NetworkDef def, TftpConfig config) implements NetworkStep {
+        public String id() {
+            return "tftp " + config.interfaceName();
+        }
+
+        public Map<String, String> apply() {
+            guard(ErrorCode.TFTP, "TFTP server on " + config.interfaceName() + " (port 69)", () -> services.startTftp(def, config));
+            return Map.of();
+        }
+
+        public void undo(Map<String, String> record) {
+            services.stopTftp(def.name());
+        }
+
+        public Map<String, String> adopt(Map<String, String> record) {
+            guard(ErrorCode.TFTP, "TFTP server on " + config.interfaceName() + " (port 69)", () -> services.startTftp(def, config));
             return record;
         }
     }
