@@ -27,7 +27,8 @@ import io.netty.channel.EventLoopGroup;
 
 /**
  * The in-process services of running networks (one DHCP server and one DNS forwarder each, a TFTP
- * server where {@code <tftp root>} asks for one), started and stopped by the driver's steps. DHCP leases feed the DNS service's guest names.
+ * server where {@code <tftp root>} asks for one), started and stopped by the driver's steps. DHCP
+ * leases feed the DNS service's guest names.
  */
 public final class NetworkServices implements LeaseSource {
     private static final Logger LOG = LoggerFactory.getLogger(NetworkServices.class);
