@@ -583,7 +583,7 @@ public final class NetworkDriver {
         if (!st.complete()) {
             LOG.warn("network '{}' was being started when the daemon stopped; undoing whatever of its {} step(s) was applied",
                     st.name(), steps.size());
-            StepRunner.undoAll(st.name(), steps, steps.stream().map(s -> new AppliedStep(s.id(), Map.of())).toList());
+            StepRunner.rollbackAll(st.name(), steps, steps.stream().map(s -> new AppliedStep(s.id(), Map.of())).toList());
             statuses.delete(st.name());
             return;
         }

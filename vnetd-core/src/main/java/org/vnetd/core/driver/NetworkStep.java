@@ -20,6 +20,15 @@ public interface NetworkStep {
     void undo(Map<String, String> record);
 
     /**
+     * Reverts {@link #apply()} of a start that failed part-way, or that a crash interrupted: the kernel
+     * must end up as it was before the start. By default the same as {@link #undo}; a step that keeps
+     * shared state for the next start after a stop (vnetd's firewall table) removes it here too.
+     */
+    default void rollback(Map<String, String> record) {
+        undo(record);
+    }
+
+    /**
      * Called when a restarted daemon takes over a running network: check that the thing is still
      * there and repair it if it drifted, without disturbing what works (no bridge re-creation, no
      * rule flush). In-process services (DHCP, DNS) start again here. Returns the possibly updated record.

@@ -42,7 +42,7 @@ public final class StepRunner {
                 // Exception, not RuntimeException: libraries (netty) may throw checked exceptions undeclared
                 VnetException first = asVnet(e, network, step.id());
                 LOG.info("starting network '{}' failed at step '{}', undoing {} step(s)", network, step.id(), done.size());
-                List<RuntimeException> undoErrors = undoAll(network, steps, done);
+                List<RuntimeException> undoErrors = rollbackAll(network, steps, done);
                 undoErrors.forEach(first::addSuppressed);
                 throw first;
             }
@@ -55,6 +55,15 @@ public final class StepRunner {
      * and returns them all (teardown must remove as much as it can).
      */
     public static List<RuntimeException> undoAll(String network, List<NetworkStep> steps, List<AppliedStep> applied) {
+        return revert(network, steps, applied, false);
+    }
+
+    /** As {@link #undoAll}, for a start that failed or was interrupted: {@link NetworkStep#rollback}. */
+    public static List<RuntimeException> rollbackAll(String network, List<NetworkStep> steps, List<AppliedStep> applied) {
+        return revert(network, steps, applied, true);
+    }
+
+    private static List<RuntimeException> revert(String network, List<NetworkStep> steps, List<AppliedStep> applied, boolean rollback) {
         List<RuntimeException> errors = new ArrayList<>();
         for (int i = applied.size() - 1; i >= 0; i--) {
             AppliedStep a = applied.get(i);
@@ -66,7 +75,11 @@ public final class StepRunner {
             }
             try {
                 long t0 = System.nanoTime();
-                step.undo(a.record());
+                if (rollback) {
+                    step.rollback(a.record());
+                } else {
+                    step.undo(a.record());
+                }
                 if (LOG.isDebugEnabled()) {
                     LOG.debug("network '{}': undo of {} took {} us", network, a.id(), (System.nanoTime() - t0) / 1000);
                 }

@@ -46,4 +46,9 @@ public interface FirewallBackend {
     default boolean inPlace(FirewallPlan plan) {
         return false;
     }
+
+    /** Whether vnetd's table (or chains) exist, with or without networks in them; false when unknown. */
+    default boolean installed() {
+        return false;
+    }
 }

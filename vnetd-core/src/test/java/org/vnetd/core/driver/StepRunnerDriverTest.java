@@ -55,6 +55,40 @@ class StepRunnerDriverTest {
     }
 
     @Test
+    void aFailedStartRollsBackWhileAStopUndoes() {
+        List<NetworkStep> kept = new ArrayList<>();
+        NetworkStep shared = new NetworkStep() {
+            public String id() {
+                return "table";
+            }
+
+            public Map<String, String> apply() {
+                kept.add(this);
+                return Map.of();
+            }
+
+            public void undo(Map<String, String> record) {
+                log.add("undo table, keep it for the next start");
+            }
+
+            public void rollback(Map<String, String> record) {
+                log.add("rollback table");
+            }
+        };
+        VnetException cause = new VnetException(ErrorCode.DHCP, "port 67 taken");
+        assertThrows(VnetException.class, () -> StepRunner.applyAll("n", List.of(shared, step("dhcp", cause, null)), p -> { }));
+        assertEquals(List.of("apply dhcp", "rollback table"), log);
+        log.clear();
+        List<AppliedStep> applied = StepRunner.applyAll("n", List.of(shared), p -> { });
+        StepRunner.undoAll("n", List.of(shared), applied);
+        assertEquals(List.of("undo table, keep it for the next start"), log);
+        log.clear();
+        StepRunner.rollbackAll("n", List.of(shared, step("x", null, null)), List.of(new AppliedStep("table", Map.of()),
+                new AppliedStep("x", Map.of("handle", "x-h"))));
+        assertEquals(List.of("undo x x-h", "rollback table"), log, "a step without its own rollback undoes");
+    }
+
+    @Test
     void undoAllContinuesPastFailures() {
         List<NetworkStep> steps = List.of(step("a", null, new VnetException(ErrorCode.KERNEL, "x")), step("b", null, null));
         List<AppliedStep> applied = StepRunner.applyAll("n", steps, p -> { });

@@ -20,35 +20,55 @@ import org.vnetd.core.firewall.FirewallPlan;
 record FirewallStep(Rules rules, FirewallPlan plan) implements NetworkStep {
     private static final Logger LOG = LoggerFactory.getLogger(FirewallStep.class);
     private static final String BACKEND = "backend";
+    private static final String CREATED_TABLE = "createdTable";
 
     /** The backend plus which networks have rules in it; firewall changes are serialized here. */
     static final class Rules {
         private final FirewallBackend backend;
         private final Set<String> networks = new HashSet<>();
+        /** Whether vnetd's table exists; null until first needed (asked of the kernel once). */
+        private Boolean installed;
 
         Rules(FirewallBackend backend) {
             this.backend = backend;
         }
 
-        synchronized void apply(FirewallPlan plan) {
+        /** Applies the plan; returns whether this created vnetd's table (a rollback then removes it). */
+        synchronized boolean apply(FirewallPlan plan) {
+            boolean created = !installed();
             backend.apply(plan);
             networks.add(plan.network());
+            installed = true;
+            return created;
         }
 
         /** Takes over rules a previous daemon applied, without changing them. */
         synchronized void adopt(FirewallPlan plan) {
             networks.add(plan.network());
+            installed = true;
+        }
+
+        private boolean installed() {
+            if (installed == null) {
+                installed = backend.installed();
+            }
+            return installed;
         }
 
         boolean inPlace(FirewallPlan plan) {
             return backend.inPlace(plan);
         }
 
-        synchronized void remove(FirewallPlan plan) {
+        /**
+         * @param clearWhenLast whether the table goes with the last network's rules: after a failed
+         *                      start (the ruleset is left as it was), not after a stop
+         */
+        synchronized void remove(FirewallPlan plan, boolean clearWhenLast) {
             backend.remove(plan);
             networks.remove(plan.network());
-            if (networks.isEmpty()) {
+            if (clearWhenLast && networks.isEmpty()) {
                 backend.clear();
+                installed = false;
             }
         }
 
@@ -62,12 +82,17 @@ record FirewallStep(Rules rules, FirewallPlan plan) implements NetworkStep {
     }
 
     public Map<String, String> apply() {
-        rules.apply(plan);
-        return Map.of(BACKEND, rules.backendName());
+        boolean created = rules.apply(plan);
+        return Map.of(BACKEND, rules.backendName(), CREATED_TABLE, created ? "yes" : "no");
     }
 
     public void undo(Map<String, String> record) {
-        rules.remove(plan);
+        rules.remove(plan, false);
+    }
+
+    /** Back to the ruleset before the start: the table goes if this start made it (or, after a crash, if unknown). */
+    public void rollback(Map<String, String> record) {
+        rules.remove(plan, !"no".equals(record.get(CREATED_TABLE)));
     }
 
     public Map<String, String> adopt(Map<String, String> record) {

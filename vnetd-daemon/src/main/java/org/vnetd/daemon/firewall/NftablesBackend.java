@@ -101,6 +101,16 @@ public final class NftablesBackend implements FirewallBackend {
         return renderer.listedElements(plan).stream().allMatch(e -> flat.contains(e + ",") || flat.contains(e + " }"));
     }
 
+    @Override
+    public boolean installed() {
+        lock.lock();
+        try {
+            return runner.run("nft", "list", "table", "inet", renderer.table()).ok();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** {@code nft list table inet vnetd}, or empty when the table does not exist. */
     public String listTable() {
         CommandResult r = runner.run("nft", "list", "table", "inet", renderer.table());

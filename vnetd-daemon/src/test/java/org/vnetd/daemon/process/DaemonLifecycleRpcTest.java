@@ -120,6 +120,9 @@ class DaemonLifecycleRpcTest {
         daemon.call("network.destroy", Map.of("network", "isolated"));
         assertEquals(null, find("isolated"), "a stopped transient network vanishes");
         daemon.call("network.destroy", Map.of("network", "open"));
+        String left = Kernel.nft(ns);
+        assertFalse(left.contains("vbr-iso") || left.contains("vbr-routed"), left);
+        assertTrue(left.contains("table inet vnetd"), "vnetd's table (hook chains, empty maps) stays for the next start, as libvirt's chains do");
         daemon.call("network.undefine", Map.of("network", "open"));
         daemon.call("network.undefine", Map.of("network", "routed"));
         assertFalse(Files.exists(daemon.configDir().resolve("networks/routed.xml")));

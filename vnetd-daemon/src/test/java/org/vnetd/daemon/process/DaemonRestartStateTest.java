@@ -134,7 +134,7 @@ class DaemonRestartStateTest {
                     d.call("network.destroy", Map.of("network", "n" + i));
                 }
             }
-            assertEquals(empty, Kernel.snapshot(ns), "after destroying what was adopted, nothing is left");
+            assertEquals(empty, Kernel.snapshotAfterStop(ns), "after destroying what was adopted, nothing is left but vnetd's idle table");
         }
     }
 
