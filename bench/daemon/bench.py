@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """vnetd vs libvirt daemon benchmark (driven by ./run; see README.md).
 
-  bench.py vnetd SOCK PID OUT.json N       time vnetd through its Unix-socket RPC (one connection)
+  bench.py vnetd SOCK PID OUT.json N [VNETCTL]   time vnetd through its Unix-socket RPC (one connection),
+                                           then through the CLI (one vnetctl process per command, and
+                                           one vnetctl session for the 100 networks)
   bench.py libvirt NSPIDS_NS OUT.json N    time libvirt through one virsh process with --timing
   bench.py table VNETD.json [LIBVIRT.json] print the side-by-side table
 """
@@ -64,7 +66,34 @@ class Rpc:
         return (time.perf_counter() - t) * 1e3
 
 
-def bench_vnetd(sock, pid, out, n):
+def wall_ms(argv, timeout=120):
+    """Runs one CLI command as its own process; wall-clock ms, as a user typing it sees it."""
+    t = time.perf_counter()
+    p = subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
+    if p.returncode != 0:
+        raise SystemExit("%s failed: %s %s" % (" ".join(argv), p.stdout, p.stderr))
+    return (time.perf_counter() - t) * 1e3
+
+
+def cli_session_s(argv, lines, timeout=DEADLINE_S):
+    """Feeds commands to one interactive CLI session (as `virsh` with several commands); total seconds."""
+    t = time.perf_counter()
+    p = subprocess.run(argv, input="\n".join(lines) + "\nquit\n", capture_output=True, text=True, timeout=timeout)
+    if p.returncode != 0 or "error" in p.stderr.lower():
+        raise SystemExit("%s session failed: %s %s" % (" ".join(argv), p.stdout[-500:], p.stderr[-500:]))
+    return time.perf_counter() - t
+
+
+def xml_files(d):
+    files = []
+    for k in range(NETS):
+        f = os.path.join(d, "b%d.xml" % k)
+        open(f, "w").write(nat_xml(k))
+        files.append(f)
+    return files
+
+
+def bench_vnetd(sock, pid, out, n, vnetctl=None):
     t_end = time.time() + DEADLINE_S
     rpc = Rpc(sock)
     active = {s["name"]: s["active"] for s in rpc.call("network.list")}
@@ -93,8 +122,23 @@ def bench_vnetd(sock, pid, out, n):
     for k in range(len(per)):  # leave the daemon with nothing of ours running
         rpc.call("network.destroy", {"network": "bench%d" % k})
         rpc.call("network.undefine", {"network": "bench%d" % k})
+    cli = {}
+    if vnetctl:
+        cmd = [vnetctl, "-c", sock]
+        cli["start"], cli["destroy"] = [], []
+        for _ in range(n):
+            cli["destroy"].append(wall_ms(cmd + ["net-destroy", "default"]))
+            cli["start"].append(wall_ms(cmd + ["net-start", "default"]))
+        d = tempfile.mkdtemp(prefix="vnt-bench-xml-")
+        files = xml_files(d)
+        cli["total_s"] = cli_session_s(cmd, sum([["net-define " + f, "net-start bench%d" % k] for k, f in enumerate(files)], []))
+        for k, f in enumerate(files):
+            rpc.call("network.destroy", {"network": "bench%d" % k})
+            rpc.call("network.undefine", {"network": "bench%d" % k})
+            os.unlink(f)
+        os.rmdir(d)
     json.dump({"who": "vnetd", "noop": noop, "start": starts, "destroy": destroys, "per": per, "split": split, "total_s": total,
-               "rss_kib": {"vnetd": mem}}, open(out, "w"))
+               "rss_kib": {"vnetd": mem}, "cli": cli}, open(out, "w"))
 
 
 def virsh_timed(cmds, timeout):
@@ -123,6 +167,11 @@ def bench_libvirt(ns, out, n):
     virsh_timed(["net-start default"], 60)
     t = virsh_timed(["net-destroy default", "net-start default"] * n, 60 + 5 * n)
     destroys, starts = t[0::2], t[1::2]
+    virsh = ["virsh", "-q", "-c", "qemu:///system"]
+    cli = {"start": [], "destroy": []}
+    for _ in range(n):
+        cli["destroy"].append(wall_ms(virsh + ["net-destroy", "default"]))
+        cli["start"].append(wall_ms(virsh + ["net-start", "default"]))
     d = tempfile.mkdtemp(prefix="vnt-bench-xml-")
     cmds = []
     for k in range(NETS):
@@ -132,6 +181,7 @@ def bench_libvirt(ns, out, n):
     t0 = time.perf_counter()
     t = virsh_timed(cmds, DEADLINE_S)
     total = time.perf_counter() - t0
+    cli["total_s"] = total  # one virsh session: already the CLI's view
     per = [a + b for a, b in zip(t[0::2], t[1::2])]
     split = list(zip(t[0::2], t[1::2]))
     me = os.stat("/proc/self/ns/net").st_ino  # /run/netns is hidden in this mount namespace
@@ -149,7 +199,7 @@ def bench_libvirt(ns, out, n):
         os.unlink(os.path.join(d, "b%d.xml" % k))
     os.rmdir(d)
     json.dump({"who": "libvirt", "start": starts, "destroy": destroys, "per": per, "split": split, "total_s": total,
-               "rss_kib": mem}, open(out, "w"))
+               "rss_kib": mem, "cli": cli}, open(out, "w"))
 
 
 def table(vf, lf):
@@ -165,14 +215,22 @@ def table(vf, lf):
         ("  start, median ms", lambda r: med([x for _, x in r["split"]]), "x faster", True),
         ("  last10/first10 (flat = 1.0)", lambda r: med(r["per"][-10:]) / med(r["per"][:10]), "", False),
         ("RSS with 100 networks, MiB", lambda r: sum(r["rss_kib"].values()) / 1024, "x less", True),
+        ("CLI: net-start default, median ms", lambda r: med(r["cli"]["start"]), "x faster", True),
+        ("CLI: net-destroy default, median ms", lambda r: med(r["cli"]["destroy"]), "x faster", True),
+        ("CLI: 100 NAT define+start, one session, s", lambda r: r["cli"]["total_s"], "x faster", True),
     ]
-    print("%-36s %12s %12s %10s" % ("", "vnetd", "libvirt 9", "ratio"))
+    print("%-42s %12s %12s %10s" % ("", "vnetd", "libvirt 9", "ratio"))
     for name, f, unit, ratio in rows:
+        if name.startswith("CLI") and not v.get("cli"):
+            continue
         a = f(v)
-        b = f(l) if l else None
-        r = ("%.1f%s" % (b / a, unit)) if (l and ratio and a > 0) else ""
-        print("%-36s %12.2f %12s %10s" % (name, a, ("%.2f" % b) if l else "n/a", r))
+        b = f(l) if l and (l.get("cli") or not name.startswith("CLI")) else None
+        r = ("%.1f%s" % (b / a, unit)) if (b is not None and ratio and a > 0) else ""
+        print("%-42s %12.2f %12s %10s" % (name, a, ("%.2f" % b) if b is not None else "n/a", r))
     print("(vnetd RPC round trip of daemon.version: median %.2f ms)" % med(v["noop"]))
+    if v.get("cli"):
+        print("(CLI rows: one vnetctl/virsh process per start or destroy, wall clock, process start-up included;"
+              " the 100 networks through one vnetctl session and one virsh session)")
     print("(runs: vnetd %d start/destroy, %d networks; libvirt: %s)" % (
         len(v["start"]), len(v["per"]),
         "%d start/destroy, %d networks, RSS libvirtd %.0f MiB + dnsmasq %.0f MiB"
@@ -183,7 +241,7 @@ def table(vf, lf):
 if __name__ == "__main__":
     a = sys.argv[1:]
     if a[0] == "vnetd":
-        bench_vnetd(a[1], int(a[2]), a[3], int(a[4]))
+        bench_vnetd(a[1], int(a[2]), a[3], int(a[4]), a[5] if len(a) > 5 else None)
     elif a[0] == "libvirt":
         bench_libvirt(a[1], a[2], int(a[3]))
     elif a[0] == "table":
