@@ -45,6 +45,22 @@ public interface LinkBackend {
     void deleteLink(String name);
 
     /**
+     * Takes {@code link} out of service in one kernel request: detaches it from its bridge, sets it down
+     * and moves it into link group {@code group} (IFLA_GROUP), where {@link #deleteLinkGroup} can later
+     * remove it together with others. The link is addressed by its ifindex, so a link that took over the
+     * name meanwhile is never touched; ENODEV if that ifindex is gone.
+     */
+    void retireLink(LinkInfo link, int group);
+
+    /**
+     * Deletes every link in link group {@code group} with one request: the kernel unregisters them as one
+     * batch (one RCU grace period for all instead of one per link). Returns false when the group is empty
+     * (the kernel's ENODEV). Group 0, every link's default group, is refused; EOPNOTSUPP when a member
+     * cannot be deleted (a device without rtnetlink ops), and then none is.
+     */
+    boolean deleteLinkGroup(int group);
+
+    /**
      * Enslaves {@code name} to bridge {@code master}. If the kernel refuses (e.g. the port's MTU or a
      * loop), the port is left detached and the exception says so; nothing is retried.
      */

@@ -76,6 +76,16 @@ public final class NetlinkLinkBackend implements LinkBackend, AutoCloseable {
     }
 
     @Override
+    public void retireLink(LinkInfo link, int group) {
+        links.retire(link.index(), link.name(), group);
+    }
+
+    @Override
+    public boolean deleteLinkGroup(int group) {
+        return links.deleteGroup(group);
+    }
+
+    @Override
     public void setMaster(String name, String master) {
         LinkNames.check(name);
         int index = links.indexOf(master, "attach '" + name + "' to bridge");
