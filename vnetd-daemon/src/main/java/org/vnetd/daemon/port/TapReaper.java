@@ -186,8 +186,9 @@ public final class TapReaper implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            if (deleted && LOG.isDebugEnabled()) {
-                LOG.debug("reaped {} tap(s) with one group delete in {} ms", batch.size(),
+            if (deleted) {
+                // one line per batch, never more than the "port deleted" lines it follows
+                LOG.info("reaped {} tap(s) of deleted ports with one group delete in {} ms", batch.size(),
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
             }
         }
