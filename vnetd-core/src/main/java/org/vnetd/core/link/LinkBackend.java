@@ -93,6 +93,14 @@ public interface LinkBackend {
         setUp(name);
     }
 
+    /**
+     * {@link #plugIntoBridge(String, MacAddress, int, String)} for a caller that has just looked the bridge
+     * up: a backend may address it by {@code bridge.index()} and spare a lookup per port.
+     */
+    default void plugIntoBridge(String name, MacAddress mac, int mtu, LinkInfo bridge) {
+        plugIntoBridge(name, mac, mtu, bridge.name());
+    }
+
 
     /** All links of the namespace, in ifindex order. */
     List<LinkInfo> listLinks();

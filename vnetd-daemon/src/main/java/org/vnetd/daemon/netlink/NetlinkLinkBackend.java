@@ -129,6 +129,12 @@ public final class NetlinkLinkBackend implements LinkBackend, AutoCloseable {
     }
 
     @Override
+    public void plugIntoBridge(String name, MacAddress mac, int mtu, LinkInfo bridge) {
+        LinkNames.check(name);
+        links.plug(name, mac, mtu, bridge.index(), bridge.name());
+    }
+
+    @Override
     public List<LinkInfo> listLinks() {
         return links.list();
     }

@@ -198,7 +198,7 @@ public final class PortManager implements AutoCloseable {
                 undo.add(() -> links.deleteLink(tap));
             }
             int mtu = target.mtu().orElse(bridge.mtu());
-            attach(tap, tapMac, mtu, target.bridge());
+            attach(tap, tapMac, mtu, bridge);
             if (isolated) {
                 links.setBridgePort(tap, BridgePortOptions.DEFAULTS.withIsolated(true));
             }
@@ -273,13 +273,14 @@ public final class PortManager implements AutoCloseable {
         return b;
     }
 
-    private void attach(String tap, MacAddress mac, int mtu, String bridge) {
+    /** Plugs by the bridge's ifindex from the lookup just made (one kernel request, no second lookup). */
+    private void attach(String tap, MacAddress mac, int mtu, LinkInfo bridge) {
         try {
             links.plugIntoBridge(tap, mac, mtu, bridge);
         } catch (KernelException e) {
             if (e.errno() == EXFULL) {
                 throw VnetException.of(ErrorCode.CONFLICT,
-                        "bridge '%s' is full: Linux allows at most 1023 ports on one bridge (EXFULL); delete a port first", bridge);
+                        "bridge '%s' is full: Linux allows at most 1023 ports on one bridge (EXFULL); delete a port first", bridge.name());
             }
             throw e;
         }
