@@ -108,6 +108,14 @@ public interface LinkBackend {
     /** One link by name, or empty when there is none (never throws ENODEV). */
     Optional<LinkInfo> getLink(String name);
 
+    /**
+     * {@link #getLink} without the master's name ({@code master()} empty, {@code masterIndex()} set): a
+     * backend may answer it with one kernel request instead of two, for callers that need no more.
+     */
+    default Optional<LinkInfo> lookupLink(String name) {
+        return getLink(name);
+    }
+
     // ---- addresses
 
     void addAddress(AddressSpec spec);

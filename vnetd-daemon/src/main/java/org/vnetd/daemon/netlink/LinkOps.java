@@ -199,6 +199,11 @@ final class LinkOps {
 
     /** RTM_GETLINK by name; empty for ENODEV. */
     Optional<LinkInfo> get(String name) {
+        return get(name, true);
+    }
+
+    /** RTM_GETLINK by name, and a second one for the master's name when {@code resolveMaster}; empty for ENODEV. */
+    Optional<LinkInfo> get(String name, boolean resolveMaster) {
         LinkNames.check(name);
         NlMessage m;
         try {
@@ -210,7 +215,7 @@ final class LinkOps {
             throw e;
         }
         LinkInfo raw = RtParsers.link(m, Map.of());
-        if (raw.masterIndex().isPresent()) {
+        if (resolveMaster && raw.masterIndex().isPresent()) {
             Optional<String> masterName = nameOf(raw.masterIndex().getAsInt());
             raw = new LinkInfo(raw.index(), raw.name(), raw.kind(), raw.masterIndex(), masterName, raw.flags(), raw.mac(), raw.mtu());
         }

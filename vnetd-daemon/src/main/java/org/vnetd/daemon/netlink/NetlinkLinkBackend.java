@@ -145,6 +145,11 @@ public final class NetlinkLinkBackend implements LinkBackend, AutoCloseable {
     }
 
     @Override
+    public Optional<LinkInfo> lookupLink(String name) {
+        return links.get(name, false);
+    }
+
+    @Override
     public void addAddress(AddressSpec spec) {
         addresses.add(spec);
     }

@@ -350,8 +350,8 @@ public final class PortManager implements AutoCloseable {
             PortRecord r = find(network, uuid);
             String state = state(r);
             boolean networkUp = state.equals("ok") || state.equals("tap-gone");
-            Optional<LinkInfo> tap = links.getLink(r.tap());
-            if (tap.isPresent() && tap.get().isKind("tun") && !claimedByAnother(r)) {
+            Optional<LinkInfo> tap = links.lookupLink(r.tap());
+            if (tap.isPresent() && tap.get().isKind("tun") && !claimedByAnother(r) && isOurs(r, tap.get())) {
                 try {
                     reaper.retire(tap.get());
                 } catch (KernelException e) {
@@ -400,6 +400,19 @@ public final class PortManager implements AutoCloseable {
                 return true;
             }
         }
+        return false;
+    }
+
+    /**
+     * A passFd tap vanishes when its holder closes it, and another program (libvirt, a script) may then
+     * create a tap of that name: ours carries the MAC we gave it.
+     */
+    private static boolean isOurs(PortRecord r, LinkInfo tap) {
+        if (!r.passFd() || tap.mac().map(m -> m.toString().equalsIgnoreCase(r.tapMac())).orElse(false)) {
+            return true;
+        }
+        LOG.warn("port {}: tap {} now has MAC {}, not the port's {}: another program's tap took the name; leaving it", r.uuid(),
+                r.tap(), tap.mac().map(Object::toString).orElse("(none)"), r.tapMac());
         return false;
     }
 
