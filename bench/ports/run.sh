@@ -1,6 +1,7 @@
 #!/bin/sh
 # bench/ports: N port.create + port.delete through vnetd's RPC vs `ip tuntap add` + `ip link set master`
-# per port, side by side on one bridge in a namespace this script creates and deletes. Run as root from
+# per port, side by side on one bridge in a namespace this script creates and deletes (vnetd timed until
+# the last deleted tap has left the kernel: it removes taps in the background). Run as root from
 # the repository root:  bench/ports/run.sh      (N=1000 CONC=8 by default)
 set -eu
 N=${N:-1000}
