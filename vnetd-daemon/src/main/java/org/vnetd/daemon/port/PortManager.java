@@ -183,7 +183,7 @@ public final class PortManager implements AutoCloseable {
             if (req.tap().isPresent()) {
                 awaitReaped(req.tap().get());
             }
-            if (req.tap().isPresent() && links.getLink(req.tap().get()).isPresent()) {
+            if (req.tap().isPresent() && links.lookupLink(req.tap().get()).isPresent()) {
                 // TUNSETIFF would attach to an existing tap instead of failing: refuse before that
                 throw VnetException.of(ErrorCode.CONFLICT, "interface '%s' already exists", req.tap().get());
             }
