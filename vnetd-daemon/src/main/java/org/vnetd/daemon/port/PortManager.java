@@ -345,12 +345,15 @@ public final class PortManager implements AutoCloseable {
      * no traffic and is forgotten; its net device is unregistered in the background (see {@link TapReaper}).
      */
     public void delete(String network, String uuid, boolean releaseLease) {
+        long t0 = System.nanoTime();
         mutations.lock();
         try {
             PortRecord r = find(network, uuid);
             String state = state(r);
             boolean networkUp = state.equals("ok") || state.equals("tap-gone");
+            long t1 = System.nanoTime();
             Optional<LinkInfo> tap = links.lookupLink(r.tap());
+            long t2 = System.nanoTime();
             if (tap.isPresent() && tap.get().isKind("tun") && !claimedByAnother(r) && isOurs(r, tap.get())) {
                 try {
                     reaper.retire(tap.get());
@@ -360,6 +363,7 @@ public final class PortManager implements AutoCloseable {
                     }
                 }
             }
+            long t3 = System.nanoTime();
             MacAddress mac = MacAddress.parse(r.mac());
             if (networkUp) {
                 if (r.ip() != null) {
@@ -374,6 +378,7 @@ public final class PortManager implements AutoCloseable {
                     LOG.info("port {}: released {} DHCP lease(s) of {}", uuid, n, mac);
                 }
             }
+            long t4 = System.nanoTime();
             store.delete(r.uuid());
             ports.remove(r.uuid());
             pending.values().removeIf(p -> {
@@ -383,6 +388,10 @@ public final class PortManager implements AutoCloseable {
                 }
                 return false;
             });
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("port.delete timing: lock+state {} us, lookup {} us, retire {} us, dhcp {} us, store {} us", (t1 - t0) / 1000,
+                        (t2 - t1) / 1000, (t3 - t2) / 1000, (t4 - t3) / 1000, (System.nanoTime() - t4) / 1000);
+            }
             LOG.info("port {} deleted ({})", r.uuid(), r.tap());
         } finally {
             mutations.unlock();
