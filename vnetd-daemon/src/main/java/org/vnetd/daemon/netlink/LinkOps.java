@@ -101,7 +101,8 @@ final class LinkOps {
         }
         NlMessageWriter w = ifinfo(Nl.RTM_NEWLINK, 0, index, 0, Nl.IFF_UP)
                 .attrU32(Nl.IFLA_MASTER, 0).attrU32(Nl.IFLA_GROUP, group);
-        socket.request(w, "retire (detach from its bridge, set down, move to link group " + Integer.toUnsignedString(group) + ") of link", name);
+        socket.request(w, "retire (detach from its bridge, set down, move to link group " + Integer.toUnsignedString(group)
+                + ") of link", name);
     }
 
     /**
