@@ -33,6 +33,7 @@ import org.vnetd.daemon.port.PortManager;
 import org.vnetd.daemon.port.PortRpcService;
 import org.vnetd.daemon.port.PortStore;
 import org.vnetd.daemon.port.ServiceDhcp;
+import org.vnetd.daemon.port.TapReaper;
 import org.vnetd.daemon.rpc.EventHub;
 import org.vnetd.daemon.rpc.FirewallDiagnoseService;
 import org.vnetd.daemon.rpc.NetworkRpcService;
@@ -60,6 +61,8 @@ public final class Daemon implements AutoCloseable {
     private final NetworkDriver driver;
     private RpcServer rpc;
     private PortManager ports;
+    private NetlinkLinkBackend reaperNetlink;
+    private TapReaper reaper;
 
     private Daemon(FileChannel lockFile, EventLoopGroup group, NetlinkLinkBackend netlink, NetworkServices services,
             NetworkDriver driver) {
@@ -100,8 +103,10 @@ public final class Daemon implements AutoCloseable {
                 d.offerDefaultNetwork(options.stateDir().resolve(INITIALIZED));
             }
             driver.autostart();
+            d.reaperNetlink = NetlinkLinkBackend.open();
+            d.reaper = new TapReaper(netlink, d.reaperNetlink);
             d.ports = new PortManager(driver, netlink,
-                    new PortStore(options.runDir().resolve("ports")), new ServiceDhcp(services));
+                    new PortStore(options.runDir().resolve("ports")), new ServiceDhcp(services), d.reaper);
             d.ports.recover();
             events.subscribe(new EventHub.Filter(null, null), d.ports::onNetworkEvent);
             FirewallDoctor doctor = new FirewallDoctor(commands, new NftablesRenderer(), firewall.name().equals("nftables"));
@@ -205,6 +210,12 @@ public final class Daemon implements AutoCloseable {
         }
         if (ports != null) {
             ports.close();
+        }
+        if (reaper != null) {
+            reaper.close(); // after the RPC server: no more deletes, the queued taps are removed before we exit
+        }
+        if (reaperNetlink != null) {
+            reaperNetlink.close();
         }
         services.stopAll();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);

@@ -45,6 +45,22 @@ public interface LinkBackend {
     void deleteLink(String name);
 
     /**
+     * Takes {@code link} out of service in one kernel request: detaches it from its bridge, sets it down
+     * and moves it into link group {@code group} (IFLA_GROUP), where {@link #deleteLinkGroup} can later
+     * remove it together with others. The link is addressed by its ifindex, so a link that took over the
+     * name meanwhile is never touched; ENODEV if that ifindex is gone.
+     */
+    void retireLink(LinkInfo link, int group);
+
+    /**
+     * Deletes every link in link group {@code group} with one request: the kernel unregisters them as one
+     * batch (one RCU grace period for all instead of one per link). Returns false when the group is empty
+     * (the kernel's ENODEV). Group 0, every link's default group, is refused; EOPNOTSUPP when a member
+     * cannot be deleted (a device without rtnetlink ops), and then none is.
+     */
+    boolean deleteLinkGroup(int group);
+
+    /**
      * Enslaves {@code name} to bridge {@code master}. If the kernel refuses (e.g. the port's MTU or a
      * loop), the port is left detached and the exception says so; nothing is retried.
      */
@@ -77,12 +93,28 @@ public interface LinkBackend {
         setUp(name);
     }
 
+    /**
+     * {@link #plugIntoBridge(String, MacAddress, int, String)} for a caller that has just looked the bridge
+     * up: a backend may address it by {@code bridge.index()} and spare a lookup per port.
+     */
+    default void plugIntoBridge(String name, MacAddress mac, int mtu, LinkInfo bridge) {
+        plugIntoBridge(name, mac, mtu, bridge.name());
+    }
+
 
     /** All links of the namespace, in ifindex order. */
     List<LinkInfo> listLinks();
 
     /** One link by name, or empty when there is none (never throws ENODEV). */
     Optional<LinkInfo> getLink(String name);
+
+    /**
+     * {@link #getLink} without the master's name ({@code master()} empty, {@code masterIndex()} set): a
+     * backend may answer it with one kernel request instead of two, for callers that need no more.
+     */
+    default Optional<LinkInfo> lookupLink(String name) {
+        return getLink(name);
+    }
 
     // ---- addresses
 

@@ -89,6 +89,43 @@ final class LinkOps {
         socket.request(ifinfo(Nl.RTM_DELLINK, 0, 0, 0, 0).attrString(Nl.IFLA_IFNAME, name), "delete link", name);
     }
 
+    /**
+     * IFLA_MASTER 0, IFF_UP cleared and IFLA_GROUP in one RTM_NEWLINK addressed by ifindex: do_setlink
+     * detaches the port, sets the group and takes the link down under one RTNL hold; none of these wait
+     * for an RCU grace period (unregistering does), so this is cheap.
+     */
+    void retire(int index, String name, int group) {
+        LinkNames.check(name);
+        if (index <= 0) {
+            throw new IllegalArgumentException("link '" + name + "' has no ifindex (" + index + ")");
+        }
+        NlMessageWriter w = ifinfo(Nl.RTM_NEWLINK, 0, index, 0, Nl.IFF_UP)
+                .attrU32(Nl.IFLA_MASTER, 0).attrU32(Nl.IFLA_GROUP, group);
+        socket.request(w, "retire (detach from its bridge, set down, move to link group " + Integer.toUnsignedString(group)
+                + ") of link", name);
+    }
+
+    /**
+     * RTM_DELLINK with ifi_index 0, no name and IFLA_GROUP: rtnl_dellink hands that to
+     * rtnl_group_dellink, which checks every member can be deleted, queues them all and calls
+     * unregister_netdevice_many once. It answers EPERM for group 0 and ENODEV for an empty group.
+     */
+    boolean deleteGroup(int group) {
+        if (group == 0) {
+            throw new IllegalArgumentException("link group 0 is every link's default group; refusing to delete it");
+        }
+        try {
+            socket.request(ifinfo(Nl.RTM_DELLINK, 0, 0, 0, 0).attrU32(Nl.IFLA_GROUP, group),
+                    "delete the links of link group " + Integer.toUnsignedString(group), null);
+            return true;
+        } catch (KernelException e) {
+            if (e.errno() == Errno.ENODEV) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
     void setFlags(String name, boolean up) {
         LinkNames.check(name);
         socket.request(ifinfo(Nl.RTM_NEWLINK, 0, 0, up ? Nl.IFF_UP : 0, Nl.IFF_UP).attrString(Nl.IFLA_IFNAME, name),
@@ -163,6 +200,11 @@ final class LinkOps {
 
     /** RTM_GETLINK by name; empty for ENODEV. */
     Optional<LinkInfo> get(String name) {
+        return get(name, true);
+    }
+
+    /** RTM_GETLINK by name, and a second one for the master's name when {@code resolveMaster}; empty for ENODEV. */
+    Optional<LinkInfo> get(String name, boolean resolveMaster) {
         LinkNames.check(name);
         NlMessage m;
         try {
@@ -174,7 +216,7 @@ final class LinkOps {
             throw e;
         }
         LinkInfo raw = RtParsers.link(m, Map.of());
-        if (raw.masterIndex().isPresent()) {
+        if (resolveMaster && raw.masterIndex().isPresent()) {
             Optional<String> masterName = nameOf(raw.masterIndex().getAsInt());
             raw = new LinkInfo(raw.index(), raw.name(), raw.kind(), raw.masterIndex(), masterName, raw.flags(), raw.mac(), raw.mtu());
         }

@@ -76,6 +76,16 @@ public final class NetlinkLinkBackend implements LinkBackend, AutoCloseable {
     }
 
     @Override
+    public void retireLink(LinkInfo link, int group) {
+        links.retire(link.index(), link.name(), group);
+    }
+
+    @Override
+    public boolean deleteLinkGroup(int group) {
+        return links.deleteGroup(group);
+    }
+
+    @Override
     public void setMaster(String name, String master) {
         LinkNames.check(name);
         int index = links.indexOf(master, "attach '" + name + "' to bridge");
@@ -119,6 +129,12 @@ public final class NetlinkLinkBackend implements LinkBackend, AutoCloseable {
     }
 
     @Override
+    public void plugIntoBridge(String name, MacAddress mac, int mtu, LinkInfo bridge) {
+        LinkNames.check(name);
+        links.plug(name, mac, mtu, bridge.index(), bridge.name());
+    }
+
+    @Override
     public List<LinkInfo> listLinks() {
         return links.list();
     }
@@ -126,6 +142,11 @@ public final class NetlinkLinkBackend implements LinkBackend, AutoCloseable {
     @Override
     public Optional<LinkInfo> getLink(String name) {
         return links.get(name);
+    }
+
+    @Override
+    public Optional<LinkInfo> lookupLink(String name) {
+        return links.get(name, false);
     }
 
     @Override

@@ -75,6 +75,7 @@ final class Nl {
     static final int IFLA_MTU = 4;
     static final int IFLA_MASTER = 10;
     static final int IFLA_LINKINFO = 18;
+    static final int IFLA_GROUP = 27;
     static final int IFLA_NET_NS_FD = 28;
     static final int IFLA_EXT_MASK = 29;
     static final int IFLA_INFO_KIND = 1;

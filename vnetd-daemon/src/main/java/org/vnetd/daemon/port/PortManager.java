@@ -1,6 +1,7 @@
 package org.vnetd.daemon.port;
 
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -49,8 +50,12 @@ public final class PortManager implements AutoCloseable {
     static final long FD_PICKUP_SECONDS = 60;
     /** EXFULL from errno.h: the bridge has no free port number (the kernel allows 1023 ports per bridge). */
     static final int EXFULL = 54;
+    /** ENODEV from errno.h. */
+    static final int ENODEV = 19;
     static final String BANDWIDTH_NOTE = "bandwidth is not applied yet";
     static final String VLAN_NOTE = "vlan is not applied yet";
+    /** How long a create asking for the name of a tap being reaped waits for the reaper (it takes ~20-100 ms). */
+    static final Duration REAP_WAIT = Duration.ofSeconds(5);
 
     private record Pending(String uuid, TapHandle handle) {
     }
@@ -63,6 +68,7 @@ public final class PortManager implements AutoCloseable {
     private final LinkBackend links;
     private final PortStore store;
     private final PortDhcp dhcp;
+    private final TapReaper reaper;
     private final Map<String, PortRecord> ports = new ConcurrentHashMap<>();
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final Map<String, ParsedNetwork> parsed = new ConcurrentHashMap<>();
@@ -70,18 +76,28 @@ public final class PortManager implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final SecureRandom random = new SecureRandom();
 
-    public PortManager(NetworkDriver driver, LinkBackend links, PortStore store, PortDhcp dhcp) {
+    public PortManager(NetworkDriver driver, LinkBackend links, PortStore store, PortDhcp dhcp, TapReaper reaper) {
         this.driver = driver;
         this.links = links;
         this.store = store;
         this.dhcp = dhcp;
+        this.reaper = reaper;
         this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("port-timers").factory());
     }
 
     // ------------------------------------------------------------------ restart
 
-    /** Loads stored ports and adopts their taps: a persistent tap detached from its bridge is plugged in again. */
+    /**
+     * Removes taps of ports deleted by an earlier run that were not reaped before it stopped, then loads
+     * stored ports and adopts their taps: a persistent tap detached from its bridge is plugged in again.
+     */
     public void recover() {
+        try {
+            reaper.reapLeftovers();
+        } catch (RuntimeException e) {
+            LOG.warn("cannot remove taps of deleted ports left in link group {}: {}", Integer.toUnsignedString(TapReaper.GROUP),
+                    e.getMessage());
+        }
         List<PortRecord> stored = store.load();
         stored.forEach(r -> ports.put(r.uuid(), r));
         stored.stream().filter(r -> r.ip() != null).map(PortRecord::network).distinct().forEach(n -> {
@@ -164,7 +180,10 @@ public final class PortManager implements AutoCloseable {
         try {
             LinkInfo bridge = links.getLink(target.bridge()).orElseThrow(() -> VnetException.of(ErrorCode.CONFLICT,
                     "bridge '%s' of network '%s' does not exist", target.bridge(), target.network()));
-            if (req.tap().isPresent() && links.getLink(req.tap().get()).isPresent()) {
+            if (req.tap().isPresent()) {
+                awaitReaped(req.tap().get());
+            }
+            if (req.tap().isPresent() && links.lookupLink(req.tap().get()).isPresent()) {
                 // TUNSETIFF would attach to an existing tap instead of failing: refuse before that
                 throw VnetException.of(ErrorCode.CONFLICT, "interface '%s' already exists", req.tap().get());
             }
@@ -179,7 +198,7 @@ public final class PortManager implements AutoCloseable {
                 undo.add(() -> links.deleteLink(tap));
             }
             int mtu = target.mtu().orElse(bridge.mtu());
-            attach(tap, tapMac, mtu, target.bridge());
+            attach(tap, tapMac, mtu, bridge);
             if (isolated) {
                 links.setBridgePort(tap, BridgePortOptions.DEFAULTS.withIsolated(true));
             }
@@ -223,6 +242,19 @@ public final class PortManager implements AutoCloseable {
         }
     }
 
+    /** A name asked for explicitly may belong to a deleted port's tap that still awaits the reaper: wait for it. */
+    private void awaitReaped(String tap) {
+        try {
+            if (reaper.pending(tap) && !reaper.awaitReaped(tap, REAP_WAIT)) {
+                throw VnetException.of(ErrorCode.CONFLICT, "interface '%s' of a deleted port is still being removed after %d s",
+                        tap, REAP_WAIT.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw VnetException.of(ErrorCode.INTERNAL, "interrupted while waiting for interface '%s' to be removed", tap);
+        }
+    }
+
     /** The running definition, parsed again only when its XML changed (parsing costs more than the kernel work). */
     private NetworkDef definition(String network) {
         String xml = driver.getXml(network, false);
@@ -241,13 +273,14 @@ public final class PortManager implements AutoCloseable {
         return b;
     }
 
-    private void attach(String tap, MacAddress mac, int mtu, String bridge) {
+    /** Plugs by the bridge's ifindex from the lookup just made (one kernel request, no second lookup). */
+    private void attach(String tap, MacAddress mac, int mtu, LinkInfo bridge) {
         try {
             links.plugIntoBridge(tap, mac, mtu, bridge);
         } catch (KernelException e) {
             if (e.errno() == EXFULL) {
                 throw VnetException.of(ErrorCode.CONFLICT,
-                        "bridge '%s' is full: Linux allows at most 1023 ports on one bridge (EXFULL); delete a port first", bridge);
+                        "bridge '%s' is full: Linux allows at most 1023 ports on one bridge (EXFULL); delete a port first", bridge.name());
             }
             throw e;
         }
@@ -306,22 +339,31 @@ public final class PortManager implements AutoCloseable {
 
     // ------------------------------------------------------------------ delete, list, xml
 
-    /** Removes the tap (if still there), the DHCP reservation, and, when asked, the guest's leases. */
+    /**
+     * Retires the tap (if still there: detached, down, queued for the reaper, all in one kernel request),
+     * removes the DHCP reservation and, when asked, the guest's leases. When this returns the port carries
+     * no traffic and is forgotten; its net device is unregistered in the background (see {@link TapReaper}).
+     */
     public void delete(String network, String uuid, boolean releaseLease) {
+        long t0 = System.nanoTime();
         mutations.lock();
         try {
             PortRecord r = find(network, uuid);
-            boolean networkUp = state(r).equals("ok") || state(r).equals("tap-gone");
-            Optional<LinkInfo> tap = links.getLink(r.tap());
-            if (tap.isPresent() && tap.get().isKind("tun")) {
+            String state = state(r);
+            boolean networkUp = state.equals("ok") || state.equals("tap-gone");
+            long t1 = System.nanoTime();
+            Optional<LinkInfo> tap = links.lookupLink(r.tap());
+            long t2 = System.nanoTime();
+            if (tap.isPresent() && tap.get().isKind("tun") && !claimedByAnother(r) && isOurs(r, tap.get())) {
                 try {
-                    links.deleteLink(r.tap());
+                    reaper.retire(tap.get());
                 } catch (KernelException e) {
-                    if (e.errno() != 19) { // ENODEV: its holder closed it meanwhile
+                    if (e.errno() != ENODEV) { // ENODEV: its holder closed it meanwhile
                         throw e;
                     }
                 }
             }
+            long t3 = System.nanoTime();
             MacAddress mac = MacAddress.parse(r.mac());
             if (networkUp) {
                 if (r.ip() != null) {
@@ -336,6 +378,7 @@ public final class PortManager implements AutoCloseable {
                     LOG.info("port {}: released {} DHCP lease(s) of {}", uuid, n, mac);
                 }
             }
+            long t4 = System.nanoTime();
             store.delete(r.uuid());
             ports.remove(r.uuid());
             pending.values().removeIf(p -> {
@@ -345,10 +388,41 @@ public final class PortManager implements AutoCloseable {
                 }
                 return false;
             });
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("port.delete timing: lock+state {} us, lookup {} us, retire {} us, dhcp {} us, store {} us", (t1 - t0) / 1000,
+                        (t2 - t1) / 1000, (t3 - t2) / 1000, (t4 - t3) / 1000, (System.nanoTime() - t4) / 1000);
+            }
             LOG.info("port {} deleted ({})", r.uuid(), r.tap());
         } finally {
             mutations.unlock();
         }
+    }
+
+    /**
+     * A passFd port's tap disappears with its holder's descriptors, and the kernel may give the name to a
+     * later port: that tap is the other port's, not ours to remove.
+     */
+    private boolean claimedByAnother(PortRecord r) {
+        for (PortRecord o : ports.values()) {
+            if (!o.uuid().equals(r.uuid()) && o.tap().equals(r.tap())) {
+                LOG.info("port {}: its tap {} is gone and the name now belongs to port {}; leaving it", r.uuid(), r.tap(), o.uuid());
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A passFd tap vanishes when its holder closes it, and another program (libvirt, a script) may then
+     * create a tap of that name: ours carries the MAC we gave it.
+     */
+    private static boolean isOurs(PortRecord r, LinkInfo tap) {
+        if (!r.passFd() || tap.mac().map(m -> m.toString().equalsIgnoreCase(r.tapMac())).orElse(false)) {
+            return true;
+        }
+        LOG.warn("port {}: tap {} now has MAC {}, not the port's {}: another program's tap took the name; leaving it", r.uuid(),
+                r.tap(), tap.mac().map(Object::toString).orElse("(none)"), r.tapMac());
+        return false;
     }
 
     /** Ports of one network (by name or uuid), or of every network when {@code network} is null. */

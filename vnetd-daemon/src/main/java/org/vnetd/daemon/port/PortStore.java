@@ -1,14 +1,14 @@
 package org.vnetd.daemon.port;
 
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,9 +18,12 @@ import org.vnetd.core.rpc.RpcCodec;
 
 /**
  * Ports on disk: one JSON file per port in {@code <run-dir>/ports}. The run dir is runtime state
- * (tmpfs in production, gone at reboot together with the taps it describes), so files are replaced
- * atomically by rename but not fsynced: durability across power loss would describe taps that no
- * longer exist, and an fsync per port would cost more than creating the tap.
+ * (tmpfs in production, gone at reboot together with the taps it describes), so files are not fsynced:
+ * durability across power loss would describe taps that no longer exist, and an fsync per port would
+ * cost more than creating the tap. A port's file is written once, under a name (its uuid) that did not
+ * exist: writing it in place is as safe as a temporary file and a rename (a crash mid-write loses the
+ * port either way; a torn file is set aside as {@code *.bad} and reported at load) and spares a rename
+ * per port.
  */
 public final class PortStore {
     private static final Logger LOG = LoggerFactory.getLogger(PortStore.class);
@@ -41,19 +44,24 @@ public final class PortStore {
         return dir;
     }
 
+    /** Writes a new port's file; a port uuid is never saved twice (FileAlreadyExists otherwise). */
     void save(PortRecord r) {
         Path target = dir.resolve(r.uuid() + SUFFIX);
-        Path tmp = dir.resolve(".tmp-" + r.uuid() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        byte[] json;
         try {
-            Files.write(tmp, RpcCodec.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(r));
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            throw new VnetException(ErrorCode.STATE_IO, "cannot save port " + r.uuid() + ": " + dir + " cannot rename atomically", e);
+            json = RpcCodec.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(r);
+        } catch (IOException e) {
+            throw new VnetException(ErrorCode.INTERNAL, "cannot encode port " + r.uuid() + ": " + e.getMessage(), e);
+        }
+        try {
+            Files.write(target, json, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (FileAlreadyExistsException e) {
+            throw new VnetException(ErrorCode.STATE_IO, "cannot save port " + r.uuid() + ": " + target + " exists already", e);
         } catch (IOException e) {
             try {
-                Files.deleteIfExists(tmp);
+                Files.deleteIfExists(target);
             } catch (IOException ignored) {
-                // the save error below is what the caller needs; load() skips temp files
+                // the save error below is what the caller needs; a torn file would be set aside at load
             }
             throw new VnetException(ErrorCode.STATE_IO, "cannot save port " + r.uuid() + " in " + target + ": " + e.getMessage(), e);
         }

@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,6 +65,27 @@ class PortLifecycleRpcTest {
         return ns.exec("ip", "link", "show", "dev", name).ok();
     }
 
+    /** A deleted port's tap is unregistered in the background: it must be gone within a few seconds. */
+    private void awaitGone(String... names) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        for (String name : names) {
+            while (hasLink(name) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertFalse(hasLink(name), name + " is still there 10 s after its port was deleted");
+        }
+    }
+
+    /** Taps of ports deleted by earlier tests may still await the reaper; wait until they are gone. */
+    private void awaitNoRetiredTaps() throws InterruptedException {
+        String group = Integer.toUnsignedString(TapReaper.GROUP);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!ns.execOk("ip", "-o", "link", "show", "group", group).isBlank() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals("", ns.execOk("ip", "-o", "link", "show", "group", group).trim());
+    }
+
     private JsonNode create(Map<String, Object> params) throws Exception {
         return daemon.call("port.create", params);
     }
@@ -93,7 +116,11 @@ class PortLifecycleRpcTest {
         assertTrue(list.toString().contains(p.get("uuid").asText()), list.toString());
 
         daemon.call("port.delete", params("network", "default", "uuid", p.get("uuid").asText()));
-        assertFalse(hasLink(tap), tap + " is removed with its port");
+        if (hasLink(tap)) { // not unregistered yet: it must be out of service already
+            String shown = ns.execOk("ip", "-o", "link", "show", "dev", tap);
+            assertFalse(shown.contains("master") || shown.contains(",UP"), "detached and down when the delete returns: " + shown);
+        }
+        awaitGone(tap);
         assertEquals(17, daemon.fail("port.getXml", params("network", "default", "uuid", p.get("uuid").asText())).code);
         assertEquals(17, daemon.fail("port.delete", params("network", "default", "uuid", p.get("uuid").asText())).code);
     }
@@ -110,6 +137,7 @@ class PortLifecycleRpcTest {
                 "an existing interface name is refused, not taken over");
         String freed = a.get("tap").asText();
         daemon.call("port.delete", params("network", "default", "uuid", a.get("uuid").asText()));
+        awaitGone(freed);
         JsonNode c = create(params("network", "default", "mac", "52:54:00:00:00:05"));
         assertEquals(freed, c.get("tap").asText(), "the lowest free vnetN is reused");
         for (JsonNode p : List.of(b, named, c)) {
@@ -160,6 +188,7 @@ class PortLifecycleRpcTest {
 
     @Test
     void aRefusedReservationLeavesNoTap() throws Exception {
+        awaitNoRetiredTaps();
         String before = ns.execOk("ip", "-o", "link", "show", "type", "tun");
         DaemonRpc.RpcFailure f = daemon.fail("port.create", params("network", "default", "mac", "52:54:00:cc:00:01", "ip", "10.1.2.3"));
         assertEquals(3, f.code, f.getMessage());
@@ -193,7 +222,7 @@ class PortLifecycleRpcTest {
         assertEquals("vbr-keep", link(tap).path("master").asText(), "a restarted network gets its ports back");
         assertEquals("ok", daemon.call("port.list", params("network", "keep")).get(0).get("state").asText());
         daemon.call("port.delete", params("network", "keep", "uuid", p.get("uuid").asText()));
-        assertFalse(hasLink(tap));
+        awaitGone(tap);
         daemon.call("network.destroy", params("network", "keep"));
         daemon.call("network.undefine", params("network", "keep"));
     }
@@ -225,6 +254,103 @@ class PortLifecycleRpcTest {
             }
             daemon.call("network.destroy", params("network", "full"));
         }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!ns.execOk("ip", "-o", "link", "show", "type", "tun").isBlank() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
         assertEquals("", ns.execOk("ip", "-o", "link", "show", "type", "tun").trim());
+    }
+
+    @Test
+    void manyDeletesAreReapedInBatchesAndForeignLinksStay() throws Exception {
+        ns.execOk("ip", "link", "add", "fgn77", "type", "bridge");
+        ns.execOk("ip", "link", "set", "fgn77", "group", "77");
+        ns.execOk("ip", "tuntap", "add", "dev", "fgn0", "mode", "tap"); // a tap in group 0, not one of ours
+        int logFrom = daemon.log().length();
+        try {
+            List<JsonNode> ports = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                ports.add(create(params("network", "default", "mac", String.format("52:54:02:00:00:%02x", i))));
+            }
+            for (JsonNode p : ports) {
+                daemon.call("port.delete", params("uuid", p.get("uuid").asText()));
+            }
+            awaitGone(ports.stream().map(p -> p.get("tap").asText()).toArray(String[]::new));
+            assertTrue(hasLink("fgn77") && hasLink("fgn0"), "links outside vnetd's reap group are never deleted");
+
+            // the reaper logs one line per group delete: 50 taps, fewer deletes
+            Pattern reaped = Pattern.compile("reaped (\\d+) tap\\(s\\) of deleted ports with one group delete");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            int batches;
+            int taps;
+            do {
+                batches = 0;
+                taps = 0;
+                Matcher m = reaped.matcher(daemon.log().substring(logFrom));
+                while (m.find()) {
+                    batches++;
+                    taps += Integer.parseInt(m.group(1));
+                }
+            } while (taps < 50 && System.nanoTime() < deadline && sleep(20));
+            assertEquals(50, taps, daemon.log().substring(logFrom));
+            assertTrue(batches < 50, batches + " group deletes for 50 taps");
+        } finally {
+            ns.exec("ip", "link", "del", "fgn77");
+            ns.exec("ip", "link", "del", "fgn0");
+        }
+    }
+
+    private static boolean sleep(long ms) throws InterruptedException {
+        Thread.sleep(ms);
+        return true;
+    }
+
+    @Test
+    void aDeletedTapsNameCanBeAskedForAgainAtOnce() throws Exception {
+        JsonNode a = create(params("network", "default", "mac", "52:54:00:ee:00:01", "tap", "guest-re0"));
+        daemon.call("port.delete", params("uuid", a.get("uuid").asText()));
+        JsonNode b = create(params("network", "default", "mac", "52:54:00:ee:00:02", "tap", "guest-re0"));
+        assertEquals("guest-re0", b.get("tap").asText());
+        JsonNode l = link("guest-re0");
+        assertEquals("virbr0", l.get("master").asText(), l.toString());
+        assertEquals("fe:54:00:ee:00:02", l.get("address").asText());
+        assertEquals("default", l.get("group").asText(), "the new tap is not in the reap group");
+        daemon.call("port.delete", params("uuid", b.get("uuid").asText()));
+        awaitGone("guest-re0");
+    }
+
+    @Test
+    void aPortOfADestroyedNetworkIsStillRemoved() throws Exception {
+        daemon.call("network.create", params("xml", PortDaemon.natNet("gone", "vbr-gone", "10.91.4.1", "")));
+        JsonNode p = create(params("network", "gone", "mac", "52:54:00:ee:01:01"));
+        daemon.call("network.destroy", params("network", "gone")); // transient: the network is gone, the tap stays
+        assertTrue(hasLink(p.get("tap").asText()));
+        daemon.call("port.delete", params("uuid", p.get("uuid").asText()));
+        awaitGone(p.get("tap").asText());
+    }
+
+    @Test
+    void stopDrainsTheReaperAndStartRemovesLeftovers() throws Exception {
+        List<String> taps = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            JsonNode p = create(params("network", "default", "mac", String.format("52:54:00:ee:02:%02x", i)));
+            taps.add(p.get("tap").asText());
+            daemon.call("port.delete", params("uuid", p.get("uuid").asText()));
+        }
+        daemon.stop();
+        for (String tap : taps) {
+            assertFalse(hasLink(tap), tap + " was removed before the daemon exited");
+        }
+        // what a crashed daemon would leave: taps retired but not deleted; a tap of someone else beside them
+        ns.execOk("ip", "tuntap", "add", "dev", "left0", "mode", "tap");
+        ns.execOk("ip", "link", "set", "left0", "down", "group", Integer.toUnsignedString(TapReaper.GROUP));
+        ns.execOk("ip", "tuntap", "add", "dev", "stay0", "mode", "tap");
+        try {
+            daemon.start();
+            assertFalse(hasLink("left0"), "a leftover in the reap group is removed at start");
+            assertTrue(hasLink("stay0"));
+        } finally {
+            ns.exec("ip", "link", "del", "stay0");
+        }
     }
 }
