@@ -84,6 +84,7 @@ public final class Daemon implements AutoCloseable {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
         NetlinkLinkBackend netlink = null;
         NetworkServices services = null;
+        Daemon d = null;
         try {
             netlink = NetlinkLinkBackend.open();
             ProcessCommandRunner commands = new ProcessCommandRunner();
@@ -97,7 +98,7 @@ public final class Daemon implements AutoCloseable {
                     new RunDirStatusStore(options.runDir()), new KernelPlanner(netlink, new ProcSysctl(), firewall, services),
                     new NetlinkKernelObserver(netlink), events, services, System::currentTimeMillis,
                     RandomGenerator.of("L64X128MixRandom"));
-            Daemon d = new Daemon(lock, group, netlink, services, driver);
+            d = new Daemon(lock, group, netlink, services, driver);
             driver.recover();
             if (options.defaultNetwork()) {
                 d.offerDefaultNetwork(options.stateDir().resolve(INITIALIZED));
@@ -117,6 +118,12 @@ public final class Daemon implements AutoCloseable {
             return d;
         } catch (RuntimeException e) {
             // networks started so far stay up (a restart adopts them); only our own threads and sockets go
+            if (d != null && d.reaper != null) {
+                d.reaper.close();
+            }
+            if (d != null && d.reaperNetlink != null) {
+                d.reaperNetlink.close();
+            }
             if (services != null) {
                 services.stopAll();
             }
