@@ -23,6 +23,9 @@ import org.vnetd.core.rpc.NetworkEvent;
 import org.vnetd.core.rpc.NetworkSummary;
 import org.vnetd.core.xml.NetworkXml;
 import org.vnetd.core.xml.model.BridgeDef;
+import org.vnetd.core.xml.model.ForwardMode;
+import org.vnetd.core.xml.model.NatDef;
+import org.vnetd.core.xml.model.NatPortDef;
 import org.vnetd.core.xml.model.NetworkDef;
 
 /**
@@ -247,6 +250,28 @@ public final class NetworkDriver {
         }
     }
 
+    /**
+     * What libvirt writes into a running network's live XML: a NAT network shows the source-port
+     * range its masquerading uses, {@code <nat><port start='1024' end='65535'/></nat>}, when the
+     * definition gave none (the inactive XML stays as defined). The firewall plan is the same either way.
+     */
+    static void fillLiveDefaults(NetworkDef live) {
+        if (live.forwardMode() != ForwardMode.NAT) {
+            return;
+        }
+        List<NatDef> nats = live.getForward().getNats();
+        if (nats.isEmpty()) {
+            nats.add(new NatDef());
+        }
+        List<NatPortDef> ports = nats.getFirst().getPorts();
+        if (ports.isEmpty()) {
+            NatPortDef p = new NatPortDef();
+            p.setStart("1024");
+            p.setEnd("65535");
+            ports.add(p);
+        }
+    }
+
     /** The parser invents a uuid when there is none; this tells whether the user gave one. */
     private static final java.util.regex.Pattern UUID_ELEMENT = java.util.regex.Pattern.compile("<uuid[\\s/>]");
 
@@ -328,6 +353,7 @@ public final class NetworkDriver {
 
     private void startLocked(NetworkEntry e, NetworkDef live) {
         long t0 = System.nanoTime();
+        fillLiveDefaults(live);
         Collection<NetworkDef> others = networks.values().stream()
                 .filter(n -> n != e && n.active()).map(n -> n.live).toList();
         List<String> names = new ArrayList<>(2);

@@ -45,6 +45,25 @@ class NetworkDriverTest {
     }
 
     @Test
+    void theLiveXmlOfARunningNatNetworkShowsItsSourcePortRangeAsLibvirtDoes() {
+        driver.define(DEFAULT_XML);
+        driver.start("default");
+        String live = driver.getXml("default", false);
+        assertTrue(live.contains("""
+                  <forward mode='nat'>
+                    <nat>
+                      <port start='1024' end='65535'/>
+                    </nat>
+                  </forward>
+                """), live);
+        assertTrue(driver.getXml("default", true).contains("<forward mode='nat'/>"), "the definition stays as written");
+        driver.destroy("default");
+        driver.define(nat("r", "102").replace("<forward mode='nat'/>", "<forward mode='route'/>"));
+        driver.start("r");
+        assertFalse(driver.getXml("r", false).contains("<nat>"), "only NAT networks");
+    }
+
+    @Test
     void defineAssignsUuidBridgeAndMac() {
         sys.links.put("virbr0", "bridge"); // someone else's
         NetworkSummary a = driver.define(nat("a", "100"));
