@@ -78,6 +78,13 @@ final class DhcpChannelHandler extends SimpleChannelInboundHandler<DatagramPacke
         return committer;
     }
 
+    /** Starts the sync thread with the channel: it prepares the lease log before the first ACK. */
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        committer(ctx);
+        ctx.fireChannelActive();
+    }
+
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         if (committer != null) {

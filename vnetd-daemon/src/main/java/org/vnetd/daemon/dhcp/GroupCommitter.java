@@ -2,6 +2,7 @@ package org.vnetd.daemon.dhcp;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 import io.netty.channel.Channel;
@@ -15,7 +16,9 @@ import org.vnetd.core.dhcp.LeaseStore;
  * Holds ACKs until the lease changes behind them are durable. One thread loops: take every ACK
  * queued so far, {@link LeaseStore#sync()} once (which covers every change appended before the ACKs
  * were queued), then hand the ACKs to the channel. The event loop never waits for the disk, so it
- * keeps serving while a sync is in flight; ACKs queued meanwhile form the next batch.
+ * keeps serving while a sync is in flight; ACKs queued meanwhile form the next batch. A synced batch
+ * goes to the event loop as one task (not one task per ACK plus a flush), and only then does the
+ * thread do the store's housekeeping ({@link LeaseStore#prepareAhead()}), which no ACK waits for.
  */
 final class GroupCommitter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitter.class);
@@ -54,6 +57,7 @@ final class GroupCommitter implements AutoCloseable {
     }
 
     private void run() {
+        prepareAhead(); // preallocate the log before the first ACK needs it
         while (true) {
             List<DatagramPacket> batch;
             synchronized (lock) {
@@ -85,10 +89,30 @@ final class GroupCommitter implements AutoCloseable {
             stats.addAndGet(1, batch.size());
             stats.addAndGet(2, took);
             stats.accumulateAndGet(3, took, Math::max);
-            for (DatagramPacket p : batch) {
-                channel.write(p);
-            }
-            channel.flush();
+            send(batch);
+            prepareAhead();
+        }
+    }
+
+    private void send(List<DatagramPacket> batch) {
+        try {
+            channel.eventLoop().execute(() -> {
+                for (DatagramPacket p : batch) {
+                    channel.write(p);
+                }
+                channel.flush();
+            });
+        } catch (RejectedExecutionException e) {
+            // the loop is shutting down: the socket is gone, the leases are durable, the clients retry
+            batch.forEach(DatagramPacket::release);
+        }
+    }
+
+    private void prepareAhead() {
+        try {
+            store.prepareAhead();
+        } catch (RuntimeException e) {
+            LOG.warn("lease store housekeeping failed: {}", e.getMessage());
         }
     }
 
