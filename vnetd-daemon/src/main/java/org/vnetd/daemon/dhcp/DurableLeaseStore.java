@@ -205,7 +205,12 @@ public final class DurableLeaseStore implements LeaseStore {
             }
             try {
                 long from = allocated;
-                writeFully(ByteBuffer.allocate(PREALLOCATE), from);
+                // 64 KiB at a time from one direct buffer: no 4 MiB heap array, nor the JDK's
+                // per-thread 4 MiB direct copy of it, per extension
+                ByteBuffer zeros = ByteBuffer.allocateDirect(64 << 10);
+                for (long at = from; at < from + PREALLOCATE; at += zeros.capacity()) {
+                    writeFully(zeros.clear(), at);
+                }
                 log.force(false);
                 allocated = from + PREALLOCATE;
             } catch (IOException e) {
