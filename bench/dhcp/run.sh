@@ -216,6 +216,19 @@ bench_one() {
             break
         fi
     done
+    if [ -n "$hi" ] && [ "$lo" -eq 0 ]; then
+        # even the ladder's first rate failed: halve it (at most 3 probes) to find a passing floor
+        r=$hi
+        for n in 1 2 3; do
+            r=$(( r / 2 ))
+            [ "$r" -ge 10 ] || break
+            if probe "$r"; then
+                lo=$r; best=$PASS_GOT; bestrate=$r; bestlat=$PASS_LAT
+                break
+            fi
+            hi=$r
+        done
+    fi
     if [ -n "$hi" ] && [ "$lo" -gt 0 ]; then
         for n in $(seq "$MAX_BISECT"); do
             awk -v l="$lo" -v h="$hi" -v p="$RESOLUTION" 'BEGIN{exit !((h - l) > l * p / 100)}' || break
