@@ -53,9 +53,11 @@ public final class DurableLeaseStore implements LeaseStore {
     private final Path snapshot;
     private final Path wal;
     private final Clock clock;
-    private final Map<String, DhcpLease> live = new LinkedHashMap<>(); // by ip, guarded by lock
-    private final Object lock = new Object(); // pending, live, failure, closing
-    private final Object ioLock = new Object(); // the files: one writer at a time, appends never wait for it
+    private final Map<String, DhcpLease> live = new LinkedHashMap<>(); // by ip, guarded by ioLock
+    // pending, failure, closing: the event loop appends under it, so the sync thread takes it once
+    // per sync (to swap the batch), never per record
+    private final Object lock = new Object();
+    private final Object ioLock = new Object(); // the files and live: one writer at a time, appends never wait for it
     private List<LeaseChange> pending = new ArrayList<>();
     private final FileChannel log;
     private long walRecords;
@@ -98,7 +100,7 @@ public final class DurableLeaseStore implements LeaseStore {
 
     @Override
     public List<DhcpLease> load() {
-        synchronized (lock) {
+        synchronized (ioLock) {
             return List.copyOf(live.values());
         }
     }
@@ -147,9 +149,7 @@ public final class DurableLeaseStore implements LeaseStore {
     }
 
     private int liveCount() {
-        synchronized (lock) {
-            return live.size();
-        }
+        return live.size(); // under ioLock
     }
 
     /** Appends {@code leases} as bound and makes them durable (libvirt import). */
@@ -219,15 +219,14 @@ public final class DurableLeaseStore implements LeaseStore {
         }
     }
 
+    /** Under ioLock (or in the constructor). */
     private void apply(LeaseRecord r, DhcpLease lease) {
-        synchronized (lock) {
-            if (LeaseRecord.BIND.equals(r.op())) {
-                live.put(r.ip(), lease);
-            } else {
-                DhcpLease cur = live.get(r.ip());
-                if (cur != null && cur.clientId().equals(lease.clientId())) {
-                    live.remove(r.ip());
-                }
+        if (LeaseRecord.BIND.equals(r.op())) {
+            live.put(r.ip(), lease);
+        } else {
+            DhcpLease cur = live.get(r.ip());
+            if (cur != null && cur.clientId().equals(lease.clientId())) {
+                live.remove(r.ip());
             }
         }
     }
@@ -309,12 +308,9 @@ public final class DurableLeaseStore implements LeaseStore {
     /** Snapshot of live leases (expired ones dropped) via temp + fsync + rename, then an empty log. */
     private void compact() throws IOException {
         Instant now = clock.instant();
-        List<LeaseRecord> records;
-        synchronized (lock) {
-            live.values().removeIf(l -> l.isExpired(now));
-            records = new ArrayList<>(live.size());
-            live.values().forEach(l -> records.add(LeaseRecord.bind(l)));
-        }
+        live.values().removeIf(l -> l.isExpired(now)); // under ioLock (or in the constructor)
+        List<LeaseRecord> records = new ArrayList<>(live.size());
+        live.values().forEach(l -> records.add(LeaseRecord.bind(l)));
         Path tmp = snapshot.resolveSibling(snapshot.getFileName() + ".tmp");
         // one lease per line: still a JSON array, but readable and diffable by an operator
         StringBuilder sb = new StringBuilder(records.size() * 120 + 4).append("[\n");
