@@ -249,6 +249,10 @@ bench_one() {
     # share of DISCOVERs that never ended in an ACK
     STRESS_DROP[$name]=$(awk -v a="$acked" -v s="$sent" 'BEGIN{ if (s==0) print "100.0"; else printf "%.1f", 100*(s-a)/s }')
     stop_server
+    if [ "$name" = vnetd ]; then
+        # printed by DhcpBenchServer's shutdown hook: group-commit batching and fdatasync times
+        VNETD_SYNC=$(grep -h 'lease log' "$TMP/vnetd.err" || true)
+    fi
 }
 
 START=$(date +%s)
@@ -274,6 +278,7 @@ if [ -n "${BEST[vnetd]:-}" ]; then
             'BEGIN{ if (o+0 > 0) printf "vnetd / %-8s = %.2fx (zero-drop DORA/s)\n", n, v/o; else printf "vnetd / %-8s = n/a (%s had no zero-drop step)\n", n, n }'
     done
 fi
+[ -n "${VNETD_SYNC:-}" ] && echo "$VNETD_SYNC"
 echo "(DORA/s 0-drop: achieved rate of the highest offered rate with no drop; latency = DISCOVER->OFFER + REQUEST->ACK"
 echo " averages at that rate; new clients: $BIND_CLIENTS clients at $BIND_RATE/s, DISCOVER sent -> ACK received;"
 echo " vnetd fdatasyncs every lease before its ACK, group-committed)"
