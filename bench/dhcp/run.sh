@@ -2,7 +2,8 @@
 # DHCPv4 benchmark: Kea's perfdhcp against vnetd's embedded server, dnsmasq and kea-dhcp4 (memfile),
 # one after the other in the same namespace topology, in one run. See README.md.
 #
-#   sudo bench/dhcp/run.sh            (env: RATES, STEP, STRESS_RATE, SERVERS, KEEP_LOGS)
+#   sudo bench/dhcp/run.sh   (env: RATES, STEP, RESOLUTION, MAX_BISECT, STRESS_RATE, BIND_CLIENTS, BIND_RATE,
+#                             SERVERS, VNETD_JAVA_OPTS, DNSMASQ_PING, KEEP_LOGS)
 #
 # Topology (all inside namespaces this script creates and deletes):
 #   vnt-bdhs-<pid>: bridge vbr0 10.96.0.1/12, the server under test
@@ -10,9 +11,13 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-RATES=${RATES:-"250 500 750 1000 1500 2000 3000 4000 6000 8000 10000 12000 16000 20000"}
+RATES=${RATES:-"250 500 1000 2000 4000 8000 16000 32000"}
 STEP=${STEP:-4}
-STRESS_RATE=${STRESS_RATE:-4000}
+RESOLUTION=${RESOLUTION:-5}        # bisect until the pass/fail bracket is within this many percent
+MAX_BISECT=${MAX_BISECT:-6}       # at most this many bisection probes per server
+STRESS_RATE=${STRESS_RATE:-8000}
+BIND_CLIENTS=${BIND_CLIENTS:-200}
+BIND_RATE=${BIND_RATE:-20}
 SERVERS=${SERVERS:-"vnetd dnsmasq kea"}
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 SRV=vnt-bdhs-$$
@@ -123,13 +128,16 @@ KEA
     SERVER_PID=$!
 }
 
-# perfdhcp RATE SECONDS CLIENTS MACBASE -> prints "achieved drops sent avgDO avgRA maxDO maxRA acked"
+# perfdhcp RATE SECONDS CLIENTS MACBASE [EXTRA...] -> prints "achieved drops sent avgDO avgRA maxDO maxRA acked"
+# (the full perfdhcp output of the last call stays in $LAST_PERF)
 perf() {
-    local out
-    out=$(timeout $(( $2 + 20 )) ip netns exec "$CLI" perfdhcp -4 -l vc0 -r "$1" -p "$2" -R "$3" -b "mac=$4" -W 300000 \
-        10.96.0.1 2>&1 || true)
-    echo "$out" >>"$TMP/perfdhcp.log"
-    echo "$out" | awk '
+    local rate=$1 secs=$2 clients=$3 mac=$4
+    shift 4
+    LAST_PERF=$(timeout $(( secs + 20 )) ip netns exec "$CLI" perfdhcp -4 -l vc0 -r "$rate" -p "$secs" -R "$clients" -b "mac=$mac" \
+        -W 300000 "$@" 10.96.0.1 2>&1 || true)
+    echo "$LAST_PERF" >>"$TMP/perfdhcp.log"
+    echo "$LAST_PERF" | awk '
+        /^\*\*\*Timestamps/ { exit }
         /^Rate:/ { rate=$2 }
         /Statistics for: DISCOVER-OFFER/ { blk=1 } /Statistics for: REQUEST-ACK/ { blk=2 }
         /^sent packets:/ { if (blk==1) sent=$3 }
@@ -141,61 +149,127 @@ perf() {
                      (max[1]==""?"n/a":max[1]), (max[2]==""?"n/a":max[2]), acked }'
 }
 
-declare -A BEST BEST_LAT STRESS_RATE_OUT STRESS_DROP STRESS_LAT BIND_AVG BIND_MAX
+# perfdhcp -x t output on stdin -> "avg p99 max n": per client, DISCOVER sent -> ACK received, in ms.
+# perfdhcp lists the successful DISCOVER-OFFER and REQUEST-ACK exchanges separately; it sends each
+# REQUEST when its OFFER arrives, so offers in arrival order pair with requests in sending order.
+bind_times() {
+    local in
+    in=$(cat)
+    paste <(echo "$in" | awk '/^\*\*\*Timestamps for packets: DISCOVER-OFFER/ { s=1; next } /^\*\*\*/ { s=0 }
+                              s && /^sent \/ received:/ { print $6+0, $4+0 }' | sort -n) \
+          <(echo "$in" | awk '/^\*\*\*Timestamps for packets: REQUEST-ACK/ { s=1; next } /^\*\*\*/ { s=0 }
+                              s && /^sent \/ received:/ { print $4+0, $6+0 }' | sort -n) \
+        | awk 'NF == 4 { printf "%.3f\n", ($4 - $2) * 1000 }' | sort -n \
+        | awk '{ v[NR] = $1; s += $1 }
+               END { if (NR == 0) { print "n/a n/a n/a 0"; exit }
+                     i = int(NR * 0.99); if (i < NR * 0.99) i++; if (i < 1) i = 1;
+                     printf "%.2f %.2f %.2f %d\n", s / NR, v[i], v[NR], NR }'
+}
+
+declare -A BEST BEST_RATE BEST_LAT STRESS_RATE_OUT STRESS_DROP BIND_AVG BIND_P99 BIND_MAX BIND_N PROBES
 macbase=0
-# every perfdhcp run gets its own MAC block (02:NN:..), so "new client" really means never seen before
+# every perfdhcp run gets its own MAC block (02:HH:LL:..), so "new client" really means never seen before
 # (not called in a subshell: the counter must advance)
-nextmac() { macbase=$((macbase + 1)); MAC=$(printf '02:%02x:00:00:00:00' "$macbase"); }
+nextmac() { macbase=$((macbase + 1)); MAC=$(printf '02:%02x:%02x:00:00:00' $((macbase / 256)) $((macbase % 256))); }
+
+# probe RATE: one step of STEP seconds, retried once (the same rule for every server, so one scheduling
+# hiccup on a shared machine does not decide); passes with zero drops while achieving >= 90 % of RATE.
+# On a pass sets PASS_GOT / PASS_LAT.
+probe() {
+    local r=$1 attempt got drops sent ado ara
+    for attempt in 1 2; do
+        nextmac; read -r got drops sent ado ara _ _ _ < <(perf "$r" "$STEP" 1000000 "$MAC")
+        PROBES[$CUR]=$(( ${PROBES[$CUR]} + 1 ))
+        echo "   rate $r (try $attempt): achieved $got DORA/s, $drops drops of $sent" >&2
+        # keeping up: perfdhcp sent at least 90 % of RATE x STEP DISCOVERs (its own "Rate" divides by
+        # the period plus the 0.3 s drain, so it reads ~7 % low at 4 s steps and is only reported)
+        if [ "$drops" -eq 0 ] && awk -v n="$sent" -v r="$r" -v t="$STEP" 'BEGIN{exit !(n > 0 && n >= 0.9*r*t)}'; then
+            PASS_GOT=$got
+            PASS_LAT=$(awk -v a="$ado" -v b="$ara" 'BEGIN{ printf "%.2f", a+b }')
+            return 0
+        fi
+    done
+    return 1
+}
 
 bench_one() {
     local name=$1
+    CUR=$name
+    PROBES[$name]=0
     echo "== $name" >&2
     "start_$name"
     wait_port67
     nextmac; perf 500 3 100000 "$MAC" >/dev/null            # warm-up (JIT, ARP, caches), same for all
-    # new-client bind latency: a low rate of clients never seen before; DISCOVER->OFFER + REQUEST->ACK
-    nextmac; read -r _ _ _ ado ara mdo mra _ < <(perf 20 3 1000000 "$MAC")
-    BIND_AVG[$name]=$(awk -v a="$ado" -v b="$ara" 'BEGIN{ if (a=="n/a"||b=="n/a") print "n/a"; else printf "%.2f", a+b }')
-    BIND_MAX[$name]=$(awk -v a="$mdo" -v b="$mra" 'BEGIN{ if (a=="n/a"||b=="n/a") print "n/a"; else printf "%.2f", a+b }')
-    local best=0 bestlat=n/a
-    local ok attempt
+    # new-client bind latency: BIND_CLIENTS clients never seen before, BIND_RATE a second; per client
+    # the time from its DISCOVER leaving to its ACK arriving
+    nextmac; perf "$BIND_RATE" $(( (BIND_CLIENTS + BIND_RATE - 1) / BIND_RATE + 1 )) 1000000 "$MAC" -n "$BIND_CLIENTS" -x t >/dev/null
+    read -r BIND_AVG[$name] BIND_P99[$name] BIND_MAX[$name] BIND_N[$name] < <(echo "$LAST_PERF" | bind_times)
+    echo "   new clients: ${BIND_N[$name]} bound, avg ${BIND_AVG[$name]} p99 ${BIND_P99[$name]} max ${BIND_MAX[$name]} ms" >&2
+    # zero-drop maximum: the coarse ladder up to its first failing step, then bisection between the last
+    # passing and the first failing rate until they are within RESOLUTION % (at most MAX_BISECT probes)
+    local lo=0 hi= best=0 bestrate=0 bestlat=n/a r n
     for r in $RATES; do
-        ok=
-        # a step passes with zero drops while keeping up with the offered rate; one retry per step,
-        # the same for every server, so one scheduling hiccup on a shared machine does not end the search
-        for attempt in 1 2; do
-            nextmac; read -r got drops sent ado ara _ _ _ < <(perf "$r" "$STEP" 1000000 "$MAC")
-            echo "   rate $r (try $attempt): achieved $got DORA/s, $drops drops of $sent" >&2
-            if [ "$drops" -eq 0 ] && [ "$sent" -gt 0 ] && awk -v g="$got" -v r="$r" 'BEGIN{exit !(g >= 0.9*r)}'; then
-                ok=1
-                best=$got
-                bestlat=$(awk -v a="$ado" -v b="$ara" 'BEGIN{ printf "%.2f", a+b }')
+        if probe "$r"; then
+            lo=$r; best=$PASS_GOT; bestrate=$r; bestlat=$PASS_LAT
+        else
+            hi=$r
+            break
+        fi
+    done
+    if [ -n "$hi" ] && [ "$lo" -eq 0 ]; then
+        # even the ladder's first rate failed: halve it (at most 3 probes) to find a passing floor
+        r=$hi
+        for n in 1 2 3; do
+            r=$(( r / 2 ))
+            [ "$r" -ge 10 ] || break
+            if probe "$r"; then
+                lo=$r; best=$PASS_GOT; bestrate=$r; bestlat=$PASS_LAT
                 break
             fi
+            hi=$r
         done
-        [ -n "$ok" ] || break
-    done
+    fi
+    if [ -n "$hi" ] && [ "$lo" -gt 0 ]; then
+        for n in $(seq "$MAX_BISECT"); do
+            awk -v l="$lo" -v h="$hi" -v p="$RESOLUTION" 'BEGIN{exit !((h - l) > l * p / 100)}' || break
+            r=$(( (lo + hi) / 2 ))
+            if probe "$r"; then
+                lo=$r; best=$PASS_GOT; bestrate=$r; bestlat=$PASS_LAT
+            else
+                hi=$r
+            fi
+        done
+    fi
     BEST[$name]=$best
+    BEST_RATE[$name]=$bestrate
     BEST_LAT[$name]=$bestlat
+    echo "   zero-drop: offered $bestrate/s passed, achieved $best DORA/s (first failing offered rate: ${hi:-none}), ${PROBES[$name]} probes" >&2
     nextmac; read -r got drops sent ado ara _ _ acked < <(perf "$STRESS_RATE" "$STEP" 1000000 "$MAC")
     STRESS_RATE_OUT[$name]=$got
     # share of DISCOVERs that never ended in an ACK
     STRESS_DROP[$name]=$(awk -v a="$acked" -v s="$sent" 'BEGIN{ if (s==0) print "100.0"; else printf "%.1f", 100*(s-a)/s }')
-    STRESS_LAT[$name]=$(awk -v a="$ado" -v b="$ara" 'BEGIN{ if (a=="n/a"||b=="n/a") print "n/a"; else printf "%.2f", a+b }')
     stop_server
+    if [ "$name" = vnetd ]; then
+        # printed by DhcpBenchServer's shutdown hook: group-commit batching and fdatasync times
+        VNETD_SYNC=$(grep -h 'lease log' "$TMP/vnetd.err" || true)
+    fi
 }
 
+START=$(date +%s)
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 setup_topology
 case " $SERVERS " in *" vnetd "*) build_vnetd ;; esac
 for s in $SERVERS; do bench_one "$s"; done
 
-printf '\nDHCPv4 DORA benchmark (perfdhcp %s, %s s steps, cores: %s, load: %s)\n' \
-    "$(perfdhcp -v 2>&1 | head -1)" "$STEP" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-8s | %14s | %12s | %22s | %18s | %18s\n' server "DORA/s 0-drop" "latency ms" "@${STRESS_RATE}/s: DORA/s drop%" "new-client avg ms" "new-client max ms"
-printf -- '---------+----------------+--------------+------------------------+--------------------+-------------------\n'
+printf '\nDHCPv4 DORA benchmark (perfdhcp %s, %s s steps, resolution %s %%, cores: %s, load before: %s, after: %s, %d s)\n' \
+    "$(perfdhcp -v 2>&1 | head -1)" "$STEP" "$RESOLUTION" "$(nproc)" "$LOAD0" "$(cut -d' ' -f1-3 /proc/loadavg)" $(( $(date +%s) - START ))
+printf '%-8s | %14s | %10s | %22s | %28s\n' server "DORA/s 0-drop" "latency ms" "@${STRESS_RATE}/s: DORA/s lost%" \
+    "new clients: avg/p99/max ms"
+printf -- '---------+----------------+------------+------------------------+-----------------------------\n'
 for s in $SERVERS; do
-    printf '%-8s | %14s | %12s | %14s %6s%% | %18s | %18s\n' "$s" "${BEST[$s]}" "${BEST_LAT[$s]}" \
-        "${STRESS_RATE_OUT[$s]}" "${STRESS_DROP[$s]}" "${BIND_AVG[$s]}" "${BIND_MAX[$s]}"
+    printf '%-8s | %14s | %10s | %14s %6s%% | %8s %8s %8s%s\n' "$s" "${BEST[$s]}" "${BEST_LAT[$s]}" \
+        "${STRESS_RATE_OUT[$s]}" "${STRESS_DROP[$s]}" "${BIND_AVG[$s]}" "${BIND_P99[$s]}" "${BIND_MAX[$s]}" \
+        "$([ "${BIND_N[$s]}" = "$BIND_CLIENTS" ] || echo " (${BIND_N[$s]}/$BIND_CLIENTS bound)")"
 done
 if [ -n "${BEST[vnetd]:-}" ]; then
     for s in $SERVERS; do
@@ -204,4 +278,7 @@ if [ -n "${BEST[vnetd]:-}" ]; then
             'BEGIN{ if (o+0 > 0) printf "vnetd / %-8s = %.2fx (zero-drop DORA/s)\n", n, v/o; else printf "vnetd / %-8s = n/a (%s had no zero-drop step)\n", n, n }'
     done
 fi
-echo "(latency = DISCOVER->OFFER + REQUEST->ACK averages; vnetd fsyncs every lease before its ACK, group-committed)"
+[ -n "${VNETD_SYNC:-}" ] && echo "$VNETD_SYNC"
+echo "(DORA/s 0-drop: achieved rate of the highest offered rate with no drop; latency = DISCOVER->OFFER + REQUEST->ACK"
+echo " averages at that rate; new clients: $BIND_CLIENTS clients at $BIND_RATE/s, DISCOVER sent -> ACK received;"
+echo " vnetd fdatasyncs every lease before its ACK, group-committed)"

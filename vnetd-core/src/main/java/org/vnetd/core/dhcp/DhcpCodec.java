@@ -61,16 +61,17 @@ public final class DhcpCodec {
         }
         DhcpOptions.Builder opts = DhcpOptions.builder();
         int overload = parseOptions(d, OPTIONS_OFFSET, len, "options", opts, true);
-        byte[] sname = Arrays.copyOfRange(d, SNAME_OFFSET, SNAME_OFFSET + 64);
-        byte[] file = Arrays.copyOfRange(d, FILE_OFFSET, FILE_OFFSET + 128);
+        // empty fields (nearly every client message) stay null: the message shares one zero array
+        byte[] sname = isZero(d, SNAME_OFFSET, 64) ? null : Arrays.copyOfRange(d, SNAME_OFFSET, SNAME_OFFSET + 64);
+        byte[] file = isZero(d, FILE_OFFSET, 128) ? null : Arrays.copyOfRange(d, FILE_OFFSET, FILE_OFFSET + 128);
         // RFC 2131 4.1: options, then file, then sname
         if ((overload & 1) != 0) {
             parseOptions(d, FILE_OFFSET, FILE_OFFSET + 128, "file", opts, false);
-            file = new byte[128];
+            file = null;
         }
         if ((overload & 2) != 0) {
             parseOptions(d, SNAME_OFFSET, SNAME_OFFSET + 64, "sname", opts, false);
-            sname = new byte[64];
+            sname = null;
         }
         return new DhcpMessage(op, d[1] & 0xFF, hlen, d[3] & 0xFF, readInt(d, 4), readShort(d, 8), readShort(d, 10),
                 addr(d, 12), addr(d, 16), addr(d, 20), addr(d, 24), Arrays.copyOfRange(d, 28, 44), sname, file,
@@ -126,10 +127,28 @@ public final class DhcpCodec {
      */
     public static byte[] encode(DhcpMessage m, int maxMessageSize) {
         int limit = Math.min(Math.max(maxMessageSize, MIN_MAX_MESSAGE_SIZE), MAX_DATAGRAM + IP_UDP_OVERHEAD) - IP_UDP_OVERHEAD;
+        DhcpOptions opts = m.options();
+        int need = 0;
+        for (int i = 0; i < opts.size(); i++) {
+            int len = opts.valueAt(i).length;
+            need += len + 2 * Math.max(1, (len + 254) / 255); // RFC 3396: a long value in 255-octet pieces
+        }
+        if (OPTIONS_OFFSET + need + 1 <= limit) {
+            // the usual case: every option fits the options field; write straight into the result
+            byte[] out = new byte[Math.max(OPTIONS_OFFSET + need + 1, MIN_ENCODED)];
+            writeHeader(m, out);
+            int pos = OPTIONS_OFFSET;
+            for (int i = 0; i < opts.size(); i++) {
+                pos = writeOption(out, pos, opts.codeAt(i), opts.valueAt(i));
+            }
+            out[pos] = (byte) DhcpOptionCode.END;
+            return out;
+        }
         List<int[]> chunks = new ArrayList<>(); // {code, valueIndex, offset, length}
         List<byte[]> vals = new ArrayList<>();
-        for (int code : m.options().codes()) {
-            byte[] v = m.options().raw(code);
+        for (int i = 0; i < opts.size(); i++) {
+            int code = opts.codeAt(i);
+            byte[] v = opts.valueAt(i);
             vals.add(v);
             int vi = vals.size() - 1;
             if (v.length == 0) {
@@ -150,8 +169,8 @@ public final class DhcpCodec {
             end = writeChunks(out, OPTIONS_OFFSET, limit - 1, chunks, vals, 0, chunks.size());
             out[end++] = (byte) DhcpOptionCode.END;
         } else {
-            boolean fileFree = isZero(m.file());
-            boolean snameFree = isZero(m.sname());
+            boolean fileFree = isZero(m.rawFile(), 0, 128);
+            boolean snameFree = isZero(m.rawSname(), 0, 64);
             int next = 0;
             int mainEnd = limit - 1 - ((fileFree || snameFree) ? 3 : 0);
             int pos = OPTIONS_OFFSET;
@@ -189,6 +208,19 @@ public final class DhcpCodec {
         return Arrays.copyOf(out, Math.max(end, MIN_ENCODED));
     }
 
+    private static int writeOption(byte[] out, int pos, int code, byte[] v) {
+        int o = 0;
+        do {
+            int n = Math.min(255, v.length - o);
+            out[pos++] = (byte) code;
+            out[pos++] = (byte) n;
+            System.arraycopy(v, o, out, pos, n);
+            pos += n;
+            o += n;
+        } while (o < v.length);
+        return pos;
+    }
+
     private static int writeChunks(byte[] out, int pos, int areaEnd, List<int[]> chunks, List<byte[]> vals, int from, int to) {
         for (int k = from; k < to; k++) {
             int[] c = chunks.get(k);
@@ -217,15 +249,15 @@ public final class DhcpCodec {
         writeInt(out, 16, IpAddresses.toInt(m.yiaddr()));
         writeInt(out, 20, IpAddresses.toInt(m.siaddr()));
         writeInt(out, 24, IpAddresses.toInt(m.giaddr()));
-        System.arraycopy(m.chaddr(), 0, out, 28, 16);
-        System.arraycopy(m.sname(), 0, out, SNAME_OFFSET, 64);
-        System.arraycopy(m.file(), 0, out, FILE_OFFSET, 128);
+        System.arraycopy(m.rawChaddr(), 0, out, 28, 16);
+        System.arraycopy(m.rawSname(), 0, out, SNAME_OFFSET, 64);
+        System.arraycopy(m.rawFile(), 0, out, FILE_OFFSET, 128);
         writeInt(out, HEADER_LENGTH, MAGIC_COOKIE);
     }
 
-    private static boolean isZero(byte[] b) {
-        for (byte x : b) {
-            if (x != 0) {
+    private static boolean isZero(byte[] b, int off, int len) {
+        for (int i = off; i < off + len; i++) {
+            if (b[i] != 0) {
                 return false;
             }
         }
@@ -248,6 +280,7 @@ public final class DhcpCodec {
     }
 
     private static Inet4Address addr(byte[] d, int o) {
-        return IpAddresses.fromInt(readInt(d, o));
+        int v = readInt(d, o);
+        return v == 0 ? DhcpMessage.ZERO : IpAddresses.fromInt(v); // most address fields of a request are 0
     }
 }

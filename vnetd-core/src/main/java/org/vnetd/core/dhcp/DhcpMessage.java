@@ -31,9 +31,14 @@ public record DhcpMessage(int op, int htype, int hlen, int hops, int xid, int se
         file = fit(file, 128);
     }
 
+    private static final byte[] ZERO_16 = new byte[16];
+    private static final byte[] ZERO_64 = new byte[64];
+    private static final byte[] ZERO_128 = new byte[128];
+
     private static byte[] fit(byte[] b, int len) {
         if (b == null) {
-            return new byte[len];
+            // shared: the fields never change and leave only as copies
+            return len == 16 ? ZERO_16 : len == 64 ? ZERO_64 : len == 128 ? ZERO_128 : new byte[len];
         }
         if (b.length > len) {
             throw new IllegalArgumentException("field longer than " + len + " octets");
@@ -139,6 +144,19 @@ public record DhcpMessage(int op, int htype, int hlen, int hops, int xid, int se
     @Override
     public byte[] chaddr() {
         return chaddr.clone();
+    }
+
+    /** The field itself, for the codec: never to be modified. */
+    byte[] rawChaddr() {
+        return chaddr;
+    }
+
+    byte[] rawSname() {
+        return sname;
+    }
+
+    byte[] rawFile() {
+        return file;
     }
 
     @Override

@@ -7,11 +7,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
@@ -423,16 +421,21 @@ public final class DhcpServer {
             }
         }
         Map<Integer, byte[]> available = pool.parameters();
-        // RFC 2132 9.8: the server MUST try to insert requested options in the order requested
-        Set<Integer> order = new LinkedHashSet<>();
-        for (int c : req.parameterRequestList()) {
-            order.add(c);
+        // RFC 2132 9.8: the server MUST try to insert requested options in the order requested;
+        // the config's values are immutable, so the reply shares them (putOwned) instead of copying
+        byte[] prl = req.options().raw(DhcpOptionCode.PARAMETER_REQUEST_LIST);
+        if (prl != null) {
+            for (byte b : prl) {
+                int c = b & 0xFF;
+                byte[] v = available.get(c);
+                if (v != null && !o.has(c)) {
+                    o.putOwned(c, v);
+                }
+            }
         }
-        order.addAll(available.keySet());
-        for (int c : order) {
-            byte[] v = available.get(c);
-            if (v != null && !o.has(c)) {
-                o.put(c, v);
+        for (Map.Entry<Integer, byte[]> e : available.entrySet()) {
+            if (!o.has(e.getKey())) {
+                o.putOwned(e.getKey(), e.getValue());
             }
         }
         Inet4Address siaddr = DhcpMessage.ZERO;

@@ -18,6 +18,13 @@ public interface LeaseStore extends AutoCloseable {
     /** Writes and flushes to stable storage everything appended before this call. */
     void sync();
 
+    /**
+     * Housekeeping that makes later syncs cheaper (e.g. preallocating the log), run when no ACK waits
+     * for it: after a batch's ACKs have left. Never weakens what {@link #sync()} promises.
+     */
+    default void prepareAhead() {
+    }
+
     @Override
     void close();
 }

@@ -7,7 +7,6 @@ import java.util.List;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
@@ -47,13 +46,13 @@ final class DhcpChannelHandler extends SimpleChannelInboundHandler<DatagramPacke
         byte[] data = ByteBufUtil.getBytes(content, content.readerIndex(), Math.min(len, DhcpCodec.MAX_DATAGRAM + 1), false);
         Decision d = server.handleDatagram(data, 0, data.length, clock.instant());
         switch (d) {
-            case Decision.Offer o -> ctx.write(packet(o.reply(), o.target(), o.maxMessageSize()));
+            case Decision.Offer o -> ctx.write(packet(ctx, o.reply(), o.target(), o.maxMessageSize()));
             case Decision.Nak n -> {
                 LOG.debug("NAK to {}: {}", packet.sender(), n.why());
-                ctx.write(packet(n.reply(), n.target(), 0));
+                ctx.write(packet(ctx, n.reply(), n.target(), 0));
             }
-            case Decision.Ack a when a.lease() == null -> ctx.write(packet(a.reply(), a.target(), a.maxMessageSize()));
-            case Decision.Ack a -> heldAcks.add(packet(a.reply(), a.target(), a.maxMessageSize()));
+            case Decision.Ack a when a.lease() == null -> ctx.write(packet(ctx, a.reply(), a.target(), a.maxMessageSize()));
+            case Decision.Ack a -> heldAcks.add(packet(ctx, a.reply(), a.target(), a.maxMessageSize()));
             case Decision.Ignore i -> {
                 if (LOG.isDebugEnabled()) {
                     LOG.debug("ignored datagram from {}: {} ({})", packet.sender(), i.reason(), i.detail());
@@ -78,6 +77,13 @@ final class DhcpChannelHandler extends SimpleChannelInboundHandler<DatagramPacke
         return committer;
     }
 
+    /** Starts the sync thread with the channel: it prepares the lease log before the first ACK. */
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        committer(ctx);
+        ctx.fireChannelActive();
+    }
+
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         if (committer != null) {
@@ -97,8 +103,11 @@ final class DhcpChannelHandler extends SimpleChannelInboundHandler<DatagramPacke
         LOG.warn("DHCP socket error on {}: {}", ctx.channel(), cause.toString());
     }
 
-    private static DatagramPacket packet(DhcpMessage reply, ReplyTarget target, int maxMessageSize) {
+    private static DatagramPacket packet(ChannelHandlerContext ctx, DhcpMessage reply, ReplyTarget target, int maxMessageSize) {
         byte[] bytes = DhcpCodec.encode(reply, maxMessageSize);
-        return new DatagramPacket(Unpooled.wrappedBuffer(bytes), new InetSocketAddress(target.address(), target.port()));
+        // straight into a (pooled) direct buffer: the epoll transport would otherwise copy a wrapped
+        // heap array into one itself, wrapping it in a second DatagramPacket
+        ByteBuf buf = ctx.alloc().directBuffer(bytes.length).writeBytes(bytes);
+        return new DatagramPacket(buf, new InetSocketAddress(target.address(), target.port()));
     }
 }

@@ -74,6 +74,88 @@ class DurableLeaseStoreTest {
     }
 
     @Test
+    void preallocatedLogKeepsItsSizeAndReplaysUpToTheZeroTail() throws Exception {
+        Path wal = dir.resolve("vbr0.wal");
+        DurableLeaseStore s = DurableLeaseStore.open(dir, "vbr0", CLOCK);
+        s.prepareAhead();
+        assertEquals(DurableLeaseStore.PREALLOCATE, Files.size(wal), "zeros written ahead");
+        s.append(new LeaseChange(LeaseChange.Kind.BOUND, lease(10, NOW.plusSeconds(3600))));
+        s.sync();
+        s.append(new LeaseChange(LeaseChange.Kind.BOUND, lease(11, NOW.plusSeconds(3600))));
+        s.sync();
+        s.prepareAhead(); // enough room left: nothing to do
+        assertEquals(DurableLeaseStore.PREALLOCATE, Files.size(wal), "records overwrite the zeros, the size stays");
+        byte[] bytes = Files.readAllBytes(wal);
+        int used = 0;
+        while (bytes[used] != 0) {
+            used++;
+        }
+        assertEquals(2, new String(bytes, 0, used, StandardCharsets.UTF_8).lines().count());
+        // no close(): as after a crash, with the zero tail still there
+        try (DurableLeaseStore again = DurableLeaseStore.open(dir, "vbr0", CLOCK)) {
+            assertEquals(Set.of(lease(10, NOW.plusSeconds(3600)), lease(11, NOW.plusSeconds(3600))), new HashSet<>(again.load()));
+        }
+    }
+
+    @Test
+    void tornRecordsInTheZeroTailAreDropped() throws Exception {
+        Path wal = dir.resolve("vbr0.wal");
+        DurableLeaseStore s = DurableLeaseStore.open(dir, "vbr0", CLOCK);
+        s.prepareAhead();
+        s.append(new LeaseChange(LeaseChange.Kind.BOUND, lease(10, NOW.plusSeconds(3600))));
+        s.sync();
+        byte[] bytes = Files.readAllBytes(wal);
+        int end = 0;
+        while (bytes[end] != 0) {
+            end++;
+        }
+        String good = new String(bytes, 0, end, StandardCharsets.UTF_8);
+        String rec12 = good.replace("10.0.0.10", "10.0.0.12").replace(":0a\"", ":0c\"").replace("\"h10\"", "\"h12\"");
+        // a crash mid-write: one record whose middle sector never reached the disk (zeros, then its
+        // newline), then one record cut off by the zero tail; neither was ever synced, so neither ACKed
+        byte[] holed = rec12.getBytes(StandardCharsets.UTF_8);
+        java.util.Arrays.fill(holed, 5, 20, (byte) 0);
+        byte[] cut = rec12.substring(0, 30).getBytes(StandardCharsets.UTF_8);
+        try (var ch = java.nio.channels.FileChannel.open(wal, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(holed), end);
+            ch.write(java.nio.ByteBuffer.wrap(cut), end + holed.length);
+        }
+        try (DurableLeaseStore again = DurableLeaseStore.open(dir, "vbr0", CLOCK)) {
+            assertEquals(List.of(lease(10, NOW.plusSeconds(3600))), again.load());
+            assertEquals(0, Files.size(wal), "a log with records is compacted away at open");
+            again.append(new LeaseChange(LeaseChange.Kind.BOUND, lease(20, NOW.plusSeconds(3600))));
+            again.sync();
+        }
+        try (DurableLeaseStore third = DurableLeaseStore.open(dir, "vbr0", CLOCK)) {
+            assertEquals(Set.of(lease(10, NOW.plusSeconds(3600)), lease(20, NOW.plusSeconds(3600))), new HashSet<>(third.load()));
+        }
+        // the same intact record is read when it is whole: the tear, not the record, was refused
+        Files.write(wal, rec12.getBytes(StandardCharsets.UTF_8));
+        try (DurableLeaseStore fourth = DurableLeaseStore.open(dir, "vbr0", CLOCK)) {
+            assertEquals(3, fourth.load().size());
+        }
+    }
+
+    @Test
+    void aLogOfOnlyZerosIsReusedWithoutCompaction() throws Exception {
+        Path wal = dir.resolve("vbr0.wal");
+        try (DurableLeaseStore s = DurableLeaseStore.open(dir, "vbr0", CLOCK)) {
+            s.prepareAhead();
+        }
+        assertEquals(DurableLeaseStore.PREALLOCATE, Files.size(wal), "nothing leased: the preallocated log stays");
+        assertTrue(!Files.exists(dir.resolve("vbr0.leases")), "no snapshot written");
+        try (DurableLeaseStore s = DurableLeaseStore.open(dir, "vbr0", CLOCK)) {
+            assertEquals(DurableLeaseStore.PREALLOCATE, Files.size(wal), "opening an all-zero log does not compact it");
+            s.append(new LeaseChange(LeaseChange.Kind.BOUND, lease(10, NOW.plusSeconds(3600))));
+            s.sync();
+            assertEquals('{', Files.readAllBytes(wal)[0], "appended at the start, over the zeros");
+        }
+        try (DurableLeaseStore s = DurableLeaseStore.open(dir, "vbr0", CLOCK)) {
+            assertEquals(List.of(lease(10, NOW.plusSeconds(3600))), s.load());
+        }
+    }
+
+    @Test
     void expiredLeasesAreReapedAtCompaction() {
         try (DurableLeaseStore s = DurableLeaseStore.open(dir, "vbr0", CLOCK)) {
             s.append(new LeaseChange(LeaseChange.Kind.BOUND, lease(10, NOW.minusSeconds(1))));

@@ -46,6 +46,7 @@ public final class LeaseWriterChild {
             acked.forEach(ip -> sb.append("ACKED ").append(ip).append('\n'));
             System.out.print(sb);
             System.out.flush();
+            store.prepareAhead(); // as the group committer does: later records land in preallocated zeros
         }
         Thread.sleep(60_000); // the parent kills us long before
     }
