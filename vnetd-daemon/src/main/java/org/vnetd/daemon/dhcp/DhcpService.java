@@ -1,8 +1,6 @@
 package org.vnetd.daemon.dhcp;
 
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -21,7 +19,6 @@ import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.socket.InternetProtocolFamily;
 import io.netty.channel.unix.IntegerUnixChannelOption;
-import io.netty.channel.unix.RawUnixChannelOption;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import org.slf4j.Logger;
@@ -34,6 +31,7 @@ import org.vnetd.core.dhcp.LeaseChange;
 import org.vnetd.core.dhcp.LeaseListener;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
+import org.vnetd.daemon.socket.BoundToDevice;
 
 /**
  * One network's DHCP server: the engine, its durable lease store ({@code leaseDir/<bridge>.leases}),
@@ -42,8 +40,6 @@ import org.vnetd.core.error.VnetException;
  */
 public final class DhcpService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DhcpService.class);
-    /** SOL_SOCKET, SO_BINDTODEVICE, IFNAMSIZ. */
-    private static final RawUnixChannelOption SO_BINDTODEVICE = new RawUnixChannelOption("SO_BINDTODEVICE", 1, 25, 16);
     /**
      * SOL_SOCKET, SO_RCVBUFFORCE: a burst of DISCOVERs (every VM of a host booting) must queue, not be
      * dropped, and net.core.rmem_max would cap SO_RCVBUF; root may exceed it for this one socket.
@@ -122,7 +118,7 @@ public final class DhcpService implements AutoCloseable {
                     .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, 0)
                     .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(DhcpCodecLimits.RECV_BUFFER))
                     .option(ChannelOption.MAX_MESSAGES_PER_READ, 1024)
-                    .option(SO_BINDTODEVICE, deviceName(config.interfaceName()))
+                    .option(BoundToDevice.OPTION, BoundToDevice.value(config.interfaceName(), ErrorCode.DHCP))
                     .handler(h);
             // bind() creates the socket on this thread: it belongs to this thread's network namespace
             Channel ch = b.bind(new InetSocketAddress("0.0.0.0", 67)).syncUninterruptibly().channel();
@@ -229,19 +225,6 @@ public final class DhcpService implements AutoCloseable {
         }
     }
 
-    static ByteBuffer deviceName(String name) {
-        byte[] n = name.getBytes(StandardCharsets.US_ASCII);
-        if (n.length == 0 || n.length > 15) {
-            throw new VnetException(ErrorCode.DHCP, "interface name '" + name + "' must be 1-15 characters");
-        }
-        ByteBuffer buf = ByteBuffer.allocateDirect(16);
-        buf.put(n);
-        while (buf.hasRemaining()) {
-            buf.put((byte) 0);
-        }
-        buf.flip();
-        return buf;
-    }
 
     /**
      * Receive buffer: a little larger than any datagram we accept, so a bigger one arrives truncated

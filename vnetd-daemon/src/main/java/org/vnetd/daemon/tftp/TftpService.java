@@ -1,8 +1,6 @@
 package org.vnetd.daemon.tftp;
 
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,12 +16,12 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
-import io.netty.channel.unix.RawUnixChannelOption;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
+import org.vnetd.daemon.socket.BoundToDevice;
 import org.vnetd.core.tftp.Negotiation;
 import org.vnetd.core.tftp.ReadTransfer;
 import org.vnetd.core.tftp.TftpCodec;
@@ -40,8 +38,6 @@ import org.vnetd.core.tftp.TftpPath;
  */
 public final class TftpService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TftpService.class);
-    /** SOL_SOCKET, SO_BINDTODEVICE, IFNAMSIZ. */
-    private static final RawUnixChannelOption SO_BINDTODEVICE = new RawUnixChannelOption("SO_BINDTODEVICE", 1, 25, 16);
     public static final int TFTP_PORT = 69;
     /** Transfers at once per network; more requests are dropped (the client's retry comes later). */
     public static final int DEFAULT_MAX_TRANSFERS = 64;
@@ -89,7 +85,7 @@ public final class TftpService implements AutoCloseable {
             for (Listener l : listeners) {
                 ChannelFuture f = new Bootstrap().group(group)
                         .channelFactory(() -> new EpollDatagramChannel(SocketProtocolFamily.INET))
-                        .option(SO_BINDTODEVICE, deviceName(config.interfaceName()))
+                        .option(BoundToDevice.OPTION, BoundToDevice.value(config.interfaceName(), ErrorCode.TFTP))
                         .handler(new RequestHandler(this, l))
                         .bind(l.address()).awaitUninterruptibly();
                 if (!f.isSuccess()) {
@@ -220,7 +216,7 @@ public final class TftpService implements AutoCloseable {
             // the transfer's own port on the same address (RFC 1350's server TID), on this loop
             new Bootstrap().group(listenerChannel.eventLoop())
                     .channelFactory(() -> new EpollDatagramChannel(SocketProtocolFamily.INET))
-                    .option(SO_BINDTODEVICE, deviceName(config.interfaceName()))
+                    .option(BoundToDevice.OPTION, BoundToDevice.value(config.interfaceName(), ErrorCode.TFTP))
                     .handler(t)
                     .bind(new InetSocketAddress(listener.address().getAddress(), 0))
                     .addListener((ChannelFuture f) -> {
@@ -267,17 +263,4 @@ public final class TftpService implements AutoCloseable {
         listenerChannel.writeAndFlush(Transfer.datagram(new TftpPacket.Error(code, code.text()), from));
     }
 
-    static ByteBuffer deviceName(String name) {
-        byte[] n = name.getBytes(StandardCharsets.US_ASCII);
-        if (n.length == 0 || n.length > 15) {
-            throw new VnetException(ErrorCode.TFTP, "interface name '" + name + "' must be 1-15 characters");
-        }
-        ByteBuffer buf = ByteBuffer.allocateDirect(16);
-        buf.put(n);
-        while (buf.hasRemaining()) {
-            buf.put((byte) 0);
-        }
-        buf.flip();
-        return buf;
-    }
 }
