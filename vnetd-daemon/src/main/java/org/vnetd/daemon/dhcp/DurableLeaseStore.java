@@ -46,7 +46,13 @@ public final class DurableLeaseStore implements LeaseStore {
     static final int COMPACT_AFTER = 20_000;
     /** Zeros written ahead at a time: ~28k records of ~150 bytes, one extension per several seconds at full load. */
     static final int PREALLOCATE = 4 << 20;
-    /** Extend when less than this much preallocated room is left. */
+    /**
+     * The first extension of an empty log: a network that leases a few addresses (most of them) never
+     * writes 4 MiB of zeros, and a network start does no large write. Each extension then doubles the
+     * log, up to {@link #PREALLOCATE} at a time.
+     */
+    static final int FIRST_EXTENT = 64 << 10;
+    /** Extend when less than this much preallocated room is left (less while the log is small). */
     static final int LOW_WATER = 1 << 20;
 
     private final ObjectMapper json = new ObjectMapper();
@@ -187,8 +193,8 @@ public final class DurableLeaseStore implements LeaseStore {
     }
 
     /**
-     * Makes sure at least {@link #LOW_WATER} bytes of durable zeros follow the last record, writing
-     * {@link #PREALLOCATE} more when not. The group committer calls this after a batch's ACKs have
+     * Makes sure enough durable zeros follow the last record ({@link #LOW_WATER}, less while the log
+     * is small), writing more when not: {@link #FIRST_EXTENT}, then doubling up to {@link #PREALLOCATE}. The group committer calls this after a batch's ACKs have
      * left, so the extension's own fdatasync (a size change, the slow kind) delays no ACK. A failure
      * here is not fatal: records then extend the file as they would without preallocation.
      */
@@ -200,7 +206,8 @@ public final class DurableLeaseStore implements LeaseStore {
                     return;
                 }
             }
-            if (allocated - writePos >= LOW_WATER) {
+            long extent = Math.min(PREALLOCATE, Math.max(FIRST_EXTENT, allocated));
+            if (allocated - writePos >= Math.min(LOW_WATER, extent / 2)) {
                 return;
             }
             try {
@@ -208,13 +215,13 @@ public final class DurableLeaseStore implements LeaseStore {
                 // 64 KiB at a time from one direct buffer: no 4 MiB heap array, nor the JDK's
                 // per-thread 4 MiB direct copy of it, per extension
                 ByteBuffer zeros = ByteBuffer.allocateDirect(64 << 10);
-                for (long at = from; at < from + PREALLOCATE; at += zeros.capacity()) {
+                for (long at = from; at < from + extent; at += zeros.capacity()) {
                     writeFully(zeros.clear(), at);
                 }
                 log.force(false);
-                allocated = from + PREALLOCATE;
+                allocated = from + extent;
             } catch (IOException e) {
-                LOG.warn("lease log {}: cannot preallocate {} bytes: {}", wal, PREALLOCATE, e.toString());
+                LOG.warn("lease log {}: cannot preallocate {} bytes: {}", wal, extent, e.toString());
             }
         }
     }

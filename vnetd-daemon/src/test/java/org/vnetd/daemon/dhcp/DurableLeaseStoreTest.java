@@ -74,17 +74,32 @@ class DurableLeaseStoreTest {
     }
 
     @Test
+    void preallocationStartsSmallAndDoublesAsTheLogFills() throws Exception {
+        Path wal = dir.resolve("vbr0.wal");
+        try (DurableLeaseStore s = DurableLeaseStore.open(dir, "vbr0", CLOCK)) {
+            s.prepareAhead();
+            assertEquals(DurableLeaseStore.FIRST_EXTENT, Files.size(wal), "a network start writes 64 KiB, not 4 MiB");
+            for (int i = 0; i < 2000 && Files.size(wal) == DurableLeaseStore.FIRST_EXTENT; i++) {
+                s.append(new LeaseChange(LeaseChange.Kind.BOUND, lease(10 + i % 200, NOW.plusSeconds(3600))));
+                s.sync();
+                s.prepareAhead();
+            }
+            assertEquals(2L * DurableLeaseStore.FIRST_EXTENT, Files.size(wal), "extended by the log's own size once half was used");
+        }
+    }
+
+    @Test
     void preallocatedLogKeepsItsSizeAndReplaysUpToTheZeroTail() throws Exception {
         Path wal = dir.resolve("vbr0.wal");
         DurableLeaseStore s = DurableLeaseStore.open(dir, "vbr0", CLOCK);
         s.prepareAhead();
-        assertEquals(DurableLeaseStore.PREALLOCATE, Files.size(wal), "zeros written ahead");
+        assertEquals(DurableLeaseStore.FIRST_EXTENT, Files.size(wal), "zeros written ahead");
         s.append(new LeaseChange(LeaseChange.Kind.BOUND, lease(10, NOW.plusSeconds(3600))));
         s.sync();
         s.append(new LeaseChange(LeaseChange.Kind.BOUND, lease(11, NOW.plusSeconds(3600))));
         s.sync();
         s.prepareAhead(); // enough room left: nothing to do
-        assertEquals(DurableLeaseStore.PREALLOCATE, Files.size(wal), "records overwrite the zeros, the size stays");
+        assertEquals(DurableLeaseStore.FIRST_EXTENT, Files.size(wal), "records overwrite the zeros, the size stays");
         byte[] bytes = Files.readAllBytes(wal);
         int used = 0;
         while (bytes[used] != 0) {
@@ -142,10 +157,10 @@ class DurableLeaseStoreTest {
         try (DurableLeaseStore s = DurableLeaseStore.open(dir, "vbr0", CLOCK)) {
             s.prepareAhead();
         }
-        assertEquals(DurableLeaseStore.PREALLOCATE, Files.size(wal), "nothing leased: the preallocated log stays");
+        assertEquals(DurableLeaseStore.FIRST_EXTENT, Files.size(wal), "nothing leased: the preallocated log stays");
         assertTrue(!Files.exists(dir.resolve("vbr0.leases")), "no snapshot written");
         try (DurableLeaseStore s = DurableLeaseStore.open(dir, "vbr0", CLOCK)) {
-            assertEquals(DurableLeaseStore.PREALLOCATE, Files.size(wal), "opening an all-zero log does not compact it");
+            assertEquals(DurableLeaseStore.FIRST_EXTENT, Files.size(wal), "opening an all-zero log does not compact it");
             s.append(new LeaseChange(LeaseChange.Kind.BOUND, lease(10, NOW.plusSeconds(3600))));
             s.sync();
             assertEquals('{', Files.readAllBytes(wal)[0], "appended at the start, over the zeros");
