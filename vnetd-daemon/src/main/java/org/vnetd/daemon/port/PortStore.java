@@ -16,6 +16,8 @@ import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
 import org.vnetd.core.rpc.RpcCodec;
 
+import com.fasterxml.jackson.databind.ObjectWriter;
+
 /**
  * Ports on disk: one JSON file per port in {@code <run-dir>/ports}. The run dir is runtime state
  * (tmpfs in production, gone at reboot together with the taps it describes), so files are not fsynced:
@@ -28,6 +30,8 @@ import org.vnetd.core.rpc.RpcCodec;
 public final class PortStore {
     private static final Logger LOG = LoggerFactory.getLogger(PortStore.class);
     private static final String SUFFIX = ".json";
+    /** Immutable and thread-safe: built once, not per port. */
+    private static final ObjectWriter WRITER = RpcCodec.MAPPER.writerWithDefaultPrettyPrinter();
 
     private final Path dir;
 
@@ -49,7 +53,7 @@ public final class PortStore {
         Path target = dir.resolve(r.uuid() + SUFFIX);
         byte[] json;
         try {
-            json = RpcCodec.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(r);
+            json = WRITER.writeValueAsBytes(r);
         } catch (IOException e) {
             throw new VnetException(ErrorCode.INTERNAL, "cannot encode port " + r.uuid() + ": " + e.getMessage(), e);
         }
