@@ -4,9 +4,11 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.SequencedMap;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -119,15 +121,10 @@ public final class NftablesRenderer {
         lines.add("add map " + t + " " + NAT4 + " { type ipv4_addr : verdict; flags interval; }");
         lines.add("add map " + t + " " + NAT6 + " { type ipv6_addr : verdict; flags interval; }");
 
-        lines.add("flush chain " + t + " " + FORWARD);
-        lines.add("add rule " + t + " " + FORWARD + " iifname vmap @" + MAPS.get(Phase.CROSS));
-        lines.add("add rule " + t + " " + FORWARD + " oifname vmap @" + MAPS.get(Phase.GUEST_IN));
-        lines.add("add rule " + t + " " + FORWARD + " iifname vmap @" + MAPS.get(Phase.GUEST_OUT));
-        lines.add("flush chain " + t + " " + POSTROUTING);
-        lines.add("add rule " + t + " " + POSTROUTING + " ip saddr vmap @" + NAT4);
-        lines.add("add rule " + t + " " + POSTROUTING + " ip6 saddr vmap @" + NAT6);
-        lines.add("flush chain " + t + " " + MANGLE);
-        lines.add("add rule " + t + " " + MANGLE + " oifname vmap @" + MAPS.get(Phase.MANGLE));
+        hookRules().forEach((chain, rules) -> {
+            lines.add("flush chain " + t + " " + chain);
+            rules.forEach(r -> lines.add("add rule " + t + " " + chain + " " + r));
+        });
 
         for (FirewallPlan p : remove) {
             // "add" first makes "delete" succeed whether or not the element is there
@@ -190,13 +187,17 @@ public final class NftablesRenderer {
         return String.join("\n", lines) + "\n";
     }
 
-    /** The rules of vnetd's hook chains, as nft lists them: chain → rules. */
-    public Map<String, List<String>> hookRules() {
-        return Map.of(
-                FORWARD, List.of("iifname vmap @" + MAPS.get(Phase.CROSS), "oifname vmap @" + MAPS.get(Phase.GUEST_IN),
-                        "iifname vmap @" + MAPS.get(Phase.GUEST_OUT)),
-                POSTROUTING, List.of("ip saddr vmap @" + NAT4, "ip6 saddr vmap @" + NAT6),
-                MANGLE, List.of("oifname vmap @" + MAPS.get(Phase.MANGLE)));
+    /**
+     * The rules of vnetd's hook chains in order, chain → rules: what every transaction writes, and
+     * (nft lists them the same way) what a drift check expects to find.
+     */
+    public SequencedMap<String, List<String>> hookRules() {
+        SequencedMap<String, List<String>> hooks = new LinkedHashMap<>();
+        hooks.put(FORWARD, List.of("iifname vmap @" + MAPS.get(Phase.CROSS), "oifname vmap @" + MAPS.get(Phase.GUEST_IN),
+                "iifname vmap @" + MAPS.get(Phase.GUEST_OUT)));
+        hooks.put(POSTROUTING, List.of("ip saddr vmap @" + NAT4, "ip6 saddr vmap @" + NAT6));
+        hooks.put(MANGLE, List.of("oifname vmap @" + MAPS.get(Phase.MANGLE)));
+        return hooks;
     }
 
     /** The network's map elements as nft lists them inside {@code elements = { … }}: "KEY : jump CHAIN". */
