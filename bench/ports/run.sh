@@ -28,7 +28,7 @@ trap cleanup EXIT INT TERM
 mvn -o -q -B -pl vnetd-daemon -am test-compile dependency:build-classpath \
     -Dmdep.outputFile="$TMP/cp.txt" -Dmdep.includeScope=test >"$TMP/build.log" 2>&1 || { cat "$TMP/build.log"; exit 1; }
 CP="$PWD/vnetd-daemon/target/test-classes:$PWD/vnetd-daemon/target/classes:$(cat "$TMP/cp.txt")"
-JOPTS="--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
+JOPTS="--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow ${XOPTS:-}"
 
 ip netns add "$NS"
 ip -n "$NS" link set lo up

@@ -50,7 +50,7 @@ public interface LinkBackend {
      * remove it together with others. The link is addressed by its ifindex, so a link that took over the
      * name meanwhile is never touched; ENODEV if that ifindex is gone.
      */
-    void retireLink(LinkInfo link, int group);
+    void retireLink(LinkRef link, int group);
 
     /**
      * Deletes every link in link group {@code group} with one request: the kernel unregisters them as one
@@ -95,12 +95,21 @@ public interface LinkBackend {
 
     /**
      * {@link #plugIntoBridge(String, MacAddress, int, String)} for a caller that has just looked the bridge
-     * up: a backend may address it by {@code bridge.index()} and spare a lookup per port.
+     * up with {@link #linkRef}; returns the plugged link's ref. A backend may address both links by
+     * ifindex and spare a lookup per port.
      */
-    default void plugIntoBridge(String name, MacAddress mac, int mtu, LinkInfo bridge) {
+    default LinkRef plugIntoBridge(String name, MacAddress mac, int mtu, LinkRef bridge) {
         plugIntoBridge(name, mac, mtu, bridge.name());
+        return linkRef(name).orElseThrow(() -> new IllegalStateException("link '" + name + "' vanished after plugging"));
     }
 
+    /**
+     * The ifindex and MTU of {@code name}, or empty when there is none. A backend may answer from a path
+     * that does not queue behind link changes (the kernel's RTNL lock): this is asked once per port.
+     */
+    default Optional<LinkRef> linkRef(String name) {
+        return lookupLink(name).map(LinkInfo::ref);
+    }
 
     /** All links of the namespace, in ifindex order. */
     List<LinkInfo> listLinks();

@@ -21,6 +21,10 @@ public record LinkInfo(int index, String name, Optional<String> kind, OptionalIn
         return (flags & IFF_UP) != 0;
     }
 
+    public LinkRef ref() {
+        return new LinkRef(index, name, mtu);
+    }
+
     public boolean isKind(String k) {
         return kind.map(k::equals).orElse(false);
     }

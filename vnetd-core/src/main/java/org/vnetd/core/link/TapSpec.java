@@ -4,7 +4,8 @@ import java.util.Objects;
 import java.util.OptionalInt;
 
 /**
- * A tap device: its name (may be a template such as {@code vnet%d}, which the kernel completes),
+ * A tap device: its name (may be a template such as {@code vnet%d}, which the kernel completes; a
+ * plain name is created only if no link has it, never attached to an existing tap),
  * the user and group allowed to open it (libvirt gives the qemu user the tap), and the TUNSETIFF
  * features a VM wants: virtio-net header ({@code IFF_VNET_HDR}) and several queues
  * ({@code IFF_MULTI_QUEUE}).
@@ -18,6 +19,10 @@ public record TapSpec(String name, OptionalInt ownerUid, OptionalInt ownerGid, b
 
     public static TapSpec of(String name) {
         return new TapSpec(name, OptionalInt.empty(), OptionalInt.empty(), false, false);
+    }
+
+    public TapSpec withName(String n) {
+        return new TapSpec(n, ownerUid, ownerGid, vnetHdr, multiQueue);
     }
 
     public TapSpec withOwner(int uid, int gid) {

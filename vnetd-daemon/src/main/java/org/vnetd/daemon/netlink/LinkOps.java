@@ -198,6 +198,31 @@ final class LinkOps {
         socket.request(w, "set MAC " + mac + ", MTU " + mtu + ", attach to bridge '" + masterName + "' and set up", name);
     }
 
+    /** SIOCGIFINDEX and SIOCGIFMTU from linux/sockios.h. */
+    static final long SIOCGIFINDEX = 0x8933L;
+    static final long SIOCGIFMTU = 0x8921L;
+
+    /**
+     * Index and MTU by two ioctls, which take no RTNL (see {@link NetlinkSocket#ifreqInt}); empty for
+     * ENODEV. A link renamed between the two is reported gone (the second answers ENODEV).
+     */
+    Optional<org.vnetd.core.link.LinkRef> ref(String name) {
+        LinkNames.check(name);
+        java.util.OptionalInt index = socket.ifreqInt(SIOCGIFINDEX, name, "look up the index of link");
+        if (index.isEmpty()) {
+            return Optional.empty();
+        }
+        java.util.OptionalInt mtu = socket.ifreqInt(SIOCGIFMTU, name, "look up the MTU of link");
+        return mtu.isEmpty() ? Optional.empty() : Optional.of(new org.vnetd.core.link.LinkRef(index.getAsInt(), name, mtu.getAsInt()));
+    }
+
+    /** Like {@link #plug(String, MacAddress, int, int, String)}, addressing the link by its index. */
+    void plug(int index, String name, MacAddress mac, int mtu, int masterIndex, String masterName) {
+        NlMessageWriter w = ifinfo(Nl.RTM_NEWLINK, 0, index, Nl.IFF_UP, Nl.IFF_UP)
+                .attr(Nl.IFLA_ADDRESS, mac.octets()).attrU32(Nl.IFLA_MTU, mtu).attrU32(Nl.IFLA_MASTER, masterIndex);
+        socket.request(w, "set MAC " + mac + ", MTU " + mtu + ", attach to bridge '" + masterName + "' and set up", name);
+    }
+
     /** RTM_GETLINK by name; empty for ENODEV. */
     Optional<LinkInfo> get(String name) {
         return get(name, true);

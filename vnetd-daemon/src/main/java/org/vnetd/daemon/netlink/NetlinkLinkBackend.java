@@ -9,6 +9,7 @@ import org.vnetd.core.link.BridgePortOptions;
 import org.vnetd.core.link.BridgeSpec;
 import org.vnetd.core.link.LinkBackend;
 import org.vnetd.core.link.LinkInfo;
+import org.vnetd.core.link.LinkRef;
 import org.vnetd.core.link.LinkNames;
 import org.vnetd.core.link.NeighbourSpec;
 import org.vnetd.core.link.RouteInfo;
@@ -76,7 +77,7 @@ public final class NetlinkLinkBackend implements LinkBackend, AutoCloseable {
     }
 
     @Override
-    public void retireLink(LinkInfo link, int group) {
+    public void retireLink(LinkRef link, int group) {
         links.retire(link.index(), link.name(), group);
     }
 
@@ -129,9 +130,15 @@ public final class NetlinkLinkBackend implements LinkBackend, AutoCloseable {
     }
 
     @Override
-    public void plugIntoBridge(String name, MacAddress mac, int mtu, LinkInfo bridge) {
-        LinkNames.check(name);
-        links.plug(name, mac, mtu, bridge.index(), bridge.name());
+    public LinkRef plugIntoBridge(String name, MacAddress mac, int mtu, LinkRef bridge) {
+        LinkRef tap = links.ref(name).orElseThrow(() -> Errno.exception("attach to bridge '" + bridge.name() + "'", name, Errno.ENODEV, null));
+        links.plug(tap.index(), name, mac, mtu, bridge.index(), bridge.name());
+        return new LinkRef(tap.index(), name, mtu);
+    }
+
+    @Override
+    public Optional<LinkRef> linkRef(String name) {
+        return links.ref(name);
     }
 
     @Override

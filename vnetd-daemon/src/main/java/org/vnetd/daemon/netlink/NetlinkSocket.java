@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
@@ -27,6 +28,9 @@ final class NetlinkSocket implements AutoCloseable {
     private static final int BUFFER = 64 * 1024;
     private static final int SOCKADDR_NL_LEN = 12;
     private static final int DUMP_ATTEMPTS = 5;
+    /** struct ifreq: char ifr_name[IFNAMSIZ] then a 24-byte union. */
+    private static final int IFREQ_LEN = 40;
+    private static final int IFNAMSIZ = 16;
     static final long REPLY_TIMEOUT_S = 30;
 
     private final Arena arena = Arena.ofShared();
@@ -128,6 +132,29 @@ final class NetlinkSocket implements AutoCloseable {
                 }
                 return m;
             }
+        }
+    }
+
+    /**
+     * An ifreq ioctl answering an int at the union's start (SIOCGIFINDEX, SIOCGIFMTU) for link {@code name},
+     * in this socket's namespace. The kernel serves these under RCU (dev_ifsioc_locked), without RTNL, so
+     * they never wait behind link changes as RTM_GETLINK does. Empty for ENODEV. Not serialised with the
+     * request stream: an ioctl leaves the socket's queue alone.
+     */
+    OptionalInt ifreqInt(long request, String name, String operation) {
+        ensureOpen();
+        try (Arena call = Arena.ofConfined()) {
+            Libc.CallState st = new Libc.CallState(call);
+            MemorySegment ifr = call.allocate(IFREQ_LEN, 8);
+            byte[] n = name.getBytes(StandardCharsets.US_ASCII);
+            MemorySegment.copy(n, 0, ifr, ValueLayout.JAVA_BYTE, 0, Math.min(n.length, IFNAMSIZ - 1));
+            if (Libc.ioctl(st, fd, request, ifr) < 0) {
+                if (st.errno() == Errno.ENODEV) {
+                    return OptionalInt.empty();
+                }
+                throw Errno.exception(operation, name, st.errno(), null);
+            }
+            return OptionalInt.of(ifr.get(ValueLayout.JAVA_INT, IFNAMSIZ));
         }
     }
 

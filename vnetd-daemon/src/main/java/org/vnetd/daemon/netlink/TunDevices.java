@@ -27,6 +27,8 @@ final class TunDevices {
     static final short IFF_NO_PI = 0x1000;
     static final short IFF_VNET_HDR = 0x4000;
     static final short IFF_MULTI_QUEUE = 0x0100;
+    /** TUNSETIFF fails with EBUSY instead of attaching when a link of that name exists. */
+    static final short IFF_TUN_EXCL = (short) 0x8000;
     /** struct ifreq: char ifr_name[16] then a 24-byte union whose first member we use is short ifr_flags. */
     private static final int IFREQ_LEN = 40;
     private static final int IFNAMSIZ = 16;
@@ -38,7 +40,7 @@ final class TunDevices {
             Libc.CallState st = new Libc.CallState(arena);
             int fd = openTun(st, arena, spec.name());
             try {
-                String name = setIff(st, arena, fd, spec);
+                String name = setIff(st, arena, fd, spec, true);
                 setOwner(st, fd, spec, name);
                 if (Libc.ioctl(st, fd, TUNSETPERSIST, 1L) < 0) {
                     throw Errno.exception("make tap persistent", name, st.errno(), null);
@@ -50,8 +52,16 @@ final class TunDevices {
         }
     }
 
-    /** Opens {@code queues} descriptors of a non-persistent tap; all are closed again if one step fails. */
+    /** Opens {@code queues} descriptors of a new non-persistent tap; all are closed again if one step fails. */
     TapHandle open(TapSpec spec, int queues) {
+        return open(spec, queues, true);
+    }
+
+    /**
+     * {@code create} false attaches to an existing tap instead (as a VM's own TUNSETIFF does: the tests
+     * play that part).
+     */
+    TapHandle open(TapSpec spec, int queues, boolean create) {
         if (queues < 1) {
             throw new IllegalArgumentException("a tap needs at least one queue, not " + queues);
         }
@@ -67,8 +77,7 @@ final class TunDevices {
                     int fd = openTun(st, arena, name);
                     fds.add(fd);
                     // the first TUNSETIFF creates the device (resolving a %d template); later ones attach queues
-                    name = setIff(st, arena, fd, q == 0 ? spec : new TapSpec(name, spec.ownerUid(), spec.ownerGid(),
-                            spec.vnetHdr(), spec.multiQueue()));
+                    name = setIff(st, arena, fd, q == 0 ? spec : spec.withName(name), create && q == 0);
                     if (q == 0) {
                         setOwner(st, fd, spec, name);
                     }
@@ -91,18 +100,24 @@ final class TunDevices {
         return fd;
     }
 
-    private static String setIff(Libc.CallState st, Arena arena, int fd, TapSpec spec) {
+    /**
+     * {@code create}: the device must be new; a plain name then carries IFF_TUN_EXCL, so an existing link of
+     * that name is an EBUSY, not a device we attach to (a name picked by us needs no lookup first, and the
+     * kernel's own {@code %d} completion, which scans every link of the namespace, is not needed).
+     */
+    private static String setIff(Libc.CallState st, Arena arena, int fd, TapSpec spec, boolean create) {
         MemorySegment ifr = arena.allocate(IFREQ_LEN, 8);
         byte[] n = spec.name().getBytes(StandardCharsets.US_ASCII);
         MemorySegment.copy(n, 0, ifr, ValueLayout.JAVA_BYTE, 0, Math.min(n.length, IFNAMSIZ - 1));
         short flags = (short) (IFF_TAP | IFF_NO_PI | (spec.vnetHdr() ? IFF_VNET_HDR : 0)
-                | (spec.multiQueue() ? IFF_MULTI_QUEUE : 0));
+                | (spec.multiQueue() ? IFF_MULTI_QUEUE : 0) | (create && !spec.name().contains("%") ? IFF_TUN_EXCL : 0));
         ifr.set(ValueLayout.JAVA_SHORT, IFNAMSIZ, flags);
         if (Libc.ioctl(st, fd, TUNSETIFF, ifr) < 0) {
             int errno = st.errno();
             String hint = switch (errno) {
                 case Errno.EPERM -> "the tap exists and belongs to another user or group, or we lack CAP_NET_ADMIN";
-                case Errno.EBUSY -> "the tap is already open elsewhere (a single-queue tap takes one opener)";
+                case Errno.EBUSY -> create ? "a link of that name exists already"
+                        : "the tap is already open elsewhere (a single-queue tap takes one opener)";
                 case Errno.EINVAL -> "a device of that name exists and is not a tap with the same flags"
                         + " (another kind of link, or different vnet_hdr/multi_queue)";
                 default -> null;

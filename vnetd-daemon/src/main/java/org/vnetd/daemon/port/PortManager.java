@@ -18,6 +18,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vnetd.core.alloc.MacAddresses;
+import org.vnetd.core.alloc.TapNames;
 import org.vnetd.core.dhcp.DhcpConfig;
 import org.vnetd.core.driver.NetworkDriver;
 import org.vnetd.core.error.ErrorCode;
@@ -26,6 +27,7 @@ import org.vnetd.core.link.BridgePortOptions;
 import org.vnetd.core.link.KernelException;
 import org.vnetd.core.link.LinkBackend;
 import org.vnetd.core.link.LinkInfo;
+import org.vnetd.core.link.LinkRef;
 import org.vnetd.core.link.TapHandle;
 import org.vnetd.core.link.TapSpec;
 import org.vnetd.core.net.MacAddress;
@@ -52,6 +54,10 @@ public final class PortManager implements AutoCloseable {
     static final int EXFULL = 54;
     /** ENODEV from errno.h. */
     static final int ENODEV = 19;
+    /** EBUSY from errno.h: TUNSETIFF's answer for a name that exists (it is exclusive). */
+    static final int EBUSY = 16;
+    /** Generated names tried when each turns out taken between our check and TUNSETIFF. */
+    static final int NAME_ATTEMPTS = 16;
     static final String BANDWIDTH_NOTE = "bandwidth is not applied yet";
     static final String VLAN_NOTE = "vlan is not applied yet";
     /** How long a create asking for the name of a tap being reaped waits for the reaper (it takes ~20-100 ms). */
@@ -75,6 +81,8 @@ public final class PortManager implements AutoCloseable {
     private final ReentrantLock mutations = new ReentrantLock();
     private final ScheduledExecutorService timers;
     private final SecureRandom random = new SecureRandom();
+    /** Guarded by {@code mutations}. */
+    private TapNames tapNames = new TapNames();
 
     public PortManager(NetworkDriver driver, LinkBackend links, PortStore store, PortDhcp dhcp, TapReaper reaper) {
         this.driver = driver;
@@ -100,6 +108,12 @@ public final class PortManager implements AutoCloseable {
         }
         List<PortRecord> stored = store.load();
         stored.forEach(r -> ports.put(r.uuid(), r));
+        mutations.lock();
+        try {
+            tapNames = new TapNames(TapNames.PREFIX, TapNames.resumeAfter(TapNames.PREFIX, stored.stream().map(PortRecord::tap).toList()));
+        } finally {
+            mutations.unlock();
+        }
         stored.stream().filter(r -> r.ip() != null).map(PortRecord::network).distinct().forEach(n -> {
             try {
                 dhcp.setReservations(n, reservations(n, null));
@@ -173,32 +187,30 @@ public final class PortManager implements AutoCloseable {
         List<String> notes = new ArrayList<>();
         target.bandwidth().ifPresent(b -> notes.add(BANDWIDTH_NOTE));
         target.vlan().ifPresent(v -> notes.add(VLAN_NOTE));
-        TapSpec spec = new TapSpec(req.tap().orElse("vnet%d"), req.ownerUid(), req.ownerGid(), req.vnetHdr(), req.multiQueue());
+        TapSpec spec = new TapSpec(req.tap().orElse(TapNames.PREFIX + "%d"), req.ownerUid(), req.ownerGid(), req.vnetHdr(), req.multiQueue());
 
         mutations.lock();
         Undo undo = new Undo();
         try {
-            LinkInfo bridge = links.getLink(target.bridge()).orElseThrow(() -> VnetException.of(ErrorCode.CONFLICT,
+            LinkRef bridge = links.linkRef(target.bridge()).orElseThrow(() -> VnetException.of(ErrorCode.CONFLICT,
                     "bridge '%s' of network '%s' does not exist", target.bridge(), target.network()));
             if (req.tap().isPresent()) {
                 awaitReaped(req.tap().get());
             }
-            if (req.tap().isPresent() && links.lookupLink(req.tap().get()).isPresent()) {
-                // TUNSETIFF would attach to an existing tap instead of failing: refuse before that
-                throw VnetException.of(ErrorCode.CONFLICT, "interface '%s' already exists", req.tap().get());
-            }
-            String tap;
             TapHandle handle = null;
+            String tap;
             if (req.passFd()) {
-                handle = links.openTap(spec, req.queues());
+                handle = makeTap(req, spec, s -> links.openTap(s, req.queues()));
                 tap = handle.name();
                 undo.add(handle::close);
             } else {
-                tap = links.createTap(spec);
+                tap = makeTap(req, spec, links::createTap);
                 undo.add(() -> links.deleteLink(tap));
             }
             int mtu = target.mtu().orElse(bridge.mtu());
-            attach(tap, tapMac, mtu, bridge);
+            long tTap = System.nanoTime();
+            LinkRef plugged = attach(tap, tapMac, mtu, bridge);
+            long tPlug = System.nanoTime();
             if (isolated) {
                 links.setBridgePort(tap, BridgePortOptions.DEFAULTS.withIsolated(true));
             }
@@ -217,12 +229,13 @@ public final class PortManager implements AutoCloseable {
             PortRecord r = new PortRecord(uuid, target.network(), target.networkUuid(), tap, tapMac.toString(), req.mac().toString(),
                     target.bridge(), target.plugType(), box(req.ownerUid()), box(req.ownerGid()), req.vnetHdr(), req.multiQueue(),
                     req.queues(), req.passFd(), target.portgroup().orElse(null), req.ip().map(a -> a.getHostAddress()).orElse(null),
-                    isolated, target.mtu().orElse(null), notes, PortXml.format(pd));
+                    isolated, target.mtu().orElse(null), notes, PortXml.format(pd), plugged.index());
             long t3 = System.nanoTime();
             store.save(r);
             ports.put(uuid, r);
             long t4 = System.nanoTime();
             if (LOG.isDebugEnabled()) {
+                LOG.debug("port.create timing: tap {} us, plug {} us", (tTap - t1) / 1000, (tPlug - tTap) / 1000);
                 LOG.debug("port.create timing: network {} us, kernel {} us, xml {} us, store {} us", (t1 - t0) / 1000,
                         (t2 - t1) / 1000, (t3 - t2) / 1000, (t4 - t3) / 1000);
             }
@@ -239,6 +252,36 @@ public final class PortManager implements AutoCloseable {
         } finally {
             undo.run();
             mutations.unlock();
+        }
+    }
+
+    /**
+     * Creates the tap under the name asked for, or under the next {@code vnetN} of our counter (as
+     * libvirt's virNetDevGenerateName does: names move forward, a just-deleted tap's name is not handed
+     * out again at once). TUNSETIFF is exclusive, so a name taken meanwhile is an EBUSY: an asked-for
+     * name is then refused, a generated one skipped.
+     */
+    private <T> T makeTap(PortRequest req, TapSpec spec, java.util.function.Function<TapSpec, T> create) {
+        if (req.tap().isPresent()) {
+            try {
+                return create.apply(spec);
+            } catch (KernelException e) {
+                if (e.errno() == EBUSY) {
+                    throw VnetException.of(ErrorCode.CONFLICT, "interface '%s' already exists", req.tap().get());
+                }
+                throw e;
+            }
+        }
+        for (int attempt = 1; ; attempt++) {
+            String name = tapNames.next(n -> reaper.pending(n) || links.linkRef(n).isPresent());
+            try {
+                return create.apply(spec.withName(name));
+            } catch (KernelException e) {
+                if (e.errno() != EBUSY || attempt == NAME_ATTEMPTS) {
+                    throw e;
+                }
+                LOG.debug("tap name {} was taken meanwhile; trying the next", name);
+            }
         }
     }
 
@@ -274,9 +317,9 @@ public final class PortManager implements AutoCloseable {
     }
 
     /** Plugs by the bridge's ifindex from the lookup just made (one kernel request, no second lookup). */
-    private void attach(String tap, MacAddress mac, int mtu, LinkInfo bridge) {
+    private LinkRef attach(String tap, MacAddress mac, int mtu, LinkRef bridge) {
         try {
-            links.plugIntoBridge(tap, mac, mtu, bridge);
+            return links.plugIntoBridge(tap, mac, mtu, bridge);
         } catch (KernelException e) {
             if (e.errno() == EXFULL) {
                 throw VnetException.of(ErrorCode.CONFLICT,
@@ -352,9 +395,9 @@ public final class PortManager implements AutoCloseable {
             String state = state(r);
             boolean networkUp = state.equals("ok") || state.equals("tap-gone");
             long t1 = System.nanoTime();
-            Optional<LinkInfo> tap = links.lookupLink(r.tap());
+            Optional<LinkRef> tap = ourTap(r);
             long t2 = System.nanoTime();
-            if (tap.isPresent() && tap.get().isKind("tun") && !claimedByAnother(r) && isOurs(r, tap.get())) {
+            if (tap.isPresent()) {
                 try {
                     reaper.retire(tap.get());
                 } catch (KernelException e) {
@@ -396,6 +439,19 @@ public final class PortManager implements AutoCloseable {
         } finally {
             mutations.unlock();
         }
+    }
+
+    /**
+     * The port's tap, if it may still be there: by the ifindex it was given at creation (a tap that took
+     * the name since has another index, and retiring ours then answers ENODEV); a port stored without an
+     * index is looked up by name and checked to be ours.
+     */
+    private Optional<LinkRef> ourTap(PortRecord r) {
+        if (r.ifindex() != null) {
+            return Optional.of(new LinkRef(r.ifindex(), r.tap(), r.mtu() == null ? 0 : r.mtu()));
+        }
+        Optional<LinkInfo> tap = links.lookupLink(r.tap());
+        return tap.filter(t -> t.isKind("tun") && !claimedByAnother(r) && isOurs(r, t)).map(LinkInfo::ref);
     }
 
     /**

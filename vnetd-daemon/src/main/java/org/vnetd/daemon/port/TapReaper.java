@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import org.vnetd.core.link.KernelException;
 import org.vnetd.core.link.LinkBackend;
 import org.vnetd.core.link.LinkInfo;
+import org.vnetd.core.link.LinkRef;
 
 /**
  * Removes the taps of deleted ports in the background, in batches. Unregistering a net device waits
@@ -19,7 +20,9 @@ import org.vnetd.core.link.LinkInfo;
  * downing and regrouping one costs ~0.1 ms. So a deleted port's tap is {@linkplain #retire retired}
  * at once (no traffic, no bridge port, in link group {@link #GROUP}) and this reaper's thread deletes
  * the whole group with one RTM_DELLINK: the kernel unregisters every member in one batch and pays the
- * grace period once. Taps retired while a batch is being deleted go with the next batch.
+ * grace period once. A batch goes when port activity pauses for {@link #QUIET} (or when
+ * {@link #MAX_BATCH} taps wait), so a burst of plugging and unplugging does not queue behind deletes;
+ * taps retired while a batch is being deleted go with the next batch.
  * <p>
  * Group deletion removes every link in the group, so only this class ever sets {@link #GROUP}; at
  * startup {@link #reapLeftovers} removes what an earlier daemon left there (ports deleted just before
@@ -37,6 +40,10 @@ public final class TapReaper implements AutoCloseable {
     /** A failed group delete is retried this often, a second apart, before its taps are given up on. */
     static final int ATTEMPTS = 3;
     private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
+    /** A batch is deleted once no tap was retired for this long... */
+    static final Duration QUIET = Duration.ofMillis(20);
+    /** ...or once this many wait (bounds both the RTNL hold of one delete and the taps left down). */
+    static final int MAX_BATCH = 256;
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
 
     private final LinkBackend links;
@@ -52,6 +59,8 @@ public final class TapReaper implements AutoCloseable {
     private long batches;
     private long reaped;
     private boolean closing;
+    /** System.nanoTime() of the latest retire. */
+    private long lastRetire;
 
     /**
      * @param links   retires taps (one quick request each, on the caller's thread)
@@ -68,11 +77,12 @@ public final class TapReaper implements AutoCloseable {
      * request; when this returns the tap carries no traffic. ENODEV (a {@link KernelException}) if it is
      * gone already.
      */
-    public void retire(LinkInfo tap) {
+    public void retire(LinkRef tap) {
         links.retireLink(tap, GROUP);
         lock.lock();
         try {
             queued.add(tap.name());
+            lastRetire = System.nanoTime();
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -164,6 +174,17 @@ public final class TapReaper implements AutoCloseable {
             try {
                 while (queued.isEmpty() && !closing) {
                     changed.awaitUninterruptibly();
+                }
+                // a group delete holds RTNL for ~0.1-0.3 ms per tap; run while ports are being plugged and
+                // unplugged, every one of those requests waits behind it: wait for a pause instead
+                long sinceRetire;
+                while (!closing && queued.size() < MAX_BATCH && (sinceRetire = System.nanoTime() - lastRetire) < QUIET.toNanos()) {
+                    try {
+                        changed.awaitNanos(QUIET.toNanos() - sinceRetire);
+                    } catch (InterruptedException e) {
+                        // nobody interrupts this thread but the JVM's exit: delete what is queued now
+                        break;
+                    }
                 }
                 if (queued.isEmpty()) {
                     return;

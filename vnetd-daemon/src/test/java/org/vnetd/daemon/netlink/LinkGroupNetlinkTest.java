@@ -44,7 +44,7 @@ class LinkGroupNetlinkTest {
 
             for (int i = 0; i < 4; i++) {
                 String name = "vnet" + i;
-                t.run(() -> t.backend.retireLink(t.backend.getLink(name).orElseThrow(), GROUP));
+                t.run(() -> t.backend.retireLink(t.backend.getLink(name).orElseThrow().ref(), GROUP));
                 JsonNode l = t.ipLink(name);
                 assertNotNull(l, name + " still exists until its group is deleted");
                 assertFalse(l.has("master"), l.toString());
@@ -77,7 +77,7 @@ class LinkGroupNetlinkTest {
                 t.backend.createTap(TapSpec.of("vnet0")); // same name, new ifindex
                 t.backend.setUp("vnet0");
             });
-            KernelException e = assertThrows(KernelException.class, () -> t.run(() -> t.backend.retireLink(old, GROUP)));
+            KernelException e = assertThrows(KernelException.class, () -> t.run(() -> t.backend.retireLink(old.ref(), GROUP)));
             assertEquals("ENODEV", e.errnoName(), e.getMessage());
             JsonNode now = t.ipLink("vnet0");
             assertEquals("default", now.get("group").asText(), "the new vnet0 is not retired");

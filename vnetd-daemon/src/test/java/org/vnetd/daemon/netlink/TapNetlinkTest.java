@@ -68,16 +68,21 @@ class TapNetlinkTest {
     }
 
     @Test
-    void duplicateTapWithOtherFlagsIsRefused() {
+    void anExistingNameIsRefusedNeverAttachedTo() {
         try (NetlinkNs t = NetlinkNs.create("tap-dup")) {
             t.run(() -> t.backend.createTap(TapSpec.of("vnet0")));
-            KernelException e = assertThrows(KernelException.class,
-                    () -> t.run(() -> t.backend.createTap(TapSpec.of("vnet0").withMultiQueue(true))));
-            assertEquals("EINVAL", e.errnoName(), e.getMessage());
-            assertEquals(Optional.of("vnet0"), e.interfaceName());
+            for (TapSpec again : List.of(TapSpec.of("vnet0"), TapSpec.of("vnet0").withMultiQueue(true))) {
+                KernelException e = assertThrows(KernelException.class, () -> t.run(() -> t.backend.createTap(again)));
+                assertEquals("EBUSY", e.errnoName(), e.getMessage());
+                assertEquals(Optional.of("vnet0"), e.interfaceName());
+                assertTrue(e.getMessage().contains("a link of that name exists already"), e.getMessage());
+            }
+            KernelException o = assertThrows(KernelException.class, () -> t.run(() -> t.backend.openTap(TapSpec.of("vnet0"), 1)));
+            assertEquals("EBUSY", o.errnoName(), o.getMessage());
             t.run(() -> t.backend.createBridge(BridgeSpec.of("br0")));
             KernelException b = assertThrows(KernelException.class, () -> t.run(() -> t.backend.createTap(TapSpec.of("br0"))));
-            assertEquals("EINVAL", b.errnoName(), b.getMessage());
+            assertEquals("EBUSY", b.errnoName(), b.getMessage());
+            assertEquals("bridge", t.ipLink("br0").at("/linkinfo/info_kind").asText(), "the bridge is untouched");
         }
     }
 
@@ -113,14 +118,14 @@ class TapNetlinkTest {
             try (NetnsExecutor other = NetnsExecutor.enter(t.ns)) {
                 other.run(() -> becomeOnThisThread(4343, 4343));
                 KernelException e = assertThrows(KernelException.class,
-                        () -> other.call(() -> new TunDevices().open(TapSpec.of("vnet0"), 1)));
+                        () -> other.call(() -> new TunDevices().open(TapSpec.of("vnet0"), 1, false)));
                 assertEquals("EPERM", e.errnoName(), e.getMessage());
                 assertTrue(e.getMessage().contains("belongs to another user"), e.getMessage());
             }
             // its owner may attach to it
             try (NetnsExecutor owner = NetnsExecutor.enter(t.ns)) {
                 owner.run(() -> becomeOnThisThread(4242, 4242));
-                TapHandle h = owner.call(() -> new TunDevices().open(TapSpec.of("vnet0"), 1));
+                TapHandle h = owner.call(() -> new TunDevices().open(TapSpec.of("vnet0"), 1, false));
                 h.close();
             }
             assertNotNull(t.ipLink("vnet0"), "the persistent tap survives its users");

@@ -24,6 +24,7 @@ import org.vnetd.core.rpc.RpcCodec;
 import org.vnetd.core.port.PortDef;
 import org.vnetd.core.port.PortXml;
 import org.vnetd.daemon.rpc.DaemonRpc;
+import org.vnetd.testing.Exec;
 import org.vnetd.testing.NetnsSupport;
 import org.vnetd.testing.TestNetns;
 
@@ -116,9 +117,10 @@ class PortLifecycleRpcTest {
         assertTrue(list.toString().contains(p.get("uuid").asText()), list.toString());
 
         daemon.call("port.delete", params("network", "default", "uuid", p.get("uuid").asText()));
-        if (hasLink(tap)) { // not unregistered yet: it must be out of service already
-            String shown = ns.execOk("ip", "-o", "link", "show", "dev", tap);
-            assertFalse(shown.contains("master") || shown.contains(",UP"), "detached and down when the delete returns: " + shown);
+        Exec.Result shown = ns.exec("ip", "-o", "link", "show", "dev", tap);
+        if (shown.exitCode() == 0) { // not unregistered yet: it must be out of service already
+            assertFalse(shown.stdout().contains("master") || shown.stdout().contains(",UP"),
+                    "detached and down when the delete returns: " + shown.stdout());
         }
         awaitGone(tap);
         assertEquals(17, daemon.fail("port.getXml", params("network", "default", "uuid", p.get("uuid").asText())).code);
@@ -126,7 +128,7 @@ class PortLifecycleRpcTest {
     }
 
     @Test
-    void guestMacStartingWithFeGetsFaAndNamesAreFirstFree() throws Exception {
+    void guestMacStartingWithFeGetsFaAndNamesMoveForward() throws Exception {
         JsonNode a = create(params("network", "default", "mac", "fe:54:00:00:00:01"));
         assertEquals("fa:54:00:00:00:01", a.get("tapMac").asText());
         JsonNode b = create(params("network", "default", "mac", "52:54:00:00:00:02"));
@@ -139,10 +141,21 @@ class PortLifecycleRpcTest {
         daemon.call("port.delete", params("network", "default", "uuid", a.get("uuid").asText()));
         awaitGone(freed);
         JsonNode c = create(params("network", "default", "mac", "52:54:00:00:00:05"));
-        assertEquals(freed, c.get("tap").asText(), "the lowest free vnetN is reused");
+        // as libvirt's virNetDevGenerateName: a just-freed name is not handed out again at once
+        assertTrue(number(c.get("tap").asText()) > number(b.get("tap").asText()), c + " after " + b);
+        assertTrue(b.get("tap").asText().matches("vnet\\d+") && number(b.get("tap").asText()) > number(freed), b + " after " + freed);
         for (JsonNode p : List.of(b, named, c)) {
             daemon.call("port.delete", params("uuid", p.get("uuid").asText()));
         }
+    }
+
+    /** Taps not retired (retired ones, in the reaper's link group, may still be on their way out). */
+    private long liveTaps() {
+        return ns.execOk("ip", "-o", "link", "show", "group", "default", "type", "tun").lines().count();
+    }
+
+    private static int number(String vnet) {
+        return Integer.parseInt(vnet.substring("vnet".length()));
     }
 
     @Test
@@ -232,6 +245,7 @@ class PortLifecycleRpcTest {
         daemon.call("network.create", params("xml", PortDaemon.natNet("full", "vbr-full", "10.91.3.1", "")));
         List<String> uuids = new ArrayList<>();
         DaemonRpc.RpcFailure refused = null;
+        long tapsBefore = liveTaps();
         try {
             for (int i = 0; i < 1100 && refused == null; i++) {
                 try {
@@ -247,7 +261,7 @@ class PortLifecycleRpcTest {
             assertEquals(1023, uuids.size(), "Linux numbers bridge ports 1..1023");
             assertNotEquals(0, uuids.size());
             assertEquals(1023, ns.execOk("ip", "-o", "link", "show", "master", "vbr-full").lines().count());
-            assertFalse(ns.execOk("ip", "-o", "link").contains("vnet1023"), "the refused tap was removed");
+            assertEquals(tapsBefore + 1023, liveTaps(), "the refused tap was removed");
         } finally {
             for (String u : uuids) {
                 daemon.call("port.delete", params("uuid", u));

@@ -88,7 +88,7 @@ class TapReaperTest {
         });
         ns.execOk("ip", "link", "set", "other0", "group", "77");
         for (String tap : taps) {
-            reaper.retire(links.getLink(tap).orElseThrow());
+            reaper.retire(links.getLink(tap).orElseThrow().ref());
         }
         // the last one is detached and down when retire returns, whether or not it is deleted yet
         String last = taps.get(taps.size() - 1);
@@ -109,11 +109,11 @@ class TapReaperTest {
     @Test
     void awaitReapedAndCloseDrainTheQueue() throws Exception {
         List<String> taps = taps(10);
-        reaper.retire(links.getLink(taps.get(0)).orElseThrow());
+        reaper.retire(links.getLink(taps.get(0)).orElseThrow().ref());
         assertTrue(reaper.awaitReaped(taps.get(0), Duration.ofSeconds(20)));
         assertFalse(exists(taps.get(0)));
         for (String tap : taps.subList(1, taps.size())) {
-            reaper.retire(links.getLink(tap).orElseThrow());
+            reaper.retire(links.getLink(tap).orElseThrow().ref());
         }
         reaper.close();
         reaper = null;
