@@ -28,11 +28,14 @@ trap cleanup EXIT INT TERM
 mvn -o -q -B -pl vnetd-daemon -am test-compile dependency:build-classpath \
     -Dmdep.outputFile="$TMP/cp.txt" -Dmdep.includeScope=test >"$TMP/build.log" 2>&1 || { cat "$TMP/build.log"; exit 1; }
 CP="$PWD/vnetd-daemon/target/test-classes:$PWD/vnetd-daemon/target/classes:$(cat "$TMP/cp.txt")"
-JOPTS="--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow ${XOPTS:-}"
+JOPTS="--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
+# the daemon runs with the JVM options of its launcher (vnetd-daemon/src/dist/bin/vnetd), as installed;
+# the bench client with the same lean collector, so its own pauses stay out of the latencies it measures
+VMOPTS="-XX:+UseSerialGC -Xmn24m -XX:-UsePerfData ${XOPTS:-}"
 
 ip netns add "$NS"
 ip -n "$NS" link set lo up
-ip netns exec "$NS" "$JAVA" $JOPTS -cp "$CP" org.vnetd.daemon.Main --no-default-network \
+ip netns exec "$NS" "$JAVA" $JOPTS $VMOPTS -cp "$CP" org.vnetd.daemon.Main --no-default-network \
     --config-dir "$TMP/etc" --state-dir "$TMP/var" --run-dir "$RUN" --log-level WARN >"$TMP/vnetd.log" 2>&1 &
 DPID=$!
 i=0
@@ -43,4 +46,4 @@ done
 # one NAT network for vnetd's ports; the exec side plugs its taps into the same bridge
 "$JAVA" $JOPTS -cp "$CP" org.vnetd.daemon.Main --run-dir "$RUN" --call network.create \
     "{\"xml\":\"<network><name>bench</name><forward mode='nat'/><bridge name='vbr-bench' stp='off'/><ip address='10.93.0.1' prefix='16'/></network>\"}" >/dev/null
-ip netns exec "$NS" "$JAVA" $JOPTS -cp "$CP" org.vnetd.daemon.port.PortBench "$RUN/vnetd.sock" bench vbr-bench "$N" "$CONC"
+ip netns exec "$NS" "$JAVA" $JOPTS $VMOPTS -cp "$CP" org.vnetd.daemon.port.PortBench "$RUN/vnetd.sock" bench vbr-bench "$N" "$CONC"
