@@ -43,7 +43,7 @@ import org.vnetd.core.error.VnetException;
  */
 public final class DurableLeaseStore implements LeaseStore {
     private static final Logger LOG = LoggerFactory.getLogger(DurableLeaseStore.class);
-    static final int COMPACT_AFTER = 20_000;
+    static final int COMPACT_AFTER = Integer.getInteger("vnetd.compactAfter", 20_000);
     /** Zeros written ahead at a time: ~28k records of ~150 bytes, one extension per several seconds at full load. */
     static final int PREALLOCATE = 4 << 20;
     /**

@@ -549,6 +549,12 @@ public final class PortManager implements AutoCloseable {
     @Override
     public void close() {
         timers.shutdownNow();
+        mutations.lock();
+        try {
+            store.close();
+        } finally {
+            mutations.unlock();
+        }
         for (Pending p : pending.values()) {
             p.handle().close();
         }
