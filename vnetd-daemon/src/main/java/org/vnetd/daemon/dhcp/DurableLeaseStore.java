@@ -16,6 +16,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -43,7 +46,7 @@ import org.vnetd.core.error.VnetException;
  */
 public final class DurableLeaseStore implements LeaseStore {
     private static final Logger LOG = LoggerFactory.getLogger(DurableLeaseStore.class);
-    static final int COMPACT_AFTER = Integer.getInteger("vnetd.compactAfter", 20_000);
+    static final int COMPACT_AFTER = 20_000;
     /** Zeros written ahead at a time: ~28k records of ~150 bytes, one extension per several seconds at full load. */
     static final int PREALLOCATE = 4 << 20;
     /**
@@ -58,6 +61,7 @@ public final class DurableLeaseStore implements LeaseStore {
     private final ObjectMapper json = new ObjectMapper();
     private final Path snapshot;
     private final Path wal;
+    private final Path walPrev;
     private final Clock clock;
     private final Map<String, DhcpLease> live = new LinkedHashMap<>(); // by ip, guarded by ioLock
     // pending, failure, closing: the event loop appends under it, so the sync thread takes it once
@@ -65,21 +69,27 @@ public final class DurableLeaseStore implements LeaseStore {
     private final Object lock = new Object();
     private final Object ioLock = new Object(); // the files and live: one writer at a time, appends never wait for it
     private List<LeaseChange> pending = new ArrayList<>();
-    private final FileChannel log;
+    private FileChannel log; // replaced at each rotation (ioLock)
     private long walRecords;
     private long writePos; // end of the last record: the next one goes here (guarded by ioLock)
     private long allocated; // bytes of the log known written (records or zeros), >= writePos (ioLock)
     private boolean closing;
     private IOException failure;
+    /** A compaction is between rotation and the deletion of {@code walPrev} (guarded by ioLock). */
+    private boolean compacting;
+    /** Writes snapshots off the ACK path; created at the first compaction. */
+    private ExecutorService compactor;
 
     private DurableLeaseStore(Path dir, String name, Clock clock) throws IOException {
         this.snapshot = dir.resolve(name + ".leases");
         this.wal = dir.resolve(name + ".wal");
+        this.walPrev = dir.resolve(name + ".wal.prev");
         this.clock = clock;
         Files.createDirectories(dir);
         boolean walExisted = Files.exists(wal);
         readSnapshot();
-        boolean walUsed = replayLog();
+        boolean walUsed = replayLog(walPrev); // a compaction that did not finish: its records, then the newer ones
+        walUsed |= replayLog(wal);
         this.log = FileChannel.open(wal, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         if (walUsed) {
             compact(); // replayed records (or a torn tail): start from a clean snapshot and an empty log
@@ -141,8 +151,8 @@ public final class DurableLeaseStore implements LeaseStore {
             }
             try {
                 write(batch);
-                if (walRecords > Math.max(COMPACT_AFTER, 2L * liveCount())) {
-                    compact();
+                if (!compacting && walRecords > Math.max(COMPACT_AFTER, 2L * liveCount())) {
+                    startCompaction();
                 }
             } catch (IOException e) {
                 synchronized (lock) {
@@ -264,7 +274,7 @@ public final class DurableLeaseStore implements LeaseStore {
      * ends the file or runs into the zero tail; a line holding a NUL is such a tear (a sector of it
      * never reached the disk) and is skipped.
      */
-    private boolean replayLog() throws IOException {
+    private boolean replayLog(Path wal) throws IOException {
         if (!Files.exists(wal)) {
             return false;
         }
@@ -312,19 +322,68 @@ public final class DurableLeaseStore implements LeaseStore {
         return -1;
     }
 
-    /** Snapshot of live leases (expired ones dropped) via temp + fsync + rename, then an empty log. */
-    private void compact() throws IOException {
+    /**
+     * Rotates the log and hands a copy of the live leases to the compactor (under ioLock, on the sync
+     * thread: a rename, a new log, one directory sync and a copy of references; the snapshot itself is
+     * written while later ACKs go on).
+     */
+    private void startCompaction() throws IOException {
+        synchronized (lock) {
+            if (closing) {
+                return;
+            }
+        }
+        if (compactor != null && compactor.isShutdown()) {
+            return; // closing: close() compacts once its compactor is done
+        }
+        List<DhcpLease> leases = new ArrayList<>(live.values());
+        log.close();
+        Files.move(wal, walPrev, StandardCopyOption.ATOMIC_MOVE);
+        log = FileChannel.open(wal, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        // the new log's entry (and the rename) durable before any record synced into it is acknowledged
+        syncDirectory(wal.getParent());
+        walRecords = 0;
+        writePos = 0;
+        allocated = 0;
+        compacting = true;
+        if (compactor == null) {
+            compactor = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("dhcp-compact-" + wal.getFileName()).factory());
+        }
+        compactor.execute(() -> finishCompaction(leases));
+    }
+
+    /** On the compactor: the snapshot from {@code leases}, then the rotated log goes. */
+    private void finishCompaction(List<DhcpLease> leases) {
+        try {
+            writeSnapshot(leases);
+            Files.deleteIfExists(walPrev); // replaying it again would change nothing: no sync needed
+            synchronized (ioLock) {
+                compacting = false;
+            }
+        } catch (IOException | RuntimeException e) {
+            // walPrev stays (its records are in no snapshot) and no later compaction may rotate over it
+            synchronized (lock) {
+                failure = e instanceof IOException io ? io : new IOException(e);
+            }
+            LOG.error("lease snapshot {} cannot be written: {}; no further ACKs will be sent", snapshot, e.toString());
+        }
+    }
+
+    /** Live leases (expired ones dropped) via temp + fsync + rename + directory sync. */
+    private void writeSnapshot(List<DhcpLease> leases) throws IOException {
         Instant now = clock.instant();
-        live.values().removeIf(l -> l.isExpired(now)); // under ioLock (or in the constructor)
-        List<LeaseRecord> records = new ArrayList<>(live.size());
-        live.values().forEach(l -> records.add(LeaseRecord.bind(l)));
         Path tmp = snapshot.resolveSibling(snapshot.getFileName() + ".tmp");
         // one lease per line: still a JSON array, but readable and diffable by an operator
-        StringBuilder sb = new StringBuilder(records.size() * 120 + 4).append("[\n");
-        for (int i = 0; i < records.size(); i++) {
-            sb.append(json.writeValueAsString(records.get(i))).append(i + 1 < records.size() ? ",\n" : "\n");
+        StringBuilder sb = new StringBuilder(leases.size() * 120 + 4).append("[\n");
+        boolean first = true;
+        for (DhcpLease l : leases) {
+            if (l.isExpired(now)) {
+                continue;
+            }
+            sb.append(first ? "" : ",\n").append(json.writeValueAsString(LeaseRecord.bind(l)));
+            first = false;
         }
-        byte[] bytes = sb.append("]\n").toString().getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = sb.append(first ? "]\n" : "\n]\n").toString().getBytes(StandardCharsets.UTF_8);
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer buf = ByteBuffer.wrap(bytes);
@@ -339,6 +398,17 @@ public final class DurableLeaseStore implements LeaseStore {
             throw new IOException("cannot replace " + snapshot + " atomically", e);
         }
         syncDirectory(snapshot.getParent());
+    }
+
+    /**
+     * The whole compaction on the caller's thread, with nothing appended meanwhile (at open and close,
+     * under ioLock, no compactor running): snapshot of live leases, then an empty log.
+     */
+    private void compact() throws IOException {
+        Instant now = clock.instant();
+        live.values().removeIf(l -> l.isExpired(now)); // under ioLock (or in the constructor)
+        writeSnapshot(new ArrayList<>(live.values()));
+        Files.deleteIfExists(walPrev);
         // truncate, never just rewind: records left behind the next ones would replay after them
         log.truncate(0);
         log.force(true);
@@ -353,9 +423,23 @@ public final class DurableLeaseStore implements LeaseStore {
         }
     }
 
-    /** Writes what is queued, compacts, closes the log. */
+    /** Writes what is queued, lets a running compaction finish, compacts, closes the log. */
     @Override
     public void close() {
+        ExecutorService c;
+        synchronized (ioLock) {
+            c = compactor;
+        }
+        if (c != null) {
+            c.shutdown(); // a sync crossing the threshold meanwhile runs its compaction here, before close's
+            try {
+                if (!c.awaitTermination(60, TimeUnit.SECONDS)) {
+                    LOG.warn("lease snapshot {} still being written after 60 s; closing anyway (the logs replay)", snapshot);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         synchronized (ioLock) {
             synchronized (lock) {
                 if (closing) {
@@ -364,7 +448,7 @@ public final class DurableLeaseStore implements LeaseStore {
             }
             try {
                 sync();
-                if (walRecords > 0) {
+                if (walRecords > 0 || Files.exists(walPrev)) {
                     compact(); // an empty log (nothing leased since open) leaves the files as they are: no fsyncs
                 }
                 log.close();

@@ -188,17 +188,50 @@ class DurableLeaseStoreTest {
             for (int i = 0; i < DurableLeaseStore.COMPACT_AFTER + 10; i++) {
                 s.append(new LeaseChange(LeaseChange.Kind.BOUND, lease(10 + i % 200, NOW.plusSeconds(i))));
             }
-            s.sync();
+            s.sync(); // crosses the threshold: the log is rotated, the snapshot written by the compactor
+            s.append(new LeaseChange(LeaseChange.Kind.BOUND, lease(250, NOW.plusSeconds(5))));
+            s.sync(); // goes on meanwhile, into the new log
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (Files.size(dir.resolve("vbr0.wal")) > 0 && System.nanoTime() < deadline) {
+            while (Files.exists(dir.resolve("vbr0.wal.prev")) && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
-            assertEquals(0, Files.size(dir.resolve("vbr0.wal")), "log truncated after the snapshot");
+            assertTrue(!Files.exists(dir.resolve("vbr0.wal.prev")), "the rotated log goes once the snapshot is written");
+            assertTrue(Files.size(dir.resolve("vbr0.wal")) < 1000, "only the newer record in the new log");
             assertTrue(Files.exists(dir.resolve("vbr0.leases")));
             assertTrue(!Files.exists(dir.resolve("vbr0.leases.tmp")));
         }
         try (DurableLeaseStore s = DurableLeaseStore.open(dir, "vbr0", CLOCK)) {
-            assertEquals(200, s.load().size());
+            assertEquals(201, s.load().size());
+        }
+    }
+
+    /** The log's bytes after binding or releasing {@code changes} in a scratch store (read before its close compacts). */
+    private byte[] logOf(String scratch, List<LeaseChange> changes) throws Exception {
+        Path d = dir.resolve(scratch);
+        try (DurableLeaseStore s = DurableLeaseStore.open(d, "vbr0", CLOCK)) {
+            changes.forEach(s::append);
+            s.sync();
+            return Files.readAllBytes(d.resolve("vbr0.wal"));
+        }
+    }
+
+    @Test
+    void aCompactionThatDidNotFinishReplaysFromTheRotatedLog() throws Exception {
+        try (DurableLeaseStore s = DurableLeaseStore.open(dir, "vbr0", CLOCK)) {
+            s.append(new LeaseChange(LeaseChange.Kind.BOUND, lease(10, NOW.plusSeconds(60))));
+        } // the snapshot holds 10
+        // killed after a rotation, before the snapshot: 11 and 12 in the rotated log, newer records in the new one
+        Files.write(dir.resolve("vbr0.wal.prev"), logOf("a", List.of(new LeaseChange(LeaseChange.Kind.BOUND, lease(11, NOW.plusSeconds(60))),
+                new LeaseChange(LeaseChange.Kind.BOUND, lease(12, NOW.plusSeconds(60))))));
+        Files.write(dir.resolve("vbr0.wal"), logOf("b", List.of(new LeaseChange(LeaseChange.Kind.RELEASED, lease(12, NOW.plusSeconds(60))),
+                new LeaseChange(LeaseChange.Kind.BOUND, lease(13, NOW.plusSeconds(60))))));
+        Set<DhcpLease> want = Set.of(lease(10, NOW.plusSeconds(60)), lease(11, NOW.plusSeconds(60)), lease(13, NOW.plusSeconds(60)));
+        try (DurableLeaseStore s = DurableLeaseStore.open(dir, "vbr0", CLOCK)) {
+            assertEquals(want, new HashSet<>(s.load()));
+            assertTrue(!Files.exists(dir.resolve("vbr0.wal.prev")), "folded into the snapshot at open");
+        }
+        try (DurableLeaseStore s = DurableLeaseStore.open(dir, "vbr0", CLOCK)) {
+            assertEquals(want, new HashSet<>(s.load()));
         }
     }
 
