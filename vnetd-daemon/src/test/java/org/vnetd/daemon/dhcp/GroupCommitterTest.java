@@ -1,0 +1,95 @@
+package org.vnetd.daemon.dhcp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.DatagramPacket;
+
+import org.junit.jupiter.api.Test;
+import org.vnetd.core.dhcp.DhcpLease;
+import org.vnetd.core.dhcp.LeaseChange;
+import org.vnetd.core.dhcp.LeaseStore;
+
+class GroupCommitterTest {
+    /** Counts syncs; each takes a little while, as an fdatasync does. */
+    private static final class CountingStore implements LeaseStore {
+        final AtomicInteger syncs = new AtomicInteger();
+
+        @Override
+        public List<DhcpLease> load() {
+            return List.of();
+        }
+
+        @Override
+        public void append(LeaseChange change) {
+        }
+
+        @Override
+        public void sync() {
+            syncs.incrementAndGet();
+            try {
+                Thread.sleep(0, 200_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private static DatagramPacket ack(int i) {
+        return new DatagramPacket(Unpooled.wrappedBuffer(new byte[] {(byte) i}), new InetSocketAddress("10.0.0." + (i % 250 + 1), 68));
+    }
+
+    /** Runs the channel's pending tasks until {@code n} packets were written (bounded). */
+    private static int awaitWritten(EmbeddedChannel ch, int n) throws InterruptedException {
+        int got = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (got < n && System.nanoTime() < deadline) {
+            ch.runPendingTasks();
+            Object o;
+            while ((o = ch.readOutbound()) != null) {
+                ((DatagramPacket) o).release();
+                got++;
+            }
+            Thread.sleep(1);
+        }
+        return got;
+    }
+
+    @Test
+    void aLoneAckIsSentAfterOneSyncAndAStreamOfAcksSharesSyncs() throws Exception {
+        CountingStore store = new CountingStore();
+        EmbeddedChannel ch = new EmbeddedChannel();
+        GroupCommitter c = new GroupCommitter(store, ch, "test");
+        try {
+            c.submit(new java.util.ArrayList<>(List.of(ack(0))));
+            assertEquals(1, awaitWritten(ch, 1), "a lone ACK leaves after its sync");
+            assertEquals(1, store.syncs.get());
+            Thread.sleep(5); // past the window: the next ACK waits for nobody either
+            int before = store.syncs.get();
+            // 200 ACKs, one per read burst, arriving over ~20 ms: within each window they share a sync
+            for (int i = 1; i <= 200; i++) {
+                c.submit(new java.util.ArrayList<>(List.of(ack(i))));
+                if (i % 10 == 0) {
+                    Thread.sleep(1);
+                }
+            }
+            assertEquals(200, awaitWritten(ch, 200), "every ACK is sent");
+            int syncs = store.syncs.get() - before;
+            assertTrue(syncs >= 1 && syncs <= 60, syncs + " syncs for 200 ACKs spread over ~20 ms (at most one per 1 ms window)");
+        } finally {
+            c.close();
+            ch.finishAndReleaseAll();
+        }
+    }
+}
