@@ -13,7 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -34,9 +34,16 @@ import org.vnetd.core.error.VnetException;
 /**
  * Leases on disk: a snapshot ({@code NAME.leases}, JSON array) plus a write-ahead log
  * ({@code NAME.wal}, one JSON record per line). Appends are queued in memory; {@link #sync()} writes
- * all queued records and fdatasyncs once: group commit, so a burst of ACKs costs one sync. When the log grows past a threshold the live
- * leases (expired ones reaped) are written to a temp file, synced and renamed over the snapshot,
- * then the log is truncated; a crash at any point leaves snapshot + log that replay to the same state.
+ * all queued records and fdatasyncs once: group commit, so a burst of ACKs costs one sync.
+ *
+ * <p>When the log grows past a threshold it is compacted without holding up ACKs: the sync that
+ * crosses it only rotates the log ({@code NAME.wal} renamed to {@code NAME.wal.prev}, a new
+ * {@code NAME.wal} created and its directory entry synced) and copies the live leases; a compactor
+ * thread then writes them (expired ones reaped) to a temp file, syncs it, renames it over the
+ * snapshot and deletes {@code NAME.wal.prev}, while later records go to the new log. Loading replays
+ * the snapshot, {@code NAME.wal.prev} (a compaction that did not finish), then {@code NAME.wal}:
+ * replaying records the snapshot already holds changes nothing (the last record of an address
+ * decides), so a crash at any point leaves files that replay to the same state.
  *
  * <p>The log is preallocated: {@link #prepareAhead()} writes zeros (durably) ahead of the last record,
  * so a record's fdatasync overwrites allocated, already-written blocks and needs no journal commit for
@@ -63,7 +70,8 @@ public final class DurableLeaseStore implements LeaseStore {
     private final Path wal;
     private final Path walPrev;
     private final Clock clock;
-    private final Map<String, DhcpLease> live = new LinkedHashMap<>(); // by ip, guarded by ioLock
+    // by address (the lease's own Inet4Address as key: no key object per lease), guarded by ioLock
+    private final Map<java.net.Inet4Address, DhcpLease> live = new HashMap<>();
     // pending, failure, closing: the event loop appends under it, so the sync thread takes it once
     // per sync (to swap the batch), never per record
     private final Object lock = new Object();
@@ -239,11 +247,11 @@ public final class DurableLeaseStore implements LeaseStore {
     /** Under ioLock (or in the constructor). */
     private void apply(LeaseRecord r, DhcpLease lease) {
         if (LeaseRecord.BIND.equals(r.op())) {
-            live.put(r.ip(), lease);
+            live.put(lease.address(), lease);
         } else {
-            DhcpLease cur = live.get(r.ip());
+            DhcpLease cur = live.get(lease.address());
             if (cur != null && cur.clientId().equals(lease.clientId())) {
-                live.remove(r.ip());
+                live.remove(lease.address());
             }
         }
     }
@@ -261,7 +269,8 @@ public final class DurableLeaseStore implements LeaseStore {
         }
         for (LeaseRecord r : records) {
             try {
-                live.put(r.ip(), r.toLease());
+                DhcpLease l = r.toLease();
+                live.put(l.address(), l);
             } catch (RuntimeException e) {
                 LOG.warn("lease snapshot {}: skipping bad record {}: {}", snapshot, r, e.getMessage());
             }
