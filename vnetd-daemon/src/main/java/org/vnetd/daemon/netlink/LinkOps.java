@@ -90,9 +90,10 @@ final class LinkOps {
     }
 
     /**
-     * IFLA_MASTER 0, IFF_UP cleared and IFLA_GROUP in one RTM_NEWLINK addressed by ifindex: do_setlink
-     * detaches the port, sets the group and takes the link down under one RTNL hold; none of these wait
-     * for an RCU grace period (unregistering does), so this is cheap.
+     * IFF_UP cleared and IFLA_GROUP in one RTM_NEWLINK addressed by ifindex. The link stays enslaved:
+     * a bridge port whose device is down is disabled (no forwarding, its learned entries flushed), and
+     * leaving the bridge waits for an RCU grace period (netdev_rx_handler_unregister), which the
+     * group delete pays anyway when it unregisters the link.
      */
     void retire(int index, String name, int group) {
         LinkNames.check(name);
@@ -100,8 +101,8 @@ final class LinkOps {
             throw new IllegalArgumentException("link '" + name + "' has no ifindex (" + index + ")");
         }
         NlMessageWriter w = ifinfo(Nl.RTM_NEWLINK, 0, index, 0, Nl.IFF_UP)
-                .attrU32(Nl.IFLA_MASTER, 0).attrU32(Nl.IFLA_GROUP, group);
-        socket.request(w, "retire (detach from its bridge, set down, move to link group " + Integer.toUnsignedString(group)
+                .attrU32(Nl.IFLA_GROUP, group);
+        socket.request(w, "retire (set down, move to link group " + Integer.toUnsignedString(group)
                 + ") of link", name);
     }
 

@@ -319,7 +319,18 @@ public final class PortManager implements AutoCloseable {
     /** Plugs by the bridge's ifindex from the lookup just made (one kernel request, no second lookup). */
     private LinkRef attach(String tap, MacAddress mac, int mtu, LinkRef bridge) {
         try {
-            return links.plugIntoBridge(tap, mac, mtu, bridge);
+            try {
+                return links.plugIntoBridge(tap, mac, mtu, bridge);
+            } catch (KernelException e) {
+                // deleted ports' taps stay (disabled) bridge ports until reaped: make room, then try once more
+                if (e.errno() != EXFULL || !reaper.flush(REAP_WAIT)) {
+                    throw e;
+                }
+                return links.plugIntoBridge(tap, mac, mtu, bridge);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw VnetException.of(ErrorCode.INTERNAL, "interrupted while making room on bridge '%s'", bridge.name());
         } catch (KernelException e) {
             if (e.errno() == EXFULL) {
                 throw VnetException.of(ErrorCode.CONFLICT,
@@ -383,7 +394,7 @@ public final class PortManager implements AutoCloseable {
     // ------------------------------------------------------------------ delete, list, xml
 
     /**
-     * Retires the tap (if still there: detached, down, queued for the reaper, all in one kernel request),
+     * Retires the tap (if still there: down, queued for the reaper, in one kernel request),
      * removes the DHCP reservation and, when asked, the guest's leases. When this returns the port carries
      * no traffic and is forgotten; its net device is unregistered in the background (see {@link TapReaper}).
      */

@@ -16,9 +16,9 @@ import org.vnetd.core.link.LinkRef;
 
 /**
  * Removes the taps of deleted ports in the background, in batches. Unregistering a net device waits
- * for RCU grace periods under RTNL (10-20 ms per device, whatever the device), while detaching,
- * downing and regrouping one costs ~0.1 ms. So a deleted port's tap is {@linkplain #retire retired}
- * at once (no traffic, no bridge port, in link group {@link #GROUP}) and this reaper's thread deletes
+ * for RCU grace periods under RTNL (10-20 ms per device, whatever the device), while downing and
+ * regrouping one costs ~0.1 ms. So a deleted port's tap is {@linkplain #retire retired} at once (down:
+ * no traffic, a disabled port of its bridge until deleted; in link group {@link #GROUP}) and this reaper's thread deletes
  * the whole group with one RTM_DELLINK: the kernel unregisters every member in one batch and pays the
  * grace period once. A batch goes when port activity pauses for {@link #QUIET} (or when
  * {@link #MAX_BATCH} taps wait), so a burst of plugging and unplugging does not queue behind deletes;
@@ -59,6 +59,8 @@ public final class TapReaper implements AutoCloseable {
     private long batches;
     private long reaped;
     private boolean closing;
+    /** A caller waits for the queue to be deleted: no quiet period. */
+    private boolean urgent;
     /** System.nanoTime() of the latest retire. */
     private long lastRetire;
 
@@ -73,8 +75,8 @@ public final class TapReaper implements AutoCloseable {
     }
 
     /**
-     * Detaches {@code tap} from its bridge, sets it down and queues it for deletion, in one kernel
-     * request; when this returns the tap carries no traffic. ENODEV (a {@link KernelException}) if it is
+     * Sets {@code tap} down and queues it for deletion, in one kernel request; when this returns the tap
+     * carries no traffic. ENODEV (a {@link KernelException}) if it is
      * gone already.
      */
     public void retire(LinkRef tap) {
@@ -115,6 +117,24 @@ public final class TapReaper implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Deletes what is queued now, without waiting for a pause, and waits for it (a bridge is full of
+     * retired ports, say); false when {@code timeout} passed first.
+     */
+    public boolean flush(Duration timeout) throws InterruptedException {
+        lock.lock();
+        try {
+            if (queued.isEmpty()) {
+                return true;
+            }
+            urgent = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        return awaitIdle(timeout);
     }
 
     /** Waits until every tap retired so far is deleted; false when {@code timeout} passed first. */
@@ -178,7 +198,8 @@ public final class TapReaper implements AutoCloseable {
                 // a group delete holds RTNL for ~0.1-0.3 ms per tap; run while ports are being plugged and
                 // unplugged, every one of those requests waits behind it: wait for a pause instead
                 long sinceRetire;
-                while (!closing && queued.size() < MAX_BATCH && (sinceRetire = System.nanoTime() - lastRetire) < QUIET.toNanos()) {
+                while (!closing && !urgent && queued.size() < MAX_BATCH
+                        && (sinceRetire = System.nanoTime() - lastRetire) < QUIET.toNanos()) {
                     try {
                         changed.awaitNanos(QUIET.toNanos() - sinceRetire);
                     } catch (InterruptedException e) {
@@ -191,6 +212,7 @@ public final class TapReaper implements AutoCloseable {
                 }
                 // every tap queued now was retired (its request acknowledged) before the delete below
                 batch = List.copyOf(queued);
+                urgent = false;
             } finally {
                 lock.unlock();
             }
@@ -218,7 +240,7 @@ public final class TapReaper implements AutoCloseable {
     /**
      * One group delete, retried; ENODEV (empty group: the taps went away by themselves, e.g. their
      * holders closed them) counts as done. After {@link #ATTEMPTS} failures the batch is given up on and
-     * reported: its taps stay down and detached in the group.
+     * reported: its taps stay down in the group.
      */
     private boolean deleteWithRetries(List<String> batch) {
         for (int attempt = 1; ; attempt++) {
@@ -227,7 +249,7 @@ public final class TapReaper implements AutoCloseable {
                 return true;
             } catch (RuntimeException e) {
                 if (attempt == ATTEMPTS) {
-                    LOG.error("cannot delete the {} retired tap(s) {} (link group {}): {}; they stay down and detached; "
+                    LOG.error("cannot delete the {} retired tap(s) {} (link group {}): {}; they stay down; "
                             + "remove them with 'ip link del group {}'", batch.size(), batch, Integer.toUnsignedString(GROUP),
                             e.getMessage(), Integer.toUnsignedString(GROUP));
                     return false;

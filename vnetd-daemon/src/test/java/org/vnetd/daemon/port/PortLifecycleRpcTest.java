@@ -119,8 +119,7 @@ class PortLifecycleRpcTest {
         daemon.call("port.delete", params("network", "default", "uuid", p.get("uuid").asText()));
         Exec.Result shown = ns.exec("ip", "-o", "link", "show", "dev", tap);
         if (shown.exitCode() == 0) { // not unregistered yet: it must be out of service already
-            assertFalse(shown.stdout().contains("master") || shown.stdout().contains(",UP"),
-                    "detached and down when the delete returns: " + shown.stdout());
+            assertFalse(shown.stdout().contains(",UP"), "down when the delete returns: " + shown.stdout());
         }
         awaitGone(tap);
         assertEquals(17, daemon.fail("port.getXml", params("network", "default", "uuid", p.get("uuid").asText())).code);
@@ -262,6 +261,11 @@ class PortLifecycleRpcTest {
             assertNotEquals(0, uuids.size());
             assertEquals(1023, ns.execOk("ip", "-o", "link", "show", "master", "vbr-full").lines().count());
             assertEquals(tapsBefore + 1023, liveTaps(), "the refused tap was removed");
+            // a deleted port's tap stays a (disabled) bridge port until the reaper removes it: a full
+            // bridge makes the next create wait for that instead of refusing
+            daemon.call("port.delete", params("uuid", uuids.remove(0)));
+            uuids.add(create(params("network", "full", "mac", "52:54:01:0f:00:00")).get("uuid").asText());
+            assertEquals(1023, ns.execOk("ip", "-o", "link", "show", "master", "vbr-full").lines().count());
         } finally {
             for (String u : uuids) {
                 daemon.call("port.delete", params("uuid", u));
