@@ -96,8 +96,11 @@ public final class DurableLeaseStore implements LeaseStore {
         Files.createDirectories(dir);
         boolean walExisted = Files.exists(wal);
         readSnapshot();
-        boolean walUsed = replayLog(walPrev); // a compaction that did not finish: its records, then the newer ones
-        walUsed |= replayLog(wal);
+        boolean prevUsed = replayLog(walPrev); // a compaction that did not finish: its records, then the newer ones
+        if (!prevUsed) {
+            Files.deleteIfExists(walPrev); // nothing in it (or only zeros): a rotation must be free to take the name
+        }
+        boolean walUsed = replayLog(wal) | prevUsed;
         this.log = FileChannel.open(wal, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         if (walUsed) {
             compact(); // replayed records (or a torn tail): start from a clean snapshot and an empty log

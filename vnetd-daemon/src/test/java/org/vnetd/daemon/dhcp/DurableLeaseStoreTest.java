@@ -236,6 +236,15 @@ class DurableLeaseStoreTest {
     }
 
     @Test
+    void anEmptyRotatedLogIsRemovedAtOpen() throws Exception {
+        Files.write(dir.resolve("vbr0.wal.prev"), new byte[4096]);
+        try (DurableLeaseStore s = DurableLeaseStore.open(dir, "vbr0", CLOCK)) {
+            assertEquals(List.of(), s.load());
+            assertTrue(!Files.exists(dir.resolve("vbr0.wal.prev")), "a later rotation needs the name");
+        }
+    }
+
+    @Test
     void unreadableSnapshotIsAnErrorNotAnEmptyStart() throws Exception {
         Files.writeString(dir.resolve("vbr0.leases"), "[{not json");
         VnetException e = assertThrows(VnetException.class, () -> DurableLeaseStore.open(dir, "vbr0", CLOCK));
