@@ -192,10 +192,14 @@ final class LinkOps {
     /**
      * MAC, MTU, master and IFF_UP in one RTM_NEWLINK: do_setlink applies the address and MTU, then the
      * master, then the flags, so the port joins the bridge with its final MAC and MTU and comes up last.
+     * The link is addressed by {@code index}, or by {@code name} when the index is 0.
      */
-    void plug(String name, MacAddress mac, int mtu, int masterIndex, String masterName) {
-        NlMessageWriter w = ifinfo(Nl.RTM_NEWLINK, 0, 0, Nl.IFF_UP, Nl.IFF_UP).attrString(Nl.IFLA_IFNAME, name)
-                .attr(Nl.IFLA_ADDRESS, mac.octets()).attrU32(Nl.IFLA_MTU, mtu).attrU32(Nl.IFLA_MASTER, masterIndex);
+    void plug(int index, String name, MacAddress mac, int mtu, int masterIndex, String masterName) {
+        NlMessageWriter w = ifinfo(Nl.RTM_NEWLINK, 0, index, Nl.IFF_UP, Nl.IFF_UP);
+        if (index == 0) {
+            w.attrString(Nl.IFLA_IFNAME, name);
+        }
+        w.attr(Nl.IFLA_ADDRESS, mac.octets()).attrU32(Nl.IFLA_MTU, mtu).attrU32(Nl.IFLA_MASTER, masterIndex);
         socket.request(w, "set MAC " + mac + ", MTU " + mtu + ", attach to bridge '" + masterName + "' and set up", name);
     }
 
@@ -217,12 +221,6 @@ final class LinkOps {
         return mtu.isEmpty() ? Optional.empty() : Optional.of(new org.vnetd.core.link.LinkRef(index.getAsInt(), name, mtu.getAsInt()));
     }
 
-    /** Like {@link #plug(String, MacAddress, int, int, String)}, addressing the link by its index. */
-    void plug(int index, String name, MacAddress mac, int mtu, int masterIndex, String masterName) {
-        NlMessageWriter w = ifinfo(Nl.RTM_NEWLINK, 0, index, Nl.IFF_UP, Nl.IFF_UP)
-                .attr(Nl.IFLA_ADDRESS, mac.octets()).attrU32(Nl.IFLA_MTU, mtu).attrU32(Nl.IFLA_MASTER, masterIndex);
-        socket.request(w, "set MAC " + mac + ", MTU " + mtu + ", attach to bridge '" + masterName + "' and set up", name);
-    }
 
     /** RTM_GETLINK by name; empty for ENODEV. */
     Optional<LinkInfo> get(String name) {

@@ -126,7 +126,7 @@ public final class NetlinkLinkBackend implements LinkBackend, AutoCloseable {
     @Override
     public void plugIntoBridge(String name, MacAddress mac, int mtu, String bridge) {
         LinkNames.check(name);
-        links.plug(name, mac, mtu, links.indexOf(bridge, "attach '" + name + "' to bridge"), bridge);
+        links.plug(0, name, mac, mtu, links.indexOf(bridge, "attach '" + name + "' to bridge"), bridge);
     }
 
     @Override

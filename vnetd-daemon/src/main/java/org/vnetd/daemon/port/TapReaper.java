@@ -103,20 +103,7 @@ public final class TapReaper implements AutoCloseable {
 
     /** Waits until {@code name} is no longer {@link #pending}; false when {@code timeout} passed first. */
     public boolean awaitReaped(String name, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        lock.lock();
-        try {
-            while (queued.contains(name)) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                changed.awaitNanos(left);
-            }
-            return true;
-        } finally {
-            lock.unlock();
-        }
+        return awaitUntil(() -> !queued.contains(name), timeout);
     }
 
     /**
@@ -139,10 +126,15 @@ public final class TapReaper implements AutoCloseable {
 
     /** Waits until every tap retired so far is deleted; false when {@code timeout} passed first. */
     public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        return awaitUntil(queued::isEmpty, timeout);
+    }
+
+    /** Waits (under the lock, woken by each change of the queue) until {@code done} holds. */
+    private boolean awaitUntil(java.util.function.BooleanSupplier done, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         lock.lock();
         try {
-            while (!queued.isEmpty()) {
+            while (!done.getAsBoolean()) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
@@ -167,21 +159,14 @@ public final class TapReaper implements AutoCloseable {
         return any;
     }
 
-    /** Group deletes sent so far (each removes every tap retired before it). */
-    public long batches() {
-        lock.lock();
-        try {
-            return batches;
-        } finally {
-            lock.unlock();
-        }
+    /** Group deletes sent so far (each removes every tap retired before it) and the taps they removed. */
+    public record Counts(long batches, long reaped) {
     }
 
-    /** Taps known deleted so far. */
-    public long reaped() {
+    public Counts counts() {
         lock.lock();
         try {
-            return reaped;
+            return new Counts(batches, reaped);
         } finally {
             lock.unlock();
         }
