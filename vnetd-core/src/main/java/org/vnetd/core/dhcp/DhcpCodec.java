@@ -45,45 +45,49 @@ public final class DhcpCodec {
         if (len < OPTIONS_OFFSET) {
             throw new MalformedDhcpException("truncated: " + len + " bytes, a DHCP message has at least " + OPTIONS_OFFSET);
         }
-        // the transport hands over a fresh array of exactly the datagram: no second copy then
-        byte[] d = off == 0 && len == data.length ? data : Arrays.copyOfRange(data, off, off + len);
-        int op = d[0] & 0xFF;
+        // read in place (the transport reuses its receive array): every field kept is copied out below
+        byte[] d = data;
+        int op = d[off] & 0xFF;
         if (op != DhcpMessage.BOOTREQUEST && op != DhcpMessage.BOOTREPLY) {
             throw new MalformedDhcpException("op " + op + " is neither BOOTREQUEST nor BOOTREPLY");
         }
-        int hlen = d[2] & 0xFF;
+        int hlen = d[off + 2] & 0xFF;
         if (hlen > 16) {
             throw new MalformedDhcpException("hlen " + hlen + " is larger than chaddr (16)");
         }
-        int cookie = readInt(d, HEADER_LENGTH);
+        int cookie = readInt(d, off + HEADER_LENGTH);
         if (cookie != MAGIC_COOKIE) {
             throw new MalformedDhcpException(String.format("bad magic cookie %08x at offset 236", cookie));
         }
         DhcpOptions.Builder opts = DhcpOptions.builder();
-        int overload = parseOptions(d, OPTIONS_OFFSET, len, "options", opts, true);
+        int overload = parseOptions(d, off, OPTIONS_OFFSET, len, "options", opts, true);
         // empty fields (nearly every client message) stay null: the message shares one zero array
-        byte[] sname = isZero(d, SNAME_OFFSET, 64) ? null : Arrays.copyOfRange(d, SNAME_OFFSET, SNAME_OFFSET + 64);
-        byte[] file = isZero(d, FILE_OFFSET, 128) ? null : Arrays.copyOfRange(d, FILE_OFFSET, FILE_OFFSET + 128);
+        byte[] sname = isZero(d, off + SNAME_OFFSET, 64) ? null : Arrays.copyOfRange(d, off + SNAME_OFFSET, off + SNAME_OFFSET + 64);
+        byte[] file = isZero(d, off + FILE_OFFSET, 128) ? null : Arrays.copyOfRange(d, off + FILE_OFFSET, off + FILE_OFFSET + 128);
         // RFC 2131 4.1: options, then file, then sname
         if ((overload & 1) != 0) {
-            parseOptions(d, FILE_OFFSET, FILE_OFFSET + 128, "file", opts, false);
+            parseOptions(d, off, FILE_OFFSET, FILE_OFFSET + 128, "file", opts, false);
             file = null;
         }
         if ((overload & 2) != 0) {
-            parseOptions(d, SNAME_OFFSET, SNAME_OFFSET + 64, "sname", opts, false);
+            parseOptions(d, off, SNAME_OFFSET, SNAME_OFFSET + 64, "sname", opts, false);
             sname = null;
         }
-        return new DhcpMessage(op, d[1] & 0xFF, hlen, d[3] & 0xFF, readInt(d, 4), readShort(d, 8), readShort(d, 10),
-                addr(d, 12), addr(d, 16), addr(d, 20), addr(d, 24), Arrays.copyOfRange(d, 28, 44), sname, file,
-                opts.build());
+        return new DhcpMessage(op, d[off + 1] & 0xFF, hlen, d[off + 3] & 0xFF, readInt(d, off + 4), readShort(d, off + 8),
+                readShort(d, off + 10), addr(d, off + 12), addr(d, off + 16), addr(d, off + 20), addr(d, off + 24),
+                Arrays.copyOfRange(d, off + 28, off + 44), sname, file, opts.build());
     }
 
-    /** Parses one option area; returns the overload value (option 52) found there, 0 when none. */
-    private static int parseOptions(byte[] d, int start, int end, String area, DhcpOptions.Builder out, boolean main) {
+    /**
+     * Parses one option area, {@code start..end} of the message that begins at {@code base} in
+     * {@code d}; returns the overload value (option 52) found there, 0 when none. Offsets in errors
+     * are the message's.
+     */
+    private static int parseOptions(byte[] d, int base, int start, int end, String area, DhcpOptions.Builder out, boolean main) {
         int overload = 0;
         int i = start;
         while (i < end) {
-            int code = d[i] & 0xFF;
+            int code = d[base + i] & 0xFF;
             if (code == DhcpOptionCode.PAD) {
                 i++;
                 continue;
@@ -94,20 +98,21 @@ public final class DhcpCodec {
             if (i + 1 >= end) {
                 throw new MalformedDhcpException("option " + code + " at offset " + i + " of " + area + " has no length octet");
             }
-            int olen = d[i + 1] & 0xFF;
+            int olen = d[base + i + 1] & 0xFF;
             if (i + 2 + olen > end) {
                 throw new MalformedDhcpException("option " + code + " at offset " + i + " of " + area + " has length " + olen
                         + " running past the end (" + (end - i - 2) + " bytes left)");
             }
             if (code == DhcpOptionCode.OVERLOAD) {
-                if (olen != 1 || (d[i + 2] & 0xFF) < 1 || (d[i + 2] & 0xFF) > 3) {
+                int value = olen == 1 ? d[base + i + 2] & 0xFF : 0;
+                if (value < 1 || value > 3) {
                     throw new MalformedDhcpException("option overload at offset " + i + " must be one octet 1-3");
                 }
                 if (main) {
-                    overload = d[i + 2] & 0xFF;
+                    overload = value;
                 }
             } else {
-                out.append(code, d, i + 2, olen);
+                out.append(code, d, base + i + 2, olen);
             }
             i += 2 + olen;
         }
@@ -126,24 +131,61 @@ public final class DhcpCodec {
      * are empty; options that still do not fit are left out, last ones first.
      */
     public static byte[] encode(DhcpMessage m, int maxMessageSize) {
-        int limit = Math.min(Math.max(maxMessageSize, MIN_MAX_MESSAGE_SIZE), MAX_DATAGRAM + IP_UDP_OVERHEAD) - IP_UDP_OVERHEAD;
+        int plain = plainLength(m, maxMessageSize);
+        if (plain > 0) {
+            byte[] out = new byte[plain];
+            writePlain(m, out);
+            return out;
+        }
+        return encodeOverloaded(m, maxMessageSize);
+    }
+
+    /**
+     * Like {@link #encode(DhcpMessage, int)}, into {@code out} (at least {@link #MAX_DATAGRAM} long,
+     * e.g. a transport's reused send array); returns the encoded length.
+     */
+    public static int encode(DhcpMessage m, int maxMessageSize, byte[] out) {
+        int plain = plainLength(m, maxMessageSize);
+        if (plain > 0) {
+            Arrays.fill(out, 0, plain, (byte) 0); // the header's empty fields are zeros, whatever the array held
+            writePlain(m, out);
+            return plain;
+        }
+        byte[] b = encodeOverloaded(m, maxMessageSize); // rare: long option values
+        System.arraycopy(b, 0, out, 0, b.length);
+        return b.length;
+    }
+
+    private static int limit(int maxMessageSize) {
+        return Math.min(Math.max(maxMessageSize, MIN_MAX_MESSAGE_SIZE), MAX_DATAGRAM + IP_UDP_OVERHEAD) - IP_UDP_OVERHEAD;
+    }
+
+    /** The encoded length when every option fits the options field as is (the usual case), else 0. */
+    private static int plainLength(DhcpMessage m, int maxMessageSize) {
         DhcpOptions opts = m.options();
         int need = 0;
         for (int i = 0; i < opts.size(); i++) {
             int len = opts.valueAt(i).length;
             need += len + 2 * Math.max(1, (len + 254) / 255); // RFC 3396: a long value in 255-octet pieces
         }
-        if (OPTIONS_OFFSET + need + 1 <= limit) {
-            // the usual case: every option fits the options field; write straight into the result
-            byte[] out = new byte[Math.max(OPTIONS_OFFSET + need + 1, MIN_ENCODED)];
-            writeHeader(m, out);
-            int pos = OPTIONS_OFFSET;
-            for (int i = 0; i < opts.size(); i++) {
-                pos = writeOption(out, pos, opts.codeAt(i), opts.valueAt(i));
-            }
-            out[pos] = (byte) DhcpOptionCode.END;
-            return out;
+        return OPTIONS_OFFSET + need + 1 <= limit(maxMessageSize) ? Math.max(OPTIONS_OFFSET + need + 1, MIN_ENCODED) : 0;
+    }
+
+    /** Header, options, End into a zeroed {@code out} of {@link #plainLength} or more. */
+    private static void writePlain(DhcpMessage m, byte[] out) {
+        DhcpOptions opts = m.options();
+        writeHeader(m, out);
+        int pos = OPTIONS_OFFSET;
+        for (int i = 0; i < opts.size(); i++) {
+            pos = writeOption(out, pos, opts.codeAt(i), opts.valueAt(i));
         }
+        out[pos] = (byte) DhcpOptionCode.END;
+    }
+
+    /** Options past the options field go to {@code file} then {@code sname} (option 52). */
+    private static byte[] encodeOverloaded(DhcpMessage m, int maxMessageSize) {
+        int limit = limit(maxMessageSize);
+        DhcpOptions opts = m.options();
         List<int[]> chunks = new ArrayList<>(); // {code, valueIndex, offset, length}
         List<byte[]> vals = new ArrayList<>();
         for (int i = 0; i < opts.size(); i++) {

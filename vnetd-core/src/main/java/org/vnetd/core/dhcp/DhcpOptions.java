@@ -187,8 +187,8 @@ public final class DhcpOptions {
                 return;
             }
             if (size == codes.length) {
-                codes = Arrays.copyOf(codes, size * 2);
-                values = Arrays.copyOf(values, size * 2);
+                codes = Arrays.copyOf(codes, Math.max(16, size * 2));
+                values = Arrays.copyOf(values, Math.max(16, size * 2));
             }
             codes[size] = code;
             values[size] = value;
@@ -271,8 +271,9 @@ public final class DhcpOptions {
                 return EMPTY;
             }
             DhcpOptions o = new DhcpOptions(codes, values, size);
-            codes = new int[16];
-            values = new byte[16][];
+            // the arrays now belong to o; a builder is nearly always used once, so a reuse pays for new ones
+            codes = new int[0];
+            values = new byte[0][];
             size = 0;
             return o;
         }

@@ -115,6 +115,50 @@ class DhcpCodecTest {
     }
 
     @Test
+    void decodesInPlaceFromASliceOfAReusedArray() {
+        byte[] b = new byte[300];
+        System.arraycopy(discover(), 0, b, 0, 240);
+        int o = 240;
+        b[o++] = 53; b[o++] = 1; b[o++] = 3;
+        b[o++] = 52; b[o++] = 1; b[o++] = 3;
+        b[o] = (byte) 255;
+        b[108] = 12; b[109] = 1; b[110] = 'c'; b[111] = (byte) 255;
+        b[44] = 12; b[45] = 1; b[46] = 'd'; b[47] = (byte) 255;
+        // the message at offset 7 of a larger array full of junk, as a transport's reused buffer holds it
+        byte[] reused = new byte[1000];
+        Arrays.fill(reused, (byte) 0x5a);
+        System.arraycopy(b, 0, reused, 7, b.length);
+        DhcpMessage m = DhcpCodec.decode(reused, 7, b.length);
+        assertEquals(DhcpCodec.decode(b), m);
+        assertEquals("cd", m.hostname());
+        Arrays.fill(reused, (byte) 0); // what the message keeps is its own: the next datagram overwrites the array
+        assertEquals(DhcpCodec.decode(b), m);
+        // an option running past the slice is refused even though the array goes on
+        System.arraycopy(b, 0, reused, 7, b.length);
+        reused[7 + 241] = 3; // option 53 at 240 now claims 3 octets: 245 > 244
+        MalformedDhcpException e = assertThrows(MalformedDhcpException.class, () -> DhcpCodec.decode(reused, 7, 244));
+        assertTrue(e.getMessage().contains("option 53 at offset 240"), e.getMessage());
+    }
+
+    @Test
+    void encodingIntoADirtyArrayGivesTheSameBytesAsAFreshOne() {
+        byte[] out = new byte[DhcpCodec.MAX_DATAGRAM];
+        Arrays.fill(out, (byte) 0xa5);
+        DhcpMessage m = Msg.of(DhcpMessageType.ACK).xid(7).requested("10.0.0.7").hostname("vm").build();
+        int n = DhcpCodec.encode(m, 576, out);
+        assertArrayEquals(DhcpCodec.encode(m, 576), Arrays.copyOf(out, n));
+        // and the overloaded shape, which is encoded on its own and copied in
+        DhcpOptions.Builder o = DhcpOptions.builder().putByte(53, 5);
+        for (int c = 100; c < 112; c++) {
+            o.put(c, new byte[30]);
+        }
+        DhcpMessage big = new DhcpMessage(2, 1, 6, 0, 1, 0, 0, DhcpMessage.ZERO, DhcpMessage.ZERO, DhcpMessage.ZERO,
+                DhcpMessage.ZERO, new byte[6], null, null, o.build());
+        n = DhcpCodec.encode(big, 576, out);
+        assertArrayEquals(DhcpCodec.encode(big, 576), Arrays.copyOf(out, n));
+    }
+
+    @Test
     void overloadLengthPastEndOfFileIsRefused() {
         byte[] b = new byte[300];
         System.arraycopy(discover(), 0, b, 0, 240);

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
@@ -31,6 +30,10 @@ final class DhcpChannelHandler extends SimpleChannelInboundHandler<DatagramPacke
     private final LeaseStore store;
     private final Clock clock;
     private List<DatagramPacket> heldAcks = new ArrayList<>();
+    // the event loop's own arrays (one thread): a datagram is decoded from, and a reply encoded into,
+    // these instead of a fresh array each; the codec copies out whatever it keeps
+    private final byte[] received = new byte[DhcpCodec.MAX_DATAGRAM + 1];
+    private final byte[] encoded = new byte[DhcpCodec.MAX_DATAGRAM];
     private volatile GroupCommitter committer;
 
     DhcpChannelHandler(DhcpServer server, LeaseStore store, Clock clock) {
@@ -42,9 +45,9 @@ final class DhcpChannelHandler extends SimpleChannelInboundHandler<DatagramPacke
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
         ByteBuf content = packet.content();
-        int len = content.readableBytes();
-        byte[] data = ByteBufUtil.getBytes(content, content.readerIndex(), Math.min(len, DhcpCodec.MAX_DATAGRAM + 1), false);
-        Decision d = server.handleDatagram(data, 0, data.length, clock.instant());
+        int len = Math.min(content.readableBytes(), received.length); // one byte over the limit: the codec rejects a cut one
+        content.getBytes(content.readerIndex(), received, 0, len);
+        Decision d = server.handleDatagram(received, 0, len, clock.instant());
         switch (d) {
             case Decision.Offer o -> ctx.write(packet(ctx, o.reply(), o.target(), o.maxMessageSize()));
             case Decision.Nak n -> {
@@ -103,11 +106,11 @@ final class DhcpChannelHandler extends SimpleChannelInboundHandler<DatagramPacke
         LOG.warn("DHCP socket error on {}: {}", ctx.channel(), cause.toString());
     }
 
-    private static DatagramPacket packet(ChannelHandlerContext ctx, DhcpMessage reply, ReplyTarget target, int maxMessageSize) {
-        byte[] bytes = DhcpCodec.encode(reply, maxMessageSize);
-        // straight into a (pooled) direct buffer: the epoll transport would otherwise copy a wrapped
-        // heap array into one itself, wrapping it in a second DatagramPacket
-        ByteBuf buf = ctx.alloc().directBuffer(bytes.length).writeBytes(bytes);
+    private DatagramPacket packet(ChannelHandlerContext ctx, DhcpMessage reply, ReplyTarget target, int maxMessageSize) {
+        int n = DhcpCodec.encode(reply, maxMessageSize, encoded);
+        // into a (pooled) direct buffer: the epoll transport would otherwise copy a wrapped heap array
+        // into one itself, wrapping it in a second DatagramPacket
+        ByteBuf buf = ctx.alloc().directBuffer(n).writeBytes(encoded, 0, n);
         return new DatagramPacket(buf, new InetSocketAddress(target.address(), target.port()));
     }
 }

@@ -1,5 +1,6 @@
 package org.vnetd.daemon.dhcp;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -22,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SequenceWriter;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,6 +69,10 @@ public final class DurableLeaseStore implements LeaseStore {
     static final int LOW_WATER = 1 << 20;
 
     private final ObjectMapper json = new ObjectMapper();
+    /** Records as JSON lines: one generator per batch, not one per record. */
+    private final ObjectWriter lines = json.writerFor(LeaseRecord.class).withRootValueSeparator("\n");
+    /** A batch's bytes, reused from sync to sync (ioLock). */
+    private final BatchBuffer batchBytes = new BatchBuffer();
     private final Path snapshot;
     private final Path wal;
     private final Path walPrev;
@@ -114,6 +121,8 @@ public final class DurableLeaseStore implements LeaseStore {
         }
         Instant now = clock.instant();
         live.values().removeIf(l -> l.isExpired(now)); // as a compaction would; the file catches up at the next one
+        // Jackson builds a type's serializer on first use (~100 ms cold): here, not in the first ACK's sync
+        lines.writeValueAsBytes(new LeaseRecord(LeaseRecord.BIND, "0.0.0.0", "01", null, null, 0));
     }
 
     /** Opens (creating if needed) the store {@code dir/name.leases} + {@code dir/name.wal}. */
@@ -191,13 +200,16 @@ public final class DurableLeaseStore implements LeaseStore {
         if (batch.isEmpty()) {
             return;
         }
-        StringBuilder sb = new StringBuilder(batch.size() * 120);
-        for (LeaseChange c : batch) {
-            LeaseRecord r = LeaseRecord.of(c);
-            sb.append(json.writeValueAsString(r)).append('\n');
-            apply(r, c.lease());
+        batchBytes.reset();
+        try (SequenceWriter w = lines.writeValues(batchBytes)) {
+            for (LeaseChange c : batch) {
+                LeaseRecord r = LeaseRecord.of(c);
+                w.write(r);
+                apply(r, c.lease());
+            }
         }
-        ByteBuffer buf = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
+        batchBytes.write('\n'); // the separator goes between records: the last one needs its newline too
+        ByteBuffer buf = batchBytes.view();
         int n = buf.remaining();
         writeFully(buf, writePos);
         log.force(false); // fdatasync: inside the preallocated zeros this flushes data blocks only
@@ -427,6 +439,17 @@ public final class DurableLeaseStore implements LeaseStore {
         walRecords = 0;
         writePos = 0;
         allocated = 0;
+    }
+
+    /** A byte array stream whose bytes are read in place, and which keeps its array across batches. */
+    private static final class BatchBuffer extends ByteArrayOutputStream {
+        BatchBuffer() {
+            super(64 << 10);
+        }
+
+        ByteBuffer view() {
+            return ByteBuffer.wrap(buf, 0, count);
+        }
     }
 
     private static void syncDirectory(Path dir) throws IOException {
