@@ -58,7 +58,7 @@ public final class DhcpServer {
                 continue;
             }
             removeQuietly(byClient.get(l.clientId()));
-            removeQuietly(byAddress.get(IpAddresses.toInt(l.address())));
+            removeQuietly(byAddress.get(l.ip()));
             put(l);
         }
     }
@@ -77,7 +77,7 @@ public final class DhcpServer {
         offers.clear();
         offerOf.clear();
         for (DhcpLease l : List.copyOf(byClient.values())) {
-            int ip = IpAddresses.toInt(l.address());
+            int ip = l.ip();
             DhcpConfig.StaticHost res = pool.reservationAt(ip);
             boolean displaced = res != null && !res.equals(pool.hostFor(l.clientId(), l.mac()));
             if (displaced || !config.subnet().contains(l.address())) {
@@ -87,9 +87,19 @@ public final class DhcpServer {
     }
 
     /** All leases, bound or expired-but-not-reaped, ordered by address. */
+    /** How many leases are held (expired ones not yet reaped included). */
+    public synchronized int leaseCount() {
+        return byAddress.size();
+    }
+
+    /** Every lease held, in no particular order: a plain copy, e.g. for a lease file's snapshot. */
+    public synchronized List<DhcpLease> leasesUnordered() {
+        return new ArrayList<>(byAddress.values());
+    }
+
     public synchronized List<DhcpLease> leases() {
         List<DhcpLease> out = new ArrayList<>(byAddress.values());
-        out.sort(Comparator.comparingInt(l -> IpAddresses.toInt(l.address()) ^ Integer.MIN_VALUE));
+        out.sort(Comparator.comparingInt(l -> l.ip() ^ Integer.MIN_VALUE));
         return out;
     }
 
@@ -308,7 +318,7 @@ public final class DhcpServer {
         }
         DhcpLease own = byClient.get(cid);
         if (own != null) {
-            int ip = IpAddresses.toInt(own.address());
+            int ip = own.ip();
             if (pool.isDynamic(ip) && freeFor(ip, cid, now)) {
                 return ip;
             }
@@ -377,7 +387,7 @@ public final class DhcpServer {
         dropOffer(ip);
         dropOfferOf(cid);
         DhcpLease mine = byClient.get(cid);
-        if (mine != null && IpAddresses.toInt(mine.address()) != ip) {
+        if (mine != null && mine.ip() != ip) {
             remove(mine, LeaseChange.Kind.EXPIRED); // the client moved to another address
             mine = null;
         }
@@ -389,7 +399,7 @@ public final class DhcpServer {
             hostname = mine.hostname();
         }
         Instant expiry = DhcpConfig.isInfinite(time) ? null : now.plus(time);
-        DhcpLease lease = new DhcpLease(IpAddresses.fromInt(ip), cid, mac, hostname, expiry);
+        DhcpLease lease = new DhcpLease(ip, cid, mac, hostname, expiry);
         put(lease);
         listener.onLeaseChange(new LeaseChange(LeaseChange.Kind.BOUND, lease));
         return lease;
@@ -511,13 +521,13 @@ public final class DhcpServer {
 
     private void put(DhcpLease l) {
         byClient.put(l.clientId(), l);
-        byAddress.put(IpAddresses.toInt(l.address()), l);
+        byAddress.put(l.ip(), l);
     }
 
     private void removeQuietly(DhcpLease l) {
         if (l != null) {
             byClient.remove(l.clientId(), l);
-            byAddress.remove(IpAddresses.toInt(l.address()), l);
+            byAddress.remove(l.ip(), l);
         }
     }
 

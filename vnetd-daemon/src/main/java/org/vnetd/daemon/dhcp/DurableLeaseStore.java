@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -77,8 +79,11 @@ public final class DurableLeaseStore implements LeaseStore {
     private final Path wal;
     private final Path walPrev;
     private final Clock clock;
-    // by address (the lease's own Inet4Address as key: no key object per lease), guarded by ioLock
-    private final Map<java.net.Inet4Address, DhcpLease> live = new HashMap<>();
+    // by address (DhcpLease.ip()), guarded by ioLock: what the files replay to, kept up to date until
+    // the server that loaded it takes over (follow): then the server's own leases are the live set
+    private Map<Integer, DhcpLease> live = new HashMap<>();
+    private IntSupplier followedCount; // ioLock
+    private Supplier<List<DhcpLease>> followedLeases; // ioLock
     // pending, failure, closing: the event loop appends under it, so the sync thread takes it once
     // per sync (to swap the batch), never per record
     private final Object lock = new Object();
@@ -137,8 +142,29 @@ public final class DurableLeaseStore implements LeaseStore {
     @Override
     public List<DhcpLease> load() {
         synchronized (ioLock) {
-            return List.copyOf(live.values());
+            return List.copyOf(liveLeases());
         }
+    }
+
+    /**
+     * From now on the live leases are the ones {@code leases} returns (a server that loaded this
+     * store and appends every change to it): compaction snapshots those, and the store stops keeping a
+     * copy of its own. A server holds each lease once already; a second map here cost a map entry per
+     * lease and, at thousands of new leases a second, most of the young collector's card scanning.
+     * Both suppliers must be safe to call from the sync thread, which holds the store's I/O lock
+     * while calling them; they must not wait for that lock (appends never take it).
+     */
+    public void follow(IntSupplier count, Supplier<List<DhcpLease>> leases) {
+        synchronized (ioLock) {
+            followedCount = count;
+            followedLeases = leases;
+            live = null;
+        }
+    }
+
+    /** Under ioLock: a copy of the live leases (expired ones not yet reaped included). */
+    private List<DhcpLease> liveLeases() {
+        return followedLeases != null ? followedLeases.get() : new ArrayList<>(live.values());
     }
 
     @Override
@@ -185,7 +211,7 @@ public final class DurableLeaseStore implements LeaseStore {
     }
 
     private int liveCount() {
-        return live.size(); // under ioLock
+        return followedCount != null ? followedCount.getAsInt() : live.size(); // under ioLock
     }
 
     /** Appends {@code leases} as bound and makes them durable (libvirt import). */
@@ -261,12 +287,15 @@ public final class DurableLeaseStore implements LeaseStore {
 
     /** Under ioLock (or in the constructor). */
     private void apply(LeaseRecord r, DhcpLease lease) {
+        if (live == null) {
+            return; // followed: the server has applied it already
+        }
         if (LeaseRecord.BIND.equals(r.op())) {
-            live.put(lease.address(), lease);
+            live.put(lease.ip(), lease);
         } else {
-            DhcpLease cur = live.get(lease.address());
+            DhcpLease cur = live.get(lease.ip());
             if (cur != null && cur.clientId().equals(lease.clientId())) {
-                live.remove(lease.address());
+                live.remove(lease.ip());
             }
         }
     }
@@ -285,7 +314,7 @@ public final class DurableLeaseStore implements LeaseStore {
         for (LeaseRecord r : records) {
             try {
                 DhcpLease l = r.toLease();
-                live.put(l.address(), l);
+                live.put(l.ip(), l);
             } catch (RuntimeException e) {
                 LOG.warn("lease snapshot {}: skipping bad record {}: {}", snapshot, r, e.getMessage());
             }
@@ -360,7 +389,7 @@ public final class DurableLeaseStore implements LeaseStore {
         if (compactor != null && compactor.isShutdown()) {
             return; // closing: close() compacts once its compactor is done
         }
-        List<DhcpLease> leases = new ArrayList<>(live.values());
+        List<DhcpLease> leases = liveLeases();
         log.close();
         Files.move(wal, walPrev, StandardCopyOption.ATOMIC_MOVE);
         log = FileChannel.open(wal, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
@@ -429,9 +458,12 @@ public final class DurableLeaseStore implements LeaseStore {
      * under ioLock, no compactor running): snapshot of live leases, then an empty log.
      */
     private void compact() throws IOException {
-        Instant now = clock.instant();
-        live.values().removeIf(l -> l.isExpired(now)); // under ioLock (or in the constructor)
-        writeSnapshot(new ArrayList<>(live.values()));
+        if (live != null) {
+            Instant now = clock.instant();
+            live.values().removeIf(l -> l.isExpired(now)); // under ioLock (or in the constructor)
+        }
+        writeSnapshot(liveLeases()); // without expired ones
+
         Files.deleteIfExists(walPrev);
         // truncate, never just rewind: records left behind the next ones would replay after them
         log.truncate(0);

@@ -205,6 +205,44 @@ class DurableLeaseStoreTest {
         }
     }
 
+    @Test
+    void aFollowedStoreSnapshotsTheServersLeases() throws Exception {
+        // stands in for the DhcpServer that loaded the store: it applies each change, then appends it
+        java.util.Map<Integer, DhcpLease> server = new java.util.HashMap<>();
+        try (DurableLeaseStore s = DurableLeaseStore.open(dir, "vbr0", CLOCK)) {
+            s.follow(server::size, () -> new java.util.ArrayList<>(server.values()));
+            for (int i = 0; i < DurableLeaseStore.COMPACT_AFTER + 10; i++) {
+                DhcpLease l = lease(10 + i % 200, NOW.plusSeconds(3600 + i));
+                server.put(l.ip(), l);
+                s.append(new LeaseChange(LeaseChange.Kind.BOUND, l));
+            }
+            // bound in the server, its record not written yet when the log rotates: the snapshot may
+            // hold it before its own record is durable, which replays to the same state
+            DhcpLease ahead = lease(230, NOW.plusSeconds(60));
+            server.put(ahead.ip(), ahead);
+            s.sync(); // crosses the threshold: the snapshot is written from the server's leases
+            s.append(new LeaseChange(LeaseChange.Kind.BOUND, ahead));
+            s.sync();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (Files.exists(dir.resolve("vbr0.wal.prev")) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertTrue(!Files.exists(dir.resolve("vbr0.wal.prev")), "the rotated log goes once the snapshot is written");
+            String snapshot = Files.readString(dir.resolve("vbr0.leases"));
+            assertTrue(snapshot.contains("\"10.0.0.230\""), "the server's leases are the snapshot's");
+            assertEquals(201, s.load().size(), "load() reads the followed leases too");
+            DhcpLease late = lease(240, NOW.plusSeconds(60));
+            server.put(late.ip(), late);
+            s.append(new LeaseChange(LeaseChange.Kind.BOUND, late));
+            server.remove(lease(10, null).ip());
+            s.append(new LeaseChange(LeaseChange.Kind.RELEASED, lease(10, NOW.plusSeconds(3600 + 200 * 100))));
+        } // close: what was appended is synced, and the final snapshot is the server's leases again
+        try (DurableLeaseStore s = DurableLeaseStore.open(dir, "vbr0", CLOCK)) {
+            assertEquals(new HashSet<>(server.values()), new HashSet<>(s.load()));
+            assertEquals(201, s.load().size());
+        }
+    }
+
     /** The log's bytes after binding or releasing {@code changes} in a scratch store (read before its close compacts). */
     private byte[] logOf(String scratch, List<LeaseChange> changes) throws Exception {
         Path d = dir.resolve(scratch);
