@@ -11,6 +11,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+. "$ROOT/scripts/lib/java.sh" # VNETD_DAEMON_JVM_OPTS: the daemon's JVM options, as its launcher uses them
 RATES=${RATES:-"250 500 1000 2000 4000 8000 16000 32000"}
 STEP=${STEP:-4}
 RESOLUTION=${RESOLUTION:-5}        # bisect until the pass/fail bracket is within this many percent
@@ -88,7 +89,7 @@ wait_port67() {
 start_vnetd() {
     mkdir -p "$TMP/vnetd"
     ip netns exec "$SRV" "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
-        ${VNETD_JAVA_OPTS:--Xms256m -XX:+UseSerialGC -Xmn4m} -cp "$VNETD_CP" org.vnetd.daemon.dhcp.DhcpBenchServer \
+        ${VNETD_JAVA_OPTS:--Xms256m $VNETD_DAEMON_JVM_OPTS} -cp "$VNETD_CP" org.vnetd.daemon.dhcp.DhcpBenchServer \
         "$TMP/vnetd" vbr0 10.96.0.1/12 10.97.0.0 10.111.255.254 >"$TMP/vnetd.out" 2>"$TMP/vnetd.err" &
     SERVER_PID=$!
 }

@@ -31,7 +31,8 @@ CP="$PWD/vnetd-daemon/target/test-classes:$PWD/vnetd-daemon/target/classes:$(cat
 JOPTS="--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
 # the daemon runs with the JVM options of its launcher (vnetd-daemon/src/dist/bin/vnetd), as installed;
 # the bench client with the same lean collector, so its own pauses stay out of the latencies it measures
-VMOPTS="-XX:+UseSerialGC -Xmn4m -XX:-UsePerfData ${XOPTS:-}"
+. "$PWD/scripts/lib/java.sh"
+VMOPTS="$VNETD_DAEMON_JVM_OPTS -XX:-UsePerfData ${XOPTS:-}"
 
 ip netns add "$NS"
 ip -n "$NS" link set lo up
