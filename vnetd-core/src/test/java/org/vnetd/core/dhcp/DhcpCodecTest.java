@@ -92,8 +92,8 @@ class DhcpCodecTest {
         assertEquals(DhcpMessageType.DISCOVER, m.messageType());
     }
 
-    @Test
-    void overloadedFileAndSnameAreParsedInOrder() {
+    /** A REQUEST whose options say (52) that file and sname hold options too, with hostname "ab" in the options field. */
+    private static byte[] overloadedRequest() {
         byte[] b = new byte[300];
         System.arraycopy(discover(), 0, b, 0, 240);
         int o = 240;
@@ -101,6 +101,12 @@ class DhcpCodecTest {
         b[o++] = 52; b[o++] = 1; b[o++] = 3;
         b[o++] = 12; b[o++] = 2; b[o++] = 'a'; b[o++] = 'b';
         b[o] = (byte) 255;
+        return b;
+    }
+
+    @Test
+    void overloadedFileAndSnameAreParsedInOrder() {
+        byte[] b = overloadedRequest();
         int f = 108;
         b[f++] = 12; b[f++] = 1; b[f++] = 'c';
         b[f++] = 50; b[f++] = 4; b[f++] = 10; b[f++] = 0; b[f++] = 0; b[f++] = 9;
@@ -116,12 +122,7 @@ class DhcpCodecTest {
 
     @Test
     void decodesInPlaceFromASliceOfAReusedArray() {
-        byte[] b = new byte[300];
-        System.arraycopy(discover(), 0, b, 0, 240);
-        int o = 240;
-        b[o++] = 53; b[o++] = 1; b[o++] = 3;
-        b[o++] = 52; b[o++] = 1; b[o++] = 3;
-        b[o] = (byte) 255;
+        byte[] b = overloadedRequest();
         b[108] = 12; b[109] = 1; b[110] = 'c'; b[111] = (byte) 255;
         b[44] = 12; b[45] = 1; b[46] = 'd'; b[47] = (byte) 255;
         // the message at offset 7 of a larger array full of junk, as a transport's reused buffer holds it
@@ -130,7 +131,7 @@ class DhcpCodecTest {
         System.arraycopy(b, 0, reused, 7, b.length);
         DhcpMessage m = DhcpCodec.decode(reused, 7, b.length);
         assertEquals(DhcpCodec.decode(b), m);
-        assertEquals("cd", m.hostname());
+        assertEquals("abcd", m.hostname());
         Arrays.fill(reused, (byte) 0); // what the message keeps is its own: the next datagram overwrites the array
         assertEquals(DhcpCodec.decode(b), m);
         // an option running past the slice is refused even though the array goes on
@@ -148,12 +149,7 @@ class DhcpCodecTest {
         int n = DhcpCodec.encode(m, 576, out);
         assertArrayEquals(DhcpCodec.encode(m, 576), Arrays.copyOf(out, n));
         // and the overloaded shape, which is encoded on its own and copied in
-        DhcpOptions.Builder o = DhcpOptions.builder().putByte(53, 5);
-        for (int c = 100; c < 112; c++) {
-            o.put(c, new byte[30]);
-        }
-        DhcpMessage big = new DhcpMessage(2, 1, 6, 0, 1, 0, 0, DhcpMessage.ZERO, DhcpMessage.ZERO, DhcpMessage.ZERO,
-                DhcpMessage.ZERO, new byte[6], null, null, o.build());
+        DhcpMessage big = manyOptions();
         n = DhcpCodec.encode(big, 576, out);
         assertArrayEquals(DhcpCodec.encode(big, 576), Arrays.copyOf(out, n));
     }
@@ -169,14 +165,19 @@ class DhcpCodecTest {
         assertTrue(e.getMessage().contains("file"), e.getMessage());
     }
 
-    @Test
-    void encoderOverloadsIntoFileAndSnameWhenOptionsDoNotFit() {
+    /** An ACK with twelve 30-octet options: more than the options field of a 576-octet datagram holds. */
+    private static DhcpMessage manyOptions() {
         DhcpOptions.Builder o = DhcpOptions.builder().putByte(53, 5);
         for (int c = 100; c < 112; c++) {
             o.put(c, new byte[30]);
         }
-        DhcpMessage m = new DhcpMessage(2, 1, 6, 0, 1, 0, 0, DhcpMessage.ZERO, DhcpMessage.ZERO, DhcpMessage.ZERO,
+        return new DhcpMessage(2, 1, 6, 0, 1, 0, 0, DhcpMessage.ZERO, DhcpMessage.ZERO, DhcpMessage.ZERO,
                 DhcpMessage.ZERO, new byte[6], null, null, o.build());
+    }
+
+    @Test
+    void encoderOverloadsIntoFileAndSnameWhenOptionsDoNotFit() {
+        DhcpMessage m = manyOptions();
         byte[] b = DhcpCodec.encode(m, 576);
         assertTrue(b.length <= 576 - 28, "fits 576 with IP/UDP headers: " + b.length);
         DhcpMessage back = DhcpCodec.decode(b);
