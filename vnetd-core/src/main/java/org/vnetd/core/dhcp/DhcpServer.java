@@ -86,7 +86,6 @@ public final class DhcpServer {
         }
     }
 
-    /** All leases, bound or expired-but-not-reaped, ordered by address. */
     /** How many leases are held (expired ones not yet reaped included). */
     public synchronized int leaseCount() {
         return byAddress.size();
@@ -97,6 +96,7 @@ public final class DhcpServer {
         return new ArrayList<>(byAddress.values());
     }
 
+    /** All leases, bound or expired-but-not-reaped, ordered by address. */
     public synchronized List<DhcpLease> leases() {
         List<DhcpLease> out = new ArrayList<>(byAddress.values());
         out.sort(Comparator.comparingInt(l -> l.ip() ^ Integer.MIN_VALUE));
