@@ -6,12 +6,15 @@
 #   faster than the young generation does. Replies held up by a pause leave together and overflow the
 #   clients' receive buffers, so pauses decide the DHCP server's drop-free rate. In the DHCP bench,
 #   -Xmn24m paused 10-50 ms (p50 ~12), -Xmn4m 1-7 ms (p50 0.9-3.4), for the same CPU.
-# - 128-byte cards and no tenuring: the DHCP server's lease maps are large arrays in the old generation,
-#   each new lease dirties a card of them at random, and scanning those cards was half of a young pause
-#   (perf); smaller cards scan less per lease. Leases live for hours, so copying them between survivor
-#   spaces first only doubled the copying. At 5500-6000 DORA/s in alternating runs: young pauses p50
-#   2.0-2.2 ms (3.3-3.8 without), >10 ms 2-4 times (16-23), GC time 614-874 ms (984-1290).
-VNETD_DAEMON_JVM_OPTS="-XX:+UseSerialGC -Xmn4m -XX:GCCardSizeInBytes=128 -XX:MaxTenuringThreshold=0"
+# - not adopted: 128-byte cards and no tenuring (-XX:GCCardSizeInBytes=128 -XX:MaxTenuringThreshold=0).
+#   The DHCP server's lease maps are large arrays in the old generation, each new lease dirties a card of
+#   them at random, and scanning those cards was half of a young pause (perf). With both options, at
+#   5500-6000 DORA/s in alternating runs: young pauses p50 2.0-2.2 ms (3.3-3.8 without), >10 ms 2-4 times
+#   (16-23). But everything alive at a young collection is then promoted: net-start took ~13 % longer
+#   (bench/daemon medians 19.5-23.6 ms against 18.0-18.9) and RSS with 100 networks grew by ~10 MiB, and the
+#   DHCP bench's zero-drop rate did not move beyond its run-to-run spread. A DHCP-heavy host can add them
+#   through VNETD_JAVA_OPTS.
+VNETD_DAEMON_JVM_OPTS="-XX:+UseSerialGC -Xmn4m"
 
 vnetd_java_major() { # prints the feature version of the java binary $1, or nothing
   "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p' | head -n1
