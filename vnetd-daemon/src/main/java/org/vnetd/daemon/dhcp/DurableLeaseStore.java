@@ -75,6 +75,7 @@ public final class DurableLeaseStore implements LeaseStore {
     private final ObjectWriter lines = json.writerFor(LeaseRecord.class).withRootValueSeparator("\n");
     /** A batch's bytes, reused from sync to sync (ioLock). */
     private final BatchBuffer batchBytes = new BatchBuffer();
+    private boolean serializerReady; // ioLock
     private final Path snapshot;
     private final Path wal;
     private final Path walPrev;
@@ -126,8 +127,6 @@ public final class DurableLeaseStore implements LeaseStore {
         }
         Instant now = clock.instant();
         live.values().removeIf(l -> l.isExpired(now)); // as a compaction would; the file catches up at the next one
-        // Jackson builds a type's serializer on first use (~100 ms cold): here, not in the first ACK's sync
-        lines.writeValueAsBytes(new LeaseRecord(LeaseRecord.BIND, "0.0.0.0", "01", null, null, 0));
     }
 
     /** Opens (creating if needed) the store {@code dir/name.leases} + {@code dir/name.wal}. */
@@ -264,6 +263,16 @@ public final class DurableLeaseStore implements LeaseStore {
                 if (closing || failure != null) {
                     return;
                 }
+            }
+            if (!serializerReady) {
+                // Jackson builds a type's serializer on first use (~100 ms in a cold JVM): on the sync
+                // thread as it starts (its first call), neither in a network start nor in the first ACK's sync
+                try {
+                    lines.writeValueAsBytes(new LeaseRecord(LeaseRecord.BIND, "0.0.0.0", "01", null, null, 0));
+                } catch (IOException e) {
+                    LOG.warn("lease log {}: cannot prepare its record writer: {}", wal, e.toString()); // the first sync will say more
+                }
+                serializerReady = true;
             }
             long extent = Math.min(PREALLOCATE, Math.max(FIRST_EXTENT, allocated));
             if (allocated - writePos >= Math.min(LOW_WATER, extent / 2)) {
