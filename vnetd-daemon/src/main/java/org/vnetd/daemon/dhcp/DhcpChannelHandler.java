@@ -31,9 +31,10 @@ final class DhcpChannelHandler extends SimpleChannelInboundHandler<DatagramPacke
     private final Clock clock;
     private List<DatagramPacket> heldAcks = new ArrayList<>();
     // the event loop's own arrays (one thread): a datagram is decoded from, and a reply encoded into,
-    // these instead of a fresh array each; the codec copies out whatever it keeps
-    private final byte[] received = new byte[DhcpCodec.MAX_DATAGRAM + 1];
-    private final byte[] encoded = new byte[DhcpCodec.MAX_DATAGRAM];
+    // these instead of a fresh array each; the codec copies out whatever it keeps. Made at the first
+    // datagram: a network whose guests never ask costs no 18 KiB.
+    private byte[] received;
+    private byte[] encoded;
     private volatile GroupCommitter committer;
 
     DhcpChannelHandler(DhcpServer server, LeaseStore store, Clock clock) {
@@ -44,6 +45,10 @@ final class DhcpChannelHandler extends SimpleChannelInboundHandler<DatagramPacke
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+        if (received == null) {
+            received = new byte[DhcpCodec.MAX_DATAGRAM + 1];
+            encoded = new byte[DhcpCodec.MAX_DATAGRAM];
+        }
         ByteBuf content = packet.content();
         int len = Math.min(content.readableBytes(), received.length); // one byte over the limit: the codec rejects a cut one
         content.getBytes(content.readerIndex(), received, 0, len);
