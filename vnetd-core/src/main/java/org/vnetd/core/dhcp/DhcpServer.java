@@ -98,7 +98,7 @@ public final class DhcpServer {
 
     /** All leases, bound or expired-but-not-reaped, ordered by address. */
     public synchronized List<DhcpLease> leases() {
-        List<DhcpLease> out = new ArrayList<>(byAddress.values());
+        List<DhcpLease> out = leasesUnordered();
         out.sort(Comparator.comparingInt(l -> l.ip() ^ Integer.MIN_VALUE));
         return out;
     }

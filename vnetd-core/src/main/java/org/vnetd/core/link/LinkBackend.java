@@ -45,9 +45,9 @@ public interface LinkBackend {
     void deleteLink(String name);
 
     /**
-     * Takes {@code link} out of service in one kernel request: sets it down (a bridge port whose device is
-     * down carries nothing; it stays enslaved until deleted) and moves it into link group {@code group} (IFLA_GROUP), where {@link #deleteLinkGroup} can later
-     * remove it together with others. The link is addressed by its ifindex, so a link that took over the
+     * Takes {@code link} out of service in one kernel request: sets it down (a bridge port whose device
+     * is down carries nothing; it stays enslaved until deleted) and moves it into link group
+     * {@code group} (IFLA_GROUP), where {@link #deleteLinkGroup} can later remove it together with others. The link is addressed by its ifindex, so a link that took over the
      * name meanwhile is never touched; ENODEV if that ifindex is gone.
      */
     void retireLink(LinkRef link, int group);

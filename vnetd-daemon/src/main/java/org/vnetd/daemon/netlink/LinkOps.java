@@ -5,12 +5,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 import org.vnetd.core.link.BridgePortOptions;
 import org.vnetd.core.link.BridgeSpec;
 import org.vnetd.core.link.KernelException;
 import org.vnetd.core.link.LinkInfo;
 import org.vnetd.core.link.LinkNames;
+import org.vnetd.core.link.LinkRef;
 import org.vnetd.core.net.MacAddress;
 
 /**
@@ -211,16 +213,15 @@ final class LinkOps {
      * Index and MTU by two ioctls, which take no RTNL (see {@link NetlinkSocket#ifreqInt}); empty for
      * ENODEV. A link renamed between the two is reported gone (the second answers ENODEV).
      */
-    Optional<org.vnetd.core.link.LinkRef> ref(String name) {
+    Optional<LinkRef> ref(String name) {
         LinkNames.check(name);
-        java.util.OptionalInt index = socket.ifreqInt(SIOCGIFINDEX, name, "look up the index of link");
+        OptionalInt index = socket.ifreqInt(SIOCGIFINDEX, name, "look up the index of link");
         if (index.isEmpty()) {
             return Optional.empty();
         }
-        java.util.OptionalInt mtu = socket.ifreqInt(SIOCGIFMTU, name, "look up the MTU of link");
-        return mtu.isEmpty() ? Optional.empty() : Optional.of(new org.vnetd.core.link.LinkRef(index.getAsInt(), name, mtu.getAsInt()));
+        OptionalInt mtu = socket.ifreqInt(SIOCGIFMTU, name, "look up the MTU of link");
+        return mtu.isEmpty() ? Optional.empty() : Optional.of(new LinkRef(index.getAsInt(), name, mtu.getAsInt()));
     }
-
 
     /** RTM_GETLINK by name; empty for ENODEV. */
     Optional<LinkInfo> get(String name) {
