@@ -150,9 +150,11 @@ perf() {
                      (max[1]==""?"n/a":max[1]), (max[2]==""?"n/a":max[2]), acked }'
 }
 
-# perfdhcp -x t output on stdin -> "avg p99 max n": per client, DISCOVER sent -> ACK received, in ms.
-# perfdhcp lists the successful DISCOVER-OFFER and REQUEST-ACK exchanges separately; it sends each
+# perfdhcp -x t output on stdin -> "avg p99 max n srvmax split": per client, DISCOVER sent -> ACK received,
+# in ms. perfdhcp lists the successful DISCOVER-OFFER and REQUEST-ACK exchanges separately; it sends each
 # REQUEST when its OFFER arrives, so offers in arrival order pair with requests in sending order.
+# srvmax: the largest DISCOVER->OFFER + REQUEST->ACK, i.e. without perfdhcp's own time between receiving
+# an OFFER and sending its REQUEST; split: the slowest client's total as "DO+client+RA".
 bind_times() {
     local in
     in=$(cat)
@@ -160,14 +162,19 @@ bind_times() {
                               s && /^sent \/ received:/ { print $6+0, $4+0 }' | sort -n) \
           <(echo "$in" | awk '/^\*\*\*Timestamps for packets: REQUEST-ACK/ { s=1; next } /^\*\*\*/ { s=0 }
                               s && /^sent \/ received:/ { print $4+0, $6+0 }' | sort -n) \
-        | awk 'NF == 4 { printf "%.3f\n", ($4 - $2) * 1000 }' | sort -n \
-        | awk '{ v[NR] = $1; s += $1 }
-               END { if (NR == 0) { print "n/a n/a n/a 0"; exit }
+        | awk 'NF == 4 { printf "%.3f %.3f %.3f %.3f\n", ($4 - $2) * 1000, ($1 - $2) * 1000, ($3 - $1) * 1000, ($4 - $3) * 1000 }' \
+        | sort -n \
+        | awk '{ v[NR] = $1; s += $1; if ($2 + $4 > srv) srv = $2 + $4; split_ = sprintf("%.2f+%.2f+%.2f", $2, $3, $4) }
+               END { if (NR == 0) { print "n/a n/a n/a 0 n/a n/a"; exit }
                      i = int(NR * 0.99); if (i < NR * 0.99) i++; if (i < 1) i = 1;
-                     printf "%.2f %.2f %.2f %d\n", s / NR, v[i], v[NR], NR }'
+                     printf "%.2f %.2f %.2f %d %.2f %s\n", s / NR, v[i], v[NR], NR, srv, split_ }'
 }
 
-declare -A BEST BEST_RATE BEST_LAT STRESS_RATE_OUT STRESS_DROP BIND_AVG BIND_P99 BIND_MAX BIND_N PROBES
+# UDP receive-buffer overflows (RcvbufErrors) so far in namespace $1
+rcvbuf_errors() { ip netns exec "$1" awk '/^Udp:/ { if (h) print $6; h = 1 }' /proc/net/snmp; }
+
+declare -A BEST BEST_RATE BEST_LAT STRESS_RATE_OUT STRESS_DROP BIND_AVG BIND_P99 BIND_MAX BIND_N BIND_SRV BIND_SPLIT PROBES\
+    FAIL_DROPS FAIL_CLI FAIL_SRV
 macbase=0
 # every perfdhcp run gets its own MAC block (02:HH:LL:..), so "new client" really means never seen before
 # (not called in a subshell: the counter must advance)
@@ -179,9 +186,18 @@ nextmac() { macbase=$((macbase + 1)); MAC=$(printf '02:%02x:%02x:00:00:00' $((ma
 probe() {
     local r=$1 attempt got drops sent ado ara
     for attempt in 1 2; do
+        local c0 s0 c1 s1
+        c0=$(rcvbuf_errors "$CLI"); s0=$(rcvbuf_errors "$SRV")
         nextmac; read -r got drops sent ado ara _ _ _ < <(perf "$r" "$STEP" 1000000 "$MAC")
+        c1=$(rcvbuf_errors "$CLI"); s1=$(rcvbuf_errors "$SRV")
         PROBES[$CUR]=$(( ${PROBES[$CUR]} + 1 ))
-        echo "   rate $r (try $attempt): achieved $got DORA/s, $drops drops of $sent" >&2
+        echo "   rate $r (try $attempt): achieved $got DORA/s, $drops drops of $sent; receive-buffer overflows: perfdhcp $(( c1 - c0 )), server $(( s1 - s0 ))" >&2
+        if [ "$drops" -ne 0 ]; then
+            # where the failed probes lost their packets: a datagram the kernel dropped at a full socket
+            FAIL_DROPS[$CUR]=$(( ${FAIL_DROPS[$CUR]} + drops ))
+            FAIL_CLI[$CUR]=$(( ${FAIL_CLI[$CUR]} + c1 - c0 ))
+            FAIL_SRV[$CUR]=$(( ${FAIL_SRV[$CUR]} + s1 - s0 ))
+        fi
         # keeping up: perfdhcp sent at least 90 % of RATE x STEP DISCOVERs (its own "Rate" divides by
         # the period plus the 0.3 s drain, so it reads ~7 % low at 4 s steps and is only reported)
         if [ "$drops" -eq 0 ] && awk -v n="$sent" -v r="$r" -v t="$STEP" 'BEGIN{exit !(n > 0 && n >= 0.9*r*t)}'; then
@@ -196,16 +212,21 @@ probe() {
 bench_one() {
     local name=$1
     CUR=$name
-    PROBES[$name]=0
+    PROBES[$name]=0 FAIL_DROPS[$name]=0 FAIL_CLI[$name]=0 FAIL_SRV[$name]=0
     echo "== $name" >&2
+    # write back what is dirty in the page cache (the build's output, the previous server's files) now,
+    # so that no server's fdatasyncs wait for writeback it did not cause
+    sync
     "start_$name"
     wait_port67
     nextmac; perf 500 3 100000 "$MAC" >/dev/null            # warm-up (JIT, ARP, caches), same for all
     # new-client bind latency: BIND_CLIENTS clients never seen before, BIND_RATE a second; per client
     # the time from its DISCOVER leaving to its ACK arriving
     nextmac; perf "$BIND_RATE" $(( (BIND_CLIENTS + BIND_RATE - 1) / BIND_RATE + 1 )) 1000000 "$MAC" -n "$BIND_CLIENTS" -x t >/dev/null
-    read -r BIND_AVG[$name] BIND_P99[$name] BIND_MAX[$name] BIND_N[$name] < <(echo "$LAST_PERF" | bind_times)
-    echo "   new clients: ${BIND_N[$name]} bound, avg ${BIND_AVG[$name]} p99 ${BIND_P99[$name]} max ${BIND_MAX[$name]} ms" >&2
+    read -r BIND_AVG[$name] BIND_P99[$name] BIND_MAX[$name] BIND_N[$name] BIND_SRV[$name] BIND_SPLIT[$name] \
+        < <(echo "$LAST_PERF" | bind_times)
+    echo "   new clients: ${BIND_N[$name]} bound, avg ${BIND_AVG[$name]} p99 ${BIND_P99[$name]} max ${BIND_MAX[$name]} ms" \
+        "(slowest: DISCOVER->OFFER + perfdhcp + REQUEST->ACK = ${BIND_SPLIT[$name]}; without perfdhcp's part at most ${BIND_SRV[$name]})" >&2
     # zero-drop maximum: the coarse ladder up to its first failing step, then bisection between the last
     # passing and the first failing rate until they are within RESOLUTION % (at most MAX_BISECT probes)
     local lo=0 hi= best=0 bestrate=0 bestlat=n/a r n
@@ -279,6 +300,10 @@ if [ -n "${BEST[vnetd]:-}" ]; then
             'BEGIN{ if (o+0 > 0) printf "vnetd / %-8s = %.2fx (zero-drop DORA/s)\n", n, v/o; else printf "vnetd / %-8s = n/a (%s had no zero-drop step)\n", n, n }'
     done
 fi
+for s in $SERVERS; do
+    printf '%-8s   new clients, slowest: %s ms (DISCOVER->OFFER + perfdhcp + REQUEST->ACK); failed probes: %s drops, %s datagrams dropped at perfdhcp'"'"'s full receive buffer, %s at the server'"'"'s\n' \
+        "$s" "${BIND_SPLIT[$s]}" "${FAIL_DROPS[$s]}" "${FAIL_CLI[$s]}" "${FAIL_SRV[$s]}"
+done
 [ -n "${VNETD_SYNC:-}" ] && echo "$VNETD_SYNC"
 echo "(DORA/s 0-drop: achieved rate of the highest offered rate with no drop; latency = DISCOVER->OFFER + REQUEST->ACK"
 echo " averages at that rate; new clients: $BIND_CLIENTS clients at $BIND_RATE/s, DISCOVER sent -> ACK received;"

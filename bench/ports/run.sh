@@ -32,7 +32,7 @@ JOPTS="--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
 # the daemon runs with the JVM options of its launcher (vnetd-daemon/src/dist/bin/vnetd), as installed;
 # the bench client with the same lean collector, so its own pauses stay out of the latencies it measures
 . "$PWD/scripts/lib/java.sh"
-VMOPTS="$VNETD_DAEMON_JVM_OPTS -XX:-UsePerfData ${XOPTS:-}"
+VMOPTS="$VNETD_DAEMON_JVM_OPTS ${XOPTS:-}"
 
 ip netns add "$NS"
 ip -n "$NS" link set lo up

@@ -14,7 +14,9 @@
 #   (bench/daemon medians 19.5-23.6 ms against 18.0-18.9) and RSS with 100 networks grew by ~10 MiB, and the
 #   DHCP bench's zero-drop rate did not move beyond its run-to-run spread. A DHCP-heavy host can add them
 #   through VNETD_JAVA_OPTS.
-VNETD_DAEMON_JVM_OPTS="-XX:+UseSerialGC -Xmn4m"
+# - no hsperfdata file (-XX:-UsePerfData): it is a page-cache file under /tmp that the JVM keeps
+#   writing, so the kernel's writeback keeps sending it to the disk the lease log fdatasyncs on.
+VNETD_DAEMON_JVM_OPTS="-XX:+UseSerialGC -Xmn4m -XX:-UsePerfData"
 
 vnetd_java_major() { # prints the feature version of the java binary $1, or nothing
   "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p' | head -n1
