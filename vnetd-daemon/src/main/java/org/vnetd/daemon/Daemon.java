@@ -113,6 +113,7 @@ public final class Daemon implements AutoCloseable {
             FirewallDoctor doctor = new FirewallDoctor(commands, new NftablesRenderer(), firewall.name().equals("nftables"));
             d.rpc = RpcServer.start(options.runDir(), new FirewallDiagnoseService(driver, doctor, new PortRpcService(d.ports,
                     new NetworkRpcService(driver, driver::reload))), events);
+            services.warmUpDhcp(); // after the start: nothing above waits for it
             LOG.info("vnetd ready in {} ms: {} network(s), {} active", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
                     driver.list().size(), driver.list().stream().filter(s -> s.active()).count());
             return d;

@@ -51,6 +51,7 @@ public final class DhcpService implements AutoCloseable {
     private final Path leaseDir;
     private final Clock clock;
     private final EventLoopGroup shared;
+    private final LeaseRecordJson json;
     private EventLoopGroup group;
     private final List<LeaseListener> listeners = new CopyOnWriteArrayList<>();
     private DurableLeaseStore store;
@@ -73,9 +74,15 @@ public final class DhcpService implements AutoCloseable {
      *               loop only decodes and answers (lease syncs run on the GroupCommitter's thread).
      */
     public DhcpService(Path leaseDir, Clock clock, EventLoopGroup shared) {
+        this(leaseDir, clock, shared, new LeaseRecordJson());
+    }
+
+    /** @param json the lease records' JSON, one per daemon (see {@link LeaseRecordJson}) */
+    public DhcpService(Path leaseDir, Clock clock, EventLoopGroup shared, LeaseRecordJson json) {
         this.leaseDir = Objects.requireNonNull(leaseDir);
         this.clock = Objects.requireNonNull(clock);
         this.shared = shared;
+        this.json = Objects.requireNonNull(json);
     }
 
     /** Extra listener (DNS names, RPC events); called on the event loop, must not block. */
@@ -96,7 +103,7 @@ public final class DhcpService implements AutoCloseable {
         if (channel != null) {
             throw new VnetException(ErrorCode.DHCP, "DHCP server on " + config.interfaceName() + " is already running");
         }
-        DurableLeaseStore s = DurableLeaseStore.open(leaseDir, config.interfaceName(), clock);
+        DurableLeaseStore s = DurableLeaseStore.open(leaseDir, config.interfaceName(), clock, json);
         DhcpServer srv = new DhcpServer(config, s.load(), change -> {
             s.append(change);
             for (LeaseListener l : listeners) {

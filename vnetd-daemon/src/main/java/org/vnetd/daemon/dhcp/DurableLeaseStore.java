@@ -23,8 +23,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SequenceWriter;
 
@@ -70,12 +68,12 @@ public final class DurableLeaseStore implements LeaseStore {
     /** Extend when less than this much preallocated room is left (less while the log is small). */
     static final int LOW_WATER = 1 << 20;
 
-    private final ObjectMapper json = new ObjectMapper();
+    private final LeaseRecordJson json;
     /**
      * Records as JSON lines, one generator per batch (not one per record); with the batch's bytes,
-     * reused from sync to sync. Both are made at the first write: a writer for a type builds the
-     * type's serializer at once (milliseconds in a warm JVM), which slowed network starts by ~3-5 ms
-     * when done at open, and by as much when the sync thread did it beside the start. (ioLock)
+     * reused from sync to sync. Both are made at the first write: they cost ~80 KiB per network, and
+     * made at open (or beside it on the sync thread) they slowed network starts by ~3-5 ms. The
+     * serializer itself is the shared {@link LeaseRecordJson}'s, built once per daemon. (ioLock)
      */
     private ObjectWriter lines;
     private BatchBuffer batchBytes;
@@ -104,7 +102,8 @@ public final class DurableLeaseStore implements LeaseStore {
     /** Writes snapshots off the ACK path; created at the first compaction. */
     private ExecutorService compactor;
 
-    private DurableLeaseStore(Path dir, String name, Clock clock) throws IOException {
+    private DurableLeaseStore(Path dir, String name, Clock clock, LeaseRecordJson json) throws IOException {
+        this.json = json;
         this.snapshot = dir.resolve(name + ".leases");
         this.wal = dir.resolve(name + ".wal");
         this.walPrev = dir.resolve(name + ".wal.prev");
@@ -134,8 +133,13 @@ public final class DurableLeaseStore implements LeaseStore {
 
     /** Opens (creating if needed) the store {@code dir/name.leases} + {@code dir/name.wal}. */
     public static DurableLeaseStore open(Path dir, String name, Clock clock) {
+        return open(dir, name, clock, new LeaseRecordJson());
+    }
+
+    /** As {@link #open(Path, String, Clock)}, with the daemon's shared record JSON. */
+    public static DurableLeaseStore open(Path dir, String name, Clock clock, LeaseRecordJson json) {
         try {
-            return new DurableLeaseStore(dir, name, clock);
+            return new DurableLeaseStore(dir, name, clock, json);
         } catch (IOException e) {
             throw new VnetException(ErrorCode.STATE_IO, "cannot open lease store " + dir.resolve(name) + ": " + e.getMessage(), e);
         }
@@ -291,7 +295,7 @@ public final class DurableLeaseStore implements LeaseStore {
     /** Under ioLock. */
     private ObjectWriter recordWriter() {
         if (lines == null) {
-            lines = json.writerFor(LeaseRecord.class).withRootValueSeparator("\n");
+            lines = json.lineWriter();
             batchBytes = new BatchBuffer();
         }
         return lines;
@@ -318,7 +322,7 @@ public final class DurableLeaseStore implements LeaseStore {
         }
         List<LeaseRecord> records;
         try {
-            records = json.readValue(snapshot.toFile(), new TypeReference<List<LeaseRecord>>() { });
+            records = json.readSnapshot(snapshot.toFile());
         } catch (IOException e) {
             // never silently start empty over a file we cannot read: the operator must look
             throw new IOException("lease snapshot " + snapshot + " is unreadable: " + e.getMessage(), e);
@@ -366,7 +370,7 @@ public final class DurableLeaseStore implements LeaseStore {
                 continue;
             }
             try {
-                LeaseRecord r = json.readValue(line, LeaseRecord.class);
+                LeaseRecord r = json.read(line);
                 apply(r, r.toLease());
             } catch (IOException | RuntimeException e) {
                 LOG.warn("lease log {} line {}: skipping unreadable record: {}", wal, lineNo, e.getMessage());
@@ -445,7 +449,7 @@ public final class DurableLeaseStore implements LeaseStore {
             if (l.isExpired(now)) {
                 continue;
             }
-            sb.append(first ? "" : ",\n").append(json.writeValueAsString(LeaseRecord.bind(l)));
+            sb.append(first ? "" : ",\n").append(json.write(LeaseRecord.bind(l)));
             first = false;
         }
         byte[] bytes = sb.append(first ? "]\n" : "\n]\n").toString().getBytes(StandardCharsets.UTF_8);

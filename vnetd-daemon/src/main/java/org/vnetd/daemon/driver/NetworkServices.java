@@ -19,6 +19,8 @@ import org.vnetd.core.rpc.Lease;
 import org.vnetd.core.tftp.TftpConfig;
 import org.vnetd.core.xml.model.NetworkDef;
 import org.vnetd.daemon.dhcp.DhcpService;
+import org.vnetd.daemon.dhcp.DhcpWarmUp;
+import org.vnetd.daemon.dhcp.LeaseRecordJson;
 import org.vnetd.daemon.dns.DnsService;
 import org.vnetd.daemon.dns.UpstreamSockets;
 import org.vnetd.daemon.tftp.TftpService;
@@ -37,6 +39,7 @@ public final class NetworkServices implements LeaseSource {
     private final Path resolvConf;
     private final EventLoopGroup group;
     private final Clock clock;
+    private final LeaseRecordJson leaseJson = new LeaseRecordJson(); // one per daemon: serializers built once
     private final Map<String, DhcpService> dhcp = new ConcurrentHashMap<>();
     private final Map<String, DnsService> dns = new ConcurrentHashMap<>();
     private final UpstreamSockets upstreams;
@@ -51,6 +54,14 @@ public final class NetworkServices implements LeaseSource {
         this.group = group;
         this.clock = clock;
         this.upstreams = new UpstreamSockets(group);
+    }
+
+    /**
+     * Runs one DHCP exchange in memory on a background thread (see {@link DhcpWarmUp}), so that the
+     * first guest to ask for an address does not wait for the JVM's first use of the DHCP code.
+     */
+    public void warmUpDhcp() {
+        DhcpWarmUp.startInBackground(leaseJson);
     }
 
     void startDns(NetworkDef def) {
@@ -71,7 +82,7 @@ public final class NetworkServices implements LeaseSource {
     void startDhcp(NetworkDef def, DhcpConfig config) {
         String name = def.name();
         stopDhcp(name);
-        DhcpService s = new DhcpService(leaseDir, clock, group);
+        DhcpService s = new DhcpService(leaseDir, clock, group, leaseJson);
         DnsService names = dns.get(name);
         if (names != null) {
             s.addLeaseListener(change -> {

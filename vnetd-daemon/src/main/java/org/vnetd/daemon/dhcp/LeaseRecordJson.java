@@ -1,0 +1,40 @@
+package org.vnetd.daemon.dhcp;
+
+import java.io.File;
+import java.io.IOException;
+import java.util.List;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+
+/**
+ * The lease files' JSON, one per daemon and shared by every network's store. Jackson builds a type's
+ * serializer and deserializer once per mapper: with a mapper per store, each network's first ACK paid
+ * for them again (milliseconds in a warm JVM). Thread-safe: Jackson's mapper, readers and writers are.
+ */
+public final class LeaseRecordJson {
+    private static final TypeReference<List<LeaseRecord>> SNAPSHOT = new TypeReference<>() { };
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    /**
+     * A writer of records as JSON lines. Made per store at its first write, not here: a writer for a
+     * type builds that type's serializer at once, which a daemon start or a network start need not wait for.
+     */
+    ObjectWriter lineWriter() {
+        return mapper.writerFor(LeaseRecord.class).withRootValueSeparator("\n");
+    }
+
+    LeaseRecord read(String line) throws JsonProcessingException {
+        return mapper.readValue(line, LeaseRecord.class);
+    }
+
+    List<LeaseRecord> readSnapshot(File file) throws IOException {
+        return mapper.readValue(file, SNAPSHOT);
+    }
+
+    String write(LeaseRecord r) throws JsonProcessingException {
+        return mapper.writeValueAsString(r);
+    }
+}
