@@ -47,6 +47,11 @@ public final class DhcpService implements AutoCloseable {
      */
     private static final IntegerUnixChannelOption SO_RCVBUFFORCE = new IntegerUnixChannelOption("SO_RCVBUFFORCE", 1, 33);
     private static final long REAP_SECONDS = 60;
+    /**
+     * Receive buffer: a little larger than any datagram we accept, so a bigger one arrives truncated
+     * but still oversize, and is dropped and counted rather than misread.
+     */
+    static final int RECEIVE_BUFFER = org.vnetd.core.dhcp.DhcpCodec.MAX_DATAGRAM + 1024;
 
     private final Path leaseDir;
     private final Clock clock;
@@ -124,7 +129,7 @@ public final class DhcpService implements AutoCloseable {
                     .option(SO_RCVBUFFORCE, 1 << 20)
                     .option(ChannelOption.SO_SNDBUF, 4 << 20)
                     .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, 0)
-                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(DhcpCodecLimits.RECV_BUFFER))
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER))
                     .option(ChannelOption.MAX_MESSAGES_PER_READ, 1024)
                     .option(BoundToDevice.OPTION, BoundToDevice.value(config.interfaceName(), ErrorCode.DHCP))
                     .handler(h);
@@ -231,14 +236,5 @@ public final class DhcpService implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("DHCP: writing reaped leases failed: {}", e.getMessage());
         }
-    }
-
-
-    /**
-     * Receive buffer: a little larger than any datagram we accept, so a bigger one arrives truncated
-     * but still oversize, and is dropped and counted rather than misread.
-     */
-    private static final class DhcpCodecLimits {
-        static final int RECV_BUFFER = org.vnetd.core.dhcp.DhcpCodec.MAX_DATAGRAM + 1024;
     }
 }

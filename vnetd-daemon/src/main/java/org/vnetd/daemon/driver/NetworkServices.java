@@ -57,11 +57,12 @@ public final class NetworkServices implements LeaseSource {
     }
 
     /**
-     * Runs one DHCP exchange in memory on a background thread (see {@link DhcpWarmUp}), so that the
-     * first guest to ask for an address does not wait for the JVM's first use of the DHCP code.
+     * On a background thread, runs one DHCP exchange in memory and one loopback datagram exchange on
+     * each event loop (see {@link DhcpWarmUp}), so that the first guest to ask for an address does not
+     * wait for the JVM's and the loops' first use of that code.
      */
     public void warmUpDhcp() {
-        DhcpWarmUp.startInBackground(leaseJson);
+        DhcpWarmUp.startInBackground(leaseJson, group);
     }
 
     void startDns(NetworkDef def) {

@@ -25,7 +25,7 @@ class DhcpWarmUpTest {
 
     @Test
     void theBackgroundRunEnds() throws Exception {
-        Thread t = DhcpWarmUp.startInBackground(new LeaseRecordJson());
+        Thread t = DhcpWarmUp.startInBackground(new LeaseRecordJson(), null);
         t.join(30_000);
         assertTrue(!t.isAlive(), "the warm-up thread is still running after 30 s");
     }
