@@ -1,5 +1,7 @@
 package org.vnetd.daemon.dhcp;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -8,6 +10,7 @@ import java.util.List;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 
 import org.slf4j.Logger;
@@ -18,10 +21,12 @@ import org.vnetd.core.dhcp.DhcpMessage;
 import org.vnetd.core.dhcp.DhcpServer;
 import org.vnetd.core.dhcp.LeaseStore;
 import org.vnetd.core.dhcp.ReplyTarget;
+import org.vnetd.daemon.socket.DatagramSender;
 
 /**
  * Datagrams in, decisions out. OFFERs and NAKs leave at the end of each read burst; ACKs that
- * bound a lease go to the {@link GroupCommitter}, which sends them once the lease log is synced.
+ * bound a lease go to the {@link GroupCommitter}, which sends them once the lease log is synced,
+ * from its own thread through a duplicate of this channel's socket ({@link SocketAckSender}).
  */
 final class DhcpChannelHandler extends SimpleChannelInboundHandler<DatagramPacket> {
     private static final Logger LOG = LoggerFactory.getLogger(DhcpChannelHandler.class);
@@ -36,6 +41,7 @@ final class DhcpChannelHandler extends SimpleChannelInboundHandler<DatagramPacke
     private byte[] received;
     private byte[] encoded;
     private volatile GroupCommitter committer;
+    private SocketAckSender ackSender;
 
     DhcpChannelHandler(DhcpServer server, LeaseStore store, Clock clock) {
         this.server = server;
@@ -83,7 +89,12 @@ final class DhcpChannelHandler extends SimpleChannelInboundHandler<DatagramPacke
 
     private GroupCommitter committer(ChannelHandlerContext ctx) {
         if (committer == null) {
-            committer = new GroupCommitter(store, ctx.channel(), server.config().interfaceName());
+            try {
+                ackSender = new SocketAckSender(DatagramSender.of((EpollDatagramChannel) ctx.channel()), ctx.channel());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            committer = new GroupCommitter(store, ackSender, server.config().interfaceName());
         }
         return committer;
     }
@@ -96,9 +107,10 @@ final class DhcpChannelHandler extends SimpleChannelInboundHandler<DatagramPacke
     }
 
     @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) {
+    public void handlerRemoved(ChannelHandlerContext ctx) throws IOException {
         if (committer != null) {
-            committer.close();
+            committer.close(); // sends what it has synced: the sender must stay open until then
+            ackSender.close();
         }
     }
 

@@ -3,11 +3,9 @@ package org.vnetd.daemon.dhcp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 
-import io.netty.channel.Channel;
 import io.netty.channel.socket.DatagramPacket;
 
 import org.slf4j.Logger;
@@ -17,10 +15,10 @@ import org.vnetd.core.dhcp.LeaseStore;
 /**
  * Holds ACKs until the lease changes behind them are durable. One thread loops: take every ACK
  * queued so far, {@link LeaseStore#sync()} once (which covers every change appended before the ACKs
- * were queued), then hand the ACKs to the channel. The event loop never waits for the disk, so it
- * keeps serving while a sync is in flight; ACKs queued meanwhile form the next batch. A synced batch
- * goes to the event loop as one task (not one task per ACK plus a flush), and only then does the
- * thread do the store's housekeeping ({@link LeaseStore#prepareAhead()}), which no ACK waits for.
+ * were queued), then send the ACKs ({@link AckSender}: in the daemon straight from this thread, not
+ * through the event loop). The event loop never waits for the disk, so it keeps serving while a sync
+ * is in flight; ACKs queued meanwhile form the next batch. Only after the send does the thread do the
+ * store's housekeeping ({@link LeaseStore#prepareAhead()}), which no ACK waits for.
  *
  * <p>The hand-off is a lock-free queue plus park/unpark: the event loop never contends for a monitor
  * with this thread (with a shared lock it spun or blocked on it once per read burst).
@@ -41,7 +39,7 @@ final class GroupCommitter implements AutoCloseable {
     static final int FULL_BATCH = 256;
 
     private final LeaseStore store;
-    private final Channel channel;
+    private final AckSender sender;
     private final AtomicLongArray stats = new AtomicLongArray(4); // syncs, acks, total ns, max ns
     private final ConcurrentLinkedQueue<List<DatagramPacket>> queue = new ConcurrentLinkedQueue<>();
     private final Thread thread;
@@ -50,9 +48,9 @@ final class GroupCommitter implements AutoCloseable {
     private volatile boolean gathering;
     private long lastSyncStart = System.nanoTime() - WINDOW_NS;
 
-    GroupCommitter(LeaseStore store, Channel channel, String name) {
+    GroupCommitter(LeaseStore store, AckSender sender, String name) {
         this.store = store;
-        this.channel = channel;
+        this.sender = sender;
         this.thread = Thread.ofPlatform().daemon(true).name("dhcp-sync-" + name).start(this::run);
     }
 
@@ -116,7 +114,7 @@ final class GroupCommitter implements AutoCloseable {
             stats.addAndGet(1, batch.size());
             stats.addAndGet(2, took);
             stats.accumulateAndGet(3, took, Math::max);
-            send(batch);
+            sender.send(batch);
             prepareAhead();
         }
     }
@@ -144,20 +142,6 @@ final class GroupCommitter implements AutoCloseable {
         all.addAll(batch);
         all.addAll(more);
         return all;
-    }
-
-    private void send(List<DatagramPacket> batch) {
-        try {
-            channel.eventLoop().execute(() -> {
-                for (DatagramPacket p : batch) {
-                    channel.write(p);
-                }
-                channel.flush();
-            });
-        } catch (RejectedExecutionException e) {
-            // the loop is shutting down: the socket is gone, the leases are durable, the clients retry
-            batch.forEach(DatagramPacket::release);
-        }
     }
 
     private void prepareAhead() {
