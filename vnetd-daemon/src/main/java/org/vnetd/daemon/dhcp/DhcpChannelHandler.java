@@ -41,7 +41,7 @@ final class DhcpChannelHandler extends SimpleChannelInboundHandler<DatagramPacke
     private byte[] received;
     private byte[] encoded;
     private volatile GroupCommitter committer;
-    private SocketAckSender ackSender;
+    private DatagramSender directSender; // the committer's own descriptor of the socket
 
     DhcpChannelHandler(DhcpServer server, LeaseStore store, Clock clock) {
         this.server = server;
@@ -90,11 +90,12 @@ final class DhcpChannelHandler extends SimpleChannelInboundHandler<DatagramPacke
     private GroupCommitter committer(ChannelHandlerContext ctx) {
         if (committer == null) {
             try {
-                ackSender = new SocketAckSender(DatagramSender.of((EpollDatagramChannel) ctx.channel()), ctx.channel());
+                directSender = DatagramSender.of((EpollDatagramChannel) ctx.channel());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            committer = new GroupCommitter(store, ackSender, server.config().interfaceName());
+            committer = new GroupCommitter(store, new SocketAckSender(directSender::send, ctx.channel()),
+                    server.config().interfaceName());
         }
         return committer;
     }
@@ -110,7 +111,7 @@ final class DhcpChannelHandler extends SimpleChannelInboundHandler<DatagramPacke
     public void handlerRemoved(ChannelHandlerContext ctx) throws IOException {
         if (committer != null) {
             committer.close(); // sends what it has synced: the sender must stay open until then
-            ackSender.close();
+            directSender.close();
         }
     }
 

@@ -1,10 +1,12 @@
 package org.vnetd.daemon.dhcp;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.DatagramPacket;
 
@@ -17,13 +19,20 @@ import org.vnetd.daemon.socket.DatagramSender;
  * the event loop is not woken for them. An ACK the socket cannot take now (send buffer full) goes
  * through the channel on its event loop instead, which waits for the socket to drain.
  */
-final class SocketAckSender implements AckSender, AutoCloseable {
+final class SocketAckSender implements AckSender {
     private static final Logger LOG = LoggerFactory.getLogger(SocketAckSender.class);
 
-    private final DatagramSender socket;
+    /** One datagram out now: {@link DatagramSender#send} (false: the socket's send buffer is full). */
+    @FunctionalInterface
+    interface DirectSend {
+        boolean send(ByteBuf content, InetSocketAddress to) throws IOException;
+    }
+
+    private final DirectSend socket;
     private final Channel channel;
 
-    SocketAckSender(DatagramSender socket, Channel channel) {
+    /** @param channel the DHCP channel, for what {@code socket} cannot take now */
+    SocketAckSender(DirectSend socket, Channel channel) {
         this.socket = socket;
         this.channel = channel;
     }
@@ -64,10 +73,5 @@ final class SocketAckSender implements AckSender, AutoCloseable {
             // the loop is shutting down: the socket is going, the leases are durable, the clients retry
             acks.forEach(DatagramPacket::release);
         }
-    }
-
-    @Override
-    public void close() throws IOException {
-        socket.close();
     }
 }
