@@ -114,8 +114,18 @@ final class GroupCommitter implements AutoCloseable {
             stats.addAndGet(1, batch.size());
             stats.addAndGet(2, took);
             stats.accumulateAndGet(3, took, Math::max);
-            sender.send(batch);
+            send(batch);
             prepareAhead();
+        }
+    }
+
+    private void send(List<DatagramPacket> batch) {
+        try {
+            sender.send(batch);
+        } catch (RuntimeException e) {
+            // this thread must outlive one bad batch: every later ACK depends on it (the leases are
+            // durable, so the guests that miss this batch's ACKs get them when they ask again)
+            LOG.error("{} synced ACK(s) not sent: {}", batch.size(), e.toString());
         }
     }
 

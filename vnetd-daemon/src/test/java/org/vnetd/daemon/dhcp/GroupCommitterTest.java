@@ -97,4 +97,29 @@ class GroupCommitterTest {
             c.close();
         }
     }
+
+    @Test
+    void aSenderThatThrowsDoesNotStopTheAcksAfterIt() throws Exception {
+        CountingStore store = new CountingStore();
+        CountingSender counting = new CountingSender();
+        java.util.concurrent.atomic.AtomicBoolean thrown = new java.util.concurrent.atomic.AtomicBoolean();
+        GroupCommitter c = new GroupCommitter(store, acks -> {
+            if (thrown.compareAndSet(false, true)) {
+                acks.forEach(DatagramPacket::release);
+                throw new IllegalStateException("first batch fails");
+            }
+            counting.send(acks);
+        }, "test");
+        try {
+            c.submit(new java.util.ArrayList<>(List.of(ack(0))));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!thrown.get() && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            c.submit(new java.util.ArrayList<>(List.of(ack(1))));
+            assertEquals(1, counting.await(1), "the next batch is still synced and sent");
+        } finally {
+            c.close();
+        }
+    }
 }
