@@ -1,7 +1,9 @@
 package org.vnetd.daemon.dhcp;
 
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -57,16 +59,21 @@ import org.vnetd.core.error.VnetException;
 public final class DurableLeaseStore implements LeaseStore {
     private static final Logger LOG = LoggerFactory.getLogger(DurableLeaseStore.class);
     static final int COMPACT_AFTER = 20_000;
-    /** Zeros written ahead at a time: ~28k records of ~150 bytes, one extension per several seconds at full load. */
-    static final int PREALLOCATE = 4 << 20;
     /**
-     * The first extension of an empty log: a network that leases a few addresses (most of them) never
-     * writes 4 MiB of zeros, and a network start does no large write. Each extension then doubles the
+     * Zeros written ahead at a time, at most: ~1700 records of ~150 bytes, a few extensions a second at
+     * full load. Each extension (a write and a size-changing fsync) holds up the next sync: 256 KiB
+     * took ~1-3 ms on the development VM, 4 MiB 10-40 ms, long enough for the ACKs held meanwhile to
+     * overflow a client's receive buffer when they left together.
+     */
+    static final int PREALLOCATE = 256 << 10;
+    /**
+     * The first extension of an empty log: a network that leases a few addresses (most of them) writes
+     * no more zeros than this, and a network start does no large write. Each extension then doubles the
      * log, up to {@link #PREALLOCATE} at a time.
      */
     static final int FIRST_EXTENT = 64 << 10;
-    /** Extend when less than this much preallocated room is left (less while the log is small). */
-    static final int LOW_WATER = 1 << 20;
+    /** The snapshot is fdatasynced every this many bytes while it is written (see writeSnapshot). */
+    static final int SNAPSHOT_SYNC_EVERY = 1 << 20;
 
     private final LeaseRecordJson json;
     /**
@@ -259,8 +266,8 @@ public final class DurableLeaseStore implements LeaseStore {
     }
 
     /**
-     * Makes sure enough durable zeros follow the last record ({@link #LOW_WATER}, less while the log
-     * is small), writing more when not: {@link #FIRST_EXTENT}, then doubling up to {@link #PREALLOCATE}. The group committer calls this after a batch's ACKs have
+     * Makes sure enough durable zeros follow the last record (half the next extension), writing more
+     * when not: {@link #FIRST_EXTENT}, then doubling up to {@link #PREALLOCATE}. The group committer calls this after a batch's ACKs have
      * left, so the extension's own fdatasync (a size change, the slow kind) delays no ACK. A failure
      * here is not fatal: records then extend the file as they would without preallocation.
      */
@@ -273,13 +280,13 @@ public final class DurableLeaseStore implements LeaseStore {
                 }
             }
             long extent = Math.min(PREALLOCATE, Math.max(FIRST_EXTENT, allocated));
-            if (allocated - writePos >= Math.min(LOW_WATER, extent / 2)) {
+            if (allocated - writePos >= extent / 2) {
                 return;
             }
             try {
                 long from = allocated;
-                // 64 KiB at a time from one direct buffer: no 4 MiB heap array, nor the JDK's
-                // per-thread 4 MiB direct copy of it, per extension
+                // 64 KiB at a time from one direct buffer: no heap array of the extent's size, nor
+                // the JDK's per-thread direct copy of it, per extension
                 ByteBuffer zeros = ByteBuffer.allocateDirect(64 << 10);
                 for (long at = from; at < from + extent; at += zeros.capacity()) {
                     writeFully(zeros.clear(), at);
@@ -438,27 +445,31 @@ public final class DurableLeaseStore implements LeaseStore {
         }
     }
 
-    /** Live leases (expired ones dropped) via temp + fsync + rename + directory sync. */
+    /**
+     * Live leases (expired ones dropped) via temp + fsync + rename + directory sync. Streamed to the
+     * file (no copy of the whole snapshot in memory) and synced every {@link #SNAPSHOT_SYNC_EVERY}
+     * bytes: the lease log's fdatasyncs share the disk with this write, and one sync of a whole
+     * snapshot (tens of MB with 100k+ leases) queued ahead of them held ACKs back for 100-200 ms.
+     */
     private void writeSnapshot(List<DhcpLease> leases) throws IOException {
         Instant now = clock.instant();
         Path tmp = snapshot.resolveSibling(snapshot.getFileName() + ".tmp");
-        // one lease per line: still a JSON array, but readable and diffable by an operator
-        StringBuilder sb = new StringBuilder(leases.size() * 120 + 4).append("[\n");
-        boolean first = true;
-        for (DhcpLease l : leases) {
-            if (l.isExpired(now)) {
-                continue;
-            }
-            sb.append(first ? "" : ",\n").append(json.write(LeaseRecord.bind(l)));
-            first = false;
-        }
-        byte[] bytes = sb.append(first ? "]\n" : "\n]\n").toString().getBytes(StandardCharsets.UTF_8);
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer buf = ByteBuffer.wrap(bytes);
-            while (buf.hasRemaining()) {
-                ch.write(buf);
+            // one lease per line: still a JSON array, but readable and diffable by an operator
+            OutputStream out = new BufferedOutputStream(new SyncingOutput(ch, SNAPSHOT_SYNC_EVERY), 64 << 10);
+            out.write(SNAPSHOT_OPEN);
+            boolean any = false;
+            try (SequenceWriter w = json.snapshotWriter().writeValues(out)) {
+                for (DhcpLease l : leases) {
+                    if (!l.isExpired(now)) {
+                        w.write(LeaseRecord.bind(l));
+                        any = true;
+                    }
+                }
             }
+            out.write(any ? SNAPSHOT_CLOSE_AFTER_RECORDS : SNAPSHOT_CLOSE);
+            out.flush();
             ch.force(true);
         }
         try {
@@ -467,6 +478,36 @@ public final class DurableLeaseStore implements LeaseStore {
             throw new IOException("cannot replace " + snapshot + " atomically", e);
         }
         syncDirectory(snapshot.getParent());
+    }
+
+    /** Writes through to a file channel and fdatasyncs it after every {@code syncEvery} bytes. */
+    private static final class SyncingOutput extends OutputStream {
+        private final FileChannel ch;
+        private final long syncEvery;
+        private long unsynced;
+
+        SyncingOutput(FileChannel ch, long syncEvery) {
+            this.ch = ch;
+            this.syncEvery = syncEvery;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            ByteBuffer buf = ByteBuffer.wrap(b, off, len);
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+            unsynced += len;
+            if (unsynced >= syncEvery) {
+                ch.force(false);
+                unsynced = 0;
+            }
+        }
     }
 
     /**
@@ -488,6 +529,10 @@ public final class DurableLeaseStore implements LeaseStore {
         writePos = 0;
         allocated = 0;
     }
+
+    private static final byte[] SNAPSHOT_OPEN = "[\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SNAPSHOT_CLOSE = "]\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SNAPSHOT_CLOSE_AFTER_RECORDS = "\n]\n".getBytes(StandardCharsets.US_ASCII);
 
     /** A byte array stream whose bytes are read in place, and which keeps its array across batches. */
     private static final class BatchBuffer extends ByteArrayOutputStream {

@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.util.List;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,15 +27,19 @@ public final class LeaseRecordJson {
         return mapper.writerFor(LeaseRecord.class).withRootValueSeparator("\n");
     }
 
+    /**
+     * A writer of a snapshot's records, one per line with {@code ,} between them (the array's brackets
+     * are the caller's); it leaves the stream open when it closes.
+     */
+    ObjectWriter snapshotWriter() {
+        return mapper.writerFor(LeaseRecord.class).withRootValueSeparator(",\n").without(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    }
+
     LeaseRecord read(String line) throws JsonProcessingException {
         return mapper.readValue(line, LeaseRecord.class);
     }
 
     List<LeaseRecord> readSnapshot(File file) throws IOException {
         return mapper.readValue(file, SNAPSHOT);
-    }
-
-    String write(LeaseRecord r) throws JsonProcessingException {
-        return mapper.writeValueAsString(r);
     }
 }

@@ -78,7 +78,7 @@ class DurableLeaseStoreTest {
         Path wal = dir.resolve("vbr0.wal");
         try (DurableLeaseStore s = DurableLeaseStore.open(dir, "vbr0", CLOCK)) {
             s.prepareAhead();
-            assertEquals(DurableLeaseStore.FIRST_EXTENT, Files.size(wal), "a network start writes 64 KiB, not 4 MiB");
+            assertEquals(DurableLeaseStore.FIRST_EXTENT, Files.size(wal), "a network start writes 64 KiB, not a full extent");
             for (int i = 0; i < 2000 && Files.size(wal) == DurableLeaseStore.FIRST_EXTENT; i++) {
                 s.append(new LeaseChange(LeaseChange.Kind.BOUND, lease(10 + i % 200, NOW.plusSeconds(3600))));
                 s.sync();
@@ -86,6 +86,58 @@ class DurableLeaseStoreTest {
             }
             assertEquals(2L * DurableLeaseStore.FIRST_EXTENT, Files.size(wal), "extended by the log's own size once half was used");
         }
+    }
+
+    @Test
+    void preallocationNeverExtendsByMoreThanOneExtentAtATime() throws Exception {
+        Path wal = dir.resolve("vbr0.wal");
+        try (DurableLeaseStore s = DurableLeaseStore.open(dir, "vbr0", CLOCK)) {
+            s.prepareAhead();
+            long size = Files.size(wal);
+            int extensions = 0;
+            // ~150-byte records in batches of 100, until the log has grown past four full extents
+            for (int i = 0; i < 20_000 && size < 4L * DurableLeaseStore.PREALLOCATE; i++) {
+                for (int j = 0; j < 100; j++) {
+                    s.append(new LeaseChange(LeaseChange.Kind.BOUND, numbered(i * 100 + j)));
+                }
+                s.sync();
+                s.prepareAhead();
+                long now = Files.size(wal);
+                if (now != size) {
+                    assertTrue(now - size <= DurableLeaseStore.PREALLOCATE, "extended by " + (now - size) + " bytes at once");
+                    extensions++;
+                    size = now;
+                }
+            }
+            assertTrue(size >= 4L * DurableLeaseStore.PREALLOCATE, "the log grew to " + size);
+            assertTrue(extensions >= 4, extensions + " extensions");
+        }
+    }
+
+    /** A snapshot longer than one sync chunk is written whole: it replays to every lease. */
+    @Test
+    void aSnapshotOfManySyncChunksReplaysEveryLease() throws Exception {
+        int n = 19_000; // ~120 bytes each: over two chunks of SNAPSHOT_SYNC_EVERY (and under COMPACT_AFTER)
+        try (DurableLeaseStore s = DurableLeaseStore.open(dir, "vbr0", CLOCK)) {
+            for (int i = 0; i < n; i++) {
+                s.append(new LeaseChange(LeaseChange.Kind.BOUND, numbered(i)));
+            }
+            s.sync();
+        } // close compacts: the snapshot holds them all, the log is empty
+        assertTrue(Files.size(dir.resolve("vbr0.leases")) > 2L * DurableLeaseStore.SNAPSHOT_SYNC_EVERY,
+                "snapshot of " + Files.size(dir.resolve("vbr0.leases")) + " bytes");
+        try (DurableLeaseStore s = DurableLeaseStore.open(dir, "vbr0", CLOCK)) {
+            List<DhcpLease> loaded = s.load();
+            assertEquals(n, loaded.size());
+            assertTrue(loaded.contains(numbered(0)) && loaded.contains(numbered(n - 1)));
+        }
+    }
+
+    /** Lease {@code i} of many: 10.x.y.z and a MAC of its own. */
+    private static DhcpLease numbered(int i) {
+        MacAddress mac = MacAddress.parse(String.format("52:54:00:%02x:%02x:%02x", i >> 16 & 255, i >> 8 & 255, i & 255));
+        return new DhcpLease((Inet4Address) IpAddresses.parse(String.format("10.%d.%d.%d", i >> 16 & 255, i >> 8 & 255, i & 255)),
+                ClientId.ofMac(mac), mac, "h" + i, NOW.plusSeconds(3600));
     }
 
     @Test
