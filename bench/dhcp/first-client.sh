@@ -63,8 +63,12 @@ for s in $SERVERS; do
             *) "start_$s"; wait_port67 ;;
         esac
         sleep "$PAUSE"
-        # each start may bring a new vbr0 with a new MAC: the client must not send to the old one
+        # each start may bring a new vbr0 with a new MAC: the client must not send to the old one; and
+        # vnetd's bridge is new at every start, with no neighbour entry for the relay yet, while the
+        # script's bridge (dnsmasq, Kea) keeps its entries across starts: both caches start empty, so
+        # every server's first reply pays the same ARP exchange
         ip -n "$CLI" neigh flush all
+        ip -n "$SRV" neigh flush all
         n=$((n + 1))
         first=$(ip netns exec "$CLI" python3 "$ROOT/bench/dhcp/dora_once.py" 10.96.0.1 10.96.0.2 "$(printf '02:fc:%02x:00:00:01' $n)")
         second=$(ip netns exec "$CLI" python3 "$ROOT/bench/dhcp/dora_once.py" 10.96.0.1 10.96.0.2 "$(printf '02:fc:%02x:00:00:02' $n)")
