@@ -58,6 +58,7 @@ n=0
 for s in $SERVERS; do
     for i in $(seq "$STARTS"); do
         rm -rf "$TMP/kea" "$TMP/dnsmasq.leases"
+        sync # as run.sh does: no server's first fdatasync waits for writeback it did not cause
         case $s in
             vnetd) start_vnetd_daemon ;;
             *) "start_$s"; wait_port67 ;;
