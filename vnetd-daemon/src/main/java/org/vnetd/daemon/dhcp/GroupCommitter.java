@@ -182,4 +182,9 @@ final class GroupCommitter implements AutoCloseable {
             late.forEach(DatagramPacket::release); // submitted while closing: never synced, never sent
         }
     }
+
+    /** The thread has ended: nothing will be sent any more (false while a sync still hangs after close). */
+    boolean stopped() {
+        return !thread.isAlive();
+    }
 }

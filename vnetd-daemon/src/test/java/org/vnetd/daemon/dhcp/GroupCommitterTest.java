@@ -118,8 +118,10 @@ class GroupCommitterTest {
             }
             c.submit(new java.util.ArrayList<>(List.of(ack(1))));
             assertEquals(1, counting.await(1), "the next batch is still synced and sent");
+            assertTrue(!c.stopped(), "running");
         } finally {
             c.close();
         }
+        assertTrue(c.stopped(), "closed: the thread has ended, so its socket descriptor may close");
     }
 }
