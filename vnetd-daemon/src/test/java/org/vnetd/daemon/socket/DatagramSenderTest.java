@@ -81,11 +81,12 @@ class DatagramSenderTest {
     }
 
     /**
-     * The sender's descriptor is its own: after the channel closed and its number went to a new file,
-     * a send still leaves through the socket and writes nothing into that file.
+     * The sender's descriptor is its own: after the channel closed, a send still leaves through the
+     * socket (with the channel's descriptor it would fail, or land on whatever took the number), and a
+     * file opened right after the close, which usually takes the freed number, receives nothing.
      */
     @Test
-    void aClosedChannelsDescriptorNumberTakenByAFileNeverReceivesASend(@TempDir Path dir) throws Exception {
+    void aSendAfterTheChannelClosedStillLeavesThroughTheSocket(@TempDir Path dir) throws Exception {
         InetSocketAddress to = (InetSocketAddress) receiver.getLocalAddress();
         int channelFd = channel.fd().intValue();
         try (DatagramSender sender = DatagramSender.of(channel)) {
