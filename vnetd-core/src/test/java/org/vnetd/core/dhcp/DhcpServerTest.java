@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.vnetd.core.dhcp.Msg.ip;
 
@@ -14,6 +16,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,6 +51,48 @@ class DhcpServerTest {
         String yi = o.reply().yiaddr().getHostAddress();
         return assertInstanceOf(Decision.Ack.class,
                 server.handle(Msg.of(DhcpMessageType.REQUEST).mac(mac).serverId(SERVER).requested(yi).build(), T0));
+    }
+
+    @Test
+    void theLeaseStoreReadsCountAndViewWithoutWaitingForTheServersLock() throws Exception {
+        bindClient("52:54:00:00:00:01");
+        bindClient("52:54:00:00:00:02");
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(1);
+        Thread busy = Thread.ofPlatform().start(() -> {
+            synchronized (server) { // as the transport holds it while it answers a client
+                held.countDown();
+                try {
+                    done.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        try {
+            assertTrue(held.await(5, TimeUnit.SECONDS));
+            assertTimeoutPreemptively(Duration.ofSeconds(2), () -> {
+                assertEquals(2, server.leaseCount());
+                Set<String> seen = new HashSet<>();
+                server.leasesView().forEach(l -> seen.add(l.mac().toString()));
+                assertEquals(Set.of("52:54:00:00:00:01", "52:54:00:00:00:02"), seen);
+            });
+        } finally {
+            done.countDown();
+            busy.join(10_000);
+        }
+    }
+
+    @Test
+    void theLeasesViewFollowsBindsAndReleases() {
+        var view = server.leasesView();
+        assertTrue(view.isEmpty());
+        Decision.Ack a = bindClient("52:54:00:00:00:01");
+        assertEquals(List.of(a.lease()), List.copyOf(view), "a live view, not a copy");
+        server.handle(Msg.of(DhcpMessageType.RELEASE).mac("52:54:00:00:00:01").serverId(SERVER)
+                .ciaddr(a.lease().address().getHostAddress()).build(), T0);
+        assertTrue(view.isEmpty());
+        assertThrows(UnsupportedOperationException.class, view::clear);
     }
 
     @Test

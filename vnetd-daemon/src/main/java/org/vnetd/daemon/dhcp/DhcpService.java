@@ -115,7 +115,7 @@ public final class DhcpService implements AutoCloseable {
                 l.onLeaseChange(change);
             }
         });
-        s.follow(srv::leaseCount, srv::leasesUnordered); // the store keeps no second copy of the leases
+        s.follow(srv::leaseCount, srv::leasesView); // the store keeps no second copy of the leases
         // one event loop thread per network; the lease log's syncs run beside it (GroupCommitter)
         EventLoopGroup g = shared != null ? shared : new MultiThreadIoEventLoopGroup(1,
                 new io.netty.util.concurrent.DefaultThreadFactory("dhcp-" + config.interfaceName(), true), EpollIoHandler.newFactory());

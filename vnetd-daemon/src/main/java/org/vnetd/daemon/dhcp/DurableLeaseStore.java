@@ -16,6 +16,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,7 +97,7 @@ public final class DurableLeaseStore implements LeaseStore {
     // the server that loaded it takes over (follow): then the server's own leases are the live set
     private Map<Integer, DhcpLease> live = new HashMap<>();
     private IntSupplier followedCount; // ioLock
-    private Supplier<List<DhcpLease>> followedLeases; // ioLock
+    private Supplier<? extends Collection<DhcpLease>> followedLeases; // ioLock
     // pending, failure, closing: the event loop appends under it, so the sync thread takes it once
     // per sync (to swap the batch), never per record
     private final Object lock = new Object();
@@ -168,10 +169,12 @@ public final class DurableLeaseStore implements LeaseStore {
      * store and appends every change to it): compaction snapshots those, and the store stops keeping a
      * copy of its own. A server holds each lease once already; a second map here cost a map entry per
      * lease and, at thousands of new leases a second, most of the young collector's card scanning.
-     * Both suppliers must be safe to call from the sync thread, which holds the store's I/O lock
-     * while calling them; they must not wait for that lock (appends never take it).
+     * {@code count} is read on the sync thread and {@code leases} iterated on the compactor while the
+     * server goes on: both must be safe to use from other threads without waiting for the server (a
+     * live, weakly consistent view: every change it may miss is in the log written after the rotation
+     * that starts the snapshot). Neither may wait for this store's I/O lock (appends never take it).
      */
-    public void follow(IntSupplier count, Supplier<List<DhcpLease>> leases) {
+    public void follow(IntSupplier count, Supplier<? extends Collection<DhcpLease>> leases) {
         synchronized (ioLock) {
             followedCount = count;
             followedLeases = leases;
@@ -179,8 +182,8 @@ public final class DurableLeaseStore implements LeaseStore {
         }
     }
 
-    /** Under ioLock: a copy of the live leases (expired ones not yet reaped included). */
-    private List<DhcpLease> liveLeases() {
+    /** Under ioLock: the live leases (expired ones not yet reaped included), a view or a copy. */
+    private Collection<DhcpLease> liveLeases() {
         return followedLeases != null ? followedLeases.get() : new ArrayList<>(live.values());
     }
 
@@ -214,7 +217,7 @@ public final class DurableLeaseStore implements LeaseStore {
             }
             try {
                 write(batch);
-                if (!compacting && walRecords > Math.max(COMPACT_AFTER, 2L * liveCount())) {
+                if (!compacting && walRecords > COMPACT_AFTER && walRecords > 2L * liveCount()) {
                     startCompaction();
                 }
             } catch (IOException e) {
@@ -403,9 +406,9 @@ public final class DurableLeaseStore implements LeaseStore {
     }
 
     /**
-     * Rotates the log and hands a copy of the live leases to the compactor (under ioLock, on the sync
-     * thread: a rename, a new log, one directory sync and a copy of references; the snapshot itself is
-     * written while later ACKs go on).
+     * Rotates the log and hands the live leases to the compactor (under ioLock, on the sync thread: a
+     * rename, a new log and one directory sync; the snapshot itself is written while later ACKs go on,
+     * from a followed server's live view or else from a copy of the store's own map).
      */
     private void startCompaction() throws IOException {
         synchronized (lock) {
@@ -416,7 +419,6 @@ public final class DurableLeaseStore implements LeaseStore {
         if (compactor != null && compactor.isShutdown()) {
             return; // closing: close() compacts once its compactor is done
         }
-        List<DhcpLease> leases = liveLeases();
         log.close();
         Files.move(wal, walPrev, StandardCopyOption.ATOMIC_MOVE);
         log = FileChannel.open(wal, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
@@ -429,11 +431,13 @@ public final class DurableLeaseStore implements LeaseStore {
         if (compactor == null) {
             compactor = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("dhcp-compact-" + wal.getFileName()).factory());
         }
+        // read after the rotation: every change the view may miss is in the new log
+        Collection<DhcpLease> leases = liveLeases();
         compactor.execute(() -> finishCompaction(leases));
     }
 
     /** On the compactor: the snapshot from {@code leases}, then the rotated log goes. */
-    private void finishCompaction(List<DhcpLease> leases) {
+    private void finishCompaction(Collection<DhcpLease> leases) {
         try {
             writeSnapshot(leases);
             Files.deleteIfExists(walPrev); // replaying it again would change nothing: no sync needed
@@ -455,7 +459,7 @@ public final class DurableLeaseStore implements LeaseStore {
      * bytes: the lease log's fdatasyncs share the disk with this write, and one sync of a whole
      * snapshot (tens of MB with 100k+ leases) would put all of it in the disk's queue ahead of them.
      */
-    private void writeSnapshot(List<DhcpLease> leases) throws IOException {
+    private void writeSnapshot(Collection<DhcpLease> leases) throws IOException {
         Instant now = clock.instant();
         Path tmp = snapshot.resolveSibling(snapshot.getFileName() + ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,

@@ -295,6 +295,86 @@ class DurableLeaseStoreTest {
         }
     }
 
+    @Test
+    void theSnapshotIsReadOffTheSyncThread() throws Exception {
+        // a server busy answering clients: iterating its leases waits; the sync thread (which sends
+        // the ACKs) must not, even at the sync that starts a compaction
+        java.util.Map<Integer, DhcpLease> server = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
+        java.util.Collection<DhcpLease> view = new java.util.AbstractCollection<>() {
+            @Override
+            public java.util.Iterator<DhcpLease> iterator() {
+                try {
+                    busy.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return server.values().iterator();
+            }
+
+            @Override
+            public int size() {
+                return server.size();
+            }
+        };
+        try (DurableLeaseStore s = DurableLeaseStore.open(dir, "vbr0", CLOCK)) {
+            s.follow(server::size, () -> view);
+            for (int i = 0; i < DurableLeaseStore.COMPACT_AFTER + 10; i++) {
+                DhcpLease l = lease(10 + i % 200, NOW.plusSeconds(3600 + i));
+                server.put(l.ip(), l);
+                s.append(new LeaseChange(LeaseChange.Kind.BOUND, l));
+            }
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(3), s::sync,
+                    "the sync that rotates the log returns while the leases are still being read");
+            assertTrue(Files.exists(dir.resolve("vbr0.wal.prev")), "rotated, snapshot not written yet");
+            busy.countDown();
+        }
+        try (DurableLeaseStore s = DurableLeaseStore.open(dir, "vbr0", CLOCK)) {
+            assertEquals(new HashSet<>(server.values()), new HashSet<>(s.load()));
+        }
+    }
+
+    @Test
+    void aSnapshotReadFromAChangingServerReplaysToItsState() throws Exception {
+        // the compactor iterates the server's live leases while binds and releases go on: whatever
+        // state of a changing lease the snapshot catches, the log after the rotation has its change
+        java.util.Map<Integer, DhcpLease> server = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.Random random = new java.util.Random(5);
+        int compactions = 0;
+        try (DurableLeaseStore s = DurableLeaseStore.open(dir, "vbr0", CLOCK)) {
+            s.follow(server::size, () -> java.util.Collections.unmodifiableCollection(server.values()));
+            for (int i = 0; i < 4 * DurableLeaseStore.COMPACT_AFTER; i++) {
+                int n = random.nextInt(6000);
+                MacAddress mac = MacAddress.parse(String.format("52:54:00:00:%02x:%02x", n >> 8, n & 0xff));
+                DhcpLease l = new DhcpLease(IpAddresses.fromInt(0x0a000000 + 10 + n), ClientId.ofMac(mac), mac, null,
+                        NOW.plusSeconds(3600 + i));
+                if (random.nextInt(4) == 0) {
+                    if (server.remove(l.ip()) != null) {
+                        s.append(new LeaseChange(LeaseChange.Kind.RELEASED, l));
+                    }
+                } else {
+                    server.put(l.ip(), l);
+                    s.append(new LeaseChange(LeaseChange.Kind.BOUND, l));
+                }
+                if (i % 50 == 49) {
+                    Object logBefore = logFileKey();
+                    s.sync();
+                    if (!logBefore.equals(logFileKey())) {
+                        compactions++; // a rotation: the log is a new file
+                    }
+                }
+            }
+        }
+        assertTrue(compactions >= 2, "compactions ran while the leases changed: " + compactions);
+        try (DurableLeaseStore s = DurableLeaseStore.open(dir, "vbr0", CLOCK)) {
+            assertEquals(new HashSet<>(server.values()), new HashSet<>(s.load()));
+        }
+    }
+
+    private Object logFileKey() throws java.io.IOException {
+        return Files.readAttributes(dir.resolve("vbr0.wal"), java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+    }
+
     /** The log's bytes after binding or releasing {@code changes} in a scratch store (read before its close compacts). */
     private byte[] logOf(String scratch, List<LeaseChange> changes) throws Exception {
         Path d = dir.resolve(scratch);
