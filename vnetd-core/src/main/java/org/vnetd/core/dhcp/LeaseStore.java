@@ -19,8 +19,9 @@ public interface LeaseStore extends AutoCloseable {
     void sync();
 
     /**
-     * Housekeeping that makes later syncs cheaper (e.g. preallocating the log), run when no ACK waits
-     * for it: after a batch's ACKs have left. Never weakens what {@link #sync()} promises.
+     * Housekeeping that makes later syncs cheaper (e.g. preallocating the log, rotating it for a
+     * compaction), run when no ACK waits for it: after a batch's ACKs have left. Never weakens what
+     * {@link #sync()} promises.
      */
     default void prepareAhead() {
     }
