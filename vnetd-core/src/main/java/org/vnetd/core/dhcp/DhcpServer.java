@@ -5,13 +5,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
@@ -41,9 +39,7 @@ public final class DhcpServer {
     }
 
     private final LeaseListener listener;
-    private final Map<ClientId, DhcpLease> byClient = new HashMap<>();
-    // concurrent (changed only under the lock) so that leasesView() can be read without it
-    private final Map<Integer, DhcpLease> byAddress = new ConcurrentHashMap<>();
+    private final LeaseTable leases = new LeaseTable(); // changed under the lock; leasesView() reads it without
     private final Map<Integer, Held> offers = new HashMap<>();
     private final Map<ClientId, Integer> offerOf = new HashMap<>(); // offers indexed by client
     private final Map<Integer, Instant> quarantine = new HashMap<>();
@@ -62,9 +58,7 @@ public final class DhcpServer {
             if (!config.subnet().contains(l.address())) {
                 continue;
             }
-            removeQuietly(byClient.get(l.clientId()));
-            removeQuietly(byAddress.get(l.ip()));
-            put(l);
+            leases.put(l); // replaces the client's other lease and the address's other holder
         }
     }
 
@@ -81,7 +75,7 @@ public final class DhcpServer {
         this.pool = new AddressPool(config);
         offers.clear();
         offerOf.clear();
-        for (DhcpLease l : List.copyOf(byClient.values())) {
+        for (DhcpLease l : leases.copy()) {
             int ip = l.ip();
             DhcpConfig.StaticHost res = pool.reservationAt(ip);
             boolean displaced = res != null && !res.equals(pool.hostFor(l.clientId(), l.mac()));
@@ -93,12 +87,12 @@ public final class DhcpServer {
 
     /** How many leases are held (expired ones not yet reaped included); takes no lock. */
     public int leaseCount() {
-        return byAddress.size();
+        return leases.size();
     }
 
     /** Every lease held, in no particular order: a plain copy. */
     public synchronized List<DhcpLease> leasesUnordered() {
-        return new ArrayList<>(byAddress.values());
+        return leases.copy();
     }
 
     /**
@@ -109,7 +103,7 @@ public final class DhcpServer {
      * written after the snapshot was started, so snapshot plus that log replay to the same state.
      */
     public Collection<DhcpLease> leasesView() {
-        return Collections.unmodifiableCollection(byAddress.values());
+        return leases.view();
     }
 
     /** All leases, bound or expired-but-not-reaped, ordered by address. */
@@ -129,7 +123,7 @@ public final class DhcpServer {
      */
     public synchronized int releaseMac(org.vnetd.core.net.MacAddress mac) {
         int n = 0;
-        for (DhcpLease l : List.copyOf(byAddress.values())) {
+        for (DhcpLease l : leases.copy()) {
             if (mac.equals(l.mac())) {
                 remove(l, LeaseChange.Kind.RELEASED);
                 n++;
@@ -141,7 +135,7 @@ public final class DhcpServer {
     /** Ends every lease expired at {@code now} (listener sees EXPIRED); returns them. */
     public synchronized List<DhcpLease> reapExpired(Instant now) {
         List<DhcpLease> gone = new ArrayList<>();
-        for (DhcpLease l : List.copyOf(byAddress.values())) {
+        for (DhcpLease l : leases.copy()) {
             if (l.isExpired(now)) {
                 remove(l, LeaseChange.Kind.EXPIRED);
                 gone.add(l);
@@ -251,7 +245,7 @@ public final class DhcpServer {
         if (sid != null && !sid.equals(pool.config().serverAddress())) {
             return ignore(IgnoreReason.NOT_FOR_US, "RELEASE for server %s", sid.getHostAddress());
         }
-        DhcpLease l = byClient.get(cid);
+        DhcpLease l = leases.byClient(cid);
         if (l == null || !l.address().equals(msg.ciaddr())) {
             return ignore(IgnoreReason.NO_BINDING, "RELEASE of %s by %s, which holds no such lease",
                     msg.ciaddr().getHostAddress(), cid);
@@ -270,7 +264,7 @@ public final class DhcpServer {
             return ignore(IgnoreReason.MALFORMED, "DECLINE without requested address");
         }
         int ip = IpAddresses.toInt(addr);
-        DhcpLease l = byClient.get(cid);
+        DhcpLease l = leases.byClient(cid);
         Held h = offers.get(ip);
         boolean ours = (l != null && l.address().equals(addr)) || (h != null && h.clientId().equals(cid));
         if (!ours) {
@@ -332,7 +326,7 @@ public final class DhcpServer {
         if (host != null) {
             return IpAddresses.toInt(host.ip());
         }
-        DhcpLease own = byClient.get(cid);
+        DhcpLease own = leases.byClient(cid);
         if (own != null) {
             int ip = own.ip();
             if (pool.isDynamic(ip) && freeFor(ip, cid, now)) {
@@ -366,7 +360,7 @@ public final class DhcpServer {
 
     /** Not leased, offered or quarantined for anyone but {@code cid} (expired holds do not count). */
     private boolean freeFor(int ip, ClientId cid, Instant now) {
-        DhcpLease l = byAddress.get(ip);
+        DhcpLease l = leases.byAddress(ip);
         if (l != null && !l.clientId().equals(cid) && !l.isExpired(now)) {
             return false;
         }
@@ -402,12 +396,12 @@ public final class DhcpServer {
     private DhcpLease bind(int ip, ClientId cid, MacAddress mac, String hostname, Duration time, Instant now) {
         dropOffer(ip);
         dropOfferOf(cid);
-        DhcpLease mine = byClient.get(cid);
+        DhcpLease mine = leases.byClient(cid);
         if (mine != null && mine.ip() != ip) {
             remove(mine, LeaseChange.Kind.EXPIRED); // the client moved to another address
             mine = null;
         }
-        DhcpLease other = byAddress.get(ip);
+        DhcpLease other = leases.byAddress(ip);
         if (other != null && !other.clientId().equals(cid)) {
             remove(other, LeaseChange.Kind.EXPIRED); // only possible when it had expired (freeFor)
         }
@@ -416,7 +410,7 @@ public final class DhcpServer {
         }
         Instant expiry = DhcpConfig.isInfinite(time) ? null : now.plus(time);
         DhcpLease lease = new DhcpLease(ip, cid, mac, hostname, expiry);
-        put(lease);
+        leases.put(lease);
         listener.onLeaseChange(new LeaseChange(LeaseChange.Kind.BOUND, lease));
         return lease;
     }
@@ -535,20 +529,8 @@ public final class DhcpServer {
         return h.length() <= 253 && HOSTNAME.matcher(h).matches() ? h : null;
     }
 
-    private void put(DhcpLease l) {
-        byClient.put(l.clientId(), l);
-        byAddress.put(l.ip(), l);
-    }
-
-    private void removeQuietly(DhcpLease l) {
-        if (l != null) {
-            byClient.remove(l.clientId(), l);
-            byAddress.remove(l.ip(), l);
-        }
-    }
-
     private void remove(DhcpLease l, LeaseChange.Kind kind) {
-        removeQuietly(l);
+        leases.remove(l);
         listener.onLeaseChange(new LeaseChange(kind, l));
     }
 
