@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.vnetd.daemon.port.PortDaemon.params;
 
 import java.net.Inet4Address;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.vnetd.core.net.IpAddresses;
 import org.vnetd.core.net.MacAddress;
 import org.vnetd.daemon.rpc.RpcClient;
@@ -41,10 +42,10 @@ class PortFdPassingTest {
     private PortDaemon daemon;
 
     @BeforeAll
-    void start() throws Exception {
+    void start(@TempDir Path dir) throws Exception { // deleted after the class's tests, like the namespace
         NetnsSupport.require("nft");
         ns = TestNetns.create("portfd");
-        daemon = new PortDaemon(ns, Files.createTempDirectory("vnetd-portfd")).start("--no-default-network");
+        daemon = new PortDaemon(ns, dir).start("--no-default-network");
         // STP off: a port with STP on would wait two forward delays before passing frames
         daemon.call("network.create", Map.of("xml", "<network><name>fdnet</name><forward mode='nat'/>"
                 + "<bridge name='vbr-fd' stp='off' delay='0'/><ip address='10.92.0.1' prefix='16'><dhcp>"

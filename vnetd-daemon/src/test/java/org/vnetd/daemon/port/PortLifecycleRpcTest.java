@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.vnetd.daemon.port.PortDaemon.params;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.vnetd.core.rpc.RpcCodec;
 import org.vnetd.core.port.PortDef;
 import org.vnetd.core.port.PortXml;
@@ -42,10 +42,10 @@ class PortLifecycleRpcTest {
     private PortDaemon daemon;
 
     @BeforeAll
-    void start() throws Exception {
+    void start(@TempDir Path dir) throws Exception { // deleted after the class's tests, like the namespace
         NetnsSupport.require("nft", "bridge");
         ns = TestNetns.create("ports");
-        daemon = new PortDaemon(ns, Files.createTempDirectory("vnetd-ports")).start();
+        daemon = new PortDaemon(ns, dir).start();
     }
 
     @AfterAll

@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.vnetd.testing.NetnsSupport;
 import org.vnetd.testing.TestNetns;
 
@@ -44,10 +45,9 @@ class PortQemuGuestTest {
             "kernel/drivers/net/virtio_net.ko");
 
     @Test
-    void guestGetsDhcpDnsAndNatThroughItsPort() throws Exception {
+    void guestGetsDhcpDnsAndNatThroughItsPort(@TempDir Path dir) throws Exception {
         NetnsSupport.require("nft", "qemu-system-x86_64", "busybox");
         Path kernel = kernel();
-        Path dir = Files.createTempDirectory("vnetd-qemu");
         Path initrd = dir.resolve("initrd.gz");
         buildInitramfs(kernel, initrd);
 
