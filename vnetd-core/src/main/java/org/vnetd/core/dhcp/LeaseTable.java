@@ -39,8 +39,14 @@ final class LeaseTable {
     }
 
     DhcpLease byAddress(int ip) {
-        int cell = byIp.first(ip); // addresses are unique: the first match is the one
-        return cell == NONE ? null : slots[byIp.slotAt(cell)];
+        int slot = slotOfAddress(ip);
+        return slot == NONE ? null : slots[slot];
+    }
+
+    /** The slot of the lease on {@code ip}, or NONE (addresses are unique: the first match is the one). */
+    private int slotOfAddress(int ip) {
+        int cell = byIp.first(ip);
+        return cell == NONE ? NONE : byIp.slotAt(cell);
     }
 
     DhcpLease byClient(ClientId cid) {
@@ -60,7 +66,7 @@ final class LeaseTable {
         DhcpLease onIp = byAddress(lease.ip());
         DhcpLease ofClient = byClient(lease.clientId());
         if (onIp != null && onIp == ofClient) {
-            slots[slotOf(onIp)] = lease; // a renewal: same client, same address, same slot
+            slots[slotOfAddress(lease.ip())] = lease; // a renewal: same client, same address, same slot
             return;
         }
         remove(onIp);
@@ -77,11 +83,11 @@ final class LeaseTable {
         if (lease == null) {
             return false;
         }
-        DhcpLease held = byAddress(lease.ip());
+        int slot = slotOfAddress(lease.ip());
+        DhcpLease held = slot == NONE ? null : slots[slot];
         if (held == null || !held.equals(lease)) {
             return false;
         }
-        int slot = slotOf(held);
         byIp.remove(held.ip(), slot);
         byClient.remove(held.clientId().hashCode(), slot);
         slots[slot] = null;
@@ -150,14 +156,6 @@ final class LeaseTable {
                 return size;
             }
         };
-    }
-
-    private int slotOf(DhcpLease held) {
-        int cell = byIp.first(held.ip());
-        if (cell == NONE) {
-            throw new IllegalStateException("lease " + held + " has no slot");
-        }
-        return byIp.slotAt(cell);
     }
 
     private int nextSlot() {
