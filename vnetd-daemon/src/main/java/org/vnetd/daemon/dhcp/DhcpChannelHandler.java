@@ -124,7 +124,7 @@ final class DhcpChannelHandler extends SimpleChannelInboundHandler<DatagramPacke
     /** Group-commit figures since start. */
     SyncStats syncStats() {
         GroupCommitter c = committer;
-        return c == null ? new SyncStats(0, 0, 0, 0) : c.stats();
+        return c == null ? SyncStats.NONE : c.stats();
     }
 
     @Override

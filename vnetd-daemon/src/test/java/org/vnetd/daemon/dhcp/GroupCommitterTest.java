@@ -18,7 +18,7 @@ import org.vnetd.core.dhcp.LeaseStore;
 
 class GroupCommitterTest {
     /** Counts syncs; each takes a little while, as an fdatasync does. */
-    private static final class CountingStore implements LeaseStore {
+    private static class CountingStore implements LeaseStore {
         final AtomicInteger syncs = new AtomicInteger();
 
         @Override
@@ -123,5 +123,37 @@ class GroupCommitterTest {
             c.close();
         }
         assertTrue(c.stopped(), "closed: the thread has ended, so its socket descriptor may close");
+    }
+
+    @Test
+    void theFirstSyncIsReportedApartAndSlowSyncsAreCounted() throws Exception {
+        long[] sleepsMs = {80, 1, 15}; // the first (record writer set-up), a quick one, a slow disk
+        AtomicInteger n = new AtomicInteger();
+        LeaseStore store = new CountingStore() {
+            @Override
+            public void sync() {
+                try {
+                    Thread.sleep(sleepsMs[Math.min(n.getAndIncrement(), sleepsMs.length - 1)]);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        CountingSender sender = new CountingSender();
+        GroupCommitter c = new GroupCommitter(store, sender, "test");
+        try {
+            for (int i = 0; i < 3; i++) {
+                c.submit(new java.util.ArrayList<>(List.of(ack(i))));
+                assertEquals(i + 1, sender.await(i + 1), "ACK " + i + " sent after its own sync");
+            }
+            SyncStats s = c.stats();
+            assertEquals(3, s.syncs(), s.toString());
+            assertEquals(3, s.acks(), s.toString());
+            assertTrue(s.firstMillis() >= 80, "the first sync on its own: " + s);
+            assertTrue(s.maxMillis() >= 15 && s.maxMillis() < s.firstMillis(), "the maximum leaves the first out: " + s);
+            assertTrue(s.slowSyncs() >= 2, "the first and the 15 ms sync took over 10 ms: " + s);
+        } finally {
+            c.close();
+        }
     }
 }
