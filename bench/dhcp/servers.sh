@@ -62,7 +62,8 @@ wait_port67() {
 start_vnetd() {
     mkdir -p "$TMP/vnetd"
     ip netns exec "$SRV" "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
-        ${VNETD_JAVA_OPTS:--Xms256m $VNETD_DAEMON_JVM_OPTS} -cp "$VNETD_CP" org.vnetd.daemon.dhcp.DhcpBenchServer \
+        ${VNETD_JAVA_OPTS:--Xms256m $VNETD_DAEMON_JVM_OPTS} -Dlogback.configurationFile="$ROOT/bench/dhcp/logback-bench.xml" \
+        -cp "$VNETD_CP" org.vnetd.daemon.dhcp.DhcpBenchServer \
         "$TMP/vnetd" vbr0 10.96.0.1/12 10.97.0.0 10.111.255.254 >"$TMP/vnetd.out" 2>"$TMP/vnetd.err" &
     SERVER_PID=$!
 }

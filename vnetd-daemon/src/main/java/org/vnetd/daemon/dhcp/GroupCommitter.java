@@ -40,8 +40,13 @@ final class GroupCommitter implements AutoCloseable {
 
     private final LeaseStore store;
     private final AckSender sender;
-    /** A sync slower than this is counted apart: it alone puts a lone client's bind time over 10 ms. */
+    /**
+     * A sync slower than this is counted apart (and logged at debug level): it alone puts a lone
+     * client's bind time over 10 ms.
+     */
     static final long SLOW_SYNC_NS = 10_000_000L;
+    /** A sync slower than this is a stalled disk, logged as a warning: guests wait that long for an ACK. */
+    static final long STALLED_SYNC_NS = 1_000_000_000L;
     // syncs, acks, total ns, first sync ns, max ns after the first, syncs over SLOW_SYNC_NS
     private final AtomicLongArray stats = new AtomicLongArray(6);
     private final ConcurrentLinkedQueue<List<DatagramPacket>> queue = new ConcurrentLinkedQueue<>();
@@ -137,6 +142,11 @@ final class GroupCommitter implements AutoCloseable {
         }
         if (took > SLOW_SYNC_NS) {
             stats.incrementAndGet(5);
+            if (took > STALLED_SYNC_NS) {
+                LOG.warn("lease log sync took {} ms: {} ACK(s) waited for the disk", took / 1_000_000, acks);
+            } else if (LOG.isDebugEnabled()) {
+                LOG.debug("lease log sync took {} ms for {} ACK(s)", String.format("%.2f", took / 1e6), acks);
+            }
         }
     }
 
