@@ -3,6 +3,7 @@ package org.vnetd.daemon.netlink;
 import java.util.Map;
 
 import org.vnetd.core.link.KernelException;
+import org.vnetd.daemon.sys.Libc;
 
 /** Symbolic names of Linux errno values (x86-64/generic numbering), and the typed exception built from one. */
 final class Errno {

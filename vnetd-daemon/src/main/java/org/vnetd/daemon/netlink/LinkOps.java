@@ -14,6 +14,7 @@ import org.vnetd.core.link.LinkInfo;
 import org.vnetd.core.link.LinkNames;
 import org.vnetd.core.link.LinkRef;
 import org.vnetd.core.net.MacAddress;
+import org.vnetd.daemon.sys.Libc;
 
 /**
  * RTM_NEWLINK / DELLINK / GETLINK. Existing links are addressed by IFLA_IFNAME with ifi_index 0, which

@@ -14,6 +14,7 @@ import java.util.OptionalInt;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
 import org.vnetd.core.link.KernelException;
+import org.vnetd.daemon.sys.Libc;
 
 /**
  * An rtnetlink socket ({@code AF_NETLINK, SOCK_RAW|SOCK_CLOEXEC, NETLINK_ROUTE}) with extended and

@@ -10,6 +10,7 @@ import java.util.List;
 import org.vnetd.core.link.KernelException;
 import org.vnetd.core.link.TapHandle;
 import org.vnetd.core.link.TapSpec;
+import org.vnetd.daemon.sys.Libc;
 
 /**
  * Taps through {@code /dev/net/tun} (linux/if_tun.h): TUNSETIFF with IFF_TAP|IFF_NO_PI (and

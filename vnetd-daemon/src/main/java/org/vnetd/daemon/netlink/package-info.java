@@ -1,7 +1,7 @@
 /**
  * rtnetlink and tun through {@code java.lang.foreign}, with no native code of our own.
  * <p>
- * Layers, bottom up: {@code Libc} (downcalls, errno captured per call), {@code NlMessageWriter} /
+ * Layers, bottom up: {@code daemon.sys.Libc} (downcalls, errno captured per call), {@code NlMessageWriter} /
  * {@code NlMessage} / {@code NlAttrs} (bytes to values and back: 4-byte aligned attributes, nests),
  * {@code NetlinkSocket} (sequence-matched request/ACK with extended ACK text, dumps to NLMSG_DONE),
  * then one class per object kind ({@code LinkOps}, {@code AddressOps}, {@code RouteOps},

@@ -1,16 +1,15 @@
 package org.vnetd.daemon.socket;
 
 import java.io.IOException;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
+import java.lang.foreign.Arena;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.unix.Socket;
+
+import org.vnetd.daemon.sys.Libc;
 
 /**
  * Sends datagrams through an epoll datagram channel's socket from a thread other than the channel's
@@ -23,12 +22,6 @@ import io.netty.channel.unix.Socket;
  * descriptor number that the channel gave back and something else took.
  */
 public final class DatagramSender implements AutoCloseable {
-    private static final int F_DUPFD_CLOEXEC = 1030;
-    private static final MethodHandle FCNTL = Linker.nativeLinker().downcallHandle(
-            Linker.nativeLinker().defaultLookup().find("fcntl").orElseThrow(),
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
-            Linker.Option.firstVariadicArg(2));
-
     private final Socket socket;
 
     private DatagramSender(Socket socket) {
@@ -37,16 +30,16 @@ public final class DatagramSender implements AutoCloseable {
 
     /** A sender on a duplicate of {@code channel}'s socket (the channel must be open). */
     public static DatagramSender of(EpollDatagramChannel channel) throws IOException {
-        int fd;
-        try {
-            fd = (int) FCNTL.invokeExact(channel.fd().intValue(), F_DUPFD_CLOEXEC, 0);
-        } catch (Throwable t) {
-            throw new IOException("fcntl(F_DUPFD_CLOEXEC) failed", t);
+        try (Arena arena = Arena.ofConfined()) {
+            Libc.CallState st = new Libc.CallState(arena);
+            int fd = Libc.fcntl(st, channel.fd().intValue(), Libc.F_DUPFD_CLOEXEC, 0);
+            if (fd < 0) {
+                int errno = st.errno();
+                throw new IOException("cannot duplicate the descriptor of " + channel + ": fcntl(F_DUPFD_CLOEXEC): "
+                        + Libc.strerror(errno) + " (errno " + errno + ")");
+            }
+            return new DatagramSender(new Socket(fd));
         }
-        if (fd < 0) {
-            throw new IOException("cannot duplicate the descriptor of " + channel);
-        }
-        return new DatagramSender(new Socket(fd));
     }
 
     /**

@@ -1,4 +1,4 @@
-package org.vnetd.daemon.netlink;
+package org.vnetd.daemon.sys;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -11,28 +11,30 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
 /**
- * The libc calls the netlink and tun code needs, bound with {@code java.lang.foreign} (no native code of
- * our own). Each call returns the raw result; a negative result means failure and the caller reads
- * errno from the {@link CallState} it passed, which must belong to the calling thread's call.
+ * The libc calls the daemon makes itself (netlink, tun devices, socket descriptors), bound with
+ * {@code java.lang.foreign} (no native code of our own). Each call returns the raw result; a negative
+ * result means failure and the caller reads errno from the {@link CallState} it passed, which must
+ * belong to the calling thread's call.
  */
-final class Libc {
-    static final int AF_NETLINK = 16;
-    static final int SOCK_RAW = 3;
-    static final int SOCK_CLOEXEC = 0x80000;
-    static final int SOL_SOCKET = 1;
-    static final int SO_SNDBUF = 7;
-    static final int SO_RCVBUF = 8;
+public final class Libc {
+    public static final int AF_NETLINK = 16;
+    public static final int SOCK_RAW = 3;
+    public static final int SOCK_CLOEXEC = 0x80000;
+    public static final int SOL_SOCKET = 1;
+    public static final int SO_SNDBUF = 7;
+    public static final int SO_RCVBUF = 8;
     /** SO_RCVTIMEO_OLD on x86-64: a struct timeval of two longs. */
-    static final int SO_RCVTIMEO = 20;
-    static final int SOL_NETLINK = 270;
-    static final int O_RDONLY = 0;
-    static final int O_RDWR = 2;
-    static final int O_CLOEXEC = 0x80000;
-    static final int MSG_TRUNC = 0x20;
-    static final int MSG_DONTWAIT = 0x40;
-    static final int POLLIN = 0x1;
-    static final int EINTR = 4;
-    static final int EAGAIN = 11;
+    public static final int SO_RCVTIMEO = 20;
+    public static final int SOL_NETLINK = 270;
+    public static final int O_RDONLY = 0;
+    public static final int O_RDWR = 2;
+    public static final int O_CLOEXEC = 0x80000;
+    public static final int MSG_TRUNC = 0x20;
+    public static final int MSG_DONTWAIT = 0x40;
+    public static final int POLLIN = 0x1;
+    public static final int EINTR = 4;
+    public static final int EAGAIN = 11;
+    public static final int F_DUPFD_CLOEXEC = 1030;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIBC = LINKER.defaultLookup();
@@ -57,6 +59,9 @@ final class Libc {
             FunctionDescriptor.of(I, I, L, P), ERRNO, Linker.Option.firstVariadicArg(2));
     private static final MethodHandle IOCTL_LONG = LINKER.downcallHandle(LIBC.find("ioctl").orElseThrow(),
             FunctionDescriptor.of(I, I, L, L), ERRNO, Linker.Option.firstVariadicArg(2));
+    /** fcntl is variadic after the command; F_DUPFD_CLOEXEC takes an int. */
+    private static final MethodHandle FCNTL_INT = LINKER.downcallHandle(LIBC.find("fcntl").orElseThrow(),
+            FunctionDescriptor.of(I, I, I, I), ERRNO, Linker.Option.firstVariadicArg(2));
     private static final MethodHandle STRERROR = LINKER.downcallHandle(LIBC.find("strerror").orElseThrow(),
             FunctionDescriptor.of(P.withTargetLayout(MemoryLayout.sequenceLayout(256, ValueLayout.JAVA_BYTE)), I));
 
@@ -69,19 +74,19 @@ final class Libc {
     }
 
     /** Where a call leaves errno; one per thread of use (callers keep one per synchronized object). */
-    static final class CallState {
+    public static final class CallState {
         final MemorySegment segment;
 
-        CallState(Arena arena) {
+        public CallState(Arena arena) {
             this.segment = arena.allocate(Linker.Option.captureStateLayout());
         }
 
-        int errno() {
+        public int errno() {
             return (int) ERRNO_HANDLE.get(segment, 0L);
         }
     }
 
-    static int socket(CallState st, int domain, int type, int protocol) {
+    public static int socket(CallState st, int domain, int type, int protocol) {
         try {
             return (int) SOCKET.invokeExact(st.segment, domain, type, protocol);
         } catch (Throwable t) {
@@ -89,7 +94,7 @@ final class Libc {
         }
     }
 
-    static int bind(CallState st, int fd, MemorySegment addr, int len) {
+    public static int bind(CallState st, int fd, MemorySegment addr, int len) {
         try {
             return (int) BIND.invokeExact(st.segment, fd, addr, len);
         } catch (Throwable t) {
@@ -97,7 +102,7 @@ final class Libc {
         }
     }
 
-    static int setsockopt(CallState st, int fd, int level, int name, MemorySegment value, int len) {
+    public static int setsockopt(CallState st, int fd, int level, int name, MemorySegment value, int len) {
         try {
             return (int) SETSOCKOPT.invokeExact(st.segment, fd, level, name, value, len);
         } catch (Throwable t) {
@@ -105,7 +110,7 @@ final class Libc {
         }
     }
 
-    static long sendto(CallState st, int fd, MemorySegment buf, long len, int flags, MemorySegment addr, int addrLen) {
+    public static long sendto(CallState st, int fd, MemorySegment buf, long len, int flags, MemorySegment addr, int addrLen) {
         try {
             return (long) SENDTO.invokeExact(st.segment, fd, buf, len, flags, addr, addrLen);
         } catch (Throwable t) {
@@ -113,7 +118,7 @@ final class Libc {
         }
     }
 
-    static long recv(CallState st, int fd, MemorySegment buf, long len, int flags) {
+    public static long recv(CallState st, int fd, MemorySegment buf, long len, int flags) {
         try {
             return (long) RECV.invokeExact(st.segment, fd, buf, len, flags);
         } catch (Throwable t) {
@@ -121,7 +126,7 @@ final class Libc {
         }
     }
 
-    static int poll(CallState st, MemorySegment fds, long nfds, int timeoutMillis) {
+    public static int poll(CallState st, MemorySegment fds, long nfds, int timeoutMillis) {
         try {
             return (int) POLL.invokeExact(st.segment, fds, nfds, timeoutMillis);
         } catch (Throwable t) {
@@ -129,7 +134,7 @@ final class Libc {
         }
     }
 
-    static int open(CallState st, MemorySegment path, int flags) {
+    public static int open(CallState st, MemorySegment path, int flags) {
         try {
             return (int) OPEN.invokeExact(st.segment, path, flags);
         } catch (Throwable t) {
@@ -137,7 +142,7 @@ final class Libc {
         }
     }
 
-    static int close(CallState st, int fd) {
+    public static int close(CallState st, int fd) {
         try {
             return (int) CLOSE.invokeExact(st.segment, fd);
         } catch (Throwable t) {
@@ -145,7 +150,7 @@ final class Libc {
         }
     }
 
-    static int ioctl(CallState st, int fd, long request, MemorySegment arg) {
+    public static int ioctl(CallState st, int fd, long request, MemorySegment arg) {
         try {
             return (int) IOCTL_PTR.invokeExact(st.segment, fd, request, arg);
         } catch (Throwable t) {
@@ -153,7 +158,7 @@ final class Libc {
         }
     }
 
-    static int ioctl(CallState st, int fd, long request, long arg) {
+    public static int ioctl(CallState st, int fd, long request, long arg) {
         try {
             return (int) IOCTL_LONG.invokeExact(st.segment, fd, request, arg);
         } catch (Throwable t) {
@@ -161,8 +166,16 @@ final class Libc {
         }
     }
 
+    public static int fcntl(CallState st, int fd, int cmd, int arg) {
+        try {
+            return (int) FCNTL_INT.invokeExact(st.segment, fd, cmd, arg);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     /** glibc's text for an errno ("File exists"); glibc returns static strings for known values. */
-    static String strerror(int errno) {
+    public static String strerror(int errno) {
         try {
             MemorySegment s = (MemorySegment) STRERROR.invokeExact(errno);
             return s.equals(MemorySegment.NULL) ? "" : s.getString(0);
