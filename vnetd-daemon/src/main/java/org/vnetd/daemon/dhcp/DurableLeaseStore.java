@@ -63,7 +63,7 @@ public final class DurableLeaseStore implements LeaseStore {
     private static final Logger LOG = LoggerFactory.getLogger(DurableLeaseStore.class);
     static final int COMPACT_AFTER = 20_000;
     /**
-     * Zeros written ahead at a time, at most: ~1700 records of ~150 bytes, a few extensions a second at
+     * Zeros written ahead at a time, at most: ~2500 records of ~104 bytes, a few extensions a second at
      * full load. Each extension (a write and a size-changing fsync) holds up the next sync. On the
      * development VM 256 KiB took 1-5 ms on the sync thread at 6500 DORA/s (1.2 ms idle); 4 MiB took
      * 41 ms there (9-14 ms idle), long enough for the ACKs held meanwhile to overflow a client's

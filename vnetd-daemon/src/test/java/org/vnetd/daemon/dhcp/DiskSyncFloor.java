@@ -18,7 +18,11 @@ import java.util.concurrent.locks.LockSupport;
  * a durable ACK cannot be faster than on this disk. Deletes its file.
  */
 public final class DiskSyncFloor {
-    private static final int RECORD = 150; // a lease record's JSON line is ~130-170 bytes
+    /**
+     * A lease record's JSON line as the bench's clients make it (no hostname; a client id from the MAC):
+     * 104 bytes, measured from the log DurableLeaseStore writes for 100 such leases.
+     */
+    private static final int RECORD = 104;
     private static final long SLOW_NS = TimeUnit.MILLISECONDS.toNanos(10);
 
     public static void main(String[] args) throws Exception {
@@ -34,8 +38,11 @@ public final class DiskSyncFloor {
                 StandardOpenOption.WRITE)) {
             long size = (long) count * RECORD;
             ByteBuffer zeros = ByteBuffer.allocateDirect(64 << 10);
-            for (long at = 0; at < size; at += zeros.capacity()) {
-                log.write(zeros.clear(), at);
+            for (long at = 0; at < size; ) {
+                zeros.clear();
+                while (zeros.hasRemaining()) {
+                    at += log.write(zeros, at);
+                }
             }
             log.force(true);
             byte[] line = new byte[RECORD];
