@@ -3,11 +3,9 @@ package org.vnetd.core.driver;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -22,7 +20,6 @@ import org.vnetd.core.rpc.Lease;
 import org.vnetd.core.rpc.NetworkEvent;
 import org.vnetd.core.rpc.NetworkSummary;
 import org.vnetd.core.xml.NetworkXml;
-import org.vnetd.core.xml.model.BridgeDef;
 import org.vnetd.core.xml.model.ForwardMode;
 import org.vnetd.core.xml.model.NatDef;
 import org.vnetd.core.xml.model.NatPortDef;
@@ -45,6 +42,7 @@ public final class NetworkDriver {
     private final LeaseSource leases;
     private final LongSupplier clock;
     private final RandomGenerator random;
+    private final NetworkIdentity identity;
 
     private final ConcurrentHashMap<String, NetworkEntry> networks = new ConcurrentHashMap<>();
     private final NetworkLocks locks = new NetworkLocks(120_000);
@@ -61,6 +59,7 @@ public final class NetworkDriver {
         this.leases = leases;
         this.clock = clock;
         this.random = random;
+        this.identity = new NetworkIdentity(kernel);
     }
 
     // ------------------------------------------------------------------ lookup and listing
@@ -79,9 +78,18 @@ public final class NetworkDriver {
     }
 
     public String getXml(String network, boolean inactive) {
+        return NetworkXml.format(definition(network, inactive), inactive);
+    }
+
+    /**
+     * The definition {@link #getXml} formats: the persistent one with {@code inactive} (when there is one),
+     * else the live one of a running network, else the persistent one. It is the driver's own instance, so
+     * reading it costs nothing; the driver replaces a definition it keeps, never changes it, and callers must
+     * not change it either ({@link NetworkDef#copy()} first).
+     */
+    public NetworkDef definition(String network, boolean inactive) {
         NetworkEntry e = find(network);
-        NetworkDef def = inactive && e.persistent != null ? e.persistent : e.current();
-        return NetworkXml.format(def, inactive);
+        return inactive && e.persistent != null ? e.persistent : e.current();
     }
 
     public List<Lease> dhcpLeases(String network, String mac) {
@@ -159,7 +167,7 @@ public final class NetworkDriver {
             NetworkEntry old = networks.get(name);
             NetworkEntry entry;
             synchronized (identityLock) {
-                assignIdentity(def, old, UUID_ELEMENT.matcher(xml).find());
+                identity.assign(def, old, networks.values());
                 NetworkXml.validate(def, random);
                 entry = old != null ? old : new NetworkEntry(name, def.uuid());
                 long t2 = System.nanoTime();
@@ -211,46 +219,6 @@ public final class NetworkDriver {
     }
 
     /**
-     * Fills what libvirt fills at define time: the uuid (kept from an existing definition of the
-     * same name), and the bridge name when absent or a {@code %d} template. Refuses a name/uuid clash.
-     */
-    private void assignIdentity(NetworkDef def, NetworkEntry old, boolean uuidGiven) {
-        UUID uuid = uuidGiven ? def.uuid() : null;
-        String name = def.name();
-        if (old != null) {
-            if (uuid != null && !uuid.equals(old.uuid)) {
-                throw VnetException.of(ErrorCode.NETWORK_EXISTS, "network '%s' already exists with uuid %s", name, old.uuid);
-            }
-            def.setUuid(old.uuid.toString());
-            NetworkDef prev = old.current();
-            if (prev != null && def.forwardMode().hasBridge()) {
-                if (def.bridgeName().isEmpty() && prev.bridgeName().isPresent()) {
-                    setBridgeName(def, prev.bridgeName().get());
-                }
-                if (def.macAddress().isEmpty() && prev.getMac() != null) {
-                    def.setMac(prev.getMac());
-                }
-            }
-        } else {
-            if (uuid != null) {
-                for (NetworkEntry n : networks.values()) {
-                    if (n.uuid.equals(uuid)) {
-                        throw VnetException.of(ErrorCode.NETWORK_EXISTS, "network '%s' is already defined with uuid %s", n.name, uuid);
-                    }
-                }
-            } else if (def.uuid() == null) {
-                def.setUuid(UUID.randomUUID().toString());
-            }
-        }
-        if (def.forwardMode().hasBridge()) {
-            String bridge = def.bridgeName().orElse(null);
-            if (bridge == null || bridge.contains("%d")) {
-                setBridgeName(def, freeBridgeName(bridge == null ? "virbr%d" : bridge, name));
-            }
-        }
-    }
-
-    /**
      * What libvirt writes into a running network's live XML: a NAT network shows the source-port
      * range its masquerading uses, {@code <nat><port start='1024' end='65535'/></nat>}, when the
      * definition gave none (the inactive XML stays as defined). The firewall plan is the same either way.
@@ -270,45 +238,6 @@ public final class NetworkDriver {
             p.setEnd("65535");
             ports.add(p);
         }
-    }
-
-    /** The parser invents a uuid when there is none; this tells whether the user gave one. */
-    private static final java.util.regex.Pattern UUID_ELEMENT = java.util.regex.Pattern.compile("<uuid[\\s/>]");
-
-    private static void setBridgeName(NetworkDef def, String bridge) {
-        BridgeDef b = def.getBridge();
-        if (b == null) {
-            b = new BridgeDef();
-            // libvirt writes stp='on' delay='0' for a bridge it names itself
-            b.setStp("on");
-            b.setDelay("0");
-            def.setBridge(b);
-        }
-        b.setName(bridge);
-    }
-
-    /** The first name of {@code template} used by no other definition and no existing interface. */
-    private String freeBridgeName(String template, String self) {
-        Set<String> used = new HashSet<>();
-        for (NetworkEntry n : networks.values()) {
-            if (n.name.equals(self)) {
-                continue;
-            }
-            for (NetworkDef d : new NetworkDef[] {n.persistent, n.live}) {
-                if (d != null) {
-                    d.bridgeName().ifPresent(used::add);
-                }
-            }
-        }
-        // ask the kernel about candidates only: the first name no definition uses is nearly always free,
-        // and one lookup by name stays as cheap with a thousand links as with none
-        for (int i = 0; i < 4096; i++) {
-            String candidate = template.replace("%d", Integer.toString(i));
-            if (!used.contains(candidate) && !kernel.linkExists(candidate)) {
-                return candidate;
-            }
-        }
-        throw VnetException.of(ErrorCode.CONFLICT, "no free bridge name for template '%s'", template);
     }
 
     // ------------------------------------------------------------------ start / create / destroy
@@ -334,7 +263,7 @@ public final class NetworkDriver {
             }
             NetworkEntry entry;
             synchronized (identityLock) {
-                assignIdentity(def, old, UUID_ELEMENT.matcher(xml).find());
+                identity.assign(def, old, networks.values());
                 NetworkXml.validate(def, random);
                 entry = old != null ? old : new NetworkEntry(name, def.uuid());
                 networks.put(name, entry);

@@ -4,7 +4,6 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
 import org.vnetd.core.net.MacAddress;
@@ -62,7 +61,10 @@ final class NetworkParser {
         if (name.indexOf('/') >= 0) {
             throw invalid("invalid character '/' in network name '%s'", name);
         }
-        def.setUuid(def.getUuid() == null ? UUID.randomUUID().toString() : uuid(def.getUuid(), "uuid element"));
+        if (def.getUuid() != null) {
+            // an absent uuid stays absent: identity is the driver's to assign (libvirt's uuid_specified)
+            def.setUuid(uuid(def.getUuid(), "uuid element"));
+        }
         if (def.getTitle() != null && def.getTitle().indexOf('\n') >= 0) {
             throw invalid("Network title can't contain newlines (network '%s')", name);
         }

@@ -86,6 +86,39 @@ class NetworkDriverTest {
     }
 
     @Test
+    void redefiningWithoutAUuidKeepsTheOldOneWhateverTheXmlMentions() {
+        NetworkSummary a = driver.define(nat("a", "100"));
+        String inMetadata = nat("a", "100").replace("</network>",
+                "<metadata><app:vm xmlns:app='http://example.org/app'><uuid>not the network's</uuid></app:vm></metadata></network>");
+        assertEquals(a.uuid(), driver.define(inMetadata).uuid(), "a <uuid> inside <metadata> is not the network's");
+        String inDefaultNamespace = nat("a", "100").replace("</network>",
+                "<metadata><vm xmlns='http://example.org/app'><uuid>x</uuid></vm></metadata></network>");
+        assertEquals(a.uuid(), driver.define(inDefaultNamespace).uuid());
+        String inComment = nat("a", "100").replace("<forward", "<!-- no <uuid> given --><forward");
+        assertEquals(a.uuid(), driver.define(inComment).uuid(), "a <uuid> inside a comment is not the network's");
+        assertEquals(a.uuid(), driver.lookup("a").uuid());
+    }
+
+    @Test
+    void creatingAgainWithoutAUuidKeepsTheDefinitionsUuid() {
+        NetworkSummary a = driver.define(nat("a", "100"));
+        String xml = nat("a", "100").replace("<forward", "<!-- <uuid> --><forward");
+        assertEquals(a.uuid(), driver.create(xml).uuid());
+    }
+
+    @Test
+    void theDefinitionIsReadableAsAModel() {
+        NetworkSummary a = driver.define(nat("a", "100"));
+        assertEquals(a.uuid(), driver.definition("a", true).getUuid());
+        assertEquals(a.bridge(), driver.definition("a", false).bridgeName().orElseThrow());
+        driver.start("a");
+        assertEquals("1024", driver.definition("a", false).getForward().getNats().getFirst().getPorts().getFirst().getStart(),
+                "the live definition");
+        assertTrue(driver.definition("a", true).getForward().getNats().isEmpty(), "the persistent definition");
+        assertEquals(ErrorCode.NO_SUCH_NETWORK, assertThrows(VnetException.class, () -> driver.definition("nope", false)).code());
+    }
+
+    @Test
     void nameAndUuidClashesAreRefused() {
         NetworkSummary a = driver.define(nat("a", "100"));
         String other = nat("b", "101").replace("<name>b</name>", "<name>b</name><uuid>" + a.uuid() + "</uuid>");

@@ -36,7 +36,6 @@ import org.vnetd.core.port.PortDef;
 import org.vnetd.core.port.PortXml;
 import org.vnetd.core.rpc.NetworkEvent;
 import org.vnetd.core.rpc.NetworkSummary;
-import org.vnetd.core.xml.NetworkXml;
 import org.vnetd.core.xml.model.NetworkDef;
 import org.vnetd.daemon.rpc.FdReply;
 
@@ -66,10 +65,6 @@ public final class PortManager implements AutoCloseable {
     private record Pending(String uuid, TapHandle handle) {
     }
 
-    /** A definition as parsed from its XML; shared read-only (PortTarget only reads it). */
-    private record ParsedNetwork(String xml, NetworkDef def) {
-    }
-
     private final NetworkDriver driver;
     private final LinkBackend links;
     private final PortStore store;
@@ -77,7 +72,6 @@ public final class PortManager implements AutoCloseable {
     private final TapReaper reaper;
     private final Map<String, PortRecord> ports = new ConcurrentHashMap<>();
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
-    private final Map<String, ParsedNetwork> parsed = new ConcurrentHashMap<>();
     private final ReentrantLock mutations = new ReentrantLock();
     private final ScheduledExecutorService timers;
     private final SecureRandom random = new SecureRandom();
@@ -178,7 +172,7 @@ public final class PortManager implements AutoCloseable {
         if (!net.active()) {
             throw VnetException.of(ErrorCode.NETWORK_INACTIVE, "Requested operation is not valid: network '%s' is not active", net.name());
         }
-        NetworkDef def = definition(net.name());
+        NetworkDef def = driver.definition(net.name(), false);
         PortTarget target = PortTarget.of(def, req.portgroup());
         long t1 = System.nanoTime();
         String uuid = UUID.randomUUID().toString();
@@ -296,18 +290,6 @@ public final class PortManager implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw VnetException.of(ErrorCode.INTERNAL, "interrupted while waiting for interface '%s' to be removed", tap);
         }
-    }
-
-    /** The running definition, parsed again only when its XML changed (parsing costs more than the kernel work). */
-    private NetworkDef definition(String network) {
-        String xml = driver.getXml(network, false);
-        ParsedNetwork cached = parsed.get(network);
-        if (cached != null && cached.xml().equals(xml)) {
-            return cached.def();
-        }
-        NetworkDef def = NetworkXml.parse(xml);
-        parsed.put(network, new ParsedNetwork(xml, def));
-        return def;
     }
 
     private byte[] nextToken() {

@@ -11,12 +11,11 @@ import org.vnetd.core.firewall.FirewallPlan;
 import org.vnetd.core.firewall.FirewallPlanner;
 import org.vnetd.core.rpc.Methods;
 import org.vnetd.core.rpc.NetworkSummary;
-import org.vnetd.core.xml.NetworkXml;
 import org.vnetd.daemon.firewall.FirewallDoctor;
 
 /**
  * {@code firewall.diagnose}: what {@link FirewallDoctor} finds about the host firewall, judged against the
- * firewall plans of the running networks (their live XML planned again, exactly as a start plans it). Read-only:
+ * firewall plans of the running networks (their live definitions planned again, exactly as a start plans it). Read-only:
  * it lists the ruleset and reads sysctls, nothing else. Every other method goes to {@code next}.
  */
 public final class FirewallDiagnoseService implements RpcDispatcher {
@@ -46,9 +45,9 @@ public final class FirewallDiagnoseService implements RpcDispatcher {
                 continue;
             }
             try {
-                plans.add(planner.plan(ServiceConfigs.firewall(NetworkXml.parse(driver.getXml(s.name(), false)))));
+                plans.add(planner.plan(ServiceConfigs.firewall(driver.definition(s.name(), false))));
             } catch (VnetException e) {
-                // stopped or undefined between list and getXml: it has no rules to check any more
+                // stopped or undefined between list and definition: it has no rules to check any more
             }
         }
         return plans;

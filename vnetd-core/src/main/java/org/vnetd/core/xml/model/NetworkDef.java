@@ -249,6 +249,7 @@ public class NetworkDef {
         return name;
     }
 
+    /** The uuid the XML gives, or null when it gives none (the parser invents nothing; the driver assigns one). */
     public UUID uuid() {
         return uuid == null ? null : UUID.fromString(uuid);
     }
