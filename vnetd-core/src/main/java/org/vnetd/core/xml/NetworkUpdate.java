@@ -145,7 +145,7 @@ public final class NetworkUpdate {
     private static void dhcpHost(NetworkDef def, Command cmd, int parentIndex, DhcpHostDef host) {
         IpDef ip = ipByIndex(def, parentIndex);
         boolean partial = cmd == Command.DELETE;
-        NetworkParser.dhcpHost(def.getName(), ip, host, partial);
+        IpChecks.dhcpHost(def.getName(), ip, host, partial);
         InetAddress hostIp = Addr.tryParse(host.getIp());
         if (!partial && Addr.isV4(hostIp) != ip.isIpv4()) {
             throw invalid("the address family of a host entry IP must match the address family of the dhcp element's parent");
@@ -197,7 +197,7 @@ public final class NetworkUpdate {
         if (cmd == Command.MODIFY) {
             throw unsupported("dhcp ranges cannot be modified, only added or deleted");
         }
-        NetworkParser.range(def.getName(), ip, range);
+        IpChecks.range(def.getName(), ip, range);
         InetAddress start = Addr.tryParse(range.getStart());
         InetAddress end = Addr.tryParse(range.getEnd());
         if (Addr.isV4(start) != ip.isIpv4()) {
@@ -263,7 +263,7 @@ public final class NetworkUpdate {
     // ---------------------------------------------------------------- portgroup
 
     private static void portGroup(NetworkDef def, Command cmd, PortGroupDef pg) {
-        NetworkParser.portGroup(pg);
+        PortProfileChecks.portGroup(pg);
         List<PortGroupDef> groups = def.getPortGroups();
         int foundName = indexOf(groups, g -> pg.getName().equals(g.getName()));
         int foundDefault = indexOf(groups, g -> "yes".equals(g.getIsDefault()));
@@ -291,7 +291,7 @@ public final class NetworkUpdate {
     // ---------------------------------------------------------------- dns-*
 
     private static void dnsHost(NetworkDef def, Command cmd, DnsHostDef host) {
-        NetworkParser.dnsHost(def.getName(), host, !cmd.isAdd() && cmd != Command.MODIFY);
+        DnsChecks.dnsHost(def.getName(), host, !cmd.isAdd() && cmd != Command.MODIFY);
         DnsDef dns = def.getDns();
         List<DnsHostDef> hosts = dns == null ? List.of() : dns.getHosts();
         InetAddress ip = Addr.tryParse(host.getIp());
@@ -334,7 +334,7 @@ public final class NetworkUpdate {
     }
 
     private static void dnsTxt(NetworkDef def, Command cmd, DnsTxtDef txt) {
-        NetworkParser.txt(def.getName(), txt, cmd == Command.DELETE);
+        DnsChecks.txt(def.getName(), txt, cmd == Command.DELETE);
         DnsDef dns = def.getDns();
         List<DnsTxtDef> txts = dns == null ? List.of() : dns.getTxts();
         int i = indexOf(txts, t -> txt.getName().equals(t.getName()));
@@ -360,7 +360,7 @@ public final class NetworkUpdate {
     }
 
     private static void dnsSrv(NetworkDef def, Command cmd, DnsSrvDef srv) {
-        NetworkParser.srv(def.getName(), srv, !cmd.isAdd());
+        DnsChecks.srv(def.getName(), srv, !cmd.isAdd());
         DnsDef dns = def.getDns();
         List<DnsSrvDef> srvs = dns == null ? List.of() : dns.getSrvs();
         List<Integer> found = new ArrayList<>();

@@ -179,7 +179,7 @@ final class NetworkValidator {
             Set<String> macs = new HashSet<>();
             Set<String> ips = new HashSet<>();
             Set<String> names = new HashSet<>();
-            int prefix = NetworkParser.prefixOf(ip);
+            int prefix = IpChecks.prefixOf(ip);
             InetAddress net = ip.address();
             for (DhcpHostDef h : ip.hosts()) {
                 String where = String.format("in <ip address='%s'> of network '%s'", ip.getAddress(), def.getName());
@@ -205,7 +205,7 @@ final class NetworkValidator {
 
     /** The bridge's own IPv4 address cannot be its subnet's network or broadcast address. */
     private static void hostAddress(NetworkDef def, IpDef ip) {
-        int prefix = NetworkParser.prefixOf(ip);
+        int prefix = IpChecks.prefixOf(ip);
         if (!ip.isIpv4() || prefix < 1 || prefix > 30) {
             return;
         }

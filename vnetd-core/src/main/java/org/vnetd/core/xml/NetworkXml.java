@@ -45,7 +45,7 @@ public final class NetworkXml {
         keepFirstOfSingletons(root);
         NetworkDef def = unmarshal(root);
         keepMetadataVerbatim(xml, root, def);
-        NetworkParser.check(def);
+        NetworkChecks.check(def);
         return def;
     }
 
@@ -63,7 +63,7 @@ public final class NetworkXml {
         try {
             // A definition built or changed in code gets the same value checks as parsed XML
             // (they are idempotent on a parsed definition).
-            NetworkParser.check(def);
+            NetworkChecks.check(def);
         } catch (VnetException e) {
             throw e.code() == ErrorCode.XML_VALIDATION ? e : new VnetException(ErrorCode.XML_VALIDATION, e.getMessage(), e);
         }

@@ -3,7 +3,11 @@
  *
  * <ul>
  *   <li>{@link org.vnetd.core.xml.NetworkXml#parse} — safe parsing (no DTD/entities, 1 MiB cap) plus
- *       the checks of libvirt's virNetworkDefParseXML; canonicalises addresses, MACs, UUID, numbers.
+ *       the checks of libvirt's virNetworkDefParseXML; canonicalises addresses, MACs, UUID, numbers and
+ *       invents nothing (a uuid the XML lacks is left to the driver). The checks are
+ *       {@code NetworkChecks} (top level, in libvirt's order) calling one class per section
+ *       ({@code DnsChecks}, {@code IpChecks}, {@code RouteChecks}, {@code ForwardChecks},
+ *       {@code PortProfileChecks}) over the value readers of {@code XmlValues}.
  *   <li>{@link org.vnetd.core.xml.NetworkXml#validate} — the network driver's networkValidate plus
  *       vnetd's own rules (file-safe names, bridge names, unique in-subnet DHCP hosts); fills in a
  *       52:54:00 bridge MAC for bridge-based networks, as libvirt does on define.
