@@ -11,11 +11,11 @@ import org.vnetd.core.net.IpAddresses;
 import org.vnetd.daemon.dns.DnsService;
 
 /**
- * vnetd's DNS service alone, for bench/dns/run.sh: listens on ADDRESS:53 with DOMAIN (localOnly,
+ * vnetd's DNS service alone, for bench/dns/run.sh: listens on ADDRESS:53 (answering what arrives on BRIDGE) with DOMAIN (localOnly,
  * as libvirt's {@code <domain localOnly='yes'>}), HOSTS entries host0..hostN-1 at 10.99.x.y, and
  * forwards everything else to the servers in RESOLV_CONF. Runs until stdin closes.
  *
- * Usage: java -cp CLASSPATH BenchDnsServer.java ADDRESS DOMAIN HOSTS RESOLV_CONF
+ * Usage: java -cp CLASSPATH BenchDnsServer.java ADDRESS DOMAIN HOSTS RESOLV_CONF BRIDGE
  */
 public class BenchDnsServer {
     public static void main(String[] args) throws Exception {
@@ -27,7 +27,7 @@ public class BenchDnsServer {
         for (int i = 0; i < hosts; i++) {
             entries.add(DnsConfig.Host.of("10.99." + (i / 250) + "." + (i % 250 + 1), "host" + i));
         }
-        DnsConfig config = DnsConfig.defaults(List.of(listen)).withDomain(domain, true).withHosts(entries);
+        DnsConfig config = DnsConfig.defaults(args[4], List.of(listen)).withDomain(domain, true).withHosts(entries);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         DnsService dns = DnsService.create("bench", group, resolvConf, null);
         dns.start(config);

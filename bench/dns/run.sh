@@ -91,7 +91,7 @@ ip netns exec $H dnsmasq --keep-in-foreground --log-facility=- --conf-file="$WOR
 PIDS+=($!)
 mkfifo "$WORK/vnetd.in"
 ip netns exec $H "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
-  -Xmx256m ${JAVA_OPTS:-} -cp "$CP" "$HERE/BenchDnsServer.java" 10.66.0.1 $DOMAIN 100 "$WORK/resolv.conf" \
+  -Xmx256m ${JAVA_OPTS:-} -cp "$CP" "$HERE/BenchDnsServer.java" 10.66.0.1 $DOMAIN 100 "$WORK/resolv.conf" br0 \
   <"$WORK/vnetd.in" >"$WORK/vnetd.log" 2>&1 &
 VNETD_PID=$!
 PIDS+=($VNETD_PID)

@@ -18,6 +18,9 @@ import org.vnetd.core.net.IpPrefix;
  * @param domain            {@code <domain name>}: names in it are answered here (hosts and guests also get {@code name.domain})
  * @param localOnly         {@code <domain localOnly='yes'>}: unknown names in the domain get NXDOMAIN instead of being forwarded
  * @param forwardPlainNames {@code <dns forwardPlainNames>} (default yes): false keeps single-label names local
+ * @param interfaceName     the network's bridge (virbr0): only queries that arrive on it are answered, so the
+ *                          service is no open resolver for the host's LAN or other networks' guests (CVE-2012-3411);
+ *                          empty when DNS is disabled
  * @param listenAddresses   the network's own addresses on its bridge (port 53)
  * @param hosts             {@code <dns><host ip><hostname>…}
  * @param srvRecords        {@code <dns><srv>}
@@ -28,12 +31,16 @@ import org.vnetd.core.net.IpPrefix;
  * @param localTtl          TTL of local answers; dnsmasq's default (and so libvirt's) is 0, so guests never cache a lease's name
  */
 public record DnsConfig(boolean enabled, Optional<DnsName> domain, boolean localOnly, boolean forwardPlainNames,
-                        List<InetAddress> listenAddresses, List<Host> hosts, List<Srv> srvRecords, List<Txt> txtRecords,
+                        String interfaceName, List<InetAddress> listenAddresses, List<Host> hosts, List<Srv> srvRecords, List<Txt> txtRecords,
                         List<Forwarder> forwarders, List<IpPrefix> localPtrSubnets, long localTtl) {
     public static final int DNS_PORT = 53;
 
     public DnsConfig {
         Objects.requireNonNull(domain, "domain");
+        Objects.requireNonNull(interfaceName, "interfaceName");
+        if (enabled && interfaceName.isEmpty()) {
+            throw VnetException.of(ErrorCode.INVALID_ARGUMENT, "DNS needs the bridge it serves; none given");
+        }
         listenAddresses = List.copyOf(listenAddresses);
         hosts = List.copyOf(hosts);
         srvRecords = List.copyOf(srvRecords);
@@ -46,53 +53,53 @@ public record DnsConfig(boolean enabled, Optional<DnsName> domain, boolean local
     }
 
     /** A network with DNS on, no domain and nothing configured: what libvirt's {@code default} network gets. */
-    public static DnsConfig defaults(List<InetAddress> listenAddresses) {
-        return new DnsConfig(true, Optional.empty(), false, true, listenAddresses, List.of(), List.of(), List.of(),
+    public static DnsConfig defaults(String interfaceName, List<InetAddress> listenAddresses) {
+        return new DnsConfig(true, Optional.empty(), false, true, interfaceName, listenAddresses, List.of(), List.of(), List.of(),
                 List.of(), List.of(), 0);
     }
 
     public static DnsConfig disabled() {
-        return new DnsConfig(false, Optional.empty(), false, true, List.of(), List.of(), List.of(), List.of(),
+        return new DnsConfig(false, Optional.empty(), false, true, "", List.of(), List.of(), List.of(), List.of(),
                 List.of(), List.of(), 0);
     }
 
     public DnsConfig withDomain(String name, boolean localOnly) {
         return new DnsConfig(enabled, Optional.ofNullable(name).map(DnsName::of), localOnly, forwardPlainNames,
-                listenAddresses, hosts, srvRecords, txtRecords, forwarders, localPtrSubnets, localTtl);
+                interfaceName, listenAddresses, hosts, srvRecords, txtRecords, forwarders, localPtrSubnets, localTtl);
     }
 
     public DnsConfig withForwardPlainNames(boolean forward) {
-        return new DnsConfig(enabled, domain, localOnly, forward, listenAddresses, hosts, srvRecords, txtRecords,
+        return new DnsConfig(enabled, domain, localOnly, forward, interfaceName, listenAddresses, hosts, srvRecords, txtRecords,
                 forwarders, localPtrSubnets, localTtl);
     }
 
     public DnsConfig withHosts(List<Host> hosts) {
-        return new DnsConfig(enabled, domain, localOnly, forwardPlainNames, listenAddresses, hosts, srvRecords,
+        return new DnsConfig(enabled, domain, localOnly, forwardPlainNames, interfaceName, listenAddresses, hosts, srvRecords,
                 txtRecords, forwarders, localPtrSubnets, localTtl);
     }
 
     public DnsConfig withSrvRecords(List<Srv> srv) {
-        return new DnsConfig(enabled, domain, localOnly, forwardPlainNames, listenAddresses, hosts, srv, txtRecords,
+        return new DnsConfig(enabled, domain, localOnly, forwardPlainNames, interfaceName, listenAddresses, hosts, srv, txtRecords,
                 forwarders, localPtrSubnets, localTtl);
     }
 
     public DnsConfig withTxtRecords(List<Txt> txt) {
-        return new DnsConfig(enabled, domain, localOnly, forwardPlainNames, listenAddresses, hosts, srvRecords, txt,
+        return new DnsConfig(enabled, domain, localOnly, forwardPlainNames, interfaceName, listenAddresses, hosts, srvRecords, txt,
                 forwarders, localPtrSubnets, localTtl);
     }
 
     public DnsConfig withForwarders(List<Forwarder> forwarders) {
-        return new DnsConfig(enabled, domain, localOnly, forwardPlainNames, listenAddresses, hosts, srvRecords,
+        return new DnsConfig(enabled, domain, localOnly, forwardPlainNames, interfaceName, listenAddresses, hosts, srvRecords,
                 txtRecords, forwarders, localPtrSubnets, localTtl);
     }
 
     public DnsConfig withLocalPtrSubnets(List<IpPrefix> subnets) {
-        return new DnsConfig(enabled, domain, localOnly, forwardPlainNames, listenAddresses, hosts, srvRecords,
+        return new DnsConfig(enabled, domain, localOnly, forwardPlainNames, interfaceName, listenAddresses, hosts, srvRecords,
                 txtRecords, forwarders, subnets, localTtl);
     }
 
     public DnsConfig withLocalTtl(long ttl) {
-        return new DnsConfig(enabled, domain, localOnly, forwardPlainNames, listenAddresses, hosts, srvRecords,
+        return new DnsConfig(enabled, domain, localOnly, forwardPlainNames, interfaceName, listenAddresses, hosts, srvRecords,
                 txtRecords, forwarders, localPtrSubnets, ttl);
     }
 

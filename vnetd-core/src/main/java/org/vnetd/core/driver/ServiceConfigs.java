@@ -153,7 +153,7 @@ public final class ServiceConfigs {
                 localPtr.add(ip.prefix().networkPrefix());
             }
         }
-        DnsConfig cfg = DnsConfig.defaults(listen).withLocalPtrSubnets(localPtr);
+        DnsConfig cfg = DnsConfig.defaults(def.bridgeName().orElseThrow(), listen).withLocalPtrSubnets(localPtr);
         if (def.getDomain() != null && def.getDomain().getName() != null) {
             cfg = cfg.withDomain(def.getDomain().getName(), "yes".equals(def.getDomain().getLocalOnly()));
         }

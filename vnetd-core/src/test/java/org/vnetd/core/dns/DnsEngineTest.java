@@ -26,7 +26,7 @@ class DnsEngineTest {
     }
 
     private static DnsConfig base() {
-        return DnsConfig.defaults(List.of(IpAddresses.parse("192.168.122.1")));
+        return DnsConfig.defaults("virbr0", List.of(IpAddresses.parse("192.168.122.1")));
     }
 
     private static DnsQuery query(String name, RecordType type) {

@@ -3,6 +3,11 @@ package org.vnetd.daemon.dns;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.bootstrap.Bootstrap;
@@ -26,9 +31,19 @@ import io.netty.handler.codec.dns.TcpDnsResponseEncoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
+import org.vnetd.daemon.socket.BoundToDevice;
 
-/** UDP and TCP port 53 on one of the network's addresses. */
+/**
+ * UDP and TCP port 53 on one of the network's addresses, bound ({@code SO_BINDTODEVICE}) to the
+ * network's bridge and, in a second pair of sockets, to {@code lo}: the kernel hands them only packets
+ * that arrived on that bridge or come from the host itself. A machine routing to the bridge's address
+ * through the host, or a guest of another network, is never answered (libvirt closed the same hole,
+ * CVE-2012-3411, with dnsmasq's bind-dynamic and interface=), while the host's own queries to the
+ * address are, as libvirt's dnsmasq answers them too.
+ */
 final class DnsListener implements AutoCloseable {
+    /** Where the host's own packets to one of its addresses arrive. */
+    static final String LOOPBACK = "lo";
     private static final int TCP_IDLE_SECONDS = 10;
     private static final int MAX_TCP_QUERY = 4096;
     private static final int MAX_TCP_CONNECTIONS = 128;
@@ -36,61 +51,68 @@ final class DnsListener implements AutoCloseable {
     private static final int UDP_RECEIVE_BUFFER = 2048;
 
     private final InetSocketAddress address;
-    private final Channel udp;
-    private final Channel tcp;
+    private final List<Channel> channels;
 
-    private DnsListener(InetSocketAddress address, Channel udp, Channel tcp) {
+    private DnsListener(InetSocketAddress address, List<Channel> channels) {
         this.address = address;
-        this.udp = udp;
-        this.tcp = tcp;
+        this.channels = List.copyOf(channels);
     }
 
-    /** Binds both sockets (in the calling thread's network namespace); on failure nothing stays open. */
-    static DnsListener open(InetAddress ip, int port, EventLoopGroup group, QueryProcessor processor, DnsStats.Counters counters,
-                            AnswerMemo memo) {
+    /** Binds all sockets (in the calling thread's network namespace); on failure nothing stays open. */
+    static DnsListener open(String bridge, InetAddress ip, int port, EventLoopGroup group, QueryProcessor processor,
+                            DnsStats.Counters counters, AnswerMemo memo) {
         InetSocketAddress address = new InetSocketAddress(ip, port);
         SocketProtocolFamily family = ip instanceof Inet4Address ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6;
-        ChannelFuture u = new Bootstrap().group(group)
-                .channelFactory(() -> new EpollDatagramChannel(family))
-                // an IPv6 address may still be tentative (DAD) when the network starts
-                .option(EpollChannelOption.IP_FREEBIND, true)
-                .option(ChannelOption.SO_RCVBUF, 1 << 20)
-                // recvmmsg: up to 16 datagrams per system call under load
-                .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, UDP_RECEIVE_BUFFER)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UDP_RECEIVE_BUFFER * 16))
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        udpPipeline(ch.pipeline(), processor, counters, memo);
-                    }
-                }).bind(address);
-        // the TCP bind starts before the UDP one is awaited: one trip to the event loops, not two
         TcpConnectionLimit limit = new TcpConnectionLimit(MAX_TCP_CONNECTIONS);
-        ChannelFuture t = new ServerBootstrap().group(group)
-                .channelFactory(() -> new EpollServerSocketChannel(family))
-                .option(EpollChannelOption.IP_FREEBIND, true)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(limit, new IdleStateHandler(0, 0, TCP_IDLE_SECONDS, TimeUnit.SECONDS),
-                                new TcpDnsQueryDecoder(DnsRecordDecoder.DEFAULT, MAX_TCP_QUERY), new TcpDnsResponseEncoder(),
-                                new TcpQueryHandler(processor, counters));
-                    }
-                }).bind(address);
-        u.awaitUninterruptibly();
-        t.awaitUninterruptibly();
-        if (!u.isSuccess()) {
-            if (t.isSuccess()) {
-                t.channel().close().syncUninterruptibly();
+        // every bind starts before any is awaited: one trip to the event loops, not four
+        Map<ChannelFuture, String> binds = new LinkedHashMap<>();
+        for (String device : List.of(bridge, LOOPBACK)) {
+            ByteBuffer boundTo = BoundToDevice.value(device, ErrorCode.DNS);
+            binds.put(new Bootstrap().group(group)
+                    .channelFactory(() -> new EpollDatagramChannel(family))
+                    // an IPv6 address may still be tentative (DAD) when the network starts
+                    .option(EpollChannelOption.IP_FREEBIND, true)
+                    .option(BoundToDevice.OPTION, boundTo.duplicate())
+                    .option(ChannelOption.SO_RCVBUF, 1 << 20)
+                    // recvmmsg: up to 16 datagrams per system call under load
+                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, UDP_RECEIVE_BUFFER)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UDP_RECEIVE_BUFFER * 16))
+                    .handler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            udpPipeline(ch.pipeline(), processor, counters, memo);
+                        }
+                    }).bind(address), "UDP " + show(address) + " on " + device);
+            binds.put(new ServerBootstrap().group(group)
+                    .channelFactory(() -> new EpollServerSocketChannel(family))
+                    .option(EpollChannelOption.IP_FREEBIND, true)
+                    .option(BoundToDevice.OPTION, boundTo.duplicate())
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(limit, new IdleStateHandler(0, 0, TCP_IDLE_SECONDS, TimeUnit.SECONDS),
+                                    new TcpDnsQueryDecoder(DnsRecordDecoder.DEFAULT, MAX_TCP_QUERY), new TcpDnsResponseEncoder(),
+                                    new TcpQueryHandler(processor, counters));
+                        }
+                    }).bind(address), "TCP " + show(address) + " on " + device);
+        }
+        List<Channel> open = new ArrayList<>();
+        VnetException failure = null;
+        for (Map.Entry<ChannelFuture, String> b : binds.entrySet()) {
+            ChannelFuture f = b.getKey().awaitUninterruptibly();
+            if (f.isSuccess()) {
+                open.add(f.channel());
+            } else if (failure == null) {
+                failure = new VnetException(ErrorCode.DNS, "cannot listen for DNS on " + b.getValue() + ": "
+                        + f.cause().getMessage(), f.cause());
             }
-            throw new VnetException(ErrorCode.DNS, "cannot listen for DNS on UDP " + show(address) + ": " + u.cause().getMessage(), u.cause());
         }
-        if (!t.isSuccess()) {
-            u.channel().close().syncUninterruptibly();
-            throw new VnetException(ErrorCode.DNS, "cannot listen for DNS on TCP " + show(address) + ": " + t.cause().getMessage(), t.cause());
+        if (failure != null) {
+            open.forEach(c -> c.close().syncUninterruptibly());
+            throw failure;
         }
-        return new DnsListener(address, u.channel(), t.channel());
+        return new DnsListener(address, open);
     }
 
     /** screen → netty's query decoder → netty's answer encoder (raw packets pass) → our handler. */
@@ -105,8 +127,7 @@ final class DnsListener implements AutoCloseable {
 
     @Override
     public void close() {
-        udp.close().syncUninterruptibly();
-        tcp.close().syncUninterruptibly();
+        channels.forEach(c -> c.close().syncUninterruptibly());
     }
 
     private static String show(InetSocketAddress a) {

@@ -37,6 +37,8 @@ public final class DnsService implements AutoCloseable {
     /** Whether {@link #upstreams} is this service's own (closed with it) or the daemon's shared one. */
     private final boolean ownUpstreams;
     private QueryProcessor processor;
+    /** The bridge the open listeners are bound to. */
+    private String bridge;
 
     /**
      * @param network         the network's name, for messages
@@ -77,12 +79,12 @@ public final class DnsService implements AutoCloseable {
         }
         try {
             processor = new QueryProcessor(engine, upstreams.get(), counters);
-            openListeners(config.listenAddresses());
+            openListeners(config);
         } catch (RuntimeException e) {
             stop();
             throw e instanceof VnetException ve ? ve.wrap("network " + network) : e;
         }
-        LOG.info("network {}: DNS listening on {}", network, boundAddresses());
+        LOG.info("network {}: DNS listening on {} of {}", network, boundAddresses(), config.interfaceName());
     }
 
     /**
@@ -101,11 +103,11 @@ public final class DnsService implements AutoCloseable {
         }
         engine.reconfigure(config);
         for (InetAddress gone : new ArrayList<>(listeners.keySet())) {
-            if (!config.listenAddresses().contains(gone)) {
+            if (!config.listenAddresses().contains(gone) || !config.interfaceName().equals(bridge)) {
                 listeners.remove(gone).close();
             }
         }
-        openListeners(config.listenAddresses());
+        openListeners(config);
     }
 
     /** Closes every socket. Guest names stay, so a restart of the service keeps them. */
@@ -150,10 +152,11 @@ public final class DnsService implements AutoCloseable {
         return listeners.values().stream().map(DnsListener::address).toList();
     }
 
-    private void openListeners(List<InetAddress> addresses) {
-        for (InetAddress a : addresses) {
+    private void openListeners(DnsConfig config) {
+        bridge = config.interfaceName();
+        for (InetAddress a : config.listenAddresses()) {
             if (!listeners.containsKey(a)) {
-                listeners.put(a, DnsListener.open(a, port, group, processor, counters, memo));
+                listeners.put(a, DnsListener.open(bridge, a, port, group, processor, counters, memo));
             }
         }
     }

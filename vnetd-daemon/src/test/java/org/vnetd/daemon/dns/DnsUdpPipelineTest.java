@@ -30,7 +30,7 @@ class DnsUdpPipelineTest {
     private static final InetSocketAddress SERVER = new InetSocketAddress(IpAddresses.parse("192.168.122.1"), 53);
 
     private final DnsStats.Counters counters = new DnsStats.Counters();
-    private final DnsEngine engine = new DnsEngine(DnsConfig.defaults(List.of(SERVER.getAddress()))
+    private final DnsEngine engine = new DnsEngine(DnsConfig.defaults("br0", List.of(SERVER.getAddress()))
             .withDomain("example.com", true)
             .withHosts(List.of(DnsConfig.Host.of("192.168.122.10", "web")))
             .withTxtRecords(List.of(new DnsConfig.Txt("big", "x".repeat(250)), new DnsConfig.Txt("big", "y".repeat(250)),

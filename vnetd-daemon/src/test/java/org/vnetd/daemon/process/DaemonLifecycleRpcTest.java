@@ -86,7 +86,8 @@ class DaemonLifecycleRpcTest {
         assertTrue(Files.isSymbolicLink(daemon.configDir().resolve("networks/autostart/default.xml")));
         String xml = daemon.call("network.getXml", Map.of("network", "default")).get("xml").asText();
         assertTrue(xml.contains("<forward mode='nat'>") || xml.contains("<forward mode='nat'/>"), xml);
-        assertTrue(ns.execOk("ss", "-lnu").contains("192.168.122.1:53"), "DNS listens");
+        String udp = ns.execOk("ss", "-lnu");
+        assertTrue(udp.contains("192.168.122.1%virbr0:53") && udp.contains("192.168.122.1%lo:53"), "DNS listens on the bridge (and lo):\n" + udp);
     }
 
     @Test
