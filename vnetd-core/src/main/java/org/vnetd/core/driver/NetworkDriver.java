@@ -638,11 +638,4 @@ public final class NetworkDriver {
             LOG.warn("event delivery failed: {}", ex.toString());
         }
     }
-
-    /** Names of the networks (for tests and diagnostics). */
-    public Map<String, Boolean> activeByName() {
-        Map<String, Boolean> m = new java.util.TreeMap<>();
-        networks.forEach((k, v) -> m.put(k, v.active()));
-        return m;
-    }
 }

@@ -66,9 +66,6 @@ public interface LinkBackend {
      */
     void setMaster(String name, String master);
 
-    /** Detaches {@code name} from whatever bridge holds it (no-op if none). */
-    void setNoMaster(String name);
-
     /** Sets learning, unicast flooding and isolation on port {@code name}, which must have a bridge master. */
     void setBridgePort(String name, BridgePortOptions options);
 
@@ -142,11 +139,4 @@ public interface LinkBackend {
 
     /** IPv4 and IPv6 routes of the main table. */
     List<RouteInfo> listRoutes();
-
-    // ---- neighbours
-
-    /** Adds or replaces a permanent neighbour entry. */
-    void addNeighbour(NeighbourSpec spec);
-
-    void deleteNeighbour(NeighbourSpec spec);
 }

@@ -93,7 +93,7 @@ public final class NetlinkLinkBackend implements LinkBackend, AutoCloseable {
         links.setMaster(name, index, master);
     }
 
-    @Override
+    /** Detaches {@code name} from whatever bridge holds it (no-op if none). Not on {@link LinkBackend}: no start step needs it. */
     public void setNoMaster(String name) {
         links.setMaster(name, 0, null);
     }
@@ -186,12 +186,11 @@ public final class NetlinkLinkBackend implements LinkBackend, AutoCloseable {
         return routes.list();
     }
 
-    @Override
+    /** Adds or replaces a permanent neighbour entry. Not on {@link LinkBackend}: no start step needs it (yet). */
     public void addNeighbour(NeighbourSpec spec) {
         neighbours.add(spec);
     }
 
-    @Override
     public void deleteNeighbour(NeighbourSpec spec) {
         neighbours.delete(spec);
     }
