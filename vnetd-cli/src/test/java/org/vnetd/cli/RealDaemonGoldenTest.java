@@ -268,16 +268,19 @@ class RealDaemonGoldenTest {
         assertTrue(r.err().startsWith("error: Failed to update network iso\n"), r.err());
     }
 
-    /** Runs {@code net-event --event EVENT} on the read-only socket, then the action, until the event is printed. */
+    /**
+     * Runs {@code net-event --event EVENT} on the read-only socket and, once the daemon has confirmed the
+     * subscription (its reply to {@code events.subscribe}, seen through a {@link SubscriptionTap}), the action;
+     * returns what net-event printed.
+     */
     private Cli.Result awaitEvent(String event, Runnable action) throws Exception {
-        CompletableFuture<Cli.Result> events = CompletableFuture.supplyAsync(
-                () -> new Cli(daemon.readOnlySocket()).run("net-event", "--event", event, "--timeout", "20"));
-        // give the subscription time to reach the daemon (net-event has no "subscribed" signal), bounded
-        for (int i = 0; i < 4 && !events.isDone(); i++) {
-            Thread.sleep(250);
+        try (SubscriptionTap tap = SubscriptionTap.open(files.resolve("tap.sock"), daemon.readOnlySocket())) {
+            CompletableFuture<Cli.Result> events = CompletableFuture.supplyAsync(
+                    () -> new Cli(tap.path()).run("net-event", "--event", event, "--timeout", "20"));
+            SubscriptionTap.awaitSubscribed(tap, events, Duration.ofSeconds(20));
+            action.run();
+            return events.get(30, TimeUnit.SECONDS);
         }
-        action.run();
-        return events.get(30, TimeUnit.SECONDS);
     }
 
     @Test

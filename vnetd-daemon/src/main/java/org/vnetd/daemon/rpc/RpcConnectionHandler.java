@@ -200,9 +200,11 @@ final class RpcConnectionHandler extends SimpleChannelInboundHandler<ByteBuf> {
             return;
         }
         Channel ch = ctx.channel();
-        // reply first, so the client sees the subscription confirmed before any event
-        reply(ctx, RpcResponse.success(request.idOrNull(), null));
+        // Registered before the reply, so a client that waits for the reply misses no event it causes next.
+        // The reply still comes first: this runs on the channel's event loop and writes at once, while an
+        // event published meanwhile by another thread is queued behind this task.
         subscriptions.add(events.subscribe(new EventHub.Filter(network, event), e -> push(ch, e)));
+        reply(ctx, RpcResponse.success(request.idOrNull(), null));
     }
 
     private static void push(Channel ch, NetworkEvent event) {

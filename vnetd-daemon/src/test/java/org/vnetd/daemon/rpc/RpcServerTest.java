@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,7 @@ import org.vnetd.core.error.VnetException;
 import org.vnetd.core.rpc.Methods;
 import org.vnetd.core.rpc.NetworkEvent;
 import org.vnetd.core.rpc.RpcCodec;
+import org.vnetd.testing.Await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -184,10 +186,7 @@ class RpcServerTest {
     void subscribersReceiveMatchingEvents() throws Exception {
         try (RpcClient c = ro()) {
             assertTrue(c.call(Methods.EVENTS_SUBSCRIBE, Map.of("network", "n1")).has("result"));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (events.subscriberCount() == 0 && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            assertEquals(1, events.subscriberCount(), "the reply is the subscribed signal: registered before it is sent");
             events.accept(new NetworkEvent("n2", "u2", NetworkEvent.LIFECYCLE, NetworkEvent.STARTED, 1));
             events.accept(new NetworkEvent("n1", "u1", NetworkEvent.LIFECYCLE, NetworkEvent.STARTED, 2));
             ObjectNode n = RpcCodec.decodeTree(c.receive());
@@ -195,10 +194,6 @@ class RpcServerTest {
             assertEquals("n1", n.get("params").get("network").asText());
             assertEquals("Started", n.get("params").get("detail").asText());
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (events.subscriberCount() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertEquals(0, events.subscriberCount(), "a closed connection's subscription is dropped");
+        Await.until(Duration.ofSeconds(5), "a closed connection's subscription is dropped", () -> events.subscriberCount() == 0);
     }
 }
