@@ -18,8 +18,9 @@ import org.vnetd.core.error.VnetException;
 
 /**
  * The DNS server of one running network: listeners on the network's addresses (port 53, UDP and
- * TCP) and the engine that answers; upstream queries go out through the daemon's shared
- * {@link UpstreamSockets}. {@link #reconfigure} changes answers at
+ * TCP, answering only what arrives on the network's bridge or from the host itself, see
+ * {@link DnsListener}) and the engine that answers; upstream queries go out through the daemon's
+ * shared {@link UpstreamSockets}. {@link #reconfigure} changes answers at
  * once and keeps every socket whose address is still wanted open, so a net-update or a reload
  * never makes guests time out. Sockets belong to the network namespace of the thread that calls
  * {@link #start} or {@link #reconfigure}.
@@ -45,7 +46,7 @@ public final class DnsService implements AutoCloseable {
      * @param group           an epoll event loop group the daemon owns (the service never shuts it down)
      * @param systemResolvers the host's resolvers, e.g. {@link ResolvConfWatcher#of}{@code (Path.of("/etc/resolv.conf"))}
      * @param port            53, except in tests
-     * @param upstreams       the daemon's shared upstream sockets, or null for sockets of this service's own
+     * @param upstreams       the daemon's shared upstream client, or null for one of this service's own
      */
     public DnsService(String network, EventLoopGroup group, Supplier<List<InetSocketAddress>> systemResolvers, int port,
                       UpstreamSockets upstreams) {
@@ -57,7 +58,7 @@ public final class DnsService implements AutoCloseable {
         this.upstreams = upstreams == null ? new UpstreamSockets(group) : upstreams;
     }
 
-    /** A service with upstream sockets of its own (tests, tools). */
+    /** A service with an upstream client of its own (tests, tools). */
     public DnsService(String network, EventLoopGroup group, Supplier<List<InetSocketAddress>> systemResolvers, int port) {
         this(network, group, systemResolvers, port, null);
     }

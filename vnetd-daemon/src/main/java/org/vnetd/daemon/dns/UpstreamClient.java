@@ -4,12 +4,13 @@ import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -20,6 +21,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -40,83 +42,38 @@ import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
 
 /**
- * Asks upstream servers. Each query gets a fresh random id and goes out of one of a few sockets
- * with kernel-chosen ports; an answer is taken only if it comes from the server asked, carries that
- * id and repeats the question (RFC 5452's defences against spoofed answers). Servers are tried in
- * order (libvirt's strict-order); one that times out, or answers SERVFAIL/REFUSED, passes the query
- * to the next, within a total budget that stays below a stub resolver's own timeout. A truncated
- * answer for a TCP client is asked again over TCP. Failure completes the future exceptionally, so
- * the client gets SERVFAIL instead of silence.
+ * Asks upstream servers. Each attempt goes out of a socket of its own, with a port the kernel picks at
+ * random and a fresh random id, connected to the server asked so the kernel takes datagrams from that
+ * address and port only; an answer is taken only if it also carries that id and repeats the question
+ * (RFC 5452's defences against spoofed answers: an attacker must guess port and id, 2^31 or so, not
+ * the id of a few long-lived ports). Servers are tried in order (libvirt's strict-order); one that
+ * times out, or answers SERVFAIL/REFUSED, passes the query to the next, within a total budget that
+ * stays below a stub resolver's own timeout. A truncated answer for a TCP client is asked again over
+ * TCP. Failure completes the future exceptionally, so the client gets SERVFAIL instead of silence.
+ * Sockets are made on the event loops' threads, so they belong to those threads' network namespace.
  */
 final class UpstreamClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamClient.class);
-    private static final int SOCKETS_PER_FAMILY = 4;
     private static final int MAX_MESSAGE = 65535;
+    /**
+     * Attempts (each one socket) in flight at once; beyond it a query fails at once (SERVFAIL) instead of
+     * running the daemon out of file descriptors. Identical questions share one attempt, so only a flood
+     * of distinct names from guests comes near it (dnsmasq's dns-forward-max is 150).
+     */
+    static final int MAX_IN_FLIGHT = 1024;
 
     private final EventLoopGroup group;
     private final long attemptNanos;
     private final long totalNanos;
     private final SecureRandom random = new SecureRandom();
-    private final Map<Integer, Attempt> pending = new ConcurrentHashMap<>();
-    private final List<Channel> v4 = new ArrayList<>();
-    private final List<Channel> v6 = new ArrayList<>();
+    private final Set<Attempt> inFlight = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger slots = new AtomicInteger(MAX_IN_FLIGHT);
+    private volatile boolean closed;
 
     UpstreamClient(EventLoopGroup group, Duration attemptTimeout, Duration totalTimeout) {
         this.group = group;
         this.attemptNanos = attemptTimeout.toNanos();
         this.totalNanos = totalTimeout.toNanos();
-    }
-
-    /** Opens the sockets; they belong to the calling thread's network namespace. */
-    void open() {
-        // all binds are started before any is awaited: one trip to the event loops instead of one
-        // per socket, which was most of a DNS start on a loaded host
-        List<ChannelFuture> f4 = new ArrayList<>();
-        List<ChannelFuture> f6 = new ArrayList<>();
-        for (int i = 0; i < SOCKETS_PER_FAMILY; i++) {
-            f4.add(bind(SocketProtocolFamily.INET, new InetSocketAddress("0.0.0.0", 0)));
-        }
-        RuntimeException v6Failure = null;
-        try {
-            for (int i = 0; i < SOCKETS_PER_FAMILY; i++) {
-                f6.add(bind(SocketProtocolFamily.INET6, new InetSocketAddress("::", 0)));
-            }
-        } catch (RuntimeException e) {
-            v6Failure = e; // the socket itself could not be created (no IPv6 at all)
-        }
-        VnetException v4Failure = collect(f4, v4, "0.0.0.0");
-        VnetException v6Bind = collect(f6, v6, "::");
-        if (v4Failure != null) {
-            throw v4Failure; // the caller's stop() closes what did open
-        }
-        if (v6Failure != null || v6Bind != null) {
-            // a host without IPv6 still forwards to IPv4 servers
-            LOG.info("no IPv6 upstream sockets: {}", (v6Failure != null ? v6Failure : v6Bind).getMessage());
-        }
-    }
-
-    /** Awaits the binds, keeps the channels that opened, returns the first failure (or null). */
-    private static VnetException collect(List<ChannelFuture> binds, List<Channel> into, String local) {
-        VnetException first = null;
-        for (ChannelFuture f : binds) {
-            f.awaitUninterruptibly();
-            if (f.isSuccess()) {
-                into.add(f.channel());
-            } else if (first == null) {
-                first = new VnetException(ErrorCode.DNS, "cannot open an upstream DNS socket on " + local + ": "
-                        + f.cause().getMessage(), f.cause());
-            }
-        }
-        return first;
-    }
-
-    private ChannelFuture bind(SocketProtocolFamily family, InetSocketAddress local) {
-        // the channel (socket) is created here, on the calling thread, so it belongs to its namespace
-        return new Bootstrap().group(group)
-                .channelFactory(() -> new EpollDatagramChannel(family))
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(4096))
-                .handler(new AnswerHandler())
-                .bind(local);
     }
 
     /** Forwards {@code query} to {@code servers} in order; completes with the raw answer. */
@@ -126,19 +83,19 @@ final class UpstreamClient implements AutoCloseable {
         return result;
     }
 
+    /** Attempts in flight now (each holds one socket). */
+    int inFlight() {
+        return inFlight.size();
+    }
+
+    /** Closes every attempt's socket; their queries complete with an error (their clients get SERVFAIL). */
     @Override
     public void close() {
-        for (Channel c : v4) {
-            c.close().syncUninterruptibly();
+        closed = true;
+        for (Attempt a : List.copyOf(inFlight)) {
+            a.finish();
+            a.exchange.result.completeExceptionally(new VnetException(ErrorCode.DNS, "DNS service stopped"));
         }
-        for (Channel c : v6) {
-            c.close().syncUninterruptibly();
-        }
-        v4.clear();
-        v6.clear();
-        pending.values().forEach(a -> a.exchange.result.completeExceptionally(
-                new VnetException(ErrorCode.DNS, "DNS service stopped")));
-        pending.clear();
     }
 
     /** One client query's way through the server list. */
@@ -159,35 +116,71 @@ final class UpstreamClient implements AutoCloseable {
         void next() {
             index++;
             long left = deadline - System.nanoTime();
-            if (index >= servers.size() || left <= 0) {
-                result.completeExceptionally(new VnetException(ErrorCode.DNS,
-                        "no upstream answered " + query.question() + " (asked " + servers.subList(0, Math.min(index, servers.size())) + ")"));
+            if (closed || index >= servers.size() || left <= 0) {
+                result.completeExceptionally(new VnetException(ErrorCode.DNS, closed ? "DNS service stopped"
+                        : "no upstream answered " + query.question() + " (asked " + servers.subList(0, Math.min(index, servers.size())) + ")"));
+                return;
+            }
+            if (slots.getAndDecrement() <= 0) {
+                slots.incrementAndGet();
+                result.completeExceptionally(new VnetException(ErrorCode.DNS, MAX_IN_FLIGHT
+                        + " upstream queries already in flight; not asking for " + query.question()));
                 return;
             }
             InetSocketAddress server = servers.get(index);
-            List<Channel> pool = server.getAddress() instanceof Inet4Address ? v4 : v6;
-            if (pool.isEmpty()) {
-                next();
+            Attempt a = new Attempt(this, server, random.nextInt(65536));
+            inFlight.add(a);
+            EventLoop loop;
+            ChannelFuture connect;
+            try {
+                loop = group.next();
+                // the channel (socket) is created here, on this event loop thread, so in its namespace
+                connect = new Bootstrap().group(loop)
+                        .channelFactory(() -> new EpollDatagramChannel(server.getAddress() instanceof Inet4Address
+                                ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6))
+                        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(4096))
+                        .handler(new AnswerHandler(a))
+                        .connect(server);
+            } catch (RuntimeException e) {
+                failed(a, e); // the client must still get an answer (SERVFAIL), never silence
                 return;
             }
-            Channel ch = pool.get(random.nextInt(pool.size()));
-            int id = freshId();
-            Attempt a = new Attempt(this, server, id);
-            pending.put(id, a);
-            byte[] wire = DnsWire.encodeQuery(id, query.question(), query.recursionDesired(), query.edns(), NettyDns.OUR_UDP_PAYLOAD);
-            a.timeout = ch.eventLoop().schedule(() -> {
-                if (pending.remove(id, a)) {
+            if (connect.isDone() && !connect.isSuccess() && !connect.channel().isRegistered()) {
+                // no socket at all (no IPv6 on this host, no file descriptor left): nothing to close
+                failed(a, connect.cause());
+                return;
+            }
+            a.channel = connect.channel();
+            a.timeout = loop.schedule(() -> {
+                if (a.finish()) {
                     LOG.debug("upstream {} did not answer {} in time", server, query.question());
                     next();
                 }
             }, Math.min(attemptNanos, left), TimeUnit.NANOSECONDS);
-            ch.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(wire), server)).addListener(f -> {
-                if (!f.isSuccess() && pending.remove(id, a)) {
-                    a.timeout.cancel(false);
-                    LOG.debug("cannot send to upstream {}: {}", server, f.cause().toString());
-                    next();
+            if (a.done.get()) {
+                // ended (on the loop's thread) before channel and timer were set here: finish() missed them
+                a.timeout.cancel(false);
+                a.channel.close();
+            }
+            byte[] wire = DnsWire.encodeQuery(a.id, query.question(), query.recursionDesired(), query.edns(), NettyDns.OUR_UDP_PAYLOAD);
+            connect.addListener(c -> {
+                if (!c.isSuccess()) {
+                    failed(a, c.cause());
+                    return;
                 }
+                connect.channel().writeAndFlush(Unpooled.wrappedBuffer(wire)).addListener(f -> {
+                    if (!f.isSuccess()) {
+                        failed(a, f.cause());
+                    }
+                });
             });
+        }
+
+        private void failed(Attempt a, Throwable cause) {
+            if (a.finish()) {
+                LOG.debug("cannot send to upstream {}: {}", a.server, cause.toString());
+                next();
+            }
         }
 
         void answered(Attempt a, byte[] answer) {
@@ -205,7 +198,7 @@ final class UpstreamClient implements AutoCloseable {
 
         /** The UDP answer was cut; ask the same server over TCP, falling back to the cut answer. */
         private void overTcp(InetSocketAddress server, byte[] truncated) {
-            int id = freshId();
+            int id = random.nextInt(65536);
             byte[] wire = DnsWire.encodeQuery(id, query.question(), query.recursionDesired(),
                     query.edns().map(e -> new Edns(MAX_MESSAGE, e.dnssecOk())), MAX_MESSAGE);
             CompletableFuture<byte[]> tcp = new CompletableFuture<>();
@@ -265,10 +258,13 @@ final class UpstreamClient implements AutoCloseable {
         }
     }
 
-    private static final class Attempt {
+    /** One question to one server, on a socket of its own. */
+    private final class Attempt {
         final Exchange exchange;
         final InetSocketAddress server;
         final int id;
+        final AtomicBoolean done = new AtomicBoolean();
+        volatile Channel channel;
         volatile ScheduledFuture<?> timeout;
 
         Attempt(Exchange exchange, InetSocketAddress server, int id) {
@@ -276,16 +272,24 @@ final class UpstreamClient implements AutoCloseable {
             this.server = server;
             this.id = id;
         }
-    }
 
-    private int freshId() {
-        for (int i = 0; i < 32; i++) {
-            int id = random.nextInt(65536);
-            if (!pending.containsKey(id)) {
-                return id;
+        /** Ends the attempt once: closes its socket, frees its slot; false if it had already ended. */
+        boolean finish() {
+            if (!done.compareAndSet(false, true)) {
+                return false;
             }
+            inFlight.remove(this);
+            slots.incrementAndGet();
+            ScheduledFuture<?> t = timeout;
+            if (t != null) {
+                t.cancel(false);
+            }
+            Channel c = channel;
+            if (c != null) {
+                c.close();
+            }
+            return true;
         }
-        return random.nextInt(65536);
     }
 
     private static boolean matches(byte[] answer, int id, DnsQuestion question) {
@@ -299,30 +303,34 @@ final class UpstreamClient implements AutoCloseable {
         }
     }
 
-    /** Reads answers on the upstream sockets and hands each to the attempt it belongs to. */
-    private final class AnswerHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+    /** Reads the answer on one attempt's socket; anything else that arrives there is dropped. */
+    private static final class AnswerHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+        private final Attempt attempt;
+
+        AnswerHandler(Attempt attempt) {
+            this.attempt = attempt;
+        }
+
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
             byte[] b = ByteBufUtil.getBytes(packet.content());
-            if (b.length < DnsWire.HEADER) {
+            // the socket is connected, so the kernel already checked the sender; checked again all the same
+            if (!attempt.server.equals(packet.sender()) || !matches(b, attempt.id, attempt.exchange.query.question())) {
+                LOG.debug("dropping unexpected upstream answer from {} (asked {} with id {})", packet.sender(), attempt.server, attempt.id);
                 return;
             }
-            int id = DnsWire.id(b);
-            Attempt a = pending.get(id);
-            if (a == null || !a.server.equals(packet.sender()) || !matches(b, id, a.exchange.query.question())) {
-                LOG.debug("dropping unexpected upstream answer id {} from {}", id, packet.sender());
-                return;
-            }
-            if (pending.remove(id, a)) {
-                a.timeout.cancel(false);
-                a.exchange.answered(a, b);
+            if (attempt.finish()) {
+                attempt.exchange.answered(attempt, b);
             }
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            // ICMP errors and the like: the attempt's timeout moves on to the next server
-            LOG.debug("upstream socket: {}", cause.toString());
+            // ICMP port unreachable on the connected socket: this server is not there, ask the next
+            if (attempt.finish()) {
+                LOG.debug("upstream {}: {}", attempt.server, cause.toString());
+                attempt.exchange.next();
+            }
         }
     }
 }

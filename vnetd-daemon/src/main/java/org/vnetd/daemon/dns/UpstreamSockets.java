@@ -5,11 +5,9 @@ import java.time.Duration;
 import io.netty.channel.EventLoopGroup;
 
 /**
- * The upstream DNS sockets of the whole daemon, shared by every network's forwarder. They all live in
- * the daemon's network namespace and send to the same resolvers, so one set serves a hundred networks:
- * a network start then binds only its own listeners (8 sockets fewer per start), and the query-id space
- * and the random source ports are shared as a resolver's would be. Opened on first use (the first
- * network with DNS), on the thread of that start, so in that thread's namespace.
+ * The upstream DNS client of the whole daemon, shared by every network's forwarder: one limit on the
+ * upstream queries in flight for all networks, as a resolver's would be. It holds no socket of its own;
+ * each upstream query opens one (a fresh random port, RFC 5452) on the daemon's event loops.
  */
 public final class UpstreamSockets implements AutoCloseable {
     /** Per upstream server, then the next; the total stays under glibc's and dig's 5 s. */
@@ -23,22 +21,15 @@ public final class UpstreamSockets implements AutoCloseable {
         this.group = group;
     }
 
-    /** The open client; opens it on first use. A failure leaves nothing open and is retried next time. */
+    /** The client, made on first use. */
     synchronized UpstreamClient get() {
         if (client == null) {
-            UpstreamClient c = new UpstreamClient(group, ATTEMPT_TIMEOUT, TOTAL_TIMEOUT);
-            try {
-                c.open();
-            } catch (RuntimeException e) {
-                c.close();
-                throw e;
-            }
-            client = c;
+            client = new UpstreamClient(group, ATTEMPT_TIMEOUT, TOTAL_TIMEOUT);
         }
         return client;
     }
 
-    /** Closes the sockets; queries in flight complete with an error (their clients get SERVFAIL). */
+    /** Ends the queries in flight, which complete with an error (their clients get SERVFAIL). */
     @Override
     public synchronized void close() {
         if (client != null) {

@@ -36,7 +36,7 @@ class DnsUdpPipelineTest {
             .withTxtRecords(List.of(new DnsConfig.Txt("big", "x".repeat(250)), new DnsConfig.Txt("big", "y".repeat(250)),
                     new DnsConfig.Txt("big", "z".repeat(250)))),
             () -> List.of(new InetSocketAddress(IpAddresses.parse("10.0.0.53"), 53)), System::nanoTime);
-    // never opened: a forwarded query finds no socket and must still be answered (SERVFAIL)
+    // no event loops: a forwarded query gets no socket and must still be answered (SERVFAIL)
     private final UpstreamClient upstream = new UpstreamClient(null, Duration.ofMillis(100), Duration.ofMillis(200));
     private final EmbeddedChannel ch = new EmbeddedChannel();
     private final AnswerMemo memo = new AnswerMemo();
