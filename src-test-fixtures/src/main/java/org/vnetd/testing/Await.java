@@ -41,7 +41,9 @@ public final class Await {
     /**
      * Waits until {@code condition} holds, looking every {@code poll}, at most {@code timeout} (it is looked at
      * once more at the deadline). Throws {@link AssertionError} naming {@code what} when time runs out, with the
-     * last exception the condition threw, if any, as its cause.
+     * last exception the condition threw, if any, as its cause. An exception from the condition counts as "not
+     * yet"; an {@link Error} (such as an {@link AssertionError} saying the awaited thing can no longer happen)
+     * ends the wait at once.
      */
     public static void until(Duration timeout, Duration poll, String what, Condition condition) {
         value(timeout, poll, what, () -> condition.met() ? Optional.of(Boolean.TRUE) : Optional.empty());

@@ -89,22 +89,17 @@ public final class TestNetns implements AutoCloseable {
      * from its link-local address: while that is tentative, forwarded IPv6 is silently dropped.
      */
     public void awaitIpv6Settled(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String tentative;
-        while (!(tentative = execOk("ip", "-6", "-o", "addr", "show", "tentative").trim()).isEmpty()) {
-            if (tentative.contains("dadfailed")) {
-                throw new IllegalStateException(name + ": IPv6 duplicate address detection failed:\n" + tentative);
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(name + ": IPv6 addresses still tentative after " + timeout
-                        + ":\n" + tentative);
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted waiting for IPv6 DAD in " + name, e);
-            }
+        String[] tentative = {""};
+        try {
+            Await.until(timeout, Duration.ofMillis(50), "IPv6 addresses in " + name + " to leave 'tentative'", () -> {
+                tentative[0] = execOk("ip", "-6", "-o", "addr", "show", "tentative").trim();
+                return tentative[0].isEmpty() || tentative[0].contains("dadfailed");
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + ", still tentative:\n" + tentative[0], e);
+        }
+        if (tentative[0].contains("dadfailed")) {
+            throw new IllegalStateException(name + ": IPv6 duplicate address detection failed:\n" + tentative[0]);
         }
     }
 

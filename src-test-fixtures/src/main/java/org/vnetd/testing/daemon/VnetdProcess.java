@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.vnetd.testing.Await;
 import org.vnetd.testing.TestNetns;
 
 /**
@@ -80,21 +81,21 @@ public final class VnetdProcess implements AutoCloseable {
     /** Starts the daemon and waits (at most {@link #READY_TIMEOUT}) until {@code probe} says it is ready. */
     public VnetdProcess start(ReadyProbe probe, String... extra) throws IOException, InterruptedException {
         startNoWait(extra);
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("vnetd exited with " + process.exitValue() + ":\n" + log());
-            }
-            try {
-                if (probe.ready()) {
-                    return this;
+        try {
+            Await.until(READY_TIMEOUT, Duration.ofMillis(100), "vnetd to answer", () -> {
+                if (!process.isAlive()) {
+                    // an Error, not an Exception: Await gives up at once instead of polling a dead process
+                    throw new AssertionError("vnetd exited with " + process.exitValue() + ":\n" + log());
                 }
-            } catch (IOException e) {
-                // not listening yet
+                return probe.ready(); // an IOException means "not listening yet": Await looks again
+            });
+        } catch (AssertionError e) {
+            if (!process.isAlive()) {
+                throw e; // it says how vnetd exited, with its log
             }
-            Thread.sleep(100);
+            throw new AssertionError(e.getMessage() + "; its log:\n" + log(), e);
         }
-        throw new IllegalStateException("vnetd did not answer within " + READY_TIMEOUT + ":\n" + log());
+        return this;
     }
 
     /** The JVM's pid: {@code ip netns exec} execs the command rather than forking it. */

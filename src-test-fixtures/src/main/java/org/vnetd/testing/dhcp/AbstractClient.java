@@ -65,6 +65,8 @@ abstract class AbstractClient implements DhcpClientDriver {
             return parse(ev, env);
         } catch (IllegalStateException e) {
             throw new IllegalStateException(name() + ": " + e.getMessage() + "\nclient log:\n" + log(), e);
+        } catch (AssertionError e) {
+            throw new AssertionError(name() + ": " + e.getMessage() + "\nclient log:\n" + log(), e);
         }
     }
 

@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import org.vnetd.testing.Await;
+
 /**
  * A private temp dir for one client: its hook script writes each event's environment to
  * {@code <n>-<event>.env} (numbered, so repeated events are all kept), and the driver waits for files.
@@ -53,10 +55,10 @@ final class ScriptDir implements AutoCloseable {
 
     /** Waits for the next event named one of {@code events} after the first {@code skip} env files. */
     Map<String, String> await(Duration timeout, int skip, String... events) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
+        String what = "a " + String.join("/", events) + " event (env file) in " + dir;
+        Path found = Await.value(timeout, Duration.ofMillis(50), what, () -> {
             try (Stream<Path> s = Files.list(dir)) {
-                var found = s.map(p -> p.getFileName().toString()).filter(f -> f.endsWith(".env"))
+                return s.map(p -> p.getFileName().toString()).filter(f -> f.endsWith(".env"))
                         .filter(f -> Integer.parseInt(f.substring(0, f.indexOf('-'))) >= skip)
                         .filter(f -> {
                             String ev = f.substring(f.indexOf('-') + 1, f.length() - 4);
@@ -67,19 +69,11 @@ final class ScriptDir implements AutoCloseable {
                             }
                             return false;
                         })
-                        .min(Comparator.comparingInt(f -> Integer.parseInt(f.substring(0, f.indexOf('-')))));
-                if (found.isPresent()) {
-                    return read(dir.resolve(found.get()));
-                }
-                Thread.sleep(50);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
+                        .min(Comparator.comparingInt(f -> Integer.parseInt(f.substring(0, f.indexOf('-')))))
+                        .map(dir::resolve);
             }
-        }
-        throw new IllegalStateException("no " + String.join("/", events) + " event within " + timeout + " in " + dir);
+        });
+        return read(found);
     }
 
     int count() {

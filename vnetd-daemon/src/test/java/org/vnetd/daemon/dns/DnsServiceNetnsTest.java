@@ -24,6 +24,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.vnetd.core.dns.DnsConfig;
 import org.vnetd.core.net.IpAddresses;
 import org.vnetd.core.net.IpPrefix;
+import org.vnetd.testing.Await;
 import org.vnetd.testing.NetnsExecutor;
 import org.vnetd.testing.NetnsSupport;
 import org.vnetd.testing.TestNetns;
@@ -380,12 +381,6 @@ class DnsServiceNetnsTest {
     }
 
     private static void waitUntil(java.util.function.BooleanSupplier ok, String what) throws InterruptedException {
-        for (int i = 0; i < 50; i++) {
-            if (ok.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("timed out waiting for " + what);
+        Await.until(Duration.ofSeconds(5), Duration.ofMillis(100), what, ok::getAsBoolean);
     }
 }

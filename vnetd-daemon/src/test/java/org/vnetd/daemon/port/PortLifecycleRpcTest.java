@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.vnetd.daemon.port.PortDaemon.params;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,6 +26,7 @@ import org.vnetd.core.rpc.RpcCodec;
 import org.vnetd.core.port.PortDef;
 import org.vnetd.core.port.PortXml;
 import org.vnetd.daemon.rpc.DaemonRpc;
+import org.vnetd.testing.Await;
 import org.vnetd.testing.Exec;
 import org.vnetd.testing.NetnsSupport;
 import org.vnetd.testing.TestNetns;
@@ -67,24 +70,19 @@ class PortLifecycleRpcTest {
     }
 
     /** A deleted port's tap is unregistered in the background: it must be gone within a few seconds. */
-    private void awaitGone(String... names) throws InterruptedException {
+    private void awaitGone(String... names) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         for (String name : names) {
-            while (hasLink(name) && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            assertFalse(hasLink(name), name + " is still there 10 s after its port was deleted");
+            Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+            Await.until(left, name + " to go within 10 s of its port's deletion", () -> !hasLink(name));
         }
     }
 
     /** Taps of ports deleted by earlier tests may still await the reaper; wait until they are gone. */
-    private void awaitNoRetiredTaps() throws InterruptedException {
+    private void awaitNoRetiredTaps() {
         String group = Integer.toUnsignedString(TapReaper.GROUP);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!ns.execOk("ip", "-o", "link", "show", "group", group).isBlank() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertEquals("", ns.execOk("ip", "-o", "link", "show", "group", group).trim());
+        Await.until(Duration.ofSeconds(10), "no link left in the reap group " + group,
+                () -> ns.execOk("ip", "-o", "link", "show", "group", group).isBlank());
     }
 
     private JsonNode create(Map<String, Object> params) throws Exception {
@@ -227,11 +225,8 @@ class PortLifecycleRpcTest {
         assertEquals("network-inactive", list.get(0).get("state").asText(), list.toString());
         assertTrue(hasLink(tap));
         daemon.call("network.start", params("network", "keep"));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!link(tap).path("master").asText().equals("vbr-keep") && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        assertEquals("vbr-keep", link(tap).path("master").asText(), "a restarted network gets its ports back");
+        Await.until(Duration.ofSeconds(10), Duration.ofMillis(50), "a restarted network gets its ports back (" + tap + " in vbr-keep)",
+                () -> link(tap).path("master").asText().equals("vbr-keep"));
         assertEquals("ok", daemon.call("port.list", params("network", "keep")).get(0).get("state").asText());
         daemon.call("port.delete", params("network", "keep", "uuid", p.get("uuid").asText()));
         awaitGone(tap);
@@ -272,11 +267,8 @@ class PortLifecycleRpcTest {
             }
             daemon.call("network.destroy", params("network", "full"));
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!ns.execOk("ip", "-o", "link", "show", "type", "tun").isBlank() && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        assertEquals("", ns.execOk("ip", "-o", "link", "show", "type", "tun").trim());
+        Await.until(Duration.ofSeconds(30), Duration.ofMillis(50), "every tap removed",
+                () -> ns.execOk("ip", "-o", "link", "show", "type", "tun").isBlank());
     }
 
     @Test
@@ -298,29 +290,22 @@ class PortLifecycleRpcTest {
 
             // the reaper logs one line per group delete: 50 taps, fewer deletes
             Pattern reaped = Pattern.compile("reaped (\\d+) tap\\(s\\) of deleted ports with one group delete");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            int batches;
-            int taps;
-            do {
-                batches = 0;
-                taps = 0;
+            int[] batchesAndTaps = Await.value(Duration.ofSeconds(10), "the reaper to log 50 reaped taps", () -> {
+                int batches = 0;
+                int taps = 0;
                 Matcher m = reaped.matcher(daemon.log().substring(logFrom));
                 while (m.find()) {
                     batches++;
                     taps += Integer.parseInt(m.group(1));
                 }
-            } while (taps < 50 && System.nanoTime() < deadline && sleep(20));
-            assertEquals(50, taps, daemon.log().substring(logFrom));
-            assertTrue(batches < 50, batches + " group deletes for 50 taps");
+                return taps >= 50 ? Optional.of(new int[] {batches, taps}) : Optional.empty();
+            });
+            assertEquals(50, batchesAndTaps[1], daemon.log().substring(logFrom));
+            assertTrue(batchesAndTaps[0] < 50, batchesAndTaps[0] + " group deletes for 50 taps");
         } finally {
             ns.exec("ip", "link", "del", "fgn77");
             ns.exec("ip", "link", "del", "fgn0");
         }
-    }
-
-    private static boolean sleep(long ms) throws InterruptedException {
-        Thread.sleep(ms);
-        return true;
     }
 
     @Test

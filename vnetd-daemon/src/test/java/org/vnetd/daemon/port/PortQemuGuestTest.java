@@ -9,9 +9,11 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.vnetd.testing.Await;
 import org.vnetd.testing.NetnsSupport;
 import org.vnetd.testing.TestNetns;
 
@@ -122,22 +125,25 @@ class PortQemuGuestTest {
                 // QEMU was killed
             }
         });
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(BOOT_BUDGET_SECONDS);
-        while (System.nanoTime() < deadline) {
-            synchronized (console) {
-                if (console.indexOf("VNT-DONE") >= 0) {
-                    return "done";
+        try {
+            return Await.value(Duration.ofSeconds(BOOT_BUDGET_SECONDS), Duration.ofMillis(200), "VNT-DONE on the guest's console", () -> {
+                boolean alive = qemu.isAlive();
+                if (!alive) {
+                    reader.join(2000); // the rest of the console
                 }
-            }
-            if (!qemu.isAlive()) {
-                reader.join(2000);
                 synchronized (console) {
-                    return console.indexOf("VNT-DONE") >= 0 ? "done" : null;
+                    if (console.indexOf("VNT-DONE") >= 0) {
+                        return Optional.of("done");
+                    }
                 }
-            }
-            Thread.sleep(200);
+                if (!alive) {
+                    throw new AssertionError("QEMU exited"); // an Error: no point looking again
+                }
+                return Optional.empty();
+            });
+        } catch (AssertionError notDone) {
+            return null; // the caller fails with the console's tail
         }
-        return null;
     }
 
     private static String tail(String s) {

@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Timeout;
 import org.vnetd.core.rpc.RpcCodec;
 import org.vnetd.daemon.rpc.RpcClient;
 import org.vnetd.daemon.rpc.DaemonRpc;
+import org.vnetd.testing.Await;
 import org.vnetd.testing.NetnsSupport;
 import org.vnetd.testing.TestNetns;
 
@@ -230,11 +232,11 @@ class DaemonLifecycleRpcTest {
         assertTrue(rules.contains("virbr0"), rules);
         ns.execOk("nft", "flush", "ruleset");
         ns.execOk("kill", "-HUP", Long.toString(daemon.pid()));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!Kernel.nft(ns).contains("virbr0") && System.nanoTime() < deadline) {
-            Thread.sleep(100);
+        try {
+            Await.until(Duration.ofSeconds(60), Duration.ofMillis(100), "SIGHUP to re-apply the rules", () -> Kernel.nft(ns).contains("virbr0"));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; the daemon's log:\n" + daemon.log(), e);
         }
-        assertTrue(Kernel.nft(ns).contains("virbr0"), "SIGHUP re-applied the rules:\n" + daemon.log());
         ns.execOk("nft", "flush", "ruleset");
         daemon.call("firewall.reload", null);
         assertTrue(Kernel.nft(ns).contains("virbr0"), "firewall.reload re-applied the rules");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -15,6 +16,7 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.vnetd.testing.Await;
 import org.vnetd.testing.NetnsSupport;
 import org.vnetd.testing.TestNetns;
 
@@ -106,11 +108,9 @@ class DaemonRestartStateTest {
                     }
                 });
             }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!Kernel.hasLink(ns, "vbr-n0") && !Kernel.hasLink(ns, "vbr-n1") && !Kernel.hasLink(ns, "vbr-n2")
-                    && !Kernel.hasLink(ns, "vbr-n3") && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
+            // kill as soon as one start has made its bridge, so the others are caught half-way
+            Await.until(Duration.ofSeconds(30), Duration.ofMillis(5), "a first bridge of the starts", () -> Kernel.hasLink(ns, "vbr-n0")
+                    || Kernel.hasLink(ns, "vbr-n1") || Kernel.hasLink(ns, "vbr-n2") || Kernel.hasLink(ns, "vbr-n3"));
             d.kill9();
             CompletableFuture.allOf(starts).get(60, TimeUnit.SECONDS);
 
@@ -178,10 +178,8 @@ class DaemonRestartStateTest {
                 }
                 return done;
             });
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!Files.readString(d.configDir().resolve("networks/upd.xml")).contains("10.44.1.13") && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
+            Await.until(Duration.ofSeconds(30), Duration.ofMillis(5), "the update adding 10.44.1.13 stored",
+                    () -> Files.readString(d.configDir().resolve("networks/upd.xml")).contains("10.44.1.13"));
             d.kill9();
             int done = updates.get(60, TimeUnit.SECONDS);
             d.start("--no-default-network");

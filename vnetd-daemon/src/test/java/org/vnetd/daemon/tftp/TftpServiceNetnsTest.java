@@ -38,6 +38,7 @@ import org.vnetd.core.tftp.TftpErrorCode;
 import org.vnetd.core.tftp.TftpLimits;
 import org.vnetd.core.tftp.TftpPacket;
 import org.vnetd.core.tftp.TransferMode;
+import org.vnetd.testing.Await;
 import org.vnetd.testing.Exec;
 import org.vnetd.testing.NetnsExecutor;
 import org.vnetd.testing.NetnsSupport;
@@ -446,13 +447,7 @@ class TftpServiceNetnsTest {
     }
 
     private static void waitUntil(BooleanSupplier cond, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
+        Await.until(Duration.ofSeconds(10), what, cond::getAsBoolean);
     }
 
     private TestNetns track(TestNetns ns) {
