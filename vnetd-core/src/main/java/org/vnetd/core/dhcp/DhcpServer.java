@@ -97,7 +97,8 @@ public final class DhcpServer {
 
     /**
      * The leases held, as a live read-only view that takes no lock, for the lease store's snapshot.
-     * A copy under the lock stalled every client for as long as it took (6.6-8.9 ms for 33k leases).
+     * A copy under the lock stalled every client for as long as it took (milliseconds with tens of
+     * thousands of leases: bench/dhcp/README.md, "Figures behind the code").
      * Iteration is weakly consistent: it sees every lease held throughout, and for one bound, renewed
      * or ended meanwhile either its state before or after. Each such change is in the lease log
      * written after the snapshot was started, so snapshot plus that log replay to the same state.

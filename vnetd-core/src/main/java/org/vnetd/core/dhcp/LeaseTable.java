@@ -15,12 +15,11 @@ import java.util.NoSuchElementException;
  *
  * <p>Why not two HashMaps: a server binding thousands of new clients a second wrote a reference into
  * two large old-generation tables per lease, each at a random place, and every young collection then
- * scanned all those dirty cards. With the lease set growing to 250k (8000 new clients a second) the
- * young pauses were p50 3.7-5.0 ms, and the replies they held back overflowed the clients' receive
- * buffers. Here the leases sit in one array of slots filled in order (consecutive new leases share a
- * card), and both indexes are open-addressing tables of {@code int}s, which the collector never
- * scans. Under the same load: p50 1.2 ms, p90 2.5-2.8 ms (was 6.7-8.3). Not holding the leases at
- * all, to see what they cost, gave p50 0.5 ms: the rest is copying the new leases themselves.
+ * scanned all those dirty cards; with a large, growing lease set the young pauses held back replies
+ * until they overflowed the clients' receive buffers. Here the leases sit in one array of slots filled
+ * in order (consecutive new leases share a card), and both indexes are open-addressing tables of
+ * {@code int}s, which the collector never scans. The pauses before and after: bench/dhcp/README.md,
+ * "Figures behind the code".
  */
 final class LeaseTable {
     private static final int NONE = -1;

@@ -60,7 +60,7 @@ final class DhcpChannelHandler extends SimpleChannelInboundHandler<DatagramPacke
         content.getBytes(content.readerIndex(), received, 0, len);
         Decision d = server.handleDatagram(received, 0, len, clock.instant());
         // instanceof tests, not a pattern switch: the first run of a switch links its invokedynamic call
-        // site, and the first guest after a daemon start waited 1-2 ms for that
+        // site, and the first guest after a daemon start waited for that (bench/dhcp/README.md)
         if (d instanceof Decision.Offer o) {
             ctx.write(packet(ctx, o.reply(), o.target(), o.maxMessageSize()));
         } else if (d instanceof Decision.Ack a) {

@@ -33,9 +33,9 @@ import org.vnetd.daemon.socket.LoopbackDatagramWarmUp;
 /**
  * One DHCP exchange (DISCOVER, REQUEST, RELEASE) through the codec, the server engine and the lease
  * records' JSON, in memory, once per daemon on a background thread. The first guest to ask for an
- * address after a daemon start otherwise paid for the JVM's first use of all of that: with the
- * packaged daemon and its AOT cache, its DORA took 28-44 ms against 5-9 ms for the next clients and
- * for the first client of a second network. No socket, no file: the server is a throwaway on a
+ * address after a daemon start otherwise paid for the JVM's first use of all of that, several times
+ * what the next clients take, even with the packaged daemon's AOT cache (bench/dhcp/README.md,
+ * "Figures behind the code"). No socket, no file: the server is a throwaway on a
  * documentation prefix (192.0.2.0/24, RFC 5737) and the records go to a byte array.
  */
 public final class DhcpWarmUp {

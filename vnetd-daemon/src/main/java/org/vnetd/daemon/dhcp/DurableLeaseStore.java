@@ -64,10 +64,9 @@ public final class DurableLeaseStore implements LeaseStore {
     static final int COMPACT_AFTER = 20_000;
     /**
      * Zeros written ahead at a time, at most: ~2500 records of ~104 bytes, a few extensions a second at
-     * full load. Each extension (a write and a size-changing fsync) holds up the next sync. On the
-     * development VM 256 KiB took 1-5 ms on the sync thread at 6500 DORA/s (1.2 ms idle); 4 MiB took
-     * 41 ms there (9-14 ms idle), long enough for the ACKs held meanwhile to overflow a client's
-     * receive buffer when they left together.
+     * full load. Each extension (a write and a size-changing fsync) holds up the next sync, and a much
+     * larger one held the ACKs long enough to overflow a client's receive buffer when they left together
+     * (bench/dhcp/README.md, "Figures behind the code").
      */
     static final int PREALLOCATE = 256 << 10;
     /**
@@ -86,7 +85,7 @@ public final class DurableLeaseStore implements LeaseStore {
     /**
      * Records as JSON lines, one generator per batch (not one per record); with the batch's bytes,
      * reused from sync to sync. Both are made at the first write: they cost ~80 KiB per network, and
-     * made at open (or beside it on the sync thread) they slowed network starts by ~3-5 ms. The
+     * made at open (or beside it on the sync thread) they slowed network starts (bench/dhcp/README.md). The
      * serializer itself is the shared {@link LeaseRecordJson}'s, built once per daemon. (ioLock)
      */
     private ObjectWriter lines;
@@ -275,7 +274,7 @@ public final class DurableLeaseStore implements LeaseStore {
      * The log's housekeeping, which the group committer runs after a batch's ACKs have left, so that
      * none of them waits for it. First, once the log holds more than twice as many records as there are
      * leases (and at least {@link #COMPACT_AFTER}), it is rotated and a snapshot started: the rotation
-     * (a rename, a new file, a directory sync) took 3-13 ms on the sync thread with 33k leases. Then
+     * (a rename, a new file, a directory sync) takes milliseconds on the sync thread (bench/dhcp/README.md). Then
      * enough durable zeros must follow the last record (half the next extension), more are written
      * when not: {@link #FIRST_EXTENT}, then doubling up to {@link #PREALLOCATE}; the extension's own
      * fdatasync is a size change, the slow kind. A failed extension is not fatal: records then extend

@@ -30,9 +30,8 @@ final class GroupCommitter implements AutoCloseable {
      * Under load, a sync starts at most once per this window: ACKs arriving within it after the previous
      * sync's start share the next fdatasync. Each sync costs system calls, a disk request and thread
      * wake-ups (dear on a VM), so at thousands of ACKs a second fewer, larger syncs leave more CPU for
-     * answering; a lone client (no sync in the last window) never waits for it. On the development VM
-     * one fdatasync costs ~0.35 ms of CPU (two device kicks, each a VM exit): at 5500 DORA/s a 3 ms
-     * window used ~11 % less daemon CPU than 1 ms (bench/dhcp/README.md).
+     * answering; a lone client (no sync in the last window) never waits for it. Why 3 ms rather than 1:
+     * bench/dhcp/README.md, "Figures behind the code".
      */
     static final long WINDOW_NS = 3_000_000L;
     /** A batch this large syncs at once, window or not. */
@@ -44,8 +43,8 @@ final class GroupCommitter implements AutoCloseable {
     static final long SLOW_SYNC_NS = 10_000_000L;
     /**
      * A sync, or housekeeping (which an ACK arriving meanwhile waits for), slower than this is logged
-     * at debug level: with the rest of a lone client's path (~1-2 ms on the development VM) it comes
-     * close to 10 ms.
+     * at debug level: with the rest of a lone client's path it comes close to 10 ms
+     * (bench/dhcp/README.md, "Figures behind the code").
      */
     static final long LOGGED_NS = 5_000_000L;
     /** A sync slower than this is a stalled disk, logged as a warning: guests wait that long for an ACK. */
