@@ -64,6 +64,7 @@ public final class VnetdProcess implements AutoCloseable {
     /** Starts the daemon without waiting (for a kill in the middle of its start); extra arguments go to vnetd. */
     public Process startNoWait(String... extra) throws IOException {
         starts++;
+        Files.createDirectories(dir);
         log = dir.resolve("vnetd-" + starts + ".log");
         List<String> argv = new ArrayList<>(ns.prefix());
         // C1 and CDS: a daemon under test lives seconds, so start-up time matters more than peak speed

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.vnetd.daemon.port.PortDaemon.params;
+import static org.vnetd.daemon.port.PortParams.params;
 
 import java.net.Inet4Address;
 import java.nio.file.Path;
@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.vnetd.core.net.IpAddresses;
 import org.vnetd.core.net.MacAddress;
+import org.vnetd.daemon.process.DaemonProcess;
 import org.vnetd.daemon.rpc.RpcClient;
 import org.vnetd.daemon.rpc.DaemonRpc;
 import org.vnetd.testing.NetnsSupport;
@@ -39,13 +40,13 @@ import io.netty.channel.unix.FileDescriptor;
 class PortFdPassingTest {
     static final int PORTS = 1000;
     private TestNetns ns;
-    private PortDaemon daemon;
+    private DaemonProcess daemon;
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception { // deleted after the class's tests, like the namespace
         NetnsSupport.require("nft");
         ns = TestNetns.create("portfd");
-        daemon = new PortDaemon(ns, dir).start("--no-default-network");
+        daemon = new DaemonProcess(ns, dir.resolve("vnetd"), PortParams.LOG_LEVEL).start("--no-default-network");
         // STP off: a port with STP on would wait two forward delays before passing frames
         daemon.call("network.create", Map.of("xml", "<network><name>fdnet</name><forward mode='nat'/>"
                 + "<bridge name='vbr-fd' stp='off' delay='0'/><ip address='10.92.0.1' prefix='16'><dhcp>"

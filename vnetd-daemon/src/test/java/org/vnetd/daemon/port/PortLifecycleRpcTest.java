@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.vnetd.daemon.port.PortDaemon.params;
+import static org.vnetd.daemon.port.PortParams.params;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.vnetd.core.rpc.RpcCodec;
 import org.vnetd.core.port.PortDef;
 import org.vnetd.core.port.PortXml;
+import org.vnetd.daemon.process.DaemonProcess;
 import org.vnetd.daemon.rpc.DaemonRpc;
 import org.vnetd.testing.Await;
 import org.vnetd.testing.Exec;
@@ -42,13 +43,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class PortLifecycleRpcTest {
     private TestNetns ns;
-    private PortDaemon daemon;
+    private DaemonProcess daemon;
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception { // deleted after the class's tests, like the namespace
         NetnsSupport.require("nft", "bridge");
         ns = TestNetns.create("ports");
-        daemon = new PortDaemon(ns, dir).start();
+        daemon = new DaemonProcess(ns, dir.resolve("vnetd"), PortParams.LOG_LEVEL).start();
     }
 
     @AfterAll
@@ -157,7 +158,7 @@ class PortLifecycleRpcTest {
 
     @Test
     void isolatedMtuBandwidthNoteAndHostBridge() throws Exception {
-        daemon.call("network.create", params("xml", PortDaemon.natNet("jumbo", "vbr-jumbo", "10.91.1.1",
+        daemon.call("network.create", params("xml", PortParams.natNet("jumbo", "vbr-jumbo", "10.91.1.1",
                 "<mtu size='9000'/><bandwidth><inbound average='1000'/></bandwidth><port isolated='yes'/>")));
         JsonNode p = create(params("network", "jumbo", "mac", "52:54:00:aa:00:01"));
         String tap = p.get("tap").asText();
@@ -208,7 +209,7 @@ class PortLifecycleRpcTest {
 
     @Test
     void portsSurviveRestartAndNetworkDestroy() throws Exception {
-        daemon.call("network.define", params("xml", PortDaemon.natNet("keep", "vbr-keep", "10.91.2.1", "")));
+        daemon.call("network.define", params("xml", PortParams.natNet("keep", "vbr-keep", "10.91.2.1", "")));
         daemon.call("network.start", params("network", "keep"));
         JsonNode p = create(params("network", "keep", "mac", "52:54:00:dd:00:01"));
         String tap = p.get("tap").asText();
@@ -236,7 +237,7 @@ class PortLifecycleRpcTest {
 
     @Test
     void theBridgePortLimitEndsWithAClearError() throws Exception {
-        daemon.call("network.create", params("xml", PortDaemon.natNet("full", "vbr-full", "10.91.3.1", "")));
+        daemon.call("network.create", params("xml", PortParams.natNet("full", "vbr-full", "10.91.3.1", "")));
         List<String> uuids = new ArrayList<>();
         DaemonRpc.RpcFailure refused = null;
         long tapsBefore = liveTaps();
@@ -324,7 +325,7 @@ class PortLifecycleRpcTest {
 
     @Test
     void aPortOfADestroyedNetworkIsStillRemoved() throws Exception {
-        daemon.call("network.create", params("xml", PortDaemon.natNet("gone", "vbr-gone", "10.91.4.1", "")));
+        daemon.call("network.create", params("xml", PortParams.natNet("gone", "vbr-gone", "10.91.4.1", "")));
         JsonNode p = create(params("network", "gone", "mac", "52:54:00:ee:01:01"));
         daemon.call("network.destroy", params("network", "gone")); // transient: the network is gone, the tap stays
         assertTrue(hasLink(p.get("tap").asText()));

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.vnetd.daemon.process.DaemonProcess;
 import org.vnetd.testing.Await;
 import org.vnetd.testing.NetnsSupport;
 import org.vnetd.testing.TestNetns;
@@ -55,7 +56,7 @@ class PortQemuGuestTest {
         buildInitramfs(kernel, initrd);
 
         try (TestNetns ns = TestNetns.create("qemu"); TestNetns up = TestNetns.create("qemuup");
-                PortDaemon daemon = new PortDaemon(ns, dir)) {
+                DaemonProcess daemon = new DaemonProcess(ns, dir.resolve("vnetd"), PortParams.LOG_LEVEL)) {
             // upstream: 203.0.113.10 with no route to 192.168.122.0/24 — replies only come back through NAT
             ns.veth("vup0", up, "vup1");
             ns.execOk("ip", "addr", "add", "203.0.113.1/24", "dev", "vup0");

@@ -14,75 +14,86 @@ import org.vnetd.testing.daemon.VnetdProcess;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * The real vnetd process, started with {@code ip netns exec NS java … org.vnetd.daemon.Main} on the
- * test's own class path, with private config/state/run directories. Waits until the RPC answers.
+ * The daemon tests' one harness: the real vnetd process ({@link VnetdProcess}: {@code ip netns exec NS java …
+ * org.vnetd.daemon.Main} on the test's own class path, private config/state/run directories, restartable
+ * with the same directories) plus its RPC. {@link #start} waits until the RPC answers.
  */
-final class DaemonProcess implements AutoCloseable {
-    final TestNetns ns;
-    final Path dir;
+public final class DaemonProcess implements AutoCloseable {
+    public final TestNetns ns;
+    public final Path dir;
     private final VnetdProcess vnetd;
 
-    DaemonProcess(TestNetns ns, Path dir) {
-        this.ns = ns;
-        this.dir = dir;
-        this.vnetd = new VnetdProcess(ns, dir, "DEBUG");
+    /** A daemon logging at DEBUG. */
+    public DaemonProcess(TestNetns ns, Path dir) {
+        this(ns, dir, "DEBUG");
     }
 
-    Path runDir() {
+    public DaemonProcess(TestNetns ns, Path dir, String logLevel) {
+        this.ns = ns;
+        this.dir = dir;
+        this.vnetd = new VnetdProcess(ns, dir, logLevel);
+    }
+
+    public Path runDir() {
         return vnetd.runDir();
     }
 
-    Path configDir() {
+    public Path configDir() {
         return vnetd.configDir();
     }
 
-    Path stateDir() {
+    public Path stateDir() {
         return vnetd.stateDir();
     }
 
+    /** The read-write RPC socket. */
+    public Path socket() {
+        return runDir().resolve(RpcServer.SOCKET);
+    }
+
     /** Starts the daemon and waits until it serves RPC. */
-    DaemonProcess start(String... extra) throws Exception {
+    public DaemonProcess start(String... extra) throws Exception {
         vnetd.start(() -> DaemonRpc.answers(runDir()), extra);
         return this;
     }
 
     /** Starts the daemon without waiting (for kill -9 in the middle of its start). */
-    Process startNoWait(String... extra) throws IOException {
+    public Process startNoWait(String... extra) throws IOException {
         return vnetd.startNoWait(extra);
     }
 
-    RpcClient client() throws IOException {
-        return RpcClient.connect(runDir().resolve(RpcServer.SOCKET));
+    public RpcClient client() throws IOException {
+        return RpcClient.connect(socket());
     }
 
-    RpcClient readOnlyClient() throws IOException {
+    public RpcClient readOnlyClient() throws IOException {
         return RpcClient.connect(runDir().resolve(RpcServer.READ_ONLY_SOCKET));
     }
 
     /** Calls a method and returns its result; fails with the daemon's error message otherwise. */
-    JsonNode call(String method, Map<String, ?> params) throws IOException {
-        return DaemonRpc.call(runDir().resolve(RpcServer.SOCKET), method, params);
+    public JsonNode call(String method, Map<String, ?> params) throws IOException {
+        return DaemonRpc.call(socket(), method, params);
     }
 
     /** Calls a method that must fail and returns the error. */
-    RpcFailure fail(String method, Map<String, ?> params) throws IOException {
-        return DaemonRpc.fail(runDir().resolve(RpcServer.SOCKET), method, params);
+    public RpcFailure fail(String method, Map<String, ?> params) throws IOException {
+        return DaemonRpc.fail(socket(), method, params);
     }
 
-    long pid() {
+    public long pid() {
         return vnetd.pid();
     }
 
-    void kill9() throws InterruptedException {
+    public void kill9() throws InterruptedException {
         vnetd.kill9();
     }
 
     /** SIGTERM, and waits for a clean exit. */
-    int stop() throws InterruptedException {
+    public int stop() throws InterruptedException {
         return vnetd.stop();
     }
 
-    String log() {
+    public String log() {
         return vnetd.log();
     }
 

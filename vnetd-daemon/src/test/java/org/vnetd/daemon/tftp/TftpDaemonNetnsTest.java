@@ -15,12 +15,11 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.vnetd.daemon.process.DaemonProcess;
 import org.vnetd.daemon.rpc.DaemonRpc;
-import org.vnetd.daemon.rpc.RpcServer;
 import org.vnetd.testing.Exec;
 import org.vnetd.testing.NetnsSupport;
 import org.vnetd.testing.TestNetns;
-import org.vnetd.testing.daemon.VnetdProcess;
 
 /**
  * PXE the libvirt way, through the real daemon: a network with {@code <tftp root>} and
@@ -55,9 +54,9 @@ class TftpDaemonNetnsTest {
         Files.write(file, loader);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
         try (TestNetns host = TestNetns.create("tftpd"); TestNetns guest = TestNetns.create("tftpdg");
-                VnetdProcess d = new VnetdProcess(host, Files.createTempDirectory("vnetd-tftp-daemon"), "INFO")) {
-            d.start(() -> DaemonRpc.answers(d.runDir()), "--no-default-network");
-            Path socket = d.runDir().resolve(RpcServer.SOCKET);
+                DaemonProcess d = new DaemonProcess(host, Files.createTempDirectory("vnetd-tftp-daemon"), "INFO")) {
+            d.start("--no-default-network");
+            Path socket = d.socket();
             DaemonRpc.call(socket, "network.create", Map.of("xml", xml("pxe", "vntpxe0", "10.91.0", root.toString())));
             String udp = host.execOk("ss", "-Hlun");
             assertTrue(udp.contains("10.91.0.1%vntpxe0:69 "), "port 69 on the bridge address, bound to the bridge:\n" + udp);
