@@ -20,6 +20,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -114,6 +115,8 @@ public final class DurableLeaseStore implements LeaseStore {
     private boolean compacting;
     /** Writes snapshots off the ACK path; created at the first compaction. */
     private ExecutorService compactor;
+    /** The latest background compaction: done once its snapshot is written and the rotated log gone, or failed. */
+    private volatile CompletableFuture<Void> lastCompaction = CompletableFuture.completedFuture(null);
 
     private DurableLeaseStore(Path dir, String name, Clock clock, LeaseRecordJson json) throws IOException {
         this.json = json;
@@ -455,23 +458,32 @@ public final class DurableLeaseStore implements LeaseStore {
         }
         // read after the rotation: every change the view may miss is in the new log
         Collection<DhcpLease> leases = liveLeases();
-        compactor.execute(() -> finishCompaction(leases));
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        lastCompaction = done;
+        compactor.execute(() -> finishCompaction(leases, done));
+    }
+
+    /** The latest compaction started off the ACK path (a completed future when none was). */
+    CompletableFuture<Void> lastCompaction() {
+        return lastCompaction;
     }
 
     /** On the compactor: the snapshot from {@code leases}, then the rotated log goes. */
-    private void finishCompaction(Collection<DhcpLease> leases) {
+    private void finishCompaction(Collection<DhcpLease> leases, CompletableFuture<Void> done) {
         try {
             writeSnapshot(leases);
             Files.deleteIfExists(walPrev); // replaying it again would change nothing: no sync needed
             synchronized (ioLock) {
                 compacting = false;
             }
+            done.complete(null);
         } catch (IOException | RuntimeException e) {
             // walPrev stays (its records are in no snapshot) and no later compaction may rotate over it
             synchronized (lock) {
                 failure = e instanceof IOException io ? io : new IOException(e);
             }
             LOG.error("lease snapshot {} cannot be written: {}; no further ACKs will be sent", snapshot, e.toString());
+            done.completeExceptionally(e);
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 
 import io.netty.channel.socket.DatagramPacket;
 
@@ -56,11 +57,19 @@ final class GroupCommitter implements AutoCloseable {
     private volatile boolean closed;
     /** The thread is gathering ACKs for the next sync until a deadline: submit() need not wake it. */
     private volatile boolean gathering;
-    private long lastSyncStart = System.nanoTime() - WINDOW_NS;
+    /** System.nanoTime, or a test's clock that its fake syncs advance instead of sleeping. */
+    private final LongSupplier nanoClock;
+    private long lastSyncStart;
 
     GroupCommitter(LeaseStore store, AckSender sender, String name) {
+        this(store, sender, name, System::nanoTime);
+    }
+
+    GroupCommitter(LeaseStore store, AckSender sender, String name, LongSupplier nanoClock) {
         this.store = store;
         this.sender = sender;
+        this.nanoClock = nanoClock;
+        this.lastSyncStart = nanoClock.getAsLong() - WINDOW_NS;
         this.thread = Thread.ofPlatform().daemon(true).name("dhcp-sync-" + name).start(this::run);
     }
 
@@ -109,7 +118,7 @@ final class GroupCommitter implements AutoCloseable {
                 continue;
             }
             batch = gather(batch);
-            long t0 = System.nanoTime();
+            long t0 = nanoClock.getAsLong();
             lastSyncStart = t0;
             try {
                 store.sync();
@@ -119,7 +128,7 @@ final class GroupCommitter implements AutoCloseable {
                 batch.forEach(DatagramPacket::release);
                 continue;
             }
-            long took = System.nanoTime() - t0;
+            long took = nanoClock.getAsLong() - t0;
             int acks = batch.size();
             send(batch); // first: the figures below wait, the ACKs do not
             record(took, acks);
@@ -165,13 +174,13 @@ final class GroupCommitter implements AutoCloseable {
     /** Waits out the rest of the window since the previous sync's start, taking in what is submitted meanwhile. */
     private List<DatagramPacket> gather(List<DatagramPacket> batch) {
         long deadline = lastSyncStart + WINDOW_NS;
-        if (System.nanoTime() >= deadline || batch.size() >= FULL_BATCH) {
+        if (nanoClock.getAsLong() >= deadline || batch.size() >= FULL_BATCH) {
             return batch;
         }
         gathering = true;
         try {
             long left;
-            while ((left = deadline - System.nanoTime()) > 0 && !closed) {
+            while ((left = deadline - nanoClock.getAsLong()) > 0 && !closed) {
                 LockSupport.parkNanos(this, left);
             }
         } finally {
@@ -188,13 +197,13 @@ final class GroupCommitter implements AutoCloseable {
     }
 
     private void prepareAhead() {
-        long t0 = System.nanoTime();
+        long t0 = nanoClock.getAsLong();
         try {
             store.prepareAhead();
         } catch (RuntimeException e) {
             LOG.warn("lease store housekeeping failed: {}", e.getMessage());
         }
-        long took = System.nanoTime() - t0;
+        long took = nanoClock.getAsLong() - t0;
         if (took > LOGGED_NS && LOG.isDebugEnabled()) {
             LOG.debug("lease log housekeeping took {} ms", String.format("%.2f", took / 1e6));
         }

@@ -27,6 +27,7 @@ import org.vnetd.core.dhcp.DhcpCodec;
 import org.vnetd.core.dhcp.DhcpConfig;
 import org.vnetd.core.dhcp.DhcpLease;
 import org.vnetd.core.net.IpAddresses;
+import org.vnetd.testing.Await;
 import org.vnetd.testing.NetnsExecutor;
 import org.vnetd.testing.NetnsSupport;
 import org.vnetd.testing.dhcp.DhcpClientDriver;
@@ -87,19 +88,12 @@ class DhcpClientsNetnsTest {
 
     /** The client's hook configures the address just after reporting it: poll briefly. */
     private static boolean waitForAddress(DhcpClientNs c, String cidr) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (c.addresses().contains(cidr)) {
-                return true;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
+        try {
+            Await.until(Duration.ofSeconds(5), Duration.ofMillis(50), cidr + " configured", () -> c.addresses().contains(cidr));
+            return true;
+        } catch (AssertionError notYet) {
+            return false; // the caller asserts, naming the client
         }
-        return false;
     }
 
     @ParameterizedTest
@@ -185,10 +179,8 @@ class DhcpClientsNetnsTest {
             });
         }
         c.ns().execOk("ip", "addr", "flush", "dev", c.ifname());
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos(); // bound for a loaded machine
-        while (fx.service.stats().malformed() < before + bad.size() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        Await.until(Duration.ofSeconds(20), bad.size() + " malformed datagrams counted", // bound for a loaded machine
+                () -> fx.service.stats().malformed() >= before + bad.size());
         assertEquals(before + bad.size(), fx.service.stats().malformed());
         try (Udhcpc d = new Udhcpc(c, false, null)) {
             d.start();
@@ -216,13 +208,8 @@ class DhcpClientsNetnsTest {
             // wait for the server's refusals themselves rather than a fixed time (a loaded machine may take
             // longer than 3 s to start udhcpc): two refused discovers (udhcpc -T 1 retries after a second
             // without an offer), then the client's log must show it obtained nothing in between
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (fx.service.stats().ignored(Decision.IgnoreReason.POOL_EXHAUSTED) < exhaustedBefore + 2
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
-            assertTrue(fx.service.stats().ignored(Decision.IgnoreReason.POOL_EXHAUSTED) >= exhaustedBefore + 2,
-                    "no offer was made, twice");
+            Await.until(Duration.ofSeconds(20), Duration.ofMillis(50), "no offer was made, twice",
+                    () -> fx.service.stats().ignored(Decision.IgnoreReason.POOL_EXHAUSTED) >= exhaustedBefore + 2);
             assertTrue(third.log().contains("discover"), third.log());
             assertTrue(!third.log().contains("obtained"), "third client got nothing: " + third.log());
         } finally {

@@ -244,10 +244,7 @@ class DurableLeaseStoreTest {
             s.prepareAhead(); // as after the batch's ACKs: the log is rotated, the snapshot written by the compactor
             s.append(new LeaseChange(LeaseChange.Kind.BOUND, lease(250, NOW.plusSeconds(5))));
             s.sync(); // goes on meanwhile, into the new log
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (Files.exists(dir.resolve("vbr0.wal.prev")) && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            s.lastCompaction().get(10, TimeUnit.SECONDS);
             assertTrue(!Files.exists(dir.resolve("vbr0.wal.prev")), "the rotated log goes once the snapshot is written");
             byte[] log = Files.readAllBytes(dir.resolve("vbr0.wal"));
             int used = log.length;
@@ -282,10 +279,7 @@ class DurableLeaseStoreTest {
             s.prepareAhead(); // rotates: the snapshot is written from the server's leases
             s.append(new LeaseChange(LeaseChange.Kind.BOUND, ahead));
             s.sync();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (Files.exists(dir.resolve("vbr0.wal.prev")) && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            s.lastCompaction().get(10, TimeUnit.SECONDS);
             assertTrue(!Files.exists(dir.resolve("vbr0.wal.prev")), "the rotated log goes once the snapshot is written");
             String snapshot = Files.readString(dir.resolve("vbr0.leases"));
             assertTrue(snapshot.contains("\"10.0.0.230\""), "the server's leases are the snapshot's");

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.socket.DatagramPacket;
@@ -15,11 +17,34 @@ import org.junit.jupiter.api.Test;
 import org.vnetd.core.dhcp.DhcpLease;
 import org.vnetd.core.dhcp.LeaseChange;
 import org.vnetd.core.dhcp.LeaseStore;
+import org.vnetd.testing.Await;
 
 class GroupCommitterTest {
-    /** Counts syncs; each takes a little while, as an fdatasync does. */
+    /**
+     * The committer's clock: the machine's, plus whatever the fake disk and the test add. A fake sync
+     * "takes" its time by moving this clock on, so no test sleeps for a disk it does not have.
+     */
+    private static final class TestClock implements LongSupplier {
+        final AtomicLong added = new AtomicLong();
+
+        @Override
+        public long getAsLong() {
+            return System.nanoTime() + added.get();
+        }
+
+        void advanceMillis(double ms) {
+            added.addAndGet((long) (ms * 1_000_000));
+        }
+    }
+
+    /** Counts syncs; each takes a little while (on the clock), as an fdatasync does. */
     private static class CountingStore implements LeaseStore {
         final AtomicInteger syncs = new AtomicInteger();
+        final TestClock clock;
+
+        CountingStore(TestClock clock) {
+            this.clock = clock;
+        }
 
         @Override
         public List<DhcpLease> load() {
@@ -33,11 +58,7 @@ class GroupCommitterTest {
         @Override
         public void sync() {
             syncs.incrementAndGet();
-            try {
-                Thread.sleep(0, 200_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            clock.advanceMillis(0.2);
         }
 
         @Override
@@ -60,37 +81,35 @@ class GroupCommitterTest {
         }
 
         /** Waits (bounded) until {@code n} ACKs in all were sent; returns how many were. */
-        int await(int n) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (sent.get() < n && System.nanoTime() < deadline) {
-                Thread.sleep(1);
-            }
+        int await(int n) {
+            Await.until(Duration.ofSeconds(10), Duration.ofMillis(1), n + " ACK(s) sent", () -> sent.get() >= n);
             return sent.get();
         }
     }
 
     @Test
     void aLoneAckIsSentAfterOneSyncAndAStreamOfAcksSharesSyncs() throws Exception {
-        CountingStore store = new CountingStore();
+        TestClock clock = new TestClock();
+        CountingStore store = new CountingStore(clock);
         CountingSender sender = new CountingSender();
-        GroupCommitter c = new GroupCommitter(store, sender, "test");
+        GroupCommitter c = new GroupCommitter(store, sender, "test", clock);
         try {
             c.submit(new java.util.ArrayList<>(List.of(ack(0))));
             assertEquals(1, sender.await(1), "a lone ACK leaves after its sync");
             assertEquals(1, store.syncs.get());
-            Thread.sleep(GroupCommitter.WINDOW_NS / 1_000_000 + 2); // past the window: the next ACK waits for nobody either
+            clock.advanceMillis(GroupCommitter.WINDOW_NS / 1e6 + 2); // past the window: the next ACK waits for nobody either
             int before = store.syncs.get();
-            long t0 = System.nanoTime();
+            long t0 = clock.getAsLong();
             // 200 ACKs, one per read burst, arriving over ~20 ms: within each window they share a sync
             for (int i = 1; i <= 200; i++) {
                 c.submit(new java.util.ArrayList<>(List.of(ack(i))));
                 if (i % 10 == 0) {
-                    Thread.sleep(1);
+                    Thread.sleep(1); // the arrival rate (real time: the committer's thread runs meanwhile), not a wait
                 }
             }
             assertEquals(201, sender.await(201), "every ACK is sent");
             int syncs = store.syncs.get() - before;
-            long windows = (System.nanoTime() - t0) / GroupCommitter.WINDOW_NS;
+            long windows = (clock.getAsLong() - t0) / GroupCommitter.WINDOW_NS;
             // without the window each of the 20 bursts would take a sync of its own (or more)
             assertTrue(syncs >= 1 && syncs <= windows + 2, syncs + " syncs for 200 ACKs over " + windows + " windows (at most one per window)");
         } finally {
@@ -100,7 +119,7 @@ class GroupCommitterTest {
 
     @Test
     void aSenderThatThrowsDoesNotStopTheAcksAfterIt() throws Exception {
-        CountingStore store = new CountingStore();
+        CountingStore store = new CountingStore(new TestClock());
         CountingSender counting = new CountingSender();
         java.util.concurrent.atomic.AtomicBoolean thrown = new java.util.concurrent.atomic.AtomicBoolean();
         GroupCommitter c = new GroupCommitter(store, acks -> {
@@ -112,10 +131,7 @@ class GroupCommitterTest {
         }, "test");
         try {
             c.submit(new java.util.ArrayList<>(List.of(ack(0))));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!thrown.get() && System.nanoTime() < deadline) {
-                Thread.sleep(1);
-            }
+            Await.until(Duration.ofSeconds(10), Duration.ofMillis(1), "the first batch's send to throw", thrown::get);
             c.submit(new java.util.ArrayList<>(List.of(ack(1))));
             assertEquals(1, counting.await(1), "the next batch is still synced and sent");
             assertTrue(!c.stopped(), "running");
@@ -127,20 +143,17 @@ class GroupCommitterTest {
 
     @Test
     void theFirstSyncIsReportedApartAndSlowSyncsAreCounted() throws Exception {
-        long[] sleepsMs = {80, 1, 15}; // the first (record writer set-up), a quick one, a slow disk
+        long[] syncMs = {80, 1, 15}; // the first (record writer set-up), a quick one, a slow disk
         AtomicInteger n = new AtomicInteger();
-        LeaseStore store = new CountingStore() {
+        TestClock clock = new TestClock();
+        LeaseStore store = new CountingStore(clock) {
             @Override
             public void sync() {
-                try {
-                    Thread.sleep(sleepsMs[Math.min(n.getAndIncrement(), sleepsMs.length - 1)]);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                clock.advanceMillis(syncMs[Math.min(n.getAndIncrement(), syncMs.length - 1)]);
             }
         };
         CountingSender sender = new CountingSender();
-        GroupCommitter c = new GroupCommitter(store, sender, "test");
+        GroupCommitter c = new GroupCommitter(store, sender, "test", clock);
         try {
             for (int i = 0; i < 3; i++) {
                 c.submit(new java.util.ArrayList<>(List.of(ack(i))));
