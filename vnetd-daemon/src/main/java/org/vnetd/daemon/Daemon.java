@@ -27,6 +27,10 @@ import org.vnetd.daemon.driver.NetworkServices;
 import org.vnetd.daemon.firewall.FirewallBackends;
 import org.vnetd.daemon.firewall.FirewallDoctor;
 import org.vnetd.daemon.firewall.ProcessCommandRunner;
+import org.vnetd.daemon.libvirt.LibvirtServer;
+import org.vnetd.daemon.libvirt.proc.ConnectProcedures;
+import org.vnetd.daemon.libvirt.proc.NetworkProcedures;
+import org.vnetd.daemon.libvirt.proc.ProcedureTable;
 import org.vnetd.daemon.netlink.NetlinkLinkBackend;
 import org.vnetd.daemon.netlink.ProcSysctl;
 import org.vnetd.daemon.port.PortManager;
@@ -60,6 +64,7 @@ public final class Daemon implements AutoCloseable {
     private final NetworkServices services;
     private final NetworkDriver driver;
     private RpcServer rpc;
+    private LibvirtServer libvirt;
     private PortManager ports;
     private NetlinkLinkBackend reaperNetlink;
     private TapReaper reaper;
@@ -113,12 +118,18 @@ public final class Daemon implements AutoCloseable {
             FirewallDoctor doctor = new FirewallDoctor(commands, new NftablesRenderer(), firewall.name().equals("nftables"));
             d.rpc = RpcServer.start(options.runDir(), new FirewallDiagnoseService(driver, doctor, new PortRpcService(d.ports,
                     new NetworkRpcService(driver, driver::reload))), events);
+            if (conf.libvirtProtocol()) {
+                d.libvirt = startLibvirt(options, driver);
+            }
             services.warmUpDhcp(); // after the start: nothing above waits for it
             LOG.info("vnetd ready in {} ms: {} network(s), {} active", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
                     driver.list().size(), driver.list().stream().filter(s -> s.active()).count());
             return d;
         } catch (RuntimeException e) {
             // networks started so far stay up (a restart adopts them); only our own threads and sockets go
+            if (d != null && d.libvirt != null) {
+                d.libvirt.close();
+            }
             if (d != null && d.reaper != null) {
                 d.reaper.close();
             }
@@ -134,6 +145,21 @@ public final class Daemon implements AutoCloseable {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             release(lock);
             throw e;
+        }
+    }
+
+    /**
+     * libvirt's protocol is a second front-end: when it cannot listen (a path too long for a Unix socket, an
+     * unwritable /run/libvirt) the daemon still serves its own RPC, and the log says why libvirt's clients can't
+     * reach it.
+     */
+    private static LibvirtServer startLibvirt(DaemonOptions options, NetworkDriver driver) {
+        Path dir = LibvirtServer.socketDir(options.runDir(), DaemonOptions.DEFAULT_RUN_DIR);
+        try {
+            return LibvirtServer.start(dir, new ProcedureTable(ConnectProcedures.all(), new NetworkProcedures(driver).all()));
+        } catch (VnetException e) {
+            LOG.error("not serving libvirt's protocol: {}", e.getMessage());
+            return null;
         }
     }
 
@@ -213,6 +239,9 @@ public final class Daemon implements AutoCloseable {
     @Override
     public void close() {
         LOG.info("vnetd stopping; running networks stay up");
+        if (libvirt != null) {
+            libvirt.close();
+        }
         if (rpc != null) {
             rpc.close();
         }

@@ -18,10 +18,10 @@ import org.vnetd.core.error.VnetException;
  * {@code vnetd.conf}: {@code key = value} lines, {@code #} comments, blank lines. Unknown keys and
  * bad values are errors naming the file and line, so a typo never silently falls back to a default.
  */
-public record ConfFile(String firewallBackend, String logLevel) {
+public record ConfFile(String firewallBackend, String logLevel, boolean libvirtProtocol) {
     public static final Set<String> FIREWALL_BACKENDS = Set.of("nftables", "iptables");
     public static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
-    public static final ConfFile DEFAULTS = new ConfFile("nftables", "INFO");
+    public static final ConfFile DEFAULTS = new ConfFile("nftables", "INFO", true);
 
     /** Reads {@code file}; a missing file means defaults. */
     public static ConfFile load(Path file) {
@@ -61,12 +61,18 @@ public record ConfFile(String firewallBackend, String logLevel) {
                         throw bad(where, i, "log_level must be one of " + LOG_LEVELS + ", not '" + value + "'");
                     }
                 }
-                default -> throw bad(where, i, "unknown setting '" + key + "' (known: firewall_backend, log_level)");
+                case "libvirt_protocol" -> {
+                    if (!value.equals("yes") && !value.equals("no")) {
+                        throw bad(where, i, "libvirt_protocol must be yes or no, not '" + value + "'");
+                    }
+                }
+                default -> throw bad(where, i, "unknown setting '" + key + "' (known: firewall_backend, log_level, libvirt_protocol)");
             }
             values.put(key, value);
         }
         return new ConfFile(values.getOrDefault("firewall_backend", DEFAULTS.firewallBackend),
-                values.getOrDefault("log_level", DEFAULTS.logLevel));
+                values.getOrDefault("log_level", DEFAULTS.logLevel),
+                values.containsKey("libvirt_protocol") ? values.get("libvirt_protocol").equals("yes") : DEFAULTS.libvirtProtocol);
     }
 
     private static String unquote(String v) {

@@ -3,6 +3,7 @@ package org.vnetd.daemon.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -34,9 +35,13 @@ class DaemonOptionsStateTest {
         ConfFile c = ConfFile.parse("vnetd.conf", List.of("# comment", "", "firewall_backend = iptables", "log_level=debug"));
         assertEquals("iptables", c.firewallBackend());
         assertEquals("DEBUG", c.logLevel());
-        assertEquals("vnetd.conf:2: unknown setting 'firewal_backend' (known: firewall_backend, log_level)",
+        assertEquals("vnetd.conf:2: unknown setting 'firewal_backend' (known: firewall_backend, log_level, libvirt_protocol)",
                 assertThrows(VnetException.class, () -> ConfFile.parse("vnetd.conf", List.of("", "firewal_backend = x"))).getMessage());
         assertThrows(VnetException.class, () -> ConfFile.parse("f", List.of("firewall_backend = pf")));
         assertThrows(VnetException.class, () -> ConfFile.parse("f", List.of("just words")));
+        assertTrue(c.libvirtProtocol(), "libvirt's protocol is served unless turned off");
+        assertFalse(ConfFile.parse("f", List.of("libvirt_protocol = no")).libvirtProtocol());
+        assertEquals("f:1: libvirt_protocol must be yes or no, not 'off'",
+                assertThrows(VnetException.class, () -> ConfFile.parse("f", List.of("libvirt_protocol = off"))).getMessage());
     }
 }

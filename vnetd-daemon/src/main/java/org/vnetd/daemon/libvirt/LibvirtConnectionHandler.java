@@ -1,0 +1,265 @@
+package org.vnetd.daemon.libvirt;
+
+import java.io.IOException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vnetd.core.error.ErrorCode;
+import org.vnetd.core.error.VnetException;
+import org.vnetd.daemon.libvirt.proc.ConnectProcedures;
+import org.vnetd.daemon.libvirt.proc.Procedure;
+import org.vnetd.daemon.libvirt.proc.ProcedureTable;
+import org.vnetd.daemon.libvirt.proc.Session;
+import org.vnetd.daemon.libvirt.wire.LibvirtErrors;
+import org.vnetd.daemon.libvirt.wire.LibvirtFault;
+import org.vnetd.daemon.libvirt.wire.LibvirtMessage;
+import org.vnetd.daemon.libvirt.wire.MessageCodec;
+import org.vnetd.daemon.libvirt.wire.MessageHeader;
+import org.vnetd.daemon.libvirt.wire.RemoteError;
+import org.vnetd.daemon.libvirt.xdr.XdrException;
+import org.vnetd.daemon.libvirt.xdr.XdrReader;
+import org.vnetd.daemon.libvirt.xdr.XdrWriter;
+import org.vnetd.daemon.rpc.Peer;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.unix.PeerCredentials;
+import io.netty.handler.codec.DecoderException;
+
+/**
+ * One libvirt client connection: answers keepalive pings at once on the event loop, checks each call
+ * against the procedure table and the connection's state, runs set-up procedures in place and network
+ * procedures on a worker, and writes replies (or libvirt error replies) by serial. At most
+ * {@code maxInFlight} calls of one connection run at once; beyond that, and while the client does not
+ * read its replies, the connection is not read.
+ */
+final class LibvirtConnectionHandler extends SimpleChannelInboundHandler<LibvirtMessage> {
+    private static final Logger LOG = LoggerFactory.getLogger(LibvirtConnectionHandler.class);
+    private static final Consumer<XdrWriter> EMPTY = w -> {
+    };
+
+    private final boolean readOnlySocket;
+    private final ProcedureTable procedures;
+    private final ExecutorService workers;
+    private final int maxInFlight;
+
+    // touched only on this channel's event loop
+    private Session session;
+    private int inFlight;
+
+    LibvirtConnectionHandler(boolean readOnlySocket, ProcedureTable procedures, ExecutorService workers, int maxInFlight) {
+        this.readOnlySocket = readOnlySocket;
+        this.procedures = procedures;
+        this.workers = workers;
+        this.maxInFlight = maxInFlight;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        Peer peer = peerOf(ctx.channel());
+        session = new Session(readOnlySocket, peer);
+        if (!readOnlySocket && peer.uid() != 0) {
+            // the socket is 0600 root's; a peer that got through anyway (a changed mode, a passed descriptor) is refused
+            LOG.warn("refusing a libvirt connection from {} on the read-write socket: only root may use it", peer);
+            ctx.close();
+            return;
+        }
+        LOG.debug("libvirt connection from {} on the {} socket", peer, readOnlySocket ? "read-only" : "read-write");
+        super.channelActive(ctx);
+    }
+
+    private static Peer peerOf(Channel ch) {
+        if (ch instanceof EpollDomainSocketChannel d) {
+            try {
+                PeerCredentials c = d.peerCredentials();
+                int[] gids = c.gids();
+                return new Peer(c.pid(), c.uid(), gids.length > 0 ? gids[0] : -1);
+            } catch (IOException e) {
+                LOG.debug("no peer credentials: {}", e.toString());
+            }
+        }
+        return Peer.UNKNOWN;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, LibvirtMessage m) {
+        MessageHeader h = m.header();
+        if (h.program() == MessageHeader.KEEPALIVE_PROGRAM) {
+            keepalive(ctx, h);
+            return;
+        }
+        boolean call = h.type() == MessageHeader.CALL || h.type() == MessageHeader.CALL_WITH_FDS;
+        if (!call) {
+            // nothing a client sends but calls needs an answer; libvirt drops stray stream data the same way
+            LOG.debug("ignoring a libvirt message that is not a call from {}: {}", session, h);
+            return;
+        }
+        if (h.program() != MessageHeader.REMOTE_PROGRAM || h.version() != MessageHeader.REMOTE_VERSION) {
+            fail(ctx, h, LibvirtErrors.rpc("Cannot find program " + h.program() + " version " + h.version()));
+            return;
+        }
+        if (h.status() != MessageHeader.OK) {
+            fail(ctx, h, LibvirtErrors.rpc("Unexpected message status " + Integer.toUnsignedString(h.status())));
+            return;
+        }
+        Procedure<?, ?> p = procedures.lookup(h.procedure()).orElse(null);
+        if (p == null) {
+            fail(ctx, h, LibvirtErrors.rpc("unknown procedure: " + h.procedure()));
+            return;
+        }
+        Procedure.Call work;
+        try {
+            checkAccess(p);
+            work = p.read(new XdrReader(Unpooled.wrappedBuffer(m.payload())));
+        } catch (LibvirtFault | XdrException e) {
+            LOG.debug("libvirt call {} of {} refused: {}", p.api(), session, e.getMessage());
+            fail(ctx, h, LibvirtErrors.from(e));
+            return;
+        }
+        if (p.access() == Procedure.Access.WRITE) {
+            // every change is attributed to whoever asked for it
+            LOG.info("libvirt {} requested by {}", p.api(), session);
+        }
+        if (p.runsOn() == Procedure.RunsOn.EVENT_LOOP) {
+            finish(ctx, h, p, run(work, p), false);
+            return;
+        }
+        inFlight++;
+        if (inFlight >= maxInFlight) {
+            ctx.channel().config().setAutoRead(false);
+        }
+        Session s = session;
+        try {
+            workers.execute(() -> {
+                Outcome o = run(work, p, s);
+                ctx.executor().execute(() -> finish(ctx, h, p, o, true));
+            });
+        } catch (RejectedExecutionException e) {
+            finish(ctx, h, p, new Outcome(null, LibvirtErrors.of(new VnetException(ErrorCode.INTERNAL,
+                    "the daemon is shutting down"))), true);
+        }
+    }
+
+    private void checkAccess(Procedure<?, ?> p) {
+        if (p.access() == Procedure.Access.SETUP) {
+            return;
+        }
+        if (!session.isOpen()) {
+            throw ConnectProcedures.notOpen();
+        }
+        if (p.access() == Procedure.Access.WRITE && session.isReadOnly()) {
+            throw new LibvirtFault(LibvirtErrors.OPERATION_DENIED, LibvirtErrors.FROM_NETWORK,
+                    "operation forbidden: read only access prevents " + p.api());
+        }
+    }
+
+    /** A procedure's result writer, or the error to send instead. */
+    private record Outcome(Consumer<XdrWriter> result, RemoteError error) {
+    }
+
+    private Outcome run(Procedure.Call work, Procedure<?, ?> p) {
+        return run(work, p, session);
+    }
+
+    private static Outcome run(Procedure.Call work, Procedure<?, ?> p, Session s) {
+        try {
+            return new Outcome(work.run(s), null);
+        } catch (Throwable t) {
+            logFailure(p, s, t);
+            return new Outcome(null, LibvirtErrors.from(t));
+        }
+    }
+
+    private void finish(ChannelHandlerContext ctx, MessageHeader h, Procedure<?, ?> p, Outcome o, boolean counted) {
+        if (counted) {
+            inFlight--;
+        }
+        if (o.error() != null) {
+            fail(ctx, h, o.error());
+        } else {
+            ByteBuf frame;
+            try {
+                frame = MessageCodec.encode(ctx.alloc(), h.reply(), o.result());
+            } catch (XdrException e) {
+                LOG.warn("cannot encode the reply to libvirt {}: {}", p.api(), e.getMessage());
+                fail(ctx, h, LibvirtErrors.rpc("Unable to encode message payload: " + e.getMessage()));
+                resumeIfPossible(ctx.channel());
+                return;
+            }
+            if (ctx.channel().isActive()) {
+                var written = ctx.writeAndFlush(frame);
+                if (p.number() == ConnectProcedures.CONNECT_CLOSE) {
+                    // libvirt's daemon closes the connection once the reply to CONNECT_CLOSE is out
+                    written.addListener(ChannelFutureListener.CLOSE);
+                }
+            } else {
+                frame.release();
+            }
+        }
+        resumeIfPossible(ctx.channel());
+    }
+
+    private static void fail(ChannelHandlerContext ctx, MessageHeader h, RemoteError e) {
+        if (ctx.channel().isActive()) {
+            ctx.writeAndFlush(MessageCodec.encode(ctx.alloc(), h.errorReply(), e::write));
+        }
+    }
+
+    /** PING gets PONG at once, here on the event loop, whatever calls of this connection are still running. */
+    private void keepalive(ChannelHandlerContext ctx, MessageHeader h) {
+        if (h.version() == MessageHeader.KEEPALIVE_VERSION && h.type() == MessageHeader.MESSAGE
+                && h.procedure() == MessageHeader.KEEPALIVE_PING) {
+            ctx.writeAndFlush(MessageCodec.encode(ctx.alloc(), MessageHeader.message(MessageHeader.KEEPALIVE_PROGRAM,
+                    MessageHeader.KEEPALIVE_VERSION, MessageHeader.KEEPALIVE_PONG), EMPTY));
+        } else if (h.procedure() != MessageHeader.KEEPALIVE_PONG) {
+            LOG.debug("ignoring a keepalive message from {}: {}", session, h);
+        }
+    }
+
+    private void resumeIfPossible(Channel ch) {
+        if (inFlight < maxInFlight && ch.isWritable() && !ch.config().isAutoRead()) {
+            ch.config().setAutoRead(true);
+            ch.read();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (!ctx.channel().isWritable()) {
+            // the client is not reading its replies: stop reading its calls
+            ctx.channel().config().setAutoRead(false);
+        } else {
+            resumeIfPossible(ctx.channel());
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof DecoderException) {
+            // a frame we cannot even read the header of has no serial to answer: the stream is lost
+            LOG.info("closing the libvirt connection of {}: {}", session, cause.getMessage());
+        } else if (cause instanceof IOException) {
+            LOG.debug("libvirt connection of {} failed: {}", session, cause.toString());
+        } else {
+            LOG.warn("closing the libvirt connection of {} after an unexpected error", session, cause);
+        }
+        ctx.close();
+    }
+
+    private static void logFailure(Procedure<?, ?> p, Session s, Throwable t) {
+        if (t instanceof VnetException v && v.code() != ErrorCode.INTERNAL || t instanceof LibvirtFault || t instanceof XdrException) {
+            LOG.info("libvirt {} of {} failed: {}", p.api(), s, t.getMessage());
+        } else {
+            LOG.error("libvirt {} of {} failed with an internal error", p.api(), s, t);
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package org.vnetd.daemon.libvirt;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vnetd.core.error.ErrorCode;
+import org.vnetd.core.error.VnetException;
+import org.vnetd.daemon.libvirt.proc.ProcedureTable;
+import org.vnetd.daemon.libvirt.wire.MessageCodec;
+import org.vnetd.daemon.libvirt.wire.MessageDecoder;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+
+/**
+ * libvirt's remote protocol on the sockets where libvirt's clients look for the network daemon:
+ * {@code virtnetworkd-sock} (0600, read-write, root only) and {@code virtnetworkd-sock-ro} (0666,
+ * read-only). A socket path that a live daemon answers on (libvirt's own virtnetworkd) is left alone.
+ */
+public final class LibvirtServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LibvirtServer.class);
+
+    public static final String SOCKET = "virtnetworkd-sock";
+    public static final String READ_ONLY_SOCKET = "virtnetworkd-sock-ro";
+    /** Where libvirt's clients look for virtnetworkd when vnetd runs with its standard run dir. */
+    public static final Path STANDARD_DIR = Path.of("/run/libvirt");
+    /** Calls of one connection that may run at once; more wait in the socket buffer. */
+    public static final int MAX_IN_FLIGHT = 16;
+
+    private final EventLoopGroup group;
+    private final ExecutorService workers;
+    private final List<Channel> listeners = new ArrayList<>();
+    private final List<Path> paths = new ArrayList<>();
+
+    private LibvirtServer(EventLoopGroup group, ExecutorService workers) {
+        this.group = group;
+        this.workers = workers;
+    }
+
+    /** The directory of the sockets: libvirt's own for the standard run dir, else {@code RUN_DIR/libvirt}. */
+    public static Path socketDir(Path runDir, Path standardRunDir) {
+        return runDir.equals(standardRunDir) ? STANDARD_DIR : runDir.resolve("libvirt");
+    }
+
+    /** Binds both sockets in {@code dir} (created if missing), skipping any a live libvirt daemon holds. */
+    public static LibvirtServer start(Path dir, ProcedureTable procedures) {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("libvirt-", 0).factory());
+        LibvirtServer server = new LibvirtServer(group, workers);
+        try {
+            Files.createDirectories(dir);
+            server.bind(dir.resolve(SOCKET), "rw-------", false, procedures);
+            server.bind(dir.resolve(READ_ONLY_SOCKET), "rw-rw-rw-", true, procedures);
+            return server;
+        } catch (IOException e) {
+            server.close();
+            throw new VnetException(ErrorCode.STATE_IO, "cannot create " + dir + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    /** The sockets actually served (a held one is not among them). */
+    public List<Path> paths() {
+        return List.copyOf(paths);
+    }
+
+    private void bind(Path path, String mode, boolean readOnly, ProcedureTable procedures) {
+        if (heldByLiveDaemon(path)) {
+            LOG.warn("{} is served by a running libvirt daemon: vnetd leaves it alone (stop virtnetworkd to let vnetd serve "
+                    + "libvirt's clients there)", path);
+            return;
+        }
+        ServerBootstrap b = new ServerBootstrap()
+                .group(group)
+                .channel(EpollServerDomainSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+                .childHandler(new ChannelInitializer<EpollDomainSocketChannel>() {
+                    @Override
+                    protected void initChannel(EpollDomainSocketChannel ch) {
+                        ChannelPipeline p = ch.pipeline();
+                        installLimits(p);
+                        p.addLast("frame", MessageCodec.frameDecoder())
+                                .addLast("message", MessageDecoder.INSTANCE)
+                                .addLast("libvirt", new LibvirtConnectionHandler(readOnly, procedures, workers, MAX_IN_FLIGHT));
+                    }
+                });
+        Channel ch;
+        try {
+            ch = b.bind(new DomainSocketAddress(path.toFile())).sync().channel();
+        } catch (Exception e) {
+            throw new VnetException(ErrorCode.STATE_IO, "cannot listen on " + path + ": " + e.getMessage(), e);
+        }
+        listeners.add(ch);
+        paths.add(path);
+        try {
+            // bound with the default umask (no write bit for others, so nobody else can connect yet)
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(mode));
+        } catch (IOException e) {
+            throw new VnetException(ErrorCode.STATE_IO, "cannot set mode " + mode + " on " + path + ": " + e.getMessage(), e);
+        }
+        LOG.info("serving libvirt's protocol on {} ({})", path, readOnly ? "read-only" : "read-write");
+    }
+
+    /**
+     * The per-peer limits of the JSON RPC listener (connections, buffered bytes, idle time) belong here,
+     * in front of the frame decoder, once they exist as reusable handlers.
+     */
+    private static void installLimits(ChannelPipeline p) {
+        // LIMITS: none yet
+    }
+
+    /** A socket someone answers on is in use; one nobody answers on was left by a daemon that died, and goes. */
+    static boolean heldByLiveDaemon(Path path) {
+        if (!Files.exists(path)) {
+            return false;
+        }
+        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
+            return true;
+        } catch (ConnectException e) {
+            try {
+                Files.deleteIfExists(path);
+            } catch (IOException d) {
+                throw new VnetException(ErrorCode.STATE_IO, "cannot remove the stale socket " + path + ": " + d.getMessage(), d);
+            }
+            return false;
+        } catch (IOException e) {
+            throw new VnetException(ErrorCode.STATE_IO, "cannot check whether " + path + " is in use: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Channel ch : listeners) {
+            ch.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        workers.shutdown();
+        for (Path p : paths) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                LOG.warn("cannot remove {}: {}", p, e.getMessage());
+            }
+        }
+    }
+}
