@@ -54,6 +54,7 @@ final class LibvirtConnectionHandler extends SimpleChannelInboundHandler<Libvirt
     // touched only on this channel's event loop
     private Session session;
     private int inFlight;
+    private boolean refused;
 
     LibvirtConnectionHandler(boolean readOnlySocket, ProcedureTable procedures, ExecutorService workers, int maxInFlight) {
         this.readOnlySocket = readOnlySocket;
@@ -69,8 +70,7 @@ final class LibvirtConnectionHandler extends SimpleChannelInboundHandler<Libvirt
         if (!readOnlySocket && peer.uid() != 0) {
             // the socket is 0600 root's; a peer that got through anyway (a changed mode, a passed descriptor) is refused
             LOG.warn("refusing a libvirt connection from {} on the read-write socket: only root may use it", peer);
-            ctx.close();
-            return;
+            refused = true;
         }
         LOG.debug("libvirt connection from {} on the {} socket", peer, readOnlySocket ? "read-only" : "read-write");
         super.channelActive(ctx);
@@ -104,6 +104,13 @@ final class LibvirtConnectionHandler extends SimpleChannelInboundHandler<Libvirt
         }
         if (h.program() != MessageHeader.REMOTE_PROGRAM || h.version() != MessageHeader.REMOTE_VERSION) {
             fail(ctx, h, LibvirtErrors.rpc("Cannot find program " + h.program() + " version " + h.version()));
+            return;
+        }
+        if (refused) {
+            // one clear answer (the client prints it), then the connection ends
+            ctx.writeAndFlush(MessageCodec.encode(ctx.alloc(), h.errorReply(), new RemoteError(LibvirtErrors.ACCESS_DENIED,
+                    LibvirtErrors.FROM_RPC, "access denied: only root may use libvirt's read-write socket; the read-only "
+                    + "socket is " + LibvirtServer.READ_ONLY_SOCKET)::write)).addListener(ChannelFutureListener.CLOSE);
             return;
         }
         if (h.status() != MessageHeader.OK) {

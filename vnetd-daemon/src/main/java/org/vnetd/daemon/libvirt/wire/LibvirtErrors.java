@@ -33,6 +33,7 @@ public final class LibvirtErrors {
     public static final int CONFIG_UNSUPPORTED = 67;
     public static final int OPERATION_TIMEOUT = 68;
     public static final int OPERATION_UNSUPPORTED = 84;
+    public static final int ACCESS_DENIED = 88;
     public static final int NO_NETWORK_PORT = 107;
 
     /** A libvirt code and the prefix virErrorMsg puts before the detail ("" where it adds none). */

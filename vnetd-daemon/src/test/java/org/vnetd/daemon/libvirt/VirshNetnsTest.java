@@ -1,0 +1,212 @@
+package org.vnetd.daemon.libvirt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.vnetd.daemon.rpc.DaemonRpc;
+import org.vnetd.daemon.rpc.RpcServer;
+import org.vnetd.testing.Exec;
+import org.vnetd.testing.NetnsSupport;
+import org.vnetd.testing.TestNetns;
+import org.vnetd.testing.daemon.VnetdProcess;
+
+/**
+ * Real {@code virsh} (Debian's libvirt-clients, unchanged) against the real daemon in a namespace of its
+ * own, through {@code network:///system?socket=RUN_DIR/libvirt/virtnetworkd-sock}: the commands a libvirt
+ * user types, their output, libvirt's error messages, and the read-only socket as an unprivileged user.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class VirshNetnsTest {
+    private static final String NOBODY = "65534";
+
+    private TestNetns ns;
+    private VnetdProcess vnetd;
+    private Path dir;
+    private String rw;
+    private String ro;
+
+    @BeforeAll
+    void start() throws Exception {
+        NetnsSupport.require("nft", "virsh", "setpriv");
+        ns = TestNetns.create("virsh");
+        dir = Files.createTempDirectory("vnetd-virsh");
+        // an unprivileged client must reach the read-only socket under it
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        vnetd = new VnetdProcess(ns, dir, "DEBUG").start(() -> DaemonRpc.answers(dir.resolve("run"))
+                && Files.exists(dir.resolve("run/libvirt").resolve(LibvirtServer.READ_ONLY_SOCKET)));
+        rw = "network:///system?socket=" + vnetd.runDir().resolve("libvirt").resolve(LibvirtServer.SOCKET);
+        ro = "network:///system?socket=" + vnetd.runDir().resolve("libvirt").resolve(LibvirtServer.READ_ONLY_SOCKET);
+    }
+
+    @AfterAll
+    void stop() {
+        if (vnetd != null) {
+            vnetd.close();
+        }
+        if (ns != null) {
+            ns.close();
+        }
+    }
+
+    private Exec.Result virsh(String uri, String... args) {
+        List<String> argv = new ArrayList<>(List.of("virsh", "-c", uri));
+        argv.addAll(List.of(args));
+        return Exec.run(argv.toArray(String[]::new));
+    }
+
+    private String ok(String... args) {
+        Exec.Result r = virsh(rw, args);
+        assertEquals(0, r.exitCode(), () -> "virsh " + String.join(" ", args) + " failed: " + r.stderr() + "\n" + vnetd.log());
+        return r.stdout();
+    }
+
+    /** Without {@code -q}, for the header lines. */
+    private String plain(String... args) {
+        List<String> argv = new ArrayList<>(List.of("virsh", "-c", rw));
+        argv.addAll(List.of(args));
+        Exec.Result r = Exec.run(argv.toArray(String[]::new));
+        assertEquals(0, r.exitCode(), r.stderr());
+        return r.stdout();
+    }
+
+    private Exec.Result asNobody(String uri, String... args) {
+        List<String> argv = new ArrayList<>(List.of("env", "HOME=/tmp", "setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY,
+                "--clear-groups", "virsh", "-c", uri));
+        argv.addAll(List.of(args));
+        return Exec.run(argv.toArray(String[]::new));
+    }
+
+    private static String net(String name, String bridge, String prefix) {
+        return "<network><name>" + name + "</name><forward mode='nat'/><bridge name='" + bridge + "'/>"
+                + "<ip address='" + prefix + ".1' netmask='255.255.255.0'><dhcp><range start='" + prefix + ".10' end='"
+                + prefix + ".20'/></dhcp></ip></network>";
+    }
+
+    @Test
+    void netListShowsTheDefaultNetworkAsVirshFormatsIt() {
+        assertEquals("""
+                 Name      State    Autostart   Persistent
+                --------------------------------------------
+                 default   active   yes         yes
+
+                """, plain("net-list", "--all"));
+        assertEquals("default\n\n", ok("net-list", "--name"));
+        assertTrue(ok("net-info", "default").matches("(?s)Name:\\s+default\nUUID:\\s+[0-9a-f-]{36}\nActive:\\s+yes\n"
+                + "Persistent:\\s+yes\nAutostart:\\s+yes\nBridge:\\s+virbr0\n\n"), ok("net-info", "default"));
+    }
+
+    @Test
+    void theLifecycleOfANetworkThroughVirsh() throws Exception {
+        Path xml = dir.resolve("lv1.xml");
+        Files.writeString(xml, net("lv1", "vbr-lv1", "10.91.0"));
+        assertEquals("Network lv1 defined from " + xml + "\n\n", ok("net-define", xml.toString()));
+        assertEquals(" lv1       inactive   no          yes\n", line(ok("net-list", "--all"), " lv1 "));
+        assertEquals("lv1\n\n", ok("net-list", "--inactive", "--name"));
+        String uuid = ok("net-uuid", "lv1").strip();
+        assertEquals("lv1", ok("net-name", uuid).strip());
+        assertTrue(ok("net-info", uuid).contains("Name:           lv1\n"), "net-info by uuid");
+        assertEquals("Network lv1 started\n\n", ok("net-start", "lv1"));
+        assertEquals("Network lv1 marked as autostarted\n\n", ok("net-autostart", "lv1"));
+        assertEquals(" lv1       active   yes         yes\n", line(ok("net-list", "--all"), " lv1 "));
+        assertTrue(ns.execOk("ip", "-br", "addr", "show", "vbr-lv1").contains("10.91.0.1/24"), "the bridge is up in the namespace");
+
+        // the same service layer as the JSON RPC: virsh sees what vnetctl sees
+        String live = DaemonRpc.call(vnetd.runDir().resolve(RpcServer.SOCKET), "network.getXml", Map.of("network", "lv1"))
+                .get("xml").asText();
+        assertEquals(live.strip(), ok("net-dumpxml", "lv1").strip());
+
+        assertEquals("Updated network lv1 persistent config and live state\n", ok("net-update", "lv1", "add", "ip-dhcp-host",
+                "<host mac='52:54:00:aa:00:01' name='g1' ip='10.91.0.11'/>", "--live", "--config"));
+        assertTrue(ok("net-dumpxml", "lv1").contains("<host mac='52:54:00:aa:00:01' name='g1' ip='10.91.0.11'/>"));
+        assertTrue(ok("net-dumpxml", "--inactive", "lv1").contains("<host mac='52:54:00:aa:00:01' name='g1' ip='10.91.0.11'/>"));
+        assertEquals("Updated network lv1 live state\n", ok("net-update", "lv1", "delete", "ip-dhcp-host",
+                "<host mac='52:54:00:aa:00:01' name='g1' ip='10.91.0.11'/>", "--live"));
+        assertFalse(ok("net-dumpxml", "lv1").contains("52:54:00:aa:00:01"), "gone from the live network");
+        assertTrue(ok("net-dumpxml", "--inactive", "lv1").contains("52:54:00:aa:00:01"), "kept in the definition");
+
+        String noLeases = " Expiry Time   MAC address   Protocol   IP address   Hostname   Client ID or DUID\n"
+                + "-----------------------------------------------------------------------------------\n\n";
+        assertEquals(noLeases, ok("net-dhcp-leases", "lv1"));
+        assertEquals(noLeases, ok("net-dhcp-leases", "lv1", "--mac", "52:54:00:aa:00:01"));
+
+        assertEquals("Network lv1 destroyed\n\n", ok("net-destroy", "lv1"));
+        assertEquals(" lv1       inactive   yes         yes\n", line(ok("net-list", "--all"), " lv1 "));
+        assertEquals("Network lv1 unmarked as autostarted\n\n", ok("net-autostart", "--disable", "lv1"));
+        assertEquals("Network lv1 has been undefined\n\n", ok("net-undefine", "lv1"));
+        assertFalse(ok("net-list", "--all", "--name").contains("lv1"), "undefined");
+    }
+
+    @Test
+    void aTransientNetworkFromNetCreateVanishesWhenDestroyed() throws Exception {
+        Path xml = dir.resolve("lv2.xml");
+        Files.writeString(xml, net("lv2", "vbr-lv2", "10.92.0"));
+        assertEquals("Network lv2 created from " + xml + "\n\n", ok("net-create", xml.toString()));
+        assertEquals(" lv2       active   no          no\n", line(ok("net-list", "--all"), " lv2 "));
+        Exec.Result undefine = virsh(rw, "net-undefine", "lv2");
+        assertEquals("error: Failed to undefine network lv2\nerror: Requested operation is not valid: can't undefine transient network\n",
+                undefine.stderr().replaceAll(" 'lv2'", ""));
+        assertEquals("Network lv2 destroyed\n\n", ok("net-destroy", "lv2"));
+        assertFalse(ok("net-list", "--all", "--name").contains("lv2"), "a destroyed transient network is gone");
+    }
+
+    @Test
+    void errorsComeWithLibvirtsWording() {
+        Exec.Result r = virsh(rw, "net-info", "nope");
+        assertEquals(1, r.exitCode());
+        assertEquals("error: failed to get network 'nope'\nerror: Network not found: no network with matching name 'nope'\n", r.stderr());
+        r = virsh(rw, "net-start", "default");
+        assertEquals("error: Failed to start network default\nerror: Requested operation is not valid: network is already active\n",
+                r.stderr());
+    }
+
+    @Test
+    void theReadOnlySocketServesReadsToAnyUserAndDeniesChanges() {
+        Exec.Result list = asNobody(ro, "net-list", "--all");
+        assertEquals(0, list.exitCode(), list.stderr());
+        assertTrue(list.stdout().contains(" default   active   yes         yes"), list.stdout());
+        Exec.Result destroy = asNobody(ro, "net-destroy", "default");
+        assertEquals("error: Failed to destroy network default\nerror: operation forbidden: read only access prevents virNetworkDestroy\n",
+                destroy.stderr());
+        Exec.Result autostart = asNobody(ro, "net-autostart", "--disable", "default");
+        assertTrue(autostart.stderr().contains("operation forbidden: read only access prevents virNetworkSetAutostart"), autostart.stderr());
+        assertEquals(" default   active   yes         yes\n", line(ok("net-list", "--all"), " default "), "nothing changed");
+    }
+
+    @Test
+    void theReadWriteSocketRefusesNonRoot() throws Exception {
+        Path sock = vnetd.runDir().resolve("libvirt").resolve(LibvirtServer.SOCKET);
+        Exec.Result byMode = asNobody(rw, "net-list");
+        assertEquals(1, byMode.exitCode(), "0600 keeps others out");
+        // even with the mode opened up, the daemon checks the peer's uid itself
+        Files.setPosixFilePermissions(sock, PosixFilePermissions.fromString("rw-rw-rw-"));
+        try {
+            Exec.Result r = asNobody(rw, "net-list");
+            assertEquals(1, r.exitCode(), r.stdout());
+            assertEquals("error: failed to connect to the hypervisor\nerror: access denied: only root may use libvirt's read-write "
+                    + "socket; the read-only socket is virtnetworkd-sock-ro\n", r.stderr());
+            assertTrue(vnetd.log().contains("refusing a libvirt connection from pid="), vnetd.log());
+        } finally {
+            Files.setPosixFilePermissions(sock, PosixFilePermissions.fromString("rw-------"));
+        }
+    }
+
+    private static String line(String output, String containing) {
+        return output.lines().filter(l -> l.contains(containing)).findFirst().orElse("(no line with '" + containing + "' in:\n"
+                + output + ")") + "\n";
+    }
+}
