@@ -50,23 +50,27 @@ final class LibvirtConnectionHandler extends SimpleChannelInboundHandler<Libvirt
     private final ProcedureTable procedures;
     private final ExecutorService workers;
     private final int maxInFlight;
+    private final Consumer<Session> closed;
 
     // touched only on this channel's event loop
     private Session session;
     private int inFlight;
     private boolean refused;
 
-    LibvirtConnectionHandler(boolean readOnlySocket, ProcedureTable procedures, ExecutorService workers, int maxInFlight) {
+    LibvirtConnectionHandler(boolean readOnlySocket, ProcedureTable procedures, ExecutorService workers, int maxInFlight,
+            Consumer<Session> closed) {
         this.readOnlySocket = readOnlySocket;
         this.procedures = procedures;
         this.workers = workers;
         this.maxInFlight = maxInFlight;
+        this.closed = closed;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         Peer peer = peerOf(ctx.channel());
-        session = new Session(readOnlySocket, peer);
+        Channel ch = ctx.channel();
+        session = new Session(readOnlySocket, peer, (procedure, body) -> push(ch, procedure, body));
         if (!readOnlySocket && peer.uid() != 0) {
             // the socket is 0600 root's; a peer that got through anyway (a changed mode, a passed descriptor) is refused
             LOG.warn("refusing a libvirt connection from {} on the read-write socket: only root may use it", peer);
@@ -229,6 +233,29 @@ final class LibvirtConnectionHandler extends SimpleChannelInboundHandler<Libvirt
         } else if (h.procedure() != MessageHeader.KEEPALIVE_PONG) {
             LOG.debug("ignoring a keepalive message from {}: {}", session, h);
         }
+    }
+
+    /** An event: sent as libvirt sends them (type MESSAGE, serial 1); a client that does not read them is dropped. */
+    private static void push(Channel ch, int procedure, Consumer<XdrWriter> body) {
+        if (!ch.isActive()) {
+            return;
+        }
+        if (!ch.isWritable()) {
+            LOG.warn("closing a libvirt connection that does not read its events");
+            ch.close();
+            return;
+        }
+        MessageHeader h = new MessageHeader(MessageHeader.REMOTE_PROGRAM, MessageHeader.REMOTE_VERSION, procedure,
+                MessageHeader.MESSAGE, 1, MessageHeader.OK);
+        ch.writeAndFlush(MessageCodec.encode(ch.alloc(), h, body));
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (session != null) {
+            closed.accept(session);
+        }
+        super.channelInactive(ctx);
     }
 
     private void resumeIfPossible(Channel ch) {

@@ -12,12 +12,14 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
 import org.vnetd.daemon.libvirt.proc.ProcedureTable;
+import org.vnetd.daemon.libvirt.proc.Session;
 import org.vnetd.daemon.libvirt.wire.MessageCodec;
 import org.vnetd.daemon.libvirt.wire.MessageDecoder;
 
@@ -64,15 +66,18 @@ public final class LibvirtServer implements AutoCloseable {
         return runDir.equals(standardRunDir) ? STANDARD_DIR : runDir.resolve("libvirt");
     }
 
-    /** Binds both sockets in {@code dir} (created if missing), skipping any a live libvirt daemon holds. */
-    public static LibvirtServer start(Path dir, ProcedureTable procedures) {
+    /**
+     * Binds both sockets in {@code dir} (created if missing), skipping any a live libvirt daemon holds;
+     * {@code closed} hears of each connection that ends (to drop its event callbacks).
+     */
+    public static LibvirtServer start(Path dir, ProcedureTable procedures, Consumer<Session> closed) {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("libvirt-", 0).factory());
         LibvirtServer server = new LibvirtServer(group, workers);
         try {
             Files.createDirectories(dir);
-            server.bind(dir.resolve(SOCKET), "rw-------", false, procedures);
-            server.bind(dir.resolve(READ_ONLY_SOCKET), "rw-rw-rw-", true, procedures);
+            server.bind(dir.resolve(SOCKET), "rw-------", false, procedures, closed);
+            server.bind(dir.resolve(READ_ONLY_SOCKET), "rw-rw-rw-", true, procedures, closed);
             return server;
         } catch (IOException e) {
             server.close();
@@ -88,7 +93,7 @@ public final class LibvirtServer implements AutoCloseable {
         return List.copyOf(paths);
     }
 
-    private void bind(Path path, String mode, boolean readOnly, ProcedureTable procedures) {
+    private void bind(Path path, String mode, boolean readOnly, ProcedureTable procedures, Consumer<Session> closed) {
         if (heldByLiveDaemon(path)) {
             LOG.warn("{} is served by a running libvirt daemon: vnetd leaves it alone (stop virtnetworkd to let vnetd serve "
                     + "libvirt's clients there)", path);
@@ -106,7 +111,7 @@ public final class LibvirtServer implements AutoCloseable {
                         installLimits(p);
                         p.addLast("frame", MessageCodec.frameDecoder())
                                 .addLast("message", MessageDecoder.INSTANCE)
-                                .addLast("libvirt", new LibvirtConnectionHandler(readOnly, procedures, workers, MAX_IN_FLIGHT));
+                                .addLast("libvirt", new LibvirtConnectionHandler(readOnly, procedures, workers, MAX_IN_FLIGHT, closed));
                     }
                 });
         Channel ch;

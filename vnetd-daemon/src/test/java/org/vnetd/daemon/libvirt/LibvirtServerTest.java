@@ -47,7 +47,7 @@ class LibvirtServerTest {
 
     @BeforeEach
     void start() {
-        server = LibvirtServer.start(dir, table());
+        server = LibvirtServer.start(dir, table(), s -> { });
     }
 
     private ProcedureTable table() {
@@ -218,7 +218,7 @@ class LibvirtServerTest {
 
     @Test
     void aSocketALiveDaemonHoldsIsLeftAloneAndAStaleOneIsReplaced() throws IOException {
-        try (LibvirtServer second = LibvirtServer.start(dir, table())) {
+        try (LibvirtServer second = LibvirtServer.start(dir, table(), s -> { })) {
             assertEquals(List.of(), second.paths(), "the first server's sockets answer: not taken over");
         }
         assertTrue(Files.exists(dir.resolve(LibvirtServer.SOCKET)), "the second server did not remove what it did not own");
@@ -231,7 +231,7 @@ class LibvirtServerTest {
             dead.bind(java.net.UnixDomainSocketAddress.of(stale.resolve(LibvirtServer.SOCKET)));
         }
         assertTrue(Files.exists(stale.resolve(LibvirtServer.SOCKET)));
-        server = LibvirtServer.start(stale, table());
+        server = LibvirtServer.start(stale, table(), s -> { });
         assertEquals(List.of(stale.resolve(LibvirtServer.SOCKET), stale.resolve(LibvirtServer.READ_ONLY_SOCKET)), server.paths());
         RawLibvirtClient c = new RawLibvirtClient(stale.resolve(LibvirtServer.SOCKET));
         clients.add(c);

@@ -4,12 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
@@ -19,6 +23,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.vnetd.daemon.rpc.DaemonRpc;
 import org.vnetd.daemon.rpc.RpcServer;
+import org.vnetd.testing.Await;
 import org.vnetd.testing.Exec;
 import org.vnetd.testing.NetnsSupport;
 import org.vnetd.testing.TestNetns;
@@ -115,14 +120,14 @@ class VirshNetnsTest {
         Path xml = dir.resolve("lv1.xml");
         Files.writeString(xml, net("lv1", "vbr-lv1", "10.91.0"));
         assertEquals("Network lv1 defined from " + xml + "\n\n", ok("net-define", xml.toString()));
-        assertEquals(" lv1       inactive   no          yes\n", line(ok("net-list", "--all"), " lv1 "));
+        assertEquals(List.of("lv1", "inactive", "no", "yes"), row(ok("net-list", "--all"), " lv1 "));
         assertEquals("lv1\n\n", ok("net-list", "--inactive", "--name"));
         String uuid = ok("net-uuid", "lv1").strip();
         assertEquals("lv1", ok("net-name", uuid).strip());
         assertTrue(ok("net-info", uuid).contains("Name:           lv1\n"), "net-info by uuid");
         assertEquals("Network lv1 started\n\n", ok("net-start", "lv1"));
         assertEquals("Network lv1 marked as autostarted\n\n", ok("net-autostart", "lv1"));
-        assertEquals(" lv1       active   yes         yes\n", line(ok("net-list", "--all"), " lv1 "));
+        assertEquals(List.of("lv1", "active", "yes", "yes"), row(ok("net-list", "--all"), " lv1 "));
         assertTrue(ns.execOk("ip", "-br", "addr", "show", "vbr-lv1").contains("10.91.0.1/24"), "the bridge is up in the namespace");
 
         // the same service layer as the JSON RPC: virsh sees what vnetctl sees
@@ -145,7 +150,7 @@ class VirshNetnsTest {
         assertEquals(noLeases, ok("net-dhcp-leases", "lv1", "--mac", "52:54:00:aa:00:01"));
 
         assertEquals("Network lv1 destroyed\n\n", ok("net-destroy", "lv1"));
-        assertEquals(" lv1       inactive   yes         yes\n", line(ok("net-list", "--all"), " lv1 "));
+        assertEquals(List.of("lv1", "inactive", "yes", "yes"), row(ok("net-list", "--all"), " lv1 "));
         assertEquals("Network lv1 unmarked as autostarted\n\n", ok("net-autostart", "--disable", "lv1"));
         assertEquals("Network lv1 has been undefined\n\n", ok("net-undefine", "lv1"));
         assertFalse(ok("net-list", "--all", "--name").contains("lv1"), "undefined");
@@ -156,12 +161,54 @@ class VirshNetnsTest {
         Path xml = dir.resolve("lv2.xml");
         Files.writeString(xml, net("lv2", "vbr-lv2", "10.92.0"));
         assertEquals("Network lv2 created from " + xml + "\n\n", ok("net-create", xml.toString()));
-        assertEquals(" lv2       active   no          no\n", line(ok("net-list", "--all"), " lv2 "));
+        assertEquals(List.of("lv2", "active", "no", "no"), row(ok("net-list", "--all"), " lv2 "));
         Exec.Result undefine = virsh(rw, "net-undefine", "lv2");
         assertEquals("error: Failed to undefine network lv2\nerror: Requested operation is not valid: can't undefine transient network\n",
                 undefine.stderr().replaceAll(" 'lv2'", ""));
         assertEquals("Network lv2 destroyed\n\n", ok("net-destroy", "lv2"));
         assertFalse(ok("net-list", "--all", "--name").contains("lv2"), "a destroyed transient network is gone");
+    }
+
+    @Test
+    void netEventPrintsTheLifecycleOfTheNetworkItWatches() throws Exception {
+        Path xml = dir.resolve("lv3.xml");
+        Files.writeString(xml, net("lv3", "vbr-lv3", "10.93.0"));
+        ok("net-define", xml.toString());
+        int registered = callbacksRegistered();
+        Process watch = new ProcessBuilder("virsh", "-c", rw, "net-event", "--network", "lv3", "--event", "lifecycle", "--loop")
+                .redirectErrorStream(true).start();
+        try {
+            Await.until(Duration.ofSeconds(20), "virsh net-event registered its callback", () -> callbacksRegistered() > registered);
+            // another network's events do not reach a callback registered for lv3
+            Path other = dir.resolve("lv4.xml");
+            Files.writeString(other, net("lv4", "vbr-lv4", "10.94.0"));
+            ok("net-define", other.toString());
+            ok("net-undefine", "lv4");
+            ok("net-start", "lv3");
+            ok("net-destroy", "lv3");
+            ok("net-undefine", "lv3");
+            BufferedReader out = watch.inputReader();
+            CompletableFuture<List<String>> printed = CompletableFuture.supplyAsync(() -> {
+                List<String> lines = new ArrayList<>();
+                try {
+                    for (int i = 0; i < 3; i++) {
+                        lines.add(out.readLine());
+                    }
+                } catch (IOException e) {
+                    lines.add(e.toString());
+                }
+                return lines;
+            });
+            assertEquals(List.of("event 'lifecycle' for network lv3: Started", "event 'lifecycle' for network lv3: Stopped",
+                    "event 'lifecycle' for network lv3: Undefined"), printed.get(20, TimeUnit.SECONDS));
+        } finally {
+            watch.destroyForcibly();
+            watch.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private int callbacksRegistered() {
+        return (int) vnetd.log().lines().filter(l -> l.contains("registered lifecycle callback")).count();
     }
 
     @Test
@@ -184,7 +231,7 @@ class VirshNetnsTest {
                 destroy.stderr());
         Exec.Result autostart = asNobody(ro, "net-autostart", "--disable", "default");
         assertTrue(autostart.stderr().contains("operation forbidden: read only access prevents virNetworkSetAutostart"), autostart.stderr());
-        assertEquals(" default   active   yes         yes\n", line(ok("net-list", "--all"), " default "), "nothing changed");
+        assertEquals(List.of("default", "active", "yes", "yes"), row(ok("net-list", "--all"), " default "), "nothing changed");
     }
 
     @Test
@@ -203,6 +250,12 @@ class VirshNetnsTest {
         } finally {
             Files.setPosixFilePermissions(sock, PosixFilePermissions.fromString("rw-------"));
         }
+    }
+
+    /** The cells of the table row of network {@code name}. */
+    private static List<String> row(String output, String name) {
+        return output.lines().map(String::strip).filter(l -> l.startsWith(name.strip() + " ")).findFirst()
+                .map(l -> List.of(l.split("\\s+"))).orElse(List.of("no row for " + name + " in:\n" + output));
     }
 
     private static String line(String output, String containing) {
