@@ -36,6 +36,22 @@ public record FirewallPlan(String network, String bridge, List<FirewallRule> rul
         return families;
     }
 
+    /** The host addresses the {@link Phase#HOST_GUARD} phase guards, in rule order, without duplicates. */
+    public Set<IpPrefix> guardedAddresses(Family family) {
+        Set<IpPrefix> addresses = new LinkedHashSet<>();
+        for (FirewallRule r : rules(Phase.HOST_GUARD)) {
+            if (r.family() != family) {
+                continue;
+            }
+            for (Match m : r.matches()) {
+                if (m instanceof Match.Destination d) {
+                    addresses.add(d.subnet());
+                }
+            }
+        }
+        return addresses;
+    }
+
     /** The source subnets the NAT phase handles, in rule order, without duplicates. */
     public Set<IpPrefix> natSubnets(Family family) {
         Set<IpPrefix> subnets = new LinkedHashSet<>();

@@ -21,11 +21,14 @@ public final class FirewallPlanner {
     private static final IpPrefix LOCAL_BROADCAST = IpPrefix.parse("255.255.255.255/32");
     private static final IpPrefix LOCAL_MULTICAST_V4 = IpPrefix.parse("224.0.0.0/24");
     private static final IpPrefix LOCAL_MULTICAST_V6 = IpPrefix.parse("ff02::/16");
+    /** Where the host's own packets to its addresses come in. */
+    static final String LOOPBACK = "lo";
     private static final Match.ConnState RELATED_ESTABLISHED = new Match.ConnState(Set.of("related", "established"));
 
     public FirewallPlan plan(FirewallNetwork net) {
         List<FirewallRule> inserted = insertionOrder(net);
         List<FirewallRule> evaluation = new ArrayList<>(inserted.reversed());
+        evaluation.addAll(hostGuard(net));
         // stable sort: keeps the reversed (evaluation) order inside each phase
         evaluation.sort(Comparator.comparing(FirewallRule::phase));
         return new FirewallPlan(net.name(), net.bridge(), evaluation);
@@ -46,6 +49,46 @@ public final class FirewallPlanner {
         if (net.ips(Family.IPV4).stream().anyMatch(FirewallIp::dhcp)) {
             out.add(FirewallRule.of(Family.IPV4, Phase.MANGLE, new Verdict.ChecksumFill(),
                     new Match.OutInterface(net.bridge()), new Match.DestinationPort("udp", 68)));
+        }
+        return out;
+    }
+
+    /**
+     * vnetd's own rules, in evaluation order (libvirt has none: it relies on dnsmasq's interface
+     * binding): DNS, DHCP and TFTP addressed to one of the network's addresses are dropped unless they
+     * come in through its bridge, or from the host itself (lo), as the services themselves answer only
+     * those. Only for services the network runs; none for mode='open', whose firewall is the user's.
+     */
+    static List<FirewallRule> hostGuard(FirewallNetwork net) {
+        List<FirewallRule> out = new ArrayList<>();
+        if (net.mode() == ForwardMode.OPEN) {
+            return out;
+        }
+        for (Family f : Family.values()) {
+            List<FirewallRule> drops = new ArrayList<>();
+            for (FirewallIp ip : net.ips(f)) {
+                Match.Destination self = new Match.Destination(new IpPrefix(ip.address().address(),
+                        IpPrefix.maxLength(ip.address().address())), false);
+                List<Match.DestinationPort> ports = new ArrayList<>();
+                if (net.dnsEnabled()) {
+                    ports.add(new Match.DestinationPort("udp", 53));
+                    ports.add(new Match.DestinationPort("tcp", 53));
+                }
+                if (f == Family.IPV4 && ip.dhcp()) {
+                    ports.add(new Match.DestinationPort("udp", 67));
+                }
+                if (f == Family.IPV4 && ip.tftp()) {
+                    ports.add(new Match.DestinationPort("udp", 69));
+                }
+                for (Match.DestinationPort port : ports) {
+                    drops.add(FirewallRule.of(f, Phase.HOST_GUARD, new Verdict.Drop(), self, port));
+                }
+            }
+            if (!drops.isEmpty()) {
+                out.add(FirewallRule.of(f, Phase.HOST_GUARD, new Verdict.Return(), new Match.InInterface(net.bridge())));
+                out.add(FirewallRule.of(f, Phase.HOST_GUARD, new Verdict.Return(), new Match.InInterface(LOOPBACK)));
+                out.addAll(drops);
+            }
         }
         return out;
     }

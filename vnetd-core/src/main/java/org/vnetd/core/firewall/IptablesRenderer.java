@@ -20,10 +20,12 @@ public final class IptablesRenderer {
 
     /**
      * In link order: each is inserted at position 1 of its built-in chain, so FORWARD ends up
-     * evaluating VNETD_FWX, VNETD_FWI, VNETD_FWO (libvirt's order).
+     * evaluating VNETD_FWX, VNETD_FWI, VNETD_FWO (libvirt's order), and INPUT VNETD_GRD before
+     * VNETD_INP (a network's guard drops before any network's accepts).
      */
     public static final List<GlobalChain> GLOBAL_CHAINS = List.of(
             new GlobalChain("filter", "VNETD_INP", "INPUT"),
+            new GlobalChain("filter", "VNETD_GRD", "INPUT"),
             new GlobalChain("filter", "VNETD_OUT", "OUTPUT"),
             new GlobalChain("filter", "VNETD_FWO", "FORWARD"),
             new GlobalChain("filter", "VNETD_FWI", "FORWARD"),
@@ -118,6 +120,7 @@ public final class IptablesRenderer {
         a.add("-j");
         switch (r.verdict()) {
             case Verdict.Accept x -> a.add("ACCEPT");
+            case Verdict.Drop x -> a.add("DROP");
             case Verdict.Reject x -> a.add("REJECT");
             case Verdict.Return x -> a.add("RETURN");
             case Verdict.Masquerade mq -> {

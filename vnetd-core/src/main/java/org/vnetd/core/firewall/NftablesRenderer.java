@@ -22,25 +22,28 @@ import org.vnetd.core.net.IpPrefix;
  * Renders plans as one nft script for vnetd's own table ({@code table inet vnetd}), to be fed to a
  * single {@code nft -f -} so that each change is one kernel transaction.
  *
- * <p>Layout: three base chains at the standard priorities (forward/filter 0, postrouting/srcnat
- * 100, postrouting/filter 0 for the checksum fix) whose only rules are verdict-map lookups. Each
- * network has chains of its own ({@code vn_<bridge>_<phase>}) reached through map elements keyed by
- * its bridge name (NAT: by its source subnets). Adding or removing a network therefore adds or
+ * <p>Layout: four base chains at the standard priorities (forward/filter 0, postrouting/srcnat
+ * 100, postrouting/filter 0 for the checksum fix, input/filter 0 for the host guard) whose only rules
+ * are verdict-map lookups. Each network has chains of its own ({@code vn_<bridge>_<phase>}) reached
+ * through map elements keyed by its bridge name (NAT: by its source subnets; the guard: by its own
+ * addresses). Adding or removing a network therefore adds or
  * deletes its chains and map elements and never touches a rule of another network; no rule handles
  * are needed. Every script re-creates the skeleton with idempotent {@code add} commands and
  * re-fills the network chains after {@code flush}, so applying a script twice gives one copy of each
  * rule, and a script repairs a table someone else flushed or deleted.
  *
- * <p>Host input rules (DHCP/DNS/TFTP, {@link Phase#HOST_IN}) are not rendered, as in libvirt's
- * nftables backend: an accept in our own table cannot override a drop in another table (each table
- * is evaluated on its own) and our table drops nothing on input, so they would be no-ops. The
- * "doctor" diagnosis reports foreign tables that drop DHCP/DNS instead.
+ * <p>libvirt's host input accepts (DHCP/DNS/TFTP, {@link Phase#HOST_IN}) are not rendered, as in
+ * libvirt's nftables backend: an accept in our own table cannot override a drop in another table (each
+ * table is evaluated on its own), so they would be no-ops. The "doctor" diagnosis reports foreign
+ * tables that drop DHCP/DNS instead. Our table's only input rules are the {@link Phase#HOST_GUARD}
+ * drops, reached from an input base chain through maps keyed by the network's own addresses.
  */
 public final class NftablesRenderer {
     public static final String DEFAULT_TABLE = "vnetd";
     static final String FORWARD = "forward";
     static final String POSTROUTING = "postrouting";
     static final String MANGLE = "postrouting_mangle";
+    static final String INPUT = "input";
 
     private static final Map<Phase, String> MAPS = Map.of(
             Phase.CROSS, "cross_dispatch",
@@ -49,8 +52,11 @@ public final class NftablesRenderer {
             Phase.MANGLE, "mangle_dispatch");
     private static final String NAT4 = "nat4_dispatch";
     private static final String NAT6 = "nat6_dispatch";
+    private static final String GUARD4 = "guard4_dispatch";
+    private static final String GUARD6 = "guard6_dispatch";
     /** The phases an nft script carries, in the order the forward base chain dispatches them. */
-    private static final List<Phase> NFT_PHASES = List.of(Phase.CROSS, Phase.GUEST_IN, Phase.GUEST_OUT, Phase.NAT, Phase.MANGLE);
+    private static final List<Phase> NFT_PHASES = List.of(Phase.CROSS, Phase.GUEST_IN, Phase.GUEST_OUT, Phase.NAT, Phase.MANGLE,
+            Phase.HOST_GUARD);
 
     private final String table;
 
@@ -101,6 +107,7 @@ public final class NftablesRenderer {
         lines.add("add chain " + t + " " + FORWARD + " { type filter hook forward priority filter; policy accept; }");
         lines.add("add chain " + t + " " + POSTROUTING + " { type nat hook postrouting priority srcnat; policy accept; }");
         lines.add("add chain " + t + " " + MANGLE + " { type filter hook postrouting priority filter; policy accept; }");
+        lines.add("add chain " + t + " " + INPUT + " { type filter hook input priority filter; policy accept; }");
 
         Set<String> addChains = new LinkedHashSet<>();
         add.forEach(p -> addChains.addAll(chains(p)));
@@ -120,6 +127,8 @@ public final class NftablesRenderer {
         }
         lines.add("add map " + t + " " + NAT4 + " { type ipv4_addr : verdict; flags interval; }");
         lines.add("add map " + t + " " + NAT6 + " { type ipv6_addr : verdict; flags interval; }");
+        lines.add("add map " + t + " " + GUARD4 + " { type ipv4_addr : verdict; }");
+        lines.add("add map " + t + " " + GUARD6 + " { type ipv6_addr : verdict; }");
 
         hookRules().forEach((chain, rules) -> {
             lines.add("flush chain " + t + " " + chain);
@@ -197,6 +206,7 @@ public final class NftablesRenderer {
                 "iifname vmap @" + MAPS.get(Phase.GUEST_OUT)));
         hooks.put(POSTROUTING, List.of("ip saddr vmap @" + NAT4, "ip6 saddr vmap @" + NAT6));
         hooks.put(MANGLE, List.of("oifname vmap @" + MAPS.get(Phase.MANGLE)));
+        hooks.put(INPUT, List.of("ip daddr vmap @" + GUARD4, "ip6 daddr vmap @" + GUARD6));
         return hooks;
     }
 
@@ -227,6 +237,15 @@ public final class NftablesRenderer {
                 out.add(NAT6 + " { " + s + " : jump " + chain + " }");
             }
         }
+        if (!p.rules(Phase.HOST_GUARD).isEmpty()) {
+            String chain = chainName(p.bridge(), Phase.HOST_GUARD);
+            for (IpPrefix a : p.guardedAddresses(Family.IPV4)) {
+                out.add(GUARD4 + " { " + IpAddresses.format(a.address()) + " : jump " + chain + " }");
+            }
+            for (IpPrefix a : p.guardedAddresses(Family.IPV6)) {
+                out.add(GUARD6 + " { " + IpAddresses.format(a.address()) + " : jump " + chain + " }");
+            }
+        }
         return out;
     }
 
@@ -240,12 +259,18 @@ public final class NftablesRenderer {
             case CROSS, GUEST_OUT -> r.matches().contains(new Match.InInterface(p.bridge()));
             case GUEST_IN, MANGLE -> r.matches().contains(new Match.OutInterface(p.bridge()));
             case NAT -> r.matches().stream().anyMatch(m -> m instanceof Match.Source);
+            // entered by destination address; a return needs none (it only ends the chain early)
+            case HOST_GUARD -> r.verdict() instanceof Verdict.Return || r.matches().stream().anyMatch(m -> m instanceof Match.Destination);
             case HOST_IN, HOST_OUT -> true;
         };
         if (!ok) {
             throw VnetException.of(ErrorCode.INTERNAL, "network '%s': %s rule '%s' does not match on %s, so the %s chain "
                     + "of bridge %s cannot carry it", p.network(), r.phase(), rule(r),
-                    r.phase() == Phase.NAT ? "a source subnet" : "the bridge", r.phase(), p.bridge());
+                    switch (r.phase()) {
+                        case NAT -> "a source subnet";
+                        case HOST_GUARD -> "a destination address";
+                        default -> "the bridge";
+                    }, r.phase(), p.bridge());
         }
     }
 
@@ -276,6 +301,7 @@ public final class NftablesRenderer {
         parts.add("counter");
         parts.add(switch (r.verdict()) {
             case Verdict.Accept a -> "accept";
+            case Verdict.Drop d -> "drop";
             case Verdict.Reject rj -> "reject";
             case Verdict.Return rt -> "return";
             case Verdict.Masquerade mq -> "masquerade" + mq.ports().map(pr -> " to :" + pr).orElse("");

@@ -20,7 +20,13 @@ public enum Phase {
     /** Host input from guests (LIBVIRT_INP); iptables only, see {@link NftablesRenderer}. */
     HOST_IN("hin", "INP", "filter"),
     /** Host output to guests (LIBVIRT_OUT); iptables only. */
-    HOST_OUT("hout", "OUT", "filter");
+    HOST_OUT("hout", "OUT", "filter"),
+    /**
+     * Host input to the network's own addresses that did not come in through its bridge (or lo): DNS,
+     * DHCP and TFTP dropped, behind the services' own binding to the bridge (vnetd's own; libvirt
+     * relies on dnsmasq alone). In iptables its chain comes before every network's HOST_IN accepts.
+     */
+    HOST_GUARD("guard", "GRD", "filter");
 
     private final String nftSuffix;
     private final String iptablesSuffix;
@@ -44,6 +50,7 @@ public enum Phase {
         return iptablesTable;
     }
 
+    /** HOST_IN and HOST_OUT: libvirt's accepts towards the host, which nft does not render (see {@link NftablesRenderer}). */
     public boolean hostFacing() {
         return this == HOST_IN || this == HOST_OUT;
     }

@@ -9,6 +9,10 @@ public sealed interface Verdict {
     record Accept() implements Verdict {
     }
 
+    /** Discard silently, final in every table. */
+    record Drop() implements Verdict {
+    }
+
     /** Refuse with an ICMP port unreachable (iptables REJECT's default). */
     record Reject() implements Verdict {
     }

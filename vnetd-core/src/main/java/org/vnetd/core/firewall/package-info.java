@@ -10,7 +10,9 @@
  * changed while running, {@code reapply(all running)} on daemon start and {@code firewall-reload}.
  *
  * <p>Semantics follow libvirt's src/network/network_nftables.c and network_iptables.c rule for
- * rule (checked against every networkxml2firewalldata fixture by NetworkXml2FirewallTest); the
+ * rule (checked against every networkxml2firewalldata fixture by NetworkXml2FirewallTest), plus
+ * one addition of vnetd's own, {@link org.vnetd.core.firewall.Phase#HOST_GUARD}: DNS, DHCP and TFTP
+ * to a network's addresses only from its bridge or the host (libvirt leaves that to dnsmasq); the
  * nftables layout differs on purpose: one {@code inet vnetd} table, per-network chains reached
  * through verdict maps, every change one transaction (see {@link org.vnetd.core.firewall.NftablesRenderer}).
  */

@@ -73,6 +73,36 @@ class FirewallPlannerTest {
         assertEquals(3, p.rules().stream().filter(r -> r.family() == Family.IPV6).count(), p.rules().toString());
     }
 
+    /** Issue 25: vnetd's services on a network's addresses are not for the host's LAN or other networks' guests. */
+    @Test
+    void theGuardLetsTheBridgeAndTheHostThroughThenDropsOnlyTheServicesRunHere() {
+        FirewallIp tftp = new FirewallIp(IpPrefix.parse("192.168.150.1/24"), false, true);
+        FirewallPlan p = planner.plan(FirewallNetwork.nat("n", "virbr0", List.of(V4, tftp, V6)));
+        assertEquals(List.of(
+                "meta nfproto ipv4 iifname \"virbr0\" counter return",
+                "meta nfproto ipv4 iifname \"lo\" counter return",
+                "ip daddr 192.168.122.1/32 udp dport 53 counter drop",
+                "ip daddr 192.168.122.1/32 tcp dport 53 counter drop",
+                "ip daddr 192.168.122.1/32 udp dport 67 counter drop",
+                "ip daddr 192.168.150.1/32 udp dport 53 counter drop",
+                "ip daddr 192.168.150.1/32 tcp dport 53 counter drop",
+                "ip daddr 192.168.150.1/32 udp dport 69 counter drop"), guard(p, Family.IPV4));
+        assertEquals(List.of(
+                "meta nfproto ipv6 iifname \"virbr0\" counter return",
+                "meta nfproto ipv6 iifname \"lo\" counter return",
+                "ip6 daddr 2001:db8:ca2:2::1/128 udp dport 53 counter drop",
+                "ip6 daddr 2001:db8:ca2:2::1/128 tcp dport 53 counter drop"), guard(p, Family.IPV6));
+        // DNS off and no DHCP: nothing of ours to guard; mode='open': the firewall is the user's
+        FirewallNetwork quiet = new FirewallNetwork("n", "virbr0", ForwardMode.ROUTE, Optional.empty(), List.of(V6),
+                Optional.empty(), Optional.empty(), false, false, false);
+        assertEquals(List.of(), planner.plan(quiet).rules(Phase.HOST_GUARD));
+        assertEquals(List.of(), planner.plan(FirewallNetwork.nat("n", "virbr0", List.of(V4)).withMode(ForwardMode.OPEN)).rules());
+    }
+
+    private static List<String> guard(FirewallPlan p, Family f) {
+        return p.rules(Phase.HOST_GUARD).stream().filter(r -> r.family() == f).map(NftablesRenderer::rule).toList();
+    }
+
     @Test
     void routedIpv6InANatNetwork() {
         FirewallPlan p = planner.plan(FirewallNetwork.nat("n", "virbr0", List.of(V4, V6)));

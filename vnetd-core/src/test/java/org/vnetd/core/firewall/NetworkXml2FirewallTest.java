@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
 /**
  * libvirt's networkxml2firewalltest, by meaning: for every fixture network, each of libvirt's rules
  * (nft and iptables) must have one rule of ours with the same family, phase, matches and verdict,
- * in the same order of evaluation, and we may have no rule libvirt lacks. Names of tables and
- * chains do not matter; the order of the phases does and is checked against base.*.
+ * in the same order of evaluation, and we may have no rule libvirt lacks, except vnetd's own
+ * {@link Phase#HOST_GUARD} drops (libvirt leaves that to dnsmasq's interface binding). Names of
+ * tables and chains do not matter; the order of the phases does and is checked against base.*.
  */
 class NetworkXml2FirewallTest {
     private final FirewallPlanner planner = new FirewallPlanner();
@@ -26,7 +27,9 @@ class NetworkXml2FirewallTest {
         List<String> failures = new ArrayList<>();
         int passed = 0;
         for (String name : FixtureNetworks.names()) {
-            FirewallPlan plan = planner.plan(FixtureNetworks.load(name));
+            FirewallPlan ours = planner.plan(FixtureNetworks.load(name));
+            FirewallPlan plan = new FirewallPlan(ours.network(), ours.bridge(),
+                    ours.rules().stream().filter(r -> r.phase() != Phase.HOST_GUARD).toList());
             String libvirtNft = Files.readString(FixtureNetworks.DIR.resolve(name + "-linux.nftables"));
             String libvirtIpt = Files.readString(FixtureNetworks.DIR.resolve(name + "-linux.iptables"));
             List<String> nft = compare(RuleSemantics.libvirtNft(libvirtNft),
