@@ -64,9 +64,9 @@ public final class LibvirtErrors {
             case XML_PARSE, XML_VALIDATION, XML_UNSAFE -> new Kind(XML_ERROR, "XML error: ");
             case NO_SUCH_NETWORK -> new Kind(NO_NETWORK, "Network not found: ");
             case NETWORK_EXISTS -> new Kind(OPERATION_FAILED, "operation failed: ");
-            case NETWORK_ACTIVE, NETWORK_INACTIVE -> new Kind(OPERATION_INVALID, "Requested operation is not valid: ");
-            // libvirt reports a bridge or subnet already in use as an internal error
-            case CONFLICT, FIREWALL -> new Kind(INTERNAL_ERROR, "internal error: ");
+            // libvirt's net-update reports a duplicate entry as an invalid operation, as vnetd's conflicts are
+            case NETWORK_ACTIVE, NETWORK_INACTIVE, CONFLICT -> new Kind(OPERATION_INVALID, "Requested operation is not valid: ");
+            case FIREWALL -> new Kind(INTERNAL_ERROR, "internal error: ");
             case INVALID_ARGUMENT -> new Kind(INVALID_ARG, "invalid argument: ");
             case OPERATION_UNSUPPORTED -> new Kind(OPERATION_UNSUPPORTED, "Operation not supported: ");
             case NO_SUCH_PORT -> new Kind(NO_NETWORK_PORT, "network port not found: ");

@@ -1,0 +1,183 @@
+package org.vnetd.daemon.libvirt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.vnetd.daemon.rpc.DaemonRpc;
+import org.vnetd.testing.Exec;
+import org.vnetd.testing.NetnsSupport;
+import org.vnetd.testing.TestNetns;
+import org.vnetd.testing.daemon.VnetdProcess;
+
+/**
+ * The same virsh commands against vnetd and against Debian's real libvirtd (each in namespaces of its
+ * own, holding the same networks) give byte-identical output, error messages and exit status.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class LibvirtParityNetnsTest {
+    static final String DEFAULT = """
+            <network>
+              <name>default</name>
+              <uuid>0c4e6f36-7a3c-4b0e-8a59-2a3d1f6b1c01</uuid>
+              <forward mode='nat'/>
+              <bridge name='virbr0' stp='on' delay='0'/>
+              <mac address='52:54:00:0a:0b:0c'/>
+              <ip address='192.168.122.1' netmask='255.255.255.0'>
+                <dhcp>
+                  <range start='192.168.122.2' end='192.168.122.254'/>
+                </dhcp>
+              </ip>
+            </network>
+            """;
+    static final String TRANSIENT = """
+            <network>
+              <name>tr</name>
+              <uuid>0c4e6f36-7a3c-4b0e-8a59-2a3d1f6b1c02</uuid>
+              <forward mode='route'/>
+              <bridge name='virbr5' stp='on' delay='0'/>
+              <mac address='52:54:00:0a:0b:0d'/>
+              <ip address='10.55.0.1' netmask='255.255.255.0'>
+                <dhcp>
+                  <range start='10.55.0.10' end='10.55.0.20'/>
+                  <host mac='52:54:00:00:00:07' name='fixed' ip='10.55.0.7'/>
+                </dhcp>
+              </ip>
+            </network>
+            """;
+    static final String HOST = "<host mac='52:54:00:00:00:01' name='g1' ip='192.168.122.11'/>";
+
+    private TestNetns vnetdNs;
+    private TestNetns libvirtNs;
+    private VnetdProcess vnetd;
+    private PrivateLibvirtd libvirtd;
+    private Path dir;
+    private String vnetdUri;
+    private String libvirtUri;
+
+    @BeforeAll
+    void start() throws Exception {
+        NetnsSupport.require("nft", "virsh", "libvirtd", "unshare", "dnsmasq");
+        dir = Files.createTempDirectory("vnetd-parity");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        vnetdNs = TestNetns.create("parityv");
+        libvirtNs = TestNetns.create("parityl");
+        vnetd = new VnetdProcess(vnetdNs, dir.resolve("vnetd"), "INFO").start(() -> DaemonRpc.answers(dir.resolve("vnetd/run"))
+                && Files.exists(dir.resolve("vnetd/run/libvirt").resolve(LibvirtServer.READ_ONLY_SOCKET)), "--no-default-network");
+        libvirtd = PrivateLibvirtd.start(libvirtNs, dir.resolve("libvirtd"));
+        vnetdUri = "network:///system?socket=" + vnetd.runDir().resolve("libvirt").resolve(LibvirtServer.SOCKET);
+        libvirtUri = "network:///system?socket=" + libvirtd.socket();
+        Files.writeString(dir.resolve("default.xml"), DEFAULT);
+        Files.writeString(dir.resolve("tr.xml"), TRANSIENT);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (libvirtd != null) {
+            libvirtd.close();
+        }
+        if (vnetd != null) {
+            vnetd.close();
+        }
+        if (libvirtNs != null) {
+            libvirtNs.close();
+        }
+        if (vnetdNs != null) {
+            vnetdNs.close();
+        }
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    private static String run(String uri, List<String> command) {
+        List<String> argv = new ArrayList<>(List.of("virsh", "-c", uri));
+        argv.addAll(command);
+        Exec.Result r = Exec.run(argv.toArray(String[]::new));
+        return "stdout:\n" + r.stdout() + "stderr:\n" + r.stderr() + "exit " + r.exitCode() + "\n";
+    }
+
+    @Test
+    void virshPrintsTheSameAgainstVnetdAndLibvirtd() {
+        String d = dir.resolve("default.xml").toString();
+        String t = dir.resolve("tr.xml").toString();
+        List<List<String>> commands = List.of(
+                List.of("net-list", "--all"),
+                List.of("net-define", d),
+                List.of("net-list", "--all"),
+                List.of("net-list", "--inactive"),
+                List.of("net-info", "default"),
+                List.of("net-dumpxml", "default"),
+                List.of("net-dumpxml", "--inactive", "default"),
+                List.of("net-autostart", "default"),
+                List.of("net-start", "default"),
+                List.of("net-start", "default"),
+                List.of("net-list"),
+                List.of("net-list", "--all", "--uuid"),
+                List.of("net-list", "--all", "--name"),
+                List.of("net-list", "--all", "--table"),
+                List.of("net-list", "--all", "--autostart"),
+                List.of("net-list", "--all", "--no-autostart"),
+                List.of("net-list", "--all", "--persistent"),
+                List.of("net-list", "--all", "--transient"),
+                List.of("net-info", "default"),
+                List.of("net-uuid", "default"),
+                List.of("net-name", "0c4e6f36-7a3c-4b0e-8a59-2a3d1f6b1c01"),
+                List.of("net-info", "0c4e6f36-7a3c-4b0e-8a59-2a3d1f6b1c01"),
+                List.of("net-dumpxml", "default"),
+                List.of("net-update", "default", "add", "ip-dhcp-host", HOST, "--live", "--config"),
+                List.of("net-update", "default", "add", "ip-dhcp-host", HOST, "--live"),
+                List.of("net-dumpxml", "default"),
+                List.of("net-dumpxml", "--inactive", "default"),
+                List.of("net-update", "default", "delete", "ip-dhcp-host", HOST),
+                List.of("net-update", "default", "modify", "bridge", "<bridge name='virbr9'/>"),
+                List.of("net-update", "default", "add-last", "dns-host", "<host ip='192.168.122.5'><hostname>h5</hostname></host>",
+                        "--config"),
+                List.of("net-dumpxml", "--inactive", "default"),
+                List.of("net-dhcp-leases", "default"),
+                List.of("net-dhcp-leases", "default", "--mac", "52:54:00:00:00:01"),
+                List.of("net-create", t),
+                List.of("net-list", "--all"),
+                List.of("net-list", "--transient"),
+                List.of("net-autostart", "tr"),
+                List.of("net-info", "tr"),
+                List.of("net-destroy", "tr"),
+                List.of("net-list", "--all"),
+                List.of("net-autostart", "--disable", "default"),
+                List.of("net-destroy", "default"),
+                List.of("net-destroy", "default"),
+                List.of("net-info", "default"),
+                List.of("net-dumpxml", "default"),
+                List.of("net-info", "nope"),
+                List.of("net-dumpxml", "nope"),
+                List.of("net-start", "nope"),
+                List.of("net-undefine", "default"),
+                List.of("net-undefine", "default"),
+                List.of("net-list", "--all"));
+        StringBuilder vnetdOut = new StringBuilder();
+        StringBuilder libvirtOut = new StringBuilder();
+        for (List<String> c : commands) {
+            String head = "$ virsh " + String.join(" ", c) + "\n";
+            vnetdOut.append(head).append(run(vnetdUri, c));
+            libvirtOut.append(head).append(run(libvirtUri, c));
+        }
+        // equal failures would prove nothing: both really served the commands
+        for (String done : List.of("Network default defined from", "Network default started", "Network tr created from",
+                "Updated network default persistent config and live state", "Network default has been undefined")) {
+            assertTrue(vnetdOut.toString().contains(done), () -> "vnetd did not say '" + done + "':\n" + vnetdOut);
+        }
+        assertEquals(libvirtOut.toString(), vnetdOut.toString());
+    }
+}
