@@ -67,13 +67,20 @@ final class UpstreamClient implements AutoCloseable {
     private final long totalNanos;
     private final SecureRandom random = new SecureRandom();
     private final Set<Attempt> inFlight = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger slots = new AtomicInteger(MAX_IN_FLIGHT);
+    private final int maxInFlight;
+    private final AtomicInteger slots;
     private volatile boolean closed;
 
     UpstreamClient(EventLoopGroup group, Duration attemptTimeout, Duration totalTimeout) {
+        this(group, attemptTimeout, totalTimeout, MAX_IN_FLIGHT);
+    }
+
+    UpstreamClient(EventLoopGroup group, Duration attemptTimeout, Duration totalTimeout, int maxInFlight) {
         this.group = group;
         this.attemptNanos = attemptTimeout.toNanos();
         this.totalNanos = totalTimeout.toNanos();
+        this.maxInFlight = maxInFlight;
+        this.slots = new AtomicInteger(maxInFlight);
     }
 
     /** Forwards {@code query} to {@code servers} in order; completes with the raw answer. */
@@ -123,7 +130,7 @@ final class UpstreamClient implements AutoCloseable {
             }
             if (slots.getAndDecrement() <= 0) {
                 slots.incrementAndGet();
-                result.completeExceptionally(new VnetException(ErrorCode.DNS, MAX_IN_FLIGHT
+                result.completeExceptionally(new VnetException(ErrorCode.DNS, maxInFlight
                         + " upstream queries already in flight; not asking for " + query.question()));
                 return;
             }

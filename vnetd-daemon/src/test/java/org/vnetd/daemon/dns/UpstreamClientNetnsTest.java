@@ -147,10 +147,37 @@ class UpstreamClientNetnsTest {
         assertTrue(e.getCause().getMessage().contains("no upstream answered"), e.getCause().toString());
     }
 
-    /** Asks from an event loop thread, as the listeners do (the attempt's socket is made there, in the namespace). */
+    @Test
+    void queriesBeyondTheLimitFailAtOnceUntilSlotsAreFreed() throws Exception {
+        UpstreamClient small = new UpstreamClient(group, Duration.ofMillis(400), Duration.ofMillis(400), 2);
+        try {
+            CompletableFuture<byte[]> first = ask(small, "limit1.example");
+            CompletableFuture<byte[]> second = ask(small, "limit2.example");
+            receive(server); // both went out; the server keeps silent
+            receive(server);
+            CompletableFuture<byte[]> third = ask(small, "limit3.example");
+            assertTrue(third.isCompletedExceptionally(), "over the limit: failed at once, no socket opened");
+            ExecutionException e = assertThrows(ExecutionException.class, third::get);
+            assertTrue(e.getCause().getMessage().contains("2 upstream queries already in flight"), e.getCause().getMessage());
+            assertThrows(ExecutionException.class, () -> first.get(5, TimeUnit.SECONDS));
+            assertThrows(ExecutionException.class, () -> second.get(5, TimeUnit.SECONDS));
+            CompletableFuture<byte[]> later = ask(small, "limit4.example");
+            Received q = receive(server);
+            server.send(ByteBuffer.wrap(answer(q.message(), 1)), q.from());
+            assertTrue(DnsWire.isResponse(later.get(5, TimeUnit.SECONDS)), "the timed-out attempts gave their slots back");
+        } finally {
+            small.close();
+        }
+    }
+
     private CompletableFuture<byte[]> ask(String name) throws Exception {
+        return ask(client, name);
+    }
+
+    /** Asks from an event loop thread, as the listeners do (the attempt's socket is made there, in the namespace). */
+    private CompletableFuture<byte[]> ask(UpstreamClient c, String name) throws Exception {
         DnsQuery q = DnsQuery.udp(4242, DnsQuestion.in(name, RecordType.A));
-        return group.submit(() -> client.query(q, List.of(SERVER))).get(5, TimeUnit.SECONDS);
+        return group.submit(() -> c.query(q, List.of(SERVER))).get(5, TimeUnit.SECONDS);
     }
 
     private long udpSockets() {
