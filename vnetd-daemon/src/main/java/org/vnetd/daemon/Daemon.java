@@ -19,9 +19,10 @@ import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
 import org.vnetd.core.firewall.FirewallBackend;
 import org.vnetd.core.firewall.NftablesRenderer;
+import org.vnetd.core.plan.NetworkPlanner;
 import org.vnetd.daemon.config.ConfFile;
 import org.vnetd.daemon.config.DaemonOptions;
-import org.vnetd.daemon.driver.KernelPlanner;
+import org.vnetd.daemon.driver.KernelActions;
 import org.vnetd.daemon.driver.NetlinkKernelObserver;
 import org.vnetd.daemon.driver.NetworkServices;
 import org.vnetd.daemon.firewall.FirewallBackends;
@@ -100,8 +101,10 @@ public final class Daemon implements AutoCloseable {
             services = new NetworkServices(options.stateDir().resolve("dhcp"), Path.of("/etc/resolv.conf"),
                     group, Clock.systemUTC());
             EventHub events = new EventHub();
+            NetworkPlanner planner = new NetworkPlanner();
             NetworkDriver driver = new NetworkDriver(new ConfigDirStore(options.networksDir()),
-                    new RunDirStatusStore(options.runDir()), new KernelPlanner(netlink, new ProcSysctl(), firewall, services),
+                    new RunDirStatusStore(options.runDir(), planner), planner,
+                    new KernelActions(netlink, new ProcSysctl(), firewall, services),
                     new NetlinkKernelObserver(netlink), events, services, System::currentTimeMillis,
                     RandomGenerator.of("L64X128MixRandom"));
             d = new Daemon(lock, group, netlink, services, driver);

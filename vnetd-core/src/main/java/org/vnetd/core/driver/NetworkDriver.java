@@ -16,6 +16,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
+import org.vnetd.core.plan.Action;
+import org.vnetd.core.plan.ActionBackends;
+import org.vnetd.core.plan.Applied;
+import org.vnetd.core.plan.Effects;
+import org.vnetd.core.plan.Executor;
+import org.vnetd.core.plan.Plan;
+import org.vnetd.core.plan.Planner;
 import org.vnetd.core.rpc.Lease;
 import org.vnetd.core.rpc.NetworkEvent;
 import org.vnetd.core.rpc.NetworkSummary;
@@ -29,14 +36,17 @@ import org.vnetd.core.xml.model.NetworkDef;
  * The network state machine with libvirt's semantics (bridge_driver.c): define, undefine, create,
  * start, destroy, autostart, XML, update, metadata, leases, events, and recovery after a restart.
  * Operations on one network run one at a time (per-name lock); different networks in parallel.
- * Everything that touches the system is a {@link NetworkStep} produced by the {@link StartPlanner}.
+ * Everything that touches the system is an {@link Action} of the {@link Plan} the {@link Planner} makes
+ * from the live definition, run by the {@link Executor} through the {@link ActionBackends}; the applied
+ * actions themselves are persisted, so teardown and adoption never depend on planning the same way again.
  */
 public final class NetworkDriver {
     private static final Logger LOG = LoggerFactory.getLogger(NetworkDriver.class);
 
     private final DefinitionStore definitions;
     private final StatusStore statuses;
-    private final StartPlanner planner;
+    private final Planner planner;
+    private final ActionBackends backends;
     private final KernelObserver kernel;
     private final Consumer<NetworkEvent> events;
     private final LeaseSource leases;
@@ -49,11 +59,12 @@ public final class NetworkDriver {
     /** Serializes name/uuid/bridge assignment across networks (define and create only). */
     private final Object identityLock = new Object();
 
-    public NetworkDriver(DefinitionStore definitions, StatusStore statuses, StartPlanner planner, KernelObserver kernel,
+    public NetworkDriver(DefinitionStore definitions, StatusStore statuses, Planner planner, ActionBackends backends, KernelObserver kernel,
             Consumer<NetworkEvent> events, LeaseSource leases, LongSupplier clock, RandomGenerator random) {
         this.definitions = definitions;
         this.statuses = statuses;
         this.planner = planner;
+        this.backends = backends;
         this.kernel = kernel;
         this.events = events;
         this.leases = leases;
@@ -290,21 +301,21 @@ public final class NetworkDriver {
         live.forwardDev().ifPresent(names::add);
         Conflicts.check(live, kernel.observe(names), others);
         long t1 = System.nanoTime();
-        List<NetworkStep> steps = planner.plan(live);
+        Plan plan = planner.plan(live);
         long t2 = System.nanoTime();
         NetworkStatus status = new NetworkStatus(e.name, e.uuid.toString(), NetworkXml.format(live, false),
-                e.persistentDefined(), false, List.of(), clock.getAsLong());
-        // an intent record: on disk before the first step, so a crash at any point leaves the live
-        // definition whose whole plan a restarted daemon undoes (undo tolerates what is not there).
-        // One write here and one at the end, instead of one per step: each is an fsync.
+                e.persistentDefined(), false, plan.actions().stream().map(Applied::intended).toList(), clock.getAsLong());
+        // an intent record: on disk before the first action, so a crash at any point leaves the whole
+        // plan, which a restarted daemon rolls back (undo tolerates what is not there).
+        // One write here and one at the end, instead of one per action: each is an fsync.
         statuses.save(status);
         if (LOG.isDebugEnabled()) {
             LOG.debug("network '{}': conflict check {} us, plan {} us, intent record {} us", e.name, (t1 - t0) / 1000,
                     (t2 - t1) / 1000, (System.nanoTime() - t2) / 1000);
         }
-        List<AppliedStep> applied;
+        List<Applied<Action>> applied;
         try {
-            applied = StepRunner.applyAll(e.name, steps, done -> { });
+            applied = Executor.applyAll(subject(e.name), plan.actions(), backends.forNetwork(live), Action::describe);
         } catch (RuntimeException ex) {
             deleteStatusQuietly(e.name);
             throw ex;
@@ -312,7 +323,6 @@ public final class NetworkDriver {
         NetworkStatus complete = status.withApplied(applied, true);
         statuses.save(complete);
         e.status = complete;
-        e.steps = steps;
         e.live = live;
         LOG.info("started network '{}' in {} ms", e.name, (System.nanoTime() - t0) / 1_000_000);
         emit(e, NetworkEvent.LIFECYCLE, NetworkEvent.STARTED);
@@ -337,14 +347,13 @@ public final class NetworkDriver {
         });
     }
 
-    /** Undoes every applied step (continuing past failures), marks the network inactive. */
+    /** Undoes every applied action (continuing past failures), marks the network inactive. */
     private List<RuntimeException> stopLocked(NetworkEntry e) {
-        List<NetworkStep> steps = e.steps != null ? e.steps : planner.plan(e.live);
-        List<RuntimeException> errors = StepRunner.undoAll(e.name, steps, e.status.applied());
+        List<RuntimeException> errors = Executor.undoAll(subject(e.name), e.status.applied(), backends.forNetwork(e.live),
+                Action::describe);
         deleteStatusQuietly(e.name);
         e.live = null;
         e.status = null;
-        e.steps = null;
         if (!e.persistentDefined()) {
             networks.remove(e.name);
         }
@@ -378,7 +387,7 @@ public final class NetworkDriver {
                 NetworkXml.validate(newLive, random);
             }
             if (newLive != null) {
-                planner.liveUpdate(e.live, newLive, section);
+                backends.liveUpdate(e.live, newLive, section);
                 e.live = newLive;
                 saveStatus(e, e.status.withLiveXml(NetworkXml.format(newLive, false)));
             }
@@ -444,7 +453,7 @@ public final class NetworkDriver {
 
     // ------------------------------------------------------------------ firewall reload
 
-    /** Re-applies what {@link NetworkStep#reload} covers (firewall rules) for every running network. */
+    /** Re-applies what {@link org.vnetd.core.plan.Effects#reload} covers (firewall rules) for every running network. */
     public void reload() {
         for (String name : List.copyOf(networks.keySet())) {
             try {
@@ -453,12 +462,7 @@ public final class NetworkDriver {
                     if (e == null || !e.active()) {
                         return;
                     }
-                    List<AppliedStep> updated = new ArrayList<>();
-                    for (AppliedStep a : e.status.applied()) {
-                        NetworkStep s = StepRunner.find(e.steps, a.id());
-                        updated.add(s == null ? a : new AppliedStep(a.id(), s.reload(a.record())));
-                    }
-                    saveStatus(e, e.status.withApplied(updated, true));
+                    saveStatus(e, e.status.withApplied(Executor.reloadAll(e.status.applied(), backends.forNetwork(e.live)), true));
                 });
             } catch (Exception ex) {
                 LOG.error("reload of network '{}' failed: {}", name, ex.getMessage());
@@ -471,7 +475,7 @@ public final class NetworkDriver {
     /**
      * Loads definitions and status files and takes over running networks without touching them:
      * a half-made start (crash mid-start) is undone, a network whose bridge is gone is marked
-     * inactive, the others are adopted (their steps check for drift and restart in-process
+     * inactive, the others are adopted (their actions check for drift and restart in-process
      * services). Unreadable files are set aside and reported; they never stop the others.
      */
     public void recover() {
@@ -534,18 +538,18 @@ public final class NetworkDriver {
 
     private void recoverOne(NetworkStatus st, KernelView view) {
         NetworkDef live = NetworkXml.parse(st.liveXml());
-        List<NetworkStep> steps = planner.plan(live);
+        Effects<Action> effects = backends.forNetwork(live);
         if (!st.complete()) {
-            LOG.warn("network '{}' was being started when the daemon stopped; undoing whatever of its {} step(s) was applied",
-                    st.name(), steps.size());
-            StepRunner.rollbackAll(st.name(), steps, steps.stream().map(s -> new AppliedStep(s.id(), Map.of())).toList());
+            LOG.warn("network '{}' was being started when the daemon stopped; undoing whatever of its {} action(s) was applied",
+                    st.name(), st.applied().size());
+            Executor.rollbackAll(subject(st.name()), st.applied(), effects, Action::describe);
             statuses.delete(st.name());
             return;
         }
         String bridge = live.bridgeName().orElse(null);
         if (live.forwardMode().hasBridge() && bridge != null && !view.hasLink(bridge)) {
             LOG.warn("network '{}': bridge '{}' is gone; marking the network inactive", st.name(), bridge);
-            StepRunner.undoAll(st.name(), steps, st.applied());
+            Executor.undoAll(subject(st.name()), st.applied(), effects, Action::describe);
             statuses.delete(st.name());
             return;
         }
@@ -554,23 +558,8 @@ public final class NetworkDriver {
             e = new NetworkEntry(st.name(), UUID.fromString(st.uuid()));
             networks.put(e.name, e);
         }
-        List<AppliedStep> adopted = new ArrayList<>();
-        for (AppliedStep a : st.applied()) {
-            NetworkStep s = StepRunner.find(steps, a.id());
-            if (s == null) {
-                adopted.add(a);
-                continue;
-            }
-            try {
-                adopted.add(new AppliedStep(a.id(), s.adopt(a.record())));
-            } catch (Exception ex) {
-                // keep the old record: a later destroy still undoes it
-                LOG.error("network '{}': cannot adopt '{}': {}", st.name(), a.id(), ex.getMessage());
-                adopted.add(a);
-            }
-        }
+        List<Applied<Action>> adopted = Executor.adoptAll(subject(st.name()), st.applied(), effects, Action::describe);
         e.live = live;
-        e.steps = steps;
         e.status = st.withApplied(adopted, true).withPersistent(e.persistentDefined());
         statuses.save(e.status);
         LOG.info("adopted running network '{}'", e.name);
@@ -613,6 +602,10 @@ public final class NetworkDriver {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    private static String subject(String network) {
+        return "network '" + network + "'";
+    }
 
     private void saveStatus(NetworkEntry e, NetworkStatus s) {
         statuses.save(s);

@@ -1,6 +1,5 @@
 package org.vnetd.core.driver;
 
-import java.util.List;
 import java.util.UUID;
 
 import org.vnetd.core.xml.model.NetworkDef;
@@ -17,9 +16,8 @@ final class NetworkEntry {
     /** The running definition; null when inactive. */
     volatile NetworkDef live;
     volatile boolean autostart;
+    /** The running network's status: its live definition and the actions applied. */
     volatile NetworkStatus status;
-    /** The steps of the running network, rebuilt from {@link #live} after a restart. */
-    volatile List<NetworkStep> steps;
 
     NetworkEntry(String name, UUID uuid) {
         this.name = name;

@@ -2,21 +2,24 @@ package org.vnetd.core.driver;
 
 import java.util.List;
 
+import org.vnetd.core.plan.Action;
+import org.vnetd.core.plan.Applied;
+
 /**
  * The persisted status of a running network (run dir, {@code network/NAME.json}): its live
- * definition, whether it is persistent, and the steps applied with their undo records. Written
- * with {@code complete=false} before the first step of a start (a crash mid-start then leaves the
- * live definition, whose whole plan is undone on restart) and again, complete, before the network
- * is reported active.
+ * definition, whether it is persistent, and the actions applied with their undo records. Written
+ * with {@code complete=false} and every planned action before the first one runs (a crash
+ * mid-start then leaves the actions a restarted daemon rolls back; undo tolerates what is not
+ * there) and again, complete, with what was applied, before the network is reported active.
  */
 public record NetworkStatus(String name, String uuid, String liveXml, boolean persistent, boolean complete,
-        List<AppliedStep> applied, long startedAt) {
+        List<Applied<Action>> applied, long startedAt) {
     public NetworkStatus {
         applied = List.copyOf(applied);
     }
 
-    public NetworkStatus withApplied(List<AppliedStep> steps, boolean done) {
-        return new NetworkStatus(name, uuid, liveXml, persistent, done, steps, startedAt);
+    public NetworkStatus withApplied(List<Applied<Action>> actions, boolean done) {
+        return new NetworkStatus(name, uuid, liveXml, persistent, done, actions, startedAt);
     }
 
     public NetworkStatus withLiveXml(String xml) {

@@ -6,21 +6,28 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
-import org.vnetd.core.net.IpPrefix;
+import org.vnetd.core.firewall.FirewallPlan;
+import org.vnetd.core.plan.Action;
+import org.vnetd.core.plan.ActionBackends;
+import org.vnetd.core.plan.Effects;
+import org.vnetd.core.plan.Plan;
+import org.vnetd.core.plan.Planner;
 import org.vnetd.core.rpc.NetworkEvent;
 import org.vnetd.core.xml.model.IpDef;
 import org.vnetd.core.xml.model.NetworkDef;
 
 /**
  * A recording fake of everything around the driver: a "kernel" of links and routes that the planned
- * steps change, in-memory stores, and an event log. Steps fail on demand.
+ * actions change, in-memory stores, and an event log. Actions fail on demand.
  */
-final class FakeSystem implements StartPlanner, KernelObserver, DefinitionStore {
+final class FakeSystem implements Planner, ActionBackends, KernelObserver, DefinitionStore {
     final Map<String, String> links = Collections.synchronizedMap(new TreeMap<>());
     final List<KernelView.Route> routes = new CopyOnWriteArrayList<>();
     final List<String> log = new CopyOnWriteArrayList<>();
@@ -28,56 +35,80 @@ final class FakeSystem implements StartPlanner, KernelObserver, DefinitionStore 
     final Map<String, Stored> defs = Collections.synchronizedMap(new LinkedHashMap<>());
     final Map<String, NetworkStatus> statuses = Collections.synchronizedMap(new LinkedHashMap<>());
     final Map<String, String> setAside = new HashMap<>();
-    /** Step id → error to throw when that step applies. */
+    /** Action label → error to throw when that action applies. */
     final Map<String, RuntimeException> failures = new HashMap<>();
 
     // ---- planner: bridge, one address per IP, "firewall", "dhcp"
     @Override
-    public List<NetworkStep> plan(NetworkDef def) {
-        List<NetworkStep> steps = new ArrayList<>();
+    public Plan plan(NetworkDef def) {
+        List<Action> actions = new ArrayList<>();
         String br = def.bridgeName().orElseThrow();
-        steps.add(step("bridge " + br, () -> links.put(br, "bridge"), () -> links.remove(br)));
+        actions.add(bridge(br));
         for (IpDef ip : def.ips()) {
-            IpPrefix p = ip.prefix();
-            KernelView.Route r = new KernelView.Route(p.networkPrefix(), br);
-            steps.add(step("address " + p, () -> routes.add(r), () -> routes.remove(r)));
+            actions.add(new Action.AddAddress(br, ip.prefix()));
         }
-        steps.add(step("firewall " + def.name(), () -> { }, () -> { }));
-        steps.add(step("dhcp " + def.name(), () -> { }, () -> { }));
-        return steps;
+        actions.add(new Action.Firewall(new FirewallPlan(def.name(), br, List.of())));
+        actions.add(new Action.StartDhcp(def.name(), br));
+        return new Plan(def.name(), actions);
     }
 
-    private NetworkStep step(String id, Runnable apply, Runnable undo) {
-        return new NetworkStep() {
-            public String id() {
-                return id;
-            }
+    static Action bridge(String name) {
+        return new Action.CreateBridge(name, true, 0, Optional.empty(), OptionalInt.empty());
+    }
 
-            public Map<String, String> apply() {
+    /** The fake's name of an action, as its log and {@link #failures} use it. */
+    static String label(Action a) {
+        return switch (a) {
+            case Action.CreateBridge b -> "bridge " + b.bridge();
+            case Action.AddAddress ad -> "address " + ad.address();
+            case Action.Firewall f -> "firewall " + f.plan().network();
+            case Action.StartDhcp d -> "dhcp " + d.network();
+            default -> a.describe();
+        };
+    }
+
+    // ---- effects: the "kernel" of links and routes changes
+    @Override
+    public Effects<Action> forNetwork(NetworkDef live) {
+        return new Effects<>() {
+            public Map<String, String> apply(Action a) {
+                String id = label(a);
                 log.add("apply " + id);
                 RuntimeException f = failures.get(id);
                 if (f != null) {
                     throw f;
                 }
-                apply.run();
+                switch (a) {
+                    case Action.CreateBridge b -> links.put(b.bridge(), "bridge");
+                    case Action.AddAddress ad -> routes.add(route(ad));
+                    default -> { }
+                }
                 return Map.of("by", "fake");
             }
 
-            public void undo(Map<String, String> record) {
-                log.add("undo " + id);
-                undo.run();
+            public void undo(Action a, Map<String, String> record) {
+                log.add("undo " + label(a));
+                switch (a) {
+                    case Action.CreateBridge b -> links.remove(b.bridge());
+                    case Action.AddAddress ad -> routes.remove(route(ad));
+                    default -> { }
+                }
             }
 
-            public Map<String, String> adopt(Map<String, String> record) {
-                log.add("adopt " + id);
+            public Map<String, String> adopt(Action a, Map<String, String> record) {
+                log.add("adopt " + label(a));
                 return record;
             }
 
-            public Map<String, String> reload(Map<String, String> record) {
-                log.add("reload " + id);
+            public Map<String, String> reload(Action a, Map<String, String> record) {
+                log.add("reload " + label(a));
                 return record;
             }
         };
+    }
+
+    private static KernelView.Route route(Action.AddAddress a) {
+        return new KernelView.Route(a.address().networkPrefix(), a.device());
     }
 
     @Override
@@ -139,7 +170,7 @@ final class FakeSystem implements StartPlanner, KernelObserver, DefinitionStore 
     };
 
     NetworkDriver driver() {
-        return new NetworkDriver(this, statusStore, this, this, events::add, LeaseSource.none(), () -> 1000L,
+        return new NetworkDriver(this, statusStore, this, this, this, events::add, LeaseSource.none(), () -> 1000L,
                 new java.util.Random(7));
     }
 }

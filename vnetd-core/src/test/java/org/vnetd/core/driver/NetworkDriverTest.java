@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
 import org.vnetd.core.net.IpPrefix;
+import org.vnetd.core.plan.Applied;
 import org.vnetd.core.rpc.NetworkEvent;
 import org.vnetd.core.rpc.NetworkSummary;
 
@@ -238,7 +239,8 @@ class NetworkDriverTest {
         // "half" crashed after its bridge step
         NetworkStatus gone = sys.statuses.get("gone");
         sys.statuses.put("half", new NetworkStatus("half", "8b6f3a3e-4c44-4ef5-a5b8-1b8b9c0b2b11", driver.getXml("half", false), true, false,
-                List.of(gone.applied().get(0).id().equals("bridge virbr1") ? new AppliedStep("bridge virbr2", Map.of()) : gone.applied().get(0)), 1));
+                List.of(gone.applied().get(0).action().equals(FakeSystem.bridge("virbr1")) ? new Applied<>(FakeSystem.bridge("virbr2"), Map.of())
+                        : gone.applied().get(0)), 1));
         sys.links.put("virbr2", "bridge");
         sys.links.remove("virbr1"); // gone's bridge was deleted behind our back
         sys.log.clear();

@@ -14,20 +14,51 @@ import org.vnetd.core.driver.NetworkStatus;
 import org.vnetd.core.driver.StatusStore;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
-import org.vnetd.core.rpc.RpcCodec;
+import org.vnetd.core.plan.LegacySteps;
+import org.vnetd.core.plan.NetworkPlanner;
+import org.vnetd.core.plan.PlanJson;
+import org.vnetd.core.plan.Planner;
+import org.vnetd.core.xml.NetworkXml;
 
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** Status of running networks: {@code RUNDIR/network/NAME.json}, written atomically. */
+/**
+ * Status of running networks: {@code RUNDIR/network/NAME.json}, written atomically. The file holds
+ * {@code "version": 2} and the applied actions themselves ({@link PlanJson}); a file without a
+ * version was written by a vnetd that recorded step ids, and is read by matching them against the
+ * plan of its live definition ({@link LegacySteps}), so networks started before an upgrade are
+ * adopted and undone as before.
+ */
 public final class RunDirStatusStore implements StatusStore {
     private static final Logger LOG = LoggerFactory.getLogger(RunDirStatusStore.class);
-    private static final ObjectWriter WRITER = RpcCodec.MAPPER.writer().with(SerializationFeature.INDENT_OUTPUT);
+    /** The format written; 1 is the step-id format, which has no version field. */
+    static final int VERSION = 2;
+    private static final ObjectWriter WRITER = PlanJson.MAPPER.writer().with(SerializationFeature.INDENT_OUTPUT);
+    /** Step-id files carried fields this reader need not know. */
+    private static final ObjectReader LEGACY = PlanJson.MAPPER.readerFor(LegacyStatus.class)
+            .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    /** A status as the step-id format has it. */
+    record LegacyStatus(String name, String uuid, String liveXml, boolean persistent, boolean complete,
+            List<LegacySteps.Step> applied, long startedAt) {
+    }
 
     private final Path dir;
+    private final Planner planner;
 
     public RunDirStatusStore(Path runDir) {
+        this(runDir, new NetworkPlanner());
+    }
+
+    /** @param planner plans the live definition of a step-id status, to find its steps' actions */
+    public RunDirStatusStore(Path runDir, Planner planner) {
         this.dir = runDir.resolve("network");
+        this.planner = planner;
     }
 
     private Path file(String name) {
@@ -49,13 +80,15 @@ public final class RunDirStatusStore implements StatusStore {
                 String f = p.getFileName().toString();
                 String name = f.substring(0, f.length() - ".json".length());
                 try {
-                    NetworkStatus s = RpcCodec.MAPPER.readValue(p.toFile(), NetworkStatus.class);
+                    NetworkStatus s = decode(p, Files.readAllBytes(p));
                     if (s == null || s.name() == null || !s.name().equals(name) || s.liveXml() == null) {
                         out.add(new Loaded(name, null, p + " does not describe network '" + name + "'"));
                     } else {
                         out.add(new Loaded(name, s, null));
                     }
                 } catch (IOException e) {
+                    out.add(new Loaded(name, null, "cannot read " + p + ": " + firstLine(e.getMessage())));
+                } catch (VnetException e) {
                     out.add(new Loaded(name, null, "cannot read " + p + ": " + firstLine(e.getMessage())));
                 }
             }
@@ -65,15 +98,46 @@ public final class RunDirStatusStore implements StatusStore {
         return out;
     }
 
+    /** Null when the file holds no object. */
+    NetworkStatus decode(Path p, byte[] bytes) throws IOException {
+        JsonNode tree = PlanJson.MAPPER.readTree(bytes);
+        if (!(tree instanceof ObjectNode o)) {
+            return null;
+        }
+        JsonNode version = o.remove("version");
+        if (version == null) {
+            return legacy(p, LEGACY.readValue(o));
+        }
+        if (!version.canConvertToInt() || version.asInt() != VERSION) {
+            throw VnetException.of(ErrorCode.STATE_IO, "status format %s is not one this vnetd reads (1 and %d)", version, VERSION);
+        }
+        return PlanJson.MAPPER.treeToValue(o, NetworkStatus.class);
+    }
+
+    private NetworkStatus legacy(Path p, LegacyStatus s) {
+        if (s.name() == null || s.liveXml() == null) {
+            return null;
+        }
+        LegacySteps.Converted c = LegacySteps.convert(NetworkXml.parse(s.liveXml()), s.complete(),
+                s.applied() == null ? List.of() : s.applied(), planner);
+        if (!c.unmatched().isEmpty()) {
+            LOG.error("{}: steps {} match no action of the network's plan; they cannot be undone", p, c.unmatched());
+        }
+        LOG.info("{}: read a status of the step-id format ({} step(s))", p, c.applied().size());
+        return new NetworkStatus(s.name(), s.uuid(), s.liveXml(), s.persistent(), s.complete(), c.applied(), s.startedAt());
+    }
+
     @Override
     public void save(NetworkStatus status) {
         try {
-            AtomicFiles.write(file(status.name()), WRITER.writeValueAsBytes(status));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            ObjectNode n = PlanJson.MAPPER.createObjectNode();
+            n.put("version", VERSION);
+            n.setAll((ObjectNode) PlanJson.MAPPER.valueToTree(status));
+            AtomicFiles.write(file(status.name()), WRITER.writeValueAsBytes(n));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
             throw new VnetException(ErrorCode.INTERNAL, "cannot encode the status of '" + status.name() + "'", e);
         }
     }
-
     @Override
     public void delete(String name) {
         try {

@@ -12,14 +12,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.vnetd.core.driver.AppliedStep;
 import org.vnetd.core.driver.DefinitionStore;
 import org.vnetd.core.driver.NetworkStatus;
 import org.vnetd.core.driver.StatusStore;
 import org.vnetd.core.error.VnetException;
+import org.vnetd.core.plan.Action;
+import org.vnetd.core.plan.Applied;
 
 class StateStoreTest {
     @TempDir
@@ -76,7 +79,8 @@ class StateStoreTest {
     void statusRoundTripsAndCorruptStatusIsSetAside() throws Exception {
         StatusStore st = new RunDirStatusStore(dir);
         NetworkStatus status = new NetworkStatus("default", "u-1", "<network/>", true, true,
-                List.of(new AppliedStep("bridge virbr0", Map.of("created", "true"))), 123);
+                List.of(new Applied<>(new Action.CreateBridge("virbr0", true, 0, Optional.empty(), OptionalInt.empty()),
+                        Map.of("created", "true"))), 123);
         st.save(status);
         Files.writeString(dir.resolve("network/broken.json"), "{\"name\":\"broken\",", StandardCharsets.UTF_8);
         List<StatusStore.Loaded> all = st.loadAll();

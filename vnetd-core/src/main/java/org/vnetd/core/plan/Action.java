@@ -1,0 +1,184 @@
+package org.vnetd.core.plan;
+
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.StringJoiner;
+
+import org.vnetd.core.firewall.FirewallPlan;
+import org.vnetd.core.firewall.Family;
+import org.vnetd.core.firewall.Phase;
+import org.vnetd.core.link.SysctlKey;
+import org.vnetd.core.net.IpPrefix;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/**
+ * One thing a network start does to the system, as plain data: what to create, never how. The
+ * daemon's executor runs each through its backend and records it; the recorded actions are
+ * persisted as they are (the {@code kind} names below are part of the status file format, so
+ * rename a record, never a kind), which lets any later daemon undo them exactly. IPv6 router
+ * advertisements and DHCPv6 will be actions of their own beside {@link StartDhcp}.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = Action.CreateBridge.class, name = "create-bridge"),
+        @JsonSubTypes.Type(value = Action.Firewall.class, name = "firewall"),
+        @JsonSubTypes.Type(value = Action.AddAddress.class, name = "add-address"),
+        @JsonSubTypes.Type(value = Action.LinkUp.class, name = "link-up"),
+        @JsonSubTypes.Type(value = Action.AddRoute.class, name = "add-route"),
+        @JsonSubTypes.Type(value = Action.Sysctls.class, name = "sysctls"),
+        @JsonSubTypes.Type(value = Action.StartDns.class, name = "start-dns"),
+        @JsonSubTypes.Type(value = Action.StartTftp.class, name = "start-tftp"),
+        @JsonSubTypes.Type(value = Action.StartDhcp.class, name = "start-dhcp")})
+public sealed interface Action {
+    /** One line of the plan's text form (golden files, logs). */
+    String describe();
+
+    /**
+     * The network's bridge with its STP, forward delay, MAC and MTU: the kernel takes them all in
+     * the one RTM_NEWLINK that creates it. Undo deletes it, and with it its addresses and device routes.
+     */
+    record CreateBridge(String bridge, boolean stp, long delaySeconds, Optional<String> mac, OptionalInt mtu) implements Action {
+        public CreateBridge {
+            Objects.requireNonNull(bridge, "bridge");
+            Objects.requireNonNull(mac, "mac");
+            Objects.requireNonNull(mtu, "mtu");
+        }
+
+        public String describe() {
+            StringBuilder sb = new StringBuilder("create bridge ").append(bridge).append(" (stp ").append(stp ? "on" : "off")
+                    .append(", delay ").append(delaySeconds).append(" s");
+            mac.ifPresent(m -> sb.append(", mac ").append(m));
+            mtu.ifPresent(m -> sb.append(", mtu ").append(m));
+            return sb.append(')').toString();
+        }
+    }
+
+    /** The network's firewall rules, applied as one transaction (the plan is what undo removes). */
+    record Firewall(FirewallPlan plan) implements Action {
+        public Firewall {
+            Objects.requireNonNull(plan, "plan");
+        }
+
+        /** The rule counts per family and phase; the rules themselves are the firewall golden files' business. */
+        public String describe() {
+            StringJoiner families = new StringJoiner("; ");
+            for (Family f : Family.values()) {
+                StringJoiner phases = new StringJoiner(", ", f.nfproto() + ": ", "");
+                for (Phase p : Phase.values()) {
+                    long n = plan.rules().stream().filter(r -> r.family() == f && r.phase() == p).count();
+                    if (n > 0) {
+                        phases.add(p.nftSuffix() + " " + n);
+                    }
+                }
+                if (plan.families().contains(f)) {
+                    families.add(phases.toString());
+                }
+            }
+            return "firewall " + plan.network() + " on " + plan.bridge() + ": " + plan.rules().size() + " rules (" + families + ")";
+        }
+    }
+
+    /** One {@code <ip>} address on the bridge. */
+    record AddAddress(String device, IpPrefix address) implements Action {
+        public AddAddress {
+            Objects.requireNonNull(device, "device");
+            Objects.requireNonNull(address, "address");
+        }
+
+        public String describe() {
+            return "add address " + address + " to " + device;
+        }
+    }
+
+    record LinkUp(String device) implements Action {
+        public LinkUp {
+            Objects.requireNonNull(device, "device");
+        }
+
+        public String describe() {
+            return "set " + device + " up";
+        }
+    }
+
+    /** A static {@code <route>} of the network, through a gateway. */
+    record AddRoute(IpPrefix destination, InetAddress gateway, OptionalInt metric) implements Action {
+        public AddRoute {
+            Objects.requireNonNull(destination, "destination");
+            Objects.requireNonNull(gateway, "gateway");
+            Objects.requireNonNull(metric, "metric");
+        }
+
+        public String describe() {
+            return "add route " + destination + " via " + gateway.getHostAddress()
+                    + (metric.isPresent() ? " metric " + metric.getAsInt() : "");
+        }
+    }
+
+    /**
+     * The tunables the network needs, written in order and never set back (forwarding may be
+     * relied on by others; the bridge's own settings go with the bridge).
+     */
+    record Sysctls(String bridge, List<Setting> settings) implements Action {
+        /** {@code onlyWherePresent}: skipped when the key's directory does not exist (a kernel without IPv6). */
+        public record Setting(SysctlKey key, String value, boolean onlyWherePresent) {
+            public Setting {
+                Objects.requireNonNull(key, "key");
+                Objects.requireNonNull(value, "value");
+            }
+        }
+
+        public Sysctls {
+            Objects.requireNonNull(bridge, "bridge");
+            settings = List.copyOf(settings);
+        }
+
+        public String describe() {
+            StringJoiner j = new StringJoiner(", ", "sysctl ", "");
+            for (Setting s : settings) {
+                j.add(s.key() + "=" + s.value() + (s.onlyWherePresent() ? " (if present)" : ""));
+            }
+            return j.toString();
+        }
+    }
+
+    /** The network's DNS service, on port 53 of its addresses. */
+    record StartDns(String network, String bridge) implements Action {
+        public StartDns {
+            Objects.requireNonNull(network, "network");
+            Objects.requireNonNull(bridge, "bridge");
+        }
+
+        public String describe() {
+            return "start dns of " + network + " on " + bridge;
+        }
+    }
+
+    /** The TFTP service of {@code <tftp root>}, before DHCP: once a guest is told its next-server, that server answers. */
+    record StartTftp(String network, String bridge) implements Action {
+        public StartTftp {
+            Objects.requireNonNull(network, "network");
+            Objects.requireNonNull(bridge, "bridge");
+        }
+
+        public String describe() {
+            return "start tftp of " + network + " on " + bridge;
+        }
+    }
+
+    /** The network's DHCPv4 server on its bridge (port 67). */
+    record StartDhcp(String network, String bridge) implements Action {
+        public StartDhcp {
+            Objects.requireNonNull(network, "network");
+            Objects.requireNonNull(bridge, "bridge");
+        }
+
+        public String describe() {
+            return "start dhcp of " + network + " on " + bridge;
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package org.vnetd.daemon.driver;
+
+import java.util.Map;
+
+import org.vnetd.core.driver.ServiceConfigs;
+import org.vnetd.core.error.ErrorCode;
+import org.vnetd.core.error.VnetException;
+import org.vnetd.core.plan.Action;
+import org.vnetd.core.tftp.TftpConfig;
+import org.vnetd.core.xml.model.NetworkDef;
+
+/**
+ * The in-process services of one network: they start on apply, stop on undo, and start again on
+ * adoption, configured from the network's live definition.
+ */
+final class ServiceEffects {
+    private final NetworkServices services;
+    private final NetworkDef live;
+
+    ServiceEffects(NetworkServices services, NetworkDef live) {
+        this.services = services;
+        this.live = live;
+    }
+
+    /**
+     * Runs a service start; socket errors surface from netty as undeclared checked exceptions
+     * (NativeIoException), so everything that is not already a VnetException gets the service's code.
+     */
+    static void guard(ErrorCode code, String what, Runnable start) {
+        try {
+            start.run();
+        } catch (VnetException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new VnetException(code, "cannot start the " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    Map<String, String> start(Action.StartDns d) {
+        guard(ErrorCode.DNS, "DNS service of network '" + live.name() + "' (port 53 on its addresses)", () -> services.startDns(live));
+        return Map.of();
+    }
+
+    void stop(Action.StartDns d) {
+        services.stopDns(d.network());
+    }
+
+    Map<String, String> start(Action.StartDhcp d) {
+        var config = ServiceConfigs.dhcp(live).orElseThrow(() -> VnetException.of(ErrorCode.INTERNAL,
+                "network '%s' has no DHCP range or host to serve", live.name()));
+        guard(ErrorCode.DHCP, "DHCP server on " + config.interfaceName() + " (port 67)", () -> services.startDhcp(live, config));
+        return Map.of();
+    }
+
+    void stop(Action.StartDhcp d) {
+        services.stopDhcp(d.network());
+    }
+
+    /** A missing root fails the start (ErrorCode.TFTP). */
+    Map<String, String> start(Action.StartTftp t) {
+        TftpConfig config = TftpConfig.of(live).orElseThrow(() -> VnetException.of(ErrorCode.INTERNAL,
+                "network '%s' has no <tftp root> to serve", live.name()));
+        guard(ErrorCode.TFTP, "TFTP server on " + config.interfaceName() + " (port 69)", () -> services.startTftp(live, config));
+        return Map.of();
+    }
+
+    void stop(Action.StartTftp t) {
+        services.stopTftp(t.network());
+    }
+}

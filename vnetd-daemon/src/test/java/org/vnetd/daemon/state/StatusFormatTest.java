@@ -1,0 +1,91 @@
+package org.vnetd.daemon.state;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vnetd.core.driver.NetworkStatus;
+import org.vnetd.core.driver.StatusStore;
+import org.vnetd.core.plan.Action;
+import org.vnetd.core.plan.Applied;
+import org.vnetd.core.plan.NetworkPlanner;
+import org.vnetd.core.xml.NetworkXml;
+
+/** The status file's format: the applied actions, versioned; the step-id format of earlier vnetd still read. */
+class StatusFormatTest {
+    @TempDir
+    Path dir;
+
+    private static final String LIVE = """
+            <network>
+              <name>lab</name>
+              <forward mode='nat'><nat><address start='203.0.113.5' end='203.0.113.9'/><port start='2000' end='3000'/></nat></forward>
+              <bridge name='vbr.lab' stp='off' delay='2'/>
+              <mac address='52:54:00:11:22:33'/>
+              <mtu size='9000'/>
+              <ip address='10.7.0.1' prefix='24'><dhcp><range start='10.7.0.10' end='10.7.0.20'/></dhcp><tftp root='/srv/tftp'/></ip>
+              <ip family='ipv6' address='fd00:7::1' prefix='64'/>
+              <route address='10.30.0.0' prefix='16' gateway='10.7.0.254' metric='5'/>
+            </network>
+            """;
+
+    private StatusStore.Loaded only(StatusStore store) {
+        List<StatusStore.Loaded> all = store.loadAll();
+        assertEquals(1, all.size());
+        return all.getFirst();
+    }
+
+    @Test
+    void theAppliedActionsThemselvesRoundTripUnderAVersion() throws Exception {
+        RunDirStatusStore store = new RunDirStatusStore(dir);
+        List<Applied<Action>> applied = new ArrayList<>();
+        for (Action a : new NetworkPlanner().plan(NetworkXml.parse(LIVE)).actions()) {
+            applied.add(new Applied<>(a, a instanceof Action.Firewall ? Map.of("backend", "nftables", "createdTable", "no") : Map.of()));
+        }
+        NetworkStatus status = new NetworkStatus("lab", "u-2", LIVE, false, true, applied, 7);
+        store.save(status);
+        String json = Files.readString(dir.resolve("network/lab.json"));
+        assertTrue(json.contains("\"version\" : 2"), json);
+        assertTrue(json.contains("\"kind\" : \"create-bridge\""), json);
+        assertTrue(json.contains("\"type\" : \"Snat\""), json);
+        assertEquals(status, only(store).status());
+    }
+
+    @Test
+    void aStatusOfTheStepIdFormatIsReadAsTheActionsItsStepsWere() throws Exception {
+        Files.createDirectories(dir.resolve("network"));
+        try (InputStream in = getClass().getResourceAsStream("/status/step-ids.json")) {
+            Files.write(dir.resolve("network/default.json"), in.readAllBytes());
+        }
+        NetworkStatus s = only(new RunDirStatusStore(dir)).status();
+        assertNotNull(s);
+        List<Action> plan = new NetworkPlanner().plan(NetworkXml.parse(s.liveXml())).actions();
+        assertEquals(7, plan.size());
+        assertEquals(List.of(new Applied<>(plan.get(0), Map.of()),
+                new Applied<>(plan.get(1), Map.of("backend", "nftables", "createdTable", "yes")),
+                new Applied<>(plan.get(2), Map.of()), new Applied<>(plan.get(3), Map.of()),
+                new Applied<>(plan.get(4), Map.of("net.ipv4.ip_forward", "0")),
+                new Applied<>(plan.get(5), Map.of()), new Applied<>(plan.get(6), Map.of())), s.applied());
+        assertEquals("c6b0e5a0-5d0e-4d6e-9a53-2b1f7f3f4c11", s.uuid());
+        assertTrue(s.complete() && s.persistent());
+        assertEquals(1765100000000L, s.startedAt());
+    }
+
+    @Test
+    void aFormatFromTheFutureIsSetAsideNotGuessedAt() throws Exception {
+        Files.createDirectories(dir.resolve("network"));
+        Files.writeString(dir.resolve("network/n.json"), "{\"version\": 3, \"name\": \"n\"}");
+        RunDirStatusStore store = new RunDirStatusStore(dir);
+        StatusStore.Loaded l = only(store);
+        assertTrue(l.problem().contains("status format 3"), l.problem());
+    }
+}
