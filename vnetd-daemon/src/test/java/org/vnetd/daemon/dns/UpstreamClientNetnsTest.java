@@ -29,6 +29,7 @@ import org.vnetd.core.dns.DnsQuery;
 import org.vnetd.core.dns.DnsQuestion;
 import org.vnetd.core.dns.DnsWire;
 import org.vnetd.core.dns.RecordType;
+import org.vnetd.testing.Await;
 import org.vnetd.testing.NetnsExecutor;
 import org.vnetd.testing.NetnsSupport;
 import org.vnetd.testing.TestNetns;
@@ -107,10 +108,8 @@ class UpstreamClientNetnsTest {
         assertTrue(ports.size() >= n - 4, "source ports of " + n + " queries: " + ports);
         assertTrue(ids.size() >= n - 4, "ids of " + n + " queries: " + ids);
         // each attempt's socket is closed once it is answered (closing is asynchronous: poll, bounded)
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while ((client.inFlight() > 0 || udpSockets() > 2) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        Await.until(Duration.ofSeconds(5), "every answered query's socket closed",
+                () -> client.inFlight() == 0 && udpSockets() <= 2);
         assertEquals(0, client.inFlight());
         assertEquals(2, udpSockets(), "only the fake server's two sockets are left:\n" + ns.execOk("ss", "-Hua"));
     }
