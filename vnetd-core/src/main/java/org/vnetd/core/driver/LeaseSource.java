@@ -8,8 +8,4 @@ import org.vnetd.core.rpc.Lease;
 @FunctionalInterface
 public interface LeaseSource {
     List<Lease> leases(String network);
-
-    static LeaseSource none() {
-        return n -> List.of();
-    }
 }

@@ -170,7 +170,7 @@ final class FakeSystem implements Planner, ActionBackends, KernelObserver, Defin
     };
 
     NetworkDriver driver() {
-        return new NetworkDriver(this, statusStore, this, this, this, events::add, LeaseSource.none(), () -> 1000L,
+        return new NetworkDriver(this, statusStore, this, this, this, events::add, network -> List.of(), () -> 1000L,
                 new java.util.Random(7));
     }
 }
