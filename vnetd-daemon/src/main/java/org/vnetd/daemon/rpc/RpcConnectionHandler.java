@@ -17,6 +17,8 @@ import org.vnetd.core.rpc.RpcNotification;
 import org.vnetd.core.rpc.RpcProtocolException;
 import org.vnetd.core.rpc.RpcRequest;
 import org.vnetd.core.rpc.RpcResponse;
+import org.vnetd.daemon.rpc.limit.LimitRefusal;
+import org.vnetd.daemon.rpc.limit.ListenerGuard;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
@@ -25,19 +27,19 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.unix.PeerCredentials;
-import io.netty.handler.codec.TooLongFrameException;
 
 /**
  * One connection: decodes each frame as a request, runs it off the event loop, writes the reply.
  * The event loop only parses and writes, so a slow method or a slow client never holds up another
  * connection. At most {@code maxInFlight} requests of one connection run at once; beyond that, and
  * while the client does not read its replies, the connection stops being read (back-pressure
- * instead of unbounded queues).
+ * instead of unbounded queues). The socket's {@link ListenerGuard} frames the requests and enforces its
+ * limits; this handler tells the client why when the guard closes its connection, and holds an idle
+ * connection open while it has a request running or an event subscription.
  */
 final class RpcConnectionHandler extends SimpleChannelInboundHandler<ByteBuf> {
     private static final Logger LOG = LoggerFactory.getLogger(RpcConnectionHandler.class);
@@ -108,7 +110,9 @@ final class RpcConnectionHandler extends SimpleChannelInboundHandler<ByteBuf> {
             LOG.info("{} {} requested by {}", method, summarize(request), peer);
         }
         RpcCall call = new RpcCall(method, request.paramsView(), peer, readOnly);
-        inFlight++;
+        if (inFlight++ == 0) {
+            ListenerGuard.holdOpen(ctx.channel());
+        }
         if (inFlight >= maxInFlight) {
             ctx.channel().config().setAutoRead(false);
         }
@@ -159,14 +163,14 @@ final class RpcConnectionHandler extends SimpleChannelInboundHandler<ByteBuf> {
     }
 
     private void finished(ChannelHandlerContext ctx, RpcResponse response) {
-        inFlight--;
+        requestDone(ctx);
         reply(ctx, response);
         resumeIfPossible(ctx.channel());
     }
 
     /** Descriptors instead of a JSON reply: one SCM_RIGHTS message each (FdReply). */
     private void finishedWithFds(ChannelHandlerContext ctx, FdReply reply) {
-        inFlight--;
+        requestDone(ctx);
         if (!ctx.channel().isActive()) {
             reply.afterSent().run();
         } else {
@@ -182,6 +186,12 @@ final class RpcConnectionHandler extends SimpleChannelInboundHandler<ByteBuf> {
             }
         }
         resumeIfPossible(ctx.channel());
+    }
+
+    private void requestDone(ChannelHandlerContext ctx) {
+        if (--inFlight == 0) {
+            ListenerGuard.releaseHold(ctx.channel());
+        }
     }
 
     private void subscribe(ChannelHandlerContext ctx, RpcRequest request) {
@@ -200,6 +210,10 @@ final class RpcConnectionHandler extends SimpleChannelInboundHandler<ByteBuf> {
             return;
         }
         Channel ch = ctx.channel();
+        if (subscriptions.isEmpty()) {
+            // a subscriber waits for events in silence: never closed for being idle
+            ListenerGuard.holdOpen(ch);
+        }
         // Registered before the reply, so a client that waits for the reply misses no event it causes next.
         // The reply still comes first: this runs on the channel's event loop and writes at once, while an
         // event published meanwhile by another thread is queued behind this task.
@@ -252,14 +266,17 @@ final class RpcConnectionHandler extends SimpleChannelInboundHandler<ByteBuf> {
     }
 
     @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof TooLongFrameException) {
-            LOG.warn("closing connection of {}: {}", peer, cause.getMessage());
-            RpcResponse r = RpcResponse.failure(NullNode.getInstance(), RpcErrors.of(ErrorCode.RPC_PROTOCOL,
-                    "frame too large: the limit is " + RpcCodec.MAX_FRAME + " bytes"));
-            ctx.writeAndFlush(Unpooled.wrappedBuffer(RpcCodec.encode(r))).addListener(ChannelFutureListener.CLOSE);
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof LimitRefusal refusal) {
+            // the guard closes the connection right after this; the reply is flushed first
+            reply(ctx, RpcResponse.failure(NullNode.getInstance(), RpcErrors.of(ErrorCode.RPC_PROTOCOL, refusal.message())));
             return;
         }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof java.io.IOException) {
             LOG.debug("connection of {} failed: {}", peer, cause.toString());
         } else {

@@ -15,25 +15,26 @@ import org.slf4j.LoggerFactory;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
 import org.vnetd.core.rpc.RpcCodec;
+import org.vnetd.daemon.rpc.limit.FrameFormat;
+import org.vnetd.daemon.rpc.limit.ListenerGuard;
+import org.vnetd.daemon.rpc.limit.ListenerLimits;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
 
 /**
  * The two Unix sockets of the RPC: {@code vnetd.sock} (0600, every method) and
  * {@code vnetd-ro.sock} (0666, read-only methods). Frames are a 4-byte big-endian length and that
- * many bytes of JSON.
+ * many bytes of JSON. Each socket has its own {@link ListenerLimits} (docs/rpc.md, "Limits"): the read-only
+ * one, open to every local user, bounds what one user can make the daemon hold.
  */
 public final class RpcServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RpcServer.class);
@@ -47,6 +48,7 @@ public final class RpcServer implements AutoCloseable {
     private final ExecutorService workers;
     private final List<Channel> listeners = new ArrayList<>();
     private final List<Path> paths = new ArrayList<>();
+    private final List<ListenerGuard> guards = new ArrayList<>();
 
     private RpcServer(EventLoopGroup group, ExecutorService workers) {
         this.group = group;
@@ -55,12 +57,19 @@ public final class RpcServer implements AutoCloseable {
 
     /** Binds both sockets in {@code runDir}, replacing stale socket files left by a killed daemon. */
     public static RpcServer start(Path runDir, RpcDispatcher dispatcher, EventHub events) {
+        return start(runDir, dispatcher, events, ListenerLimits.readWriteSocket(RpcCodec.MAX_FRAME),
+                ListenerLimits.readOnlySocket());
+    }
+
+    /** {@link #start(Path, RpcDispatcher, EventHub)} with other limits (tests). */
+    static RpcServer start(Path runDir, RpcDispatcher dispatcher, EventHub events, ListenerLimits readWrite,
+            ListenerLimits readOnly) {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
         ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("rpc-", 0).factory());
         RpcServer server = new RpcServer(group, workers);
         try {
-            server.bind(runDir.resolve(SOCKET), "rw-------", false, dispatcher, events);
-            server.bind(runDir.resolve(READ_ONLY_SOCKET), "rw-rw-rw-", true, dispatcher, events);
+            server.bind(runDir.resolve(SOCKET), "rw-------", false, readWrite, dispatcher, events);
+            server.bind(runDir.resolve(READ_ONLY_SOCKET), "rw-rw-rw-", true, readOnly, dispatcher, events);
             return server;
         } catch (RuntimeException e) {
             server.close();
@@ -68,7 +77,8 @@ public final class RpcServer implements AutoCloseable {
         }
     }
 
-    private void bind(Path path, String mode, boolean readOnly, RpcDispatcher dispatcher, EventHub events) {
+    private void bind(Path path, String mode, boolean readOnly, ListenerLimits limits, RpcDispatcher dispatcher,
+            EventHub events) {
         try {
             Files.deleteIfExists(path);
         } catch (IOException e) {
@@ -78,16 +88,12 @@ public final class RpcServer implements AutoCloseable {
                 .group(group)
                 .channel(EpollServerDomainSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
-                .childHandler(new ChannelInitializer<EpollDomainSocketChannel>() {
-                    @Override
-                    protected void initChannel(EpollDomainSocketChannel ch) {
-                        ch.pipeline()
-                                .addLast("frame", new LengthFieldBasedFrameDecoder(RpcCodec.MAX_FRAME + 4, 0, 4, 0, 4))
-                                .addLast("length", new LengthFieldPrepender(4))
-                                .addLast("rpc", new RpcConnectionHandler(readOnly, dispatcher, events, workers, MAX_IN_FLIGHT));
-                    }
-                });
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024));
+        ListenerGuard guard = new ListenerGuard(path.getFileName().toString(), limits, FrameFormat.JSON_RPC);
+        guard.install(b, ch -> ch.pipeline()
+                .addLast("length", new LengthFieldPrepender(4))
+                .addLast("rpc", new RpcConnectionHandler(readOnly, dispatcher, events, workers, MAX_IN_FLIGHT)));
+        guards.add(guard);
         Channel ch;
         try {
             ch = b.bind(new DomainSocketAddress(path.toFile())).sync().channel();
@@ -103,6 +109,11 @@ public final class RpcServer implements AutoCloseable {
             throw new VnetException(ErrorCode.STATE_IO, "cannot set mode " + mode + " on " + path + ": " + e.getMessage(), e);
         }
         LOG.info("listening on {} ({})", path, readOnly ? "read-only" : "read-write");
+    }
+
+    /** The limits of each socket, read-write first. */
+    List<ListenerGuard> guards() {
+        return List.copyOf(guards);
     }
 
     @Override

@@ -1,0 +1,176 @@
+package org.vnetd.daemon.rpc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.vnetd.core.rpc.Methods;
+import org.vnetd.core.rpc.RpcCodec;
+import org.vnetd.testing.Exec;
+import org.vnetd.testing.NetnsSupport;
+import org.vnetd.testing.TestNetns;
+import org.vnetd.testing.daemon.VnetdProcess;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Issue 25's memory attack on the real daemon, bounded: as uid 65534 (nobody), on the read-only socket,
+ * hundreds of connections each announcing a large frame and sending all of it but the last byte, reopened
+ * when the daemon closes them, plus connections dripping one byte a second. Meanwhile the daemon's RSS may
+ * grow by at most 64 MiB and a cheap call on the read-write socket keeps a p99 under 50 ms; afterwards RSS
+ * comes back within 10 % of where it started, and every dripping connection was closed by the daemon.
+ * (The daemon runs in a namespace of its own only so that it touches no host network; the attack is on its
+ * Unix socket.)
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class RpcFloodProcessTest {
+    private static final String PYTHON = "/usr/bin/python3";
+    private static final int ATTACK_SECONDS = 15;
+    private static final int BIG_CONNECTIONS = 300;
+    private static final String FRAME_SIZES = 4 * 1024 * 1024 + "," + 1024 * 1024 + "," + 60 * 1024;
+    private static final int ROUNDS = 3;
+    private static final int DRIP_CONNECTIONS = 20;
+    private static final long MAX_GROWTH = 64L * 1024 * 1024;
+    private static final double MAX_P99_MS = 50;
+
+    @Test
+    void aLocalUserCannotPushTheDaemonToGigabytes() throws Exception {
+        NetnsSupport.require("nft", "setpriv", PYTHON);
+        Path dir = Files.createTempDirectory("vnetd-flood");
+        try (TestNetns ns = TestNetns.create("flood"); VnetdProcess vnetd = new VnetdProcess(ns, dir, "INFO")) {
+            vnetd.start(() -> DaemonRpc.answers(vnetd.runDir()), "--no-default-network");
+            // nobody must reach the 0666 socket: the test's directories are 0700 by default
+            for (Path p : List.of(dir, vnetd.runDir())) {
+                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwx--x--x"));
+            }
+            Path attacker = dir.resolve("flood_attacker.py");
+            try (InputStream in = getClass().getResourceAsStream("flood_attacker.py")) {
+                Files.copy(in, attacker);
+            }
+            Files.setPosixFilePermissions(attacker, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Path rw = vnetd.runDir().resolve(RpcServer.SOCKET);
+            Path ro = vnetd.runDir().resolve(RpcServer.READ_ONLY_SOCKET);
+            for (int i = 0; i < 300; i++) {
+                cheapCall(i % 3 == 0 ? ro : rw);
+            }
+            long pid = vnetd.pid();
+            long baseline = rss(pid);
+
+            List<Double> latenciesMs = Collections.synchronizedList(new ArrayList<>());
+            ConcurrentLinkedQueue<String> probeErrors = new ConcurrentLinkedQueue<>();
+            AtomicLong peak = new AtomicLong(baseline);
+            ScheduledExecutorService probes = Executors.newScheduledThreadPool(2);
+            CompletableFuture<Exec.Result> attack;
+            try {
+                probes.scheduleWithFixedDelay(() -> {
+                    long t0 = System.nanoTime();
+                    try {
+                        cheapCall(rw);
+                        latenciesMs.add((System.nanoTime() - t0) / 1e6);
+                    } catch (IOException | RuntimeException e) {
+                        probeErrors.add(e.toString());
+                    }
+                }, 0, 10, TimeUnit.MILLISECONDS);
+                probes.scheduleWithFixedDelay(() -> peak.accumulateAndGet(rss(pid), Math::max), 0, 50, TimeUnit.MILLISECONDS);
+                attack = CompletableFuture.supplyAsync(() -> Exec.run(Duration.ofSeconds(ATTACK_SECONDS + 60), null,
+                        List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", PYTHON, attacker.toString(),
+                                ro.toString(), String.valueOf(ATTACK_SECONDS), String.valueOf(BIG_CONNECTIONS), FRAME_SIZES,
+                                String.valueOf(ROUNDS), String.valueOf(DRIP_CONNECTIONS))));
+                Exec.Result result = attack.get(ATTACK_SECONDS + 90, TimeUnit.SECONDS);
+                long after = awaitRss(pid, (long) (baseline * 1.10), Duration.ofSeconds(60));
+                probes.shutdown();
+                assertTrue(probes.awaitTermination(10, TimeUnit.SECONDS));
+                double p99 = percentile(latenciesMs, 0.99);
+                System.out.printf("flood: RSS baseline %.1f MiB, peak %.1f MiB (+%.1f), after %.1f MiB; rw network.list p99 %.1f ms,"
+                        + " max %.1f ms over %d calls, %d failed; attacker %s%n", mib(baseline), mib(peak.get()),
+                        mib(peak.get() - baseline), mib(after), p99, percentile(latenciesMs, 1.0), latenciesMs.size(),
+                        probeErrors.size(), result.stdout().strip());
+                assertEquals(0, result.exitCode(), "the attacker ran: " + result.stderr());
+                JsonNode stats = RpcCodec.MAPPER.readTree(result.stdout());
+
+                assertTrue(peak.get() - baseline <= MAX_GROWTH, "RSS grew by " + mib(peak.get() - baseline) + " MiB");
+                assertTrue(after <= baseline * 1.10, "RSS " + mib(after) + " MiB did not come back near " + mib(baseline));
+                assertTrue(probeErrors.isEmpty(), "read-write calls failed: " + probeErrors.peek());
+                assertTrue(latenciesMs.size() > ATTACK_SECONDS * 20, "too few read-write calls measured: " + latenciesMs.size());
+                assertTrue(p99 < MAX_P99_MS, "read-write p99 " + p99 + " ms");
+                assertEquals(0, stats.get("dripOpenAtEnd").asInt(), "every dripping connection was closed by the daemon");
+                // admitted (they connect first), then closed by the 10 s frame timeout
+                assertEquals(DRIP_CONNECTIONS, stats.get("dripClosedAfterSeconds").size());
+                for (JsonNode s : stats.get("dripClosedAfterSeconds")) {
+                    assertTrue(s.asDouble() >= 9 && s.asDouble() <= 14, "a dripping connection lasted " + s.asDouble() + " s");
+                }
+                assertTrue(stats.get("closedByDaemon").asInt() > BIG_CONNECTIONS, "the daemon refused the flood: " + stats);
+                List<String> refusals = vnetd.log().lines().filter(l -> l.contains(RpcServer.READ_ONLY_SOCKET + ": ")).toList();
+                refusals.forEach(l -> System.out.println("flood: daemon log: " + l));
+                long refusalLines = refusals.size();
+                assertTrue(refusalLines >= 1 && refusalLines <= ATTACK_SECONDS / 10 + 3,
+                        "refusals are logged rate-limited, got " + refusalLines + " lines:\n" + vnetd.log());
+                cheapCall(rw);
+            } finally {
+                probes.shutdownNow();
+            }
+        }
+    }
+
+    private static void cheapCall(Path socket) throws IOException {
+        DaemonRpc.call(socket, Methods.NETWORK_LIST, null);
+    }
+
+    /** VmRSS of {@code pid} in bytes. */
+    private static long rss(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("vnetd (pid " + pid + ") is gone: " + e);
+        }
+        throw new IllegalStateException("no VmRSS for pid " + pid);
+    }
+
+    /** Polls RSS until it is at most {@code target} or {@code within} passed; returns the last reading. */
+    private static long awaitRss(long pid, long target, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        long r = rss(pid);
+        while (r > target && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            r = rss(pid);
+        }
+        return r;
+    }
+
+    private static double percentile(List<Double> values, double q) {
+        List<Double> sorted;
+        synchronized (values) {
+            sorted = new ArrayList<>(values);
+        }
+        if (sorted.isEmpty()) {
+            return Double.NaN;
+        }
+        Collections.sort(sorted);
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(q * sorted.size()) - 1));
+    }
+
+    private static double mib(long bytes) {
+        return bytes / (1024.0 * 1024.0);
+    }
+}
