@@ -31,6 +31,7 @@ public final class VnetdProcess implements AutoCloseable {
     private final TestNetns ns;
     private final Path dir;
     private final String logLevel;
+    private List<String> jvmOptions = List.of();
     private Process process;
     private Path log;
     private int starts;
@@ -39,6 +40,12 @@ public final class VnetdProcess implements AutoCloseable {
         this.ns = ns;
         this.dir = dir;
         this.logLevel = logLevel;
+    }
+
+    /** JVM options for the following starts, after the fixed ones (e.g. the launcher's, to measure memory as installed). */
+    public VnetdProcess jvmOptions(List<String> options) {
+        jvmOptions = List.copyOf(options);
+        return this;
     }
 
     public TestNetns ns() {
@@ -70,8 +77,9 @@ public final class VnetdProcess implements AutoCloseable {
         // C1 and CDS: a daemon under test lives seconds, so start-up time matters more than peak speed
         argv.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-                "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-                "-cp", System.getProperty("java.class.path"), "org.vnetd.daemon.Main",
+                "-XX:TieredStopAtLevel=1", "-Xshare:auto"));
+        argv.addAll(jvmOptions);
+        argv.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.vnetd.daemon.Main",
                 "--config-dir", configDir().toString(), "--state-dir", stateDir().toString(),
                 "--run-dir", runDir().toString(), "--log-level", logLevel));
         argv.addAll(List.of(extra));
