@@ -16,6 +16,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
+import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.EventExecutor;
 
 /**
  * The {@link ListenerLimits} of one listening socket, shared by all of its connections. Install it with one
@@ -36,12 +38,12 @@ public final class ListenerGuard {
     private static final Logger LOG = LoggerFactory.getLogger(ListenerGuard.class);
     private static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
 
-    private static final io.netty.util.AttributeKey<Boolean> REFUSED =
-            io.netty.util.AttributeKey.valueOf(ListenerGuard.class, "refused");
-    private static final io.netty.util.AttributeKey<AtomicInteger> HOLDS =
-            io.netty.util.AttributeKey.valueOf(ListenerGuard.class, "holds");
-    private static final io.netty.util.AttributeKey<PeerId> PEER =
-            io.netty.util.AttributeKey.valueOf(ListenerGuard.class, "peer");
+    private static final AttributeKey<Boolean> REFUSED =
+            AttributeKey.valueOf(ListenerGuard.class, "refused");
+    private static final AttributeKey<AtomicInteger> HOLDS =
+            AttributeKey.valueOf(ListenerGuard.class, "holds");
+    private static final AttributeKey<PeerId> PEER =
+            AttributeKey.valueOf(ListenerGuard.class, "peer");
 
     /**
      * Unpooled (allocated for one buffer, freed when it is released): a pooling allocator keeps the high-water
@@ -56,14 +58,16 @@ public final class ListenerGuard {
     private final ConnectionCounter connections;
     private final BufferBudget budget;
     private final RefusalLog refusals;
+    private final EventExecutor logTimer;
 
     /** {@code name} names the listener in log lines (a socket's file name). */
     public ListenerGuard(String name, ListenerLimits limits, FrameFormat format) {
-        this(name, limits, format, PeerId::of, LOG::warn);
+        this(name, limits, format, PeerId::of, LOG::warn, null);
     }
 
+    /** {@code logTimer} runs the refusal summaries; null: the event loop of the connection refused first. */
     ListenerGuard(String name, ListenerLimits limits, FrameFormat format, Function<Channel, PeerId> identify,
-            Consumer<String> log) {
+            Consumer<String> log, EventExecutor logTimer) {
         this.name = name;
         this.limits = limits;
         this.format = format;
@@ -71,6 +75,7 @@ public final class ListenerGuard {
         this.connections = new ConnectionCounter(limits.maxConnections(), limits.maxConnectionsPerPeer());
         this.budget = new BufferBudget(limits.maxBufferedBytes());
         this.refusals = new RefusalLog(name, LOG_INTERVAL, log);
+        this.logTimer = logTimer;
     }
 
     /**
@@ -157,7 +162,8 @@ public final class ListenerGuard {
             return;
         }
         PeerId peer = ch.attr(PEER).get();
-        refusals.refused(refusal, peer == null ? "an unknown peer" : peer.label(), ch.eventLoop());
+        refusals.refused(refusal, peer == null ? "an unknown peer" : peer.label(),
+                logTimer != null ? logTimer : ch.eventLoop());
         if (refusal.reason().tellsPeer()) {
             ctx.fireUserEventTriggered(refusal);
         }
