@@ -1,12 +1,15 @@
 package org.vnetd.daemon.rpc;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 import org.vnetd.core.driver.NetworkDriver;
 import org.vnetd.core.driver.ServiceConfigs;
 import org.vnetd.core.error.VnetException;
+import org.vnetd.core.firewall.FirewallFinding;
 import org.vnetd.core.firewall.FirewallPlan;
 import org.vnetd.core.firewall.FirewallPlanner;
 import org.vnetd.core.rpc.Methods;
@@ -17,17 +20,26 @@ import org.vnetd.daemon.firewall.FirewallDoctor;
  * {@code firewall.diagnose}: what {@link FirewallDoctor} finds about the host firewall, judged against the
  * firewall plans of the running networks (their live definitions planned again, exactly as a start plans it). Read-only:
  * it lists the ruleset and reads sysctls, nothing else. Every other method goes to {@code next}.
+ *
+ * <p>A diagnosis lists the whole ruleset (a process per call), so callers share runs, at most one per
+ * {@link #MIN_GAP}. On the read-only socket, which every local user can reach, findings about other tools'
+ * firewall name none of their tables, chains or rule handles: only root sees those.
  */
 public final class FirewallDiagnoseService implements RpcDispatcher {
-    private final NetworkDriver driver;
-    private final FirewallDoctor doctor;
+    static final Duration MIN_GAP = Duration.ofMillis(500);
+    private static final String ROOT_HINT = "which table, chain and rule is shown only on the read-write socket: "
+            + "run vnetctl doctor as root";
+
     private final RpcDispatcher next;
-    private final FirewallPlanner planner = new FirewallPlanner();
+    private final CoalescedRuns<List<FirewallFinding>> runs;
 
     public FirewallDiagnoseService(NetworkDriver driver, FirewallDoctor doctor, RpcDispatcher next) {
-        this.driver = driver;
-        this.doctor = doctor;
+        this(() -> doctor.diagnose(runningPlans(driver)), MIN_GAP, next);
+    }
+
+    FirewallDiagnoseService(Callable<List<FirewallFinding>> diagnosis, Duration minGap, RpcDispatcher next) {
         this.next = next;
+        this.runs = new CoalescedRuns<>(diagnosis, minGap);
     }
 
     @Override
@@ -35,10 +47,31 @@ public final class FirewallDiagnoseService implements RpcDispatcher {
         if (!call.method().equals(Methods.FIREWALL_DIAGNOSE)) {
             return next.call(call);
         }
-        return Map.of("findings", doctor.diagnose(runningPlans()));
+        List<FirewallFinding> findings = runs.get();
+        return Map.of("findings", call.readOnlySocket() ? findings.stream().map(FirewallDiagnoseService::anonymous).toList()
+                : findings);
     }
 
-    private List<FirewallPlan> runningPlans() {
+    /** A finding about another tool's rules, naming none of them; findings about the host or vnetd's own rules as they are. */
+    static FirewallFinding anonymous(FirewallFinding f) {
+        String what = switch (f.check()) {
+            case "foreign_forward_drop" -> "another firewall table has policy drop on the forward hook: guest traffic "
+                    + "that vnetd accepts is still dropped there, since every table must accept a packet";
+            case "foreign_input_drop" -> "another firewall table has policy drop on the input hook: guests' DHCP and DNS "
+                    + "requests to the host are dropped unless that chain accepts them";
+            case "foreign_forward_reject" -> "a rule in another firewall table drops or rejects forwarded traffic that "
+                    + "guests send or receive: vnetd's accept in its own table cannot override it";
+            case "foreign_service_drop" -> "a rule in another firewall table drops DHCP or DNS requests that guests "
+                    + "send to the host: they get no address or no name resolution";
+            default -> f.check().startsWith("foreign_")
+                    ? "another firewall table interferes with the networks' traffic: see " + f.check() + " in docs/rpc.md"
+                    : null;
+        };
+        return what == null ? f : new FirewallFinding(f.check(), f.severity(), what, ROOT_HINT);
+    }
+
+    private static List<FirewallPlan> runningPlans(NetworkDriver driver) {
+        FirewallPlanner planner = new FirewallPlanner();
         List<FirewallPlan> plans = new ArrayList<>();
         for (NetworkSummary s : driver.list()) {
             if (!s.active()) {

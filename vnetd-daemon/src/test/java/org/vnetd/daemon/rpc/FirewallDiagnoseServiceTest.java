@@ -1,0 +1,108 @@
+package org.vnetd.daemon.rpc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.vnetd.core.firewall.FirewallFinding;
+import org.vnetd.core.rpc.Methods;
+import org.vnetd.core.rpc.Params;
+import org.vnetd.core.rpc.RpcCodec;
+
+/** {@code firewall.diagnose}: what the read-only socket may see, and how often the ruleset is listed. */
+@Timeout(30)
+class FirewallDiagnoseServiceTest {
+    private static final FirewallFinding FOREIGN = new FirewallFinding("foreign_service_drop", FirewallFinding.Severity.ERROR,
+            "table inet secretfw, chain guard_in, rule handle 42 drops UDP port 67 (DHCP) that guests send to the host",
+            "allow UDP 67 from the bridges in table inet secretfw, chain guard_in");
+    private static final FirewallFinding HOST = new FirewallFinding("ip_forward", FirewallFinding.Severity.ERROR,
+            "net.ipv4.ip_forward=0: the host forwards no IPv4 packets", "sysctl -w net.ipv4.ip_forward=1");
+
+    private static RpcCall call(boolean readOnly) {
+        return new RpcCall(Methods.FIREWALL_DIAGNOSE, new Params(Methods.FIREWALL_DIAGNOSE, RpcCodec.MAPPER.createObjectNode()), Peer.UNKNOWN, readOnly);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<FirewallFinding> findings(Object result) {
+        return (List<FirewallFinding>) ((Map<String, Object>) result).get("findings");
+    }
+
+    @Test
+    void theReadOnlySocketSeesNoForeignTablesChainsOrRules() throws Exception {
+        FirewallDiagnoseService s = new FirewallDiagnoseService(() -> List.of(FOREIGN, HOST), Duration.ZERO, c -> null);
+        List<FirewallFinding> rw = findings(s.call(call(false)));
+        assertEquals(List.of(FOREIGN, HOST), rw, "root sees everything");
+        List<FirewallFinding> ro = findings(s.call(call(true)));
+        assertEquals(2, ro.size());
+        FirewallFinding f = ro.getFirst();
+        assertEquals("foreign_service_drop", f.check());
+        assertEquals(FirewallFinding.Severity.ERROR, f.severity());
+        for (String secret : List.of("secretfw", "guard_in", "42")) {
+            assertFalse(f.message().contains(secret) || f.hint().contains(secret), secret + " in " + f);
+        }
+        assertTrue(f.message().contains(": "), "doctor splits the message at the first ': '");
+        assertEquals(HOST, ro.get(1), "a finding about the host itself is shown as it is");
+    }
+
+    @Test
+    void concurrentCallersShareRunsThatStartAfterTheyAsked() throws Exception {
+        AtomicInteger runs = new AtomicInteger();
+        CountDownLatch firstRunHolds = new CountDownLatch(1);
+        FirewallDiagnoseService s = new FirewallDiagnoseService(() -> {
+            int n = runs.incrementAndGet();
+            if (n == 1) {
+                firstRunHolds.await(10, TimeUnit.SECONDS);
+            }
+            return List.of(new FirewallFinding("run", FirewallFinding.Severity.WARNING, "run " + n, ""));
+        }, Duration.ZERO, c -> null);
+        try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<Object> first = callers.submit(() -> s.call(call(false)));
+            org.vnetd.testing.Await.until(Duration.ofSeconds(5), "the first run started", () -> runs.get() == 1);
+            List<Future<Object>> later = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                later.add(callers.submit(() -> s.call(call(true))));
+            }
+            firstRunHolds.countDown();
+            assertEquals("run 1", findings(first.get()).getFirst().message());
+            for (Future<Object> f : later) {
+                assertEquals("run 2", findings(f.get()).getFirst().message(), "asked during run 1: gets the next run");
+            }
+        }
+        assertEquals(2, runs.get(), "51 callers, 2 runs");
+    }
+
+    @Test
+    void runsAreSpacedByTheMinimumGap() throws Exception {
+        List<Long> starts = new ArrayList<>();
+        FirewallDiagnoseService s = new FirewallDiagnoseService(() -> {
+            starts.add(System.nanoTime());
+            return List.of();
+        }, Duration.ofMillis(300), c -> null);
+        for (int i = 0; i < 3; i++) {
+            s.call(call(true));
+        }
+        assertEquals(3, starts.size());
+        for (int i = 1; i < starts.size(); i++) {
+            assertTrue(starts.get(i) - starts.get(i - 1) >= TimeUnit.MILLISECONDS.toNanos(300), "run " + i + " came too soon");
+        }
+    }
+
+    @Test
+    void otherMethodsPassThrough() throws Exception {
+        FirewallDiagnoseService s = new FirewallDiagnoseService(List::of, Duration.ZERO, c -> "next");
+        assertEquals("next", s.call(new RpcCall(Methods.NETWORK_LIST, null, Peer.UNKNOWN, true)));
+    }
+}
