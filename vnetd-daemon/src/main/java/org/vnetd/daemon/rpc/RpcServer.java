@@ -41,17 +41,17 @@ public final class RpcServer implements AutoCloseable {
 
     public static final String SOCKET = "vnetd.sock";
     public static final String READ_ONLY_SOCKET = "vnetd-ro.sock";
-    /** Requests of one connection that may run at once; more wait in the socket buffer. */
-    public static final int MAX_IN_FLIGHT = 16;
-
-    private final EventLoopGroup group;
+    /** Read-write and read-only connections on loops of their own: a flood of the one never delays the other. */
+    private final EventLoopGroup readWriteLoops;
+    private final EventLoopGroup readOnlyLoops;
     private final ExecutorService workers;
     private final List<Channel> listeners = new ArrayList<>();
     private final List<Path> paths = new ArrayList<>();
     private final List<ListenerGuard> guards = new ArrayList<>();
 
-    private RpcServer(EventLoopGroup group, ExecutorService workers) {
-        this.group = group;
+    private RpcServer(EventLoopGroup readWriteLoops, EventLoopGroup readOnlyLoops, ExecutorService workers) {
+        this.readWriteLoops = readWriteLoops;
+        this.readOnlyLoops = readOnlyLoops;
         this.workers = workers;
     }
 
@@ -64,9 +64,10 @@ public final class RpcServer implements AutoCloseable {
     /** {@link #start(Path, RpcDispatcher, EventHub)} with other limits (tests). */
     static RpcServer start(Path runDir, RpcDispatcher dispatcher, EventHub events, ListenerLimits readWrite,
             ListenerLimits readOnly) {
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
+        EventLoopGroup readWriteLoops = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
+        EventLoopGroup readOnlyLoops = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("rpc-", 0).factory());
-        RpcServer server = new RpcServer(group, workers);
+        RpcServer server = new RpcServer(readWriteLoops, readOnlyLoops, workers);
         try {
             server.bind(runDir.resolve(SOCKET), "rw-------", false, readWrite, dispatcher, events);
             server.bind(runDir.resolve(READ_ONLY_SOCKET), "rw-rw-rw-", true, readOnly, dispatcher, events);
@@ -85,14 +86,15 @@ public final class RpcServer implements AutoCloseable {
             throw new VnetException(ErrorCode.STATE_IO, "cannot remove the stale socket " + path + ": " + e.getMessage(), e);
         }
         ServerBootstrap b = new ServerBootstrap()
-                .group(group)
+                .group(readOnly ? readOnlyLoops : readWriteLoops)
                 .channel(EpollServerDomainSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024));
         ListenerGuard guard = new ListenerGuard(path.getFileName().toString(), limits, FrameFormat.JSON_RPC);
         guard.install(b, ch -> ch.pipeline()
                 .addLast("length", new LengthFieldPrepender(4))
-                .addLast("rpc", new RpcConnectionHandler(readOnly, dispatcher, events, workers, MAX_IN_FLIGHT)));
+                .addLast("rpc", new RpcConnectionHandler(readOnly, dispatcher, events, workers,
+                        limits.maxRequestsInFlight())));
         guards.add(guard);
         Channel ch;
         try {
@@ -121,7 +123,9 @@ public final class RpcServer implements AutoCloseable {
         for (Channel ch : listeners) {
             ch.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        for (EventLoopGroup g : List.of(readWriteLoops, readOnlyLoops)) {
+            g.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
         workers.shutdown();
         for (Path p : paths) {
             try {

@@ -21,7 +21,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 
 /** Each limit of {@link ListenerGuard}, on embedded channels with a frozen clock. */
 class ListenerGuardTest {
-    private static final ListenerLimits LIMITS = new ListenerLimits(4, 2, 1000, 2008, 1000,
+    private static final ListenerLimits LIMITS = new ListenerLimits(4, 2, 1000, 2008, 16, 1000,
             Duration.ofSeconds(10), Duration.ofSeconds(60));
 
     private final List<String> log = new ArrayList<>();
@@ -285,7 +285,7 @@ class ListenerGuardTest {
 
     @Test
     void refusalsAreLoggedOncePerInterval() throws Exception {
-        ListenerGuard g = guard(new ListenerLimits(1, 1, 1000, 2008, 1000, Duration.ofSeconds(10), Duration.ZERO),
+        ListenerGuard g = guard(new ListenerLimits(1, 1, 1000, 2008, 16, 1000, Duration.ofSeconds(10), Duration.ZERO),
                 FrameFormat.JSON_RPC);
         EmbeddedChannel[] first = new EmbeddedChannel[1];
         connect(g, first);
