@@ -13,8 +13,8 @@ public record FrameFormat(boolean lengthIncludesHeader, boolean stripHeader) {
     /** vnetd's JSON RPC (docs/rpc.md): the length counts the JSON only; handlers get the JSON. */
     public static final FrameFormat JSON_RPC = new FrameFormat(false, true);
 
-    /** libvirt's remote protocol: the length counts itself; handlers get the whole packet, length included. */
-    public static final FrameFormat LIBVIRT_REMOTE = new FrameFormat(true, false);
+    /** libvirt's remote protocol: the length counts itself; handlers get header and payload (as its MessageCodec). */
+    public static final FrameFormat LIBVIRT_REMOTE = new FrameFormat(true, true);
 
     /** The payload length a header announces, -1 when the header is impossible (shorter than itself). */
     long payloadLength(long announced) {

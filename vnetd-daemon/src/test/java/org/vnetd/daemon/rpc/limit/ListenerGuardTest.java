@@ -159,12 +159,19 @@ class ListenerGuardTest {
     }
 
     @Test
-    void libvirtFramesCountTheirLengthWordAndKeepIt() throws Exception {
+    void libvirtFramesCountTheirLengthWord() throws Exception {
         ListenerGuard g = guard(LIMITS, FrameFormat.LIBVIRT_REMOTE);
         EmbeddedChannel[] c = new EmbeddedChannel[1];
         Protocol p = connect(g, c);
         c[0].writeInbound(Unpooled.wrappedBuffer(header(7), Unpooled.copiedBuffer("abc", StandardCharsets.ISO_8859_1)));
-        assertEquals(List.of("\0\0\0\7abc"), p.frames);
+        assertEquals(List.of("abc"), p.frames);
+        c[0].writeInbound(Unpooled.wrappedBuffer(header(1004), bytes(1000)));
+        assertEquals(1000, p.frames.get(1).length(), "the limit counts what follows the length word");
+        ListenerGuard keeping = guard(LIMITS, new FrameFormat(true, false));
+        EmbeddedChannel[] k = new EmbeddedChannel[1];
+        Protocol kp = connect(keeping, k);
+        k[0].writeInbound(Unpooled.wrappedBuffer(header(7), Unpooled.copiedBuffer("abc", StandardCharsets.ISO_8859_1)));
+        assertEquals(List.of("\0\0\0\7abc"), kp.frames, "or passes frames on with their length word");
         c[0].writeInbound(header(3));
         assertFalse(c[0].isOpen(), "a length shorter than the length word");
         assertEquals(LimitRefusal.Reason.FRAME_TOO_LARGE, p.refusals.getFirst().reason());
