@@ -32,6 +32,7 @@ import org.vnetd.daemon.libvirt.LibvirtServer;
 import org.vnetd.daemon.libvirt.proc.ConnectProcedures;
 import org.vnetd.daemon.libvirt.proc.EventProcedures;
 import org.vnetd.daemon.libvirt.proc.NetworkProcedures;
+import org.vnetd.daemon.libvirt.proc.PortProcedures;
 import org.vnetd.daemon.libvirt.proc.ProcedureTable;
 import org.vnetd.daemon.netlink.NetlinkLinkBackend;
 import org.vnetd.daemon.netlink.ProcSysctl;
@@ -123,7 +124,7 @@ public final class Daemon implements AutoCloseable {
             d.rpc = RpcServer.start(options.runDir(), new FirewallDiagnoseService(driver, doctor, new PortRpcService(d.ports,
                     new NetworkRpcService(driver, driver::reload))), events);
             if (conf.libvirtProtocol()) {
-                d.libvirt = startLibvirt(options, driver, events);
+                d.libvirt = startLibvirt(options, driver, d.ports, events);
             }
             services.warmUpDhcp(); // after the start: nothing above waits for it
             LOG.info("vnetd ready in {} ms: {} network(s), {} active", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
@@ -157,12 +158,12 @@ public final class Daemon implements AutoCloseable {
      * unwritable /run/libvirt) the daemon still serves its own RPC, and the log says why libvirt's clients can't
      * reach it.
      */
-    private static LibvirtServer startLibvirt(DaemonOptions options, NetworkDriver driver, EventHub events) {
+    private static LibvirtServer startLibvirt(DaemonOptions options, NetworkDriver driver, PortManager ports, EventHub events) {
         Path dir = LibvirtServer.socketDir(options.runDir(), DaemonOptions.DEFAULT_RUN_DIR);
         EventProcedures eventProcedures = new EventProcedures(events);
         try {
             return LibvirtServer.start(dir, new ProcedureTable(ConnectProcedures.all(), new NetworkProcedures(driver).all(),
-                    eventProcedures.all()), eventProcedures::dropAll);
+                    new PortProcedures(driver, ports).all(), eventProcedures.all()), eventProcedures::dropAll);
         } catch (VnetException e) {
             LOG.error("not serving libvirt's protocol: {}", e.getMessage());
             return null;

@@ -212,6 +212,30 @@ class VirshNetnsTest {
     }
 
     @Test
+    void portsVnetdMadeAreListedShownAndDeletedThroughVirsh() throws Exception {
+        Path xml = dir.resolve("lvp.xml");
+        Files.writeString(xml, net("lvp", "vbr-lvp", "10.95.0"));
+        ok("net-create", xml.toString());
+        try {
+            Path rpc = vnetd.runDir().resolve(RpcServer.SOCKET);
+            String uuid = DaemonRpc.call(rpc, "port.create", Map.of("network", "lvp", "mac", "52:54:00:95:00:01")).get("uuid").asText();
+            assertTrue(ok("net-port-list", "lvp").contains(" " + uuid + "\n"), ok("net-port-list", "lvp"));
+            String portXml = DaemonRpc.call(rpc, "port.getXml", Map.of("uuid", uuid)).get("xml").asText();
+            assertEquals(portXml.strip(), ok("net-port-dumpxml", "lvp", uuid).strip());
+            Exec.Result create = virsh(rw, "net-port-create", "lvp", xml.toString());
+            assertTrue(create.stderr().contains("Operation not supported: creating a network port through libvirt's protocol"),
+                    create.stderr());
+            assertEquals("Network port " + uuid + " deleted\n\n", ok("net-port-delete", "lvp", uuid));
+            assertEquals(0, DaemonRpc.call(rpc, "port.list", Map.of("network", "lvp")).size(), "gone for the JSON RPC too");
+            Exec.Result again = virsh(rw, "net-port-dumpxml", "lvp", uuid);
+            // (virsh 9.0 exits 0 here, against libvirtd too)
+            assertTrue(again.stderr().startsWith("error: failed to get network port '" + uuid + "'"), again.stderr());
+        } finally {
+            virsh(rw, "net-destroy", "lvp");
+        }
+    }
+
+    @Test
     void errorsComeWithLibvirtsWording() {
         Exec.Result r = virsh(rw, "net-info", "nope");
         assertEquals(1, r.exitCode());

@@ -6,7 +6,6 @@ import static org.vnetd.daemon.libvirt.proc.Procedure.RunsOn.WORKER;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.Predicate;
 
 import org.vnetd.core.driver.NetworkDriver;
@@ -102,9 +101,11 @@ public final class NetworkProcedures {
     }
 
     private final NetworkDriver driver;
+    private final NetworkHandles handles;
 
     public NetworkProcedures(NetworkDriver driver) {
         this.driver = driver;
+        this.handles = new NetworkHandles(driver);
     }
 
     public List<Procedure<?, ?>> all() {
@@ -184,26 +185,12 @@ public final class NetworkProcedures {
         return new Procedure<>(number, api, WRITE, WORKER, args, handler, result);
     }
 
-    /** The driver's handle for a network the client holds: its UUID, which survives a rename of nothing. */
     private static String id(RemoteNetwork n) {
-        return n.uuid().toString();
+        return NetworkHandles.id(n);
     }
 
-    /** libvirt's networkObjFromNetwork: found by UUID, and the error names both. */
     private NetworkSummary summary(RemoteNetwork n) {
-        try {
-            NetworkSummary s = driver.lookup(id(n));
-            if (UUID.fromString(s.uuid()).equals(n.uuid())) {
-                return s;
-            }
-        } catch (VnetException e) {
-            if (e.code() != ErrorCode.NO_SUCH_NETWORK) {
-                throw e;
-            }
-        }
-        throw VnetException.of(ErrorCode.NO_SUCH_NETWORK, n.name() == null
-                ? "Network not found: no network with matching uuid '%s'"
-                : "Network not found: no network with matching uuid '%s' (%s)", n.uuid(), n.name());
+        return handles.find(n);
     }
 
     private RemoteNetwork lookupByName(String name) {

@@ -1,0 +1,159 @@
+package org.vnetd.daemon.libvirt.proc;
+
+import static org.vnetd.daemon.libvirt.proc.Procedure.Access.READ;
+import static org.vnetd.daemon.libvirt.proc.Procedure.Access.WRITE;
+import static org.vnetd.daemon.libvirt.proc.Procedure.RunsOn.WORKER;
+
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.UUID;
+
+import org.vnetd.core.driver.NetworkDriver;
+import org.vnetd.core.error.ErrorCode;
+import org.vnetd.core.error.VnetException;
+import org.vnetd.core.port.PortXml;
+import org.vnetd.core.rpc.NetworkSummary;
+import org.vnetd.daemon.libvirt.wire.LibvirtFault;
+import org.vnetd.daemon.port.PortManager;
+
+/**
+ * The network-port procedures of libvirt's remote program over vnetd's {@link PortManager} (the one the
+ * JSON RPC's {@code port.*} methods use): listing, lookup, XML, bandwidth parameters and delete of the
+ * ports it holds. Creating a port the way virtqemud does (its own tap, with or without RECLAIM) is not
+ * served yet: those calls answer VIR_ERR_OPERATION_UNSUPPORTED.
+ */
+public final class PortProcedures {
+    public static final int NETWORK_LIST_ALL_PORTS = 404;
+    public static final int NETWORK_PORT_LOOKUP_BY_UUID = 405;
+    public static final int NETWORK_PORT_CREATE_XML = 406;
+    public static final int NETWORK_PORT_GET_PARAMETERS = 407;
+    public static final int NETWORK_PORT_SET_PARAMETERS = 408;
+    public static final int NETWORK_PORT_GET_XML_DESC = 409;
+    public static final int NETWORK_PORT_DELETE = 410;
+
+    /** REMOTE_NETWORK_PORT_LIST_MAX. */
+    static final int PORT_LIST_MAX = 16_384;
+    /** REMOTE_NETWORK_PORT_PARAMETERS_MAX. */
+    static final int PORT_PARAMETERS_MAX = 16;
+    static final int STRING_MAX = RemoteNetwork.STRING_MAX;
+
+    record ListPorts(RemoteNetwork net, boolean needResults, long flags) {
+    }
+
+    record PortList(List<RemotePort> ports, boolean needResults) {
+    }
+
+    record PortFlags(RemotePort port, long flags) {
+    }
+
+    record Lookup(RemoteNetwork net, UUID uuid) {
+    }
+
+    record Create(RemoteNetwork net, String xml, long flags) {
+    }
+
+    record SetParams(RemotePort port, Map<String, Object> params, long flags) {
+    }
+
+    record GetParams(RemotePort port, int nparams, long flags) {
+    }
+
+    private final NetworkHandles handles;
+    private final PortManager ports;
+
+    public PortProcedures(NetworkDriver driver, PortManager ports) {
+        this.handles = new NetworkHandles(driver);
+        this.ports = ports;
+    }
+
+    public List<Procedure<?, ?>> all() {
+        return List.of(
+                new Procedure<>(NETWORK_LIST_ALL_PORTS, "virNetworkListAllPorts", READ, WORKER,
+                        in -> new ListPorts(RemoteNetwork.read(in), in.readInt() != 0, in.readUnsignedInt()), (s, a) -> list(a),
+                        (w, l) -> {
+                            w.writeArray(l.needResults() ? l.ports() : List.<RemotePort>of(), PORT_LIST_MAX, RemotePort::put);
+                            w.writeUnsignedInt(l.ports().size());
+                        }),
+                new Procedure<>(NETWORK_PORT_LOOKUP_BY_UUID, "virNetworkPortLookupByUUID", READ, WORKER,
+                        in -> new Lookup(RemoteNetwork.read(in), RemoteNetwork.readUuid(in)), (s, a) -> lookup(a), RemotePort::put),
+                new Procedure<>(NETWORK_PORT_GET_XML_DESC, "virNetworkPortGetXMLDesc", READ, WORKER,
+                        in -> new PortFlags(RemotePort.read(in), in.readUnsignedInt()), (s, a) -> {
+                            LibvirtFault.checkFlags(a.flags(), 0, "networkPortGetXMLDesc");
+                            return xml(a.port());
+                        }, (w, xml) -> w.writeString(xml, STRING_MAX)),
+                new Procedure<>(NETWORK_PORT_GET_PARAMETERS, "virNetworkPortGetParameters", READ, WORKER,
+                        in -> new GetParams(RemotePort.read(in), in.readInt(), in.readUnsignedInt()), (s, a) -> {
+                            LibvirtFault.checkFlags(a.flags(), 0, "networkPortGetParameters");
+                            return bandwidth(a.port());
+                        }, (w, params) -> {
+                            TypedParams.write(w, params, PORT_PARAMETERS_MAX);
+                            w.writeInt(params.size());
+                        }),
+                new Procedure<>(NETWORK_PORT_DELETE, "virNetworkPortDelete", WRITE, WORKER,
+                        in -> new PortFlags(RemotePort.read(in), in.readUnsignedInt()), (s, a) -> {
+                            LibvirtFault.checkFlags(a.flags(), 0, "networkPortDelete");
+                            NetworkSummary net = handles.findActive(a.port().net());
+                            ports.delete(net.name(), a.port().uuid().toString(), false);
+                            return null;
+                        }, Procedure::nothing),
+                new Procedure<>(NETWORK_PORT_CREATE_XML, "virNetworkPortCreateXML", WRITE, WORKER,
+                        in -> new Create(RemoteNetwork.read(in), in.readString(STRING_MAX), in.readUnsignedInt()), (s, a) -> {
+                            throw notYet("creating a network port through libvirt's protocol (virtqemud's own taps)");
+                        }, RemotePort::put),
+                new Procedure<>(NETWORK_PORT_SET_PARAMETERS, "virNetworkPortSetParameters", WRITE, WORKER,
+                        in -> new SetParams(RemotePort.read(in), TypedParams.read(in, PORT_PARAMETERS_MAX), in.readUnsignedInt()),
+                        (s, a) -> {
+                            throw notYet("changing a port's bandwidth");
+                        }, Procedure::nothing));
+    }
+
+    private static VnetException notYet(String what) {
+        return VnetException.of(ErrorCode.OPERATION_UNSUPPORTED, "Operation not supported: %s is not implemented in vnetd yet", what);
+    }
+
+    private PortList list(ListPorts a) {
+        LibvirtFault.checkFlags(a.flags(), 0, "networkListAllPorts");
+        NetworkSummary net = handles.findActive(a.net());
+        RemoteNetwork handle = RemoteNetwork.of(net);
+        List<RemotePort> out = ports.list(net.name()).stream().map(p -> new RemotePort(handle, UUID.fromString(p.uuid())))
+                .sorted(Comparator.comparing(RemotePort::uuid)).toList();
+        return new PortList(out, a.needResults());
+    }
+
+    private RemotePort lookup(Lookup a) {
+        NetworkSummary net = handles.findActive(a.net());
+        ports.getXml(net.name(), a.uuid().toString()); // fails with NO_SUCH_PORT when it is not this network's
+        return new RemotePort(RemoteNetwork.of(net), a.uuid());
+    }
+
+    private String xml(RemotePort p) {
+        NetworkSummary net = handles.findActive(p.net());
+        return ports.getXml(net.name(), p.uuid().toString());
+    }
+
+    /** libvirt's networkPortGetParameters: inbound average/peak/floor/burst, outbound average/peak/burst, as uints. */
+    private Map<String, TypedParams.TypedValue> bandwidth(RemotePort p) {
+        Map<String, TypedParams.TypedValue> out = new LinkedHashMap<>();
+        PortXml.parse(xml(p)).bandwidth().ifPresent(b -> {
+            b.inbound().ifPresent(in -> {
+                put(out, "inbound.average", in.average());
+                put(out, "inbound.peak", in.peak());
+                put(out, "inbound.floor", in.floor());
+                put(out, "inbound.burst", in.burst());
+            });
+            b.outbound().ifPresent(o -> {
+                put(out, "outbound.average", o.average());
+                put(out, "outbound.peak", o.peak());
+                put(out, "outbound.burst", o.burst());
+            });
+        });
+        return out;
+    }
+
+    private static void put(Map<String, TypedParams.TypedValue> out, String field, OptionalLong v) {
+        out.put(field, new TypedParams.TypedValue(TypedParams.UINT, v.orElse(0)));
+    }
+}
