@@ -23,6 +23,8 @@ import org.vnetd.daemon.libvirt.xdr.XdrException;
 import org.vnetd.daemon.libvirt.xdr.XdrReader;
 import org.vnetd.daemon.libvirt.xdr.XdrWriter;
 import org.vnetd.daemon.rpc.Peer;
+import org.vnetd.daemon.rpc.limit.LimitRefusal;
+import org.vnetd.daemon.rpc.limit.ListenerGuard;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -56,6 +58,8 @@ final class LibvirtConnectionHandler extends SimpleChannelInboundHandler<Libvirt
     private Session session;
     private int inFlight;
     private boolean refused;
+    /** Whether this connection holds itself open against the idle timeout for its event callbacks. */
+    private boolean heldForEvents;
 
     LibvirtConnectionHandler(boolean readOnlySocket, ProcedureTable procedures, ExecutorService workers, int maxInFlight,
             Consumer<Session> closed) {
@@ -141,9 +145,13 @@ final class LibvirtConnectionHandler extends SimpleChannelInboundHandler<Libvirt
         }
         if (p.runsOn() == Procedure.RunsOn.EVENT_LOOP) {
             finish(ctx, h, p, run(work, p), false);
+            holdForEvents(ctx.channel());
             return;
         }
-        inFlight++;
+        if (inFlight++ == 0) {
+            // a running call keeps the connection open past the idle timeout
+            ListenerGuard.holdOpen(ctx.channel());
+        }
         if (inFlight >= maxInFlight) {
             ctx.channel().config().setAutoRead(false);
         }
@@ -157,6 +165,17 @@ final class LibvirtConnectionHandler extends SimpleChannelInboundHandler<Libvirt
             finish(ctx, h, p, new Outcome(null, LibvirtErrors.of(new VnetException(ErrorCode.INTERNAL,
                     "the daemon is shutting down"))), true);
         }
+    }
+
+    /** A client with event callbacks waits for events, not idle: it is held open while it has any. */
+    private void holdForEvents(Channel ch) {
+        boolean want = session.hasCallbacks();
+        if (want && !heldForEvents) {
+            ListenerGuard.holdOpen(ch);
+        } else if (!want && heldForEvents) {
+            ListenerGuard.releaseHold(ch);
+        }
+        heldForEvents = want;
     }
 
     private void checkAccess(Procedure<?, ?> p) {
@@ -190,8 +209,8 @@ final class LibvirtConnectionHandler extends SimpleChannelInboundHandler<Libvirt
     }
 
     private void finish(ChannelHandlerContext ctx, MessageHeader h, Procedure<?, ?> p, Outcome o, boolean counted) {
-        if (counted) {
-            inFlight--;
+        if (counted && --inFlight == 0) {
+            ListenerGuard.releaseHold(ctx.channel());
         }
         if (o.error() != null) {
             fail(ctx, h, o.error());
@@ -274,6 +293,17 @@ final class LibvirtConnectionHandler extends SimpleChannelInboundHandler<Libvirt
             resumeIfPossible(ctx.channel());
         }
         super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof LimitRefusal refusal) {
+            // the guard closes the connection and logs why; a frame refused before it was read has no serial
+            // a libvirt client could match an error reply to
+            LOG.debug("libvirt connection of {} refused: {}", session, refusal.message());
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
     }
 
     @Override

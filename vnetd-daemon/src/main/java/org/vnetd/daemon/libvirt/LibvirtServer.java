@@ -22,16 +22,16 @@ import org.vnetd.daemon.libvirt.proc.ProcedureTable;
 import org.vnetd.daemon.libvirt.proc.Session;
 import org.vnetd.daemon.libvirt.wire.MessageCodec;
 import org.vnetd.daemon.libvirt.wire.MessageDecoder;
+import org.vnetd.daemon.rpc.limit.FrameFormat;
+import org.vnetd.daemon.rpc.limit.ListenerGuard;
+import org.vnetd.daemon.rpc.limit.ListenerLimits;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
@@ -40,6 +40,9 @@ import io.netty.channel.unix.DomainSocketAddress;
  * libvirt's remote protocol on the sockets where libvirt's clients look for the network daemon:
  * {@code virtnetworkd-sock} (0600, read-write, root only) and {@code virtnetworkd-sock-ro} (0666,
  * read-only). A socket path that a live daemon answers on (libvirt's own virtnetworkd) is left alone.
+ * Each socket has the JSON RPC's {@link ListenerLimits} (connections, frame size, buffered bytes, frame
+ * deadline, idle time, unread replies, calls in flight) and event loops of its own, so a flood on the
+ * read-only socket never delays the read-write one.
  */
 public final class LibvirtServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LibvirtServer.class);
@@ -48,16 +51,16 @@ public final class LibvirtServer implements AutoCloseable {
     public static final String READ_ONLY_SOCKET = "virtnetworkd-sock-ro";
     /** Where libvirt's clients look for virtnetworkd when vnetd runs with its standard run dir. */
     public static final Path STANDARD_DIR = Path.of("/run/libvirt");
-    /** Calls of one connection that may run at once; more wait in the socket buffer. */
-    public static final int MAX_IN_FLIGHT = 16;
 
-    private final EventLoopGroup group;
+    private final EventLoopGroup readWriteLoops;
+    private final EventLoopGroup readOnlyLoops;
     private final ExecutorService workers;
     private final List<Channel> listeners = new ArrayList<>();
     private final List<Path> paths = new ArrayList<>();
 
-    private LibvirtServer(EventLoopGroup group, ExecutorService workers) {
-        this.group = group;
+    private LibvirtServer(EventLoopGroup readWriteLoops, EventLoopGroup readOnlyLoops, ExecutorService workers) {
+        this.readWriteLoops = readWriteLoops;
+        this.readOnlyLoops = readOnlyLoops;
         this.workers = workers;
     }
 
@@ -71,13 +74,22 @@ public final class LibvirtServer implements AutoCloseable {
      * {@code closed} hears of each connection that ends (to drop its event callbacks).
      */
     public static LibvirtServer start(Path dir, ProcedureTable procedures, Consumer<Session> closed) {
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        // the read-write socket takes libvirt's own message limit; the read-only one, whose calls only name
+        // things, the JSON RPC's small read-only frames
+        return start(dir, procedures, closed, ListenerLimits.readWriteSocket(MessageCodec.MAX_MESSAGE), ListenerLimits.readOnlySocket());
+    }
+
+    /** {@link #start(Path, ProcedureTable, Consumer)} with other limits (tests). */
+    static LibvirtServer start(Path dir, ProcedureTable procedures, Consumer<Session> closed, ListenerLimits readWrite,
+            ListenerLimits readOnly) {
+        EventLoopGroup readWriteLoops = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        EventLoopGroup readOnlyLoops = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("libvirt-", 0).factory());
-        LibvirtServer server = new LibvirtServer(group, workers);
+        LibvirtServer server = new LibvirtServer(readWriteLoops, readOnlyLoops, workers);
         try {
             Files.createDirectories(dir);
-            server.bind(dir.resolve(SOCKET), "rw-------", false, procedures, closed);
-            server.bind(dir.resolve(READ_ONLY_SOCKET), "rw-rw-rw-", true, procedures, closed);
+            server.bind(dir.resolve(SOCKET), "rw-------", false, readWrite, procedures, closed);
+            server.bind(dir.resolve(READ_ONLY_SOCKET), "rw-rw-rw-", true, readOnly, procedures, closed);
             return server;
         } catch (IOException e) {
             server.close();
@@ -93,27 +105,22 @@ public final class LibvirtServer implements AutoCloseable {
         return List.copyOf(paths);
     }
 
-    private void bind(Path path, String mode, boolean readOnly, ProcedureTable procedures, Consumer<Session> closed) {
+    private void bind(Path path, String mode, boolean readOnly, ListenerLimits limits, ProcedureTable procedures,
+            Consumer<Session> closed) {
         if (heldByLiveDaemon(path)) {
             LOG.warn("{} is served by a running libvirt daemon: vnetd leaves it alone (stop virtnetworkd to let vnetd serve "
                     + "libvirt's clients there)", path);
             return;
         }
         ServerBootstrap b = new ServerBootstrap()
-                .group(group)
+                .group(readOnly ? readOnlyLoops : readWriteLoops)
                 .channel(EpollServerDomainSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
-                .childHandler(new ChannelInitializer<EpollDomainSocketChannel>() {
-                    @Override
-                    protected void initChannel(EpollDomainSocketChannel ch) {
-                        ChannelPipeline p = ch.pipeline();
-                        installLimits(p);
-                        p.addLast("frame", MessageCodec.frameDecoder())
-                                .addLast("message", MessageDecoder.INSTANCE)
-                                .addLast("libvirt", new LibvirtConnectionHandler(readOnly, procedures, workers, MAX_IN_FLIGHT, closed));
-                    }
-                });
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024));
+        // the guard's frame decoder (length counting itself, stripped) hands MessageDecoder header and payload
+        new ListenerGuard(path.getFileName().toString(), limits, FrameFormat.LIBVIRT_REMOTE).install(b, ch -> ch.pipeline()
+                .addLast("message", MessageDecoder.INSTANCE)
+                .addLast("libvirt", new LibvirtConnectionHandler(readOnly, procedures, workers, limits.maxRequestsInFlight(), closed)));
         Channel ch;
         try {
             ch = b.bind(new DomainSocketAddress(path.toFile())).sync().channel();
@@ -129,14 +136,6 @@ public final class LibvirtServer implements AutoCloseable {
             throw new VnetException(ErrorCode.STATE_IO, "cannot set mode " + mode + " on " + path + ": " + e.getMessage(), e);
         }
         LOG.info("serving libvirt's protocol on {} ({})", path, readOnly ? "read-only" : "read-write");
-    }
-
-    /**
-     * The per-peer limits of the JSON RPC listener (connections, buffered bytes, idle time) belong here,
-     * in front of the frame decoder, once they exist as reusable handlers.
-     */
-    private static void installLimits(ChannelPipeline p) {
-        // LIMITS: none yet
     }
 
     /** A socket someone answers on is in use; one nobody answers on was left by a daemon that died, and goes. */
@@ -163,7 +162,8 @@ public final class LibvirtServer implements AutoCloseable {
         for (Channel ch : listeners) {
             ch.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        readWriteLoops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        readOnlyLoops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         workers.shutdown();
         for (Path p : paths) {
             try {

@@ -217,6 +217,48 @@ class LibvirtServerTest {
     }
 
     @Test
+    void theReadOnlySocketHasTheJsonRpcsSmallFrameLimit() throws IOException {
+        RawLibvirtClient good = open(LibvirtServer.READ_ONLY_SOCKET, 0);
+        RawLibvirtClient big = connect(LibvirtServer.READ_ONLY_SOCKET);
+        big.writeBytes(ByteBuffer.allocate(8).putInt(20_000).putInt(MessageHeader.REMOTE_PROGRAM).flip());
+        assertTrue(big.closedByServer(), "a 20,000-byte frame is refused on the read-only socket before it is buffered");
+        assertEquals("hello", good.call(READ, w -> {
+        }).readString(16));
+    }
+
+    @Test
+    void idleConnectionsAreClosedButOnesWaitingForEventsAreNot() throws Exception {
+        Path other = dir.resolve("idle");
+        org.vnetd.daemon.rpc.EventHub hub = new org.vnetd.daemon.rpc.EventHub();
+        org.vnetd.daemon.libvirt.proc.EventProcedures events = new org.vnetd.daemon.libvirt.proc.EventProcedures(hub);
+        var limits = org.vnetd.daemon.rpc.limit.ListenerLimits.readWriteSocket(1 << 20).withIdleTimeout(java.time.Duration.ofMillis(300));
+        try (LibvirtServer idle = LibvirtServer.start(other, new ProcedureTable(ConnectProcedures.all(), events.all()), events::dropAll,
+                limits, limits)) {
+            RawLibvirtClient waiting = new RawLibvirtClient(other.resolve(LibvirtServer.SOCKET));
+            clients.add(waiting);
+            waiting.call(ConnectProcedures.CONNECT_OPEN, w -> w.writeOptional(Optional.<String>empty(), (x, s) -> x.writeString(s, 1))
+                    .writeUnsignedInt(0));
+            assertEquals(0, waiting.call(org.vnetd.daemon.libvirt.proc.EventProcedures.CONNECT_NETWORK_EVENT_REGISTER_ANY,
+                    w -> w.writeInt(0).writeBool(false)).readInt(), "the first callback id of a connection is 0");
+            RawLibvirtClient quiet = new RawLibvirtClient(other.resolve(LibvirtServer.SOCKET));
+            clients.add(quiet);
+            quiet.call(ConnectProcedures.AUTH_LIST, w -> {
+            });
+            assertTrue(quiet.closedByServer(), "an idle connection is closed");
+            hub.accept(new org.vnetd.core.rpc.NetworkEvent("n", "0c4e6f36-7a3c-4b0e-8a59-2a3d1f6b1c01", "lifecycle", "Started", 0));
+            LibvirtMessage event = waiting.receive();
+            assertEquals(new MessageHeader(MessageHeader.REMOTE_PROGRAM, 1,
+                    org.vnetd.daemon.libvirt.proc.EventProcedures.NETWORK_EVENT_LIFECYCLE, MessageHeader.MESSAGE, 1, MessageHeader.OK),
+                    event.header(), "the connection with a callback outlived the idle timeout and got its event");
+            XdrReader r = new XdrReader(io.netty.buffer.Unpooled.wrappedBuffer(event.payload()));
+            assertEquals(0, r.readInt(), "callback id");
+            assertEquals("n", r.readString(100));
+            r.readFixedOpaque(16);
+            assertEquals(2, r.readInt(), "VIR_NETWORK_EVENT_STARTED");
+        }
+    }
+
+    @Test
     void aSocketALiveDaemonHoldsIsLeftAloneAndAStaleOneIsReplaced() throws IOException {
         try (LibvirtServer second = LibvirtServer.start(dir, table(), s -> { })) {
             assertEquals(List.of(), second.paths(), "the first server's sockets answer: not taken over");

@@ -96,6 +96,10 @@ public final class Session {
         return callbacks.remove(id);
     }
 
+    public boolean hasCallbacks() {
+        return !callbacks.isEmpty();
+    }
+
     /** Every subscription still registered, removed (the connection ends). */
     public Set<Long> takeCallbacks() {
         Set<Long> all = Set.copyOf(callbacks.values());

@@ -8,7 +8,6 @@ import org.vnetd.daemon.libvirt.xdr.XdrWriter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 
 /**
  * libvirt's framing: a 4-byte big-endian length that counts itself, the header, the payload. Bytes to
@@ -23,12 +22,7 @@ public final class MessageCodec {
     private MessageCodec() {
     }
 
-    /** Splits the stream into frames without the length word; a length below 4 or past the maximum is an error. */
-    public static LengthFieldBasedFrameDecoder frameDecoder() {
-        return new LengthFieldBasedFrameDecoder(MAX_MESSAGE + LENGTH_WORD, 0, LENGTH_WORD, -LENGTH_WORD, LENGTH_WORD);
-    }
-
-    /** The header and payload of one frame (as {@link #frameDecoder} leaves it). */
+    /** The header and payload of one frame whose length word was already taken off (the listener's frame decoder does it). */
     public static LibvirtMessage decode(ByteBuf frame) {
         if (frame.readableBytes() < MessageHeader.SIZE) {
             throw new XdrException("message of " + frame.readableBytes() + " bytes is shorter than its "
