@@ -41,6 +41,7 @@ class DnsServiceNetnsTest {
     private static final String GUEST2_IP = "10.77.0.12";
     private static final String BRIDGE_IP6 = "fd77::1";
     private static final String UPSTREAM_IP = "10.88.0.2";
+    private static final int SILENT_PORT = 5354;
     private static final String BIG_TXT = "t".repeat(200);
 
     private final List<AutoCloseable> cleanup = new ArrayList<>();
@@ -53,6 +54,7 @@ class DnsServiceNetnsTest {
     private DnsService dns;
     private Path resolvConf;
     private Process dnsmasq;
+    private Process silentResolver;
 
     @BeforeAll
     void topology() throws Exception {
@@ -81,6 +83,15 @@ class DnsServiceNetnsTest {
         }
         dnsmasq = upstream.start(argv.toArray(String[]::new));
         waitUntil(() -> dig(host, UPSTREAM_IP, "www.up.example", "A").contains("10.9.9.9"), "dnsmasq answering");
+        // a resolver that takes queries and never answers: they stay in flight until the forwarder gives
+        // up (a port with nobody would answer at once with ICMP port unreachable)
+        silentResolver = upstream.start("python3", "-c", String.join("\n",
+                "import socket",
+                "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+                "s.bind(('" + UPSTREAM_IP + "', " + SILENT_PORT + "))",
+                "while True:",
+                "    s.recv(4096)"));
+        waitUntil(() -> upstream.execOk("ss", "-Hlnu").contains(UPSTREAM_IP + ":" + SILENT_PORT), "the silent resolver");
 
         resolvConf = Files.createTempFile("vnetd-dns-resolv", ".conf");
         Files.writeString(resolvConf, "# test\nnameserver " + UPSTREAM_IP + "\n");
@@ -128,6 +139,9 @@ class DnsServiceNetnsTest {
         }
         if (dnsmasq != null) {
             dnsmasq.destroyForcibly().waitFor();
+        }
+        if (silentResolver != null) {
+            silentResolver.destroyForcibly().waitFor();
         }
         for (int i = cleanup.size() - 1; i >= 0; i--) {
             cleanup.get(i).close();
@@ -191,7 +205,7 @@ class DnsServiceNetnsTest {
     @Test
     void identicalQueriesInFlightGoUpstreamOnceAndAllGetServfail() throws Exception {
         inHost.run(() -> dns.reconfigure(config().withForwarders(List.of(
-                new DnsConfig.Forwarder(java.util.Optional.of(IpAddresses.parse(UPSTREAM_IP)), 5353, java.util.Optional.empty())))));
+                new DnsConfig.Forwarder(java.util.Optional.of(IpAddresses.parse(UPSTREAM_IP)), SILENT_PORT, java.util.Optional.empty())))));
         DnsStats before = dns.stats();
         String script = String.join("\n",
                 "import socket, struct, time",
