@@ -20,11 +20,11 @@ import org.vnetd.core.plan.PlanJson;
 import org.vnetd.core.plan.Planner;
 import org.vnetd.core.xml.NetworkXml;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -38,10 +38,18 @@ public final class RunDirStatusStore implements StatusStore {
     private static final Logger LOG = LoggerFactory.getLogger(RunDirStatusStore.class);
     /** The format written; 1 is the step-id format, which has no version field. */
     static final int VERSION = 2;
-    private static final ObjectWriter WRITER = PlanJson.MAPPER.writer().with(SerializationFeature.INDENT_OUTPUT);
+    /**
+     * Compact: with a whole firewall plan in it, a status is ~5 KiB compact and twice that indented, and
+     * a start writes it twice (`jq .` shows it indented).
+     */
+    private static final ObjectWriter WRITER = PlanJson.MAPPER.writerFor(StatusFile.class);
     /** Step-id files carried fields this reader need not know. */
     private static final ObjectReader LEGACY = PlanJson.MAPPER.readerFor(LegacyStatus.class)
             .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    /** What is written: the version first, then the status's own fields. */
+    record StatusFile(int version, @JsonUnwrapped NetworkStatus status) {
+    }
 
     /** A status as the step-id format has it. */
     record LegacyStatus(String name, String uuid, String liveXml, boolean persistent, boolean complete,
@@ -130,11 +138,8 @@ public final class RunDirStatusStore implements StatusStore {
     @Override
     public void save(NetworkStatus status) {
         try {
-            ObjectNode n = PlanJson.MAPPER.createObjectNode();
-            n.put("version", VERSION);
-            n.setAll((ObjectNode) PlanJson.MAPPER.valueToTree(status));
-            AtomicFiles.write(file(status.name()), WRITER.writeValueAsBytes(n));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+            AtomicFiles.write(file(status.name()), WRITER.writeValueAsBytes(new StatusFile(VERSION, status)));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new VnetException(ErrorCode.INTERNAL, "cannot encode the status of '" + status.name() + "'", e);
         }
     }

@@ -54,9 +54,9 @@ class StatusFormatTest {
         NetworkStatus status = new NetworkStatus("lab", "u-2", LIVE, false, true, applied, 7);
         store.save(status);
         String json = Files.readString(dir.resolve("network/lab.json"));
-        assertTrue(json.contains("\"version\" : 2"), json);
-        assertTrue(json.contains("\"kind\" : \"create-bridge\""), json);
-        assertTrue(json.contains("\"type\" : \"Snat\""), json);
+        assertTrue(json.startsWith("{\"version\":2,\"name\":\"lab\","), json);
+        assertTrue(json.contains("\"kind\":\"create-bridge\""), json);
+        assertTrue(json.contains("\"type\":\"Snat\""), json);
         assertEquals(status, only(store).status());
     }
 
