@@ -12,10 +12,12 @@ import org.vnetd.core.xml.model.BridgeDef;
 import org.vnetd.core.xml.model.NetworkDef;
 
 /**
- * What libvirt fills in when a network is defined or created (virNetworkObjAssignDef and
- * networkSetBridgeName): the uuid, kept from an existing definition of the same name or else a fresh
- * random one, and the bridge name when absent or a {@code %d} template. The parser gives none of
- * these: a uuid absent from the XML is absent from the {@link NetworkDef} until this assigns it.
+ * What the driver fills in when a network is defined or created: the uuid, kept from an existing
+ * definition of the same name or else a fresh random one, and the bridge name when absent or a
+ * {@code %d} template (libvirt's networkSetBridgeName). The parser gives none of these: a uuid absent
+ * from the XML is absent from the {@link NetworkDef} until this assigns it. (libvirt's parser makes up a
+ * uuid, so libvirt refuses to redefine an existing name from XML without one, "already exists with
+ * uuid"; vnetd keeps the existing uuid instead, as docs/rpc.md says.)
  */
 final class NetworkIdentity {
     private final KernelObserver kernel;
