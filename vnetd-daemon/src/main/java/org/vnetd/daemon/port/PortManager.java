@@ -59,6 +59,7 @@ public final class PortManager implements AutoCloseable {
     static final int NAME_ATTEMPTS = 16;
     static final String BANDWIDTH_NOTE = "bandwidth is not applied yet";
     static final String VLAN_NOTE = "vlan is not applied yet";
+    static final String CLIENT_TAP_NOTE = "its client makes, plugs and removes the tap";
     /** How long a create asking for the name of a tap being reaped waits for the reaper (it takes ~20-100 ms). */
     static final Duration REAP_WAIT = Duration.ofSeconds(5);
 
@@ -104,7 +105,8 @@ public final class PortManager implements AutoCloseable {
         stored.forEach(r -> ports.put(r.uuid(), r));
         mutations.lock();
         try {
-            tapNames = new TapNames(TapNames.PREFIX, TapNames.resumeAfter(TapNames.PREFIX, stored.stream().map(PortRecord::tap).toList()));
+            tapNames = new TapNames(TapNames.PREFIX, TapNames.resumeAfter(TapNames.PREFIX, stored.stream().map(PortRecord::tap)
+                    .filter(java.util.Objects::nonNull).toList()));
         } finally {
             mutations.unlock();
         }
@@ -116,6 +118,10 @@ public final class PortManager implements AutoCloseable {
             }
         });
         for (PortRecord r : stored) {
+            if (r.clientTap()) {
+                LOG.info("kept port {} of network {} (its client's tap, on {})", r.uuid(), r.network(), r.bridge());
+                continue;
+            }
             Optional<LinkInfo> tap = links.getLink(r.tap());
             if (tap.isEmpty()) {
                 LOG.warn("port {} of network {}: tap {} is gone{}", r.uuid(), r.network(), r.tap(),
@@ -135,7 +141,7 @@ public final class PortManager implements AutoCloseable {
             return;
         }
         for (PortRecord r : List.copyOf(ports.values())) {
-            if (r.network().equals(e.network()) && r.networkUuid().equals(e.uuid())) {
+            if (!r.clientTap() && r.network().equals(e.network()) && r.networkUuid().equals(e.uuid())) {
                 timers.execute(() -> {
                     try {
                         replug(r);
@@ -346,6 +352,61 @@ public final class PortManager implements AutoCloseable {
         return v.isPresent() ? v.getAsInt() : null;
     }
 
+    // ------------------------------------------------------------------ ports whose tap the client makes
+
+    /**
+     * A port whose tap its client makes and plugs (libvirt's virtqemud, through virNetworkPortCreateXML):
+     * nothing is created in the kernel; the port is recorded under the client's uuid. Without
+     * {@code reclaim} it must come without a plug and gets one, as libvirt's networkAllocatePort gives it: the
+     * bridge to put the tap into, and the portgroup's (or network's) bandwidth, vlan, isolation and rx-filter
+     * trust where the port says nothing. With {@code reclaim} it must come with its plug (a client restarted
+     * with its guests running registers their ports again); a port already recorded under that uuid is then
+     * replaced. Returns the port as recorded.
+     */
+    public PortDef register(String network, PortDef requested, boolean reclaim) {
+        NetworkSummary net = driver.lookup(network);
+        if (!net.active()) {
+            throw VnetException.of(ErrorCode.NETWORK_INACTIVE, "Requested operation is not valid: network '%s' is not active", net.name());
+        }
+        boolean plugged = !(requested.plug() instanceof Plug.None);
+        if (reclaim && !plugged) {
+            throw new VnetException(ErrorCode.INVALID_ARGUMENT, "invalid argument: Port reclaim requested but plug type is none");
+        }
+        if (!reclaim && plugged) {
+            throw new VnetException(ErrorCode.INVALID_ARGUMENT, "invalid argument: Port reclaim not requested but plug type is not none");
+        }
+        PortTarget target = PortTarget.of(driver.definition(net.name(), false), requested.group());
+        PortDef port = reclaim ? requested : new PortDef(requested.uuid(), requested.ownerName(), requested.ownerUuid(),
+                requested.group(), requested.mac(), requested.virtualPort(), requested.bandwidth().or(target::bandwidth),
+                requested.vlan().or(target::vlan),
+                requested.isolated().or(() -> target.isolatedDefault() ? Optional.of(true) : Optional.empty()),
+                requested.trustGuestRxFilters().or(target::trustGuestRxFilters), target.plugType().equals("bridge")
+                        ? new Plug.Bridge(target.bridge(), Optional.empty()) : new Plug.Network(target.bridge(), Optional.empty()));
+        String uuid = port.uuid().toString();
+        List<String> notes = new ArrayList<>();
+        notes.add(CLIENT_TAP_NOTE);
+        port.bandwidth().ifPresent(b -> notes.add(BANDWIDTH_NOTE));
+        port.vlan().ifPresent(v -> notes.add(VLAN_NOTE));
+        PortRecord r = new PortRecord(uuid, net.name(), net.uuid(), null, null, port.mac().toString(),
+                port.bridge().orElse(target.bridge()), port.plug().type(), null, null, false, false, 1, false,
+                port.group().orElse(null), null, port.isolated().orElse(false), target.mtu().orElse(null), notes,
+                PortXml.format(port), null);
+        mutations.lock();
+        try {
+            PortRecord old = ports.get(uuid);
+            if (old != null && !(reclaim && old.clientTap())) {
+                throw VnetException.of(ErrorCode.CONFLICT, "network port with UUID %s already exists", uuid);
+            }
+            store.save(r);
+            ports.put(uuid, r);
+        } finally {
+            mutations.unlock();
+        }
+        LOG.info("port {} {} for its client's tap on {} of network {}", uuid, reclaim ? "reclaimed" : "registered", r.bridge(),
+                r.network());
+        return port;
+    }
+
     // ------------------------------------------------------------------ fd pickup
 
     /** Hands the descriptors of a passFd port to {@code port.fd}; a token works once. */
@@ -440,6 +501,9 @@ public final class PortManager implements AutoCloseable {
      * index is looked up by name and checked to be ours.
      */
     private Optional<LinkRef> ourTap(PortRecord r) {
+        if (r.clientTap()) {
+            return Optional.empty(); // its client made it and removes it
+        }
         if (r.ifindex() != null) {
             return Optional.of(new LinkRef(r.ifindex(), r.tap(), r.mtu() == null ? 0 : r.mtu()));
         }
@@ -453,7 +517,7 @@ public final class PortManager implements AutoCloseable {
      */
     private boolean claimedByAnother(PortRecord r) {
         for (PortRecord o : ports.values()) {
-            if (!o.uuid().equals(r.uuid()) && o.tap().equals(r.tap())) {
+            if (!o.uuid().equals(r.uuid()) && r.tap().equals(o.tap())) {
                 LOG.info("port {}: its tap {} is gone and the name now belongs to port {}; leaving it", r.uuid(), r.tap(), o.uuid());
                 return true;
             }
@@ -483,7 +547,8 @@ public final class PortManager implements AutoCloseable {
                 out.add(PortStatus.of(r, state(r), null));
             }
         }
-        out.sort(java.util.Comparator.comparing(PortStatus::tap));
+        out.sort(java.util.Comparator.comparing(PortStatus::tap, java.util.Comparator.nullsLast(java.util.Comparator.naturalOrder()))
+                .thenComparing(PortStatus::uuid));
         return out;
     }
 

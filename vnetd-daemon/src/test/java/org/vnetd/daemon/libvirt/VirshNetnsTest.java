@@ -222,9 +222,29 @@ class VirshNetnsTest {
             assertTrue(ok("net-port-list", "lvp").contains(" " + uuid + "\n"), ok("net-port-list", "lvp"));
             String portXml = DaemonRpc.call(rpc, "port.getXml", Map.of("uuid", uuid)).get("xml").asText();
             assertEquals(portXml.strip(), ok("net-port-dumpxml", "lvp", uuid).strip());
-            Exec.Result create = virsh(rw, "net-port-create", "lvp", xml.toString());
-            assertTrue(create.stderr().contains("Operation not supported: creating a network port through libvirt's protocol"),
-                    create.stderr());
+            // a port whose tap the client makes (virtqemud's way): it gets its plug and keeps its uuid
+            Path portXml2 = dir.resolve("port.xml");
+            String clientPort = "8d7c3a1e-5b2f-4c6d-9e0a-1f2b3c4d5e6f";
+            Files.writeString(portXml2, "<networkport><uuid>" + clientPort + "</uuid><owner><name>guest1</name>"
+                    + "<uuid>11111111-2222-3333-4444-555555555555</uuid></owner><mac address='52:54:00:95:00:02'/></networkport>");
+            assertEquals("Network port " + clientPort + " created from " + portXml2 + "\n\n", ok("net-port-create", "lvp",
+                    portXml2.toString()));
+            assertEquals("""
+                    <networkport>
+                      <uuid>8d7c3a1e-5b2f-4c6d-9e0a-1f2b3c4d5e6f</uuid>
+                      <owner>
+                        <name>guest1</name>
+                        <uuid>11111111-2222-3333-4444-555555555555</uuid>
+                      </owner>
+                      <mac address='52:54:00:95:00:02'/>
+                      <plug type='network' bridge='vbr-lvp'/>
+                    </networkport>
+                    """, ok("net-port-dumpxml", "lvp", clientPort).strip() + "\n");
+            assertTrue(ns.exec("ip", "link", "show", "master", "vbr-lvp").stdout().lines().count() == 2,
+                    "no tap made for it: only the JSON port's tap is on the bridge");
+            Exec.Result twice = virsh(rw, "net-port-create", "lvp", portXml2.toString());
+            assertTrue(twice.stderr().contains("network port with UUID " + clientPort + " already exists"), twice.stderr());
+            assertEquals("Network port " + clientPort + " deleted\n\n", ok("net-port-delete", "lvp", clientPort));
             assertEquals("Network port " + uuid + " deleted\n\n", ok("net-port-delete", "lvp", uuid));
             assertEquals(0, DaemonRpc.call(rpc, "port.list", Map.of("network", "lvp")).size(), "gone for the JSON RPC too");
             Exec.Result again = virsh(rw, "net-port-dumpxml", "lvp", uuid);

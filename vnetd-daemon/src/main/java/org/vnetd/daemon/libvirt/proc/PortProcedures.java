@@ -14,6 +14,7 @@ import java.util.UUID;
 import org.vnetd.core.driver.NetworkDriver;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
+import org.vnetd.core.port.PortDef;
 import org.vnetd.core.port.PortXml;
 import org.vnetd.core.rpc.NetworkSummary;
 import org.vnetd.daemon.libvirt.wire.LibvirtFault;
@@ -21,9 +22,9 @@ import org.vnetd.daemon.port.PortManager;
 
 /**
  * The network-port procedures of libvirt's remote program over vnetd's {@link PortManager} (the one the
- * JSON RPC's {@code port.*} methods use): listing, lookup, XML, bandwidth parameters and delete of the
- * ports it holds. Creating a port the way virtqemud does (its own tap, with or without RECLAIM) is not
- * served yet: those calls answer VIR_ERR_OPERATION_UNSUPPORTED.
+ * JSON RPC's {@code port.*} methods use): create as virtqemud does it (its own tap, with or without
+ * RECLAIM), listing, lookup, XML, bandwidth parameters and delete. Setting bandwidth parameters is not
+ * served yet (VIR_ERR_OPERATION_UNSUPPORTED).
  */
 public final class PortProcedures {
     public static final int NETWORK_LIST_ALL_PORTS = 404;
@@ -39,6 +40,10 @@ public final class PortProcedures {
     /** REMOTE_NETWORK_PORT_PARAMETERS_MAX. */
     static final int PORT_PARAMETERS_MAX = 16;
     static final int STRING_MAX = RemoteNetwork.STRING_MAX;
+    /** VIR_NETWORK_PORT_CREATE_RECLAIM: the port already has its plug (a restarted client registers it again). */
+    static final long CREATE_RECLAIM = 1;
+    /** VIR_NETWORK_PORT_CREATE_VALIDATE: vnetd always validates. */
+    static final long CREATE_VALIDATE = 2;
 
     record ListPorts(RemoteNetwork net, boolean needResults, long flags) {
     }
@@ -100,9 +105,8 @@ public final class PortProcedures {
                             return null;
                         }, Procedure::nothing),
                 new Procedure<>(NETWORK_PORT_CREATE_XML, "virNetworkPortCreateXML", WRITE, WORKER,
-                        in -> new Create(RemoteNetwork.read(in), in.readString(STRING_MAX), in.readUnsignedInt()), (s, a) -> {
-                            throw notYet("creating a network port through libvirt's protocol (virtqemud's own taps)");
-                        }, RemotePort::put),
+                        in -> new Create(RemoteNetwork.read(in), in.readString(STRING_MAX), in.readUnsignedInt()), (s, a) -> create(a),
+                        RemotePort::put),
                 new Procedure<>(NETWORK_PORT_SET_PARAMETERS, "virNetworkPortSetParameters", WRITE, WORKER,
                         in -> new SetParams(RemotePort.read(in), TypedParams.read(in, PORT_PARAMETERS_MAX), in.readUnsignedInt()),
                         (s, a) -> {
@@ -112,6 +116,14 @@ public final class PortProcedures {
 
     private static VnetException notYet(String what) {
         return VnetException.of(ErrorCode.OPERATION_UNSUPPORTED, "Operation not supported: %s is not implemented in vnetd yet", what);
+    }
+
+    /** virtqemud's call: its tap, our record and plug (see {@link PortManager#register}). */
+    private RemotePort create(Create a) {
+        LibvirtFault.checkFlags(a.flags(), CREATE_RECLAIM | CREATE_VALIDATE, "networkPortCreateXML");
+        NetworkSummary net = handles.find(a.net());
+        PortDef port = ports.register(net.name(), PortXml.parse(a.xml()), (a.flags() & CREATE_RECLAIM) != 0);
+        return new RemotePort(RemoteNetwork.of(net), port.uuid());
     }
 
     private PortList list(ListPorts a) {
