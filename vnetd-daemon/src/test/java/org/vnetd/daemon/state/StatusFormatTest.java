@@ -20,6 +20,8 @@ import org.vnetd.core.plan.Applied;
 import org.vnetd.core.plan.NetworkPlanner;
 import org.vnetd.core.xml.NetworkXml;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 /** The status file's format: the applied actions, versioned; the step-id format of earlier vnetd still read. */
 class StatusFormatTest {
     @TempDir
@@ -78,6 +80,29 @@ class StatusFormatTest {
         assertEquals("c6b0e5a0-5d0e-4d6e-9a53-2b1f7f3f4c11", s.uuid());
         assertTrue(s.complete() && s.persistent());
         assertEquals(1765100000000L, s.startedAt());
+    }
+
+    /**
+     * A version-2 file as this format was first written (kept indented here for review): it must
+     * still be read, to the same content. A renamed action kind, record component, match or verdict
+     * fails here; such a change needs a reader for the old name (or a new version), never a silent
+     * loss of what running networks recorded.
+     */
+    @Test
+    void aVersion2FileOfAnEarlierBuildIsReadToTheSameContent() throws Exception {
+        byte[] earlier;
+        try (InputStream in = getClass().getResourceAsStream("/status/version-2.json")) {
+            earlier = in.readAllBytes();
+        }
+        Files.createDirectories(dir.resolve("network"));
+        Files.write(dir.resolve("network/lab.json"), earlier);
+        RunDirStatusStore store = new RunDirStatusStore(dir);
+        StatusStore.Loaded l = only(store);
+        assertNotNull(l.status(), l.problem());
+        assertEquals(10, l.status().applied().size());
+        store.save(l.status());
+        ObjectMapper json = new ObjectMapper();
+        assertEquals(json.readTree(earlier), json.readTree(dir.resolve("network/lab.json").toFile()));
     }
 
     @Test
