@@ -4,32 +4,47 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs an expensive task for any number of callers at a bounded rate: one run at a time, runs starting at
- * least {@code gap} apart, and callers that ask meanwhile share the next run. Every caller gets the result of
- * a run that started after it asked, so nobody sees a stale answer, and a loop of callers costs at most one
- * run per gap. Callers block (they are virtual threads).
+ * least {@code gap} apart, and callers that ask meanwhile share the next run. {@link #fresh} answers with a run
+ * that started after the caller asked, so nobody sees a stale answer; {@link #recent} answers at once with the
+ * last result and, when that is older than asked, has it refreshed in the background, so callers who may not
+ * make anyone wait (every local user on the read-only socket) never pile up waiting requests. A loop of
+ * callers costs at most one run per gap. Callers block (they are virtual threads).
  */
 final class CoalescedRuns<T> {
+    private static final Logger LOG = LoggerFactory.getLogger(CoalescedRuns.class);
+
     private final Callable<T> task;
     private final long gapNanos;
     private final ReentrantLock running = new ReentrantLock();
     private final Object joining = new Object();
+    private final AtomicBoolean refreshing = new AtomicBoolean();
 
     // guarded by joining: the run that callers asking now will share
     private CompletableFuture<T> next;
     // guarded by running
     private long lastStart;
     private boolean ranBefore;
+    /** The last successful result and when its run started; replaced whole. */
+    private volatile Result<T> last;
+
+    private record Result<T>(T value, long startedNanos) {
+    }
 
     CoalescedRuns(Callable<T> task, Duration gap) {
         this.task = task;
         this.gapNanos = gap.toNanos();
     }
 
-    T get() throws Exception {
+    /** The result of a run that starts after this call. */
+    T fresh() throws Exception {
         CompletableFuture<T> mine;
         boolean runner;
         synchronized (joining) {
@@ -45,8 +60,33 @@ final class CoalescedRuns<T> {
         try {
             return mine.get();
         } catch (ExecutionException e) {
+            // a failed run is not kept: the next caller runs again
             throw e.getCause() instanceof Exception x ? x : new IllegalStateException(e.getCause());
         }
+    }
+
+    /**
+     * The last result at once (as {@link #fresh} only before the first success); one older than {@code maxAge}
+     * is refreshed by one background run for the callers after this one.
+     */
+    T recent(Duration maxAge) throws Exception {
+        Result<T> r = last;
+        if (r == null) {
+            return fresh();
+        }
+        if (System.nanoTime() - r.startedNanos() > maxAge.toNanos() && refreshing.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("refresh").start(() -> {
+                try {
+                    fresh();
+                } catch (Exception e) {
+                    // the callers who wait for runs (fresh) get this error; these keep the last good result
+                    LOG.debug("background refresh failed: {}", e.toString());
+                } finally {
+                    refreshing.set(false);
+                }
+            });
+        }
+        return r.value();
     }
 
     private void run(CompletableFuture<T> mine) throws InterruptedException {
@@ -61,10 +101,13 @@ final class CoalescedRuns<T> {
             synchronized (joining) {
                 next = null; // who asks from now on needs a run that starts later than this one
             }
-            lastStart = System.nanoTime();
+            long started = System.nanoTime();
+            lastStart = started;
             ranBefore = true;
             try {
-                mine.complete(task.call());
+                T value = task.call();
+                last = new Result<>(value, started);
+                mine.complete(value);
             } catch (Throwable t) {
                 mine.completeExceptionally(t);
             }

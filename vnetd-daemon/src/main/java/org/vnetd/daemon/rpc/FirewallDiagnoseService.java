@@ -22,11 +22,15 @@ import org.vnetd.daemon.firewall.FirewallDoctor;
  * it lists the ruleset and reads sysctls, nothing else. Every other method goes to {@code next}.
  *
  * <p>A diagnosis lists the whole ruleset (a process per call), so callers share runs, at most one per
- * {@link #MIN_GAP}. On the read-only socket, which every local user can reach, findings about other tools'
- * firewall name none of their tables, chains or rule handles: only root sees those.
+ * {@link #MIN_GAP}. A read-write caller gets a diagnosis that started after it asked. On the read-only socket,
+ * which every local user can reach, a caller gets the last diagnosis at once (one older than
+ * {@link #READ_ONLY_AGE} is refreshed for later callers), so no user can keep requests waiting in the daemon,
+ * and its findings about other tools' firewall name
+ * none of their tables, chains or rule handles: only root sees those.
  */
 public final class FirewallDiagnoseService implements RpcDispatcher {
     static final Duration MIN_GAP = Duration.ofMillis(500);
+    static final Duration READ_ONLY_AGE = Duration.ofSeconds(2);
     private static final String ROOT_HINT = "which table, chain and rule is shown only on the read-write socket: "
             + "run vnetctl doctor as root";
 
@@ -47,9 +51,10 @@ public final class FirewallDiagnoseService implements RpcDispatcher {
         if (!call.method().equals(Methods.FIREWALL_DIAGNOSE)) {
             return next.call(call);
         }
-        List<FirewallFinding> findings = runs.get();
-        return Map.of("findings", call.readOnlySocket() ? findings.stream().map(FirewallDiagnoseService::anonymous).toList()
-                : findings);
+        if (call.readOnlySocket()) {
+            return Map.of("findings", runs.recent(READ_ONLY_AGE).stream().map(FirewallDiagnoseService::anonymous).toList());
+        }
+        return Map.of("findings", runs.fresh());
     }
 
     /** A finding about another tool's rules, naming none of them; findings about the host or vnetd's own rules as they are. */

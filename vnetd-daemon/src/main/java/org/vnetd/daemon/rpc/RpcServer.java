@@ -24,7 +24,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
@@ -88,8 +87,7 @@ public final class RpcServer implements AutoCloseable {
         ServerBootstrap b = new ServerBootstrap()
                 .group(readOnly ? readOnlyLoops : readWriteLoops)
                 .channel(EpollServerDomainSocketChannel.class)
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024));
+                .option(ChannelOption.SO_BACKLOG, 1024);
         ListenerGuard guard = new ListenerGuard(path.getFileName().toString(), limits, FrameFormat.JSON_RPC);
         guard.install(b, ch -> ch.pipeline()
                 .addLast("length", new LengthFieldPrepender(4))

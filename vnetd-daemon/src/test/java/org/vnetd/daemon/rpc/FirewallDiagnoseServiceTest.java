@@ -73,7 +73,7 @@ class FirewallDiagnoseServiceTest {
             org.vnetd.testing.Await.until(Duration.ofSeconds(5), "the first run started", () -> runs.get() == 1);
             List<Future<Object>> later = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
-                later.add(callers.submit(() -> s.call(call(true))));
+                later.add(callers.submit(() -> s.call(call(false))));
             }
             firstRunHolds.countDown();
             assertEquals("run 1", findings(first.get()).getFirst().message());
@@ -92,12 +92,37 @@ class FirewallDiagnoseServiceTest {
             return List.of();
         }, Duration.ofMillis(300), c -> null);
         for (int i = 0; i < 3; i++) {
-            s.call(call(true));
+            s.call(call(false));
         }
         assertEquals(3, starts.size());
         for (int i = 1; i < starts.size(); i++) {
             assertTrue(starts.get(i) - starts.get(i - 1) >= TimeUnit.MILLISECONDS.toNanos(300), "run " + i + " came too soon");
         }
+    }
+
+    @Test
+    void readOnlyCallersGetTheLastDiagnosisWithoutWaitingForOne() throws Exception {
+        AtomicInteger runs = new AtomicInteger();
+        CountDownLatch secondRunHolds = new CountDownLatch(1);
+        FirewallDiagnoseService s = new FirewallDiagnoseService(() -> {
+            int n = runs.incrementAndGet();
+            if (n == 2) {
+                secondRunHolds.await(10, TimeUnit.SECONDS);
+            }
+            return List.of(new FirewallFinding("run", FirewallFinding.Severity.WARNING, "run " + n, ""));
+        }, Duration.ZERO, c -> null);
+        assertEquals("run 1", findings(s.call(call(true))).getFirst().message(), "nothing to reuse yet: a run");
+        try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<Object> root = callers.submit(() -> s.call(call(false)));
+            org.vnetd.testing.Await.until(Duration.ofSeconds(5), "root's run started", () -> runs.get() == 2);
+            for (int i = 0; i < 50; i++) {
+                assertEquals("run 1", findings(s.call(call(true))).getFirst().message(),
+                        "answered at once from the last run while root's is still running");
+            }
+            secondRunHolds.countDown();
+            assertEquals("run 2", findings(root.get()).getFirst().message());
+        }
+        assertEquals(2, runs.get());
     }
 
     @Test

@@ -16,6 +16,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.EventExecutor;
 
@@ -79,11 +80,15 @@ public final class ListenerGuard {
     }
 
     /**
-     * Makes {@code bootstrap}'s connections use this guard: its allocator, the guard's handlers first in each
-     * pipeline, then whatever {@code protocol} adds. Replaces the bootstrap's child handler.
+     * Makes {@code bootstrap}'s connections use this guard: its allocator, write-buffer water marks that fit the
+     * unread-reply limit (a connection turns unwritable at half of it, at most 1 MiB, so its protocol stops
+     * reading requests well before the limit), the guard's handlers first in each pipeline, then whatever
+     * {@code protocol} adds. Replaces the bootstrap's child handler.
      */
     public ServerBootstrap install(ServerBootstrap bootstrap, Consumer<Channel> protocol) {
+        int high = (int) Math.min(1024 * 1024, limits.maxUnreadReplyBytes() / 2);
         return bootstrap.childOption(ChannelOption.ALLOCATOR, ALLOCATOR)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(Math.max(1, high / 4), Math.max(1, high)))
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
