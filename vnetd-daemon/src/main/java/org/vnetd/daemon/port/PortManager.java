@@ -31,6 +31,7 @@ import org.vnetd.core.link.LinkRef;
 import org.vnetd.core.link.TapHandle;
 import org.vnetd.core.link.TapSpec;
 import org.vnetd.core.net.MacAddress;
+import org.vnetd.core.port.Bandwidth;
 import org.vnetd.core.port.Plug;
 import org.vnetd.core.port.PortDef;
 import org.vnetd.core.port.PortXml;
@@ -405,6 +406,34 @@ public final class PortManager implements AutoCloseable {
         LOG.info("port {} {} for its client's tap on {} of network {}", uuid, reclaim ? "reclaimed" : "registered", r.bridge(),
                 r.network());
         return port;
+    }
+
+    /**
+     * Replaces a port's bandwidth (libvirt's networkPortSetParameters: the new values replace the old ones
+     * as a whole; empty removes it). Recorded in the port's XML and kept across restarts; not applied to
+     * the tap yet, as for every port (the port's notes say so).
+     */
+    public void setBandwidth(String network, String uuid, Optional<Bandwidth> bandwidth) {
+        mutations.lock();
+        try {
+            PortRecord r = find(network, uuid);
+            PortDef d = PortXml.parse(r.xml());
+            PortDef changed = new PortDef(d.uuid(), d.ownerName(), d.ownerUuid(), d.group(), d.mac(), d.virtualPort(), bandwidth,
+                    d.vlan(), d.isolated(), d.trustGuestRxFilters(), d.plug());
+            List<String> notes = new ArrayList<>(r.notes());
+            notes.remove(BANDWIDTH_NOTE);
+            if (bandwidth.isPresent()) {
+                notes.add(BANDWIDTH_NOTE);
+            }
+            PortRecord updated = new PortRecord(r.uuid(), r.network(), r.networkUuid(), r.tap(), r.tapMac(), r.mac(), r.bridge(),
+                    r.plugType(), r.ownerUid(), r.ownerGid(), r.vnetHdr(), r.multiQueue(), r.queues(), r.passFd(), r.portgroup(),
+                    r.ip(), r.isolated(), r.mtu(), notes, PortXml.format(changed), r.ifindex());
+            store.save(updated);
+            ports.put(r.uuid(), updated);
+        } finally {
+            mutations.unlock();
+        }
+        LOG.info("port {}: bandwidth {}", uuid, bandwidth.isPresent() ? "set (recorded, not applied yet)" : "removed");
     }
 
     // ------------------------------------------------------------------ fd pickup

@@ -24,7 +24,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 /**
  * virtqemud's calls to the network daemon (virtqemud-sequence.py, through Debian's python3-libvirt) against
  * the real daemon: SET_IDENTITY, lookup, a port created without a plug gets one, lookup by UUID, bandwidth
- * parameters, delete, RECLAIM with the plug (twice, as after two virtqemud restarts), the lease call of
+ * parameters (get, set, get), delete, RECLAIM with the plug (twice, as after two virtqemud restarts), the lease call of
  * {@code domifaddr --source lease}; the reclaimed port survives a vnetd restart.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
@@ -71,6 +71,11 @@ class VirtqemudSequenceNetnsTest {
             assertEquals("{\"inbound.average\":1000,\"inbound.burst\":1024,\"inbound.floor\":0,\"inbound.peak\":2000,"
                     + "\"outbound.average\":500,\"outbound.burst\":0,\"outbound.peak\":0}",
                     RpcCodec.MAPPER.writeValueAsString(RpcCodec.MAPPER.readTree(start.get("params").toString())));
+            assertEquals("{\"inbound.average\":4000,\"inbound.burst\":0,\"inbound.floor\":0,\"inbound.peak\":8000}",
+                    RpcCodec.MAPPER.writeValueAsString(RpcCodec.MAPPER.readTree(start.get("params_after_set").toString())),
+                    "the new values replace the old ones as a whole, as libvirt's networkPortSetParameters does");
+            assertTrue(start.get("xml_after_set").asText().contains("<bandwidth>\n    <inbound average='4000' peak='8000'/>\n"
+                    + "  </bandwidth>"), start.get("xml_after_set").asText());
             assertEquals(List.of(PORT), strings(start.get("list")));
             assertEquals(List.of(), strings(start.get("after_delete")));
             assertEquals(List.of(PORT), strings(start.get("reclaimed")), "RECLAIM twice leaves one port");

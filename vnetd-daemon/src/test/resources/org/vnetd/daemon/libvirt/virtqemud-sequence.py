@@ -38,6 +38,11 @@ def main():
         again = net.portLookupByUUIDString(PORT)
         out["lookup"] = again.UUIDString()
         out["params"] = again.parameters(0)
+        # virtqemud's domiftune: new bandwidth for the running guest's port
+        again.setParameters({"inbound.average": 4000, "inbound.peak": 8000, "inbound.burst": 0, "inbound.floor": 0,
+                             "outbound.average": 0, "outbound.peak": 0, "outbound.burst": 0}, 0)
+        out["params_after_set"] = again.parameters(0)
+        out["xml_after_set"] = again.XMLDesc(0)
         out["list"] = [p.UUIDString() for p in net.listAllPorts(0)]
         # domain stop
         again.delete(0)

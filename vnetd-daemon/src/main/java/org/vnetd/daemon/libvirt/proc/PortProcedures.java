@@ -8,23 +8,24 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 
 import org.vnetd.core.driver.NetworkDriver;
-import org.vnetd.core.error.ErrorCode;
-import org.vnetd.core.error.VnetException;
+import org.vnetd.core.port.Bandwidth;
 import org.vnetd.core.port.PortDef;
 import org.vnetd.core.port.PortXml;
 import org.vnetd.core.rpc.NetworkSummary;
+import org.vnetd.daemon.libvirt.wire.LibvirtErrors;
 import org.vnetd.daemon.libvirt.wire.LibvirtFault;
 import org.vnetd.daemon.port.PortManager;
 
 /**
  * The network-port procedures of libvirt's remote program over vnetd's {@link PortManager} (the one the
  * JSON RPC's {@code port.*} methods use): create as virtqemud does it (its own tap, with or without
- * RECLAIM), listing, lookup, XML, bandwidth parameters and delete. Setting bandwidth parameters is not
- * served yet (VIR_ERR_OPERATION_UNSUPPORTED).
+ * RECLAIM), listing, lookup, XML, bandwidth parameters (recorded, not applied yet, as for every vnetd port)
+ * and delete.
  */
 public final class PortProcedures {
     public static final int NETWORK_LIST_ALL_PORTS = 404;
@@ -110,12 +111,11 @@ public final class PortProcedures {
                 new Procedure<>(NETWORK_PORT_SET_PARAMETERS, "virNetworkPortSetParameters", WRITE, WORKER,
                         in -> new SetParams(RemotePort.read(in), TypedParams.read(in, PORT_PARAMETERS_MAX), in.readUnsignedInt()),
                         (s, a) -> {
-                            throw notYet("changing a port's bandwidth");
+                            LibvirtFault.checkFlags(a.flags(), 0, "networkPortSetParameters");
+                            NetworkSummary net = handles.findActive(a.port().net());
+                            ports.setBandwidth(net.name(), a.port().uuid().toString(), bandwidth(a.params()));
+                            return null;
                         }, Procedure::nothing));
-    }
-
-    private static VnetException notYet(String what) {
-        return VnetException.of(ErrorCode.OPERATION_UNSUPPORTED, "Operation not supported: %s is not implemented in vnetd yet", what);
     }
 
     /** virtqemud's call: its tap, our record and plug (see {@link PortManager#register}). */
@@ -163,6 +163,38 @@ public final class PortProcedures {
             });
         });
         return out;
+    }
+
+    static final List<String> BANDWIDTH_FIELDS = List.of("inbound.average", "inbound.peak", "inbound.floor", "inbound.burst",
+            "outbound.average", "outbound.peak", "outbound.burst");
+
+    /**
+     * libvirt's networkPortSetParameters: the parameters given make the new bandwidth (unsigned ints, the rest
+     * zero); a direction without an average (inbound: nor a floor) is left out.
+     */
+    static Optional<Bandwidth> bandwidth(Map<String, Object> params) {
+        Map<String, Long> v = new java.util.HashMap<>();
+        params.forEach((field, value) -> {
+            if (!BANDWIDTH_FIELDS.contains(field)) {
+                throw new LibvirtFault(LibvirtErrors.ARGUMENT_UNSUPPORTED, LibvirtErrors.FROM_NETWORK,
+                        "argument unsupported: parameter '" + field + "' not supported");
+            }
+            if (!(value instanceof Long l) || l < 0 || l > 0xFFFF_FFFFL) {
+                throw new LibvirtFault(LibvirtErrors.INVALID_ARG, LibvirtErrors.FROM_NETWORK,
+                        "invalid argument: invalid type for parameter '" + field + "', expected 'uint'");
+            }
+            v.put(field, l);
+        });
+        Optional<Bandwidth.Rate> in = Optional.of(new Bandwidth.Rate(rate(v, "inbound.average"), rate(v, "inbound.peak"),
+                rate(v, "inbound.floor"), rate(v, "inbound.burst"))).filter(r -> r.average().isPresent() || r.floor().isPresent());
+        Optional<Bandwidth.Rate> out = Optional.of(new Bandwidth.Rate(rate(v, "outbound.average"), rate(v, "outbound.peak"),
+                OptionalLong.empty(), rate(v, "outbound.burst"))).filter(r -> r.average().isPresent());
+        return in.isEmpty() && out.isEmpty() ? Optional.empty() : Optional.of(new Bandwidth(OptionalLong.empty(), in, out));
+    }
+
+    private static OptionalLong rate(Map<String, Long> v, String field) {
+        long x = v.getOrDefault(field, 0L);
+        return x == 0 ? OptionalLong.empty() : OptionalLong.of(x);
     }
 
     private static void put(Map<String, TypedParams.TypedValue> out, String field, OptionalLong v) {

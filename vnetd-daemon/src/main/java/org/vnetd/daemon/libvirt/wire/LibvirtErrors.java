@@ -32,6 +32,7 @@ public final class LibvirtErrors {
     public static final int OPERATION_INVALID = 55;
     public static final int CONFIG_UNSUPPORTED = 67;
     public static final int OPERATION_TIMEOUT = 68;
+    public static final int ARGUMENT_UNSUPPORTED = 74;
     public static final int OPERATION_UNSUPPORTED = 84;
     public static final int ACCESS_DENIED = 88;
     public static final int NO_NETWORK_PORT = 107;
