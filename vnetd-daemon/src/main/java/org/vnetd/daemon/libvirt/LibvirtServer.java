@@ -31,7 +31,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
@@ -115,9 +114,9 @@ public final class LibvirtServer implements AutoCloseable {
         ServerBootstrap b = new ServerBootstrap()
                 .group(readOnly ? readOnlyLoops : readWriteLoops)
                 .channel(EpollServerDomainSocketChannel.class)
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024));
-        // the guard's frame decoder (length counting itself, stripped) hands MessageDecoder header and payload
+                .option(ChannelOption.SO_BACKLOG, 1024);
+        // the guard sets the write-buffer water marks (from its unread-reply limit); its frame decoder
+        // (libvirt's length word, counting itself, taken off) hands MessageDecoder header and payload
         new ListenerGuard(path.getFileName().toString(), limits, FrameFormat.LIBVIRT_REMOTE).install(b, ch -> ch.pipeline()
                 .addLast("message", MessageDecoder.INSTANCE)
                 .addLast("libvirt", new LibvirtConnectionHandler(readOnly, procedures, workers, limits.maxRequestsInFlight(), closed)));
