@@ -203,6 +203,23 @@ class GoldenOutputTest {
                         """, ""));
     }
 
+    @Test
+    void netInfoOfADegradedNetworkSaysWhyAfterActive() {
+        daemon.networks.get("default").put("degraded", "DHCP: lease log cannot be written (No space left on device)");
+        Cli.Result r = cli.run("net-info", "default");
+        assertEquals("""
+                Name:           default
+                UUID:           dd8fe884-6c02-601e-7551-cca97df1c5df
+                Active:         yes
+                Degraded:       DHCP: lease log cannot be written (No space left on device)
+                Persistent:     yes
+                Autostart:      yes
+                Bridge:         virbr0
+
+                """, r.out());
+        assertEquals(0, r.status());
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void output(String line, int status, String out, String err) {

@@ -8,7 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 
@@ -46,6 +50,7 @@ import org.vnetd.daemon.rpc.FirewallDiagnoseService;
 import org.vnetd.daemon.rpc.NetworkRpcService;
 import org.vnetd.daemon.rpc.RpcServer;
 import org.vnetd.daemon.state.ConfigDirStore;
+import org.vnetd.daemon.state.FileModes;
 import org.vnetd.daemon.state.RunDirStatusStore;
 
 import io.netty.channel.EventLoopGroup;
@@ -60,6 +65,8 @@ public final class Daemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
     /** Present once the built-in default network was offered, so undefining it is remembered. */
     static final String INITIALIZED = "initialized";
+    /** Readable by all (as pid files are), writable by no one else whatever the umask. */
+    private static final Set<PosixFilePermission> PID_FILE_MODE = java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--");
 
     private final FileChannel lockFile;
     private final EventLoopGroup group;
@@ -106,8 +113,9 @@ public final class Daemon implements AutoCloseable {
             NetworkDriver driver = new NetworkDriver(new ConfigDirStore(options.networksDir()),
                     new RunDirStatusStore(options.runDir(), planner), planner,
                     new KernelActions(netlink, new ProcSysctl(), firewall, services),
-                    new NetlinkKernelObserver(netlink), events, services, System::currentTimeMillis,
+                    new NetlinkKernelObserver(netlink), events, services, services, System::currentTimeMillis,
                     RandomGenerator.of("L64X128MixRandom"));
+            services.onHealthChange(driver::serviceHealthChanged);
             d = new Daemon(lock, group, netlink, services, driver);
             driver.recover();
             if (options.defaultNetwork()) {
@@ -184,7 +192,8 @@ public final class Daemon implements AutoCloseable {
             return;
         }
         try {
-            Files.writeString(marker, "the default network was offered; delete this file to have it defined again\n");
+            Files.writeString(Files.createFile(marker, FileModes.privateFile()),
+                    "the default network was offered; delete this file to have it defined again\n");
         } catch (IOException e) {
             LOG.warn("cannot write {}: {}", marker, e.getMessage());
         }
@@ -202,9 +211,18 @@ public final class Daemon implements AutoCloseable {
     }
 
     private static void createDirectories(DaemonOptions o) {
-        for (Path p : new Path[] {o.networksDir(), o.stateDir(), o.stateDir().resolve("dhcp"), o.runDir(), o.runDir().resolve("network")}) {
+        // definitions, leases and status are owner-only; the run dir must stay reachable for the
+        // read-only socket; the state dir holds only owner-only entries and may be passed through
+        Map<Path, Set<PosixFilePermission>> dirs = new LinkedHashMap<>();
+        dirs.put(o.networksDir(), FileModes.PRIVATE_DIR);
+        dirs.put(o.stateDir(), FileModes.SHARED_DIR);
+        dirs.put(o.stateDir().resolve("dhcp"), FileModes.PRIVATE_DIR);
+        dirs.put(o.runDir(), FileModes.SHARED_DIR);
+        dirs.put(o.runDir().resolve("network"), FileModes.PRIVATE_DIR);
+        for (Map.Entry<Path, Set<PosixFilePermission>> d : dirs.entrySet()) {
+            Path p = d.getKey();
             try {
-                Files.createDirectories(p);
+                FileModes.directory(p, d.getValue());
             } catch (IOException e) {
                 throw new VnetException(ErrorCode.STATE_IO, "cannot create " + p + ": " + e.getMessage(), e);
             }
@@ -214,7 +232,8 @@ public final class Daemon implements AutoCloseable {
     /** One daemon per run dir: a second one would fight over sockets, bridges and leases. */
     private static FileChannel lock(Path pidFile) {
         try {
-            FileChannel ch = FileChannel.open(pidFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+            FileChannel ch = FileChannel.open(pidFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ),
+                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(PID_FILE_MODE));
             FileLock l = ch.tryLock();
             if (l == null) {
                 ch.close();

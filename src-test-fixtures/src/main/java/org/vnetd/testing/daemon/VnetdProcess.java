@@ -32,14 +32,24 @@ public final class VnetdProcess implements AutoCloseable {
     private final Path dir;
     private final String logLevel;
     private List<String> jvmOptions = List.of();
+    private final List<String> launcher;
     private Process process;
     private Path log;
     private int starts;
 
     public VnetdProcess(TestNetns ns, Path dir, String logLevel) {
+        this(ns, dir, logLevel, List.of());
+    }
+
+    /**
+     * @param launcher an argv prefix run before {@code ip netns exec} (e.g. nsenter into a private mount
+     *                 namespace, or {@code sh -c 'umask 000 && exec "$@"' sh})
+     */
+    public VnetdProcess(TestNetns ns, Path dir, String logLevel, List<String> launcher) {
         this.ns = ns;
         this.dir = dir;
         this.logLevel = logLevel;
+        this.launcher = List.copyOf(launcher);
     }
 
     /** JVM options for the following starts, after the fixed ones (e.g. the launcher's, to measure memory as installed). */
@@ -73,7 +83,8 @@ public final class VnetdProcess implements AutoCloseable {
         starts++;
         Files.createDirectories(dir);
         log = dir.resolve("vnetd-" + starts + ".log");
-        List<String> argv = new ArrayList<>(ns.prefix());
+        List<String> argv = new ArrayList<>(launcher);
+        argv.addAll(ns.prefix());
         // C1 and CDS: a daemon under test lives seconds, so start-up time matters more than peak speed
         argv.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",

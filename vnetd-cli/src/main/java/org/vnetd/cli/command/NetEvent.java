@@ -28,7 +28,10 @@ public final class NetEvent implements Command {
             OptionDef.positionalInt("timeout", "timeout seconds"),
             OptionDef.bool("list", "list valid event types"),
             OptionDef.bool("timestamp", "show timestamp for each printed event")), true);
+    /** What --list prints: virsh's event types. */
     static final List<String> EVENTS = List.of("lifecycle", "metadata-change");
+    /** vnetd's own, accepted by --event but not listed (virsh's --list output stays identical). */
+    static final String SERVICE_HEALTH = "service-health";
     /** libvirt's virTimeStringNowRaw: UTC with a literal +0000. */
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS'+0000'");
 
@@ -48,7 +51,7 @@ public final class NetEvent implements Command {
             s.error("either --list or --event <type> is required");
             return false;
         }
-        if (!EVENTS.contains(event.get())) {
+        if (!EVENTS.contains(event.get()) && !SERVICE_HEALTH.equals(event.get())) {
             s.error("unknown event type " + event.get());
             return false;
         }
@@ -141,7 +144,8 @@ public final class NetEvent implements Command {
         String line = "metadata-change".equals(e.event())
                 ? "event 'metadata-change' for network " + e.network() + ": type " + e.detail() + ", uri "
                         + (e.uri() == null ? "(null)" : e.uri()) + "\n"
-                : "event 'lifecycle' for network " + e.network() + ": " + e.detail() + "\n";
+                : "event '" + (SERVICE_HEALTH.equals(e.event()) ? SERVICE_HEALTH : "lifecycle") + "' for network "
+                        + e.network() + ": " + e.detail() + "\n";
         if (!timestamp) {
             return line;
         }

@@ -9,7 +9,11 @@ import org.vnetd.cli.shell.CommandDef;
 import org.vnetd.cli.shell.ParsedCommand;
 import org.vnetd.cli.shell.UsageException;
 
-/** net-info: virsh's {@code "%-15s %s"} lines; Bridge only when the network has one. */
+/**
+ * net-info: virsh's {@code "%-15s %s"} lines; Bridge only when the network has one. A running network
+ * whose services do not all serve gets a {@code Degraded:} line with the reason after {@code Active:}
+ * (never shown by virsh, which has no such state; a healthy network prints exactly virsh's lines).
+ */
 public final class NetInfo implements Command {
     static final CommandDef DEF = new CommandDef("net-info", Networks.GROUP, "network information",
             "Returns basic information about the network", List.of(Networks.NETWORK), true);
@@ -33,6 +37,9 @@ public final class NetInfo implements Command {
         line(s, "Name:", n.name());
         line(s, "UUID:", n.uuid());
         line(s, "Active:", yesNo(n.active()));
+        if (n.degraded() != null) {
+            line(s, "Degraded:", n.degraded());
+        }
         line(s, "Persistent:", yesNo(n.persistent()));
         line(s, "Autostart:", yesNo(n.autostart()));
         if (n.bridge() != null && !n.bridge().isEmpty()) {

@@ -65,4 +65,18 @@ class DoctorChecksTest {
         assertEquals("vnetctl net-destroy n && vnetctl net-start n", bridge.fix());
         assertEquals(Severity.OK, new IpForwardCheck().run(host, List.of(facts)).getFirst().severity());
     }
+
+    @Test
+    void aDegradedNetworkFailsWithItsReasonAndAHealthyOneIsOk() {
+        var degraded = NetworkFacts.of(new NetworkSummary("n", "u", true, true, false, "br9", null,
+                "DHCP: lease log cannot be written (No space left on device)"), XML, List.of(), List.of());
+        Finding f = new ServiceHealthCheck().run(null, List.of(degraded)).getFirst();
+        assertEquals(Severity.FAIL, f.severity());
+        assertEquals("network 'n' is degraded", f.summary());
+        assertTrue(f.why().contains("No space left on device"), f.why());
+        var healthy = NetworkFacts.of(new NetworkSummary("n", "u", true, true, false, "br9", null), XML, List.of(), List.of());
+        assertEquals(Severity.OK, new ServiceHealthCheck().run(null, List.of(healthy)).getFirst().severity());
+        var inactive = NetworkFacts.of(new NetworkSummary("n", "u", false, true, false, "br9", null), XML, List.of(), List.of());
+        assertEquals(List.of(), new ServiceHealthCheck().run(null, List.of(inactive)));
+    }
 }

@@ -1,5 +1,6 @@
 package org.vnetd.core.dhcp;
 
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -17,6 +18,16 @@ public interface LeaseStore extends AutoCloseable {
 
     /** Writes and flushes to stable storage everything appended before this call. */
     void sync();
+
+    /**
+     * As {@link #sync()}, for the ACKs of {@code acknowledged} (bindings appended before this call).
+     * When it fails those ACKs are withheld, so those bindings must never become durable later (the
+     * clients were never told); the other changes stay queued for a later sync, whose ACKs they may
+     * be covering.
+     */
+    default void sync(Collection<DhcpLease> acknowledged) {
+        sync();
+    }
 
     /**
      * Housekeeping that makes later syncs cheaper (e.g. preallocating the log, rotating it for a

@@ -50,6 +50,7 @@ public final class NetworkDriver {
     private final KernelObserver kernel;
     private final Consumer<NetworkEvent> events;
     private final LeaseSource leases;
+    private final ServiceHealth health;
     private final LongSupplier clock;
     private final RandomGenerator random;
     private final NetworkIdentity identity;
@@ -61,6 +62,12 @@ public final class NetworkDriver {
 
     public NetworkDriver(DefinitionStore definitions, StatusStore statuses, Planner planner, ActionBackends backends, KernelObserver kernel,
             Consumer<NetworkEvent> events, LeaseSource leases, LongSupplier clock, RandomGenerator random) {
+        this(definitions, statuses, planner, backends, kernel, events, leases, ServiceHealth.none(), clock, random);
+    }
+
+    public NetworkDriver(DefinitionStore definitions, StatusStore statuses, Planner planner, ActionBackends backends, KernelObserver kernel,
+            Consumer<NetworkEvent> events, LeaseSource leases, ServiceHealth health, LongSupplier clock, RandomGenerator random) {
+        this.health = health;
         this.definitions = definitions;
         this.statuses = statuses;
         this.planner = planner;
@@ -118,8 +125,28 @@ public final class NetworkDriver {
 
     private NetworkSummary summary(NetworkEntry e) {
         NetworkDef d = e.current();
-        return new NetworkSummary(e.name, e.uuid.toString(), e.active(), e.persistentDefined(), e.autostart,
-                d == null ? null : d.bridgeName().orElse(null), d == null ? null : d.getTitle());
+        boolean active = e.active();
+        return new NetworkSummary(e.name, e.uuid.toString(), active, e.persistentDefined(), e.autostart,
+                d == null ? null : d.bridgeName().orElse(null), d == null ? null : d.getTitle(),
+                active ? health.problem(e.name).orElse(null) : null);
+    }
+
+    /**
+     * A running network's service stopped serving or serves again (see {@link ServiceHealth}): tell
+     * subscribers. Takes no network lock: the services call it from their own threads.
+     */
+    public void serviceHealthChanged(String network) {
+        NetworkEntry e = networks.get(network);
+        if (e == null || !e.active()) {
+            return; // being started or adopted (a failure then fails or is logged there), or gone
+        }
+        Optional<String> problem = health.problem(network);
+        if (problem.isPresent()) {
+            LOG.warn("network '{}' is degraded: {}", network, problem.get());
+        } else {
+            LOG.info("network '{}': its services serve again", network);
+        }
+        emit(e, NetworkEvent.SERVICE_HEALTH, problem.isPresent() ? NetworkEvent.DEGRADED : NetworkEvent.REPAIRED);
     }
 
     /** By name first, then by UUID (libvirt's virsh does the same). */
@@ -386,15 +413,18 @@ public final class NetworkDriver {
                 NetworkEdits.update(newLive, command, section, parentIndex, xml);
                 NetworkXml.validate(newLive, random);
             }
+            // persist first, then apply: a change that cannot be stored must not run (it would report
+            // failure yet be live, and vanish at the next restart)
+            PersistedChange saved = PersistedChange.write(definitions, statuses, e, newLive, newConfig);
             if (newLive != null) {
-                backends.liveUpdate(e.live, newLive, section);
-                e.live = newLive;
-                saveStatus(e, e.status.withLiveXml(NetworkXml.format(newLive, false)));
+                try {
+                    backends.liveUpdate(e.live, newLive, section);
+                } catch (RuntimeException ex) {
+                    saved.restore(ex);
+                    throw ex;
+                }
             }
-            if (newConfig != null) {
-                definitions.save(e.name, NetworkXml.format(newConfig, true));
-                e.persistent = newConfig;
-            }
+            saved.commit();
             return new UpdateResult(doLive, doConfig);
         });
     }
@@ -439,13 +469,8 @@ public final class NetworkDriver {
             }
             if (newLive != null) {
                 NetworkEdits.setMetadata(newLive, type, value, key, uri);
-                e.live = newLive;
-                saveStatus(e, e.status.withLiveXml(NetworkXml.format(newLive, false)));
             }
-            if (newConfig != null) {
-                definitions.save(e.name, NetworkXml.format(newConfig, true));
-                e.persistent = newConfig;
-            }
+            PersistedChange.write(definitions, statuses, e, newLive, newConfig).commit();
             emit(e, NetworkEvent.METADATA_CHANGE, type, "element".equals(type) ? uri : null);
             return null;
         });

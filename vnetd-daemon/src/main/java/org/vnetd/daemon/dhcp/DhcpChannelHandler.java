@@ -35,6 +35,7 @@ final class DhcpChannelHandler extends SimpleChannelInboundHandler<DatagramPacke
     private final LeaseStore store;
     private final Clock clock;
     private List<DatagramPacket> heldAcks = new ArrayList<>();
+    private List<org.vnetd.core.dhcp.DhcpLease> heldLeases = new ArrayList<>(); // what heldAcks acknowledge
     // the event loop's own arrays (one thread): a datagram is decoded from, and a reply encoded into,
     // these instead of a fresh array each; the codec copies out whatever it keeps. Made at the first
     // datagram: a network whose guests never ask costs no 18 KiB.
@@ -69,6 +70,7 @@ final class DhcpChannelHandler extends SimpleChannelInboundHandler<DatagramPacke
                 ctx.write(reply); // INFORM: nothing to make durable
             } else {
                 heldAcks.add(reply);
+                heldLeases.add(a.lease());
             }
         } else if (d instanceof Decision.Nak n) {
             LOG.debug("NAK to {}: {}", packet.sender(), n.why());
@@ -82,8 +84,9 @@ final class DhcpChannelHandler extends SimpleChannelInboundHandler<DatagramPacke
     public void channelReadComplete(ChannelHandlerContext ctx) {
         ctx.flush(); // offers and naks now: they need no disk
         if (!heldAcks.isEmpty()) {
-            committer(ctx).submit(heldAcks); // one sync for the whole burst (and whatever queued meanwhile)
+            committer(ctx).submit(heldAcks, heldLeases); // one sync for the whole burst (and whatever queued meanwhile)
             heldAcks = new ArrayList<>();
+            heldLeases = new ArrayList<>();
         }
     }
 

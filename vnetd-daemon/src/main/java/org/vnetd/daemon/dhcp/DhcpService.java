@@ -64,6 +64,8 @@ public final class DhcpService implements AutoCloseable {
     private Channel channel;
     private DhcpChannelHandler handler;
     private ScheduledFuture<?> reaper;
+    private volatile Runnable healthListener = () -> { };
+    private volatile DurableLeaseStore servingStore; // store, for problem()
 
     /**
      * @param leaseDir where lease files live (the daemon's state dir, e.g. /var/lib/vnetd/dhcp)
@@ -90,6 +92,28 @@ public final class DhcpService implements AutoCloseable {
         this.json = Objects.requireNonNull(json);
     }
 
+    /**
+     * Called when {@link #problem()} changes (the lease log failed, or works again), on the thread that
+     * saw it; must not block.
+     */
+    public void onHealthChange(Runnable listener) {
+        healthListener = listener;
+    }
+
+    private void healthChanged() {
+        healthListener.run();
+    }
+
+    /**
+     * Why this server cannot serve now (its lease log cannot be written), or empty. Takes no lock of
+     * this service: the store's threads call the health listener, and {@link #stop} holds it while it
+     * waits for them.
+     */
+    public java.util.Optional<String> problem() {
+        DurableLeaseStore s = servingStore;
+        return s == null ? java.util.Optional.empty() : s.problem();
+    }
+
     /** Extra listener (DNS names, RPC events); called on the event loop, must not block. */
     public void addLeaseListener(LeaseListener l) {
         listeners.add(l);
@@ -109,6 +133,7 @@ public final class DhcpService implements AutoCloseable {
             throw new VnetException(ErrorCode.DHCP, "DHCP server on " + config.interfaceName() + " is already running");
         }
         DurableLeaseStore s = DurableLeaseStore.open(leaseDir, config.interfaceName(), clock, json);
+        s.onHealthChange(this::healthChanged);
         DhcpServer srv = new DhcpServer(config, s.load(), change -> {
             s.append(change);
             for (LeaseListener l : listeners) {
@@ -139,6 +164,7 @@ public final class DhcpService implements AutoCloseable {
             this.group = g;
             this.handler = h;
             this.store = s;
+            this.servingStore = s;
             this.server = srv;
             this.reaper = ch.eventLoop().scheduleAtFixedRate(this::reap, REAP_SECONDS, REAP_SECONDS, TimeUnit.SECONDS);
             LOG.info("DHCP server on {} ({}), {} lease(s) restored", config.interfaceName(), config.subnet(), srv.leases().size());
@@ -170,11 +196,15 @@ public final class DhcpService implements AutoCloseable {
         } else {
             channel.eventLoop().submit(() -> { }).syncUninterruptibly();
         }
-        store.close();
-        group = null;
-        channel = null;
-        store = null;
-        server = null;
+        servingStore = null;
+        try {
+            store.close();
+        } finally {
+            group = null;
+            channel = null;
+            store = null;
+            server = null;
+        }
     }
 
     @Override
@@ -191,8 +221,13 @@ public final class DhcpService implements AutoCloseable {
         return channel != null;
     }
 
+    /**
+     * The leases clients hold: bound, and durable (a client is acknowledged only once its lease's
+     * record is). A binding whose ACK is still held, or was withheld because the lease log could not be
+     * written, is left out: that client was never told it has the address.
+     */
     public synchronized List<DhcpLease> leases() {
-        return requireRunning().leases();
+        return store.durableOnly(requireRunning().leases());
     }
 
     public synchronized DhcpStats stats() {

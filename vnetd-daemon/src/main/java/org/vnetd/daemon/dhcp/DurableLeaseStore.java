@@ -13,13 +13,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,11 +38,13 @@ import com.fasterxml.jackson.databind.SequenceWriter;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 import org.vnetd.core.dhcp.DhcpLease;
 import org.vnetd.core.dhcp.LeaseChange;
 import org.vnetd.core.dhcp.LeaseStore;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
+import org.vnetd.daemon.state.FileModes;
 
 /**
  * Leases on disk: a snapshot ({@code NAME.leases}, JSON array) plus a write-ahead log
@@ -59,6 +67,13 @@ import org.vnetd.core.error.VnetException;
  * a size change (the ACK latency's floor). Replay therefore ends at the zero tail: a record never
  * contains a NUL (JSON escapes control characters), so a line with a NUL is a torn write, and the run
  * of zeros after the last newline is free space, not an incomplete record.
+ *
+ * <p>A full disk never stops the store from opening (replay only reads; when the compaction at open
+ * cannot write its snapshot, records are appended to the replayed log and the compaction is tried
+ * later) and never fails it for good: a sync that cannot write withholds its batch's ACKs, drops the
+ * bindings those ACKs were for, puts the rest of the batch back, and later syncs try again after a
+ * bounded backoff ({@link RetryBackoff}). Only bindings whose records are durable
+ * count as leases ({@link #isDurable}). The files are created 0600 whatever the umask.
  */
 public final class DurableLeaseStore implements LeaseStore {
     private static final Logger LOG = LoggerFactory.getLogger(DurableLeaseStore.class);
@@ -81,6 +96,11 @@ public final class DurableLeaseStore implements LeaseStore {
     private static final byte[] SNAPSHOT_OPEN = "[\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SNAPSHOT_CLOSE = "]\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SNAPSHOT_CLOSE_AFTER_RECORDS = "\n]\n".getBytes(StandardCharsets.US_ASCII);
+    /** Lease files hold clients' identities and host names: owner only, as libvirt's are. */
+    static final Set<PosixFilePermission> FILE_MODE = FileModes.PRIVATE_FILE;
+    private static final FileAttribute<Set<PosixFilePermission>> FILE_ATTR = FileModes.privateFile();
+    /** At most one line per this for an error that repeats (a full disk fails every sync). */
+    static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
 
     private final LeaseRecordJson json;
     /**
@@ -110,9 +130,21 @@ public final class DurableLeaseStore implements LeaseStore {
     private long writePos; // end of the last record: the next one goes here (guarded by ioLock)
     private long allocated; // bytes of the log known written (records or zeros), >= writePos (ioLock)
     private boolean closing;
+    /** Why the last write failed; null while the log is writable (guarded by lock). */
     private IOException failure;
+    private final RetryBackoff writeRetry = new RetryBackoff(System::nanoTime); // ioLock
+    private final DurableBindings durable = new DurableBindings(); // ioLock
+    private volatile Runnable healthListener = () -> { };
+    private final RateLimitedLog writeErrors = new RateLimitedLog(LOG, Level.ERROR, LOG_INTERVAL_NANOS);
+    private final RateLimitedLog preallocateErrors = new RateLimitedLog(LOG, Level.WARN, LOG_INTERVAL_NANOS);
+    private final RateLimitedLog compactErrors = new RateLimitedLog(LOG, Level.WARN, LOG_INTERVAL_NANOS);
     /** A compaction is between rotation and the deletion of {@code walPrev} (guarded by ioLock). */
     private boolean compacting;
+    /** The compactor is writing the snapshot of the compaction under way (ioLock). */
+    private boolean snapshotRunning;
+    private final RetryBackoff snapshotRetry = new RetryBackoff(System::nanoTime); // ioLock
+    /** The compaction at open could not write (a full disk): the replayed logs wait for a later one (ioLock). */
+    private boolean compactLater;
     /** Writes snapshots off the ACK path; created at the first compaction. */
     private ExecutorService compactor;
     /** The latest background compaction: done once its snapshot is written and the rotated log gone, or failed. */
@@ -124,17 +156,26 @@ public final class DurableLeaseStore implements LeaseStore {
         this.wal = dir.resolve(name + ".wal");
         this.walPrev = dir.resolve(name + ".wal.prev");
         this.clock = clock;
-        Files.createDirectories(dir);
+        if (!Files.isDirectory(dir)) {
+            FileModes.directory(dir, FileModes.PRIVATE_DIR);
+        }
         boolean walExisted = Files.exists(wal);
         readSnapshot();
-        boolean prevUsed = replayLog(walPrev); // a compaction that did not finish: its records, then the newer ones
-        if (!prevUsed) {
+        Replay prev = replayLog(walPrev); // a compaction that did not finish: its records, then the newer ones
+        if (!prev.used()) {
             Files.deleteIfExists(walPrev); // nothing in it (or only zeros): a rotation must be free to take the name
         }
-        boolean walUsed = replayLog(wal) | prevUsed;
-        this.log = FileChannel.open(wal, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        Replay cur = replayLog(wal);
+        boolean walUsed = cur.used() || prev.used();
+        this.log = openLog(StandardOpenOption.CREATE);
         if (walUsed) {
-            compact(); // replayed records (or a torn tail): start from a clean snapshot and an empty log
+            try {
+                compact(); // replayed records (or a torn tail): start from a clean snapshot and an empty log
+            } catch (IOException e) {
+                // no space for a snapshot: serve from the logs as they are, compact once there is room
+                appendAfter(cur, prev.used());
+                LOG.warn("lease store {}: cannot compact at open ({}); appending to the replayed log, compacting later", wal, e.toString());
+            }
         } else if (walExisted) {
             allocated = log.size(); // only preallocated zeros (or nothing): append from the start
         } else {
@@ -145,6 +186,35 @@ public final class DurableLeaseStore implements LeaseStore {
         }
         Instant now = clock.instant();
         live.values().removeIf(l -> l.isExpired(now)); // as a compaction would; the file catches up at the next one
+        live.values().forEach(durable::add);
+    }
+
+    /** The log, created owner-only; an existing one made under an older umask is made so too. */
+    private FileChannel openLog(StandardOpenOption create) throws IOException {
+        FileChannel ch = FileChannel.open(wal, Set.of(create, StandardOpenOption.WRITE), FILE_ATTR);
+        Files.setPosixFilePermissions(wal, FILE_MODE);
+        return ch;
+    }
+
+    /**
+     * At open, when the logs cannot be compacted: the next record goes right after the last whole one
+     * of {@code NAME.wal}, and a torn tail is zeroed first (its blocks are allocated: no space needed),
+     * so that no part of it is read back after a later record.
+     */
+    private void appendAfter(Replay cur, boolean prevKept) throws IOException {
+        if (cur.dataEnd() > cur.goodEnd()) {
+            writeFully(ByteBuffer.allocate(cur.dataEnd() - cur.goodEnd()), cur.goodEnd());
+            log.force(false);
+        }
+        writePos = cur.goodEnd();
+        allocated = log.size();
+        walRecords = cur.records();
+        compactLater = true;
+        compacting = false;
+        if (prevKept) {
+            LOG.info("lease store {}: {} is kept until the compaction", wal, walPrev.getFileName());
+        }
+        snapshotRetry.failed();
     }
 
     /** Opens (creating if needed) the store {@code dir/name.leases} + {@code dir/name.wal}. */
@@ -207,28 +277,136 @@ public final class DurableLeaseStore implements LeaseStore {
      */
     @Override
     public void sync() {
+        sync(List.of());
+    }
+
+    /**
+     * As {@link #sync()}; when the write fails, the batch goes back to the head of the queue, except
+     * the bindings of {@code acknowledged} (the ACKs being withheld): those clients were never told,
+     * their next request binds anew. Every other change of the batch, an ACK queued later may cover.
+     */
+    @Override
+    public void sync(Collection<DhcpLease> acknowledged) {
         synchronized (ioLock) {
             List<LeaseChange> batch;
+            IOException failed;
             synchronized (lock) {
-                if (failure != null) {
-                    throw new VnetException(ErrorCode.STATE_IO, "lease log " + wal + " failed earlier: " + failure.getMessage(), failure);
-                }
                 if (pending.isEmpty()) {
                     return;
                 }
                 batch = pending;
                 pending = new ArrayList<>();
+                failed = failure;
+            }
+            if (failed != null && !writeRetry.due()) {
+                withhold(batch, acknowledged);
+                throw new VnetException(ErrorCode.STATE_IO, "lease log " + wal + " cannot be written (" + failed.getMessage()
+                        + "); next try in " + writeRetry.remaining() / 1_000_000 + " ms", failed);
             }
             try {
+                if (failed != null) {
+                    reopen();
+                }
                 write(batch);
             } catch (IOException e) {
-                synchronized (lock) {
-                    failure = e;
-                }
-                LOG.error("lease log {} failed: {}; no further ACKs will be sent", wal, e.toString());
+                withhold(batch, acknowledged);
+                failed(e);
                 throw new VnetException(ErrorCode.STATE_IO, "cannot write lease log " + wal + ": " + e.getMessage(), e);
             }
+            if (failed != null) {
+                recovered();
+            }
         }
+    }
+
+    /** Under ioLock: a batch that could not be written goes back to the head of the queue (see sync). */
+    private void withhold(List<LeaseChange> batch, Collection<DhcpLease> acknowledged) {
+        Set<DhcpLease> withheld = Collections.newSetFromMap(new IdentityHashMap<>());
+        withheld.addAll(acknowledged);
+        List<LeaseChange> kept = new ArrayList<>(batch.size());
+        for (LeaseChange c : batch) {
+            if (c.removes() || !withheld.contains(c.lease())) {
+                kept.add(c);
+            }
+        }
+        if (!kept.isEmpty()) {
+            synchronized (lock) {
+                kept.addAll(pending);
+                pending = kept;
+            }
+        }
+    }
+
+    /** Under ioLock: the log cannot be written; later syncs withhold their ACKs until it can. */
+    private void failed(IOException e) {
+        boolean first;
+        synchronized (lock) {
+            first = failure == null;
+            failure = e;
+        }
+        long delay = writeRetry.failed();
+        writeErrors.log("lease log {} cannot be written: {}; ACKs are withheld, next try in {} ms", wal, e.toString(), delay / 1_000_000);
+        if (first) {
+            healthListener.run();
+        }
+    }
+
+    /** Under ioLock: a write (or a probe) went through after failures. */
+    private void recovered() {
+        synchronized (lock) {
+            failure = null;
+        }
+        writeRetry.succeeded();
+        writeErrors.reset();
+        LOG.info("lease log {} is writable again; ACKs are sent again", wal);
+        healthListener.run();
+    }
+
+    /**
+     * Under ioLock, before a retry: a failed rotation may have closed the log. The state fields were
+     * reset only once the rename was done, so reopening {@code NAME.wal} (the old log, or a new empty
+     * one after the rename) appends at the right place either way.
+     */
+    private void reopen() throws IOException {
+        if (!log.isOpen()) {
+            log = openLog(StandardOpenOption.CREATE);
+            syncDirectory(wal.getParent());
+        }
+    }
+
+    /** Why ACKs are withheld now (the log cannot be written), or empty while it works. */
+    public Optional<String> problem() {
+        IOException f;
+        synchronized (lock) {
+            f = failure;
+        }
+        return f == null ? Optional.empty()
+                : Optional.of("lease log " + wal + " cannot be written (" + f.getMessage() + "); DHCP ACKs are withheld until it can");
+    }
+
+    /** Called (on the thread that saw it, without locks the caller could need) when {@link #problem()} changes. */
+    public void onHealthChange(Runnable listener) {
+        healthListener = listener;
+    }
+
+    /** Whether {@code lease}'s binding is in the files: a client was (or may be) acknowledged for it. */
+    public boolean isDurable(DhcpLease lease) {
+        synchronized (ioLock) {
+            return durable.contains(lease);
+        }
+    }
+
+    /** The leases of {@code leases} whose bindings are in the files, in order (the lock is taken once). */
+    public List<DhcpLease> durableOnly(List<DhcpLease> leases) {
+        List<DhcpLease> out = new ArrayList<>(leases.size());
+        synchronized (ioLock) {
+            for (DhcpLease l : leases) {
+                if (durable.contains(l)) {
+                    out.add(l);
+                }
+            }
+        }
+        return out;
     }
 
     private int liveCount() {
@@ -251,19 +429,45 @@ public final class DurableLeaseStore implements LeaseStore {
         batchBytes.reset();
         try (SequenceWriter w = writer.writeValues(batchBytes)) {
             for (LeaseChange c : batch) {
-                LeaseRecord r = LeaseRecord.of(c);
-                w.write(r);
-                apply(r, c.lease());
+                w.write(LeaseRecord.of(c));
             }
         }
         batchBytes.write('\n'); // the separator goes between records: the last one needs its newline too
         ByteBuffer buf = batchBytes.view();
         int n = buf.remaining();
-        writeFully(buf, writePos);
-        log.force(false); // fdatasync: inside the preallocated zeros this flushes data blocks only
+        try {
+            writeFully(buf, writePos);
+            log.force(false); // fdatasync: inside the preallocated zeros this flushes data blocks only
+        } catch (IOException e) {
+            erase(writePos, n);
+            throw e;
+        }
         writePos += n;
         allocated = Math.max(allocated, writePos);
         walRecords += batch.size();
+        for (LeaseChange c : batch) {
+            applyDurable(c);
+        }
+    }
+
+    /**
+     * After a failed write: the part of the batch that reached the file must not be read back (its ACKs
+     * are withheld; a shorter batch written over it later would leave whole records of it behind).
+     * Blocks past the preallocated zeros are cut off, those within them zeroed again; neither needs
+     * free space. Best effort: if this fails too, a crash may replay records never acknowledged.
+     */
+    private void erase(long from, int length) {
+        try {
+            if (log.size() > Math.max(allocated, from)) {
+                log.truncate(Math.max(allocated, from));
+            }
+            long to = Math.min(from + length, allocated);
+            if (to > from) {
+                writeFully(ByteBuffer.allocate((int) (to - from)), from);
+            }
+        } catch (IOException e) {
+            LOG.warn("lease log {}: cannot erase a failed write at {}: {}", wal, from, e.toString());
+        }
     }
 
     private void writeFully(ByteBuffer buf, long at) throws IOException {
@@ -286,27 +490,77 @@ public final class DurableLeaseStore implements LeaseStore {
     @Override
     public void prepareAhead() {
         synchronized (ioLock) {
+            boolean failing;
             synchronized (lock) {
-                if (closing || failure != null) {
+                if (closing) {
                     return;
                 }
+                failing = failure != null;
             }
-            if (!compacting && walRecords > COMPACT_AFTER && walRecords > 2L * liveCount()) {
+            if (failing && !probe()) {
+                return;
+            }
+            if (compactLater && snapshotRetry.due()) {
+                compactDeferred();
+            }
+            if (compacting && !snapshotRunning && snapshotRetry.due() && (compactor == null || !compactor.isShutdown())) {
+                startSnapshot(liveLeases()); // a snapshot that failed, again
+            }
+            if (!compacting && !compactLater && walRecords > COMPACT_AFTER && walRecords > 2L * liveCount()) {
                 rotateForCompaction(); // here, not in sync(): the batch just synced has its ACKs already
             }
             preallocate();
         }
     }
 
-    /** Under ioLock. A failed rotation fails the store, as a failed write does: the next sync throws. */
+    /**
+     * Under ioLock, while failing: once the backoff allows, checks that the log can take records again
+     * (room for a few of them, written and synced), so the store recovers without waiting for a client.
+     * Returns whether it did.
+     */
+    private boolean probe() {
+        if (!writeRetry.due()) {
+            return false;
+        }
+        try {
+            reopen();
+            long need = writePos + 4096;
+            if (allocated < need) {
+                writeFully(ByteBuffer.allocate((int) (need - allocated)), allocated);
+                log.force(false);
+                allocated = need;
+            }
+        } catch (IOException e) {
+            failed(e);
+            return false;
+        }
+        recovered();
+        return true;
+    }
+
+    /** Under ioLock: the compaction that open could not do, once there is room for its snapshot. */
+    private void compactDeferred() {
+        try {
+            compact();
+            compactLater = false;
+            snapshotRetry.succeeded();
+            compactErrors.reset();
+            LOG.info("lease store {}: compacted (deferred since open)", wal);
+        } catch (IOException e) {
+            long delay = snapshotRetry.failed();
+            compactErrors.log("lease store {}: cannot compact yet ({}); next try in {} ms", wal, e.toString(), delay / 1_000_000);
+        }
+    }
+
+    /**
+     * Under ioLock. A failed rotation fails the store as a failed write does: syncs withhold ACKs until
+     * a retry reopens the log ({@link #reopen}).
+     */
     private void rotateForCompaction() {
         try {
             startCompaction();
         } catch (IOException e) {
-            synchronized (lock) {
-                failure = e;
-            }
-            LOG.error("lease log {} cannot be rotated: {}; no further ACKs will be sent", wal, e.toString());
+            failed(e);
         }
     }
 
@@ -327,8 +581,11 @@ public final class DurableLeaseStore implements LeaseStore {
             log.force(false);
             allocated = from + extent;
         } catch (IOException e) {
-            LOG.warn("lease log {}: cannot preallocate {} bytes: {}", wal, extent, e.toString());
+            // records then extend the file themselves, and fail only if there is no room for them
+            preallocateErrors.log("lease log {}: cannot preallocate {} bytes: {}", wal, extent, e.toString());
+            return;
         }
+        preallocateErrors.reset();
     }
 
     /** Under ioLock. */
@@ -338,6 +595,18 @@ public final class DurableLeaseStore implements LeaseStore {
             batchBytes = new BatchBuffer();
         }
         return lines;
+    }
+
+    /** Under ioLock: {@code c}'s record is durable. */
+    private void applyDurable(LeaseChange c) {
+        if (c.removes()) {
+            durable.remove(c.lease());
+        } else {
+            durable.add(c.lease());
+        }
+        if (live != null) {
+            apply(LeaseRecord.of(c), c.lease());
+        }
     }
 
     /** Under ioLock (or in the constructor). */
@@ -377,14 +646,22 @@ public final class DurableLeaseStore implements LeaseStore {
     }
 
     /**
-     * Replays the log; returns whether it held anything but preallocated zeros. A torn last record
+     * What replaying one log found: whether it held anything but preallocated zeros, where the last
+     * whole record ends and where the data (a torn record included) ends, and how many records it had.
+     */
+    private record Replay(boolean used, int goodEnd, int dataEnd, long records) {
+        static final Replay NONE = new Replay(false, 0, 0, 0);
+    }
+
+    /**
+     * Replays the log (read only: a full disk does not stop it). A torn last record
      * (crash mid-write, never acknowledged: its fdatasync had not returned) is cut off, whether it
      * ends the file or runs into the zero tail; a line holding a NUL is such a tear (a sector of it
      * never reached the disk) and is skipped.
      */
-    private boolean replayLog(Path wal) throws IOException {
+    private Replay replayLog(Path wal) throws IOException {
         if (!Files.exists(wal)) {
-            return false;
+            return Replay.NONE;
         }
         byte[] all = Files.readAllBytes(wal);
         int end = all.length;
@@ -393,6 +670,7 @@ public final class DurableLeaseStore implements LeaseStore {
         }
         int start = 0;
         int lineNo = 0;
+        long records = 0;
         for (int i = 0; i < end; i++) {
             if (all[i] != '\n') {
                 continue;
@@ -411,6 +689,7 @@ public final class DurableLeaseStore implements LeaseStore {
             try {
                 LeaseRecord r = json.read(line);
                 apply(r, r.toLease());
+                records++;
             } catch (IOException | RuntimeException e) {
                 LOG.warn("lease log {} line {}: skipping unreadable record: {}", wal, lineNo, e.getMessage());
             }
@@ -418,7 +697,7 @@ public final class DurableLeaseStore implements LeaseStore {
         if (start < end) {
             LOG.warn("lease log {}: dropping {} bytes of an incomplete last record", wal, end - start);
         }
-        return end > 0;
+        return new Replay(end > 0, start, end, records);
     }
 
     private static int indexOfNul(byte[] b, int from, int to) {
@@ -446,21 +725,32 @@ public final class DurableLeaseStore implements LeaseStore {
         }
         log.close();
         Files.move(wal, walPrev, StandardCopyOption.ATOMIC_MOVE);
-        log = FileChannel.open(wal, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        // the new log's entry (and the rename) durable before any record synced into it is acknowledged
-        syncDirectory(wal.getParent());
+        // from here the old log is walPrev: a failure below leaves a log to reopen empty (see reopen)
         walRecords = 0;
         writePos = 0;
         allocated = 0;
         compacting = true;
+        log = openLog(StandardOpenOption.CREATE_NEW);
+        // the new log's entry (and the rename) durable before any record synced into it is acknowledged
+        syncDirectory(wal.getParent());
+        // read after the rotation: every change the view may miss is in the new log
+        startSnapshot(liveLeases());
+    }
+
+    /** Under ioLock. */
+    private ExecutorService compactor() {
         if (compactor == null) {
             compactor = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("dhcp-compact-" + wal.getFileName()).factory());
         }
-        // read after the rotation: every change the view may miss is in the new log
-        Collection<DhcpLease> leases = liveLeases();
+        return compactor;
+    }
+
+    /** Under ioLock: the snapshot of {@code leases} written on the compactor; {@link #lastCompaction} follows it. */
+    private void startSnapshot(Collection<DhcpLease> leases) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         lastCompaction = done;
-        compactor.execute(() -> finishCompaction(leases, done));
+        snapshotRunning = true;
+        compactor().execute(() -> finishCompaction(leases, done));
     }
 
     /** The latest compaction started off the ACK path (a completed future when none was). */
@@ -468,21 +758,30 @@ public final class DurableLeaseStore implements LeaseStore {
         return lastCompaction;
     }
 
-    /** On the compactor: the snapshot from {@code leases}, then the rotated log goes. */
+    /**
+     * On the compactor: the snapshot from {@code leases}, then the rotated log goes. A snapshot that
+     * cannot be written (a full disk) fails nothing: walPrev stays (its records are in no snapshot), no
+     * later compaction may rotate over it, and housekeeping tries again after a backoff with the live
+     * leases of then (the new log holds every change since the rotation, so that view does as well).
+     */
     private void finishCompaction(Collection<DhcpLease> leases, CompletableFuture<Void> done) {
         try {
             writeSnapshot(leases);
             Files.deleteIfExists(walPrev); // replaying it again would change nothing: no sync needed
             synchronized (ioLock) {
                 compacting = false;
+                snapshotRunning = false;
+                snapshotRetry.succeeded();
+                compactErrors.reset();
             }
             done.complete(null);
         } catch (IOException | RuntimeException e) {
-            // walPrev stays (its records are in no snapshot) and no later compaction may rotate over it
-            synchronized (lock) {
-                failure = e instanceof IOException io ? io : new IOException(e);
+            synchronized (ioLock) {
+                snapshotRunning = false;
+                long delay = snapshotRetry.failed();
+                compactErrors.log("lease snapshot {} cannot be written: {}; the logs are kept, next try in {} ms", snapshot,
+                        e.toString(), delay / 1_000_000);
             }
-            LOG.error("lease snapshot {} cannot be written: {}; no further ACKs will be sent", snapshot, e.toString());
             done.completeExceptionally(e);
         }
     }
@@ -496,8 +795,23 @@ public final class DurableLeaseStore implements LeaseStore {
     private void writeSnapshot(Collection<DhcpLease> leases) throws IOException {
         Instant now = clock.instant();
         Path tmp = snapshot.resolveSibling(snapshot.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try {
+            writeSnapshotFile(tmp, leases, now);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp); // a partial snapshot holds space a full disk needs back
+            throw e;
+        }
+        try {
+            Files.move(tmp, snapshot, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("cannot replace " + snapshot + " atomically", e);
+        }
+        syncDirectory(snapshot.getParent());
+    }
+
+    private void writeSnapshotFile(Path tmp, Collection<DhcpLease> leases, Instant now) throws IOException {
+        Files.deleteIfExists(tmp); // created anew: owner-only from the start
+        try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), FILE_ATTR)) {
             // one lease per line: still a JSON array, but readable and diffable by an operator
             OutputStream out = new BufferedOutputStream(new SyncingOutput(ch, SNAPSHOT_SYNC_EVERY), 64 << 10);
             out.write(SNAPSHOT_OPEN);
@@ -514,12 +828,6 @@ public final class DurableLeaseStore implements LeaseStore {
             out.flush();
             ch.force(true);
         }
-        try {
-            Files.move(tmp, snapshot, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            throw new IOException("cannot replace " + snapshot + " atomically", e);
-        }
-        syncDirectory(snapshot.getParent());
     }
 
     /** Writes through to a file channel and fdatasyncs it after every {@code syncEvery} bytes. */
@@ -564,6 +872,7 @@ public final class DurableLeaseStore implements LeaseStore {
         writeSnapshot(liveLeases()); // without expired ones
 
         Files.deleteIfExists(walPrev);
+        compacting = false;
         // truncate, never just rewind: records left behind the next ones would replay after them
         log.truncate(0);
         log.force(true);
@@ -580,6 +889,14 @@ public final class DurableLeaseStore implements LeaseStore {
 
         ByteBuffer view() {
             return ByteBuffer.wrap(buf, 0, count);
+        }
+    }
+
+    private void closeLog() {
+        try {
+            log.close();
+        } catch (IOException e) {
+            LOG.warn("lease log {}: close failed: {}", wal, e.toString());
         }
     }
 
@@ -617,13 +934,14 @@ public final class DurableLeaseStore implements LeaseStore {
                 if (walRecords > 0 || Files.exists(walPrev)) {
                     compact(); // an empty log (nothing leased since open) leaves the files as they are: no fsyncs
                 }
-                log.close();
             } catch (IOException e) {
+                // the logs stay as they are and replay at the next open
                 throw new VnetException(ErrorCode.STATE_IO, "closing lease store " + wal + ": " + e.getMessage(), e);
             } finally {
                 synchronized (lock) {
                     closing = true;
                 }
+                closeLog();
             }
         }
     }

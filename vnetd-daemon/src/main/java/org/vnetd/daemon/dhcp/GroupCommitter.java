@@ -11,6 +11,8 @@ import io.netty.channel.socket.DatagramPacket;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
+import org.vnetd.core.dhcp.DhcpLease;
 import org.vnetd.core.dhcp.LeaseStore;
 
 /**
@@ -52,7 +54,20 @@ final class GroupCommitter implements AutoCloseable {
     static final long STALLED_SYNC_NS = 1_000_000_000L;
     // syncs, acks, total ns, first sync ns, max ns after the first, syncs over SLOW_SYNC_NS
     private final AtomicLongArray stats = new AtomicLongArray(6);
-    private final ConcurrentLinkedQueue<List<DatagramPacket>> queue = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Held> queue = new ConcurrentLinkedQueue<>();
+
+    /** ACKs and the bindings they acknowledge (dropped from the store with them when a sync fails). */
+    private record Held(List<DatagramPacket> acks, List<DhcpLease> leases) {
+        static final Held NONE = new Held(List.of(), List.of());
+
+        boolean isEmpty() {
+            return acks.isEmpty();
+        }
+
+        int size() {
+            return acks.size();
+        }
+    }
     private final Thread thread;
     private volatile boolean closed;
     /** The thread is gathering ACKs for the next sync until a deadline: submit() need not wake it. */
@@ -60,6 +75,14 @@ final class GroupCommitter implements AutoCloseable {
     /** System.nanoTime, or a test's clock that its fake syncs advance instead of sleeping. */
     private final LongSupplier nanoClock;
     private long lastSyncStart;
+    /**
+     * While the store fails, an idle thread wakes this often for its housekeeping, which tries the disk
+     * again (after the store's own backoff): the store recovers when space returns, not only at the
+     * next client's request.
+     */
+    static final long RETRY_POLL_NS = 1_000_000_000L;
+    private boolean storeFailing; // this thread only
+    private final RateLimitedLog withheld = new RateLimitedLog(LOG, Level.ERROR, DurableLeaseStore.LOG_INTERVAL_NANOS);
 
     GroupCommitter(LeaseStore store, AckSender sender, String name) {
         this(store, sender, name, System::nanoTime);
@@ -75,11 +98,16 @@ final class GroupCommitter implements AutoCloseable {
 
     /** Queues ACKs; they are sent once durable, or dropped (and released) if the store fails. */
     void submit(List<DatagramPacket> acks) {
+        submit(acks, List.of());
+    }
+
+    /** Queues ACKs for {@code leases}: if the sync fails, the ACKs are dropped and so are those bindings. */
+    void submit(List<DatagramPacket> acks, List<DhcpLease> leases) {
         if (closed) {
             acks.forEach(DatagramPacket::release);
             return;
         }
-        queue.add(acks);
+        queue.add(new Held(acks, leases));
         if (!gathering) {
             LockSupport.unpark(thread);
         }
@@ -89,48 +117,59 @@ final class GroupCommitter implements AutoCloseable {
         return new SyncStats(stats.get(0), stats.get(1), stats.get(2) / 1e6, stats.get(3) / 1e6, stats.get(4) / 1e6, stats.get(5));
     }
 
-    private List<DatagramPacket> drain() {
-        List<DatagramPacket> first = queue.poll();
+    private Held drain() {
+        Held first = queue.poll();
         if (first == null) {
-            return List.of();
+            return Held.NONE;
         }
-        List<DatagramPacket> next = queue.poll();
+        Held next = queue.poll();
         if (next == null) {
             return first;
         }
-        List<DatagramPacket> all = new ArrayList<>(first.size() + next.size() + 16);
-        all.addAll(first);
+        List<DatagramPacket> acks = new ArrayList<>(first.size() + next.size() + 16);
+        List<DhcpLease> leases = new ArrayList<>(first.leases().size() + next.leases().size() + 16);
+        acks.addAll(first.acks());
+        leases.addAll(first.leases());
         do {
-            all.addAll(next);
+            acks.addAll(next.acks());
+            leases.addAll(next.leases());
         } while ((next = queue.poll()) != null);
-        return all;
+        return new Held(acks, leases);
     }
 
     private void run() {
         prepareAhead(); // preallocate the log before the first ACK needs it
         while (true) {
-            List<DatagramPacket> batch = drain();
+            Held batch = drain();
             if (batch.isEmpty()) {
                 if (closed) {
                     return; // closed and drained (close() releases whatever raced in after this)
                 }
-                LockSupport.park(this); // submit()'s unpark ends it, or has already given the permit
+                if (storeFailing) {
+                    LockSupport.parkNanos(this, RETRY_POLL_NS);
+                    prepareAhead();
+                } else {
+                    LockSupport.park(this); // submit()'s unpark ends it, or has already given the permit
+                }
                 continue;
             }
             batch = gather(batch);
             long t0 = nanoClock.getAsLong();
             lastSyncStart = t0;
             try {
-                store.sync();
+                store.sync(batch.leases());
             } catch (RuntimeException e) {
                 // not durable: the clients get no ACK and retry; sending it would break the promise
-                LOG.error("lease store failed, {} ACK(s) withheld: {}", batch.size(), e.getMessage());
-                batch.forEach(DatagramPacket::release);
+                storeFailing = true;
+                withheld.log("lease store failed, {} ACK(s) withheld: {}", batch.size(), e.getMessage());
+                batch.acks().forEach(DatagramPacket::release);
                 continue;
             }
+            storeFailing = false;
+            withheld.reset();
             long took = nanoClock.getAsLong() - t0;
             int acks = batch.size();
-            send(batch); // first: the figures below wait, the ACKs do not
+            send(batch.acks()); // first: the figures below wait, the ACKs do not
             record(took, acks);
             prepareAhead();
         }
@@ -172,7 +211,7 @@ final class GroupCommitter implements AutoCloseable {
     }
 
     /** Waits out the rest of the window since the previous sync's start, taking in what is submitted meanwhile. */
-    private List<DatagramPacket> gather(List<DatagramPacket> batch) {
+    private Held gather(Held batch) {
         long deadline = lastSyncStart + WINDOW_NS;
         if (nanoClock.getAsLong() >= deadline || batch.size() >= FULL_BATCH) {
             return batch;
@@ -186,14 +225,17 @@ final class GroupCommitter implements AutoCloseable {
         } finally {
             gathering = false;
         }
-        List<DatagramPacket> more = drain();
+        Held more = drain();
         if (more.isEmpty()) {
             return batch;
         }
-        List<DatagramPacket> all = new ArrayList<>(batch.size() + more.size());
-        all.addAll(batch);
-        all.addAll(more);
-        return all;
+        List<DatagramPacket> acks = new ArrayList<>(batch.size() + more.size());
+        acks.addAll(batch.acks());
+        acks.addAll(more.acks());
+        List<DhcpLease> leases = new ArrayList<>(batch.leases().size() + more.leases().size());
+        leases.addAll(batch.leases());
+        leases.addAll(more.leases());
+        return new Held(acks, leases);
     }
 
     private void prepareAhead() {
@@ -219,9 +261,9 @@ final class GroupCommitter implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        List<DatagramPacket> late;
+        Held late;
         while (!(late = drain()).isEmpty()) {
-            late.forEach(DatagramPacket::release); // submitted while closing: never synced, never sent
+            late.acks().forEach(DatagramPacket::release); // submitted while closing: never synced, never sent
         }
     }
 

@@ -93,9 +93,10 @@ public final class KernelActions implements ActionBackends {
                 case Action.Firewall f -> {
                     return firewall.adopt(f.plan(), record);
                 }
-                case Action.StartDns d -> serviceEffects.start(d);
-                case Action.StartTftp t -> serviceEffects.start(t);
-                case Action.StartDhcp d -> serviceEffects.start(d);
+                // a service that cannot start again leaves the network degraded and is retried
+                case Action.StartDns d -> serviceEffects.adopt(d);
+                case Action.StartTftp t -> serviceEffects.adopt(t);
+                case Action.StartDhcp d -> serviceEffects.adopt(d);
                 case Action.CreateBridge b -> { } // the driver checked it is there; re-creating it would drop the guests
                 case Action.AddRoute r -> { }
                 case Action.Sysctls s -> { }

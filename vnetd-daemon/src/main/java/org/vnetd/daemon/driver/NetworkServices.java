@@ -7,13 +7,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vnetd.core.dhcp.DhcpConfig;
 import org.vnetd.core.dhcp.DhcpLease;
 import org.vnetd.core.driver.LeaseSource;
+import org.vnetd.core.driver.ServiceHealth;
 import org.vnetd.core.driver.ServiceConfigs;
 import org.vnetd.core.rpc.Lease;
 import org.vnetd.core.tftp.TftpConfig;
@@ -31,8 +34,12 @@ import io.netty.channel.EventLoopGroup;
  * The in-process services of running networks (one DHCP server and one DNS forwarder each, a TFTP
  * server where {@code <tftp root>} asks for one), started and stopped by the driver's steps. DHCP
  * leases feed the DNS service's guest names.
+ *
+ * <p>A service that cannot be started again when a restarted daemon adopts its network, and a DHCP
+ * server whose lease log cannot be written, make the network degraded ({@link ServiceHealth}); the
+ * first is retried in the background ({@link ServiceRepairs}), the second retries by itself.
  */
-public final class NetworkServices implements LeaseSource {
+public final class NetworkServices implements LeaseSource, ServiceHealth {
     private static final Logger LOG = LoggerFactory.getLogger(NetworkServices.class);
 
     private final Path leaseDir;
@@ -47,6 +54,8 @@ public final class NetworkServices implements LeaseSource {
     private final Map<String, DhcpConfig> dhcpConfigs = new ConcurrentHashMap<>();
     /** DHCP reservations of VM ports (port.create's ip), merged into their network's configuration. */
     private final Map<String, List<DhcpConfig.StaticHost>> portHosts = new ConcurrentHashMap<>();
+    private final ServiceRepairs repairs;
+    private volatile Consumer<String> healthListener = network -> { };
 
     public NetworkServices(Path leaseDir, Path resolvConf, EventLoopGroup group, Clock clock) {
         this.leaseDir = leaseDir;
@@ -54,6 +63,35 @@ public final class NetworkServices implements LeaseSource {
         this.group = group;
         this.clock = clock;
         this.upstreams = new UpstreamSockets(group);
+        this.repairs = new ServiceRepairs(network -> healthListener.accept(network));
+    }
+
+    /** Told the name of a running network whose services' health changed ({@link #problem}); must not block. */
+    public void onHealthChange(Consumer<String> listener) {
+        healthListener = listener;
+    }
+
+    @Override
+    public Optional<String> problem(String network) {
+        List<String> why = new ArrayList<>(repairs.problems(network));
+        DhcpService s = dhcp.get(network);
+        if (s != null) {
+            s.problem().ifPresent(p -> why.add("DHCP: " + p));
+        }
+        return why.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", why));
+    }
+
+    /** Adoption: as {@link #startDns}, but a failure leaves the network degraded and is retried. */
+    void adoptDns(NetworkDef def) {
+        repairs.adopt(def.name(), "DNS", () -> startDns(def));
+    }
+
+    void adoptDhcp(NetworkDef def, DhcpConfig config) {
+        repairs.adopt(def.name(), "DHCP", () -> startDhcp(def, config));
+    }
+
+    void adoptTftp(NetworkDef def, TftpConfig config) {
+        repairs.adopt(def.name(), "TFTP", () -> startTftp(def, config));
     }
 
     /**
@@ -67,13 +105,27 @@ public final class NetworkServices implements LeaseSource {
 
     void startDns(NetworkDef def) {
         String name = def.name();
-        stopDns(name);
+        synchronized (repairs.guard(name)) {
+            startDnsGuarded(def);
+        }
+    }
+
+    private void startDnsGuarded(NetworkDef def) {
+        String name = def.name();
+        stopDnsGuarded(name);
         DnsService s = DnsService.create(name, group, resolvConf, upstreams);
         s.start(ServiceConfigs.dns(def));
         dns.put(name, s);
     }
 
     void stopDns(String name) {
+        synchronized (repairs.guard(name)) {
+            repairs.stopped(name, "DNS");
+            stopDnsGuarded(name);
+        }
+    }
+
+    private void stopDnsGuarded(String name) {
         DnsService s = dns.remove(name);
         if (s != null) {
             s.stop();
@@ -81,9 +133,16 @@ public final class NetworkServices implements LeaseSource {
     }
 
     void startDhcp(NetworkDef def, DhcpConfig config) {
+        synchronized (repairs.guard(def.name())) {
+            startDhcpGuarded(def, config);
+        }
+    }
+
+    private void startDhcpGuarded(NetworkDef def, DhcpConfig config) {
         String name = def.name();
-        stopDhcp(name);
+        stopDhcpGuarded(name);
         DhcpService s = new DhcpService(leaseDir, clock, group, leaseJson);
+        s.onHealthChange(() -> healthListener.accept(name));
         DnsService names = dns.get(name);
         if (names != null) {
             s.addLeaseListener(change -> {
@@ -111,6 +170,13 @@ public final class NetworkServices implements LeaseSource {
     }
 
     void stopDhcp(String name) {
+        synchronized (repairs.guard(name)) {
+            repairs.stopped(name, "DHCP");
+            stopDhcpGuarded(name);
+        }
+    }
+
+    private void stopDhcpGuarded(String name) {
         DhcpService s = dhcp.remove(name);
         dhcpConfigs.remove(name);
         if (s != null) {
@@ -119,14 +185,27 @@ public final class NetworkServices implements LeaseSource {
     }
 
     void startTftp(NetworkDef def, TftpConfig config) {
+        synchronized (repairs.guard(def.name())) {
+            startTftpGuarded(def, config);
+        }
+    }
+
+    private void startTftpGuarded(NetworkDef def, TftpConfig config) {
         String name = def.name();
-        stopTftp(name);
+        stopTftpGuarded(name);
         TftpService s = new TftpService(config, group);
         s.start();
         tftp.put(name, s);
     }
 
     void stopTftp(String name) {
+        synchronized (repairs.guard(name)) {
+            repairs.stopped(name, "TFTP");
+            stopTftpGuarded(name);
+        }
+    }
+
+    private void stopTftpGuarded(String name) {
         TftpService s = tftp.remove(name);
         if (s != null) {
             s.stop();
@@ -136,6 +215,9 @@ public final class NetworkServices implements LeaseSource {
     /** A live net-update: the running services take the new configuration without a restart. */
     void reconfigure(NetworkDef def) {
         String name = def.name();
+        // a service waiting for a retry starts with the new configuration
+        repairs.update(name, "DNS", () -> startDns(def));
+        ServiceConfigs.dhcp(def).ifPresent(cfg -> repairs.update(name, "DHCP", () -> startDhcp(def, cfg)));
         DnsService d = dns.get(name);
         if (d != null) {
             d.reconfigure(ServiceConfigs.dns(def));
@@ -226,6 +308,7 @@ public final class NetworkServices implements LeaseSource {
 
     /** Daemon shutdown: stop serving (leases are flushed), leave the kernel state to the next daemon. */
     public void stopAll() {
+        repairs.close();
         for (String n : List.copyOf(dhcp.keySet())) {
             try {
                 stopDhcp(n);

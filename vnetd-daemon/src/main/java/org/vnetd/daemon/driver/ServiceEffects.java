@@ -11,7 +11,8 @@ import org.vnetd.core.xml.model.NetworkDef;
 
 /**
  * The in-process services of one network: they start on apply, stop on undo, and start again on
- * adoption, configured from the network's live definition.
+ * adoption, configured from the network's live definition. A service that cannot start again on
+ * adoption leaves the network degraded and is retried in the background (NetworkServices).
  */
 final class ServiceEffects {
     private final NetworkServices services;
@@ -41,6 +42,10 @@ final class ServiceEffects {
         return Map.of();
     }
 
+    void adopt(Action.StartDns d) {
+        guard(ErrorCode.DNS, "DNS service of network '" + live.name() + "' (port 53 on its addresses)", () -> services.adoptDns(live));
+    }
+
     void stop(Action.StartDns d) {
         services.stopDns(d.network());
     }
@@ -50,6 +55,12 @@ final class ServiceEffects {
                 "network '%s' has no DHCP range or host to serve", live.name()));
         guard(ErrorCode.DHCP, "DHCP server on " + config.interfaceName() + " (port 67)", () -> services.startDhcp(live, config));
         return Map.of();
+    }
+
+    void adopt(Action.StartDhcp d) {
+        var config = ServiceConfigs.dhcp(live).orElseThrow(() -> VnetException.of(ErrorCode.INTERNAL,
+                "network '%s' has no DHCP range or host to serve", live.name()));
+        guard(ErrorCode.DHCP, "DHCP server on " + config.interfaceName() + " (port 67)", () -> services.adoptDhcp(live, config));
     }
 
     void stop(Action.StartDhcp d) {
@@ -62,6 +73,12 @@ final class ServiceEffects {
                 "network '%s' has no <tftp root> to serve", live.name()));
         guard(ErrorCode.TFTP, "TFTP server on " + config.interfaceName() + " (port 69)", () -> services.startTftp(live, config));
         return Map.of();
+    }
+
+    void adopt(Action.StartTftp t) {
+        TftpConfig config = TftpConfig.of(live).orElseThrow(() -> VnetException.of(ErrorCode.INTERNAL,
+                "network '%s' has no <tftp root> to serve", live.name()));
+        guard(ErrorCode.TFTP, "TFTP server on " + config.interfaceName() + " (port 69)", () -> services.adoptTftp(live, config));
     }
 
     void stop(Action.StartTftp t) {

@@ -16,6 +16,7 @@ import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vnetd.daemon.state.FileModes;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
 import org.vnetd.core.rpc.RpcCodec;
@@ -59,7 +60,7 @@ public final class PortStore implements AutoCloseable {
         this.dir = dir;
         this.logFile = dir.resolve(LOG_NAME);
         try {
-            Files.createDirectories(dir);
+            FileModes.directory(dir, FileModes.PRIVATE_DIR);
         } catch (IOException e) {
             throw new VnetException(ErrorCode.STATE_IO, "cannot create " + dir + ": " + e.getMessage(), e);
         }
@@ -169,6 +170,8 @@ public final class PortStore implements AutoCloseable {
             sb.append(MAPPER.writeValueAsString(MAPPER.createObjectNode().put("op", "put").set("port", MAPPER.valueToTree(r))))
                     .append('\n');
         }
+        Files.deleteIfExists(tmp); // created anew, owner-only
+        Files.createFile(tmp, FileModes.privateFile());
         Files.writeString(tmp, sb, StandardCharsets.UTF_8);
         Files.move(tmp, logFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         lines = live.size();
@@ -192,7 +195,9 @@ public final class PortStore implements AutoCloseable {
     }
 
     private void openLog() throws IOException {
-        log = FileChannel.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        log = FileChannel.open(logFile, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND),
+                FileModes.privateFile());
+        Files.setPosixFilePermissions(logFile, FileModes.PRIVATE_FILE); // one made under an older umask too
     }
 
     private void closeLog() {

@@ -15,7 +15,8 @@ import org.vnetd.core.error.VnetException;
 
 /**
  * Crash-safe file replacement: write a temp file in the same directory, fsync it, rename it over the
- * target, fsync the directory. A reader sees the old file or the new one, never a torn one.
+ * target, fsync the directory. A reader sees the old file or the new one, never a torn one. The file
+ * is owner-only ({@link FileModes#PRIVATE_FILE}) whatever the umask.
  */
 public final class AtomicFiles {
     /** Temp files start with this; a crash may leave one, which {@link #isTemp} lets loaders skip. */
@@ -28,8 +29,11 @@ public final class AtomicFiles {
         Path dir = target.toAbsolutePath().getParent();
         Path tmp = dir.resolve(TEMP_PREFIX + target.getFileName() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         try {
-            Files.createDirectories(dir);
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            if (!Files.isDirectory(dir)) {
+                FileModes.directory(dir, FileModes.PRIVATE_DIR);
+            }
+            try (FileChannel ch = FileChannel.open(tmp, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                    FileModes.privateFile())) {
                 ByteBuffer b = ByteBuffer.wrap(content);
                 while (b.hasRemaining()) {
                     ch.write(b);

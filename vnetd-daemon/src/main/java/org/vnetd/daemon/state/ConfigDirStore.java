@@ -124,7 +124,7 @@ public final class ConfigDirStore implements DefinitionStore {
         Path l = link(name);
         try {
             if (autostart) {
-                Files.createDirectories(autostartDir);
+                FileModes.directory(autostartDir, FileModes.PRIVATE_DIR);
                 if (!Files.isSymbolicLink(l)) {
                     Files.deleteIfExists(l);
                     Files.createSymbolicLink(l, Path.of("..", name + ".xml"));

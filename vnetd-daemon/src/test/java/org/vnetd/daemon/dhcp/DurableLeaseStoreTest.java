@@ -1,6 +1,7 @@
 package org.vnetd.daemon.dhcp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -52,6 +53,33 @@ class DurableLeaseStoreTest {
         }
         try (DurableLeaseStore s = DurableLeaseStore.open(dir, "vbr0", CLOCK)) {
             assertEquals(Set.of(lease(10, NOW.plusSeconds(3600)), lease(11, null)), new HashSet<>(s.load()));
+        }
+    }
+
+    @Test
+    void leaseFilesAreOwnerOnlyAndOnlyDurableBindingsCount() throws Exception {
+        Path leases = dir.resolve("dhcp");
+        DhcpLease synced = lease(10, NOW.plusSeconds(3600));
+        DhcpLease pending = lease(11, NOW.plusSeconds(3600));
+        try (DurableLeaseStore s = DurableLeaseStore.open(leases, "vbr0", CLOCK)) {
+            s.append(new LeaseChange(LeaseChange.Kind.BOUND, synced));
+            s.sync();
+            s.append(new LeaseChange(LeaseChange.Kind.BOUND, pending));
+            assertTrue(s.isDurable(synced));
+            assertFalse(s.isDurable(pending), "its record is not written yet: its ACK is still held");
+            assertTrue(s.problem().isEmpty());
+        }
+        try (DurableLeaseStore s = DurableLeaseStore.open(leases, "vbr0", CLOCK)) {
+            assertTrue(s.isDurable(synced) && s.isDurable(pending), "closing wrote both");
+            s.append(new LeaseChange(LeaseChange.Kind.RELEASED, synced));
+            s.sync();
+            assertFalse(s.isDurable(synced));
+        }
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(leases)));
+        try (var files = Files.list(leases)) {
+            for (Path f : files.toList()) {
+                assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f)), f.toString());
+            }
         }
     }
 

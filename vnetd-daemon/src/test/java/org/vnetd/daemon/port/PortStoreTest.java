@@ -39,6 +39,17 @@ class PortStoreTest {
     }
 
     @Test
+    void theLogAndItsDirectoryAreOwnerOnlyWhateverTheUmask() throws Exception {
+        Path ports = dir.resolve("ports");
+        try (PortStore s = new PortStore(ports)) {
+            s.save(port(1));
+        }
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(ports)));
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(ports.resolve(PortStore.LOG_NAME))));
+    }
+
+    @Test
     void aTornLineIsSkippedReportedAndKept() throws Exception {
         try (PortStore s = new PortStore(dir)) {
             s.load();

@@ -48,6 +48,23 @@ class StateStoreTest {
     }
 
     @Test
+    void definitionsAndStatusFilesAreOwnerOnlyWhateverTheUmask() throws Exception {
+        ConfigDirStore s = new ConfigDirStore(dir.resolve("networks"));
+        s.save("default", "<network><name>default</name></network>");
+        s.setAutostart("default", true);
+        StatusStore st = new RunDirStatusStore(dir.resolve("run"));
+        st.save(new NetworkStatus("default", "u-1", "<network/>", true, true, List.of(), 1L));
+        assertEquals("rw-------", mode(dir.resolve("networks/default.xml")));
+        assertEquals("rwx------", mode(dir.resolve("networks/autostart")));
+        assertEquals("rw-------", mode(dir.resolve("run/network/default.json")));
+        assertEquals("rwx------", mode(dir.resolve("run/network")));
+    }
+
+    private static String mode(Path p) throws java.io.IOException {
+        return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+    }
+
+    @Test
     void unreadableFilesAreReportedAndSetAsideNotDropped() throws Exception {
         Path nets = dir.resolve("networks");
         ConfigDirStore s = new ConfigDirStore(nets);
