@@ -7,6 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -32,20 +33,20 @@ public final class PrivateMounts implements AutoCloseable {
             Process p = new ProcessBuilder("unshare", "-m", "--propagation", "slave", "sleep", "1800")
                     .redirectErrorStream(true).start();
             PrivateMounts m = new PrivateMounts(p);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (m.sameMountNamespaceAsUs() && p.isAlive() && System.nanoTime() < deadline) {
-                Thread.sleep(10); // until unshare has run
-            }
-            if (!p.isAlive() || m.sameMountNamespaceAsUs()) {
+            try {
+                Await.until(Duration.ofSeconds(10), "unshare -m to make a mount namespace", () -> {
+                    if (!p.isAlive()) {
+                        throw new AssertionError("unshare -m exited with " + p.exitValue());
+                    }
+                    return !m.sameMountNamespaceAsUs();
+                });
+            } catch (AssertionError e) {
                 m.close();
-                throw new IllegalStateException("unshare -m did not make a mount namespace");
+                throw e;
             }
             return m;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 

@@ -23,6 +23,7 @@ import org.vnetd.core.rpc.RpcCodec;
 import org.vnetd.daemon.rpc.DaemonRpc;
 import org.vnetd.daemon.rpc.RpcClient;
 import org.vnetd.daemon.rpc.RpcServer;
+import org.vnetd.testing.Await;
 import org.vnetd.testing.NetnsSupport;
 import org.vnetd.testing.PrivateMounts;
 import org.vnetd.testing.TestNetns;
@@ -76,12 +77,9 @@ class DaemonFullDiskTest {
                 assertEquals(0, leases(socket).size(), "a client that was never ACKed holds no lease:\n" + leases(socket));
                 assertFalse(client.log().contains("obtained"), client.log());
                 // several REQUESTs fail meanwhile; their errors are not one line each
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (count(client.log(), "select for") < 6 && System.nanoTime() < deadline) {
-                    Thread.sleep(200);
-                }
+                Await.until(Duration.ofSeconds(30), Duration.ofMillis(200), "6 REQUESTs from udhcpc",
+                        () -> count(client.log(), "select for") >= 6);
                 int selects = count(client.log(), "select for");
-                assertTrue(selects >= 6, client.log());
                 int withheld = count(d.log(), "ACK(s) withheld");
                 assertTrue(withheld >= 1 && withheld <= 3, withheld + " lines for " + selects + " failed REQUESTs:\n" + d.log());
                 assertEquals(0, leases(socket).size());
@@ -162,10 +160,8 @@ class DaemonFullDiskTest {
         host.execOk("ip", "link", "add", "vd1", "type", "veth", "peer", "name", "eth0", "netns", guest.name());
         host.execOk("ip", "link", "set", "vd1", "master", "virbr0", "up");
         guest.execOk("ip", "link", "set", "eth0", "address", MAC, "up");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!host.execOk("bridge", "link", "show", "dev", "vd1").contains("state forwarding") && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
+        Await.until(Duration.ofSeconds(30), Duration.ofMillis(100), "vd1 forwarding",
+                () -> host.execOk("bridge", "link", "show", "dev", "vd1").contains("state forwarding"));
     }
 
     private static JsonNode lookup(Path socket) throws Exception {
@@ -182,16 +178,11 @@ class DaemonFullDiskTest {
         return out;
     }
 
-    private static String awaitDegraded(Path socket, VnetdProcess d) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
+    private static String awaitDegraded(Path socket, VnetdProcess d) {
+        return Await.value(WAIT, Duration.ofMillis(200), "the network shown degraded", () -> {
             JsonNode n = lookup(socket);
-            if (n.has("degraded")) {
-                return n.get("degraded").asText();
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("the network was never shown degraded:\n" + d.log());
+            return n.has("degraded") ? java.util.Optional.of(n.get("degraded").asText()) : java.util.Optional.<String>empty();
+        });
     }
 
     /** The next event of {@code type} on a subscribed connection, waiting at most WAIT. */
