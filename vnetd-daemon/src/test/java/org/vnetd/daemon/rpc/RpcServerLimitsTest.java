@@ -19,6 +19,7 @@ import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.rpc.Methods;
 import org.vnetd.core.rpc.NetworkEvent;
 import org.vnetd.core.rpc.RpcCodec;
+import org.vnetd.daemon.rpc.limit.ListenerGuard;
 import org.vnetd.daemon.rpc.limit.ListenerLimits;
 import org.vnetd.testing.Await;
 
@@ -42,6 +43,10 @@ class RpcServerLimitsTest {
         if (server != null) {
             server.close();
         }
+    }
+
+    private ListenerGuard readOnlyGuard() {
+        return server.guards().get(1);
     }
 
     private RpcClient rw() throws IOException {
@@ -110,9 +115,12 @@ class RpcServerLimitsTest {
         try (RpcClient drip = ro(); RpcClient other = ro()) {
             drip.channel().write(ByteBuffer.allocate(5).putInt(100).put((byte) '{').flip());
             assertTrue(other.call(Methods.DAEMON_VERSION, null).has("result"));
+            Await.until(Duration.ofSeconds(5), "the incomplete frame held", () -> readOnlyGuard().bufferedBytes() > 0);
             assertEquals("a request must arrive within 1 s of its first byte", refusal(drip));
+            assertEquals(0, readOnlyGuard().bufferedBytes(), "its buffer is given back");
             assertTrue(other.call(Methods.DAEMON_VERSION, null).has("result"));
         }
+        Await.until(Duration.ofSeconds(5), "both connections forgotten", () -> readOnlyGuard().openConnections() == 0);
     }
 
     @Test
