@@ -43,6 +43,8 @@ import io.netty.channel.unix.PeerCredentials;
  */
 final class RpcConnectionHandler extends SimpleChannelInboundHandler<ByteBuf> {
     private static final Logger LOG = LoggerFactory.getLogger(RpcConnectionHandler.class);
+    /** Read-only methods take a few names or ids; this leaves room for many more. */
+    static final int MAX_READ_ONLY_PARAM_VALUES = 64;
 
     private final boolean readOnly;
     private final RpcDispatcher dispatcher;
@@ -101,6 +103,13 @@ final class RpcConnectionHandler extends SimpleChannelInboundHandler<ByteBuf> {
                     "operation forbidden: " + method + " is not allowed on the read-only socket")));
             return;
         }
+        if (readOnly && exceeds(request.params(), MAX_READ_ONLY_PARAM_VALUES)) {
+            // A parsed request lives until its call ends, so a running one outlives young collections; a
+            // 16 KiB frame of tiny values is ~150 KiB of tree. Refused here, on the event loop, it dies young.
+            reply(ctx, RpcResponse.failure(id, RpcError.protocol(RpcError.INVALID_PARAMS, "Invalid params: a request on the"
+                    + " read-only socket has at most " + MAX_READ_ONLY_PARAM_VALUES + " values in its params")));
+            return;
+        }
         if (method.equals(Methods.EVENTS_SUBSCRIBE)) {
             subscribe(ctx, request);
             return;
@@ -127,7 +136,7 @@ final class RpcConnectionHandler extends SimpleChannelInboundHandler<ByteBuf> {
                 response = RpcResponse.success(id, result);
             } catch (Throwable t) {
                 response = RpcResponse.failure(id, RpcErrors.from(t));
-                logFailure(method, t);
+                logFailure(method, t, readOnly);
             }
             RpcResponse r = response;
             if (ctx.executor().inEventLoop()) {
@@ -285,6 +294,22 @@ final class RpcConnectionHandler extends SimpleChannelInboundHandler<ByteBuf> {
         ctx.close();
     }
 
+    /** Whether {@code node} holds more than {@code max} values (objects and arrays count, and what they hold). */
+    static boolean exceeds(JsonNode node, int max) {
+        return node != null && count(node, max + 1) > max;
+    }
+
+    private static int count(JsonNode node, int stopAt) {
+        int n = 1;
+        for (JsonNode child : node) {
+            if (n >= stopAt) {
+                break;
+            }
+            n += count(child, stopAt - n);
+        }
+        return n;
+    }
+
     private static String summarize(RpcRequest request) {
         JsonNode p = request.params();
         if (p == null) {
@@ -297,9 +322,15 @@ final class RpcConnectionHandler extends SimpleChannelInboundHandler<ByteBuf> {
         return "";
     }
 
-    private static void logFailure(String method, Throwable t) {
+    private static void logFailure(String method, Throwable t, boolean readOnly) {
         Throwable e = t;
         if (e instanceof org.vnetd.core.error.VnetException v && v.code() != ErrorCode.INTERNAL) {
+            if (readOnly) {
+                // a lookup that changes nothing failed; at INFO any local user could fill the log with
+                // lines of their own text (16 KiB names, thousands a second)
+                LOG.debug("{} failed: {}", method, v.getMessage());
+                return;
+            }
             // user errors: one line, no stack trace
             LOG.info("{} failed: {}", method, v.getMessage());
         } else if (e instanceof RpcProtocolException) {

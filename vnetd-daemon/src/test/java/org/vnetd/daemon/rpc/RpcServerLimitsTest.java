@@ -89,6 +89,28 @@ class RpcServerLimitsTest {
     }
 
     @Test
+    void readOnlyParamsAreAFewValues() throws IOException {
+        start(ListenerLimits.readOnlySocket());
+        Map<String, Object> many = new java.util.HashMap<>();
+        for (int i = 0; i < 100; i++) {
+            many.put("k" + i, i);
+        }
+        try (RpcClient c = ro()) {
+            ObjectNode e = c.call(Methods.DAEMON_VERSION, many).withObject("error");
+            assertEquals(-32602, e.get("code").asInt());
+            assertEquals("Invalid params: a request on the read-only socket has at most 64 values in its params",
+                    e.get("message").asText());
+            assertTrue(c.call(Methods.NETWORK_LOOKUP, Map.of("network", "default")).has("result"), "the connection stays usable");
+        }
+        try (RpcClient c = rw()) {
+            assertTrue(c.call(Methods.DAEMON_VERSION, many).has("result"), "the read-write socket takes any params");
+        }
+        var tree = RpcCodec.MAPPER.valueToTree(Map.of("a", java.util.List.of(1, 2, 3), "b", Map.of("c", "d")));
+        assertTrue(RpcConnectionHandler.exceeds(tree, 6), "7 values: the object, a, its 3 items, b, c");
+        assertTrue(!RpcConnectionHandler.exceeds(tree, 7));
+    }
+
+    @Test
     void aConnectionOverTheCapIsToldWhyAndASlotComesBackOnClose() throws Exception {
         start(new ListenerLimits(2, 2, 16 * 1024, 1024 * 1024, 4, 1024 * 1024, Duration.ofSeconds(10), Duration.ofMinutes(5)));
         try (RpcClient a = ro(); RpcClient b = ro(); RpcClient c = ro()) {
