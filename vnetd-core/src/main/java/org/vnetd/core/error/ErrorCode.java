@@ -21,6 +21,8 @@ public enum ErrorCode {
     INVALID_ARGUMENT(15),
     OPERATION_UNSUPPORTED(16),
     NO_SUCH_PORT(17),
+    /** A port with that uuid exists already (a second create of a client's port without reclaiming it). */
+    PORT_EXISTS(18),
     /** A kernel call failed; the message carries errno and the kernel's text. */
     KERNEL(20),
     FIREWALL(21),

@@ -396,7 +396,7 @@ public final class PortManager implements AutoCloseable {
         try {
             PortRecord old = ports.get(uuid);
             if (old != null && !(reclaim && old.clientTap())) {
-                throw VnetException.of(ErrorCode.CONFLICT, "network port with UUID %s already exists", uuid);
+                throw VnetException.of(ErrorCode.PORT_EXISTS, "Network port with UUID %s already exists", uuid);
             }
             store.save(r);
             ports.put(uuid, r);

@@ -57,6 +57,20 @@ class LibvirtParityNetnsTest {
               </ip>
             </network>
             """;
+    /** A port as virtqemud creates it: no plug (the daemon gives it one), bandwidth of its own. */
+    static final String PORT = """
+            <networkport>
+              <uuid>7a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d</uuid>
+              <owner>
+                <name>guest1</name>
+                <uuid>c0ffee00-0000-4000-8000-000000000001</uuid>
+              </owner>
+              <mac address='52:54:00:6b:00:01'/>
+              <bandwidth>
+                <inbound average='1000' peak='2000' burst='1024'/>
+              </bandwidth>
+            </networkport>
+            """;
     static final String HOST = "<host mac='52:54:00:00:00:01' name='g1' ip='192.168.122.11'/>";
 
     private TestNetns vnetdNs;
@@ -81,6 +95,9 @@ class LibvirtParityNetnsTest {
         libvirtUri = "network:///system?socket=" + libvirtd.socket();
         Files.writeString(dir.resolve("default.xml"), DEFAULT);
         Files.writeString(dir.resolve("tr.xml"), TRANSIENT);
+        Files.writeString(dir.resolve("port.xml"), PORT);
+        Files.writeString(dir.resolve("port-plugged.xml"), PORT.replace("</networkport>",
+                "  <plug type='network' bridge='virbr0'/>\n</networkport>"));
     }
 
     @AfterAll
@@ -148,6 +165,17 @@ class LibvirtParityNetnsTest {
                 List.of("net-dumpxml", "--inactive", "default"),
                 List.of("net-dhcp-leases", "default"),
                 List.of("net-dhcp-leases", "default", "--mac", "52:54:00:00:00:01"),
+                List.of("net-port-list", "default"),
+                List.of("net-port-create", "default", dir.resolve("port.xml").toString()),
+                List.of("net-port-create", "default", dir.resolve("port.xml").toString()),
+                List.of("net-port-create", "default", dir.resolve("port-plugged.xml").toString()),
+                List.of("net-port-list", "default"),
+                List.of("net-port-list", "default", "--uuid"),
+                List.of("net-port-list", "default", "--table"),
+                List.of("net-port-dumpxml", "default", "7a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d"),
+                List.of("net-port-delete", "default", "7a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d"),
+                List.of("net-port-list", "default"),
+                List.of("net-port-delete", "default", "7a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d"),
                 List.of("net-create", t),
                 List.of("net-list", "--all"),
                 List.of("net-list", "--transient"),

@@ -243,7 +243,7 @@ class VirshNetnsTest {
             assertTrue(ns.exec("ip", "link", "show", "master", "vbr-lvp").stdout().lines().count() == 2,
                     "no tap made for it: only the JSON port's tap is on the bridge");
             Exec.Result twice = virsh(rw, "net-port-create", "lvp", portXml2.toString());
-            assertTrue(twice.stderr().contains("network port with UUID " + clientPort + " already exists"), twice.stderr());
+            assertTrue(twice.stderr().contains("error: network port Network port with UUID " + clientPort + " already exists exists already"), twice.stderr());
             assertEquals("Network port " + clientPort + " deleted\n\n", ok("net-port-delete", "lvp", clientPort));
             assertEquals("Network port " + uuid + " deleted\n\n", ok("net-port-delete", "lvp", uuid));
             assertEquals(0, DaemonRpc.call(rpc, "port.list", Map.of("network", "lvp")).size(), "gone for the JSON RPC too");

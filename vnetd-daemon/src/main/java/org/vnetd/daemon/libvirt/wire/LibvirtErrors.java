@@ -35,10 +35,14 @@ public final class LibvirtErrors {
     public static final int ARGUMENT_UNSUPPORTED = 74;
     public static final int OPERATION_UNSUPPORTED = 84;
     public static final int ACCESS_DENIED = 88;
+    public static final int NETWORK_PORT_EXIST = 106;
     public static final int NO_NETWORK_PORT = 107;
 
-    /** A libvirt code and the prefix virErrorMsg puts before the detail ("" where it adds none). */
-    private record Kind(int code, String prefix) {
+    /** A libvirt code and what virErrorMsg puts before and after the detail ("" where it adds nothing). */
+    private record Kind(int code, String prefix, String suffix) {
+        Kind(int code, String prefix) {
+            this(code, prefix, "");
+        }
     }
 
     /** Prefixes the core writes itself, which decide the code when present (most specific first). */
@@ -71,6 +75,8 @@ public final class LibvirtErrors {
             case INVALID_ARGUMENT -> new Kind(INVALID_ARG, "invalid argument: ");
             case OPERATION_UNSUPPORTED -> new Kind(OPERATION_UNSUPPORTED, "Operation not supported: ");
             case NO_SUCH_PORT -> new Kind(NO_NETWORK_PORT, "network port not found: ");
+            // libvirt's template "network port %s exists already" around its detail "Network port with UUID … already exists"
+            case PORT_EXISTS -> new Kind(NETWORK_PORT_EXIST, "network port ", " exists already");
             case KERNEL, DHCP, DNS, TFTP, STATE_IO -> new Kind(SYSTEM_ERROR, "");
             case PERMISSION_DENIED -> new Kind(OPERATION_DENIED, "operation forbidden: ");
             case RPC_PROTOCOL, RPC_UNKNOWN_METHOD -> new Kind(RPC, "");
@@ -86,7 +92,7 @@ public final class LibvirtErrors {
             }
         }
         Kind k = kind(e.code());
-        return new RemoteError(k.code(), domainOf(e.code()), k.prefix() + message);
+        return new RemoteError(k.code(), domainOf(e.code()), k.prefix() + message + k.suffix());
     }
 
     /** The error reply for any failure: vnetd's own errors by the table, undecodable arguments as RPC errors, bugs as internal errors. */
