@@ -309,8 +309,9 @@ final class LibvirtConnectionHandler extends SimpleChannelInboundHandler<Libvirt
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof DecoderException) {
-            // a frame we cannot even read the header of has no serial to answer: the stream is lost
-            LOG.info("closing the libvirt connection of {}: {}", session, cause.getMessage());
+            // a frame we cannot even read the header of has no serial to answer: the stream is lost (debug: any
+            // user can send such frames on the read-only socket, as often as they like)
+            LOG.debug("closing the libvirt connection of {}: {}", session, cause.getMessage());
         } else if (cause instanceof IOException) {
             LOG.debug("libvirt connection of {} failed: {}", session, cause.toString());
         } else {
@@ -321,7 +322,12 @@ final class LibvirtConnectionHandler extends SimpleChannelInboundHandler<Libvirt
 
     private static void logFailure(Procedure<?, ?> p, Session s, Throwable t) {
         if (t instanceof VnetException v && v.code() != ErrorCode.INTERNAL || t instanceof LibvirtFault || t instanceof XdrException) {
-            LOG.info("libvirt {} of {} failed: {}", p.api(), s, t.getMessage());
+            if (p.access() == Procedure.Access.WRITE) {
+                LOG.info("libvirt {} of {} failed: {}", p.api(), s, t.getMessage());
+            } else {
+                // anyone may look up names that do not exist, as fast as they like: not worth a log line each
+                LOG.debug("libvirt {} of {} failed: {}", p.api(), s, t.getMessage());
+            }
         } else {
             LOG.error("libvirt {} of {} failed with an internal error", p.api(), s, t);
         }

@@ -217,6 +217,26 @@ class LibvirtServerTest {
     }
 
     @Test
+    void failedLookupsAreNotLoggedAtInfoSoNobodyCanFloodTheLog() throws IOException {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                LibvirtConnectionHandler.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen = new ch.qos.logback.core.read.ListAppender<>();
+        seen.start();
+        logger.addAppender(seen);
+        try {
+            RawLibvirtClient ro = open(LibvirtServer.READ_ONLY_SOCKET, 0);
+            for (int i = 0; i < 3; i++) {
+                assertEquals(LibvirtErrors.NO_NETWORK, ro.fail(FAILS, w -> {
+                }).code());
+            }
+            assertEquals(List.of(), seen.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.INFO))
+                    .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList());
+        } finally {
+            logger.detachAppender(seen);
+        }
+    }
+
+    @Test
     void theReadOnlySocketHasTheJsonRpcsSmallFrameLimit() throws IOException {
         RawLibvirtClient good = open(LibvirtServer.READ_ONLY_SOCKET, 0);
         RawLibvirtClient big = connect(LibvirtServer.READ_ONLY_SOCKET);
