@@ -120,7 +120,13 @@ class LibvirtParityNetnsTest {
     }
 
     private static String run(String uri, List<String> command) {
-        List<String> argv = new ArrayList<>(List.of("virsh", "-c", uri));
+        // net-edit's editor: "EDITOR=…" as the command's first word
+        List<String> argv = new ArrayList<>(List.of("env"));
+        if (command.get(0).startsWith("EDITOR=")) {
+            argv.add(command.get(0));
+            command = command.subList(1, command.size());
+        }
+        argv.addAll(List.of("virsh", "-c", uri));
         argv.addAll(command);
         Exec.Result r = Exec.run(argv.toArray(String[]::new));
         return "stdout:\n" + r.stdout() + "stderr:\n" + r.stderr() + "exit " + r.exitCode() + "\n";
@@ -165,6 +171,9 @@ class LibvirtParityNetnsTest {
                 List.of("net-dumpxml", "--inactive", "default"),
                 List.of("net-dhcp-leases", "default"),
                 List.of("net-dhcp-leases", "default", "--mac", "52:54:00:00:00:01"),
+                List.of("EDITOR=true", "net-edit", "default"),
+                List.of("EDITOR=sed -i s/192.168.122.254/192.168.122.200/", "net-edit", "default"),
+                List.of("net-dumpxml", "--inactive", "default"),
                 List.of("net-port-list", "default"),
                 List.of("net-port-create", "default", dir.resolve("port.xml").toString()),
                 List.of("net-port-create", "default", dir.resolve("port.xml").toString()),
@@ -203,7 +212,8 @@ class LibvirtParityNetnsTest {
         }
         // equal failures would prove nothing: both really served the commands
         for (String done : List.of("Network default defined from", "Network default started", "Network tr created from",
-                "Updated network default persistent config and live state", "Network default has been undefined")) {
+                "Updated network default persistent config and live state", "Network default XML configuration edited.",
+                "<range start='192.168.122.2' end='192.168.122.200'/>", "Network default has been undefined")) {
             assertTrue(vnetdOut.toString().contains(done), () -> "vnetd did not say '" + done + "':\n" + vnetdOut);
         }
         assertEquals(libvirtOut.toString(), vnetdOut.toString());
