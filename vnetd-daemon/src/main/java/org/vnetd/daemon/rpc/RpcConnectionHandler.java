@@ -104,8 +104,8 @@ final class RpcConnectionHandler extends SimpleChannelInboundHandler<ByteBuf> {
             return;
         }
         if (readOnly && exceeds(request.params(), MAX_READ_ONLY_PARAM_VALUES)) {
-            // A parsed request lives until its call ends, so a running one outlives young collections; a
-            // 16 KiB frame of tiny values is ~150 KiB of tree. Refused here, on the event loop, it dies young.
+            // A parsed request lives until its call ends, so a running one outlives young collections, and a
+            // frame of tiny values parses to about ten times its size. Refused here, on the event loop, it dies young.
             reply(ctx, RpcResponse.failure(id, RpcError.protocol(RpcError.INVALID_PARAMS, "Invalid params: a request on the"
                     + " read-only socket has at most " + MAX_READ_ONLY_PARAM_VALUES + " values in its params")));
             return;
@@ -327,7 +327,7 @@ final class RpcConnectionHandler extends SimpleChannelInboundHandler<ByteBuf> {
         if (e instanceof org.vnetd.core.error.VnetException v && v.code() != ErrorCode.INTERNAL) {
             if (readOnly) {
                 // a lookup that changes nothing failed; at INFO any local user could fill the log with
-                // lines of their own text (16 KiB names, thousands a second)
+                // lines of their own text (names as long as a frame, thousands a second)
                 LOG.debug("{} failed: {}", method, v.getMessage());
                 return;
             }

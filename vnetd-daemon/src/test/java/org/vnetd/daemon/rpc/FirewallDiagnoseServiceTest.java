@@ -66,22 +66,27 @@ class FirewallDiagnoseServiceTest {
             if (n == 1) {
                 firstRunHolds.await(10, TimeUnit.SECONDS);
             }
-            return List.of(new FirewallFinding("run", FirewallFinding.Severity.WARNING, "run " + n, ""));
+            return List.of(new FirewallFinding("run", FirewallFinding.Severity.WARNING, String.valueOf(n), ""));
         }, Duration.ZERO, c -> null);
         try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<Object> first = callers.submit(() -> s.call(call(false)));
             org.vnetd.testing.Await.until(Duration.ofSeconds(5), "the first run started", () -> runs.get() == 1);
-            List<Future<Object>> later = new ArrayList<>();
+            List<Future<int[]>> later = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
-                later.add(callers.submit(() -> s.call(call(false))));
+                later.add(callers.submit(() -> {
+                    int startedBefore = runs.get();
+                    int got = Integer.parseInt(findings(s.call(call(false))).getFirst().message());
+                    return new int[] {startedBefore, got};
+                }));
             }
             firstRunHolds.countDown();
-            assertEquals("run 1", findings(first.get()).getFirst().message());
-            for (Future<Object> f : later) {
-                assertEquals("run 2", findings(f.get()).getFirst().message(), "asked during run 1: gets the next run");
+            assertEquals("1", findings(first.get()).getFirst().message());
+            for (Future<int[]> f : later) {
+                int[] r = f.get();
+                assertTrue(r[1] > r[0], "asked after run " + r[0] + " started, answered by run " + r[1]);
             }
         }
-        assertEquals(2, runs.get(), "51 callers, 2 runs");
+        assertTrue(runs.get() <= 5, "51 callers share runs: " + runs.get());
     }
 
     @Test

@@ -47,7 +47,7 @@ class RpcFloodProcessTest {
     private static final String PYTHON = "/usr/bin/python3";
     private static final int ATTACK_SECONDS = 15;
     private static final int BIG_CONNECTIONS = 300;
-    private static final String FRAME_SIZES = 4 * 1024 * 1024 + "," + 1024 * 1024 + "," + 15 * 1024;
+    private static final String FRAME_SIZES = 4 * 1024 * 1024 + "," + 1024 * 1024 + "," + 3 * 1024;
     private static final int ROUNDS = 3;
     private static final int DRIP_CONNECTIONS = 20;
     private static final long MAX_GROWTH = 64L * 1024 * 1024;

@@ -80,10 +80,10 @@ class RpcServerLimitsTest {
         }
         try (RpcClient c = ro()) {
             c.send(big);
-            assertEquals("frame too large: the limit is 16384 bytes", refusal(c));
+            assertEquals("frame too large: the limit is 4096 bytes", refusal(c));
         }
         try (RpcClient c = ro()) {
-            c.send(paddedVersionRequest(16 * 1024));
+            c.send(paddedVersionRequest(4 * 1024));
             assertTrue(RpcCodec.decodeTree(c.receive()).has("result"), "a frame within the limit is served");
         }
     }
@@ -112,7 +112,7 @@ class RpcServerLimitsTest {
 
     @Test
     void aConnectionOverTheCapIsToldWhyAndASlotComesBackOnClose() throws Exception {
-        start(new ListenerLimits(2, 2, 16 * 1024, 1024 * 1024, 4, 1024 * 1024, Duration.ofSeconds(10), Duration.ofMinutes(5)));
+        start(new ListenerLimits(2, 2, 4 * 1024, 1024 * 1024, 2, 1024 * 1024, Duration.ofSeconds(10), Duration.ofMinutes(5)));
         try (RpcClient a = ro(); RpcClient b = ro(); RpcClient c = ro()) {
             assertTrue(a.call(Methods.DAEMON_VERSION, null).has("result"));
             assertTrue(b.call(Methods.DAEMON_VERSION, null).has("result"));

@@ -43,12 +43,15 @@ public record ListenerLimits(int maxConnections, int maxConnectionsPerPeer, int 
 
     /**
      * A socket anyone may connect to (mode 0666) that serves only small read-only requests (a name, a uuid, a
-     * MAC). Bounds what one local user makes the daemon hold to 32 connections, each with at most 4 requests
-     * of at most 16 KiB running and 256 KiB of unread replies beyond the reply being written, and 4 MiB of
-     * incomplete requests for all users together.
+     * MAC). Bounds what one local user makes the daemon hold to 32 connections, each with at most 2 requests
+     * of at most 4 KiB running and 256 KiB of unread replies beyond the reply being written, and 4 MiB of
+     * incomplete requests for all users together. Frame size and requests running are small because what a
+     * running request holds (its frame, its parsed tree, its reply) outlives the daemon's small young
+     * generation and is promoted: pipelined by one user on all its connections, larger ones fill the old
+     * generation with garbage, and every page it touches stays in RSS (issue 25).
      */
     public static ListenerLimits readOnlySocket() {
-        return new ListenerLimits(256, 32, 16 * 1024, 4L * 1024 * 1024, 4, 256 * 1024,
+        return new ListenerLimits(256, 32, 4 * 1024, 4L * 1024 * 1024, 2, 256 * 1024,
                 Duration.ofSeconds(10), Duration.ofMinutes(5));
     }
 
