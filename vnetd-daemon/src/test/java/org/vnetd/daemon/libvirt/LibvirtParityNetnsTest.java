@@ -119,6 +119,61 @@ class LibvirtParityNetnsTest {
         }
     }
 
+    @Test
+    void netEventPrintsTheSameLifecycleEvents() throws Exception {
+        Path probe = dir.resolve("probe.xml");
+        Files.writeString(probe, "<network><name>probe</name><uuid>0c4e6f36-7a3c-4b0e-8a59-2a3d1f6b1c09</uuid>"
+                + "<bridge name='virbr7'/></network>");
+        Path ev = dir.resolve("ev.xml");
+        Files.writeString(ev, TRANSIENT.replace("<name>tr</name>", "<name>ev</name>").replace("1c02", "1c08").replace("virbr5", "virbr6")
+                .replace("0d'", "0e'"));
+        List<String> libvirt = eventsSeen(libvirtUri, probe, ev);
+        assertEquals(List.of("event 'lifecycle' for network ev: Defined", "event 'lifecycle' for network ev: Started",
+                "event 'lifecycle' for network ev: Stopped", "event 'lifecycle' for network ev: Undefined",
+                "event 'lifecycle' for network ev: Started", "event 'lifecycle' for network ev: Stopped"), libvirt, "libvirtd's events");
+        assertEquals(libvirt, eventsSeen(vnetdUri, probe, ev));
+    }
+
+    /** The lifecycle events `virsh net-event --loop` prints for define, start, destroy, create, destroy, undefine. */
+    private static List<String> eventsSeen(String uri, Path probe, Path ev) throws Exception {
+        Process watch = new ProcessBuilder("virsh", "-c", uri, "net-event", "--loop", "--event", "lifecycle").redirectErrorStream(true)
+                .start();
+        List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try (var in = watch.inputReader()) {
+                for (String l; (l = in.readLine()) != null; ) {
+                    lines.add(l);
+                }
+            } catch (java.io.IOException e) {
+                lines.add(e.toString());
+            }
+        });
+        try {
+            // the watcher is registered once it sees an event: define and undefine a probe network until it does
+            org.vnetd.testing.Await.until(java.time.Duration.ofSeconds(30), "virsh net-event on " + uri + " sees events", () -> {
+                run(uri, List.of("net-define", probe.toString()));
+                run(uri, List.of("net-undefine", "probe"));
+                return lines.stream().anyMatch(l -> l.contains("probe"));
+            });
+            for (List<String> c : List.of(List.of("net-define", ev.toString()), List.of("net-start", "ev"), List.of("net-destroy", "ev"),
+                    List.of("net-undefine", "ev"), List.of("net-create", ev.toString()), List.of("net-destroy", "ev"))) {
+                run(uri, c);
+            }
+            // events of one connection come in order: once the marker's is printed, every event of 'ev' was
+            Path marker = probe.resolveSibling("marker.xml");
+            Files.writeString(marker, Files.readString(probe).replace("probe", "marker").replace("1c09", "1c0a"));
+            run(uri, List.of("net-define", marker.toString()));
+            org.vnetd.testing.Await.until(java.time.Duration.ofSeconds(30), "the marker's event",
+                    () -> lines.stream().anyMatch(l -> l.contains("network marker: Defined")));
+            run(uri, List.of("net-undefine", "marker"));
+            return lines.stream().filter(l -> !l.contains("probe") && !l.contains("marker")).toList();
+        } finally {
+            watch.destroyForcibly();
+            watch.waitFor(10, TimeUnit.SECONDS);
+            reader.join(10_000);
+        }
+    }
+
     private static String run(String uri, List<String> command) {
         // net-edit's editor: "EDITOR=…" as the command's first word
         List<String> argv = new ArrayList<>(List.of("env"));
