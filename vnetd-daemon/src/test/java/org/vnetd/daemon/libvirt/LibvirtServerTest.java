@@ -238,6 +238,7 @@ class LibvirtServerTest {
 
     @Test
     void theReadOnlySocketHasTheJsonRpcsSmallFrameLimit() throws IOException {
+        assertTrue(20_000 > org.vnetd.daemon.rpc.limit.ListenerLimits.readOnlySocket().maxFrameBytes());
         RawLibvirtClient good = open(LibvirtServer.READ_ONLY_SOCKET, 0);
         RawLibvirtClient big = connect(LibvirtServer.READ_ONLY_SOCKET);
         big.writeBytes(ByteBuffer.allocate(8).putInt(20_000).putInt(MessageHeader.REMOTE_PROGRAM).flip());
