@@ -1,0 +1,78 @@
+package org.vnetd.daemon.dhcp;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.BiConsumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vnetd.core.dhcp.DhcpLease;
+
+/**
+ * What replaying one lease log found: whether it held anything but preallocated zeros, where the last
+ * whole record ends and where the data (a torn record included) ends, and how many records it had.
+ */
+record LeaseLogReplay(boolean used, int goodEnd, int dataEnd, long records) {
+    // the store's category: operators grep for one logger per lease store
+    private static final Logger LOG = LoggerFactory.getLogger(DurableLeaseStore.class);
+    static final LeaseLogReplay NONE = new LeaseLogReplay(false, 0, 0, 0);
+
+    /**
+     * Replays the log {@code wal} into {@code apply} (read only: a full disk does not stop it). A torn
+     * last record (crash mid-write, never acknowledged: its fdatasync had not returned) is cut off,
+     * whether it ends the file or runs into the zero tail; a line holding a NUL is such a tear (a
+     * sector of it never reached the disk) and is skipped. The run of zeros after the last newline is
+     * preallocated space: a record never contains a NUL (JSON escapes control characters).
+     */
+    static LeaseLogReplay of(Path wal, LeaseRecordJson json, BiConsumer<LeaseRecord, DhcpLease> apply) throws IOException {
+        if (!Files.exists(wal)) {
+            return NONE;
+        }
+        byte[] all = Files.readAllBytes(wal);
+        int end = all.length;
+        while (end > 0 && all[end - 1] == 0) {
+            end--; // preallocated space
+        }
+        int start = 0;
+        int lineNo = 0;
+        long records = 0;
+        for (int i = 0; i < end; i++) {
+            if (all[i] != '\n') {
+                continue;
+            }
+            lineNo++;
+            int from = start;
+            start = i + 1;
+            if (indexOfNul(all, from, i) >= 0) {
+                LOG.warn("lease log {} line {}: skipping a torn record (zeros inside)", wal, lineNo);
+                continue;
+            }
+            String line = new String(all, from, i - from, StandardCharsets.UTF_8);
+            if (line.isBlank()) {
+                continue;
+            }
+            try {
+                LeaseRecord r = json.read(line);
+                apply.accept(r, r.toLease());
+                records++;
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("lease log {} line {}: skipping unreadable record: {}", wal, lineNo, e.getMessage());
+            }
+        }
+        if (start < end) {
+            LOG.warn("lease log {}: dropping {} bytes of an incomplete last record", wal, end - start);
+        }
+        return new LeaseLogReplay(end > 0, start, end, records);
+    }
+
+    private static int indexOfNul(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] == 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
