@@ -38,7 +38,10 @@ import com.fasterxml.jackson.databind.JsonNode;
  * hundreds of connections each announcing a large frame and sending all of it but the last byte, reopened
  * when the daemon closes them, plus connections dripping one byte a second. Meanwhile the daemon's RSS may
  * grow by at most 64 MiB and a cheap call on the read-write socket keeps a p99 under 50 ms; afterwards RSS
- * comes back within 10 % of where it started, and every dripping connection was closed by the daemon.
+ * comes back within 10 % of where it started, and every dripping connection was closed by the daemon. At the
+ * same time another user (uid 65533) pipelines valid read-only requests as large as the socket takes on 32
+ * connections: what running requests hold is promoted out of the daemon's small young generation, so larger
+ * requests or deeper pipelines would touch old-generation pages that stay in RSS.
  * The daemon runs with its launcher's JVM options (scripts/lib/java.sh), so RSS is measured as installed; it
  * runs in a namespace of its own only so that it touches no host network (the attack is on its Unix socket).
  */
@@ -50,6 +53,9 @@ class RpcFloodProcessTest {
     private static final String FRAME_SIZES = 4 * 1024 * 1024 + "," + 1024 * 1024 + "," + 3 * 1024;
     private static final int ROUNDS = 3;
     private static final int DRIP_CONNECTIONS = 20;
+    private static final int PIPELINE_CONNECTIONS = 32;
+    private static final int PIPELINE_FRAME = 4000;
+    private static final int PIPELINE_DEPTH = 8;
     private static final long MAX_GROWTH = 64L * 1024 * 1024;
     private static final double MAX_P99_MS = 50;
 
@@ -63,11 +69,8 @@ class RpcFloodProcessTest {
             for (Path p : List.of(dir, vnetd.runDir())) {
                 Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwx--x--x"));
             }
-            Path attacker = dir.resolve("flood_attacker.py");
-            try (InputStream in = getClass().getResourceAsStream("flood_attacker.py")) {
-                Files.copy(in, attacker);
-            }
-            Files.setPosixFilePermissions(attacker, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Path attacker = script(dir, "flood_attacker.py");
+            Path pipeliner = script(dir, "pipeline_attacker.py");
             Path rw = vnetd.runDir().resolve(RpcServer.SOCKET);
             Path ro = vnetd.runDir().resolve(RpcServer.READ_ONLY_SOCKET);
             for (int i = 0; i < 300; i++) {
@@ -81,6 +84,7 @@ class RpcFloodProcessTest {
             AtomicLong peak = new AtomicLong(baseline);
             ScheduledExecutorService probes = Executors.newScheduledThreadPool(2);
             CompletableFuture<Exec.Result> attack;
+            CompletableFuture<Exec.Result> pipeline;
             try {
                 probes.scheduleWithFixedDelay(() -> {
                     long t0 = System.nanoTime();
@@ -96,7 +100,12 @@ class RpcFloodProcessTest {
                         List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", PYTHON, attacker.toString(),
                                 ro.toString(), String.valueOf(ATTACK_SECONDS), String.valueOf(BIG_CONNECTIONS), FRAME_SIZES,
                                 String.valueOf(ROUNDS), String.valueOf(DRIP_CONNECTIONS))));
+                pipeline = CompletableFuture.supplyAsync(() -> Exec.run(Duration.ofSeconds(ATTACK_SECONDS + 60), null,
+                        List.of("setpriv", "--reuid=65533", "--regid=65533", "--clear-groups", PYTHON, pipeliner.toString(),
+                                ro.toString(), String.valueOf(ATTACK_SECONDS), String.valueOf(PIPELINE_CONNECTIONS),
+                                String.valueOf(PIPELINE_FRAME), String.valueOf(PIPELINE_DEPTH))));
                 Exec.Result result = attack.get(ATTACK_SECONDS + 90, TimeUnit.SECONDS);
+                Exec.Result pipelined = pipeline.get(ATTACK_SECONDS + 90, TimeUnit.SECONDS);
                 long target = (long) (baseline * 1.10);
                 AssertionError stuck = null;
                 try {
@@ -110,11 +119,15 @@ class RpcFloodProcessTest {
                 assertTrue(probes.awaitTermination(10, TimeUnit.SECONDS));
                 double p99 = percentile(latenciesMs, 0.99);
                 System.out.printf("flood: RSS baseline %.1f MiB, peak %.1f MiB (+%.1f), after %.1f MiB; rw network.list p99 %.1f ms,"
-                        + " max %.1f ms over %d calls, %d failed; attacker %s%n", mib(baseline), mib(peak.get()),
+                        + " max %.1f ms over %d calls, %d failed; attacker %s; pipeliner %s%n", mib(baseline), mib(peak.get()),
                         mib(peak.get() - baseline), mib(after), p99, percentile(latenciesMs, 1.0), latenciesMs.size(),
-                        probeErrors.size(), result.stdout().strip());
+                        probeErrors.size(), result.stdout().strip(), pipelined.stdout().strip());
                 assertEquals(0, result.exitCode(), "the attacker ran: " + result.stderr());
+                assertEquals(0, pipelined.exitCode(), "the pipeliner ran: " + pipelined.stderr());
                 JsonNode stats = RpcCodec.MAPPER.readTree(result.stdout());
+                JsonNode piped = RpcCodec.MAPPER.readTree(pipelined.stdout());
+                assertTrue(piped.get("replies").asInt() > 1000 && piped.get("closedByDaemon").asInt() == 0,
+                        "valid requests are served, however many: " + piped);
 
                 assertTrue(peak.get() - baseline <= MAX_GROWTH, "RSS grew by " + mib(peak.get() - baseline) + " MiB");
                 if (stuck != null) {
@@ -140,6 +153,16 @@ class RpcFloodProcessTest {
                 probes.shutdownNow();
             }
         }
+    }
+
+    /** Copies a test resource where uid 65534 can run it. */
+    private Path script(Path dir, String name) throws IOException {
+        Path p = dir.resolve(name);
+        try (InputStream in = getClass().getResourceAsStream(name)) {
+            Files.copy(in, p);
+        }
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return p;
     }
 
     /** VNETD_DAEMON_JVM_OPTS, the options dist/bin/vnetd starts the daemon with. */

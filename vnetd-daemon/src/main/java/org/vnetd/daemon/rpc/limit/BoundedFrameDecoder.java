@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.concurrent.ScheduledFuture;
 
@@ -22,6 +23,10 @@ import io.netty.util.concurrent.ScheduledFuture;
  * allocated. netty's default cumulation doubles its buffer as bytes arrive: a 4 MiB frame passed through
  * seven buffers and ended in one of 8 MiB, and hundreds of connections each allocated theirs before any could
  * be refused.
+ *
+ * <p>While the protocol has stopped reading (auto-read off: as many requests running as it allows), frames
+ * already received stay here undecoded instead of being passed on, so a client that sends many small requests
+ * at once still has no more running than allowed; {@link #resumer()} passes them on when reading resumes.
  */
 final class BoundedFrameDecoder extends ByteToMessageDecoder {
     private final ListenerGuard guard;
@@ -33,6 +38,9 @@ final class BoundedFrameDecoder extends ByteToMessageDecoder {
     private boolean frameCompleted;
     private boolean refused;
     private ScheduledFuture<?> deadline;
+    private boolean decoding;
+    private boolean heldBack;
+    private ChannelHandlerContext context;
 
     BoundedFrameDecoder(ListenerGuard guard, ListenerLimits limits, FrameFormat format) {
         this.guard = guard;
@@ -94,11 +102,35 @@ final class BoundedFrameDecoder extends ByteToMessageDecoder {
     }
 
     @Override
+    public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+        context = ctx;
+        super.handlerAdded(ctx);
+    }
+
+    /** Passes on frames held back while reading was off, when the protocol asks to read again. */
+    ChannelOutboundHandlerAdapter resumer() {
+        return new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void read(ChannelHandlerContext ctx) throws Exception {
+                if (!decoding && !refused && context != null && internalBuffer().isReadable()) {
+                    channelRead(context, Unpooled.EMPTY_BUFFER);
+                }
+                ctx.read();
+            }
+        };
+    }
+
+    @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (refused) {
             in.skipBytes(in.readableBytes());
             return;
         }
+        if (!ctx.channel().config().isAutoRead()) {
+            heldBack = true;
+            return;
+        }
+        heldBack = false;
         if (in.readableBytes() < FrameFormat.HEADER_BYTES) {
             return;
         }
@@ -126,7 +158,12 @@ final class BoundedFrameDecoder extends ByteToMessageDecoder {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-        super.channelRead(ctx, msg);
+        decoding = true;
+        try {
+            super.channelRead(ctx, msg);
+        } finally {
+            decoding = false;
+        }
         if (!refused) {
             account(ctx);
         }
@@ -186,6 +223,16 @@ final class BoundedFrameDecoder extends ByteToMessageDecoder {
             deadline.cancel(false);
             deadline = null;
         }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        if (heldBack) {
+            // ByteToMessageDecoder would read on when a read decoded nothing; these frames wait for the protocol
+            ctx.fireChannelReadComplete();
+            return;
+        }
+        super.channelReadComplete(ctx);
     }
 
     @Override

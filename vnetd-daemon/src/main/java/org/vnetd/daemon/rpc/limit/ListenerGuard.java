@@ -105,7 +105,9 @@ public final class ListenerGuard {
             pipeline.addLast("limit-idle", new IdleCloser(this, limits.idleTimeout()));
         }
         pipeline.addLast("limit-unread", new UnreadReplyCap(this, limits.maxUnreadReplyBytes()));
-        pipeline.addLast("limit-frame", new BoundedFrameDecoder(this, limits, format));
+        BoundedFrameDecoder frames = new BoundedFrameDecoder(this, limits, format);
+        pipeline.addLast("limit-frame", frames);
+        pipeline.addLast("limit-resume", frames.resumer());
     }
 
     /** Keeps {@code ch} open while idle until a matching {@link #releaseHold}. Call on the channel's event loop. */

@@ -146,6 +146,31 @@ class ListenerGuardTest {
     }
 
     @Test
+    void framesReceivedWhileTheProtocolStoppedReadingWaitForIt() throws Exception {
+        ListenerGuard g = guard(LIMITS, FrameFormat.JSON_RPC);
+        EmbeddedChannel[] c = new EmbeddedChannel[1];
+        Protocol p = connect(g, c);
+        c[0].pipeline().addBefore(c[0].pipeline().context(p).name(), "two-at-a-time", new ChannelInboundHandlerAdapter() {
+            int seen;
+
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                if (++seen % 2 == 0) {
+                    ctx.channel().config().setAutoRead(false); // as a protocol with two requests running
+                }
+                ctx.fireChannelRead(msg);
+            }
+        });
+        c[0].writeInbound(Unpooled.wrappedBuffer(frame("1"), frame("2"), frame("3"), frame("4"), frame("5")));
+        assertEquals(List.of("1", "2"), p.frames, "the rest wait while reading is off");
+        c[0].config().setAutoRead(true);
+        assertEquals(List.of("1", "2", "3", "4"), p.frames);
+        c[0].config().setAutoRead(true);
+        assertEquals(List.of("1", "2", "3", "4", "5"), p.frames);
+        assertTrue(c[0].isOpen());
+    }
+
+    @Test
     void aFrameOverTheLimitIsRefusedBeforeAnyOfItIsBuffered() throws Exception {
         ListenerGuard g = guard(LIMITS, FrameFormat.JSON_RPC);
         EmbeddedChannel[] c = new EmbeddedChannel[1];
