@@ -1,12 +1,14 @@
 package org.vnetd.core.driver;
 
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 import org.vnetd.core.dhcp.ClientId;
 import org.vnetd.core.dhcp.DhcpConfig;
@@ -21,6 +23,9 @@ import org.vnetd.core.firewall.PortRange;
 import org.vnetd.core.net.IpAddresses;
 import org.vnetd.core.net.IpPrefix;
 import org.vnetd.core.net.MacAddress;
+import org.vnetd.core.ra.NdpOption;
+import org.vnetd.core.ra.RaConfig;
+import org.vnetd.core.ra.RaTiming;
 import org.vnetd.core.xml.model.BootpDef;
 import org.vnetd.core.xml.model.DhcpHostDef;
 import org.vnetd.core.xml.model.DhcpRangeDef;
@@ -37,7 +42,7 @@ import org.vnetd.core.xml.model.NetworkDef;
 
 /**
  * Maps a network definition onto the plain-data configurations of the firewall planner, the DHCP
- * server and the DNS service (the XML model stays out of those engines), following what libvirt
+ * server, the router advertisements and the DNS service (the XML model stays out of those engines), following what libvirt
  * hands to iptables/nftables and writes into dnsmasq's config.
  */
 public final class ServiceConfigs {
@@ -122,6 +127,58 @@ public final class ServiceConfigs {
         }
         return Optional.empty();
     }
+
+    /**
+     * The router advertisements of a network's IPv6 addresses, as libvirt configures dnsmasq: when an
+     * IPv6 {@code <ip>} has {@code <dhcp>} libvirt writes {@code enable-ra} and a stateful
+     * {@code dhcp-range} for it alone, so dnsmasq advertises that one prefix with the M and O flags and
+     * without the autonomous flag; otherwise each IPv6 {@code <ip>} gets {@code dhcp-range=…,ra-only}:
+     * its prefix with the autonomous flag (SLAAC), no M or O. An isolated network's
+     * {@code ra-param=*,0,0} makes the router lifetime 0 (no default route); other modes send 3 ×
+     * MaxRtrAdvInterval. RDNSS names the advertised address while vnetd serves DNS there (dnsmasq names
+     * its link-local address, which vnetd's DNS does not listen on); MTU goes out when {@code <mtu>} is set.
+     */
+    public static Optional<RaConfig> ra(NetworkDef def) {
+        List<IpDef> v6 = def.ips().stream().filter(ip -> !ip.isIpv4()).toList();
+        if (v6.isEmpty() || !def.forwardMode().hasBridge()) {
+            return Optional.empty();
+        }
+        Optional<IpDef> stateful = v6.stream().filter(IpDef::hasDhcp).findFirst();
+        List<IpDef> advertised = stateful.map(List::of).orElse(v6);
+        RaTiming timing = RaTiming.DEFAULT;
+        List<NdpOption.PrefixInformation> prefixes = new ArrayList<>();
+        long lifetime = RA_PREFIX_LIFETIME.toSeconds();
+        for (IpDef ip : advertised) {
+            long valid = stateful.isPresent() ? prefixLifetime(ip, timing) : lifetime;
+            prefixes.add(new NdpOption.PrefixInformation(ip.prefix().networkPrefix(), true, stateful.isEmpty(), valid, valid));
+            lifetime = Math.min(lifetime, valid);
+        }
+        int routerLifetime = def.forwardMode() == ForwardMode.NONE ? 0 : (int) (3 * timing.max().toSeconds());
+        List<Inet6Address> dns = dnsEnabled(def) ? List.of((Inet6Address) advertised.get(0).address()) : List.of();
+        OptionalLong mtu = def.mtu().isPresent() ? OptionalLong.of(def.mtu().get()) : OptionalLong.empty();
+        boolean managed = stateful.isPresent();
+        return Optional.of(new RaConfig(def.bridgeName().orElseThrow(), managed, managed, routerLifetime, prefixes, dns, lifetime,
+                mtu, timing));
+    }
+
+    /**
+     * Prefix lifetimes: dnsmasq's default lease time (1 h) unless the range sets a lease, which then
+     * counts, but never below 3 × MaxRtrAdvInterval (dnsmasq's floor); an infinite lease is infinite.
+     */
+    private static long prefixLifetime(IpDef ip, RaTiming timing) {
+        long floor = 3 * timing.max().toSeconds();
+        long out = RA_PREFIX_LIFETIME.toSeconds();
+        for (DhcpRangeDef r : ip.ranges()) {
+            Duration lease = leaseTime(r.getLease());
+            if (lease != null) {
+                out = lease.equals(DhcpConfig.INFINITE) ? NdpOption.INFINITE : Math.max(floor, lease.toSeconds());
+            }
+        }
+        return out;
+    }
+
+    /** dnsmasq's default lease time, which its router advertisements use as prefix lifetime. */
+    static final Duration RA_PREFIX_LIFETIME = Duration.ofHours(1);
 
     /** libvirt's {@code <lease expiry='N' unit='seconds|minutes|hours'/>}; expiry 0 is infinite. */
     static Duration leaseTime(LeaseDef lease) {

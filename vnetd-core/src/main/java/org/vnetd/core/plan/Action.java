@@ -20,8 +20,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
  * One thing a network start does to the system, as plain data: what to create, never how. The
  * daemon's executor runs each through its backend and records it; the recorded actions are
  * persisted as they are (the {@code kind} names below are part of the status file format, so
- * rename a record, never a kind), which lets any later daemon undo them exactly. IPv6 router
- * advertisements and DHCPv6 will be actions of their own beside {@link StartDhcp}.
+ * rename a record, never a kind), which lets any later daemon undo them exactly. DHCPv6 will be
+ * an action of its own beside {@link StartDhcp} and {@link StartRa}.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
 @JsonSubTypes({
@@ -33,7 +33,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = Action.Sysctls.class, name = "sysctls"),
         @JsonSubTypes.Type(value = Action.StartDns.class, name = "start-dns"),
         @JsonSubTypes.Type(value = Action.StartTftp.class, name = "start-tftp"),
-        @JsonSubTypes.Type(value = Action.StartDhcp.class, name = "start-dhcp")})
+        @JsonSubTypes.Type(value = Action.StartDhcp.class, name = "start-dhcp"),
+        @JsonSubTypes.Type(value = Action.StartRa.class, name = "start-ra")})
 public sealed interface Action {
     /** One line of the plan's text form (golden files, logs). */
     String describe();
@@ -179,6 +180,22 @@ public sealed interface Action {
 
         public String describe() {
             return "start dhcp of " + network + " on " + bridge;
+        }
+    }
+
+    /**
+     * The router advertisements of the network's IPv6 addresses on its bridge (ICMPv6); undo sends the
+     * final advertisement with router lifetime 0. Last: the M flag sends guests to a DHCPv6 server that
+     * must already answer.
+     */
+    record StartRa(String network, String bridge) implements Action {
+        public StartRa {
+            Objects.requireNonNull(network, "network");
+            Objects.requireNonNull(bridge, "bridge");
+        }
+
+        public String describe() {
+            return "start router advertisements of " + network + " on " + bridge;
         }
     }
 }

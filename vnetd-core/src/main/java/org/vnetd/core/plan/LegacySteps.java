@@ -69,6 +69,7 @@ public final class LegacySteps {
             case Action.StartDns d -> "dns " + d.network();
             case Action.StartTftp t -> "tftp " + t.bridge();
             case Action.StartDhcp d -> "dhcp " + d.bridge();
+            case Action.StartRa r -> "ra " + r.bridge(); // those daemons sent none: never matches
         };
     }
 }

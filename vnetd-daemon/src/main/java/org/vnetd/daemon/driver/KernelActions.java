@@ -58,6 +58,7 @@ public final class KernelActions implements ActionBackends {
                 case Action.StartDns d -> serviceEffects.start(d);
                 case Action.StartTftp t -> serviceEffects.start(t);
                 case Action.StartDhcp d -> serviceEffects.start(d);
+                case Action.StartRa r -> serviceEffects.start(r);
             };
         }
 
@@ -73,6 +74,7 @@ public final class KernelActions implements ActionBackends {
                 case Action.StartDns d -> serviceEffects.stop(d);
                 case Action.StartTftp t -> serviceEffects.stop(t);
                 case Action.StartDhcp d -> serviceEffects.stop(d);
+                case Action.StartRa r -> serviceEffects.stop(r);
             }
         }
 
@@ -97,6 +99,7 @@ public final class KernelActions implements ActionBackends {
                 case Action.StartDns d -> serviceEffects.adopt(d);
                 case Action.StartTftp t -> serviceEffects.adopt(t);
                 case Action.StartDhcp d -> serviceEffects.adopt(d);
+                case Action.StartRa r -> serviceEffects.adopt(r);
                 case Action.CreateBridge b -> { } // the driver checked it is there; re-creating it would drop the guests
                 case Action.AddRoute r -> { }
                 case Action.Sysctls s -> { }

@@ -18,6 +18,7 @@ import org.vnetd.core.dhcp.DhcpLease;
 import org.vnetd.core.driver.LeaseSource;
 import org.vnetd.core.driver.ServiceHealth;
 import org.vnetd.core.driver.ServiceConfigs;
+import org.vnetd.core.ra.RaConfig;
 import org.vnetd.core.rpc.Lease;
 import org.vnetd.core.tftp.TftpConfig;
 import org.vnetd.core.xml.model.NetworkDef;
@@ -26,13 +27,14 @@ import org.vnetd.daemon.dhcp.DhcpWarmUp;
 import org.vnetd.daemon.dhcp.LeaseRecordJson;
 import org.vnetd.daemon.dns.DnsService;
 import org.vnetd.daemon.dns.UpstreamSockets;
+import org.vnetd.daemon.ra.RaService;
 import org.vnetd.daemon.tftp.TftpService;
 
 import io.netty.channel.EventLoopGroup;
 
 /**
  * The in-process services of running networks (one DHCP server and one DNS forwarder each, a TFTP
- * server where {@code <tftp root>} asks for one), started and stopped by the driver's steps. DHCP
+ * server where {@code <tftp root>} asks for one, router advertisements where it has IPv6 addresses), started and stopped by the driver's steps. DHCP
  * leases feed the DNS service's guest names.
  *
  * <p>A service that cannot be started again when a restarted daemon adopts its network, and a DHCP
@@ -51,6 +53,7 @@ public final class NetworkServices implements LeaseSource, ServiceHealth {
     private final Map<String, DnsService> dns = new ConcurrentHashMap<>();
     private final UpstreamSockets upstreams;
     private final Map<String, TftpService> tftp = new ConcurrentHashMap<>();
+    private final Map<String, RaService> ra = new ConcurrentHashMap<>();
     private final Map<String, DhcpConfig> dhcpConfigs = new ConcurrentHashMap<>();
     /** DHCP reservations of VM ports (port.create's ip), merged into their network's configuration. */
     private final Map<String, List<DhcpConfig.StaticHost>> portHosts = new ConcurrentHashMap<>();
@@ -212,6 +215,36 @@ public final class NetworkServices implements LeaseSource, ServiceHealth {
         }
     }
 
+    private static final String RA = "router advertisements";
+
+    void startRa(NetworkDef def, RaConfig config) {
+        synchronized (repairs.guard(def.name())) {
+            stopRaGuarded(def.name(), false);
+            RaService s = new RaService(config);
+            s.start();
+            ra.put(def.name(), s);
+        }
+    }
+
+    void adoptRa(NetworkDef def, RaConfig config) {
+        repairs.adopt(def.name(), RA, () -> startRa(def, config));
+    }
+
+    /** {@code withdraw}: the network goes away, so guests are told this is no longer their router. */
+    void stopRa(String name, boolean withdraw) {
+        synchronized (repairs.guard(name)) {
+            repairs.stopped(name, RA);
+            stopRaGuarded(name, withdraw);
+        }
+    }
+
+    private void stopRaGuarded(String name, boolean withdraw) {
+        RaService s = ra.remove(name);
+        if (s != null) {
+            s.stop(withdraw);
+        }
+    }
+
     /** A live net-update: the running services take the new configuration without a restart. */
     void reconfigure(NetworkDef def) {
         String name = def.name();
@@ -221,6 +254,12 @@ public final class NetworkServices implements LeaseSource, ServiceHealth {
         DnsService d = dns.get(name);
         if (d != null) {
             d.reconfigure(ServiceConfigs.dns(def));
+        }
+        ServiceConfigs.ra(def).ifPresent(cfg -> repairs.update(name, RA, () -> startRa(def, cfg)));
+        RaService r = ra.get(name);
+        if (r != null) {
+            // a changed <range> lease changes the advertised prefix lifetimes
+            ServiceConfigs.ra(def).filter(c -> !c.equals(r.config())).ifPresent(c -> startRa(def, c));
         }
         DhcpService s = dhcp.get(name);
         if (s != null) {
@@ -314,6 +353,13 @@ public final class NetworkServices implements LeaseSource, ServiceHealth {
                 stopDhcp(n);
             } catch (RuntimeException e) {
                 LOG.warn("stopping DHCP of {}: {}", n, e.getMessage());
+            }
+        }
+        for (String n : List.copyOf(ra.keySet())) {
+            try {
+                stopRa(n, false);
+            } catch (RuntimeException e) {
+                LOG.warn("stopping router advertisements of {}: {}", n, e.getMessage());
             }
         }
         for (String n : List.copyOf(tftp.keySet())) {

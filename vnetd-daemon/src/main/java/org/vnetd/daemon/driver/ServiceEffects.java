@@ -84,4 +84,21 @@ final class ServiceEffects {
     void stop(Action.StartTftp t) {
         services.stopTftp(t.network());
     }
+
+    Map<String, String> start(Action.StartRa r) {
+        var config = ServiceConfigs.ra(live).orElseThrow(() -> VnetException.of(ErrorCode.INTERNAL,
+                "network '%s' has no IPv6 address to advertise", live.name()));
+        guard(ErrorCode.KERNEL, "router advertisements on " + config.interfaceName() + " (ICMPv6)", () -> services.startRa(live, config));
+        return Map.of();
+    }
+
+    void adopt(Action.StartRa r) {
+        var config = ServiceConfigs.ra(live).orElseThrow(() -> VnetException.of(ErrorCode.INTERNAL,
+                "network '%s' has no IPv6 address to advertise", live.name()));
+        guard(ErrorCode.KERNEL, "router advertisements on " + config.interfaceName() + " (ICMPv6)", () -> services.adoptRa(live, config));
+    }
+
+    void stop(Action.StartRa r) {
+        services.stopRa(r.network(), true);
+    }
 }

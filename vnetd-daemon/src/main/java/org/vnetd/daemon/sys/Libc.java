@@ -51,6 +51,7 @@ public final class Libc {
     private static final MethodHandle SETSOCKOPT = bind("setsockopt", FunctionDescriptor.of(I, I, I, I, P, I));
     private static final MethodHandle SENDTO = bind("sendto", FunctionDescriptor.of(L, I, P, L, I, P, I));
     private static final MethodHandle RECV = bind("recv", FunctionDescriptor.of(L, I, P, L, I));
+    private static final MethodHandle RECVMSG = bind("recvmsg", FunctionDescriptor.of(L, I, P, I));
     private static final MethodHandle POLL = bind("poll", FunctionDescriptor.of(I, P, L, I));
     private static final MethodHandle OPEN = bind("open", FunctionDescriptor.of(I, P, I));
     private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(I, I));
@@ -121,6 +122,15 @@ public final class Libc {
     public static long recv(CallState st, int fd, MemorySegment buf, long len, int flags) {
         try {
             return (long) RECV.invokeExact(st.segment, fd, buf, len, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code msghdr} is the caller's x86-64 {@code struct msghdr} (56 bytes). */
+    public static long recvmsg(CallState st, int fd, MemorySegment msghdr, int flags) {
+        try {
+            return (long) RECVMSG.invokeExact(st.segment, fd, msghdr, flags);
         } catch (Throwable t) {
             throw rethrow(t);
         }

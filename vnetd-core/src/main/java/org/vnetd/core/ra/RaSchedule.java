@@ -1,0 +1,68 @@
+package org.vnetd.core.ra;
+
+import java.util.Objects;
+import java.util.random.RandomGenerator;
+
+/**
+ * When the next multicast router advertisement is due, on a monotonic millisecond clock the caller
+ * supplies (RFC 4861 §6.2.4, §6.2.6): the first at once, the first {@value RaTiming#MAX_INITIAL_ADVERTISEMENTS}
+ * at most 16 s apart, then every random MinRtrAdvInterval..MaxRtrAdvInterval; a solicitation brings
+ * the next one forward to a random 0-500 ms from now, but never closer than 3 s to the previous one.
+ * Many solicitations in a row share one answer.
+ */
+public final class RaSchedule {
+    private final RaTiming timing;
+    private final RandomGenerator random;
+    private long next;
+    private long lastSent;
+    private int sent;
+    private boolean started;
+
+    public RaSchedule(RaTiming timing, RandomGenerator random) {
+        this.timing = Objects.requireNonNull(timing, "timing");
+        this.random = Objects.requireNonNull(random, "random");
+    }
+
+    /** Starts the schedule; the first advertisement is due at {@code now}. */
+    public void start(long now) {
+        started = true;
+        next = now;
+        sent = 0;
+    }
+
+    public boolean due(long now) {
+        return started && now >= next;
+    }
+
+    /** The monotonic time the next advertisement is due; only meaningful once started. */
+    public long nextDue() {
+        return next;
+    }
+
+    /** Records a multicast advertisement sent at {@code now} and picks when the next is due. */
+    public void sent(long now) {
+        lastSent = now;
+        sent++;
+        long interval = uniform(timing.min().toMillis(), timing.max().toMillis());
+        if (sent < RaTiming.MAX_INITIAL_ADVERTISEMENTS) {
+            interval = Math.min(interval, RaTiming.MAX_INITIAL_INTERVAL.toMillis());
+        }
+        next = now + interval;
+    }
+
+    /** A valid solicitation arrived at {@code now}: the answer is the next multicast advertisement, brought forward. */
+    public void solicited(long now) {
+        if (!started) {
+            return;
+        }
+        long answer = now + uniform(0, RaTiming.MAX_RA_DELAY.toMillis());
+        if (sent > 0) {
+            answer = Math.max(answer, lastSent + RaTiming.MIN_DELAY_BETWEEN_RAS.toMillis());
+        }
+        next = Math.min(next, answer);
+    }
+
+    private long uniform(long lo, long hi) {
+        return lo == hi ? lo : random.nextLong(lo, hi + 1);
+    }
+}

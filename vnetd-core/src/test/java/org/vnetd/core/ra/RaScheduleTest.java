@@ -1,0 +1,123 @@
+package org.vnetd.core.ra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+
+import org.junit.jupiter.api.Test;
+
+class RaScheduleTest {
+    /** Always the upper end of the range asked for: the longest interval, the longest delay. */
+    static final RandomGenerator HIGHEST = new RandomGenerator() {
+        public long nextLong() {
+            throw new UnsupportedOperationException();
+        }
+
+        public long nextLong(long origin, long bound) {
+            return bound - 1;
+        }
+    };
+
+    /** Always the lower end. */
+    static final RandomGenerator LOWEST = new RandomGenerator() {
+        public long nextLong() {
+            throw new UnsupportedOperationException();
+        }
+
+        public long nextLong(long origin, long bound) {
+            return origin;
+        }
+    };
+
+    @Test
+    void firstAtOnceThenFastThenPeriodic() {
+        RaSchedule s = new RaSchedule(RaTiming.DEFAULT, HIGHEST);
+        s.start(1000);
+        assertTrue(s.due(1000));
+        s.sent(1000);
+        assertEquals(1000 + 16_000, s.nextDue(), "initial advertisements are at most 16 s apart");
+        s.sent(17_000);
+        assertEquals(17_000 + 16_000, s.nextDue());
+        s.sent(33_000);
+        assertEquals(33_000 + 600_000, s.nextDue(), "after three, MaxRtrAdvInterval");
+        assertFalse(s.due(33_000 + 599_999));
+        assertTrue(s.due(33_000 + 600_000));
+    }
+
+    @Test
+    void periodicIntervalStaysWithinMinAndMax() {
+        RaSchedule s = new RaSchedule(new RaTiming(Duration.ofSeconds(30), Duration.ofSeconds(60)), new SplittableRandom(7));
+        s.start(0);
+        long now = 0;
+        for (int i = 0; i < 1000; i++) {
+            s.sent(now);
+            long interval = s.nextDue() - now;
+            if (i >= 2) {
+                assertTrue(interval >= 30_000 && interval <= 60_000, "interval " + interval);
+            } else {
+                assertTrue(interval >= 16_000 && interval <= 16_000, "initial interval " + interval);
+            }
+            now = s.nextDue();
+        }
+    }
+
+    @Test
+    void solicitationIsAnsweredWithinHalfASecond() {
+        RaSchedule s = new RaSchedule(RaTiming.DEFAULT, HIGHEST);
+        s.start(0);
+        s.sent(0);
+        s.sent(16_000);
+        s.sent(32_000);
+        s.solicited(100_000);
+        assertEquals(100_000 + 500, s.nextDue());
+    }
+
+    @Test
+    void answersAreAtLeastThreeSecondsApart() {
+        RaSchedule s = new RaSchedule(RaTiming.DEFAULT, LOWEST);
+        s.start(0);
+        s.sent(0);
+        s.solicited(1000);
+        assertEquals(3000, s.nextDue(), "MIN_DELAY_BETWEEN_RAS after the last one");
+    }
+
+    @Test
+    void aFloodOfSolicitationsSharesOneAnswer() {
+        RaSchedule s = new RaSchedule(RaTiming.DEFAULT, new SplittableRandom(1));
+        s.start(0);
+        s.sent(0);
+        s.sent(16_000);
+        s.sent(32_000);
+        s.solicited(50_000);
+        long first = s.nextDue();
+        for (int i = 1; i <= 10_000; i++) {
+            s.solicited(50_000 + i % 400);
+        }
+        assertTrue(s.nextDue() <= first && s.nextDue() >= 50_000 && s.nextDue() <= 50_500, "one answer within the first delay");
+        long answered = s.nextDue();
+        s.sent(answered);
+        for (int i = 1; i <= 10_000; i++) {
+            s.solicited(answered + i % 400);
+        }
+        assertTrue(s.nextDue() >= answered + 3000, "the next answer waits out MIN_DELAY_BETWEEN_RAS: " + (s.nextDue() - answered));
+    }
+
+    @Test
+    void aSolicitationNeverDelaysADueAdvertisement() {
+        RaSchedule s = new RaSchedule(RaTiming.DEFAULT, HIGHEST);
+        s.start(0);
+        s.solicited(0);
+        assertEquals(0, s.nextDue());
+    }
+
+    @Test
+    void nothingIsDueBeforeStart() {
+        RaSchedule s = new RaSchedule(RaTiming.DEFAULT, HIGHEST);
+        s.solicited(5);
+        assertFalse(s.due(Long.MAX_VALUE));
+    }
+}
