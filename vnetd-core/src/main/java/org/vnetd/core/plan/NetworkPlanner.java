@@ -77,7 +77,8 @@ public final class NetworkPlanner implements Planner {
     /**
      * As libvirt sets them: IP forwarding for NAT and routed networks, and on the bridge
      * {@code disable_ipv6=1} when the network has no IPv6 address (where the kernel has IPv6 at
-     * all), {@code accept_ra=0} and {@code disable_ipv6=0} when it has one.
+     * all), {@code accept_ra=0} (guests' advertisements must not configure the host), {@code autoconf=0}
+     * (a router forms no address from a prefix) and {@code disable_ipv6=0} when it has one.
      */
     private static Action.Sysctls sysctls(NetworkDef def, String bridge) {
         boolean routed = def.forwardMode() == ForwardMode.NAT || def.forwardMode() == ForwardMode.ROUTE;
@@ -92,6 +93,7 @@ public final class NetworkPlanner implements Planner {
         }
         if (v6) {
             s.add(new Action.Sysctls.Setting(SysctlKey.ofInterface("ipv6", bridge, "accept_ra"), "0", false));
+            s.add(new Action.Sysctls.Setting(SysctlKey.ofInterface("ipv6", bridge, "autoconf"), "0", false));
             s.add(new Action.Sysctls.Setting(SysctlKey.ofInterface("ipv6", bridge, "disable_ipv6"), "0", false));
         } else {
             s.add(new Action.Sysctls.Setting(SysctlKey.ofInterface("ipv6", bridge, "disable_ipv6"), "1", true));
