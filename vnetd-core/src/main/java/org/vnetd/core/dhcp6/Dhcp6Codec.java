@@ -1,0 +1,264 @@
+package org.vnetd.core.dhcp6;
+
+import java.io.ByteArrayOutputStream;
+import java.net.Inet6Address;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * DHCPv6 client/server messages to bytes and back, nothing more (RFC 8415 §8, §21). Relay messages
+ * are not decoded (vnetd serves its bridge's link, no relays); a short or inconsistent message is a
+ * {@link MalformedDhcp6Exception} naming the offset. Options are nested at most two deep (IA_NA →
+ * IAADDR → status), as RFC 8415 defines them.
+ */
+public final class Dhcp6Codec {
+    /** The largest message vnetd decodes or builds; a DHCPv6 message is one UDP datagram within the link MTU. */
+    public static final int MAX_MESSAGE = 1500;
+    private static final int MAX_DEPTH = 3;
+
+    private Dhcp6Codec() {
+    }
+
+    public static Dhcp6Message decode(byte[] data, int length) {
+        if (length < 4) {
+            throw new MalformedDhcp6Exception("DHCPv6 message of " + length + " bytes is shorter than its 4-byte header");
+        }
+        if (length > MAX_MESSAGE || length > data.length) {
+            throw new MalformedDhcp6Exception("DHCPv6 message of " + length + " bytes is longer than " + MAX_MESSAGE);
+        }
+        Dhcp6MessageType type = Dhcp6MessageType.valueOf(data[0] & 0xff);
+        if (type.equals(Dhcp6MessageType.RELAY_FORW) || type.equals(Dhcp6MessageType.RELAY_REPL)) {
+            throw new MalformedDhcp6Exception("relay message " + type + " (vnetd serves its own link only)");
+        }
+        int xid = ((data[1] & 0xff) << 16) | ((data[2] & 0xff) << 8) | (data[3] & 0xff);
+        return new Dhcp6Message(type, xid, options(ByteBuffer.wrap(data, 0, length), 4, length, 1));
+    }
+
+    private static List<Dhcp6Option> options(ByteBuffer b, int from, int to, int depth) {
+        if (depth > MAX_DEPTH) {
+            throw new MalformedDhcp6Exception("options nested deeper than " + MAX_DEPTH + " at offset " + from);
+        }
+        List<Dhcp6Option> out = new ArrayList<>();
+        int at = from;
+        while (at < to) {
+            if (to - at < 4) {
+                throw new MalformedDhcp6Exception("option header at offset " + at + " is cut off after " + (to - at) + " bytes");
+            }
+            int code = b.getShort(at) & 0xffff;
+            int len = b.getShort(at + 2) & 0xffff;
+            int start = at + 4;
+            if (start + len > to) {
+                throw new MalformedDhcp6Exception("option " + code + " at offset " + at + " claims " + len + " bytes but only "
+                        + (to - start) + " remain");
+            }
+            out.add(option(b, code, start, len, depth));
+            at = start + len;
+        }
+        return out;
+    }
+
+    private static Dhcp6Option option(ByteBuffer b, int code, int at, int len, int depth) {
+        return switch (code) {
+            case Dhcp6Option.CLIENTID -> new Dhcp6Option.ClientId(duid(b, at, len, code));
+            case Dhcp6Option.SERVERID -> new Dhcp6Option.ServerId(duid(b, at, len, code));
+            case Dhcp6Option.IA_NA -> {
+                atLeast(code, at, len, 12);
+                yield new Dhcp6Option.IaNa(u32(b, at), u32(b, at + 4), u32(b, at + 8), options(b, at + 12, at + len, depth + 1));
+            }
+            case Dhcp6Option.IAADDR -> {
+                atLeast(code, at, len, 24);
+                yield new Dhcp6Option.IaAddress(inet6(b, at), u32(b, at + 16), u32(b, at + 20), options(b, at + 24, at + len, depth + 1));
+            }
+            case Dhcp6Option.ORO -> {
+                if (len % 2 != 0) {
+                    throw new MalformedDhcp6Exception("option request at offset " + at + " has odd length " + len);
+                }
+                List<Integer> codes = new ArrayList<>();
+                for (int i = 0; i < len; i += 2) {
+                    codes.add(b.getShort(at + i) & 0xffff);
+                }
+                yield new Dhcp6Option.OptionRequest(codes);
+            }
+            case Dhcp6Option.PREFERENCE -> {
+                exactly(code, at, len, 1);
+                yield new Dhcp6Option.Preference(b.get(at) & 0xff);
+            }
+            case Dhcp6Option.ELAPSED_TIME -> {
+                exactly(code, at, len, 2);
+                yield new Dhcp6Option.ElapsedTime(b.getShort(at) & 0xffff);
+            }
+            case Dhcp6Option.STATUS_CODE -> {
+                atLeast(code, at, len, 2);
+                byte[] msg = new byte[len - 2];
+                b.get(at + 2, msg);
+                yield new Dhcp6Option.StatusCode(b.getShort(at) & 0xffff, new String(msg, StandardCharsets.UTF_8));
+            }
+            case Dhcp6Option.RAPID_COMMIT -> {
+                exactly(code, at, len, 0);
+                yield new Dhcp6Option.RapidCommit();
+            }
+            case Dhcp6Option.DNS_SERVERS -> {
+                if (len % 16 != 0) {
+                    throw new MalformedDhcp6Exception("DNS servers option at offset " + at + " has length " + len + " (not 16 × n)");
+                }
+                List<Inet6Address> servers = new ArrayList<>();
+                for (int i = 0; i < len; i += 16) {
+                    servers.add(inet6(b, at + i));
+                }
+                yield new Dhcp6Option.DnsServers(servers);
+            }
+            case Dhcp6Option.DOMAIN_LIST -> new Dhcp6Option.DomainList(names(b, at, len));
+            default -> {
+                byte[] data = new byte[len];
+                b.get(at, data);
+                yield new Dhcp6Option.Unknown(code, data);
+            }
+        };
+    }
+
+    private static Duid duid(ByteBuffer b, int at, int len, int code) {
+        if (len < 1 || len > Duid.MAX_LENGTH) {
+            throw new MalformedDhcp6Exception("option " + code + " at offset " + at + " holds a DUID of " + len + " bytes (1-"
+                    + Duid.MAX_LENGTH + ")");
+        }
+        byte[] d = new byte[len];
+        b.get(at, d);
+        return new Duid(d);
+    }
+
+    /** Uncompressed DNS names one after another (RFC 8415 §10). */
+    private static List<String> names(ByteBuffer b, int at, int len) {
+        List<String> out = new ArrayList<>();
+        int i = at;
+        int end = at + len;
+        StringBuilder name = new StringBuilder();
+        while (i < end) {
+            int l = b.get(i) & 0xff;
+            if (l == 0) {
+                out.add(name.toString());
+                name.setLength(0);
+                i++;
+                continue;
+            }
+            if (l > 63 || i + 1 + l > end) {
+                throw new MalformedDhcp6Exception("domain list at offset " + at + ": bad label length " + l + " at offset " + i);
+            }
+            byte[] label = new byte[l];
+            b.get(i + 1, label);
+            if (!name.isEmpty()) {
+                name.append('.');
+            }
+            name.append(new String(label, StandardCharsets.ISO_8859_1));
+            i += 1 + l;
+        }
+        if (!name.isEmpty()) {
+            throw new MalformedDhcp6Exception("domain list at offset " + at + " ends inside a name");
+        }
+        return out;
+    }
+
+    private static void atLeast(int code, int at, int len, int min) {
+        if (len < min) {
+            throw new MalformedDhcp6Exception("option " + code + " at offset " + at + " has " + len + " bytes (at least " + min + ")");
+        }
+    }
+
+    private static void exactly(int code, int at, int len, int n) {
+        if (len != n) {
+            throw new MalformedDhcp6Exception("option " + code + " at offset " + at + " has " + len + " bytes (must be " + n + ")");
+        }
+    }
+
+    private static long u32(ByteBuffer b, int at) {
+        return b.getInt(at) & 0xffffffffL;
+    }
+
+    private static Inet6Address inet6(ByteBuffer b, int at) {
+        byte[] a = new byte[16];
+        b.get(at, a);
+        try {
+            return Inet6Address.getByAddress(null, a, -1);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("16 bytes are always an IPv6 address", e);
+        }
+    }
+
+    public static byte[] encode(Dhcp6Message m) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        out.write(m.type().code());
+        out.write(m.transactionId() >>> 16);
+        out.write(m.transactionId() >>> 8);
+        out.write(m.transactionId());
+        m.options().forEach(o -> putOption(out, o));
+        if (out.size() > MAX_MESSAGE) {
+            throw new IllegalArgumentException(m.type() + " of " + out.size() + " bytes exceeds " + MAX_MESSAGE);
+        }
+        return out.toByteArray();
+    }
+
+    private static void putOption(ByteArrayOutputStream out, Dhcp6Option o) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        switch (o) {
+            case Dhcp6Option.ClientId c -> body.writeBytes(c.duid().bytes());
+            case Dhcp6Option.ServerId s -> body.writeBytes(s.duid().bytes());
+            case Dhcp6Option.IaNa ia -> {
+                u32(body, ia.iaid());
+                u32(body, ia.t1());
+                u32(body, ia.t2());
+                ia.options().forEach(n -> putOption(body, n));
+            }
+            case Dhcp6Option.IaAddress a -> {
+                body.writeBytes(a.address().getAddress());
+                u32(body, a.preferredLifetime());
+                u32(body, a.validLifetime());
+                a.options().forEach(n -> putOption(body, n));
+            }
+            case Dhcp6Option.OptionRequest r -> r.codes().forEach(c -> u16(body, c));
+            case Dhcp6Option.Preference p -> body.write(p.value());
+            case Dhcp6Option.ElapsedTime e -> u16(body, e.hundredths());
+            case Dhcp6Option.StatusCode s -> {
+                u16(body, s.status());
+                body.writeBytes(s.message().getBytes(StandardCharsets.UTF_8));
+            }
+            case Dhcp6Option.RapidCommit r -> {
+            }
+            case Dhcp6Option.DnsServers d -> d.servers().forEach(a -> body.writeBytes(a.getAddress()));
+            case Dhcp6Option.DomainList d -> d.domains().forEach(n -> putName(body, n));
+            case Dhcp6Option.Unknown u -> body.writeBytes(u.data());
+        }
+        if (body.size() > 0xffff) {
+            throw new IllegalArgumentException("option " + o.code() + " of " + body.size() + " bytes does not fit");
+        }
+        u16(out, o.code());
+        u16(out, body.size());
+        out.writeBytes(body.toByteArray());
+    }
+
+    /** The empty name is the root (one zero byte). */
+    private static void putName(ByteArrayOutputStream out, String name) {
+        for (String label : name.isEmpty() ? new String[0] : name.split("\\.", -1)) {
+            byte[] l = label.getBytes(StandardCharsets.ISO_8859_1);
+            if (l.length == 0 || l.length > 63) {
+                throw new IllegalArgumentException("domain '" + name + "' has a label of " + l.length + " bytes");
+            }
+            out.write(l.length);
+            out.writeBytes(l);
+        }
+        out.write(0);
+    }
+
+    private static void u16(ByteArrayOutputStream out, int v) {
+        out.write(v >>> 8);
+        out.write(v);
+    }
+
+    private static void u32(ByteArrayOutputStream out, long v) {
+        out.write((int) (v >>> 24));
+        out.write((int) (v >>> 16));
+        out.write((int) (v >>> 8));
+        out.write((int) v);
+    }
+}

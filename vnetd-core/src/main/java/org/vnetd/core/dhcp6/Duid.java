@@ -1,0 +1,56 @@
+package org.vnetd.core.dhcp6;
+
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Locale;
+
+import org.vnetd.core.error.ErrorCode;
+import org.vnetd.core.error.VnetException;
+
+/**
+ * A DHCP unique identifier (RFC 8415 §11): opaque bytes, 1 to 130 of them, written as libvirt and
+ * virsh write them, colon-separated hex ({@code 00:01:00:01:…}).
+ */
+public record Duid(byte[] bytes) {
+    public static final int MAX_LENGTH = 130;
+
+    public Duid {
+        if (bytes.length < 1 || bytes.length > MAX_LENGTH) {
+            throw new IllegalArgumentException("a DUID has 1-" + MAX_LENGTH + " bytes, not " + bytes.length);
+        }
+        bytes = bytes.clone();
+    }
+
+    /** {@code 00:01:00:01:2a:…} or plain hex; anything else is XML_VALIDATION naming the text. */
+    public static Duid parse(String text) {
+        String hex = text.replace(":", "").toLowerCase(Locale.ROOT);
+        try {
+            if (hex.isEmpty() || hex.length() % 2 != 0) {
+                throw new IllegalArgumentException("odd length");
+            }
+            return new Duid(HexFormat.of().parseHex(hex));
+        } catch (IllegalArgumentException e) {
+            throw VnetException.of(ErrorCode.XML_VALIDATION, "'%s' is not a DUID (hex bytes, colon-separated)", text);
+        }
+    }
+
+    @Override
+    public byte[] bytes() {
+        return bytes.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Duid d && Arrays.equals(d.bytes, bytes);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(bytes);
+    }
+
+    @Override
+    public String toString() {
+        return HexFormat.ofDelimiter(":").formatHex(bytes);
+    }
+}
