@@ -41,13 +41,15 @@ import org.vnetd.daemon.libvirt.proc.ProcedureTable;
 import org.vnetd.daemon.netlink.NetlinkLinkBackend;
 import org.vnetd.daemon.netlink.ProcSysctl;
 import org.vnetd.daemon.port.PortManager;
-import org.vnetd.daemon.port.PortRpcService;
 import org.vnetd.daemon.port.PortStore;
 import org.vnetd.daemon.port.ServiceDhcp;
 import org.vnetd.daemon.port.TapReaper;
+import org.vnetd.daemon.rpc.ConnectionMethods;
 import org.vnetd.daemon.rpc.EventHub;
 import org.vnetd.daemon.rpc.FirewallDiagnoseService;
-import org.vnetd.daemon.rpc.NetworkRpcService;
+import org.vnetd.daemon.rpc.NetworkMethods;
+import org.vnetd.daemon.rpc.PortMethods;
+import org.vnetd.daemon.rpc.RpcMethodTable;
 import org.vnetd.daemon.rpc.RpcServer;
 import org.vnetd.daemon.state.ConfigDirStore;
 import org.vnetd.daemon.state.FileModes;
@@ -129,8 +131,8 @@ public final class Daemon implements AutoCloseable {
             d.ports.recover();
             events.subscribe(new EventHub.Filter(null, null), d.ports::onNetworkEvent);
             FirewallDoctor doctor = new FirewallDoctor(commands, new NftablesRenderer(), firewall.name().equals("nftables"));
-            d.rpc = RpcServer.start(options.runDir(), new FirewallDiagnoseService(driver, doctor, new PortRpcService(d.ports,
-                    new NetworkRpcService(driver, driver::reload))), events);
+            d.rpc = RpcServer.start(options.runDir(), rpcMethods(driver, d.ports, new FirewallDiagnoseService(driver, doctor)),
+                    events);
             if (conf.libvirtProtocol()) {
                 d.libvirt = startLibvirt(options, driver, d.ports, events);
             }
@@ -159,6 +161,12 @@ public final class Daemon implements AutoCloseable {
             release(lock);
             throw e;
         }
+    }
+
+    /** The JSON RPC's methods; building the table checks it serves exactly those of docs/rpc.md. */
+    static RpcMethodTable rpcMethods(NetworkDriver driver, PortManager ports, FirewallDiagnoseService diagnose) {
+        return new RpcMethodTable(ConnectionMethods.all(), new NetworkMethods(driver).all(),
+                new PortMethods(ports).all(), diagnose.all());
     }
 
     /**

@@ -37,6 +37,7 @@ import org.vnetd.core.port.PortDef;
 import org.vnetd.core.port.PortXml;
 import org.vnetd.core.rpc.NetworkEvent;
 import org.vnetd.core.rpc.NetworkSummary;
+import org.vnetd.core.rpc.Port;
 import org.vnetd.core.xml.model.NetworkDef;
 import org.vnetd.daemon.rpc.FdReply;
 
@@ -173,7 +174,7 @@ public final class PortManager implements AutoCloseable {
 
     // ------------------------------------------------------------------ create
 
-    public PortStatus create(PortRequest req) {
+    public Port create(PortRequest req) {
         long t0 = System.nanoTime();
         NetworkSummary net = driver.lookup(req.network());
         if (!net.active()) {
@@ -249,7 +250,7 @@ public final class PortManager implements AutoCloseable {
             }
             undo.clear();
             LOG.info("port {} created: {} ({}) on {} of network {}", uuid, tap, tapMac, target.bridge(), target.network());
-            return PortStatus.of(r, "ok", token);
+            return port(r, Port.OK, token);
         } finally {
             undo.run();
             mutations.unlock();
@@ -568,16 +569,21 @@ public final class PortManager implements AutoCloseable {
     }
 
     /** Ports of one network (by name or uuid), or of every network when {@code network} is null. */
-    public List<PortStatus> list(String network) {
+    private static Port port(PortRecord r, String state, String fdToken) {
+        return new Port(r.uuid(), r.network(), r.tap(), r.tapMac(), r.mac(), r.bridge(), r.ownerUid(), r.ownerGid(),
+                r.portgroup(), r.ip(), r.isolated(), r.mtu(), r.queues(), r.passFd(), state, r.notes(), fdToken);
+    }
+
+    public List<Port> list(String network) {
         String name = network == null ? null : resolveName(network);
-        List<PortStatus> out = new ArrayList<>();
+        List<Port> out = new ArrayList<>();
         for (PortRecord r : ports.values()) {
             if (name == null || r.network().equals(name)) {
-                out.add(PortStatus.of(r, state(r), null));
+                out.add(port(r, state(r), null));
             }
         }
-        out.sort(java.util.Comparator.comparing(PortStatus::tap, java.util.Comparator.nullsLast(java.util.Comparator.naturalOrder()))
-                .thenComparing(PortStatus::uuid));
+        out.sort(java.util.Comparator.comparing(Port::tap, java.util.Comparator.nullsLast(java.util.Comparator.naturalOrder()))
+                .thenComparing(Port::uuid));
         return out;
     }
 

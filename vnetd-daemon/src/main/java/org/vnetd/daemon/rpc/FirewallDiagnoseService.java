@@ -3,7 +3,6 @@ package org.vnetd.daemon.rpc;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.vnetd.core.driver.NetworkDriver;
@@ -12,6 +11,7 @@ import org.vnetd.core.error.VnetException;
 import org.vnetd.core.firewall.FirewallFinding;
 import org.vnetd.core.firewall.FirewallPlan;
 import org.vnetd.core.firewall.FirewallPlanner;
+import org.vnetd.core.rpc.DiagnoseResult;
 import org.vnetd.core.rpc.Methods;
 import org.vnetd.core.rpc.NetworkSummary;
 import org.vnetd.daemon.firewall.FirewallDoctor;
@@ -19,7 +19,7 @@ import org.vnetd.daemon.firewall.FirewallDoctor;
 /**
  * {@code firewall.diagnose}: what {@link FirewallDoctor} finds about the host firewall, judged against the
  * firewall plans of the running networks (their live definitions planned again, exactly as a start plans it). Read-only:
- * it lists the ruleset and reads sysctls, nothing else. Every other method goes to {@code next}.
+ * it lists the ruleset and reads sysctls, nothing else.
  *
  * <p>A diagnosis lists the whole ruleset (a process per call), so callers share runs, at most one per
  * {@link #MIN_GAP}. A read-write caller gets a diagnosis that started after it asked. On the read-only socket,
@@ -28,33 +28,31 @@ import org.vnetd.daemon.firewall.FirewallDoctor;
  * and its findings about other tools' firewall name
  * none of their tables, chains or rule handles: only root sees those.
  */
-public final class FirewallDiagnoseService implements RpcDispatcher {
+public final class FirewallDiagnoseService {
     static final Duration MIN_GAP = Duration.ofMillis(500);
     static final Duration READ_ONLY_AGE = Duration.ofSeconds(2);
     private static final String ROOT_HINT = "which table, chain and rule is shown only on the read-write socket: "
             + "run vnetctl doctor as root";
 
-    private final RpcDispatcher next;
     private final CoalescedRuns<List<FirewallFinding>> runs;
 
-    public FirewallDiagnoseService(NetworkDriver driver, FirewallDoctor doctor, RpcDispatcher next) {
-        this(() -> doctor.diagnose(runningPlans(driver)), MIN_GAP, next);
+    public FirewallDiagnoseService(NetworkDriver driver, FirewallDoctor doctor) {
+        this(() -> doctor.diagnose(runningPlans(driver)), MIN_GAP);
     }
 
-    FirewallDiagnoseService(Callable<List<FirewallFinding>> diagnosis, Duration minGap, RpcDispatcher next) {
-        this.next = next;
+    FirewallDiagnoseService(Callable<List<FirewallFinding>> diagnosis, Duration minGap) {
         this.runs = new CoalescedRuns<>(diagnosis, minGap);
     }
 
-    @Override
-    public Object call(RpcCall call) throws Exception {
-        if (!call.method().equals(Methods.FIREWALL_DIAGNOSE)) {
-            return next.call(call);
-        }
+    public List<RpcMethod> all() {
+        return List.of(RpcMethod.onWorker(Methods.FIREWALL_DIAGNOSE, RpcMethod.Access.READ, this::diagnose));
+    }
+
+    DiagnoseResult diagnose(RpcCall call) throws Exception {
         if (call.readOnlySocket()) {
-            return Map.of("findings", runs.recent(READ_ONLY_AGE).stream().map(FirewallDiagnoseService::anonymous).toList());
+            return new DiagnoseResult(runs.recent(READ_ONLY_AGE).stream().map(FirewallDiagnoseService::anonymous).toList());
         }
-        return Map.of("findings", runs.fresh());
+        return new DiagnoseResult(runs.fresh());
     }
 
     /** A finding about another tool's rules, naming none of them; findings about the host or vnetd's own rules as they are. */

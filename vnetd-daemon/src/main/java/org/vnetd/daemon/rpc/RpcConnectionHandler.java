@@ -8,7 +8,6 @@ import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vnetd.core.error.ErrorCode;
-import org.vnetd.core.rpc.Methods;
 import org.vnetd.core.rpc.NetworkEvent;
 import org.vnetd.core.rpc.RpcCodec;
 import org.vnetd.core.rpc.RpcError;
@@ -41,13 +40,13 @@ import io.netty.channel.unix.PeerCredentials;
  * limits; this handler tells the client why when the guard closes its connection, and holds an idle
  * connection open while it has a request running or an event subscription.
  */
-final class RpcConnectionHandler extends SimpleChannelInboundHandler<ByteBuf> {
+final class RpcConnectionHandler extends SimpleChannelInboundHandler<ByteBuf> implements RpcConnection {
     private static final Logger LOG = LoggerFactory.getLogger(RpcConnectionHandler.class);
     /** Read-only methods take a few names or ids; this leaves room for many more. */
     static final int MAX_READ_ONLY_PARAM_VALUES = 64;
 
     private final boolean readOnly;
-    private final RpcDispatcher dispatcher;
+    private final RpcMethodTable methods;
     private final EventHub events;
     private final ExecutorService workers;
     private final int maxInFlight;
@@ -56,10 +55,11 @@ final class RpcConnectionHandler extends SimpleChannelInboundHandler<ByteBuf> {
     private int inFlight;
     private Peer peer = Peer.UNKNOWN;
     private final List<Long> subscriptions = new ArrayList<>();
+    private Channel channel;
 
-    RpcConnectionHandler(boolean readOnly, RpcDispatcher dispatcher, EventHub events, ExecutorService workers, int maxInFlight) {
+    RpcConnectionHandler(boolean readOnly, RpcMethodTable methods, EventHub events, ExecutorService workers, int maxInFlight) {
         this.readOnly = readOnly;
-        this.dispatcher = dispatcher;
+        this.methods = methods;
         this.events = events;
         this.workers = workers;
         this.maxInFlight = maxInFlight;
@@ -67,6 +67,7 @@ final class RpcConnectionHandler extends SimpleChannelInboundHandler<ByteBuf> {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        channel = ctx.channel();
         if (ctx.channel() instanceof EpollDomainSocketChannel ch) {
             try {
                 PeerCredentials c = ch.peerCredentials();
@@ -93,12 +94,13 @@ final class RpcConnectionHandler extends SimpleChannelInboundHandler<ByteBuf> {
         }
         JsonNode id = request.idOrNull();
         String method = request.method();
-        if (!Methods.ALL.contains(method)) {
+        RpcMethod served = methods.lookup(method).orElse(null);
+        if (served == null) {
             reply(ctx, RpcResponse.failure(id, RpcError.protocol(RpcError.METHOD_NOT_FOUND,
                     "Method not found: '" + method + "'")));
             return;
         }
-        if (readOnly && !Methods.isReadOnly(method)) {
+        if (readOnly && served.access() == RpcMethod.Access.WRITE) {
             reply(ctx, RpcResponse.failure(id, RpcErrors.of(ErrorCode.PERMISSION_DENIED,
                     "operation forbidden: " + method + " is not allowed on the read-only socket")));
             return;
@@ -110,15 +112,11 @@ final class RpcConnectionHandler extends SimpleChannelInboundHandler<ByteBuf> {
                     + " read-only socket has at most " + MAX_READ_ONLY_PARAM_VALUES + " values in its params")));
             return;
         }
-        if (method.equals(Methods.EVENTS_SUBSCRIBE)) {
-            subscribe(ctx, request);
-            return;
-        }
-        if (!Methods.isReadOnly(method)) {
+        if (served.access() == RpcMethod.Access.WRITE) {
             // every change is attributed to whoever asked for it
             LOG.info("{} {} requested by {}", method, summarize(request), peer);
         }
-        RpcCall call = new RpcCall(method, request.paramsView(), peer, readOnly);
+        RpcCall call = new RpcCall(method, request.paramsView(), peer, readOnly, this);
         if (inFlight++ == 0) {
             ListenerGuard.holdOpen(ctx.channel());
         }
@@ -128,7 +126,7 @@ final class RpcConnectionHandler extends SimpleChannelInboundHandler<ByteBuf> {
         Runnable work = () -> {
             RpcResponse response;
             try {
-                Object result = dispatcher.call(call);
+                Object result = served.handler().handle(call);
                 if (result instanceof FdReply fds) {
                     ctx.executor().execute(() -> finishedWithFds(ctx, fds));
                     return;
@@ -145,7 +143,7 @@ final class RpcConnectionHandler extends SimpleChannelInboundHandler<ByteBuf> {
                 ctx.executor().execute(() -> finished(ctx, r));
             }
         };
-        if (runsOnEventLoop(call)) {
+        if (served.runsOn().eventLoop(call.params())) {
             work.run();
             return;
         }
@@ -154,21 +152,6 @@ final class RpcConnectionHandler extends SimpleChannelInboundHandler<ByteBuf> {
         } catch (RejectedExecutionException e) {
             finished(ctx, RpcResponse.failure(id, RpcErrors.of(ErrorCode.INTERNAL, "the daemon is shutting down")));
         }
-    }
-
-    /**
-     * Calls that run where their request was read, on this connection's event loop (the RPC server's own
-     * loops, never the DHCP/DNS ones), instead of on a worker: a port's create or delete is a handful of
-     * kernel requests (~1 ms), serialised by the port manager anyway, and a launcher plugging many guests
-     * waits for each reply, so the two thread hand-offs of a worker (~0.15 ms each on a small VM) were a
-     * fifth of the call. A create naming its tap may wait for the reaper and stays on a worker.
-     */
-    static boolean runsOnEventLoop(RpcCall call) {
-        return switch (call.method()) {
-            case Methods.DAEMON_VERSION, Methods.PORT_DELETE -> true;
-            case Methods.PORT_CREATE -> !call.params().has("tap");
-            default -> false;
-        };
     }
 
     private void finished(ChannelHandlerContext ctx, RpcResponse response) {
@@ -203,31 +186,15 @@ final class RpcConnectionHandler extends SimpleChannelInboundHandler<ByteBuf> {
         }
     }
 
-    private void subscribe(ChannelHandlerContext ctx, RpcRequest request) {
-        String network;
-        String event;
-        try {
-            network = request.paramsView().optString("network");
-            event = request.paramsView().optString("event");
-        } catch (RpcProtocolException e) {
-            reply(ctx, RpcResponse.failure(request.idOrNull(), e.error()));
-            return;
-        }
-        if (event != null && !event.equals(NetworkEvent.LIFECYCLE) && !event.equals(NetworkEvent.METADATA_CHANGE)) {
-            reply(ctx, RpcResponse.failure(request.idOrNull(), RpcError.protocol(RpcError.INVALID_PARAMS,
-                    "Invalid params for events.subscribe: unknown event '" + event + "' (lifecycle, metadata-change)")));
-            return;
-        }
-        Channel ch = ctx.channel();
+    /** Runs on this channel's event loop, from the {@code events.subscribe} handler (ConnectionMethods). */
+    @Override
+    public void subscribe(EventHub.Filter filter) {
+        Channel ch = channel;
         if (subscriptions.isEmpty()) {
             // a subscriber waits for events in silence: never closed for being idle
             ListenerGuard.holdOpen(ch);
         }
-        // Registered before the reply, so a client that waits for the reply misses no event it causes next.
-        // The reply still comes first: this runs on the channel's event loop and writes at once, while an
-        // event published meanwhile by another thread is queued behind this task.
-        subscriptions.add(events.subscribe(new EventHub.Filter(network, event), e -> push(ch, e)));
-        reply(ctx, RpcResponse.success(request.idOrNull(), null));
+        subscriptions.add(events.subscribe(filter, e -> push(ch, e)));
     }
 
     private static void push(Channel ch, NetworkEvent event) {

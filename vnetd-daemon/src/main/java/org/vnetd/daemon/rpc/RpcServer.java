@@ -55,21 +55,21 @@ public final class RpcServer implements AutoCloseable {
     }
 
     /** Binds both sockets in {@code runDir}, replacing stale socket files left by a killed daemon. */
-    public static RpcServer start(Path runDir, RpcDispatcher dispatcher, EventHub events) {
-        return start(runDir, dispatcher, events, ListenerLimits.readWriteSocket(RpcCodec.MAX_FRAME),
+    public static RpcServer start(Path runDir, RpcMethodTable methods, EventHub events) {
+        return start(runDir, methods, events, ListenerLimits.readWriteSocket(RpcCodec.MAX_FRAME),
                 ListenerLimits.readOnlySocket());
     }
 
-    /** {@link #start(Path, RpcDispatcher, EventHub)} with other limits (tests). */
-    static RpcServer start(Path runDir, RpcDispatcher dispatcher, EventHub events, ListenerLimits readWrite,
+    /** {@link #start(Path, RpcMethodTable, EventHub)} with other limits (tests). */
+    static RpcServer start(Path runDir, RpcMethodTable methods, EventHub events, ListenerLimits readWrite,
             ListenerLimits readOnly) {
         EventLoopGroup readWriteLoops = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
         EventLoopGroup readOnlyLoops = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("rpc-", 0).factory());
         RpcServer server = new RpcServer(readWriteLoops, readOnlyLoops, workers);
         try {
-            server.bind(runDir.resolve(SOCKET), "rw-------", false, readWrite, dispatcher, events);
-            server.bind(runDir.resolve(READ_ONLY_SOCKET), "rw-rw-rw-", true, readOnly, dispatcher, events);
+            server.bind(runDir.resolve(SOCKET), "rw-------", false, readWrite, methods, events);
+            server.bind(runDir.resolve(READ_ONLY_SOCKET), "rw-rw-rw-", true, readOnly, methods, events);
             return server;
         } catch (RuntimeException e) {
             server.close();
@@ -77,7 +77,7 @@ public final class RpcServer implements AutoCloseable {
         }
     }
 
-    private void bind(Path path, String mode, boolean readOnly, ListenerLimits limits, RpcDispatcher dispatcher,
+    private void bind(Path path, String mode, boolean readOnly, ListenerLimits limits, RpcMethodTable methods,
             EventHub events) {
         try {
             Files.deleteIfExists(path);
@@ -91,7 +91,7 @@ public final class RpcServer implements AutoCloseable {
         ListenerGuard guard = new ListenerGuard(path.getFileName().toString(), limits, FrameFormat.JSON_RPC);
         guard.install(b, ch -> ch.pipeline()
                 .addLast("length", new LengthFieldPrepender(4))
-                .addLast("rpc", new RpcConnectionHandler(readOnly, dispatcher, events, workers,
+                .addLast("rpc", new RpcConnectionHandler(readOnly, methods, events, workers,
                         limits.maxRequestsInFlight())));
         guards.add(guard);
         Channel ch;

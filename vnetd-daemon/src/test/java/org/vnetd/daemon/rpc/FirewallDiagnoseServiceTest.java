@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.vnetd.core.firewall.FirewallFinding;
+import org.vnetd.core.rpc.DiagnoseResult;
 import org.vnetd.core.rpc.Methods;
 import org.vnetd.core.rpc.Params;
 import org.vnetd.core.rpc.RpcCodec;
@@ -35,17 +35,16 @@ class FirewallDiagnoseServiceTest {
         return new RpcCall(Methods.FIREWALL_DIAGNOSE, new Params(Methods.FIREWALL_DIAGNOSE, RpcCodec.MAPPER.createObjectNode()), Peer.UNKNOWN, readOnly);
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<FirewallFinding> findings(Object result) {
-        return (List<FirewallFinding>) ((Map<String, Object>) result).get("findings");
+    private static List<FirewallFinding> findings(DiagnoseResult result) {
+        return result.findings();
     }
 
     @Test
     void theReadOnlySocketSeesNoForeignTablesChainsOrRules() throws Exception {
-        FirewallDiagnoseService s = new FirewallDiagnoseService(() -> List.of(FOREIGN, HOST), Duration.ZERO, c -> null);
-        List<FirewallFinding> rw = findings(s.call(call(false)));
+        FirewallDiagnoseService s = new FirewallDiagnoseService(() -> List.of(FOREIGN, HOST), Duration.ZERO);
+        List<FirewallFinding> rw = findings(s.diagnose(call(false)));
         assertEquals(List.of(FOREIGN, HOST), rw, "root sees everything");
-        List<FirewallFinding> ro = findings(s.call(call(true)));
+        List<FirewallFinding> ro = findings(s.diagnose(call(true)));
         assertEquals(2, ro.size());
         FirewallFinding f = ro.getFirst();
         assertEquals("foreign_service_drop", f.check());
@@ -67,15 +66,15 @@ class FirewallDiagnoseServiceTest {
                 firstRunHolds.await(10, TimeUnit.SECONDS);
             }
             return List.of(new FirewallFinding("run", FirewallFinding.Severity.WARNING, String.valueOf(n), ""));
-        }, Duration.ZERO, c -> null);
+        }, Duration.ZERO);
         try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
-            Future<Object> first = callers.submit(() -> s.call(call(false)));
+            Future<DiagnoseResult> first = callers.submit(() -> s.diagnose(call(false)));
             org.vnetd.testing.Await.until(Duration.ofSeconds(5), "the first run started", () -> runs.get() == 1);
             List<Future<int[]>> later = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
                 later.add(callers.submit(() -> {
                     int startedBefore = runs.get();
-                    int got = Integer.parseInt(findings(s.call(call(false))).getFirst().message());
+                    int got = Integer.parseInt(findings(s.diagnose(call(false))).getFirst().message());
                     return new int[] {startedBefore, got};
                 }));
             }
@@ -95,9 +94,9 @@ class FirewallDiagnoseServiceTest {
         FirewallDiagnoseService s = new FirewallDiagnoseService(() -> {
             starts.add(System.nanoTime());
             return List.of();
-        }, Duration.ofMillis(300), c -> null);
+        }, Duration.ofMillis(300));
         for (int i = 0; i < 3; i++) {
-            s.call(call(false));
+            s.diagnose(call(false));
         }
         assertEquals(3, starts.size());
         for (int i = 1; i < starts.size(); i++) {
@@ -115,24 +114,18 @@ class FirewallDiagnoseServiceTest {
                 secondRunHolds.await(10, TimeUnit.SECONDS);
             }
             return List.of(new FirewallFinding("run", FirewallFinding.Severity.WARNING, "run " + n, ""));
-        }, Duration.ZERO, c -> null);
-        assertEquals("run 1", findings(s.call(call(true))).getFirst().message(), "nothing to reuse yet: a run");
+        }, Duration.ZERO);
+        assertEquals("run 1", findings(s.diagnose(call(true))).getFirst().message(), "nothing to reuse yet: a run");
         try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
-            Future<Object> root = callers.submit(() -> s.call(call(false)));
+            Future<DiagnoseResult> root = callers.submit(() -> s.diagnose(call(false)));
             org.vnetd.testing.Await.until(Duration.ofSeconds(5), "root's run started", () -> runs.get() == 2);
             for (int i = 0; i < 50; i++) {
-                assertEquals("run 1", findings(s.call(call(true))).getFirst().message(),
+                assertEquals("run 1", findings(s.diagnose(call(true))).getFirst().message(),
                         "answered at once from the last run while root's is still running");
             }
             secondRunHolds.countDown();
             assertEquals("run 2", findings(root.get()).getFirst().message());
         }
         assertEquals(2, runs.get());
-    }
-
-    @Test
-    void otherMethodsPassThrough() throws Exception {
-        FirewallDiagnoseService s = new FirewallDiagnoseService(List::of, Duration.ZERO, c -> "next");
-        assertEquals("next", s.call(new RpcCall(Methods.NETWORK_LIST, null, Peer.UNKNOWN, true)));
     }
 }

@@ -34,7 +34,7 @@ class RpcServerLimitsTest {
     private RpcServer server;
 
     private void start(ListenerLimits readOnly) {
-        server = RpcServer.start(dir, call -> Map.of("version", "0.1.0"), events,
+        server = RpcServer.start(dir, TestMethods.answering(call -> Map.of("version", "0.1.0")), events,
                 ListenerLimits.readWriteSocket(RpcCodec.MAX_FRAME), readOnly);
     }
 

@@ -46,7 +46,7 @@ class RpcServerTest {
 
     @BeforeEach
     void start() {
-        server = RpcServer.start(dir, call -> switch (call.method()) {
+        server = RpcServer.start(dir, TestMethods.answering(call -> switch (call.method()) {
             case Methods.DAEMON_VERSION -> Map.of("version", "0.1.0");
             case Methods.NETWORK_START -> {
                 if (call.params().string("network").equals("slow")) {
@@ -57,7 +57,7 @@ class RpcServerTest {
             case Methods.NETWORK_LOOKUP -> throw new VnetException(ErrorCode.NO_SUCH_NETWORK,
                     "Network not found: no network with matching name '" + call.params().string("network") + "'");
             default -> throw new IllegalStateException("boom");
-        }, events);
+        }), events);
     }
 
     @AfterEach

@@ -1,0 +1,5 @@
+package org.vnetd.core.rpc;
+
+/** The result of {@code daemon.version}. */
+public record VersionResult(String version) {
+}
