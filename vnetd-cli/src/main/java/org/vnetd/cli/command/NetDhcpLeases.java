@@ -8,7 +8,7 @@ import java.util.Optional;
 
 import org.vnetd.cli.Session;
 import org.vnetd.cli.output.VshTable;
-import org.vnetd.cli.rpc.Lease;
+import org.vnetd.core.rpc.Lease;
 import org.vnetd.cli.shell.CommandDef;
 import org.vnetd.cli.shell.OptionDef;
 import org.vnetd.cli.shell.ParsedCommand;

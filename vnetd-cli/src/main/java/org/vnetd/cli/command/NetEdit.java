@@ -9,7 +9,7 @@ import java.util.List;
 import org.vnetd.cli.Session;
 import org.vnetd.cli.edit.Editor;
 import org.vnetd.cli.edit.TempXmlFile;
-import org.vnetd.cli.rpc.NetworkSummary;
+import org.vnetd.core.rpc.NetworkSummary;
 import org.vnetd.cli.shell.CommandDef;
 import org.vnetd.cli.shell.ParsedCommand;
 import org.vnetd.cli.shell.UsageException;

@@ -11,7 +11,7 @@ import org.w3c.dom.Node;
 
 import org.vnetd.cli.Session;
 import org.vnetd.cli.output.XmlDump;
-import org.vnetd.cli.rpc.Port;
+import org.vnetd.core.rpc.Port;
 import org.vnetd.cli.shell.CommandDef;
 import org.vnetd.cli.shell.OptionDef;
 import org.vnetd.cli.shell.ParsedCommand;

@@ -5,7 +5,7 @@ import java.util.List;
 
 import org.vnetd.cli.Session;
 import org.vnetd.cli.output.VshTable;
-import org.vnetd.cli.rpc.Port;
+import org.vnetd.core.rpc.Port;
 import org.vnetd.cli.shell.CommandDef;
 import org.vnetd.cli.shell.OptionDef;
 import org.vnetd.cli.shell.ParsedCommand;

@@ -5,7 +5,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import org.vnetd.cli.Session;
-import org.vnetd.cli.rpc.VnetdApi.UpdateResult;
+import org.vnetd.core.rpc.UpdateResult;
 import org.vnetd.cli.shell.CommandDef;
 import org.vnetd.cli.shell.OptionDef;
 import org.vnetd.cli.shell.ParsedCommand;

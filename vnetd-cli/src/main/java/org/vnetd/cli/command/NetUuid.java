@@ -3,7 +3,7 @@ package org.vnetd.cli.command;
 import java.util.List;
 
 import org.vnetd.cli.Session;
-import org.vnetd.cli.rpc.NetworkSummary;
+import org.vnetd.core.rpc.NetworkSummary;
 import org.vnetd.cli.shell.CommandDef;
 import org.vnetd.cli.shell.OptionDef;
 import org.vnetd.cli.shell.ParsedCommand;

@@ -4,7 +4,7 @@ import java.util.Optional;
 import java.util.function.BiConsumer;
 
 import org.vnetd.cli.Session;
-import org.vnetd.cli.rpc.NetworkSummary;
+import org.vnetd.core.rpc.NetworkSummary;
 import org.vnetd.cli.rpc.VnetdApi;
 import org.vnetd.cli.shell.OptionDef;
 import org.vnetd.core.error.ErrorCode;

@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.function.BiFunction;
 
 import org.vnetd.cli.Session;
-import org.vnetd.cli.rpc.NetworkSummary;
+import org.vnetd.core.rpc.NetworkSummary;
 import org.vnetd.cli.rpc.VnetdApi;
 import org.vnetd.cli.shell.ParsedCommand;
 import org.vnetd.cli.shell.UsageException;

@@ -4,7 +4,7 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.vnetd.cli.rpc.Lease;
+import org.vnetd.core.rpc.Lease;
 import org.vnetd.core.net.IpAddresses;
 
 /** A DHCP range at or near exhaustion: new guests get no address. Warns from 90 % of the pool. */

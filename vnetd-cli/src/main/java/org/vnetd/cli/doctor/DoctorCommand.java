@@ -9,7 +9,7 @@ import java.util.function.Function;
 import org.vnetd.cli.Session;
 import org.vnetd.cli.command.Command;
 import org.vnetd.cli.rpc.DaemonUnreachableException;
-import org.vnetd.cli.rpc.NetworkSummary;
+import org.vnetd.core.rpc.NetworkSummary;
 import org.vnetd.cli.rpc.VnetdApi;
 import org.vnetd.cli.shell.CommandDef;
 import org.vnetd.cli.shell.OptionDef;
@@ -72,7 +72,7 @@ public final class DoctorCommand implements Command {
             }
             for (NetworkSummary n : targets) {
                 boolean active = n.active();
-                List<org.vnetd.cli.rpc.Port> ports = List.of();
+                List<org.vnetd.core.rpc.Port> ports = List.of();
                 if (active) {
                     try {
                         ports = api.ports(n.name());

@@ -4,19 +4,7 @@ package org.vnetd.cli.doctor;
  * One result of one check: what was found, why it matters, and the command or change that fixes it
  * ({@code why} and {@code fix} are empty for OK findings).
  */
-public record Finding(String check, Severity severity, String summary, String why, String fix)
-        implements org.vnetd.cli.rpc.Json.Jsonable {
-
-    @Override
-    public java.util.Map<String, Object> toJson() {
-        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
-        m.put("check", check);
-        m.put("severity", severity.name());
-        m.put("summary", summary);
-        m.put("why", why);
-        m.put("fix", fix);
-        return m;
-    }
+public record Finding(String check, Severity severity, String summary, String why, String fix) {
 
     public static Finding ok(String check, String summary) {
         return new Finding(check, Severity.OK, summary, "", "");

@@ -5,7 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.vnetd.cli.rpc.Port;
+import org.vnetd.core.rpc.Port;
 
 /**
  * A running network's bridge must exist and be up, and each port's tap must still be enslaved to it;

@@ -9,9 +9,9 @@ import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
 import org.vnetd.cli.output.XmlDump;
-import org.vnetd.cli.rpc.Lease;
-import org.vnetd.cli.rpc.NetworkSummary;
-import org.vnetd.cli.rpc.Port;
+import org.vnetd.core.rpc.Lease;
+import org.vnetd.core.rpc.NetworkSummary;
+import org.vnetd.core.rpc.Port;
 import org.vnetd.core.net.IpAddresses;
 import org.vnetd.core.net.IpPrefix;
 

@@ -20,6 +20,7 @@ import java.util.Optional;
 
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
+import org.vnetd.core.rpc.RpcErrors;
 
 /**
  * JSON-RPC 2.0 over the daemon's Unix stream socket (docs/rpc.md): each message is a 4-byte big-endian
@@ -132,30 +133,9 @@ public final class RpcClient implements AutoCloseable {
 
     static VnetException toException(Map<String, Object> error) {
         int code = (int) Json.number(error, "code", ErrorCode.INTERNAL.number());
-        String message = error.get("message") == null ? "unknown error" : error.get("message").toString();
-        String name = error.get("data") instanceof Map<?, ?> data && data.get("name") != null
-                ? data.get("name").toString() : "";
-        ErrorCode ec;
-        if (!name.isEmpty()) {
-            ec = byName(name, code);
-        } else if (code == -32601) {
-            ec = ErrorCode.RPC_UNKNOWN_METHOD;
-        } else if (code == -32602) {
-            ec = ErrorCode.INVALID_ARGUMENT;
-        } else if (code < 0) {
-            ec = ErrorCode.RPC_PROTOCOL;
-        } else {
-            ec = ErrorCode.ofNumber(code);
-        }
-        return new VnetException(ec, message);
-    }
-
-    private static ErrorCode byName(String name, int code) {
-        try {
-            return ErrorCode.valueOf(name);
-        } catch (IllegalArgumentException e) {
-            return code > 0 ? ErrorCode.ofNumber(code) : ErrorCode.RPC_PROTOCOL;
-        }
+        Object message = error.get("message");
+        String name = error.get("data") instanceof Map<?, ?> data && data.get("name") != null ? data.get("name").toString() : null;
+        return RpcErrors.toException(code, message == null ? null : message.toString(), name);
     }
 
     private void writeFrame(byte[] body) throws IOException {

@@ -1,7 +1,6 @@
 package org.vnetd.cli.rpc;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,8 +10,21 @@ import java.util.function.Function;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
 import org.vnetd.core.firewall.FirewallFinding;
+import org.vnetd.core.rpc.DiagnoseResult;
+import org.vnetd.core.rpc.Lease;
+import org.vnetd.core.rpc.MetadataResult;
+import org.vnetd.core.rpc.Methods;
+import org.vnetd.core.rpc.NetworkEvent;
+import org.vnetd.core.rpc.NetworkSummary;
+import org.vnetd.core.rpc.Port;
+import org.vnetd.core.rpc.UpdateResult;
+import org.vnetd.core.rpc.VersionResult;
+import org.vnetd.core.rpc.XmlResult;
 
-/** Typed calls for every method of docs/rpc.md. Daemon errors surface as VnetException with its code. */
+/**
+ * Typed calls for every method of docs/rpc.md, answered with the records of {@code org.vnetd.core.rpc} that the
+ * daemon writes. Daemon errors surface as VnetException with its code.
+ */
 public final class VnetdApi implements AutoCloseable {
     private final RpcClient rpc;
 
@@ -21,47 +33,43 @@ public final class VnetdApi implements AutoCloseable {
     }
 
     public String version() {
-        return field(rpc.call("daemon.version", Map.of()), "version");
+        return read(rpc.call(Methods.DAEMON_VERSION, Map.of()), VersionResult.class).version();
     }
 
     public List<NetworkSummary> list() {
-        return list(rpc.call("network.list", Map.of()), NetworkSummary::from);
+        return list(rpc.call(Methods.NETWORK_LIST, Map.of()), NetworkSummary.class);
     }
 
     public NetworkSummary lookup(String network) {
-        return convert(rpc.call("network.lookup", Map.of("network", network)), NetworkSummary::from);
+        return read(rpc.call(Methods.NETWORK_LOOKUP, Map.of("network", network)), NetworkSummary.class);
     }
 
     public String xml(String network, boolean inactive) {
-        return field(rpc.call("network.getXml", Map.of("network", network, "inactive", inactive)), "xml");
+        return read(rpc.call(Methods.NETWORK_GET_XML, Map.of("network", network, "inactive", inactive)), XmlResult.class).xml();
     }
 
     public NetworkSummary define(String xml) {
-        return convert(rpc.call("network.define", Map.of("xml", xml)), NetworkSummary::from);
+        return read(rpc.call(Methods.NETWORK_DEFINE, Map.of("xml", xml)), NetworkSummary.class);
     }
 
     public NetworkSummary create(String xml) {
-        return convert(rpc.call("network.create", Map.of("xml", xml)), NetworkSummary::from);
+        return read(rpc.call(Methods.NETWORK_CREATE, Map.of("xml", xml)), NetworkSummary.class);
     }
 
     public void undefine(String network) {
-        rpc.call("network.undefine", Map.of("network", network));
+        rpc.call(Methods.NETWORK_UNDEFINE, Map.of("network", network));
     }
 
     public void start(String network) {
-        rpc.call("network.start", Map.of("network", network));
+        rpc.call(Methods.NETWORK_START, Map.of("network", network));
     }
 
     public void destroy(String network) {
-        rpc.call("network.destroy", Map.of("network", network));
+        rpc.call(Methods.NETWORK_DESTROY, Map.of("network", network));
     }
 
     public void setAutostart(String network, boolean autostart) {
-        rpc.call("network.setAutostart", Map.of("network", network, "autostart", autostart));
-    }
-
-    /** What the daemon updated: {@code live} and/or {@code config}. */
-    public record UpdateResult(boolean live, boolean config) {
+        rpc.call(Methods.NETWORK_SET_AUTOSTART, Map.of("network", network, "autostart", autostart));
     }
 
     public UpdateResult update(String network, String command, String section, String xml, int parentIndex,
@@ -74,9 +82,11 @@ public final class VnetdApi implements AutoCloseable {
         p.put("parentIndex", parentIndex);
         p.put("live", live);
         p.put("config", config);
-        Map<String, Object> r = convert(rpc.call("network.update", p), o -> Json.object(o, "update result"));
-        return new UpdateResult(r.containsKey("live") ? Json.bool(r, "live") : live,
-                r.containsKey("config") ? Json.bool(r, "config") : config);
+        Map<String, Object> r = convert(rpc.call(Methods.NETWORK_UPDATE, p), o -> Json.object(o, "update result"));
+        // a daemon that does not say what it updated did what was asked
+        r.putIfAbsent("live", live);
+        r.putIfAbsent("config", config);
+        return read(r, UpdateResult.class);
     }
 
     public List<Lease> leases(String network, String mac) {
@@ -85,7 +95,7 @@ public final class VnetdApi implements AutoCloseable {
         if (mac != null) {
             p.put("mac", mac);
         }
-        return list(rpc.call("network.dhcpLeases", p), Lease::from);
+        return list(rpc.call(Methods.NETWORK_DHCP_LEASES, p), Lease.class);
     }
 
     /** {@code type} is title, description or element; empty when the daemon has no value. */
@@ -97,7 +107,7 @@ public final class VnetdApi implements AutoCloseable {
             p.put("uri", uri);
         }
         p.put("inactive", inactive);
-        return Optional.ofNullable(field(rpc.call("network.getMetadata", p), "value"));
+        return Optional.ofNullable(read(rpc.call(Methods.NETWORK_GET_METADATA, p), MetadataResult.class).value());
     }
 
     /** A null {@code value} removes the metadata. */
@@ -115,7 +125,7 @@ public final class VnetdApi implements AutoCloseable {
         }
         p.put("live", live);
         p.put("config", config);
-        rpc.call("network.setMetadata", p);
+        rpc.call(Methods.NETWORK_SET_METADATA, p);
     }
 
     public void subscribe(String network, String event) {
@@ -126,7 +136,7 @@ public final class VnetdApi implements AutoCloseable {
         if (event != null) {
             p.put("event", event);
         }
-        rpc.call("events.subscribe", p);
+        rpc.call(Methods.EVENTS_SUBSCRIBE, p);
     }
 
     /** The next {@code event} notification within {@code timeout} (null: wait forever). */
@@ -136,45 +146,35 @@ public final class VnetdApi implements AutoCloseable {
             if (n.isEmpty()) {
                 return Optional.empty();
             }
-            if ("event".equals(n.get().get("method"))) {
-                return Optional.of(convert(n.get().get("params"), NetworkEvent::from));
+            if (Methods.EVENT.equals(n.get().get("method"))) {
+                return Optional.of(read(n.get().get("params"), NetworkEvent.class));
             }
         }
     }
 
     public void firewallReload() {
-        rpc.call("firewall.reload", Map.of());
+        rpc.call(Methods.FIREWALL_RELOAD, Map.of());
     }
 
     /** {@code firewall.diagnose}: the daemon's findings about the host firewall for its running networks. */
     public List<FirewallFinding> firewallDiagnose() {
-        return convert(rpc.call("firewall.diagnose", Map.of()), r -> {
-            List<FirewallFinding> out = new ArrayList<>();
-            for (Object o : Json.array(Json.object(r, "result").get("findings"), "findings")) {
-                Map<String, Object> m = Json.object(o, "FirewallFinding");
-                String severity = Json.string(m, "severity");
-                out.add(new FirewallFinding(Json.string(m, "check"),
-                        FirewallFinding.Severity.valueOf(severity == null ? "" : severity),
-                        Json.string(m, "message"), Json.string(m, "hint")));
-            }
-            return out;
-        });
+        return read(rpc.call(Methods.FIREWALL_DIAGNOSE, Map.of()), DiagnoseResult.class).findings();
     }
 
     public Port createPort(Map<String, Object> params) {
-        return convert(rpc.call("port.create", params), Port::from);
+        return read(rpc.call(Methods.PORT_CREATE, params), Port.class);
     }
 
     public void deletePort(String network, String uuid) {
-        rpc.call("port.delete", Map.of("network", network, "uuid", uuid, "releaseLease", false));
+        rpc.call(Methods.PORT_DELETE, Map.of("network", network, "uuid", uuid, "releaseLease", false));
     }
 
     public List<Port> ports(String network) {
-        return list(rpc.call("port.list", Map.of("network", network)), Port::from);
+        return list(rpc.call(Methods.PORT_LIST, Map.of("network", network)), Port.class);
     }
 
     public String portXml(String network, String uuid) {
-        return field(rpc.call("port.getXml", Map.of("network", network, "uuid", uuid)), "xml");
+        return read(rpc.call(Methods.PORT_GET_XML, Map.of("network", network, "uuid", uuid)), XmlResult.class).xml();
     }
 
     private static <T> T convert(Object result, Function<Object, T> reader) {
@@ -185,19 +185,12 @@ public final class VnetdApi implements AutoCloseable {
         }
     }
 
-    private static <T> List<T> list(Object result, Function<Object, T> reader) {
-        return convert(result, r -> {
-            List<T> out = new ArrayList<>();
-            for (Object o : Json.array(r, "result")) {
-                out.add(reader.apply(o));
-            }
-            return out;
-        });
+    private static <T> T read(Object result, Class<T> type) {
+        return convert(result, r -> Json.read(r, type));
     }
 
-    /** A string field of an object result; null when absent or null. */
-    private static String field(Object result, String name) {
-        return convert(result, r -> Json.string(Json.object(r, "result"), name));
+    private static <T> List<T> list(Object result, Class<T> type) {
+        return convert(result, r -> Json.readList(r, type));
     }
 
     @Override

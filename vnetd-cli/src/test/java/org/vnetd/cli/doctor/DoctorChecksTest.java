@@ -9,8 +9,8 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
-import org.vnetd.cli.rpc.Lease;
-import org.vnetd.cli.rpc.NetworkSummary;
+import org.vnetd.core.rpc.Lease;
+import org.vnetd.core.rpc.NetworkSummary;
 
 /** The checks against canned host data, for the cases a namespace cannot stage (br_netfilter, full pools). */
 class DoctorChecksTest {

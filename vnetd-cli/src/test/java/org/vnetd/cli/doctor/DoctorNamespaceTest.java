@@ -10,9 +10,9 @@ import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
-import org.vnetd.cli.rpc.Lease;
-import org.vnetd.cli.rpc.NetworkSummary;
-import org.vnetd.cli.rpc.Port;
+import org.vnetd.core.rpc.Lease;
+import org.vnetd.core.rpc.NetworkSummary;
+import org.vnetd.core.rpc.Port;
 import org.vnetd.testing.NetnsSupport;
 import org.vnetd.testing.TestNetns;
 
@@ -53,8 +53,10 @@ class DoctorNamespaceTest {
                 leases.add(new Lease(0, String.format("52:54:00:00:00:%02x", i), "ipv4", "192.168.122." + i, 24,
                         null, null));
             }
-            List<Port> ports = List.of(new Port("p0", "lab", "vnttap0", null, null, "vntbr0", null, null, List.of()),
-                    new Port("p1", "lab", "vnttap1", null, null, "vntbr0", null, null, List.of()));
+            List<Port> ports = List.of(new Port("p0", "lab", "vnttap0", null, null, "vntbr0", null, null, null, null, false, null, 1, false,
+                    Port.OK, List.of(), null),
+                    new Port("p1", "lab", "vnttap1", null, null, "vntbr0", null, null, null, null, false, null, 1,
+                            false, Port.OK, List.of(), null));
             NetworkFacts facts = NetworkFacts.of(summary, XML, leases, ports);
             Doctor doctor = Doctor.standard(new CommandHostProbe(ns.prefix()), 1_000_000, FirewallDiagnostics.PENDING);
 

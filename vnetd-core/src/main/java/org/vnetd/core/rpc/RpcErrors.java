@@ -30,13 +30,31 @@ public final class RpcErrors {
 
     /** Converts a reply's error back into an exception on the client side. */
     public static VnetException toException(RpcError error) {
-        ErrorCode code = switch (error.code()) {
+        return toException(error.code(), error.message(), error.data() == null ? null : error.data().name());
+    }
+
+    /**
+     * A reply's error as the exception a client raises: the code's symbolic {@code name} (data.name) when this
+     * build knows it, else its number; JSON-RPC's protocol codes map onto the nearest {@link ErrorCode}. The
+     * CLI reads replies without jackson-databind, so it passes the fields, not an {@link RpcError}.
+     */
+    public static VnetException toException(int code, String message, String name) {
+        return new VnetException(errorCode(code, name), message == null ? "unknown error" : message);
+    }
+
+    static ErrorCode errorCode(int code, String name) {
+        if (name != null && !name.isEmpty()) {
+            for (ErrorCode c : ErrorCode.values()) {
+                if (c.name().equals(name)) {
+                    return c;
+                }
+            }
+        }
+        return switch (code) {
             case RpcError.METHOD_NOT_FOUND -> ErrorCode.RPC_UNKNOWN_METHOD;
             case RpcError.INVALID_PARAMS -> ErrorCode.INVALID_ARGUMENT;
-            case RpcError.PARSE_ERROR, RpcError.INVALID_REQUEST -> ErrorCode.RPC_PROTOCOL;
-            default -> ErrorCode.ofNumber(error.code());
+            default -> code < 0 ? ErrorCode.RPC_PROTOCOL : ErrorCode.ofNumber(code);
         };
-        return new VnetException(code, error.message());
     }
 
     private static Throwable unwrap(Throwable t) {
