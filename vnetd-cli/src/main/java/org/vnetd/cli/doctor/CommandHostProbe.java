@@ -60,6 +60,23 @@ public final class CommandHostProbe implements HostProbe {
         return r.out.isBlank() ? "[]" : r.out;
     }
 
+    @Override
+    public Optional<Listener> unixListener(String path) {
+        List<String> argv = new ArrayList<>(prefix);
+        argv.addAll(List.of("ss", "-H", "-xlp", "src", path));
+        Result r = exec(argv);
+        if (r.status != 0) {
+            throw new VnetException(ErrorCode.KERNEL, "'" + String.join(" ", argv) + "' failed: " + r.err.trim());
+        }
+        return parseListener(r.out);
+    }
+
+    /** {@code users:(("virtnetworkd",pid=812,fd=3))} in {@code ss -H -xlp}'s line. */
+    static Optional<Listener> parseListener(String ssOutput) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("users:\\(\\(\"([^\"]+)\",pid=(\\d+)").matcher(ssOutput);
+        return m.find() ? Optional.of(new Listener(m.group(1), Integer.parseInt(m.group(2)))) : Optional.empty();
+    }
+
     private record Result(int status, String out, String err) {
     }
 

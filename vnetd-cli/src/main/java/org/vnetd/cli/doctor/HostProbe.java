@@ -12,4 +12,22 @@ public interface HostProbe {
 
     /** The JSON that {@code ip -j <args>} prints. */
     String ipJson(String... args);
+
+    /** A program listening on a Unix socket. */
+    record Listener(String program, int pid) {
+        /** vnetd runs in a JVM: its launcher execs {@code java}. */
+        public boolean isVnetd() {
+            return program.equals("java") || program.equals("vnetd");
+        }
+
+        @Override
+        public String toString() {
+            return program + " (pid " + pid + ")";
+        }
+    }
+
+    /** The program listening on the Unix socket {@code path} ({@code ss -xlp}); empty when nothing listens there. */
+    default Optional<Listener> unixListener(String path) {
+        return Optional.empty();
+    }
 }

@@ -1,0 +1,62 @@
+package org.vnetd.cli.doctor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+class LibvirtSocketCheckTest {
+    private static HostProbe listening(Map<String, HostProbe.Listener> sockets) {
+        return new HostProbe() {
+            @Override
+            public Optional<String> sysctl(String path) {
+                return Optional.empty();
+            }
+
+            @Override
+            public String ipJson(String... args) {
+                return "[]";
+            }
+
+            @Override
+            public Optional<Listener> unixListener(String path) {
+                return Optional.ofNullable(sockets.get(path));
+            }
+        };
+    }
+
+    private static List<Finding> run(Map<String, HostProbe.Listener> sockets) {
+        return new LibvirtSocketCheck().run(listening(sockets), List.of());
+    }
+
+    @Test
+    void libvirtsNetworkDaemonHoldingTheSocketIsAWarning() {
+        List<Finding> f = run(Map.of(LibvirtSocketCheck.SOCKET, new HostProbe.Listener("virtnetworkd", 812)));
+        assertEquals(1, f.size());
+        assertEquals(Severity.WARN, f.get(0).severity());
+        assertEquals("/run/libvirt/virtnetworkd-sock is served by virtnetworkd (pid 812), not by vnetd", f.get(0).summary());
+    }
+
+    @Test
+    void aMonolithicLibvirtdNextToVnetdIsAWarning() {
+        List<Finding> f = run(Map.of(LibvirtSocketCheck.SOCKET, new HostProbe.Listener("java", 40),
+                LibvirtSocketCheck.LEGACY_SOCKET, new HostProbe.Listener("libvirtd", 7)));
+        assertEquals("libvirtd (pid 7) runs next to vnetd (/run/libvirt/libvirt-sock)", f.get(0).summary());
+    }
+
+    @Test
+    void vnetdAloneOrNothingListeningSaysNothing() {
+        assertEquals(List.of(), run(Map.of(LibvirtSocketCheck.SOCKET, new HostProbe.Listener("java", 40))));
+        assertEquals(List.of(), run(Map.of()));
+    }
+
+    @Test
+    void ssOutputIsRead() {
+        assertEquals(Optional.of(new HostProbe.Listener("virtnetworkd", 812)), CommandHostProbe.parseListener(
+                "u_str LISTEN 0      128    /run/libvirt/virtnetworkd-sock 5913662 * 0 users:((\"virtnetworkd\",pid=812,fd=3))\n"));
+        assertEquals(Optional.empty(), CommandHostProbe.parseListener(""));
+    }
+}
