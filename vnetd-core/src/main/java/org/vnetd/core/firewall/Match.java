@@ -1,7 +1,9 @@
 package org.vnetd.core.firewall;
 
+import java.util.Collections;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 
 import org.vnetd.core.net.IpPrefix;
 
@@ -49,10 +51,14 @@ public sealed interface Match {
         }
     }
 
-    /** Connection tracking state, e.g. {@code established, related}. */
+    /**
+     * Connection tracking state, e.g. {@code established, related}. The states are kept sorted so a
+     * plan serializes the same way in every JVM ({@code Set.of} iterates in a per-run random order,
+     * which made recorded status files differ from run to run).
+     */
     record ConnState(Set<String> states) implements Match {
         public ConnState {
-            states = Set.copyOf(states);
+            states = Collections.unmodifiableSortedSet(new TreeSet<>(states));
         }
     }
 }
