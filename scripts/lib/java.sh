@@ -1,5 +1,6 @@
 # Finds a JDK >= 25 and sets VNETD_JAVA_HOME. Sourced by scripts/* and by the dist/bin launchers.
-# Order: $JAVA_HOME, then every JDK under /usr/lib/jvm (newest first), then `java` on PATH.
+# Order: $JAVA_HOME, then a runtime bundled next to this file's lib/ (the Debian package's jlink image in
+# /usr/lib/vnetd/runtime), then every JDK under /usr/lib/jvm (newest first), then `java` on PATH.
 # The daemon's JVM options (the launcher dist/bin/vnetd uses them; bench/dhcp and bench/ports run
 # the daemon with them, so the benches measure what is installed). Why these:
 # - the serial collector with a 4 MB young generation: the live set is small, and a young pause grows
@@ -24,7 +25,9 @@ vnetd_java_major() { # prints the feature version of the java binary $1, or noth
 }
 vnetd_find_java() {
   local want=25 cand major
-  for cand in ${JAVA_HOME:+"$JAVA_HOME"} $(ls -d /usr/lib/jvm/*/ 2>/dev/null | sort -rV) \
+  local bundled
+  bundled=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../runtime
+  for cand in ${JAVA_HOME:+"$JAVA_HOME"} "$bundled" $(ls -d /usr/lib/jvm/*/ 2>/dev/null | sort -rV) \
               $(command -v java >/dev/null 2>&1 && dirname "$(dirname "$(readlink -f "$(command -v java)")")"); do
     cand=${cand%/}
     [ -x "$cand/bin/java" ] || continue
