@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# Opt-in (needs root, debootstrap and a Debian mirror): installs the package with apt into fresh Debian 12
+# (bookworm) and 13 (trixie) trees, then removes and purges it, and checks each step. Nothing is installed
+# on this machine: each tree is a debootstrap --variant=minbase, cached in $VNETD_CHROOT_CACHE
+# (default /var/tmp/vnetd-chroots) and never changed itself; every run works on an overlay of it in a
+# mount namespace of its own (gone when the run ends), with its own PID, UTS and IPC namespaces.
+# apt downloads the dependencies (--download-only runs no maintainer script) with this machine's network;
+# the install, remove and purge then run in a new, empty network namespace, so the postinst (and its
+# vnetd-train run) cannot touch this machine's network, and the test checks it left that namespace bare.
+# Usage: packaging/test-install-chroot.sh [DEB] [SUITE...]   (default: dist/deb/vnetd_*.deb, bookworm trixie)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+deb=${1:-$(ls "$root"/dist/deb/vnetd_*.deb 2>/dev/null | head -n1)}
+[ -f "$deb" ] || { echo "test-install-chroot: no package: run scripts/package-deb" >&2; exit 1; }
+deb=$(readlink -f "$deb")
+shift || true
+suites=("$@")
+[ ${#suites[@]} -gt 0 ] || suites=(bookworm trixie)
+cache=${VNETD_CHROOT_CACHE:-/var/tmp/vnetd-chroots}
+mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+[ "$(id -u)" = 0 ] || { echo "test-install-chroot: needs root" >&2; exit 1; }
+command -v debootstrap >/dev/null || { echo "test-install-chroot: needs debootstrap (apt-get install debootstrap)" >&2; exit 1; }
+mkdir -p "$cache"
+
+# The checks, run inside the tree (by `chroot`); $1 = the step.
+inside=$(cat <<'IN'
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive LC_ALL=C
+fail() { echo "  FAIL: $*"; exit 1; }
+step=$1
+case "$step" in
+download)
+  apt-get update -qq
+  apt-get install -y -qq --download-only /tmp/pkg/vnetd.deb >/dev/null
+  ;;
+install)
+  find / -xdev -path /proc -prune -o -print 2>/dev/null | sort > /tmp/before.list
+  start=$(date +%s)
+  apt-get install -y -q --no-download /tmp/pkg/vnetd.deb > /tmp/install.log 2>&1 || { cat /tmp/install.log; fail "apt install"; }
+  echo "  apt install: $(( $(date +%s) - start )) s; postinst said:"
+  sed -n '/Setting up vnetd/,/^Processing triggers/p' /tmp/install.log | grep -v '^Processing' | sed 's/^/    /'
+  [ "$(dpkg-query -W -f='${Status}' vnetd)" = "install ok installed" ] || fail "vnetd is not installed"
+  for f in /usr/bin/vnetd /usr/bin/vnetctl /usr/lib/vnetd/runtime/bin/java /etc/vnetd/vnetd.conf \
+           /lib/systemd/system/vnetd.service /usr/share/man/man8/vnetd.8.gz /usr/share/man/man1/vnetctl.1.gz \
+           /usr/share/bash-completion/completions/vnetctl; do
+    [ -e "$f" ] || fail "$f is missing"
+  done
+  echo "  vnetctl --version: $(vnetctl --version)"
+  java_used=$(bash -c '. /usr/lib/vnetd/lib/java.sh; vnetd_find_java; echo $VNETD_JAVA_HOME')
+  [ "$java_used" = /usr/lib/vnetd/lib/../runtime ] || fail "the launcher runs $java_used, not the bundled runtime"
+  vnetd --help >/dev/null || fail "vnetd --help"
+  for c in vnetd.aot vnetctl.aot; do
+    if [ -s /usr/lib/vnetd/lib/$c ]; then echo "  AOT cache $c: $(du -h /usr/lib/vnetd/lib/$c | cut -f1)"; else echo "  AOT cache $c: not made"; fi
+  done
+  # not enabled, not started, and the training left nothing in the network
+  [ ! -e /etc/systemd/system/multi-user.target.wants/vnetd.service ] || fail "the service was enabled on install"
+  links=$(ip -o link show | awk -F': ' '{print $2}' | tr '\n' ' ')
+  [ "$links" = "lo " ] || fail "the install left links in its network namespace: $links"
+  [ -z "$(ip netns list)" ] || fail "the install left network namespaces: $(ip netns list)"
+  [ -z "$(nft list ruleset 2>/dev/null)" ] || fail "the install left nftables rules"
+  echo "  network namespace after install: only lo, no netns, no nftables rules"
+  if grep -qs 'org[.]vnetd[.]daemon[.]Main' /proc/[0-9]*/cmdline; then fail "a vnetd daemon is running after install"; fi
+  # what an admin leaves behind: a definition and a lease file
+  printf '<network><name>keep</name><bridge name="vkeep0"/></network>\n' > /etc/vnetd/networks/keep.xml
+  echo lease > /var/lib/vnetd/keep-lease
+  echo "  install: OK"
+  ;;
+remove)
+  apt-get remove -y -q vnetd > /tmp/remove.log 2>&1 || { cat /tmp/remove.log; fail "apt remove"; }
+  [ "$(dpkg-query -W -f='${db:Status-Abbrev}' vnetd)" = "rc " ] || fail "vnetd is not in state rc after remove"
+  [ ! -e /usr/lib/vnetd ] || fail "/usr/lib/vnetd is left after remove: $(find /usr/lib/vnetd | head)"
+  [ ! -e /usr/bin/vnetd ] || fail "/usr/bin/vnetd is left after remove"
+  [ -f /etc/vnetd/networks/keep.xml ] || fail "remove deleted the network definitions"
+  [ -f /var/lib/vnetd/keep-lease ] || fail "remove deleted the leases"
+  [ -f /etc/vnetd/vnetd.conf ] || fail "remove deleted the conffile"
+  echo "  remove: OK (definitions, leases and vnetd.conf kept; /usr/lib/vnetd gone)"
+  ;;
+purge)
+  apt-get purge -y -q vnetd > /tmp/purge.log 2>&1 || { cat /tmp/purge.log; fail "apt purge"; }
+  dpkg-query -W vnetd >/dev/null 2>&1 && fail "dpkg still knows vnetd after purge"
+  find / -xdev -path /proc -prune -o -print 2>/dev/null | sort > /tmp/after.list
+  stray=$(comm -13 /tmp/before.list /tmp/after.list | grep -i vnetd || true)
+  [ -z "$stray" ] || fail "files left after purge: $stray"
+  echo "  purge: OK (no path naming vnetd left that was not there before the install)"
+  ;;
+esac
+IN
+)
+
+run_suite() {
+  local suite=$1 base=$cache/$1 t0
+  if [ ! -d "$base" ]; then
+    t0=$(date +%s)
+    echo "test-install-chroot: debootstrap $suite (cached in $base afterwards)"
+    rm -rf "$base.tmp"
+    debootstrap --variant=minbase "$suite" "$base.tmp" "$mirror" > "$cache/$suite.debootstrap.log" 2>&1 \
+      || { tail "$cache/$suite.debootstrap.log" >&2; return 1; }
+    mv "$base.tmp" "$base"
+    echo "test-install-chroot: debootstrap $suite took $(( $(date +%s) - t0 )) s"
+  fi
+  local work
+  work=$(mktemp -d /var/tmp/vnetd-chroot-run.XXXXXX)
+  # shellcheck disable=SC2016
+  unshare --mount --pid --fork --uts --ipc --propagation private bash -euo pipefail -c '
+    base=$1 work=$2 deb=$3 inside=$4
+    r=$work/root
+    mount -t tmpfs tmpfs "$work"
+    mkdir -p "$work/upper" "$work/work" "$r"
+    mount -t overlay overlay -o "lowerdir=$base,upperdir=$work/upper,workdir=$work/work" "$r"
+    mount -t proc proc "$r/proc"
+    mount -t sysfs sysfs "$r/sys"
+    mount --rbind /dev "$r/dev"
+    mount -t tmpfs tmpfs "$r/run"
+    mount -t tmpfs tmpfs "$r/tmp"
+    mkdir -p "$r/tmp/pkg"
+    cp "$deb" "$r/tmp/pkg/vnetd.deb"
+    printf "%s\n" "$inside" > "$r/tmp/pkg/inside.sh"
+    cp /etc/resolv.conf "$r/etc/resolv.conf"
+    hostname vnetd-chroot-test
+    chroot "$r" bash /tmp/pkg/inside.sh download
+    # from here on: an empty network namespace
+    unshare --net chroot "$r" bash /tmp/pkg/inside.sh install
+    unshare --net chroot "$r" bash /tmp/pkg/inside.sh remove
+    unshare --net chroot "$r" bash /tmp/pkg/inside.sh purge
+  ' run "$base" "$work" "$deb" "$inside"
+  local rc=$?
+  rmdir "$work" 2>/dev/null || rm -rf "$work"
+  return $rc
+}
+
+status=0
+for s in "${suites[@]}"; do
+  echo "test-install-chroot: $s: $(basename "$deb")"
+  t0=$(date +%s)
+  if run_suite "$s"; then
+    echo "test-install-chroot: $s: OK ($(( $(date +%s) - t0 )) s)"
+  else
+    echo "test-install-chroot: $s: FAIL" >&2
+    status=1
+  fi
+done
+exit $status
