@@ -31,12 +31,15 @@ step=$1
 case "$step" in
 download)
   apt-get update -qq
-  apt-get install -y -qq --download-only /tmp/pkg/vnetd.deb >/dev/null
+  # why the package bundles its runtime: what this release offers as a JDK 25
+  echo "  $(. /etc/os-release; echo "$PRETTY_NAME"): openjdk-25-jre-headless candidate:" \
+    "$(apt-cache policy openjdk-25-jre-headless | awk '/Candidate:/ {print $2}' | grep . || echo none)"
+  apt-get install -y -qq --download-only /tmp/pkg/vnetd_*.deb >/dev/null
   ;;
 install)
   find / -xdev -path /proc -prune -o -print 2>/dev/null | sort > /tmp/before.list
   start=$(date +%s)
-  apt-get install -y -q --no-download /tmp/pkg/vnetd.deb > /tmp/install.log 2>&1 || { cat /tmp/install.log; fail "apt install"; }
+  apt-get install -y -q /tmp/pkg/vnetd_*.deb > /tmp/install.log 2>&1 || { cat /tmp/install.log; fail "apt install"; }
   echo "  apt install: $(( $(date +%s) - start )) s; postinst said:"
   sed -n '/Setting up vnetd/,/^Processing triggers/p' /tmp/install.log | grep -v '^Processing' | sed 's/^/    /'
   [ "$(dpkg-query -W -f='${Status}' vnetd)" = "install ok installed" ] || fail "vnetd is not installed"
@@ -113,7 +116,7 @@ run_suite() {
     mount -t tmpfs tmpfs "$r/run"
     mount -t tmpfs tmpfs "$r/tmp"
     mkdir -p "$r/tmp/pkg"
-    cp "$deb" "$r/tmp/pkg/vnetd.deb"
+    cp "$deb" "$r/tmp/pkg/"
     printf "%s\n" "$inside" > "$r/tmp/pkg/inside.sh"
     cp /etc/resolv.conf "$r/etc/resolv.conf"
     hostname vnetd-chroot-test
