@@ -1,0 +1,130 @@
+package org.vnetd.core.driver;
+
+import java.util.random.RandomGenerator;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vnetd.core.error.ErrorCode;
+import org.vnetd.core.error.VnetException;
+import org.vnetd.core.plan.ActionBackends;
+import org.vnetd.core.plan.Executor;
+import org.vnetd.core.rpc.NetworkEvent;
+import org.vnetd.core.xml.NetworkXml;
+import org.vnetd.core.xml.model.NetworkDef;
+
+/**
+ * Changes to a defined or running network: {@code net-update} and metadata (stored before they are
+ * applied, {@link PersistedChange}), and re-applying the firewall of every running network.
+ */
+final class NetworkLiveEdits {
+    // the driver's category: operators see one logger for the network state machine
+    private static final Logger LOG = LoggerFactory.getLogger(NetworkDriver.class);
+
+    private final KnownNetworks networks;
+    private final DefinitionStore definitions;
+    private final StatusStore statuses;
+    private final ActionBackends backends;
+    private final RandomGenerator random;
+
+    NetworkLiveEdits(KnownNetworks networks, DefinitionStore definitions, StatusStore statuses, ActionBackends backends,
+            RandomGenerator random) {
+        this.networks = networks;
+        this.definitions = definitions;
+        this.statuses = statuses;
+        this.backends = backends;
+        this.random = random;
+    }
+
+    NetworkDriver.UpdateResult update(String network, String command, String section, int parentIndex, String xml,
+            boolean live, boolean config) {
+        return networks.locked(network, e -> {
+            NetworkDriver.UpdateResult impact = impact(e, live, config);
+            boolean doLive = impact.live();
+            boolean doConfig = impact.config();
+            NetworkDef newConfig = null;
+            NetworkDef newLive = null;
+            // compute both first, so a refused change alters neither
+            if (doConfig) {
+                newConfig = e.persistent.copy();
+                NetworkEdits.update(newConfig, command, section, parentIndex, xml);
+                NetworkXml.validate(newConfig, random);
+            }
+            if (doLive) {
+                newLive = e.live.copy();
+                NetworkEdits.update(newLive, command, section, parentIndex, xml);
+                NetworkXml.validate(newLive, random);
+            }
+            // persist first, then apply: a change that cannot be stored must not run (it would report
+            // failure yet be live, and vanish at the next restart)
+            PersistedChange saved = PersistedChange.write(definitions, statuses, e, newLive, newConfig);
+            if (newLive != null) {
+                try {
+                    backends.liveUpdate(e.live, newLive, section);
+                } catch (RuntimeException ex) {
+                    saved.restore(ex);
+                    throw ex;
+                }
+            }
+            saved.commit();
+            return new NetworkDriver.UpdateResult(doLive, doConfig);
+        });
+    }
+
+    /**
+     * Which copies a change touches (libvirt's virNetworkObjUpdateModificationImpact), shared by net-update and
+     * net-metadata: neither flag means VIR_NETWORK_UPDATE_AFFECT_CURRENT, the running network if active, else
+     * the definition; a live change needs a running network, a config change a persistent one.
+     */
+    private static NetworkDriver.UpdateResult impact(NetworkEntry e, boolean live, boolean config) {
+        boolean doLive = live;
+        boolean doConfig = config;
+        if (!live && !config) {
+            doLive = e.active();
+            doConfig = !e.active();
+        }
+        if (doLive && !e.active()) {
+            throw VnetException.of(ErrorCode.NETWORK_INACTIVE, "Requested operation is not valid: network '%s' is not running", e.name);
+        }
+        if (doConfig && !e.persistentDefined()) {
+            throw VnetException.of(ErrorCode.INVALID_ARGUMENT,
+                    "Requested operation is not valid: cannot change persistent config of a transient network");
+        }
+        return new NetworkDriver.UpdateResult(doLive, doConfig);
+    }
+
+    void setMetadata(String network, String type, String value, String key, String uri, boolean live, boolean config) {
+        networks.locked(network, e -> {
+            NetworkDriver.UpdateResult impact = impact(e, live, config);
+            boolean doLive = impact.live();
+            boolean doConfig = impact.config();
+            NetworkDef newConfig = doConfig ? e.persistent.copy() : null;
+            NetworkDef newLive = doLive ? e.live.copy() : null;
+            if (newConfig != null) {
+                NetworkEdits.setMetadata(newConfig, type, value, key, uri);
+            }
+            if (newLive != null) {
+                NetworkEdits.setMetadata(newLive, type, value, key, uri);
+            }
+            PersistedChange.write(definitions, statuses, e, newLive, newConfig).commit();
+            networks.emit(e, NetworkEvent.METADATA_CHANGE, type, "element".equals(type) ? uri : null);
+            return null;
+        });
+    }
+
+    /** Re-applies what {@link org.vnetd.core.plan.Effects#reload} covers (firewall rules) for every running network. */
+    void reload() {
+        for (String name : networks.names()) {
+            try {
+                networks.runLocked(name, () -> {
+                    NetworkEntry e = networks.get(name);
+                    if (e == null || !e.active()) {
+                        return;
+                    }
+                    networks.saveStatus(e, e.status.withApplied(Executor.reloadAll(e.status.applied(), backends.forNetwork(e.live)), true));
+                });
+            } catch (Exception ex) {
+                LOG.error("reload of network '{}' failed: {}", name, ex.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package org.vnetd.core.driver;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+import org.vnetd.core.net.MacAddress;
+import org.vnetd.core.rpc.Lease;
+import org.vnetd.core.rpc.NetworkSummary;
+import org.vnetd.core.xml.NetworkXml;
+import org.vnetd.core.xml.model.NetworkDef;
+
+/** The driver's read API: listing, lookup, XML, the live or persistent definition, metadata and leases. Takes no lock. */
+final class NetworkReads {
+    private final KnownNetworks networks;
+    private final LeaseSource leases;
+
+    NetworkReads(KnownNetworks networks, LeaseSource leases) {
+        this.networks = networks;
+        this.leases = leases;
+    }
+
+    List<NetworkSummary> list() {
+        List<NetworkSummary> out = new ArrayList<>();
+        for (NetworkEntry e : networks.all()) {
+            out.add(networks.summary(e));
+        }
+        out.sort(Comparator.comparing(NetworkSummary::name));
+        return out;
+    }
+
+    NetworkSummary lookup(String network) {
+        return networks.summary(networks.find(network));
+    }
+
+    String getXml(String network, boolean inactive) {
+        return NetworkXml.format(definition(network, inactive), inactive);
+    }
+
+    /** See {@link NetworkDriver#definition}. */
+    NetworkDef definition(String network, boolean inactive) {
+        NetworkEntry e = networks.find(network);
+        return inactive && e.persistent != null ? e.persistent : e.current();
+    }
+
+    Optional<String> getMetadata(String network, String type, String uri, boolean inactive) {
+        return NetworkEdits.getMetadata(definition(network, inactive), type, uri);
+    }
+
+    List<Lease> dhcpLeases(String network, String mac) {
+        NetworkEntry e = networks.find(network);
+        if (!e.active()) {
+            return List.of();
+        }
+        List<Lease> all = leases.leases(e.name);
+        if (mac == null) {
+            return all;
+        }
+        String want = MacAddress.parse(mac).toString();
+        return all.stream().filter(l -> want.equalsIgnoreCase(l.mac())).toList();
+    }
+}
