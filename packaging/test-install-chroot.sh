@@ -8,6 +8,9 @@
 # the install, remove and purge then run in a new, empty network namespace, so the postinst (and its
 # vnetd-train run) cannot touch this machine's network, and the test checks it left that namespace bare.
 # Usage: packaging/test-install-chroot.sh [DEB] [SUITE...]   (default: dist/deb/vnetd_*.deb, bookworm trixie)
+# VNETD_UPGRADE_FROM=OLDER.deb installs that build first and upgrades it to DEB (conffile edit and
+# definitions must survive; no systemd runs in the tree, so the try-restart of a running daemon is not
+# exercised here).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 deb=${1:-$(ls "$root"/dist/deb/vnetd_*.deb 2>/dev/null | head -n1)}
@@ -38,8 +41,21 @@ download)
   ;;
 install)
   find / -xdev -path /proc -prune -o -print 2>/dev/null | sort > /tmp/before.list
+  if [ -d /tmp/pkg/old ]; then
+    # an upgrade: the older build first, with an admin's edit of the conffile and a definition
+    apt-get install -y -q /tmp/pkg/old/vnetd_*.deb > /tmp/install-old.log 2>&1 || { cat /tmp/install-old.log; fail "apt install (older build)"; }
+    echo "# admin was here" >> /etc/vnetd/vnetd.conf
+    printf '<network><name>old</name><bridge name="vold0"/></network>\n' > /etc/vnetd/networks/old.xml
+    echo "  older build installed: $(dpkg-query -W -f='${Version}' vnetd)"
+  fi
   start=$(date +%s)
   apt-get install -y -q /tmp/pkg/vnetd_*.deb > /tmp/install.log 2>&1 || { cat /tmp/install.log; fail "apt install"; }
+  if [ -d /tmp/pkg/old ]; then
+    [ "$(dpkg-query -W -f='${Version}' vnetd)" = "$(dpkg-deb -f /tmp/pkg/vnetd_*.deb Version)" ] || fail "the upgrade did not install the newer build"
+    grep -q '^# admin was here' /etc/vnetd/vnetd.conf || fail "the upgrade lost the admin's edit of vnetd.conf"
+    [ -f /etc/vnetd/networks/old.xml ] || fail "the upgrade lost a network definition"
+    echo "  upgraded to $(dpkg-query -W -f='${Version}' vnetd): vnetd.conf edit and definitions kept"
+  fi
   echo "  apt install: $(( $(date +%s) - start )) s; postinst said:"
   sed -n '/Setting up vnetd/,/^Processing triggers/p' /tmp/install.log | grep -v '^Processing' | sed 's/^/    /'
   [ "$(dpkg-query -W -f='${Status}' vnetd)" = "install ok installed" ] || fail "vnetd is not installed"
@@ -105,7 +121,7 @@ run_suite() {
   work=$(mktemp -d /var/tmp/vnetd-chroot-run.XXXXXX)
   # shellcheck disable=SC2016
   unshare --mount --pid --fork --uts --ipc --propagation private bash -euo pipefail -c '
-    base=$1 work=$2 deb=$3 inside=$4
+    base=$1 work=$2 deb=$3 inside=$4 old=$5
     r=$work/root
     mount -t tmpfs tmpfs "$work"
     mkdir -p "$work/upper" "$work/work" "$r"
@@ -117,6 +133,7 @@ run_suite() {
     mount -t tmpfs tmpfs "$r/tmp"
     mkdir -p "$r/tmp/pkg"
     cp "$deb" "$r/tmp/pkg/"
+    if [ -n "$old" ]; then mkdir -p "$r/tmp/pkg/old"; cp "$old" "$r/tmp/pkg/old/"; fi
     printf "%s\n" "$inside" > "$r/tmp/pkg/inside.sh"
     cp /etc/resolv.conf "$r/etc/resolv.conf"
     hostname vnetd-chroot-test
@@ -125,7 +142,7 @@ run_suite() {
     unshare --net chroot "$r" bash /tmp/pkg/inside.sh install
     unshare --net chroot "$r" bash /tmp/pkg/inside.sh remove
     unshare --net chroot "$r" bash /tmp/pkg/inside.sh purge
-  ' run "$base" "$work" "$deb" "$inside"
+  ' run "$base" "$work" "$deb" "$inside" "${VNETD_UPGRADE_FROM:+$(readlink -f "$VNETD_UPGRADE_FROM")}"
   local rc=$?
   rmdir "$work" 2>/dev/null || rm -rf "$work"
   return $rc
