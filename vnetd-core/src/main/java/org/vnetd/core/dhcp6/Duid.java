@@ -21,10 +21,24 @@ public record Duid(byte[] bytes) {
         bytes = bytes.clone();
     }
 
-    /** {@code 00:01:00:01:2a:…} or plain hex; anything else is XML_VALIDATION naming the text. */
+    /**
+     * {@code 00:01:00:01:2a:…} (groups of one or two hex digits, as libvirt accepts {@code 0:3:0:1:…}) or
+     * plain hex; anything else is XML_VALIDATION naming the text.
+     */
     public static Duid parse(String text) {
-        String hex = text.replace(":", "").toLowerCase(Locale.ROOT);
         try {
+            if (text.contains(":")) {
+                String[] groups = text.split(":", -1);
+                byte[] b = new byte[groups.length];
+                for (int i = 0; i < groups.length; i++) {
+                    if (groups[i].isEmpty() || groups[i].length() > 2) {
+                        throw new IllegalArgumentException("group " + i);
+                    }
+                    b[i] = (byte) HexFormat.fromHexDigits(groups[i]);
+                }
+                return new Duid(b);
+            }
+            String hex = text.toLowerCase(Locale.ROOT);
             if (hex.isEmpty() || hex.length() % 2 != 0) {
                 throw new IllegalArgumentException("odd length");
             }

@@ -2,6 +2,8 @@ package org.vnetd.core.driver;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.UUID;
 
 import org.vnetd.core.dhcp.ClientId;
 import org.vnetd.core.dhcp.DhcpConfig;
@@ -23,6 +26,8 @@ import org.vnetd.core.firewall.PortRange;
 import org.vnetd.core.net.IpAddresses;
 import org.vnetd.core.net.IpPrefix;
 import org.vnetd.core.net.MacAddress;
+import org.vnetd.core.dhcp6.Dhcp6Config;
+import org.vnetd.core.dhcp6.Duid;
 import org.vnetd.core.ra.NdpOption;
 import org.vnetd.core.ra.RaConfig;
 import org.vnetd.core.ra.RaTiming;
@@ -124,6 +129,41 @@ public final class ServiceConfigs {
                         : (Inet4Address) IpAddresses.parse(bootp.get().getServer())), cfg.tftpRoot());
             }
             return Optional.of(cfg);
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The DHCPv6 server of the first IPv6 {@code <ip>} with {@code <dhcp>}, as libvirt has dnsmasq serve
+     * it: its ranges (with their {@code <lease>}), {@code <host id='DUID' name ip>} reservations and
+     * {@code <host name ip>} names, the bridge address as DNS server while vnetd serves DNS, the
+     * {@code <domain>} as search domain. The server identifier is a DUID-UUID (RFC 6355) of the
+     * network's UUID, stable across restarts and distinct per network.
+     */
+    public static Optional<Dhcp6Config> dhcp6(NetworkDef def) {
+        for (IpDef ip : def.ips()) {
+            if (ip.isIpv4() || !ip.hasDhcp() || !def.forwardMode().hasBridge()) {
+                continue;
+            }
+            List<Dhcp6Config.Range> ranges = new ArrayList<>();
+            for (DhcpRangeDef r : ip.ranges()) {
+                ranges.add(new Dhcp6Config.Range((Inet6Address) IpAddresses.parse(r.getStart()),
+                        (Inet6Address) IpAddresses.parse(r.getEnd()), leaseTime(r.getLease())));
+            }
+            List<Dhcp6Config.Host> hosts = new ArrayList<>();
+            for (DhcpHostDef h : ip.hosts()) {
+                if (h.getIp() != null) {
+                    hosts.add(new Dhcp6Config.Host(h.getId() == null ? null : Duid.parse(h.getId()), h.getName(),
+                            (Inet6Address) IpAddresses.parse(h.getIp()), leaseTime(h.getLease())));
+                }
+            }
+            // a live definition always has its uuid (the driver assigns one); a bare XML falls back to its name
+            UUID uuid = def.uuid() != null ? def.uuid() : UUID.nameUUIDFromBytes(def.name().getBytes(StandardCharsets.UTF_8));
+            ByteBuffer duid = ByteBuffer.allocate(18).putShort((short) 4).putLong(uuid.getMostSignificantBits())
+                    .putLong(uuid.getLeastSignificantBits());
+            List<Inet6Address> dns = dnsEnabled(def) ? List.of((Inet6Address) ip.address()) : List.of();
+            return Optional.of(new Dhcp6Config(def.bridgeName().orElseThrow(), new Duid(duid.array()), ip.prefix(), ranges, hosts,
+                    dns, def.domainName().map(List::of).orElse(List.of()), Dhcp6Config.DEFAULT_LEASE));
         }
         return Optional.empty();
     }

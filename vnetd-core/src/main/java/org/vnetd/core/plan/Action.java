@@ -20,8 +20,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
  * One thing a network start does to the system, as plain data: what to create, never how. The
  * daemon's executor runs each through its backend and records it; the recorded actions are
  * persisted as they are (the {@code kind} names below are part of the status file format, so
- * rename a record, never a kind), which lets any later daemon undo them exactly. DHCPv6 will be
- * an action of its own beside {@link StartDhcp} and {@link StartRa}.
+ * rename a record, never a kind), which lets any later daemon undo them exactly.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
 @JsonSubTypes({
@@ -34,7 +33,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = Action.StartDns.class, name = "start-dns"),
         @JsonSubTypes.Type(value = Action.StartTftp.class, name = "start-tftp"),
         @JsonSubTypes.Type(value = Action.StartDhcp.class, name = "start-dhcp"),
-        @JsonSubTypes.Type(value = Action.StartRa.class, name = "start-ra")})
+        @JsonSubTypes.Type(value = Action.StartRa.class, name = "start-ra"),
+        @JsonSubTypes.Type(value = Action.StartDhcp6.class, name = "start-dhcp6")})
 public sealed interface Action {
     /** One line of the plan's text form (golden files, logs). */
     String describe();
@@ -196,6 +196,18 @@ public sealed interface Action {
 
         public String describe() {
             return "start router advertisements of " + network + " on " + bridge;
+        }
+    }
+
+    /** The network's DHCPv6 server on its bridge (UDP 547, ff02::1:2), before the advertisements that send guests to it. */
+    record StartDhcp6(String network, String bridge) implements Action {
+        public StartDhcp6 {
+            Objects.requireNonNull(network, "network");
+            Objects.requireNonNull(bridge, "bridge");
+        }
+
+        public String describe() {
+            return "start dhcpv6 of " + network + " on " + bridge;
         }
     }
 }

@@ -70,6 +70,7 @@ public final class LegacySteps {
             case Action.StartTftp t -> "tftp " + t.bridge();
             case Action.StartDhcp d -> "dhcp " + d.bridge();
             case Action.StartRa r -> "ra " + r.bridge(); // those daemons sent none: never matches
+            case Action.StartDhcp6 d -> "dhcp6 " + d.bridge(); // nor served DHCPv6
         };
     }
 }

@@ -20,7 +20,7 @@ import org.vnetd.core.xml.model.RouteDef;
 
 /**
  * vnetd's start plan, in libvirt's order (networkStartNetworkVirtual): bridge → firewall →
- * addresses → up → routes → forwarding → DNS → TFTP → DHCP → router advertisements. Networks of the bridge and
+ * addresses → up → routes → forwarding → DNS → TFTP → DHCP → DHCPv6 → router advertisements. Networks of the bridge and
  * passthrough modes use the host's devices: nothing of ours to create, an empty plan.
  */
 public final class NetworkPlanner implements Planner {
@@ -48,6 +48,7 @@ public final class NetworkPlanner implements Planner {
         }
         TftpConfig.of(def).ifPresent(cfg -> actions.add(new Action.StartTftp(def.name(), cfg.interfaceName())));
         ServiceConfigs.dhcp(def).ifPresent(cfg -> actions.add(new Action.StartDhcp(def.name(), cfg.interfaceName())));
+        ServiceConfigs.dhcp6(def).ifPresent(cfg -> actions.add(new Action.StartDhcp6(def.name(), cfg.interfaceName())));
         ServiceConfigs.ra(def).ifPresent(cfg -> actions.add(new Action.StartRa(def.name(), cfg.interfaceName())));
         return new Plan(def.name(), actions);
     }

@@ -81,7 +81,9 @@ class Dhcp6CodecTest {
     void duidsReadAndPrintAsVirshDoes() {
         assertEquals("00:01:00:01:2a:2b:2c:2d:52:54:00:aa:bb:cc", CLIENT.toString());
         assertEquals(CLIENT, Duid.parse("000100012A2B2C2D525400AABBCC"));
-        assertThrows(RuntimeException.class, () -> Duid.parse("00:0"));
+        assertEquals(Duid.parse("00:03:00:01:00:16:3e:11:22:33"), Duid.parse("0:3:0:1:0:16:3e:11:22:33"), "libvirt's short groups");
+        assertThrows(RuntimeException.class, () -> Duid.parse("00::01"));
+        assertThrows(RuntimeException.class, () -> Duid.parse("000"));
         assertThrows(RuntimeException.class, () -> Duid.parse("zz"));
     }
 

@@ -59,6 +59,7 @@ public final class KernelActions implements ActionBackends {
                 case Action.StartTftp t -> serviceEffects.start(t);
                 case Action.StartDhcp d -> serviceEffects.start(d);
                 case Action.StartRa r -> serviceEffects.start(r);
+                case Action.StartDhcp6 d -> serviceEffects.start(d);
             };
         }
 
@@ -75,6 +76,7 @@ public final class KernelActions implements ActionBackends {
                 case Action.StartTftp t -> serviceEffects.stop(t);
                 case Action.StartDhcp d -> serviceEffects.stop(d);
                 case Action.StartRa r -> serviceEffects.stop(r);
+                case Action.StartDhcp6 d -> serviceEffects.stop(d);
             }
         }
 
@@ -100,6 +102,7 @@ public final class KernelActions implements ActionBackends {
                 case Action.StartTftp t -> serviceEffects.adopt(t);
                 case Action.StartDhcp d -> serviceEffects.adopt(d);
                 case Action.StartRa r -> serviceEffects.adopt(r);
+                case Action.StartDhcp6 d -> serviceEffects.adopt(d);
                 case Action.CreateBridge b -> { } // the driver checked it is there; re-creating it would drop the guests
                 case Action.AddRoute r -> { }
                 case Action.Sysctls s -> { }

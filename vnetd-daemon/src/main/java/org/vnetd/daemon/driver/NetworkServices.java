@@ -18,6 +18,8 @@ import org.vnetd.core.dhcp.DhcpLease;
 import org.vnetd.core.driver.LeaseSource;
 import org.vnetd.core.driver.ServiceHealth;
 import org.vnetd.core.driver.ServiceConfigs;
+import org.vnetd.core.dhcp6.Dhcp6Config;
+import org.vnetd.core.dhcp6.Dhcp6Lease;
 import org.vnetd.core.ra.RaConfig;
 import org.vnetd.core.rpc.Lease;
 import org.vnetd.core.tftp.TftpConfig;
@@ -27,6 +29,7 @@ import org.vnetd.daemon.dhcp.DhcpWarmUp;
 import org.vnetd.daemon.dhcp.LeaseRecordJson;
 import org.vnetd.daemon.dns.DnsService;
 import org.vnetd.daemon.dns.UpstreamSockets;
+import org.vnetd.daemon.dhcp6.Dhcp6Service;
 import org.vnetd.daemon.ra.RaService;
 import org.vnetd.daemon.tftp.TftpService;
 
@@ -54,6 +57,7 @@ public final class NetworkServices implements LeaseSource, ServiceHealth {
     private final UpstreamSockets upstreams;
     private final Map<String, TftpService> tftp = new ConcurrentHashMap<>();
     private final Map<String, RaService> ra = new ConcurrentHashMap<>();
+    private final Map<String, Dhcp6Service> dhcp6 = new ConcurrentHashMap<>();
     private final Map<String, DhcpConfig> dhcpConfigs = new ConcurrentHashMap<>();
     /** DHCP reservations of VM ports (port.create's ip), merged into their network's configuration. */
     private final Map<String, List<DhcpConfig.StaticHost>> portHosts = new ConcurrentHashMap<>();
@@ -216,6 +220,34 @@ public final class NetworkServices implements LeaseSource, ServiceHealth {
     }
 
     private static final String RA = "router advertisements";
+    private static final String DHCP6 = "DHCPv6";
+
+    void startDhcp6(NetworkDef def, Dhcp6Config config) {
+        synchronized (repairs.guard(def.name())) {
+            stopDhcp6Guarded(def.name());
+            Dhcp6Service s = new Dhcp6Service(leaseDir, def.name(), clock, group);
+            s.start(config);
+            dhcp6.put(def.name(), s);
+        }
+    }
+
+    void adoptDhcp6(NetworkDef def, Dhcp6Config config) {
+        repairs.adopt(def.name(), DHCP6, () -> startDhcp6(def, config));
+    }
+
+    void stopDhcp6(String name) {
+        synchronized (repairs.guard(name)) {
+            repairs.stopped(name, DHCP6);
+            stopDhcp6Guarded(name);
+        }
+    }
+
+    private void stopDhcp6Guarded(String name) {
+        Dhcp6Service s = dhcp6.remove(name);
+        if (s != null) {
+            s.stop();
+        }
+    }
 
     void startRa(NetworkDef def, RaConfig config) {
         synchronized (repairs.guard(def.name())) {
@@ -256,6 +288,13 @@ public final class NetworkServices implements LeaseSource, ServiceHealth {
             d.reconfigure(ServiceConfigs.dns(def));
         }
         ServiceConfigs.ra(def).ifPresent(cfg -> repairs.update(name, RA, () -> startRa(def, cfg)));
+        ServiceConfigs.dhcp6(def).ifPresent(cfg -> {
+            repairs.update(name, DHCP6, () -> startDhcp6(def, cfg));
+            Dhcp6Service d6 = dhcp6.get(name);
+            if (d6 != null) {
+                d6.reconfigure(cfg);
+            }
+        });
         RaService r = ra.get(name);
         if (r != null) {
             // a changed <range> lease changes the advertised prefix lifetimes
@@ -316,13 +355,10 @@ public final class NetworkServices implements LeaseSource, ServiceHealth {
 
     @Override
     public List<Lease> leases(String network) {
+        List<Lease> out = new ArrayList<>();
         DhcpService s = dhcp.get(network);
         DhcpConfig cfg = dhcpConfigs.get(network);
-        if (s == null || cfg == null) {
-            return List.of();
-        }
-        List<Lease> out = new ArrayList<>();
-        for (DhcpLease l : s.leases()) {
+        for (DhcpLease l : s == null || cfg == null ? List.<DhcpLease>of() : s.leases()) {
             if (l.isExpired(clock.instant())) {
                 continue;
             }
@@ -330,6 +366,18 @@ public final class NetworkServices implements LeaseSource, ServiceHealth {
                     "ipv4", l.address().getHostAddress(), cfg.subnet().length(),
                     l.hostname() == null || l.hostname().isEmpty() ? null : l.hostname(),
                     l.clientId() == null ? null : hex(l.clientId().bytes())));
+        }
+        Dhcp6Service s6 = dhcp6.get(network);
+        if (s6 != null) {
+            // as virsh prints them: type ipv6, no MAC, the DUID as client id
+            for (Dhcp6Lease l : s6.leases()) {
+                if (l.isExpired(clock.instant())) {
+                    continue;
+                }
+                out.add(new Lease(l.expiry().equals(java.time.Instant.MAX) ? 0 : l.expiry().getEpochSecond(), null, "ipv6",
+                        org.vnetd.core.net.IpAddresses.format(l.address()), s6.config().subnet().length(), l.hostname(),
+                        l.client().toString()));
+            }
         }
         return out;
     }
@@ -353,6 +401,13 @@ public final class NetworkServices implements LeaseSource, ServiceHealth {
                 stopDhcp(n);
             } catch (RuntimeException e) {
                 LOG.warn("stopping DHCP of {}: {}", n, e.getMessage());
+            }
+        }
+        for (String n : List.copyOf(dhcp6.keySet())) {
+            try {
+                stopDhcp6(n);
+            } catch (RuntimeException e) {
+                LOG.warn("stopping DHCPv6 of {}: {}", n, e.getMessage());
             }
         }
         for (String n : List.copyOf(ra.keySet())) {

@@ -101,4 +101,24 @@ final class ServiceEffects {
     void stop(Action.StartRa r) {
         services.stopRa(r.network(), true);
     }
+
+    Map<String, String> start(Action.StartDhcp6 d) {
+        var config = dhcp6Config();
+        guard(ErrorCode.DHCP, "DHCPv6 server on " + config.interfaceName() + " (port 547)", () -> services.startDhcp6(live, config));
+        return Map.of();
+    }
+
+    void adopt(Action.StartDhcp6 d) {
+        var config = dhcp6Config();
+        guard(ErrorCode.DHCP, "DHCPv6 server on " + config.interfaceName() + " (port 547)", () -> services.adoptDhcp6(live, config));
+    }
+
+    void stop(Action.StartDhcp6 d) {
+        services.stopDhcp6(d.network());
+    }
+
+    private org.vnetd.core.dhcp6.Dhcp6Config dhcp6Config() {
+        return ServiceConfigs.dhcp6(live).orElseThrow(() -> VnetException.of(ErrorCode.INTERNAL,
+                "network '%s' has no IPv6 DHCP range or host to serve", live.name()));
+    }
 }
