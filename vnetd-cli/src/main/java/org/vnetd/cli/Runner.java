@@ -5,7 +5,7 @@ import java.util.Optional;
 
 import org.vnetd.cli.command.Command;
 import org.vnetd.cli.command.CommandRegistry;
-import org.vnetd.cli.rpc.DaemonUnreachableException;
+import org.vnetd.client.DaemonUnreachableException;
 import org.vnetd.cli.shell.CommandLineParser;
 import org.vnetd.cli.shell.ParsedCommand;
 import org.vnetd.cli.shell.UsageException;

@@ -8,7 +8,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.vnetd.cli.edit.Terminal;
-import org.vnetd.cli.rpc.RpcClient;
+import org.vnetd.client.RpcClient;
 import org.vnetd.cli.rpc.VnetdApi;
 import org.vnetd.core.error.VnetException;
 

@@ -16,7 +16,7 @@ import java.util.Map;
 
 import org.vnetd.cli.Vnetctl;
 import org.vnetd.cli.edit.Terminal;
-import org.vnetd.cli.rpc.Json;
+import org.vnetd.client.Json;
 
 /**
  * The build's AOT training run ({@code java -XX:AOTCacheOutput=vnetctl.aot ... TrainingRun}): runs the common

@@ -23,7 +23,7 @@ public final class FirewallReload implements Command {
     public boolean run(Session s, ParsedCommand cmd) {
         try {
             s.api().firewallReload();
-        } catch (org.vnetd.cli.rpc.DaemonUnreachableException e) {
+        } catch (org.vnetd.client.DaemonUnreachableException e) {
             throw e;
         } catch (VnetException e) {
             s.error("Failed to reload the firewall rules");

@@ -1,7 +1,7 @@
 package org.vnetd.cli.command;
 
 import org.vnetd.cli.Session;
-import org.vnetd.cli.rpc.Json;
+import org.vnetd.client.Json;
 
 /** --json output: one JSON document and a newline, for scripts (a vnetd extra; virsh has none). */
 final class JsonOut {

@@ -86,7 +86,7 @@ public final class NetEdit implements Command {
                     s.printExtra("Network " + defined.name() + " XML configuration edited.\n");
                     delete(tmp);
                     return true;
-                } catch (org.vnetd.cli.rpc.DaemonUnreachableException e) {
+                } catch (org.vnetd.client.DaemonUnreachableException e) {
                     s.error(e.getMessage());
                     return keep(s, tmp);
                 } catch (VnetException e) {

@@ -43,7 +43,7 @@ public final class NetList implements Command {
         List<NetworkSummary> all;
         try {
             all = s.api().list();
-        } catch (org.vnetd.cli.rpc.DaemonUnreachableException e) {
+        } catch (org.vnetd.client.DaemonUnreachableException e) {
             throw e;
         } catch (VnetException e) {
             s.error("Failed to list networks");

@@ -36,7 +36,7 @@ public final class NetName implements Command {
         NetworkSummary n;
         try {
             n = s.api().lookup(uuid);
-        } catch (org.vnetd.cli.rpc.DaemonUnreachableException e) {
+        } catch (org.vnetd.client.DaemonUnreachableException e) {
             throw e;
         } catch (VnetException e) {
             Networks.lookupFailed(s, uuid, e);

@@ -27,7 +27,7 @@ public final class NetUuid implements Command {
         NetworkSummary n;
         try {
             n = s.api().lookup(name);
-        } catch (org.vnetd.cli.rpc.DaemonUnreachableException e) {
+        } catch (org.vnetd.client.DaemonUnreachableException e) {
             throw e;
         } catch (VnetException e) {
             Networks.lookupFailed(s, name, e);

@@ -22,7 +22,7 @@ final class Networks {
     static Optional<NetworkSummary> lookup(Session s, String network) {
         try {
             return Optional.of(s.api().lookup(network));
-        } catch (org.vnetd.cli.rpc.DaemonUnreachableException e) {
+        } catch (org.vnetd.client.DaemonUnreachableException e) {
             throw e;
         } catch (VnetException e) {
             lookupFailed(s, network, e);
@@ -40,7 +40,7 @@ final class Networks {
      * ({@code failed to get network}), anything else gets the operation's own first line.
      */
     static boolean failed(Session s, String network, VnetException e, String operationMessage) {
-        if (e instanceof org.vnetd.cli.rpc.DaemonUnreachableException d) {
+        if (e instanceof org.vnetd.client.DaemonUnreachableException d) {
             throw d;
         }
         if (e.code() == ErrorCode.NO_SUCH_NETWORK) {

@@ -56,7 +56,7 @@ final class XmlFiles {
         NetworkSummary n;
         try {
             n = op.apply(s.api(), xml.get());
-        } catch (org.vnetd.cli.rpc.DaemonUnreachableException e) {
+        } catch (org.vnetd.client.DaemonUnreachableException e) {
             throw e;
         } catch (VnetException e) {
             s.error("Failed to " + verb + " network from " + file);

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-import org.vnetd.cli.rpc.DaemonUnreachableException;
+import org.vnetd.client.DaemonUnreachableException;
 import org.vnetd.cli.rpc.VnetdApi;
 import org.vnetd.core.error.VnetException;
 import org.vnetd.core.firewall.FirewallFinding;

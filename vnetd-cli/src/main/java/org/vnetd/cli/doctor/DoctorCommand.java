@@ -8,7 +8,7 @@ import java.util.function.Function;
 
 import org.vnetd.cli.Session;
 import org.vnetd.cli.command.Command;
-import org.vnetd.cli.rpc.DaemonUnreachableException;
+import org.vnetd.client.DaemonUnreachableException;
 import org.vnetd.core.rpc.NetworkSummary;
 import org.vnetd.cli.rpc.VnetdApi;
 import org.vnetd.cli.shell.CommandDef;

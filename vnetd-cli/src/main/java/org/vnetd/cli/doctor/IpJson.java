@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.vnetd.cli.rpc.Json;
+import org.vnetd.client.Json;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
 

@@ -1,6 +1,8 @@
-package org.vnetd.cli.rpc;
+package org.vnetd.client;
 
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -20,16 +22,19 @@ import java.util.Optional;
 
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
+import org.vnetd.core.rpc.RpcCodec;
 import org.vnetd.core.rpc.RpcErrors;
 
 /**
- * JSON-RPC 2.0 over the daemon's Unix stream socket (docs/rpc.md): each message is a 4-byte big-endian
- * length and that many bytes of UTF-8 JSON. One request at a time; notifications that arrive while a
- * reply is awaited are queued for {@link #nextNotification}. The JDK's Unix sockets, no netty.
+ * The client of the JSON RPC (docs/rpc.md) over the daemon's Unix stream socket: each message is a 4-byte
+ * big-endian length and that many bytes of UTF-8 JSON. {@link #call} sends one request at a time and waits for
+ * its reply; notifications that arrive meanwhile are queued for {@link #nextNotification}. {@link #send} and
+ * {@link #receive} move whole frames for callers that write or read the JSON themselves (vnetd --call, the
+ * daemon's tests). The JDK's Unix sockets, no netty; not thread-safe: one caller at a time.
  */
 public final class RpcClient implements AutoCloseable {
     /** The daemon closes connections over 4 MiB; refusing larger replies keeps a bad peer from exhausting memory. */
-    static final int MAX_FRAME = 4 * 1024 * 1024;
+    static final int MAX_FRAME = RpcCodec.MAX_FRAME;
 
     private final Path socket;
     private final SocketChannel channel;
@@ -138,6 +143,21 @@ public final class RpcClient implements AutoCloseable {
         return RpcErrors.toException(code, message == null ? null : message.toString(), name);
     }
 
+    /** Sends {@code frame} (one JSON message) with its length. */
+    public void send(byte[] frame) throws IOException {
+        writeFrame(frame);
+    }
+
+    /** The next frame the daemon sends, waiting for it; {@link EOFException} when the daemon closed the connection. */
+    public byte[] receive() throws IOException {
+        return readFrameBytes(null).orElseThrow();
+    }
+
+    /** The socket, for tests that write what no well-behaved client would. */
+    public SocketChannel channel() {
+        return channel;
+    }
+
     private void writeFrame(byte[] body) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(4 + body.length);
         buf.putInt(body.length).put(body).flip();
@@ -149,8 +169,21 @@ public final class RpcClient implements AutoCloseable {
         }
     }
 
-    /** Reads one frame; empty when {@code deadlineNanos} passes first. */
+    /** Reads one frame as a JSON object; empty when {@code deadlineNanos} passes first. */
     private Optional<Map<String, Object>> readFrame(Long deadlineNanos) throws IOException {
+        Optional<byte[]> body = readFrameBytes(deadlineNanos);
+        if (body.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Json.object(Json.parse(body.get()), "message"));
+        } catch (IllegalArgumentException e) {
+            throw new IOException("the daemon sent a message that is not a JSON object", e);
+        }
+    }
+
+    /** Reads one frame; empty when {@code deadlineNanos} passes first. */
+    private Optional<byte[]> readFrameBytes(Long deadlineNanos) throws IOException {
         ByteBuffer header = ByteBuffer.allocate(4);
         if (!fill(header, deadlineNanos, true)) {
             return Optional.empty();
@@ -161,18 +194,17 @@ public final class RpcClient implements AutoCloseable {
         }
         ByteBuffer body = ByteBuffer.allocate(len);
         fill(body, null, false);
-        try {
-            return Optional.of(Json.object(Json.parse(body.array()), "message"));
-        } catch (IllegalArgumentException e) {
-            throw new IOException("the daemon sent a message that is not a JSON object", e);
-        }
+        return Optional.of(body.array());
     }
 
     private boolean fill(ByteBuffer buf, Long deadlineNanos, boolean mayTimeOut) throws IOException {
         while (buf.hasRemaining()) {
             int n = channel.read(buf);
             if (n < 0) {
-                throw new IOException("end of stream");
+                throw new EOFException("end of stream");
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedIOException("interrupted while waiting for the daemon");
             }
             if (n > 0) {
                 continue;

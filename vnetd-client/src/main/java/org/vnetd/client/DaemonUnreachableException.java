@@ -1,4 +1,4 @@
-package org.vnetd.cli.rpc;
+package org.vnetd.client;
 
 import java.nio.file.Path;
 

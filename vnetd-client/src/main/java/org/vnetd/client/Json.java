@@ -1,4 +1,4 @@
-package org.vnetd.cli.rpc;
+package org.vnetd.client;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
