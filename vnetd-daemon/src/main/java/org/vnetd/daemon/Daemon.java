@@ -35,6 +35,7 @@ import org.vnetd.daemon.firewall.ProcessCommandRunner;
 import org.vnetd.daemon.libvirt.LibvirtServer;
 import org.vnetd.daemon.libvirt.proc.ConnectProcedures;
 import org.vnetd.daemon.libvirt.proc.EventProcedures;
+import org.vnetd.daemon.libvirt.proc.MetadataProcedures;
 import org.vnetd.daemon.libvirt.proc.NetworkProcedures;
 import org.vnetd.daemon.libvirt.proc.PortProcedures;
 import org.vnetd.daemon.libvirt.proc.ProcedureTable;
@@ -179,7 +180,7 @@ public final class Daemon implements AutoCloseable {
         EventProcedures eventProcedures = new EventProcedures(events);
         try {
             return LibvirtServer.start(dir, new ProcedureTable(ConnectProcedures.all(), new NetworkProcedures(driver).all(),
-                    new PortProcedures(driver, ports).all(), eventProcedures.all()), eventProcedures::dropAll);
+                    new PortProcedures(driver, ports).all(), new MetadataProcedures(driver).all(), eventProcedures.all()), eventProcedures::dropAll);
         } catch (VnetException e) {
             LOG.error("not serving libvirt's protocol: {}", e.getMessage());
             return null;

@@ -16,17 +16,21 @@ import org.vnetd.daemon.rpc.EventHub;
 
 /**
  * Network events as libvirt's daemon relays them: a connection registers callbacks (each with an id of
- * its own, optionally for one network, filtered here by UUID) and receives NETWORK_EVENT_LIFECYCLE
- * messages from the same {@link EventHub} the JSON RPC's subscribers use.
+ * its own, for one event id, optionally for one network, filtered here by UUID) and receives
+ * NETWORK_EVENT_LIFECYCLE or NETWORK_EVENT_CALLBACK_METADATA_CHANGE messages from the same
+ * {@link EventHub} the JSON RPC's subscribers use.
  */
 public final class EventProcedures {
     private static final Logger LOG = LoggerFactory.getLogger(EventProcedures.class);
     public static final int CONNECT_NETWORK_EVENT_REGISTER_ANY = 313;
     public static final int CONNECT_NETWORK_EVENT_DEREGISTER_ANY = 314;
     public static final int NETWORK_EVENT_LIFECYCLE = 315;
+    public static final int NETWORK_EVENT_CALLBACK_METADATA_CHANGE = 446;
 
-    /** VIR_NETWORK_EVENT_ID_LIFECYCLE, the one network event id before libvirt 9.7. */
+    /** VIR_NETWORK_EVENT_ID_LIFECYCLE. */
     static final int EVENT_ID_LIFECYCLE = 0;
+    /** VIR_NETWORK_EVENT_ID_METADATA_CHANGE (libvirt 9.8). */
+    static final int EVENT_ID_METADATA_CHANGE = 1;
     /** virNetworkEventLifecycleType, in libvirt's order. */
     static final List<String> LIFECYCLE = List.of(NetworkEvent.DEFINED, NetworkEvent.UNDEFINED, NetworkEvent.STARTED,
             NetworkEvent.STOPPED);
@@ -50,13 +54,22 @@ public final class EventProcedures {
     }
 
     private int register(Session s, Register r) {
-        if (r.eventId() != EVENT_ID_LIFECYCLE) {
-            throw new LibvirtFault(LibvirtErrors.INTERNAL_ERROR, LibvirtErrors.FROM_RPC,
+        String event = switch (r.eventId()) {
+            case EVENT_ID_LIFECYCLE -> NetworkEvent.LIFECYCLE;
+            case EVENT_ID_METADATA_CHANGE -> NetworkEvent.METADATA_CHANGE;
+            default -> throw new LibvirtFault(LibvirtErrors.INTERNAL_ERROR, LibvirtErrors.FROM_RPC,
                     "internal error: unsupported network event ID " + r.eventId());
-        }
+        };
         String network = r.net().map(n -> n.uuid().toString()).orElse(null);
-        int id = s.addCallback(cb -> hub.subscribe(new EventHub.Filter(network, NetworkEvent.LIFECYCLE), e -> push(s, cb, e)));
-        LOG.debug("libvirt connection of {} registered lifecycle callback {} for {}", s, id, network == null ? "every network" : network);
+        boolean lifecycle = event.equals(NetworkEvent.LIFECYCLE);
+        int id = s.addCallback(cb -> hub.subscribe(new EventHub.Filter(network, event), e -> {
+            if (lifecycle) {
+                pushLifecycle(s, cb, e);
+            } else {
+                pushMetadataChange(s, cb, e);
+            }
+        }));
+        LOG.debug("libvirt connection of {} registered {} callback {} for {}", s, event, id, network == null ? "every network" : network);
         return id;
     }
 
@@ -75,7 +88,7 @@ public final class EventProcedures {
         s.takeCallbacks().forEach(hub::unsubscribe);
     }
 
-    private static void push(Session s, int callbackId, NetworkEvent e) {
+    private static void pushLifecycle(Session s, int callbackId, NetworkEvent e) {
         int type = LIFECYCLE.indexOf(e.detail());
         if (type < 0) {
             return; // a lifecycle detail libvirt has no number for
@@ -85,6 +98,21 @@ public final class EventProcedures {
             w.writeInt(callbackId);
             net.write(w);
             w.writeInt(type).writeInt(0);
+        });
+    }
+
+    /** remote_network_event_callback_metadata_change_msg: the type as virNetworkMetadataType, the uri for elements. */
+    private static void pushMetadataChange(Session s, int callbackId, NetworkEvent e) {
+        int type = MetadataProcedures.TYPES.indexOf(e.detail());
+        if (type < 0) {
+            return;
+        }
+        RemoteNetwork net = new RemoteNetwork(e.network(), UUID.fromString(e.uuid()));
+        s.sink().push(NETWORK_EVENT_CALLBACK_METADATA_CHANGE, w -> {
+            w.writeInt(callbackId);
+            net.write(w);
+            w.writeInt(type);
+            w.writeOptional(Optional.ofNullable(e.uri()), (x, u) -> x.writeString(u, RemoteNetwork.STRING_MAX));
         });
     }
 }

@@ -37,6 +37,7 @@ public final class LibvirtErrors {
     public static final int ACCESS_DENIED = 88;
     public static final int NETWORK_PORT_EXIST = 106;
     public static final int NO_NETWORK_PORT = 107;
+    public static final int NO_NETWORK_METADATA = 111;
 
     /** A libvirt code and what virErrorMsg puts before and after the detail ("" where it adds nothing). */
     private record Kind(int code, String prefix, String suffix) {
