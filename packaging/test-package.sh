@@ -28,7 +28,7 @@ contents=$(dpkg-deb -c "$deb" | awk '{print $6}' | sed 's:^\./:/:')
 for f in /usr/bin/vnetd /usr/bin/vnetctl /usr/lib/vnetd/bin/vnetd /usr/lib/vnetd/bin/vnetctl /usr/lib/vnetd/bin/vnetd-train \
          /usr/lib/vnetd/lib/vnetd-daemon.jar /usr/lib/vnetd/lib/vnetd-cli.jar /usr/lib/vnetd/lib/vnetd-client.jar /usr/lib/vnetd/lib/vnetd-core.jar \
          /usr/lib/vnetd/lib/java.sh /usr/lib/vnetd/runtime/bin/java /usr/lib/vnetd/runtime/lib/server/libjvm.so \
-         /etc/vnetd/vnetd.conf /usr/share/vnetd/default.xml /lib/systemd/system/vnetd.service /usr/lib/tmpfiles.d/vnetd.conf \
+         /etc/vnetd/vnetd.conf /usr/share/vnetd/default.xml /usr/lib/systemd/system/vnetd.service /usr/lib/tmpfiles.d/vnetd.conf \
          /usr/share/bash-completion/completions/vnetctl /usr/share/man/man8/vnetd.8.gz /usr/share/man/man1/vnetctl.1.gz \
          /usr/share/doc/vnetd/copyright /usr/share/doc/vnetd/changelog.gz; do
   grep -qx "$f" <<<"$contents" || bad "the package lacks $f"
