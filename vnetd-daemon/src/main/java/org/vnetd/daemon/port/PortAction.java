@@ -1,0 +1,40 @@
+package org.vnetd.daemon.port;
+
+import org.vnetd.core.dhcp.DhcpConfig;
+import org.vnetd.core.link.LinkRef;
+import org.vnetd.core.link.TapSpec;
+import org.vnetd.core.net.MacAddress;
+
+/**
+ * One kernel or service change of a port creation, applied in order by the plan {@link org.vnetd.core.plan.Executor}
+ * through {@link PortEffects}, which undoes the applied ones in reverse when a later one fails.
+ */
+sealed interface PortAction {
+    /**
+     * The tap: persistent, or held open for the client to collect ({@code passFd}). A {@code spec} whose
+     * name is a pattern gets the next free generated name.
+     */
+    record MakeTap(TapSpec spec, boolean named, boolean passFd, int queues) implements PortAction {
+    }
+
+    /** Into the bridge, with the tap's MAC and MTU, up. */
+    record Plug(MacAddress mac, int mtu, LinkRef bridge) implements PortAction {
+    }
+
+    /** The bridge port isolated from the network's other isolated ports. */
+    record Isolate() implements PortAction {
+    }
+
+    /** A DHCP reservation of the guest's MAC on the network. */
+    record Reserve(String network, DhcpConfig.StaticHost host) implements PortAction {
+    }
+
+    static String label(PortAction a) {
+        return switch (a) {
+            case MakeTap t -> "make tap " + t.spec().name();
+            case Plug p -> "plug into " + p.bridge().name();
+            case Isolate i -> "isolate";
+            case Reserve r -> "reserve " + r.host().ip().getHostAddress() + " on " + r.network();
+        };
+    }
+}

@@ -1,0 +1,162 @@
+package org.vnetd.daemon.port;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.UUID;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vnetd.core.alloc.MacAddresses;
+import org.vnetd.core.alloc.TapNames;
+import org.vnetd.core.dhcp.DhcpConfig;
+import org.vnetd.core.driver.NetworkDriver;
+import org.vnetd.core.error.ErrorCode;
+import org.vnetd.core.error.VnetException;
+import org.vnetd.core.link.LinkBackend;
+import org.vnetd.core.link.LinkRef;
+import org.vnetd.core.link.TapSpec;
+import org.vnetd.core.net.MacAddress;
+import org.vnetd.core.plan.Applied;
+import org.vnetd.core.plan.Executor;
+import org.vnetd.core.port.Plug;
+import org.vnetd.core.port.PortDef;
+import org.vnetd.core.port.PortXml;
+import org.vnetd.core.rpc.NetworkSummary;
+import org.vnetd.core.rpc.Port;
+import org.vnetd.core.xml.model.NetworkDef;
+
+/**
+ * Port creation (net-port-create with a tap vnetd makes): the tap, its plug into the network's bridge,
+ * isolation and the DHCP reservation are {@link PortAction}s the plan {@link Executor} applies, undoing
+ * the applied ones if a later one (or storing the port) fails.
+ */
+final class PortCreation {
+    private static final Logger LOG = LoggerFactory.getLogger(PortCreation.class);
+    /** How long a create asking for the name of a tap being reaped waits for the reaper (it takes ~20-100 ms). */
+    static final Duration REAP_WAIT = Duration.ofSeconds(5);
+
+    private final NetworkDriver driver;
+    private final LinkBackend links;
+    private final PortStore store;
+    private final PortDhcp dhcp;
+    private final TapReaper reaper;
+    private final PortRegistry registry;
+    private final FdHandoff fds;
+    /** Guarded by {@code registry.mutations}. */
+    private TapNames tapNames = new TapNames();
+
+    PortCreation(NetworkDriver driver, LinkBackend links, PortStore store, PortDhcp dhcp, TapReaper reaper, PortRegistry registry,
+            FdHandoff fds) {
+        this.driver = driver;
+        this.links = links;
+        this.store = store;
+        this.dhcp = dhcp;
+        this.reaper = reaper;
+        this.registry = registry;
+        this.fds = fds;
+    }
+
+    /** Generated tap names continue after those of the ports a restarted daemon loaded. */
+    void resumeNamesAfter(List<String> taps) {
+        registry.mutations.lock();
+        try {
+            tapNames = new TapNames(TapNames.PREFIX, TapNames.resumeAfter(TapNames.PREFIX, taps));
+        } finally {
+            registry.mutations.unlock();
+        }
+    }
+
+    Port create(PortRequest req) {
+        long t0 = System.nanoTime();
+        NetworkSummary net = driver.lookup(req.network());
+        if (!net.active()) {
+            throw VnetException.of(ErrorCode.NETWORK_INACTIVE, "Requested operation is not valid: network '%s' is not active", net.name());
+        }
+        NetworkDef def = driver.definition(net.name(), false);
+        PortTarget target = PortTarget.of(def, req.portgroup());
+        long t1 = System.nanoTime();
+        String uuid = UUID.randomUUID().toString();
+        MacAddress tapMac = MacAddresses.tapMacFor(req.mac());
+        boolean isolated = req.isolated().orElse(target.isolatedDefault());
+        List<String> notes = new ArrayList<>();
+        target.bandwidth().ifPresent(b -> notes.add(PortNotes.BANDWIDTH));
+        target.vlan().ifPresent(v -> notes.add(PortNotes.VLAN));
+        TapSpec spec = new TapSpec(req.tap().orElse(TapNames.PREFIX + "%d"), req.ownerUid(), req.ownerGid(), req.vnetHdr(), req.multiQueue());
+
+        registry.mutations.lock();
+        try {
+            LinkRef bridge = links.linkRef(target.bridge()).orElseThrow(() -> VnetException.of(ErrorCode.CONFLICT,
+                    "bridge '%s' of network '%s' does not exist", target.bridge(), target.network()));
+            if (req.tap().isPresent()) {
+                awaitReaped(req.tap().get());
+            }
+            List<PortAction> actions = new ArrayList<>();
+            actions.add(new PortAction.MakeTap(spec, req.tap().isPresent(), req.passFd(), req.queues()));
+            actions.add(new PortAction.Plug(tapMac, target.mtu().orElse(bridge.mtu()), bridge));
+            if (isolated) {
+                actions.add(new PortAction.Isolate());
+            }
+            req.ip().ifPresent(ip -> actions.add(new PortAction.Reserve(target.network(), new DhcpConfig.StaticHost(req.mac(), null, ip))));
+            PortEffects effects = new PortEffects(links, reaper, dhcp, registry, tapNames, REAP_WAIT);
+            String subject = "port " + uuid;
+            List<Applied<PortAction>> applied = Executor.applyAll(subject, actions, effects, PortAction::label);
+            long t2 = System.nanoTime();
+            try {
+                String tap = effects.tap();
+                PortDef pd = new PortDef(UUID.fromString(uuid), req.ownerName().orElse(tap),
+                        req.ownerUuid().map(PortCreation::ownerUuid).orElse(UUID.fromString(uuid)), target.portgroup(), req.mac(),
+                        Optional.empty(), target.bandwidth(), target.vlan(), isolated ? Optional.of(true) : Optional.empty(),
+                        target.trustGuestRxFilters(), target.plugType().equals("bridge")
+                                ? new Plug.Bridge(target.bridge(), Optional.empty()) : new Plug.Network(target.bridge(), Optional.empty()));
+                PortRecord r = new PortRecord(uuid, target.network(), target.networkUuid(), tap, tapMac.toString(), req.mac().toString(),
+                        target.bridge(), target.plugType(), box(req.ownerUid()), box(req.ownerGid()), req.vnetHdr(), req.multiQueue(),
+                        req.queues(), req.passFd(), target.portgroup().orElse(null), req.ip().map(a -> a.getHostAddress()).orElse(null),
+                        isolated, target.mtu().orElse(null), notes, PortXml.format(pd), effects.plugged().index());
+                long t3 = System.nanoTime();
+                store.save(r);
+                registry.put(r);
+                long t4 = System.nanoTime();
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("port.create timing: network {} us, kernel {} us, xml {} us, store {} us", (t1 - t0) / 1000,
+                            (t2 - t1) / 1000, (t3 - t2) / 1000, (t4 - t3) / 1000);
+                }
+                String token = effects.handle() == null ? null : fds.offer(uuid, effects.handle());
+                LOG.info("port {} created: {} ({}) on {} of network {}", uuid, tap, tapMac, target.bridge(), target.network());
+                return PortRegistry.port(r, Port.OK, token);
+            } catch (RuntimeException | Error e) {
+                Executor.rollbackAll(subject, applied, effects, PortAction::label).forEach(e::addSuppressed);
+                throw e;
+            }
+        } finally {
+            registry.mutations.unlock();
+        }
+    }
+
+    /** A name asked for explicitly may belong to a deleted port's tap that still awaits the reaper: wait for it. */
+    private void awaitReaped(String tap) {
+        try {
+            if (reaper.pending(tap) && !reaper.awaitReaped(tap, REAP_WAIT)) {
+                throw VnetException.of(ErrorCode.CONFLICT, "interface '%s' of a deleted port is still being removed after %d s",
+                        tap, REAP_WAIT.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw VnetException.of(ErrorCode.INTERNAL, "interrupted while waiting for interface '%s' to be removed", tap);
+        }
+    }
+
+    private static UUID ownerUuid(String s) {
+        try {
+            return UUID.fromString(s);
+        } catch (IllegalArgumentException e) {
+            throw new VnetException(ErrorCode.INVALID_ARGUMENT, "ownerUuid '" + s + "' is not a UUID");
+        }
+    }
+
+    private static Integer box(OptionalInt v) {
+        return v.isPresent() ? v.getAsInt() : null;
+    }
+}

@@ -1,0 +1,125 @@
+package org.vnetd.daemon.port;
+
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vnetd.core.error.VnetException;
+import org.vnetd.core.link.KernelException;
+import org.vnetd.core.link.LinkBackend;
+import org.vnetd.core.link.LinkInfo;
+import org.vnetd.core.link.LinkRef;
+import org.vnetd.core.net.MacAddress;
+
+/** Port deletion: the tap retired to the reaper, the DHCP reservation (and leases) gone, the record forgotten. */
+final class PortDeletion {
+    private static final Logger LOG = LoggerFactory.getLogger(PortDeletion.class);
+    /** ENODEV from errno.h. */
+    static final int ENODEV = 19;
+
+    private final PortRegistry registry;
+    private final LinkBackend links;
+    private final PortStore store;
+    private final PortDhcp dhcp;
+    private final TapReaper reaper;
+
+    PortDeletion(PortRegistry registry, LinkBackend links, PortStore store, PortDhcp dhcp, TapReaper reaper) {
+        this.registry = registry;
+        this.links = links;
+        this.store = store;
+        this.dhcp = dhcp;
+        this.reaper = reaper;
+    }
+
+    /**
+     * Retires the tap (if still there: down, queued for the reaper, in one kernel request),
+     * removes the DHCP reservation and, when asked, the guest's leases. When this returns the port carries
+     * no traffic and is forgotten; its net device is unregistered in the background (see {@link TapReaper}).
+     * Returns the port deleted; the caller holds {@link PortRegistry#mutations}.
+     */
+    PortRecord delete(String network, String uuid, boolean releaseLease) {
+        long t0 = System.nanoTime();
+        PortRecord r = registry.find(network, uuid);
+        String state = registry.state(r);
+        boolean networkUp = state.equals("ok") || state.equals("tap-gone");
+        long t1 = System.nanoTime();
+        Optional<LinkRef> tap = ourTap(r);
+        long t2 = System.nanoTime();
+        if (tap.isPresent()) {
+            try {
+                reaper.retire(tap.get());
+            } catch (KernelException e) {
+                if (e.errno() != ENODEV) { // ENODEV: its holder closed it meanwhile
+                    throw e;
+                }
+            }
+        }
+        long t3 = System.nanoTime();
+        MacAddress mac = MacAddress.parse(r.mac());
+        if (networkUp) {
+            if (r.ip() != null) {
+                try {
+                    dhcp.setReservations(r.network(), registry.reservations(r.network(), r.uuid()));
+                } catch (VnetException e) {
+                    LOG.warn("port {}: cannot remove the DHCP reservation {}: {}", uuid, r.ip(), e.getMessage());
+                }
+            }
+            if (releaseLease) {
+                int n = dhcp.release(r.network(), mac);
+                LOG.info("port {}: released {} DHCP lease(s) of {}", uuid, n, mac);
+            }
+        }
+        long t4 = System.nanoTime();
+        store.delete(r.uuid());
+        registry.remove(r.uuid());
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("port.delete timing: state {} us, lookup {} us, retire {} us, dhcp {} us, store {} us", (t1 - t0) / 1000,
+                    (t2 - t1) / 1000, (t3 - t2) / 1000, (t4 - t3) / 1000, (System.nanoTime() - t4) / 1000);
+        }
+        LOG.info("port {} deleted ({})", r.uuid(), r.tap());
+        return r;
+    }
+
+    /**
+     * The port's tap, if it may still be there: by the ifindex it was given at creation (a tap that took
+     * the name since has another index, and retiring ours then answers ENODEV); a port stored without an
+     * index is looked up by name and checked to be ours.
+     */
+    private Optional<LinkRef> ourTap(PortRecord r) {
+        if (r.clientTap()) {
+            return Optional.empty(); // its client made it and removes it
+        }
+        if (r.ifindex() != null) {
+            return Optional.of(new LinkRef(r.ifindex(), r.tap(), r.mtu() == null ? 0 : r.mtu()));
+        }
+        Optional<LinkInfo> tap = links.lookupLink(r.tap());
+        return tap.filter(t -> t.isKind("tun") && !claimedByAnother(r) && isOurs(r, t)).map(LinkInfo::ref);
+    }
+
+    /**
+     * A passFd port's tap disappears with its holder's descriptors, and the kernel may give the name to a
+     * later port: that tap is the other port's, not ours to remove.
+     */
+    private boolean claimedByAnother(PortRecord r) {
+        for (PortRecord o : registry.all()) {
+            if (!o.uuid().equals(r.uuid()) && r.tap().equals(o.tap())) {
+                LOG.info("port {}: its tap {} is gone and the name now belongs to port {}; leaving it", r.uuid(), r.tap(), o.uuid());
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A passFd tap vanishes when its holder closes it, and another program (libvirt, a script) may then
+     * create a tap of that name: ours carries the MAC we gave it.
+     */
+    private static boolean isOurs(PortRecord r, LinkInfo tap) {
+        if (!r.passFd() || tap.mac().map(m -> m.toString().equalsIgnoreCase(r.tapMac())).orElse(false)) {
+            return true;
+        }
+        LOG.warn("port {}: tap {} now has MAC {}, not the port's {}: another program's tap took the name; leaving it", r.uuid(),
+                r.tap(), tap.mac().map(Object::toString).orElse("(none)"), r.tapMac());
+        return false;
+    }
+}

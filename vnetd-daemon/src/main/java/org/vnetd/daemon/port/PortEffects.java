@@ -1,0 +1,163 @@
+package org.vnetd.daemon.port;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vnetd.core.alloc.TapNames;
+import org.vnetd.core.dhcp.DhcpConfig;
+import org.vnetd.core.error.ErrorCode;
+import org.vnetd.core.error.VnetException;
+import org.vnetd.core.link.BridgePortOptions;
+import org.vnetd.core.link.KernelException;
+import org.vnetd.core.link.LinkBackend;
+import org.vnetd.core.link.LinkRef;
+import org.vnetd.core.link.TapHandle;
+import org.vnetd.core.link.TapSpec;
+import org.vnetd.core.plan.Effects;
+
+/**
+ * What one port creation's {@link PortAction}s do in the kernel and the DHCP service. One instance per
+ * creation, used under {@link PortRegistry#mutations}: it keeps the tap it made (its name is chosen
+ * here, and a passFd tap's descriptors are not data) for the actions after it and for the caller.
+ */
+final class PortEffects implements Effects<PortAction> {
+    private static final Logger LOG = LoggerFactory.getLogger(PortEffects.class);
+    /** EXFULL from errno.h: the bridge has no free port number (the kernel allows 1023 ports per bridge). */
+    static final int EXFULL = 54;
+    /** EBUSY from errno.h: TUNSETIFF's answer for a name that exists (it is exclusive). */
+    static final int EBUSY = 16;
+    /** Generated names tried when each turns out taken between our check and TUNSETIFF. */
+    static final int NAME_ATTEMPTS = 16;
+
+    private final LinkBackend links;
+    private final TapReaper reaper;
+    private final PortDhcp dhcp;
+    private final PortRegistry registry;
+    private final TapNames tapNames;
+    private final Duration reapWait;
+    private String tap;
+    private TapHandle handle;
+    private LinkRef plugged;
+
+    PortEffects(LinkBackend links, TapReaper reaper, PortDhcp dhcp, PortRegistry registry, TapNames tapNames, Duration reapWait) {
+        this.links = links;
+        this.reaper = reaper;
+        this.dhcp = dhcp;
+        this.registry = registry;
+        this.tapNames = tapNames;
+        this.reapWait = reapWait;
+    }
+
+    String tap() {
+        return tap;
+    }
+
+    /** The passFd tap's descriptors, or null for a persistent tap. */
+    TapHandle handle() {
+        return handle;
+    }
+
+    LinkRef plugged() {
+        return plugged;
+    }
+
+    @Override
+    public Map<String, String> apply(PortAction action) {
+        switch (action) {
+            case PortAction.MakeTap t -> {
+                if (t.passFd()) {
+                    handle = makeTap(t, s -> links.openTap(s, t.queues()));
+                    tap = handle.name();
+                } else {
+                    tap = makeTap(t, links::createTap);
+                }
+            }
+            case PortAction.Plug p -> plugged = attach(p);
+            case PortAction.Isolate i -> links.setBridgePort(tap, BridgePortOptions.DEFAULTS.withIsolated(true));
+            case PortAction.Reserve r -> {
+                List<DhcpConfig.StaticHost> hosts = registry.reservations(r.network(), null);
+                hosts.add(r.host());
+                dhcp.setReservations(r.network(), hosts);
+            }
+        }
+        return Map.of();
+    }
+
+    /** Plug and isolation go with the tap; the tap and the reservation are undone. */
+    @Override
+    public void undo(PortAction action, Map<String, String> record) {
+        switch (action) {
+            case PortAction.MakeTap t -> {
+                if (handle != null) {
+                    handle.close();
+                } else {
+                    links.deleteLink(tap);
+                }
+            }
+            case PortAction.Plug p -> {
+            }
+            case PortAction.Isolate i -> {
+            }
+            case PortAction.Reserve r -> dhcp.setReservations(r.network(), registry.reservations(r.network(), null));
+        }
+    }
+
+    /**
+     * Creates the tap under the name asked for, or under the next {@code vnetN} of our counter (as
+     * libvirt's virNetDevGenerateName does: names move forward, a just-deleted tap's name is not handed
+     * out again at once). TUNSETIFF is exclusive, so a name taken meanwhile is an EBUSY: an asked-for
+     * name is then refused, a generated one skipped.
+     */
+    private <T> T makeTap(PortAction.MakeTap t, Function<TapSpec, T> create) {
+        if (t.named()) {
+            try {
+                return create.apply(t.spec());
+            } catch (KernelException e) {
+                if (e.errno() == EBUSY) {
+                    throw VnetException.of(ErrorCode.CONFLICT, "interface '%s' already exists", t.spec().name());
+                }
+                throw e;
+            }
+        }
+        for (int attempt = 1; ; attempt++) {
+            String name = tapNames.next(n -> reaper.pending(n) || links.linkRef(n).isPresent());
+            try {
+                return create.apply(t.spec().withName(name));
+            } catch (KernelException e) {
+                if (e.errno() != EBUSY || attempt == NAME_ATTEMPTS) {
+                    throw e;
+                }
+                LOG.debug("tap name {} was taken meanwhile; trying the next", name);
+            }
+        }
+    }
+
+    /** Plugs by the bridge's ifindex from the lookup just made (one kernel request, no second lookup). */
+    private LinkRef attach(PortAction.Plug p) {
+        LinkRef bridge = p.bridge();
+        try {
+            try {
+                return links.plugIntoBridge(tap, p.mac(), p.mtu(), bridge);
+            } catch (KernelException e) {
+                // deleted ports' taps stay (disabled) bridge ports until reaped: make room, then try once more
+                if (e.errno() != EXFULL || !reaper.flush(reapWait)) {
+                    throw e;
+                }
+                return links.plugIntoBridge(tap, p.mac(), p.mtu(), bridge);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw VnetException.of(ErrorCode.INTERNAL, "interrupted while making room on bridge '%s'", bridge.name());
+        } catch (KernelException e) {
+            if (e.errno() == EXFULL) {
+                throw VnetException.of(ErrorCode.CONFLICT,
+                        "bridge '%s' is full: Linux allows at most 1023 ports on one bridge (EXFULL); delete a port first", bridge.name());
+            }
+            throw e;
+        }
+    }
+}

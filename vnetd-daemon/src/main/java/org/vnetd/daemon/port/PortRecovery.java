@@ -1,0 +1,115 @@
+package org.vnetd.daemon.port;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vnetd.core.link.BridgePortOptions;
+import org.vnetd.core.link.LinkBackend;
+import org.vnetd.core.link.LinkInfo;
+import org.vnetd.core.rpc.NetworkEvent;
+
+/**
+ * Ports across restarts of the daemon and of their network: a restarted daemon loads the stored ports
+ * and adopts their taps, and a network that starts again gets its ports' taps back on its bridge.
+ */
+final class PortRecovery {
+    private static final Logger LOG = LoggerFactory.getLogger(PortRecovery.class);
+
+    private final PortRegistry registry;
+    private final LinkBackend links;
+    private final PortStore store;
+    private final PortDhcp dhcp;
+    private final TapReaper reaper;
+    private final PortCreation creation;
+    /** Where replugs after a network start run (off the event thread). */
+    private final Executor background;
+
+    PortRecovery(PortRegistry registry, LinkBackend links, PortStore store, PortDhcp dhcp, TapReaper reaper, PortCreation creation,
+            Executor background) {
+        this.registry = registry;
+        this.links = links;
+        this.store = store;
+        this.dhcp = dhcp;
+        this.reaper = reaper;
+        this.creation = creation;
+        this.background = background;
+    }
+
+    /**
+     * Removes taps of ports deleted by an earlier run that were not reaped before it stopped, then loads
+     * stored ports and adopts their taps: a persistent tap detached from its bridge is plugged in again.
+     */
+    void recover() {
+        try {
+            reaper.reapLeftovers();
+        } catch (RuntimeException e) {
+            LOG.warn("cannot remove taps of deleted ports left in link group {}: {}", Integer.toUnsignedString(TapReaper.GROUP),
+                    e.getMessage());
+        }
+        List<PortRecord> stored = store.load();
+        stored.forEach(registry::put);
+        creation.resumeNamesAfter(stored.stream().map(PortRecord::tap).filter(Objects::nonNull).toList());
+        stored.stream().filter(r -> r.ip() != null).map(PortRecord::network).distinct().forEach(n -> {
+            try {
+                dhcp.setReservations(n, registry.reservations(n, null));
+            } catch (RuntimeException e) {
+                LOG.warn("cannot restore the DHCP reservations of ports on network {}: {}", n, e.getMessage());
+            }
+        });
+        for (PortRecord r : stored) {
+            if (r.clientTap()) {
+                LOG.info("kept port {} of network {} (its client's tap, on {})", r.uuid(), r.network(), r.bridge());
+                continue;
+            }
+            Optional<LinkInfo> tap = links.getLink(r.tap());
+            if (tap.isEmpty()) {
+                LOG.warn("port {} of network {}: tap {} is gone{}", r.uuid(), r.network(), r.tap(),
+                        r.passFd() ? " (its holder closed it)" : "");
+                continue;
+            }
+            if (registry.state(r).equals("ok") && !tap.get().master().map(r.bridge()::equals).orElse(false)) {
+                replug(r);
+            }
+            LOG.info("adopted port {} ({} on {}, network {})", r.uuid(), r.tap(), r.bridge(), r.network());
+        }
+    }
+
+    /** Lifecycle events: a network that starts again gets its ports' taps back on its bridge. */
+    void onNetworkEvent(NetworkEvent e) {
+        if (!NetworkEvent.LIFECYCLE.equals(e.event()) || !"Started".equals(e.detail())) {
+            return;
+        }
+        for (PortRecord r : List.copyOf(registry.all())) {
+            if (!r.clientTap() && r.network().equals(e.network()) && r.networkUuid().equals(e.uuid())) {
+                background.execute(() -> {
+                    try {
+                        replug(r);
+                    } catch (RuntimeException ex) {
+                        LOG.warn("cannot plug port {} ({}) back into {}: {}", r.uuid(), r.tap(), r.bridge(), ex.getMessage());
+                    }
+                });
+            }
+        }
+    }
+
+    private void replug(PortRecord r) {
+        registry.mutations.lock();
+        try {
+            if (links.getLink(r.tap()).isEmpty() || links.getLink(r.bridge()).isEmpty()) {
+                return;
+            }
+            links.setMaster(r.tap(), r.bridge());
+            if (r.isolated()) {
+                links.setBridgePort(r.tap(), BridgePortOptions.DEFAULTS.withIsolated(true));
+            }
+            links.setUp(r.tap());
+            LOG.info("port {}: {} plugged into {} again", r.uuid(), r.tap(), r.bridge());
+        } finally {
+            registry.mutations.unlock();
+        }
+    }
+}
