@@ -3,10 +3,7 @@ package org.vnetd.client;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
-import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +18,8 @@ import com.fasterxml.jackson.core.JsonToken;
  * JSON for the CLI's wire and --json output with jackson-core's streaming parser and generator only.
  * Parsed values are plain Java: Map (insertion-ordered), List, String, Long/Double, Boolean, null;
  * {@link #read} turns them into the RPC's records of {@code org.vnetd.core.rpc} (the daemon writes the same
- * records with jackson-databind), and records are written component by component, in declaration order.
+ * records with jackson-databind) through {@link WireRecords}; records are written component by component, in
+ * declaration order (the RPC's by {@link WireRecords}, others, such as doctor's findings, by reflection).
  * jackson-databind is left out of vnetctl's common paths on purpose: its set-up costs more CPU than the rest
  * of a command, and a command-line tool pays start-up on every call.
  */
@@ -126,6 +124,7 @@ public final class Json {
             case Long l -> g.writeNumber(l);
             case Number n -> g.writeNumber(n.doubleValue());
             case Enum<?> e -> g.writeString(e.name());
+            case Record r when WireRecords.knows(r.getClass()) -> write(g, WireRecords.write(r));
             case Record r -> {
                 g.writeStartObject();
                 for (RecordComponent c : r.getClass().getRecordComponents()) {
@@ -147,12 +146,12 @@ public final class Json {
     }
 
     /**
-     * A parsed value as {@code type}: a record (by component name; a missing component is null, false or 0,
-     * a missing list empty), a {@code List<T>}, an enum (by name), a string, a number or a boolean. A value of
-     * another JSON type than its component's is an {@link IllegalArgumentException} naming it.
+     * A parsed JSON object as one of the RPC's result records ({@link WireRecords}): a missing component is null,
+     * false or 0, a missing list empty; a value of another JSON type than its component's is an
+     * {@link IllegalArgumentException} naming it.
      */
     public static <T> T read(Object json, Class<T> type) {
-        return type.cast(read(json, (Type) type, type.getSimpleName()));
+        return WireRecords.read(json, type);
     }
 
     /** A parsed JSON array as a list of {@code type}. */
@@ -162,86 +161,6 @@ public final class Json {
             out.add(read(o, type));
         }
         return out;
-    }
-
-    private static Object read(Object v, Type type, String what) {
-        Class<?> raw = type instanceof ParameterizedType p ? (Class<?>) p.getRawType() : (Class<?>) type;
-        if (raw == List.class) {
-            if (v == null) {
-                return List.of();
-            }
-            Type element = ((ParameterizedType) type).getActualTypeArguments()[0];
-            List<Object> out = new ArrayList<>();
-            for (Object o : array(v, what)) {
-                out.add(read(o, element, what + "[]"));
-            }
-            return out;
-        }
-        if (v == null) {
-            return absent(raw);
-        }
-        if (raw.isRecord()) {
-            return record(object(v, what), raw);
-        }
-        if (raw == String.class) {
-            if (v instanceof Map || v instanceof List) {
-                throw new IllegalArgumentException(what + " is not a string");
-            }
-            return v.toString();
-        }
-        if (raw == boolean.class || raw == Boolean.class) {
-            if (!(v instanceof Boolean)) {
-                throw new IllegalArgumentException(what + " is not true or false");
-            }
-            return v;
-        }
-        if (raw == int.class || raw == Integer.class || raw == long.class || raw == Long.class) {
-            if (!(v instanceof Number n)) {
-                throw new IllegalArgumentException(what + " is not a number");
-            }
-            return raw == int.class || raw == Integer.class ? (Object) n.intValue() : (Object) n.longValue();
-        }
-        if (raw.isEnum()) {
-            for (Object constant : raw.getEnumConstants()) {
-                if (((Enum<?>) constant).name().equals(v)) {
-                    return constant;
-                }
-            }
-            throw new IllegalArgumentException(what + " is not one of " + List.of(raw.getEnumConstants()) + ": " + v);
-        }
-        throw new IllegalArgumentException("cannot read " + what + " as " + raw.getSimpleName());
-    }
-
-    /** A missing or null value of a component: what the record's constructor gets. */
-    private static Object absent(Class<?> type) {
-        if (type == boolean.class) {
-            return false;
-        }
-        if (type == int.class) {
-            return 0;
-        }
-        if (type == long.class) {
-            return 0L;
-        }
-        return null;
-    }
-
-    private static Object record(Map<String, Object> m, Class<?> type) {
-        RecordComponent[] components = type.getRecordComponents();
-        Class<?>[] types = new Class<?>[components.length];
-        Object[] values = new Object[components.length];
-        for (int i = 0; i < components.length; i++) {
-            RecordComponent c = components[i];
-            types[i] = c.getType();
-            values[i] = read(m.get(c.getName()), c.getGenericType(), type.getSimpleName() + "." + c.getName());
-        }
-        try {
-            return type.getDeclaredConstructor(types).newInstance(values);
-        } catch (InvocationTargetException e) {
-            throw new IllegalArgumentException(type.getSimpleName() + ": " + e.getCause().getMessage(), e.getCause());
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot make a " + type.getSimpleName(), e);
-        }
     }
 
     // typed reads from a parsed object; a missing or mistyped field is the daemon breaking docs/rpc.md
