@@ -23,6 +23,7 @@ import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.vnetd.daemon.libvirt.proc.ConnectProcedures;
 import org.vnetd.daemon.libvirt.proc.NetworkProcedures;
 import org.vnetd.daemon.libvirt.wire.MessageCodec;
@@ -50,9 +51,9 @@ class LibvirtFuzzNetnsTest {
     static final long SEED = 0x6c69627669727431L;
 
     @Test
-    void malformedFramesGetRepliesOrAClosedConnectionAndOthersAreStillServed() throws Exception {
+    void malformedFramesGetRepliesOrAClosedConnectionAndOthersAreStillServed(@TempDir Path tmp) throws Exception {
         NetnsSupport.require("nft");
-        Path dir = Files.createTempDirectory("vnetd-fuzz");
+        Path dir = tmp.resolve("vnetd");
         try (TestNetns ns = TestNetns.create("lvfuzz");
                 VnetdProcess vnetd = new VnetdProcess(ns, dir, "WARN").start(() -> DaemonRpc.answers(dir.resolve("run"))
                         && Files.exists(dir.resolve("run/libvirt").resolve(LibvirtServer.READ_ONLY_SOCKET)));
@@ -84,7 +85,7 @@ class LibvirtFuzzNetnsTest {
             assertTrue(vnetd.log().lines().noneMatch(l -> l.startsWith("ERROR") || l.contains("OutOfMemoryError")),
                     vnetd.log());
             good.close();
-        } // closing the VnetdProcess removes dir
+        }
     }
 
     /** One case: connect, maybe open, send the frame, half-close; read every reply until the server closes. */

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.vnetd.daemon.libvirt.proc.ConnectProcedures;
 import org.vnetd.daemon.libvirt.proc.EventProcedures;
 import org.vnetd.daemon.libvirt.proc.MetadataProcedures;
@@ -47,9 +48,9 @@ class LibvirtMetadataNetnsTest {
     private static final int MAX = RemoteNetwork.STRING_MAX;
 
     @Test
-    void metadataIsSetReadAndAnnouncedAsLibvirtDoesIt() throws Exception {
+    void metadataIsSetReadAndAnnouncedAsLibvirtDoesIt(@TempDir Path tmp) throws Exception {
         NetnsSupport.require("nft");
-        Path dir = Files.createTempDirectory("vnetd-lvmeta");
+        Path dir = tmp.resolve("vnetd");
         try (TestNetns ns = TestNetns.create("lvmeta");
                 VnetdProcess vnetd = new VnetdProcess(ns, dir, "INFO").start(() -> DaemonRpc.answers(dir.resolve("run"))
                         && Files.exists(dir.resolve("run/libvirt").resolve(LibvirtServer.READ_ONLY_SOCKET)));
@@ -113,7 +114,7 @@ class LibvirtMetadataNetnsTest {
             assertEquals("second", get(rw, md2, TITLE, null, 0));
             assertEvent(otherWatcher.receive(), md2, TITLE, null);
             assertFalse(vnetd.log().lines().anyMatch(l -> l.startsWith("ERROR")), vnetd.log());
-        } // closing the VnetdProcess removes dir
+        }
     }
 
     private static RawLibvirtClient open(VnetdProcess vnetd, String socket) throws IOException {

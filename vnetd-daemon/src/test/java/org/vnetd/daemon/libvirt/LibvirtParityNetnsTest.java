@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.vnetd.daemon.rpc.DaemonRpc;
 import org.vnetd.testing.Exec;
 import org.vnetd.testing.NetnsSupport;
@@ -82,9 +83,9 @@ class LibvirtParityNetnsTest {
     private String libvirtUri;
 
     @BeforeAll
-    void start() throws Exception {
+    void start(@TempDir Path tmp) throws Exception {
         NetnsSupport.require("nft", "virsh", "libvirtd", "unshare", "dnsmasq");
-        dir = Files.createTempDirectory("vnetd-parity");
+        dir = tmp;
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         vnetdNs = TestNetns.create("parityv");
         libvirtNs = TestNetns.create("parityl");
@@ -113,9 +114,6 @@ class LibvirtParityNetnsTest {
         }
         if (vnetdNs != null) {
             vnetdNs.close();
-        }
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 

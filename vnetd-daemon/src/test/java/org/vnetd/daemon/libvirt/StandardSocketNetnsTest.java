@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.vnetd.testing.Exec;
 import org.vnetd.testing.NetnsSupport;
 import org.vnetd.testing.TestNetns;
@@ -23,9 +24,8 @@ import org.vnetd.testing.TestNetns;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class StandardSocketNetnsTest {
     @Test
-    void plainVirshFindsVnetdAtLibvirtsStandardPath() throws Exception {
+    void plainVirshFindsVnetdAtLibvirtsStandardPath(@TempDir Path dir) throws Exception {
         NetnsSupport.require("nft", "virsh", "unshare");
-        Path dir = Files.createTempDirectory("vnetd-stdsock");
         try (TestNetns ns = TestNetns.create("stdsock")) {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             String daemon = String.join(" ", List.of(java, "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
@@ -54,10 +54,6 @@ class StandardSocketNetnsTest {
 
                     Name:           default
                     """, r.stdout(), () -> log(dir));
-        } finally {
-            try (var paths = Files.walk(dir)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
         }
     }
 

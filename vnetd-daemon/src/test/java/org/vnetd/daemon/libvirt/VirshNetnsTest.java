@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.vnetd.daemon.rpc.DaemonRpc;
 import org.vnetd.daemon.rpc.RpcServer;
 import org.vnetd.testing.Await;
@@ -46,11 +47,12 @@ class VirshNetnsTest {
     private String ro;
 
     @BeforeAll
-    void start() throws Exception {
+    void start(@TempDir Path tmp) throws Exception {
         NetnsSupport.require("nft", "virsh", "setpriv");
         ns = TestNetns.create("virsh");
-        dir = Files.createTempDirectory("vnetd-virsh");
+        dir = Files.createDirectory(tmp.resolve("vnetd"));
         // an unprivileged client must reach the read-only socket under it
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         vnetd = new VnetdProcess(ns, dir, "DEBUG").start(() -> DaemonRpc.answers(dir.resolve("run"))
                 && Files.exists(dir.resolve("run/libvirt").resolve(LibvirtServer.READ_ONLY_SOCKET)));

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.vnetd.core.rpc.RpcCodec;
 import org.vnetd.daemon.rpc.DaemonRpc;
 import org.vnetd.testing.Exec;
@@ -32,12 +33,11 @@ class VirtqemudSequenceNetnsTest {
     static final String PORT = "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0";
 
     @Test
-    void virtqemudsPortCallsWorkAndTheReclaimedPortSurvivesARestart() throws Exception {
+    void virtqemudsPortCallsWorkAndTheReclaimedPortSurvivesARestart(@TempDir Path dir) throws Exception {
         NetnsSupport.require("nft", "/usr/bin/python3");
         if (!Exec.run("/usr/bin/python3", "-c", "import libvirt").ok()) {
             NetnsSupport.require("python3-libvirt-is-missing");
         }
-        Path dir = Files.createTempDirectory("vnetd-virtqemud");
         Path script = dir.resolve("virtqemud-sequence.py");
         try (InputStream in = getClass().getResourceAsStream("virtqemud-sequence.py")) {
             Files.copy(in, script);
