@@ -14,6 +14,7 @@ import org.vnetd.core.plan.Planner;
 import org.vnetd.core.rpc.Lease;
 import org.vnetd.core.rpc.NetworkEvent;
 import org.vnetd.core.rpc.NetworkSummary;
+import org.vnetd.core.rpc.UpdateResult;
 import org.vnetd.core.xml.model.NetworkDef;
 
 /**
@@ -120,10 +121,6 @@ public final class NetworkDriver {
     }
 
     // ------------------------------------------------------------------ update, metadata, firewall reload
-
-    /** What {@code network.update} changed. */
-    public record UpdateResult(boolean live, boolean config) {
-    }
 
     public UpdateResult update(String network, String command, String section, int parentIndex, String xml,
             boolean live, boolean config) {

@@ -145,7 +145,7 @@ final class NetworkLifecycle {
             if (e.active()) {
                 throw new VnetException(ErrorCode.NETWORK_ACTIVE, "Requested operation is not valid: network is already active");
             }
-            startLocked(e, e.persistent.copy());
+            startLocked(e, NetworkXml.copy(e.persistent));
             return null;
         });
     }

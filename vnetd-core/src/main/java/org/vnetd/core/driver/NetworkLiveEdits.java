@@ -9,6 +9,7 @@ import org.vnetd.core.error.VnetException;
 import org.vnetd.core.plan.ActionBackends;
 import org.vnetd.core.plan.Executor;
 import org.vnetd.core.rpc.NetworkEvent;
+import org.vnetd.core.rpc.UpdateResult;
 import org.vnetd.core.xml.NetworkXml;
 import org.vnetd.core.xml.model.NetworkDef;
 
@@ -35,22 +36,22 @@ final class NetworkLiveEdits {
         this.random = random;
     }
 
-    NetworkDriver.UpdateResult update(String network, String command, String section, int parentIndex, String xml,
+    UpdateResult update(String network, String command, String section, int parentIndex, String xml,
             boolean live, boolean config) {
         return networks.locked(network, e -> {
-            NetworkDriver.UpdateResult impact = impact(e, live, config);
+            UpdateResult impact = impact(e, live, config);
             boolean doLive = impact.live();
             boolean doConfig = impact.config();
             NetworkDef newConfig = null;
             NetworkDef newLive = null;
             // compute both first, so a refused change alters neither
             if (doConfig) {
-                newConfig = e.persistent.copy();
+                newConfig = NetworkXml.copy(e.persistent);
                 NetworkEdits.update(newConfig, command, section, parentIndex, xml);
                 NetworkXml.validate(newConfig, random);
             }
             if (doLive) {
-                newLive = e.live.copy();
+                newLive = NetworkXml.copy(e.live);
                 NetworkEdits.update(newLive, command, section, parentIndex, xml);
                 NetworkXml.validate(newLive, random);
             }
@@ -66,7 +67,7 @@ final class NetworkLiveEdits {
                 }
             }
             saved.commit();
-            return new NetworkDriver.UpdateResult(doLive, doConfig);
+            return new UpdateResult(doLive, doConfig);
         });
     }
 
@@ -75,7 +76,7 @@ final class NetworkLiveEdits {
      * net-metadata: neither flag means VIR_NETWORK_UPDATE_AFFECT_CURRENT, the running network if active, else
      * the definition; a live change needs a running network, a config change a persistent one.
      */
-    private static NetworkDriver.UpdateResult impact(NetworkEntry e, boolean live, boolean config) {
+    private static UpdateResult impact(NetworkEntry e, boolean live, boolean config) {
         boolean doLive = live;
         boolean doConfig = config;
         if (!live && !config) {
@@ -89,16 +90,16 @@ final class NetworkLiveEdits {
             throw VnetException.of(ErrorCode.INVALID_ARGUMENT,
                     "Requested operation is not valid: cannot change persistent config of a transient network");
         }
-        return new NetworkDriver.UpdateResult(doLive, doConfig);
+        return new UpdateResult(doLive, doConfig);
     }
 
     void setMetadata(String network, String type, String value, String key, String uri, boolean live, boolean config) {
         networks.locked(network, e -> {
-            NetworkDriver.UpdateResult impact = impact(e, live, config);
+            UpdateResult impact = impact(e, live, config);
             boolean doLive = impact.live();
             boolean doConfig = impact.config();
-            NetworkDef newConfig = doConfig ? e.persistent.copy() : null;
-            NetworkDef newLive = doLive ? e.live.copy() : null;
+            NetworkDef newConfig = doConfig ? NetworkXml.copy(e.persistent) : null;
+            NetworkDef newLive = doLive ? NetworkXml.copy(e.live) : null;
             if (newConfig != null) {
                 NetworkEdits.setMetadata(newConfig, type, value, key, uri);
             }

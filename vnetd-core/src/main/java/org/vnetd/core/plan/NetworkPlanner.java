@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 
-import org.vnetd.core.driver.ServiceConfigs;
 import org.vnetd.core.firewall.FirewallPlanner;
 import org.vnetd.core.link.SysctlKey;
 import org.vnetd.core.net.IpAddresses;

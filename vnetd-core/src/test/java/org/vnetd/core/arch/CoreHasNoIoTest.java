@@ -126,21 +126,7 @@ class CoreHasNoIoTest {
         String self = model.thisClass().asInternalName();
         Set<String> types = new TreeSet<>();
         Set<String> members = new TreeSet<>();
-        for (PoolEntry e : model.constantPool()) {
-            switch (e) {
-                case ClassEntry c -> types.add(elementType(c.asInternalName()));
-                case MemberRefEntry m -> {
-                    members.add(m.owner().asInternalName() + "." + m.name().stringValue());
-                    addDescriptorTypes(m.type().stringValue(), types);
-                }
-                case NameAndTypeEntry nt -> addDescriptorTypes(nt.type().stringValue(), types);
-                case MethodTypeEntry mt -> addDescriptorTypes(mt.descriptor().stringValue(), types);
-                default -> {
-                }
-            }
-        }
-        model.fields().forEach(f -> addDescriptorTypes(f.fieldType().stringValue(), types));
-        model.methods().forEach(m -> addDescriptorTypes(m.methodType().stringValue(), types));
+        references(model, types, members);
         Set<String> out = new TreeSet<>();
         for (Rule r : RULES) {
             for (String t : types) {
@@ -158,6 +144,25 @@ class CoreHasNoIoTest {
         return List.copyOf(out);
     }
 
+    /** The types (internal names) and members ({@code owner.name}) a class file refers to. */
+    static void references(ClassModel model, Set<String> types, Set<String> members) {
+        for (PoolEntry e : model.constantPool()) {
+            switch (e) {
+                case ClassEntry c -> types.add(elementType(c.asInternalName()));
+                case MemberRefEntry m -> {
+                    members.add(m.owner().asInternalName() + "." + m.name().stringValue());
+                    addDescriptorTypes(m.type().stringValue(), types);
+                }
+                case NameAndTypeEntry nt -> addDescriptorTypes(nt.type().stringValue(), types);
+                case MethodTypeEntry mt -> addDescriptorTypes(mt.descriptor().stringValue(), types);
+                default -> {
+                }
+            }
+        }
+        model.fields().forEach(f -> addDescriptorTypes(f.fieldType().stringValue(), types));
+        model.methods().forEach(m -> addDescriptorTypes(m.methodType().stringValue(), types));
+    }
+
     private static String elementType(String internalName) {
         if (!internalName.startsWith("[")) {
             return internalName;
@@ -173,7 +178,7 @@ class CoreHasNoIoTest {
         }
     }
 
-    private static Path mainClasses() throws URISyntaxException {
+    static Path mainClasses() throws URISyntaxException {
         return Path.of(NetworkDriver.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     }
 

@@ -17,6 +17,7 @@ import org.vnetd.core.net.IpPrefix;
 import org.vnetd.core.plan.Applied;
 import org.vnetd.core.rpc.NetworkEvent;
 import org.vnetd.core.rpc.NetworkSummary;
+import org.vnetd.core.rpc.UpdateResult;
 
 class NetworkDriverTest {
     private final FakeSystem sys = new FakeSystem();
@@ -313,14 +314,14 @@ class NetworkDriverTest {
         driver.define(DEFAULT_XML);
         String host = "<host mac='52:54:00:00:00:01' name='g1' ip='192.168.122.50'/>";
         // inactive network, neither flag: the persistent config
-        assertEquals(new NetworkDriver.UpdateResult(false, true), driver.update("default", "add-last", "ip-dhcp-host", -1, host, false, false));
+        assertEquals(new UpdateResult(false, true), driver.update("default", "add-last", "ip-dhcp-host", -1, host, false, false));
         assertTrue(driver.getXml("default", true).contains("192.168.122.50"));
         assertTrue(sys.defs.get("default").xml().contains("192.168.122.50"), "stored");
         assertEquals(ErrorCode.NETWORK_INACTIVE, assertThrows(VnetException.class,
                 () -> driver.update("default", "add-last", "ip-dhcp-host", -1, host, true, false)).code());
         driver.start("default");
         String host2 = "<host mac='52:54:00:00:00:02' name='g2' ip='192.168.122.51'/>";
-        assertEquals(new NetworkDriver.UpdateResult(true, false), driver.update("default", "add-last", "ip-dhcp-host", -1, host2, false, false));
+        assertEquals(new UpdateResult(true, false), driver.update("default", "add-last", "ip-dhcp-host", -1, host2, false, false));
         assertTrue(driver.getXml("default", false).contains("192.168.122.51"), "live");
         assertFalse(driver.getXml("default", true).contains("192.168.122.51"), "not in the config");
         assertTrue(sys.statuses.get("default").liveXml().contains("192.168.122.51"), "the status records the live definition");

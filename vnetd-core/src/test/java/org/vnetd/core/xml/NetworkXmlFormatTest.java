@@ -153,7 +153,7 @@ class NetworkXmlFormatTest {
             assertEquals(Integer.parseInt(c[1]), def.ips().get(0).prefixLength(), c[0]);
         }
         def.ips().get(0).setNetmask("255.255.255.0");
-        NetworkDef copy = def.copy();
+        NetworkDef copy = NetworkXml.copy(def);
         assertNotSame(def, copy);
         assertEquals(NetworkXml.format(def, false), NetworkXml.format(copy, false));
         copy.getIps().clear();
@@ -189,7 +189,7 @@ class NetworkXmlFormatTest {
                 </network>
                 """;
         assertEquals(expected, NetworkXml.format(def, false));
-        assertEquals(expected, NetworkXml.format(def.copy(), false));
+        assertEquals(expected, NetworkXml.format(NetworkXml.copy(def), false));
         assertEquals(expected, NetworkXml.format(NetworkXml.parse(expected), false));
     }
 }

@@ -17,7 +17,7 @@ import org.vnetd.core.dhcp.DhcpConfig;
 import org.vnetd.core.dhcp.DhcpLease;
 import org.vnetd.core.driver.LeaseSource;
 import org.vnetd.core.driver.ServiceHealth;
-import org.vnetd.core.driver.ServiceConfigs;
+import org.vnetd.core.plan.ServiceConfigs;
 import org.vnetd.core.dhcp6.Dhcp6Config;
 import org.vnetd.core.dhcp6.Dhcp6Lease;
 import org.vnetd.core.ra.RaConfig;

@@ -2,7 +2,7 @@ package org.vnetd.daemon.driver;
 
 import java.util.Map;
 
-import org.vnetd.core.driver.ServiceConfigs;
+import org.vnetd.core.plan.ServiceConfigs;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
 import org.vnetd.core.plan.Action;

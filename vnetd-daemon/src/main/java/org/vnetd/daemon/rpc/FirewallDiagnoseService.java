@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.vnetd.core.driver.NetworkDriver;
-import org.vnetd.core.driver.ServiceConfigs;
+import org.vnetd.core.plan.ServiceConfigs;
 import org.vnetd.core.error.VnetException;
 import org.vnetd.core.firewall.FirewallFinding;
 import org.vnetd.core.firewall.FirewallPlan;

@@ -62,9 +62,8 @@ public final class NetworkMethods {
     }
 
     private UpdateResult update(Params p) {
-        NetworkDriver.UpdateResult r = driver.update(p.string("network"), p.string("command"), p.string("section"),
+        return driver.update(p.string("network"), p.string("command"), p.string("section"),
                 p.integer("parentIndex", -1), p.string("xml"), p.bool("live", false), p.bool("config", false));
-        return new UpdateResult(r.live(), r.config());
     }
 
     private MetadataResult getMetadata(Params p) {

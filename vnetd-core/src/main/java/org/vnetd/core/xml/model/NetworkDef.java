@@ -10,11 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.vnetd.core.xml.NetworkXml;
 
 /**
  * Root of libvirt's network XML ({@code <network>}). Mutable JAXB bean: attribute values are kept as
- * their XML text (canonicalised by {@link NetworkXml#parse}); the lower-case methods are typed
+ * their XML text (canonicalised by {@code NetworkXml.parse}); the lower-case methods are typed
  * views for the rest of vnetd.
  */
 @XmlRootElement(name = "network")
@@ -303,10 +302,5 @@ public class NetworkDef {
     /** The forward section's NAT child, or null. */
     public NatDef nat() {
         return forward == null || forward.getNats().isEmpty() ? null : forward.getNats().get(0);
-    }
-
-    /** Deep copy (JAXB round trip, so nothing is normalised or lost). */
-    public NetworkDef copy() {
-        return NetworkXml.copy(this);
     }
 }

@@ -1,4 +1,4 @@
-package org.vnetd.core.driver;
+package org.vnetd.core.plan;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;

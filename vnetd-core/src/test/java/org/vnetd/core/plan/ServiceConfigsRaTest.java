@@ -1,4 +1,4 @@
-package org.vnetd.core.driver;
+package org.vnetd.core.plan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
