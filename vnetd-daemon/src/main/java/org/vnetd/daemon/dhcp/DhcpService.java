@@ -114,7 +114,10 @@ public final class DhcpService implements AutoCloseable {
         return s == null ? java.util.Optional.empty() : s.problem();
     }
 
-    /** Extra listener (DNS names, RPC events); called on the event loop, must not block. */
+    /**
+     * Extra listener (DNS names): told each lease change once it is durable, on the lease log's sync
+     * thread under the store's lock; must be quick and must not block.
+     */
     public void addLeaseListener(LeaseListener l) {
         listeners.add(l);
     }
@@ -134,12 +137,14 @@ public final class DhcpService implements AutoCloseable {
         }
         DurableLeaseStore s = DurableLeaseStore.open(leaseDir, config.interfaceName(), clock, json);
         s.onHealthChange(this::healthChanged);
-        DhcpServer srv = new DhcpServer(config, s.load(), change -> {
-            s.append(change);
+        // listeners hear of a change once it is durable, never at the bind: a client whose ACK is
+        // withheld (the log cannot be written) was never told it has the address, so it has no name
+        s.onDurable(change -> {
             for (LeaseListener l : listeners) {
                 l.onLeaseChange(change);
             }
         });
+        DhcpServer srv = new DhcpServer(config, s.load(), s::append);
         s.follow(srv::leaseCount, srv::leasesView); // the store keeps no second copy of the leases
         // one event loop thread per network; the lease log's syncs run beside it (GroupCommitter)
         EventLoopGroup g = shared != null ? shared : new MultiThreadIoEventLoopGroup(1,

@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vnetd.core.dhcp.DhcpLease;
 import org.vnetd.core.dhcp.LeaseChange;
+import org.vnetd.core.dhcp.LeaseListener;
 import org.vnetd.core.dhcp.LeaseStore;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
@@ -62,6 +63,7 @@ public final class DurableLeaseStore implements LeaseStore {
     private final LeaseLog log; // ioLock
     private final LeaseWriteHealth health;
     private final LeaseCompactor compaction; // ioLock
+    private volatile LeaseListener durableListener = change -> { };
 
     private DurableLeaseStore(Path dir, String name, Clock clock, LeaseRecordJson json) throws IOException {
         LeaseSnapshotFile snapshot = new LeaseSnapshotFile(dir.resolve(name + ".leases"), json, clock);
@@ -183,13 +185,24 @@ public final class DurableLeaseStore implements LeaseStore {
                 health.failed(e);
                 throw new VnetException(ErrorCode.STATE_IO, "cannot write lease log " + log.path() + ": " + e.getMessage(), e);
             }
+            LeaseListener told = durableListener;
             for (LeaseChange c : batch) {
                 live.applyDurable(c);
+                told.onLeaseChange(c);
             }
             if (failed != null) {
                 health.recovered();
             }
         }
+    }
+
+    /**
+     * Told each change once its record is durable, in order, on the syncing thread under the store's
+     * I/O lock (so it must be quick and must not wait for this store): a binding whose ACK was withheld
+     * is never told, so what listens (the network's DNS names) knows only clients that were ACKed.
+     */
+    public void onDurable(LeaseListener listener) {
+        durableListener = java.util.Objects.requireNonNull(listener);
     }
 
     /** Why ACKs are withheld now (the log cannot be written), or empty while it works. */

@@ -50,7 +50,7 @@ class DaemonFullDiskTest {
 
     @Test
     void aFullDiskNeverMakesTheDaemonLie() throws Exception {
-        NetnsSupport.require("nft", "busybox", "nsenter", "unshare");
+        NetnsSupport.require("nft", "busybox", "nsenter", "unshare", "dig");
         Path top = Files.createTempDirectory("vnetd-disk");
         try (TestNetns ns = TestNetns.create("disk"); TestNetns guest = TestNetns.create("diskg");
                 PrivateMounts mounts = PrivateMounts.create();
@@ -83,6 +83,11 @@ class DaemonFullDiskTest {
                 int withheld = count(d.log(), "ACK(s) withheld");
                 assertTrue(withheld >= 1 && withheld <= 3, withheld + " lines for " + selects + " failed REQUESTs:\n" + d.log());
                 assertEquals(0, leases(socket).size());
+                // nor a DNS name: the name it sent is known only once its lease is durable (asked from a
+                // static address the test gives the guest for the question, gone before it is ACKed)
+                guest.execOk("ip", "addr", "add", "192.168.122.250/24", "dev", "eth0");
+                assertEquals("", dig(guest, "guest1"), "a client that was never ACKed has no DNS name");
+                guest.execOk("ip", "addr", "del", "192.168.122.250/24", "dev", "eth0");
 
                 // 2. room again: the server recovers by itself and the client is ACKed; subscribers hear of it
                 try (RpcClient sub = RpcClient.connect(run.resolve(RpcServer.READ_ONLY_SOCKET))) {
@@ -91,6 +96,7 @@ class DaemonFullDiskTest {
                     String ip = client.awaitBound(WAIT).address();
                     assertTrue(ip.startsWith("192.168.122."), ip);
                     assertEquals(List.of(MAC), macs(leases(socket)));
+                    assertEquals(ip, dig(guest, "guest1"), "once ACKed, its name resolves");
                     assertEquals("Repaired", nextEvent(sub, "service-health").get("detail").asText());
                 }
                 assertFalse(lookup(socket).has("degraded"), lookup(socket).toString());
@@ -162,6 +168,11 @@ class DaemonFullDiskTest {
         guest.execOk("ip", "link", "set", "eth0", "address", MAC, "up");
         Await.until(Duration.ofSeconds(30), Duration.ofMillis(100), "vd1 forwarding",
                 () -> host.execOk("bridge", "link", "show", "dev", "vd1").contains("state forwarding"));
+    }
+
+    /** {@code dig +short} from the guest to the network's DNS: the answer's addresses, "" for none. */
+    private static String dig(TestNetns guest, String name) throws Exception {
+        return guest.execOk("dig", "+short", "+time=3", "+tries=2", "@192.168.122.1", name).trim();
     }
 
     private static JsonNode lookup(Path socket) throws Exception {
