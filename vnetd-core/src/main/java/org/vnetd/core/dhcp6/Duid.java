@@ -48,6 +48,19 @@ public record Duid(byte[] bytes) {
         }
     }
 
+    /**
+     * The Ethernet address a DUID-LLT (type 1) or DUID-LL (type 3) of hardware type 1 carries, as dnsmasq
+     * reports it for a DHCPv6 lease; empty for any other DUID.
+     */
+    public java.util.Optional<org.vnetd.core.net.MacAddress> macAddress() {
+        int type = ((bytes[0] & 0xff) << 8) | (bytes.length > 1 ? bytes[1] & 0xff : 0);
+        int header = type == 1 ? 8 : type == 3 ? 4 : -1;
+        if (header < 0 || bytes.length != header + 6 || bytes[2] != 0 || bytes[3] != 1) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(org.vnetd.core.net.MacAddress.of(Arrays.copyOfRange(bytes, header, header + 6)));
+    }
+
     @Override
     public byte[] bytes() {
         return bytes.clone();

@@ -6,7 +6,7 @@ import io.netty.channel.socket.DatagramPacket;
 
 /** Where the {@link GroupCommitter} puts a batch of ACKs once their leases are durable. */
 @FunctionalInterface
-interface AckSender {
+public interface AckSender {
     /** Sends {@code acks}, on the sync thread; takes them over (each is released, sent or not). */
     void send(List<DatagramPacket> acks);
 }

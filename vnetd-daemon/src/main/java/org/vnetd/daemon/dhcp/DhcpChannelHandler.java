@@ -41,7 +41,7 @@ final class DhcpChannelHandler extends SimpleChannelInboundHandler<DatagramPacke
     // datagram: a network whose guests never ask costs no 18 KiB.
     private byte[] received;
     private byte[] encoded;
-    private volatile GroupCommitter committer;
+    private volatile GroupCommitter<org.vnetd.core.dhcp.DhcpLease> committer;
     private DatagramSender directSender; // the committer's own descriptor of the socket
 
     DhcpChannelHandler(DhcpServer server, LeaseStore store, Clock clock) {
@@ -90,14 +90,14 @@ final class DhcpChannelHandler extends SimpleChannelInboundHandler<DatagramPacke
         }
     }
 
-    private GroupCommitter committer(ChannelHandlerContext ctx) {
+    private GroupCommitter<org.vnetd.core.dhcp.DhcpLease> committer(ChannelHandlerContext ctx) {
         if (committer == null) {
             try {
                 directSender = DatagramSender.of((EpollDatagramChannel) ctx.channel());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            committer = new GroupCommitter(store, new SocketAckSender(directSender::send, ctx.channel()),
+            committer = new GroupCommitter<>(CommitLog.of(store), new SocketAckSender(directSender::send, ctx.channel()),
                     server.config().interfaceName());
         }
         return committer;
@@ -126,7 +126,7 @@ final class DhcpChannelHandler extends SimpleChannelInboundHandler<DatagramPacke
 
     /** Group-commit figures since start. */
     SyncStats syncStats() {
-        GroupCommitter c = committer;
+        GroupCommitter<org.vnetd.core.dhcp.DhcpLease> c = committer;
         return c == null ? SyncStats.NONE : c.stats();
     }
 

@@ -12,21 +12,19 @@ import io.netty.channel.socket.DatagramPacket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
-import org.vnetd.core.dhcp.DhcpLease;
-import org.vnetd.core.dhcp.LeaseStore;
 
 /**
  * Holds ACKs until the lease changes behind them are durable. One thread loops: take every ACK
- * queued so far, {@link LeaseStore#sync()} once (which covers every change appended before the ACKs
+ * queued so far, {@link CommitLog#sync} once (which covers every change appended before the ACKs
  * were queued), then send the ACKs ({@link AckSender}: in the daemon straight from this thread, not
  * through the event loop). The event loop never waits for the disk, so it keeps serving while a sync
  * is in flight; ACKs queued meanwhile form the next batch. Only after the send does the thread do the
- * store's housekeeping ({@link LeaseStore#prepareAhead()}), which no ACK waits for.
+ * store's housekeeping ({@link CommitLog#prepareAhead()}), which no ACK waits for.
  *
  * <p>The hand-off is a lock-free queue plus park/unpark: the event loop never contends for a monitor
  * with this thread (with a shared lock it spun or blocked on it once per read burst).
  */
-final class GroupCommitter implements AutoCloseable {
+public final class GroupCommitter<L> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitter.class);
 
     /**
@@ -40,7 +38,7 @@ final class GroupCommitter implements AutoCloseable {
     /** A batch this large syncs at once, window or not. */
     static final int FULL_BATCH = 256;
 
-    private final LeaseStore store;
+    private final CommitLog<L> store;
     private final AckSender sender;
     /** A sync slower than this is counted apart: it alone puts a lone client's bind time over 10 ms. */
     static final long SLOW_SYNC_NS = 10_000_000L;
@@ -54,11 +52,13 @@ final class GroupCommitter implements AutoCloseable {
     static final long STALLED_SYNC_NS = 1_000_000_000L;
     // syncs, acks, total ns, first sync ns, max ns after the first, syncs over SLOW_SYNC_NS
     private final AtomicLongArray stats = new AtomicLongArray(6);
-    private final ConcurrentLinkedQueue<Held> queue = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Held<L>> queue = new ConcurrentLinkedQueue<>();
 
     /** ACKs and the bindings they acknowledge (dropped from the store with them when a sync fails). */
-    private record Held(List<DatagramPacket> acks, List<DhcpLease> leases) {
-        static final Held NONE = new Held(List.of(), List.of());
+    private record Held<L>(List<DatagramPacket> acks, List<L> leases) {
+        static <L> Held<L> none() {
+            return new Held<>(List.of(), List.of());
+        }
 
         boolean isEmpty() {
             return acks.isEmpty();
@@ -84,11 +84,11 @@ final class GroupCommitter implements AutoCloseable {
     private boolean storeFailing; // this thread only
     private final RateLimitedLog withheld = new RateLimitedLog(LOG, Level.ERROR, DurableLeaseStore.LOG_INTERVAL_NANOS);
 
-    GroupCommitter(LeaseStore store, AckSender sender, String name) {
+    public GroupCommitter(CommitLog<L> store, AckSender sender, String name) {
         this(store, sender, name, System::nanoTime);
     }
 
-    GroupCommitter(LeaseStore store, AckSender sender, String name, LongSupplier nanoClock) {
+    GroupCommitter(CommitLog<L> store, AckSender sender, String name, LongSupplier nanoClock) {
         this.store = store;
         this.sender = sender;
         this.nanoClock = nanoClock;
@@ -97,50 +97,50 @@ final class GroupCommitter implements AutoCloseable {
     }
 
     /** Queues ACKs; they are sent once durable, or dropped (and released) if the store fails. */
-    void submit(List<DatagramPacket> acks) {
+    public void submit(List<DatagramPacket> acks) {
         submit(acks, List.of());
     }
 
     /** Queues ACKs for {@code leases}: if the sync fails, the ACKs are dropped and so are those bindings. */
-    void submit(List<DatagramPacket> acks, List<DhcpLease> leases) {
+    public void submit(List<DatagramPacket> acks, List<L> leases) {
         if (closed) {
             acks.forEach(DatagramPacket::release);
             return;
         }
-        queue.add(new Held(acks, leases));
+        queue.add(new Held<>(acks, leases));
         if (!gathering) {
             LockSupport.unpark(thread);
         }
     }
 
-    SyncStats stats() {
+    public SyncStats stats() {
         return new SyncStats(stats.get(0), stats.get(1), stats.get(2) / 1e6, stats.get(3) / 1e6, stats.get(4) / 1e6, stats.get(5));
     }
 
-    private Held drain() {
-        Held first = queue.poll();
+    private Held<L> drain() {
+        Held<L> first = queue.poll();
         if (first == null) {
-            return Held.NONE;
+            return Held.none();
         }
-        Held next = queue.poll();
+        Held<L> next = queue.poll();
         if (next == null) {
             return first;
         }
         List<DatagramPacket> acks = new ArrayList<>(first.size() + next.size() + 16);
-        List<DhcpLease> leases = new ArrayList<>(first.leases().size() + next.leases().size() + 16);
+        List<L> leases = new ArrayList<>(first.leases().size() + next.leases().size() + 16);
         acks.addAll(first.acks());
         leases.addAll(first.leases());
         do {
             acks.addAll(next.acks());
             leases.addAll(next.leases());
         } while ((next = queue.poll()) != null);
-        return new Held(acks, leases);
+        return new Held<>(acks, leases);
     }
 
     private void run() {
         prepareAhead(); // preallocate the log before the first ACK needs it
         while (true) {
-            Held batch = drain();
+            Held<L> batch = drain();
             if (batch.isEmpty()) {
                 if (closed) {
                     return; // closed and drained (close() releases whatever raced in after this)
@@ -211,7 +211,7 @@ final class GroupCommitter implements AutoCloseable {
     }
 
     /** Waits out the rest of the window since the previous sync's start, taking in what is submitted meanwhile. */
-    private Held gather(Held batch) {
+    private Held<L> gather(Held<L> batch) {
         long deadline = lastSyncStart + WINDOW_NS;
         if (nanoClock.getAsLong() >= deadline || batch.size() >= FULL_BATCH) {
             return batch;
@@ -225,17 +225,17 @@ final class GroupCommitter implements AutoCloseable {
         } finally {
             gathering = false;
         }
-        Held more = drain();
+        Held<L> more = drain();
         if (more.isEmpty()) {
             return batch;
         }
         List<DatagramPacket> acks = new ArrayList<>(batch.size() + more.size());
         acks.addAll(batch.acks());
         acks.addAll(more.acks());
-        List<DhcpLease> leases = new ArrayList<>(batch.leases().size() + more.leases().size());
+        List<L> leases = new ArrayList<>(batch.leases().size() + more.leases().size());
         leases.addAll(batch.leases());
         leases.addAll(more.leases());
-        return new Held(acks, leases);
+        return new Held<>(acks, leases);
     }
 
     private void prepareAhead() {
@@ -261,14 +261,14 @@ final class GroupCommitter implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        Held late;
+        Held<L> late;
         while (!(late = drain()).isEmpty()) {
             late.acks().forEach(DatagramPacket::release); // submitted while closing: never synced, never sent
         }
     }
 
     /** The thread has ended: nothing will be sent any more (false while a sync still hangs after close). */
-    boolean stopped() {
+    public boolean stopped() {
         return !thread.isAlive();
     }
 }

@@ -29,7 +29,7 @@ import org.vnetd.daemon.state.FileModes;
  * the zero tail. The file is created owner-only whatever the umask. Not thread-safe: used under the
  * store's I/O lock.
  */
-final class LeaseLog {
+public final class LeaseLog {
     // the store's category: operators grep for one logger per lease store
     private static final Logger LOG = LoggerFactory.getLogger(DurableLeaseStore.class);
     /**
@@ -47,7 +47,7 @@ final class LeaseLog {
     static final int FIRST_EXTENT = 64 << 10;
 
     private final Path wal;
-    private final LeaseRecordJson json;
+    private final java.util.function.Supplier<ObjectWriter> lineWriter;
     /**
      * Records as JSON lines, one generator per batch (not one per record); with the batch's bytes,
      * reused from sync to sync. Both are made at the first write: they cost ~80 KiB per network, and
@@ -62,23 +62,31 @@ final class LeaseLog {
     private long allocated; // bytes of the log known written (records or zeros), >= writePos
     private final RateLimitedLog preallocateErrors = new RateLimitedLog(LOG, Level.WARN, DurableLeaseStore.LOG_INTERVAL_NANOS);
 
-    private LeaseLog(Path wal, LeaseRecordJson json) throws IOException {
+    private LeaseLog(Path wal, java.util.function.Supplier<ObjectWriter> lineWriter) throws IOException {
         this.wal = wal;
-        this.json = json;
+        this.lineWriter = lineWriter;
         this.ch = open(StandardOpenOption.CREATE);
     }
 
     /** Opens {@code wal}, creating it if needed; the next record goes at its start until told otherwise. */
     static LeaseLog open(Path wal, LeaseRecordJson json) throws IOException {
-        return new LeaseLog(wal, json);
+        return new LeaseLog(wal, json::lineWriter);
     }
 
-    Path path() {
+    /**
+     * As {@link #open(Path, LeaseRecordJson)}, for records of another kind (DHCPv6's): {@code lineWriter}
+     * makes the writer of one record per line, asked for at the first write.
+     */
+    public static LeaseLog open(Path wal, java.util.function.Supplier<ObjectWriter> lineWriter) throws IOException {
+        return new LeaseLog(wal, lineWriter);
+    }
+
+    public Path path() {
         return wal;
     }
 
     /** Records written since the log was last emptied (by a rotation or truncation). */
-    long records() {
+    public long records() {
         return records;
     }
 
@@ -90,7 +98,7 @@ final class LeaseLog {
     }
 
     /** An existing log held only preallocated zeros (or nothing): append from the start. */
-    void appendFromStart() throws IOException {
+    public void appendFromStart() throws IOException {
         allocated = ch.size();
     }
 
@@ -99,7 +107,7 @@ final class LeaseLog {
      * whole one, and a torn tail is zeroed first (its blocks are allocated: no space needed), so that no
      * part of it is read back after a later record.
      */
-    void appendAfter(LeaseLogReplay replayed) throws IOException {
+    public void appendAfter(LeaseLogReplay replayed) throws IOException {
         if (replayed.dataEnd() > replayed.goodEnd()) {
             writeFully(ByteBuffer.allocate(replayed.dataEnd() - replayed.goodEnd()), replayed.goodEnd());
             ch.force(false);
@@ -111,14 +119,19 @@ final class LeaseLog {
 
     /** Writes {@code batch} after the last record and fdatasyncs; on failure nothing of it may be read back. */
     void write(List<LeaseChange> batch) throws IOException {
+        write(batch, LeaseRecord::of);
+    }
+
+    /** As {@link #write(List)}, each element written as the record {@code toRecord} makes of it. */
+    public <T> void write(List<T> batch, java.util.function.Function<T, ?> toRecord) throws IOException {
         if (batch.isEmpty()) {
             return;
         }
         ObjectWriter writer = recordWriter();
         batchBytes.reset();
         try (SequenceWriter w = writer.writeValues(batchBytes)) {
-            for (LeaseChange c : batch) {
-                w.write(LeaseRecord.of(c));
+            for (T c : batch) {
+                w.write(toRecord.apply(c));
             }
         }
         batchBytes.write('\n'); // the separator goes between records: the last one needs its newline too
@@ -138,7 +151,7 @@ final class LeaseLog {
 
     private ObjectWriter recordWriter() {
         if (lines == null) {
-            lines = json.lineWriter();
+            lines = lineWriter.get();
             batchBytes = new BatchBuffer();
         }
         return lines;
@@ -177,7 +190,7 @@ final class LeaseLog {
      * fdatasync is a size change, the slow kind. A failed extension is not fatal: records then extend
      * the file as they would without preallocation.
      */
-    void preallocate() {
+    public void preallocate() {
         long extent = Math.min(PREALLOCATE, Math.max(FIRST_EXTENT, allocated));
         if (allocated - writePos >= extent / 2) {
             return;
@@ -241,7 +254,7 @@ final class LeaseLog {
     }
 
     /** Empties the log (its records are in a snapshot now). */
-    void truncate() throws IOException {
+    public void truncate() throws IOException {
         // truncate, never just rewind: records left behind the next ones would replay after them
         ch.truncate(0);
         ch.force(true);
@@ -250,7 +263,7 @@ final class LeaseLog {
         allocated = 0;
     }
 
-    void close() {
+    public void close() {
         try {
             ch.close();
         } catch (IOException e) {

@@ -14,7 +14,7 @@ import org.vnetd.core.dhcp.DhcpLease;
  * What replaying one lease log found: whether it held anything but preallocated zeros, where the last
  * whole record ends and where the data (a torn record included) ends, and how many records it had.
  */
-record LeaseLogReplay(boolean used, int goodEnd, int dataEnd, long records) {
+public record LeaseLogReplay(boolean used, int goodEnd, int dataEnd, long records) {
     // the store's category: operators grep for one logger per lease store
     private static final Logger LOG = LoggerFactory.getLogger(DurableLeaseStore.class);
     static final LeaseLogReplay NONE = new LeaseLogReplay(false, 0, 0, 0);
@@ -27,6 +27,20 @@ record LeaseLogReplay(boolean used, int goodEnd, int dataEnd, long records) {
      * preallocated space: a record never contains a NUL (JSON escapes control characters).
      */
     static LeaseLogReplay of(Path wal, LeaseRecordJson json, BiConsumer<LeaseRecord, DhcpLease> apply) throws IOException {
+        return of(wal, line -> {
+            LeaseRecord r = json.read(line);
+            apply.accept(r, r.toLease());
+        });
+    }
+
+    /** One line of a log, applied; throws (and is skipped, with a warning) when it cannot be read. */
+    @FunctionalInterface
+    public interface LineReader {
+        void apply(String line) throws IOException;
+    }
+
+    /** As {@link #of(Path, LeaseRecordJson, BiConsumer)}, each whole line handed to {@code read}. */
+    public static LeaseLogReplay of(Path wal, LineReader read) throws IOException {
         if (!Files.exists(wal)) {
             return NONE;
         }
@@ -54,8 +68,7 @@ record LeaseLogReplay(boolean used, int goodEnd, int dataEnd, long records) {
                 continue;
             }
             try {
-                LeaseRecord r = json.read(line);
-                apply.accept(r, r.toLease());
+                read.apply(line);
                 records++;
             } catch (IOException | RuntimeException e) {
                 LOG.warn("lease log {} line {}: skipping unreadable record: {}", wal, lineNo, e.getMessage());

@@ -19,12 +19,12 @@ import org.vnetd.daemon.socket.DatagramSender;
  * the event loop is not woken for them. An ACK the socket cannot take now (send buffer full) goes
  * through the channel on its event loop instead, which waits for the socket to drain.
  */
-final class SocketAckSender implements AckSender {
+public final class SocketAckSender implements AckSender {
     private static final Logger LOG = LoggerFactory.getLogger(SocketAckSender.class);
 
     /** One datagram out now: {@link DatagramSender#send} (false: the socket's send buffer is full). */
     @FunctionalInterface
-    interface DirectSend {
+    public interface DirectSend {
         boolean send(ByteBuf content, InetSocketAddress to) throws IOException;
     }
 
@@ -32,7 +32,7 @@ final class SocketAckSender implements AckSender {
     private final Channel channel;
 
     /** @param channel the DHCP channel, for what {@code socket} cannot take now */
-    SocketAckSender(DirectSend socket, Channel channel) {
+    public SocketAckSender(DirectSend socket, Channel channel) {
         this.socket = socket;
         this.channel = channel;
     }

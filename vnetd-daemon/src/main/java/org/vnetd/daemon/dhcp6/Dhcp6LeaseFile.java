@@ -1,37 +1,30 @@
 package org.vnetd.daemon.dhcp6;
 
 import java.io.IOException;
-import java.net.Inet6Address;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
-import org.vnetd.core.dhcp6.Duid;
 import org.vnetd.core.dhcp6.Dhcp6Lease;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
-import org.vnetd.core.net.IpAddresses;
 import org.vnetd.daemon.state.AtomicFiles;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * One network's DHCPv6 leases as a JSON file, rewritten whole (write, fsync, rename) before every
- * answer that changed a lease, so a REPLY'd lease survives {@code kill -9}. Simple rather than fast:
- * DHCPv4's group-committed log is the model to move to when DHCPv6 rates matter.
+ * The snapshot of one network's DHCPv6 leases, {@code <network>.dhcp6.json}: a JSON array, replaced
+ * whole (write, fsync, rename) by a compaction of the lease log ({@link Dhcp6LeaseStore}).
  */
 final class Dhcp6LeaseFile {
-    /** As stored: expiry in epoch seconds, -1 for infinite. */
-    record Stored(String duid, long iaid, String address, long expiry, String hostname) {
-    }
-
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private final ObjectMapper json;
     private final Path file;
 
-    Dhcp6LeaseFile(Path file) {
+    Dhcp6LeaseFile(Path file, ObjectMapper json) {
         this.file = file;
+        this.json = json;
     }
 
     List<Dhcp6Lease> read() {
@@ -39,11 +32,9 @@ final class Dhcp6LeaseFile {
             return List.of();
         }
         try {
-            Stored[] stored = JSON.readValue(file.toFile(), Stored[].class);
             List<Dhcp6Lease> out = new ArrayList<>();
-            for (Stored s : stored) {
-                out.add(new Dhcp6Lease(Duid.parse(s.duid()), s.iaid(), (Inet6Address) IpAddresses.parse(s.address()),
-                        s.expiry() < 0 ? Instant.MAX : Instant.ofEpochSecond(s.expiry()), s.hostname()));
+            for (Dhcp6LeaseRecord s : json.readValue(file.toFile(), Dhcp6LeaseRecord[].class)) {
+                out.add(s.toLease());
             }
             return out;
         } catch (IOException | RuntimeException e) {
@@ -51,14 +42,13 @@ final class Dhcp6LeaseFile {
         }
     }
 
-    void write(List<Dhcp6Lease> leases) {
-        List<Stored> out = new ArrayList<>();
+    void write(Collection<Dhcp6Lease> leases) {
+        List<Dhcp6LeaseRecord> out = new ArrayList<>(leases.size());
         for (Dhcp6Lease l : leases) {
-            out.add(new Stored(l.client().toString(), l.iaid(), l.address().getHostAddress(),
-                    l.expiry().equals(Instant.MAX) ? -1 : l.expiry().getEpochSecond(), l.hostname()));
+            out.add(Dhcp6LeaseRecord.snapshot(l));
         }
         try {
-            AtomicFiles.write(file, JSON.writeValueAsBytes(out));
+            AtomicFiles.write(file, json.writeValueAsBytes(out));
         } catch (IOException e) {
             throw new VnetException(ErrorCode.STATE_IO, "cannot write the DHCPv6 leases to " + file + ": " + e.getMessage(), e);
         }

@@ -1,5 +1,7 @@
 package org.vnetd.daemon.dhcp6;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -7,7 +9,10 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
@@ -21,11 +26,15 @@ import org.vnetd.core.dhcp6.Dhcp6Server;
 import org.vnetd.core.dhcp6.MalformedDhcp6Exception;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
+import org.vnetd.daemon.dhcp.GroupCommitter;
+import org.vnetd.daemon.dhcp.SocketAckSender;
 import org.vnetd.daemon.socket.BoundToDevice;
+import org.vnetd.daemon.socket.DatagramSender;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -37,9 +46,12 @@ import io.netty.channel.socket.SocketProtocolFamily;
 
 /**
  * The DHCPv6 server of one bridge: UDP port 547 on [::], bound to the bridge, joined to
- * All_DHCP_Relay_Agents_and_Servers (ff02::1:2) there. Each datagram is decoded, decided by the
- * {@link Dhcp6Server} engine, its lease changes written durably, and only then answered to the
- * client's address and port 546. Garbage is dropped and counted.
+ * All_DHCP_Relay_Agents_and_Servers (ff02::1:2) there. Each datagram is decoded and decided by the
+ * {@link Dhcp6Server} engine on the event loop. An answer that changes no lease (ADVERTISE, CONFIRM,
+ * INFORMATION-REQUEST) leaves at the end of the read burst; one that does is held, its changes queued
+ * in the lease log ({@link Dhcp6LeaseStore}), and sent by DHCPv4's {@link GroupCommitter} once one
+ * fdatasync has made every change queued before it durable, from the committer's thread through its
+ * own descriptor of the socket. Garbage is dropped and counted.
  */
 public final class Dhcp6Service {
     private static final Logger LOG = LoggerFactory.getLogger(Dhcp6Service.class);
@@ -47,25 +59,59 @@ public final class Dhcp6Service {
     private static final int CLIENT_PORT = 546;
     private static final InetAddress ALL_SERVERS = ipv6("ff02::1:2");
 
-    private final Dhcp6LeaseFile file;
+    private final Path leaseDir;
+    private final String network;
+    private final ObjectMapper json;
     private final Clock clock;
     private final EventLoopGroup group;
     private final AtomicLong dropped = new AtomicLong();
     private Dhcp6Server server;
     private Dhcp6Config config;
     private Channel channel;
+    /** Set before the socket is bound: the handler's committer, made at channelActive, syncs it. */
+    private volatile Dhcp6LeaseStore store;
+    private final List<Consumer<Dhcp6LeaseChange>> listeners = new CopyOnWriteArrayList<>();
 
-    public Dhcp6Service(Path leaseDir, String network, Clock clock, EventLoopGroup group) {
-        this.file = new Dhcp6LeaseFile(leaseDir.resolve(network + ".dhcp6.json"));
+    /** @param json the daemon's mapper for the lease records (its serializers are built once) */
+    public Dhcp6Service(Path leaseDir, String network, Clock clock, EventLoopGroup group, ObjectMapper json) {
+        this.leaseDir = leaseDir;
+        this.network = network;
+        this.json = json;
         this.clock = clock;
         this.group = group;
+    }
+
+    public Dhcp6Service(Path leaseDir, String network, Clock clock, EventLoopGroup group) {
+        this(leaseDir, network, clock, group, new ObjectMapper());
+    }
+
+    /**
+     * Told each lease change once it is durable (a binding whose REPLY was withheld never is), on the
+     * lease log's sync thread under the store's lock: quick, never blocking. Add before {@link #start}.
+     */
+    public void addLeaseListener(Consumer<Dhcp6LeaseChange> listener) {
+        listeners.add(listener);
     }
 
     public synchronized void start(Dhcp6Config cfg) {
         this.config = cfg;
         this.server = new Dhcp6Server(cfg);
-        List<Dhcp6Lease> restored = file.read();
+        Dhcp6LeaseStore s = Dhcp6LeaseStore.open(leaseDir, network, json, clock);
+        s.onDurable(change -> listeners.forEach(l -> l.accept(change)));
+        List<Dhcp6Lease> restored = s.load();
         server.restore(restored, clock.instant());
+        store = s;
+        try {
+            listen(cfg);
+        } catch (RuntimeException e) {
+            store = null;
+            s.close();
+            throw e;
+        }
+        LOG.info("DHCPv6 server on {} ({}), {} lease(s) restored", cfg.interfaceName(), cfg.subnet(), restored.size());
+    }
+
+    private void listen(Dhcp6Config cfg) {
         NetworkInterface bridge;
         try {
             bridge = NetworkInterface.getByName(cfg.interfaceName());
@@ -93,7 +139,6 @@ public final class Dhcp6Service {
                     + joined.cause().getMessage(), joined.cause());
         }
         channel = ch;
-        LOG.info("DHCPv6 server on {} ({}), {} lease(s) restored", cfg.interfaceName(), cfg.subnet(), restored.size());
     }
 
     public synchronized void reconfigure(Dhcp6Config cfg) {
@@ -101,15 +146,24 @@ public final class Dhcp6Service {
         server.reconfigure(cfg);
     }
 
+    /** Stops serving; replies already synced are sent, every queued change is written. Idempotent. */
     public synchronized void stop() {
         if (channel != null) {
-            channel.close().syncUninterruptibly();
+            Channel ch = channel;
             channel = null;
+            ch.close().syncUninterruptibly(); // the handler's removal closes the committer: what it synced leaves
+            ch.eventLoop().submit(() -> { }).syncUninterruptibly(); // a read still running appends before the close
+        }
+        if (store != null) {
+            Dhcp6LeaseStore s = store;
+            store = null;
+            s.close();
         }
     }
 
+    /** The leases clients were told of: REPLY'd, durable, not expired. */
     public synchronized List<Dhcp6Lease> leases() {
-        return server == null ? List.of() : server.leases();
+        return store == null ? List.of() : store.leases(clock.instant());
     }
 
     public synchronized Dhcp6Config config() {
@@ -120,8 +174,11 @@ public final class Dhcp6Service {
         return dropped.get();
     }
 
-    /** Decides and persists under the service's lock; the caller sends what comes back. */
-    private synchronized byte[] answer(byte[] datagram) {
+    /**
+     * Decides under the service's lock and queues the answer's lease changes in the log (in the order
+     * decided); null when there is nothing to send. The caller holds a changing answer until it is synced.
+     */
+    private synchronized Dhcp6Decision.Answer answer(byte[] datagram) {
         Dhcp6Message m;
         try {
             m = Dhcp6Codec.decode(datagram, datagram.length);
@@ -136,13 +193,28 @@ public final class Dhcp6Service {
             return null;
         }
         Dhcp6Decision.Answer a = (Dhcp6Decision.Answer) d;
-        if (a.changesLeases()) {
-            file.write(server.leases()); // durable before the client hears of it
+        for (Dhcp6Lease l : a.ended()) {
+            store.append(new Dhcp6LeaseChange(true, l));
         }
-        return Dhcp6Codec.encode(a.message());
+        for (Dhcp6Lease l : a.bound()) {
+            store.append(new Dhcp6LeaseChange(false, l));
+        }
+        return a;
     }
 
+    /** Datagrams in; answers out at the end of each read burst, or through the committer once durable. */
     private final class Handler extends SimpleChannelInboundHandler<DatagramPacket> {
+        private List<DatagramPacket> held = new ArrayList<>();
+        private List<Dhcp6Lease> heldLeases = new ArrayList<>();
+        private GroupCommitter<Dhcp6Lease> committer;
+        private DatagramSender direct; // the committer's own descriptor of the socket
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            committer(ctx);
+            ctx.fireChannelActive();
+        }
+
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
             ByteBuf content = packet.content();
@@ -153,16 +225,68 @@ public final class Dhcp6Service {
             byte[] data = new byte[content.readableBytes()];
             content.getBytes(content.readerIndex(), data);
             InetSocketAddress from = packet.sender();
-            byte[] reply;
+            Dhcp6Decision.Answer a;
             try {
-                reply = answer(data);
+                a = answer(data);
             } catch (VnetException e) {
                 LOG.warn("DHCPv6 on {}: no answer to {}: {}", config.interfaceName(), from, e.getMessage());
                 return;
             }
-            if (reply != null) {
-                ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(reply), new InetSocketAddress(from.getAddress(), CLIENT_PORT)));
+            if (a == null) {
+                return;
             }
+            byte[] reply = Dhcp6Codec.encode(a.message());
+            DatagramPacket out = new DatagramPacket(ctx.alloc().directBuffer(reply.length).writeBytes(reply),
+                    new InetSocketAddress(from.getAddress(), CLIENT_PORT));
+            if (a.changesLeases()) {
+                held.add(out); // durable first: the committer sends it after the sync
+                heldLeases.addAll(a.bound());
+            } else {
+                ctx.write(out);
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
+            if (!held.isEmpty()) {
+                committer(ctx).submit(held, heldLeases); // one sync for the burst and whatever queued meanwhile
+                held = new ArrayList<>();
+                heldLeases = new ArrayList<>();
+            }
+        }
+
+        private GroupCommitter<Dhcp6Lease> committer(ChannelHandlerContext ctx) {
+            if (committer == null) {
+                try {
+                    direct = DatagramSender.of((EpollDatagramChannel) ctx.channel());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                committer = new GroupCommitter<>(store, new SocketAckSender(direct::send, ctx.channel()),
+                        "v6-" + config.interfaceName());
+            }
+            return committer;
+        }
+
+        @Override
+        public void handlerRemoved(ChannelHandlerContext ctx) throws IOException {
+            held.forEach(DatagramPacket::release);
+            held.clear();
+            if (committer != null) {
+                committer.close();
+                if (committer.stopped()) {
+                    direct.close();
+                } else {
+                    LOG.error("DHCPv6 sync thread on {} did not stop; its socket descriptor is left open", ctx.channel());
+                }
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // one unicast without a route must not close the server's socket
+            LOG.warn("DHCPv6 socket error on {}: {}", ctx.channel(), cause.toString());
         }
     }
 

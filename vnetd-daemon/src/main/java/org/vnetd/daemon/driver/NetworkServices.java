@@ -52,6 +52,7 @@ public final class NetworkServices implements LeaseSource, ServiceHealth {
     private final EventLoopGroup group;
     private final Clock clock;
     private final LeaseRecordJson leaseJson = new LeaseRecordJson(); // one per daemon: serializers built once
+    private final com.fasterxml.jackson.databind.ObjectMapper lease6Json = new com.fasterxml.jackson.databind.ObjectMapper();
     private final Map<String, DhcpService> dhcp = new ConcurrentHashMap<>();
     private final Map<String, DnsService> dns = new ConcurrentHashMap<>();
     private final UpstreamSockets upstreams;
@@ -164,16 +165,32 @@ public final class NetworkServices implements LeaseSource, ServiceHealth {
         s.start(withPortHosts(name, config));
         dhcp.put(name, s);
         dhcpConfigs.put(name, config);
-        if (names != null) {
-            // a restarted daemon knows its guests' names again from the lease file
-            Map<InetAddress, String> guests = new HashMap<>();
-            for (DhcpLease l : s.leases()) {
-                if (l.hostname() != null && !l.hostname().isEmpty()) {
-                    guests.put(l.address(), l.hostname());
-                }
-            }
-            names.replaceGuests(guests);
+        reloadGuestNames(name);
+    }
+
+    /**
+     * The network's DNS takes its guests' names from the leases both DHCP servers hold (a restarted
+     * daemon knows them again from the lease files); only durable leases, whose clients were answered.
+     */
+    private void reloadGuestNames(String name) {
+        DnsService names = dns.get(name);
+        if (names == null) {
+            return;
         }
+        Map<InetAddress, String> guests = new HashMap<>();
+        DhcpService v4 = dhcp.get(name);
+        for (DhcpLease l : v4 == null ? List.<DhcpLease>of() : v4.leases()) {
+            if (l.hostname() != null && !l.hostname().isEmpty()) {
+                guests.put(l.address(), l.hostname());
+            }
+        }
+        Dhcp6Service v6 = dhcp6.get(name);
+        for (Dhcp6Lease l : v6 == null ? List.<Dhcp6Lease>of() : v6.leases()) {
+            if (l.hostname() != null && !l.hostname().isEmpty()) {
+                guests.put(l.address(), l.hostname());
+            }
+        }
+        names.replaceGuests(guests);
     }
 
     void stopDhcp(String name) {
@@ -225,9 +242,22 @@ public final class NetworkServices implements LeaseSource, ServiceHealth {
     void startDhcp6(NetworkDef def, Dhcp6Config config) {
         synchronized (repairs.guard(def.name())) {
             stopDhcp6Guarded(def.name());
-            Dhcp6Service s = new Dhcp6Service(leaseDir, def.name(), clock, group);
+            Dhcp6Service s = new Dhcp6Service(leaseDir, def.name(), clock, group, lease6Json);
+            DnsService names = dns.get(def.name());
+            if (names != null) {
+                // AAAA and ip6.arpa PTR for the names of REPLY'd (durable) leases
+                s.addLeaseListener(change -> {
+                    Dhcp6Lease l = change.lease();
+                    if (change.removes()) {
+                        names.removeGuest(l.address());
+                    } else if (l.hostname() != null && !l.hostname().isEmpty()) {
+                        names.putGuest(l.hostname(), l.address());
+                    }
+                });
+            }
             s.start(config);
             dhcp6.put(def.name(), s);
+            reloadGuestNames(def.name());
         }
     }
 
@@ -369,14 +399,15 @@ public final class NetworkServices implements LeaseSource, ServiceHealth {
         }
         Dhcp6Service s6 = dhcp6.get(network);
         if (s6 != null) {
-            // as virsh prints them: type ipv6, no MAC, the DUID as client id
+            // as libvirt lists dnsmasq's: type ipv6, the MAC when the DUID holds one, the DUID as client id, the IAID
             for (Dhcp6Lease l : s6.leases()) {
                 if (l.isExpired(clock.instant())) {
                     continue;
                 }
-                out.add(new Lease(l.expiry().equals(java.time.Instant.MAX) ? 0 : l.expiry().getEpochSecond(), null, "ipv6",
+                out.add(new Lease(l.expiry().equals(java.time.Instant.MAX) ? 0 : l.expiry().getEpochSecond(),
+                        l.client().macAddress().map(Object::toString).orElse(null), "ipv6",
                         org.vnetd.core.net.IpAddresses.format(l.address()), s6.config().subnet().length(), l.hostname(),
-                        l.client().toString()));
+                        l.client().toString(), Long.toString(l.iaid())));
             }
         }
         return out;

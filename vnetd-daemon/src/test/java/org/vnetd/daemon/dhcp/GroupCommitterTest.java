@@ -92,7 +92,7 @@ class GroupCommitterTest {
         TestClock clock = new TestClock();
         CountingStore store = new CountingStore(clock);
         CountingSender sender = new CountingSender();
-        GroupCommitter c = new GroupCommitter(store, sender, "test", clock);
+        GroupCommitter<DhcpLease> c = new GroupCommitter<>(CommitLog.of(store), sender, "test", clock);
         try {
             c.submit(new java.util.ArrayList<>(List.of(ack(0))));
             assertEquals(1, sender.await(1), "a lone ACK leaves after its sync");
@@ -122,7 +122,7 @@ class GroupCommitterTest {
         CountingStore store = new CountingStore(new TestClock());
         CountingSender counting = new CountingSender();
         java.util.concurrent.atomic.AtomicBoolean thrown = new java.util.concurrent.atomic.AtomicBoolean();
-        GroupCommitter c = new GroupCommitter(store, acks -> {
+        GroupCommitter<DhcpLease> c = new GroupCommitter<>(CommitLog.of(store), acks -> {
             if (thrown.compareAndSet(false, true)) {
                 acks.forEach(DatagramPacket::release);
                 throw new IllegalStateException("first batch fails");
@@ -153,7 +153,7 @@ class GroupCommitterTest {
             }
         };
         CountingSender sender = new CountingSender();
-        GroupCommitter c = new GroupCommitter(store, sender, "test", clock);
+        GroupCommitter<DhcpLease> c = new GroupCommitter<>(CommitLog.of(store), sender, "test", clock);
         try {
             for (int i = 0; i < 3; i++) {
                 c.submit(new java.util.ArrayList<>(List.of(ack(i))));

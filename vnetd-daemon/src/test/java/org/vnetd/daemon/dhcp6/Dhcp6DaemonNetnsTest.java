@@ -3,6 +3,7 @@ package org.vnetd.daemon.dhcp6;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,22 +16,31 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.vnetd.daemon.process.DaemonProcess;
 import org.vnetd.testing.Await;
 import org.vnetd.testing.NetnsSupport;
 import org.vnetd.testing.TestNetns;
+import org.vnetd.testing.dhcp.DhcpClientNs;
+import org.vnetd.testing.dhcp.DhcpLeaseInfo;
+import org.vnetd.testing.dhcp.Dhcpcd6;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * DHCPv6 through the real daemon: a network with an IPv6 {@code <dhcp>} range; ISC {@code dhclient -6}
- * in two guests gets two different addresses from the range, the RA tells them to ask (M flag),
- * the leases are listed as {@code ipv6} with the client's DUID, and survive {@code kill -9}.
+ * DHCPv6 through the real daemon, with real clients: a network with an IPv6 {@code <dhcp>} range and a
+ * {@code <host id name ip>} reservation. ISC {@code dhclient -6} in two guests gets two different
+ * addresses from the range (the RA tells them to ask: M set, A clear); the leases are listed as
+ * {@code ipv6} with the client's DUID, its IAID and the MAC the DUID carries, survive {@code kill -9},
+ * and a release by the client ends one. {@code dhcpcd -6} gets an address and the DNS server, renews
+ * and releases. A client holding the reservation gets its address, and its name resolves (AAAA and
+ * ip6.arpa PTR) in the network's DNS.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class Dhcp6DaemonNetnsTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Pattern IAADDR = Pattern.compile("iaaddr (fd67::[0-9a-f:]+)");
+    private static final String RESERVED_MAC = "52:54:00:67:00:77";
     private static final String XML = """
             <network>
               <name>v6d</name>
@@ -38,38 +48,31 @@ class Dhcp6DaemonNetnsTest {
               <bridge name='vbr-v6d' stp='off'/>
               <ip address='10.77.8.1' prefix='24'/>
               <ip family='ipv6' address='fd67::1' prefix='64'>
-                <dhcp><range start='fd67::100' end='fd67::1ff'/></dhcp>
+                <dhcp>
+                  <range start='fd67::100' end='fd67::1ff'/>
+                  <host id='0:3:0:1:52:54:0:67:0:77' name='sixer' ip='fd67::77'/>
+                </dhcp>
               </ip>
             </network>""";
 
+    @TempDir
+    Path dir;
+
     @Test
-    void dhclientGetsAnAddressFromTheRangeAndItSurvivesKill9() throws Exception {
+    void dhclientGetsAnAddressFromTheRangeItSurvivesKill9AndTheClientReleasesIt() throws Exception {
         NetnsSupport.require("dhclient", "rdisc6", "nft");
-        Path dir = Files.createTempDirectory("vnetd-dhcp6");
         try (TestNetns host = TestNetns.create("d6host"); TestNetns g1 = TestNetns.create("d6g1"); TestNetns g2 = TestNetns.create("d6g2");
                 DaemonProcess d = new DaemonProcess(host, dir.resolve("daemon"))) {
-            d.start();
-            d.call("network.define", Map.of("xml", XML));
-            d.call("network.start", Map.of("network", "v6d"));
+            startNetwork(d);
             List<String> addresses = new ArrayList<>();
+            List<String> macs = new ArrayList<>();
             int i = 0;
             for (TestNetns g : List.of(g1, g2)) {
                 i++;
-                host.execOk("ip", "link", "add", "vg" + i, "type", "veth", "peer", "name", "eth0", "netns", g.name());
-                host.execOk("ip", "link", "set", "vg" + i, "master", "vbr-v6d", "up");
-                g.execOk("ip", "link", "set", "eth0", "up");
-                Await.until(WAIT, "the guest's link-local address", () -> g.execOk("ip", "-6", "addr", "show", "dev", "eth0",
-                        "scope", "link", "-tentative").contains("inet6 fe80::"));
-                Path leases = dir.resolve("g" + i + ".leases");
-                Files.writeString(leases, "");
-                // -1: one try (bounded by dhclient's own timeout); -sf /bin/true: record the lease, configure nothing
-                var run = g.exec(Duration.ofSeconds(90), "dhclient", "-6", "-1", "-v", "-lf", leases.toString(), "-pf",
-                        dir.resolve("g" + i + ".pid").toString(), "-sf", "/bin/true", "eth0");
-                assertTrue(run.ok(), "dhclient -6: " + run);
-                Matcher m = IAADDR.matcher(Files.readString(leases));
-                assertTrue(m.find(), "dhclient -6 recorded an address:\n" + Files.readString(leases));
-                addresses.add(java.net.InetAddress.getByName(m.group(1)).getHostAddress());
-                Exec.kill(dir.resolve("g" + i + ".pid"));
+                String mac = String.format("52:54:00:67:01:%02x", i);
+                plug(host, g, "vg" + i, "eth0", mac);
+                macs.add(mac);
+                addresses.add(dhclient(g, "g" + i, List.of()));
             }
             for (String a : addresses) {
                 String last = a.substring(a.lastIndexOf(':') + 1);
@@ -80,34 +83,124 @@ class Dhcp6DaemonNetnsTest {
             String ra = g1.execOk("rdisc6", "-1", "-r", "5", "-w", "2000", "eth0").replaceAll("[ \t]+", " ");
             assertTrue(ra.contains("Stateful address conf. : Yes") && ra.contains("Autonomous address conf.: No"), ra);
 
-            addresses.sort(null);
-            assertEquals(addresses, leased(d));
+            // as libvirt lists dnsmasq's: the DUID (dhclient's DUID-LLT) as client id, the MAC it holds, the IAID
+            JsonNode listed = leases(d);
+            for (int k = 0; k < 2; k++) {
+                JsonNode l = byAddress(listed, addresses.get(k));
+                assertEquals(macs.get(k), l.path("mac").asText(), l.toString());
+                assertTrue(l.path("clientId").asText().startsWith("00:01:00:01:") && l.path("clientId").asText().endsWith(macs.get(k)),
+                        l.toString());
+                assertTrue(l.path("iaid").asText().matches("[0-9]+"), l.toString());
+            }
+            List<String> sorted = new ArrayList<>(addresses);
+            sorted.sort(null);
+            assertEquals(sorted, leased(d));
             d.kill9();
             d.start();
-            Await.until(WAIT, "the leases after kill -9", () -> leased(d).equals(addresses));
+            Await.until(WAIT, "the leases after kill -9", () -> leased(d).equals(sorted));
+
+            // the first client releases its address (dhclient -r sends RELEASE for the lease it recorded)
+            var release = g1.exec(Duration.ofSeconds(60), "dhclient", "-6", "-r", "-v", "-lf", dir.resolve("g1.leases").toString(),
+                    "-pf", dir.resolve("g1.pid").toString(), "-sf", "/bin/true", "eth0");
+            assertTrue(release.ok(), "dhclient -6 -r: " + release);
+            Await.until(WAIT, "the released lease gone", () -> leased(d).equals(List.of(addresses.get(1))));
         }
+    }
+
+    @Test
+    void dhcpcdBindsRenewsAndReleasesAndAReservedNameResolves() throws Exception {
+        NetnsSupport.require("dhcpcd", "dhclient", "dig");
+        // dhcpcd's control socket and lease file are named after the interface: unique on the machine
+        String ifname = "d6c" + (ProcessHandle.current().pid() % 100_000);
+        try (TestNetns host = TestNetns.create("d6h2"); TestNetns g1 = TestNetns.create("d6c1"); TestNetns g2 = TestNetns.create("d6c2");
+                DaemonProcess d = new DaemonProcess(host, dir.resolve("daemon"))) {
+            startNetwork(d);
+            plug(host, g1, "vc1", ifname, "52:54:00:67:02:01");
+            try (Dhcpcd6 c = new Dhcpcd6(new DhcpClientNs(g1, ifname, "52:54:00:67:02:01"), null)) {
+                c.start();
+                DhcpLeaseInfo bound = c.awaitBound(Duration.ofSeconds(60));
+                String a = InetAddress.getByName(bound.address()).getHostAddress();
+                assertTrue(a.startsWith("fd67:0:0:0:0:0:0:1"), "from the range: " + bound);
+                assertEquals(List.of("fd67::1"), bound.dns(), "the bridge's address as DNS server: " + bound.env());
+                assertEquals(List.of(a), leased(d));
+                long expiry = byAddress(leases(d), a).path("expiryTime").asLong();
+
+                DhcpLeaseInfo renewed = c.renewNow(WAIT);
+                assertEquals(a, InetAddress.getByName(renewed.address()).getHostAddress(), "renewed, same address: " + renewed);
+                Await.until(WAIT, "the renewal extends the lease",
+                        () -> byAddress(leases(d), a).path("expiryTime").asLong() > expiry || expiry == 0);
+
+                c.release();
+                Await.until(WAIT, "the released lease gone", () -> leased(d).isEmpty());
+            }
+
+            // the reservation's client (DUID-LL of its MAC, as libvirt's <host id> names it) gets its address and name
+            plug(host, g2, "vc2", "eth0", RESERVED_MAC);
+            assertEquals("fd67:0:0:0:0:0:0:77", dhclient(g2, "r", List.of("-D", "LL")));
+            JsonNode l = byAddress(leases(d), "fd67:0:0:0:0:0:0:77");
+            assertEquals("sixer", l.path("hostname").asText(), l.toString());
+            g2.execOk("ip", "-6", "addr", "add", "fd67::77/64", "dev", "eth0", "nodad");
+            String aaaa = g2.execOk("dig", "+short", "+time=3", "+tries=2", "@fd67::1", "AAAA", "sixer").trim();
+            assertEquals("fd67::77", aaaa, "AAAA of a DHCPv6 name");
+            String ptr = g2.execOk("dig", "+short", "+time=3", "+tries=2", "@fd67::1", "-x", "fd67::77").trim();
+            assertEquals("sixer.", ptr, "ip6.arpa PTR of a DHCPv6 name");
+        }
+    }
+
+    private static void startNetwork(DaemonProcess d) throws Exception {
+        d.start();
+        d.call("network.define", Map.of("xml", XML));
+        d.call("network.start", Map.of("network", "v6d"));
+    }
+
+    private static void plug(TestNetns host, TestNetns g, String hostSide, String ifname, String mac) throws Exception {
+        host.execOk("ip", "link", "add", hostSide, "type", "veth", "peer", "name", ifname, "netns", g.name());
+        host.execOk("ip", "link", "set", hostSide, "master", "vbr-v6d", "up");
+        g.execOk("ip", "link", "set", ifname, "address", mac, "up");
+        Await.until(WAIT, "the guest's link-local address", () -> g.execOk("ip", "-6", "addr", "show", "dev", ifname,
+                "scope", "link", "-tentative").contains("inet6 fe80::"));
+    }
+
+    /** One {@code dhclient -6 -1} exchange on eth0 (left running to renew, then ended); the address it recorded. */
+    private String dhclient(TestNetns g, String tag, List<String> extra) throws Exception {
+        Path leases = dir.resolve(tag + ".leases");
+        Files.writeString(leases, "");
+        List<String> argv = new ArrayList<>(List.of("dhclient", "-6", "-1", "-v"));
+        argv.addAll(extra);
+        // -sf /bin/true: record the lease, configure nothing
+        argv.addAll(List.of("-lf", leases.toString(), "-pf", dir.resolve(tag + ".pid").toString(), "-sf", "/bin/true", "eth0"));
+        var run = g.exec(Duration.ofSeconds(90), argv.toArray(String[]::new));
+        assertTrue(run.ok(), "dhclient -6: " + run);
+        Matcher m = IAADDR.matcher(Files.readString(leases));
+        assertTrue(m.find(), "dhclient -6 recorded an address:\n" + Files.readString(leases));
+        Path pid = dir.resolve(tag + ".pid");
+        if (Files.exists(pid) && !Files.readString(pid).isBlank()) {
+            org.vnetd.testing.Exec.run("kill", Files.readString(pid).trim());
+        }
+        return InetAddress.getByName(m.group(1)).getHostAddress();
+    }
+
+    private static JsonNode leases(DaemonProcess d) throws Exception {
+        return d.call("network.dhcpLeases", Map.of("network", "v6d"));
+    }
+
+    private static JsonNode byAddress(JsonNode leases, String address) throws Exception {
+        for (JsonNode l : leases) {
+            if (InetAddress.getByName(l.path("ipAddress").asText()).getHostAddress().equals(address)) {
+                return l;
+            }
+        }
+        throw new AssertionError("no lease of " + address + " in " + leases);
     }
 
     private static List<String> leased(DaemonProcess d) throws Exception {
         List<String> out = new ArrayList<>();
-        for (JsonNode l : d.call("network.dhcpLeases", Map.of("network", "v6d"))) {
+        for (JsonNode l : leases(d)) {
             if ("ipv6".equals(l.path("protocol").asText())) {
-                out.add(java.net.InetAddress.getByName(l.path("ipAddress").asText()).getHostAddress());
+                out.add(InetAddress.getByName(l.path("ipAddress").asText()).getHostAddress());
             }
         }
         out.sort(null);
         return out;
-    }
-
-    /** Ends a dhclient left running by -1 (it stays to renew). */
-    private static final class Exec {
-        static void kill(Path pidFile) throws Exception {
-            if (Files.exists(pidFile)) {
-                String pid = Files.readString(pidFile).trim();
-                if (!pid.isEmpty()) {
-                    org.vnetd.testing.Exec.run("kill", pid);
-                }
-            }
-        }
     }
 }

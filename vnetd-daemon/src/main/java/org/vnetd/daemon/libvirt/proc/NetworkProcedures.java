@@ -291,7 +291,7 @@ public final class NetworkProcedures {
             x.writeHyper(lease.expiryTime());
             x.writeInt("ipv6".equals(lease.protocol()) ? IP_ADDR_IPV6 : IP_ADDR_IPV4);
             optionalString(x, lease.mac());
-            optionalString(x, null); // iaid: DHCPv6 only
+            optionalString(x, lease.iaid()); // DHCPv6 only
             x.writeString(lease.ipAddress(), STRING_MAX);
             x.writeUnsignedInt(lease.prefix());
             optionalString(x, lease.hostname());

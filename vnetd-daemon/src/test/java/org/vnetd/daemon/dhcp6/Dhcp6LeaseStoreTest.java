@@ -1,0 +1,77 @@
+package org.vnetd.daemon.dhcp6;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.Inet6Address;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vnetd.core.dhcp6.Dhcp6Lease;
+import org.vnetd.core.dhcp6.Duid;
+import org.vnetd.core.net.IpAddresses;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+class Dhcp6LeaseStoreTest {
+    private static final Instant NOW = Instant.parse("2026-12-07T20:00:00Z");
+    private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private static Dhcp6Lease lease(int n, Instant expiry) {
+        return new Dhcp6Lease(Duid.parse("00:03:00:01:52:54:00:00:00:" + String.format("%02x", n)), n,
+                (Inet6Address) IpAddresses.parse("fd00::" + Integer.toHexString(0x100 + n)), expiry, n == 1 ? "guest1" : null);
+    }
+
+    @Test
+    void theFirstServersWholeFileLoadsAsItIs() throws Exception {
+        // what the whole-file store wrote: an array of leases, no op, expiry -1 for infinite
+        Files.writeString(dir.resolve("v6.dhcp6.json"), """
+                [{"duid":"00:03:00:01:52:54:00:00:00:01","iaid":1,"address":"fd00::101","expiry":%d,"hostname":"guest1"},
+                 {"duid":"00:03:00:01:52:54:00:00:00:02","iaid":2,"address":"fd00::102","expiry":-1,"hostname":null}]"""
+                .formatted(NOW.plusSeconds(3600).getEpochSecond()));
+        try (Dhcp6LeaseStore s = Dhcp6LeaseStore.open(dir, "v6", JSON, CLOCK)) {
+            assertEquals(List.of(lease(1, NOW.plusSeconds(3600)), lease(2, Instant.MAX)), s.leases(NOW));
+        }
+    }
+
+    @Test
+    void aChangeIsListedOnlyOnceSyncedAndTheLogReplaysAfterACrash() throws Exception {
+        Dhcp6LeaseStore s = Dhcp6LeaseStore.open(dir, "v6", JSON, CLOCK);
+        List<Dhcp6LeaseChange> told = new ArrayList<>();
+        s.onDurable(told::add);
+        s.append(new Dhcp6LeaseChange(false, lease(1, NOW.plusSeconds(60))));
+        s.append(new Dhcp6LeaseChange(false, lease(2, NOW.plusSeconds(60))));
+        assertEquals(List.of(), s.leases(NOW), "queued, not durable: no client was told yet");
+        assertEquals(List.of(), told);
+        s.sync(List.of());
+        assertEquals(2, s.leases(NOW).size());
+        assertEquals(2, told.size());
+        s.append(new Dhcp6LeaseChange(false, lease(1, NOW.plusSeconds(120)))); // renewed
+        s.append(new Dhcp6LeaseChange(true, lease(2, NOW.plusSeconds(60)))); // released
+        s.sync(List.of());
+        s.prepareAhead(); // preallocates: the replay must stop at the zeros
+        assertTrue(Files.size(dir.resolve("v6.dhcp6.wal")) > 0);
+        // no close: the process died (kill -9); the next open replays the log
+        try (Dhcp6LeaseStore again = Dhcp6LeaseStore.open(dir, "v6", JSON, CLOCK)) {
+            assertEquals(List.of(lease(1, NOW.plusSeconds(120))), again.leases(NOW));
+        }
+        s.close();
+        // compacted at that open: the snapshot alone holds the lease, the log is empty
+        assertEquals(0, Files.size(dir.resolve("v6.dhcp6.wal")));
+        try (Dhcp6LeaseStore third = Dhcp6LeaseStore.open(dir, "v6", JSON, CLOCK)) {
+            assertEquals(List.of(lease(1, NOW.plusSeconds(120))), third.leases(NOW));
+            assertEquals(List.of(), third.leases(NOW.plusSeconds(121)), "expired: not listed");
+        }
+    }
+}
