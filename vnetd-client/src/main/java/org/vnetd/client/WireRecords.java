@@ -30,7 +30,7 @@ final class WireRecords {
                     f.bool("persistent"), f.bool("autostart"), f.string("bridge"), f.string("title"),
                     f.string("degraded")),
             Lease.class, f -> new Lease(f.number("expiryTime"), f.string("mac"), f.string("protocol"),
-                    f.string("ipAddress"), f.integer("prefix"), f.string("hostname"), f.string("clientId")),
+                    f.string("ipAddress"), f.integer("prefix"), f.string("hostname"), f.string("clientId"), f.string("iaid")),
             Port.class, f -> new Port(f.string("uuid"), f.string("network"), f.string("tap"), f.string("tapMac"),
                     f.string("mac"), f.string("bridge"), f.optionalInt("ownerUid"), f.optionalInt("ownerGid"),
                     f.string("portgroup"), f.string("ip"), f.bool("isolated"), f.optionalInt("mtu"),
@@ -54,7 +54,7 @@ final class WireRecords {
             Lease.class, r -> {
                 Lease l = (Lease) r;
                 return fields("expiryTime", l.expiryTime(), "mac", l.mac(), "protocol", l.protocol(), "ipAddress",
-                        l.ipAddress(), "prefix", l.prefix(), "hostname", l.hostname(), "clientId", l.clientId());
+                        l.ipAddress(), "prefix", l.prefix(), "hostname", l.hostname(), "clientId", l.clientId(), "iaid", l.iaid());
             },
             Port.class, r -> {
                 Port p = (Port) r;
