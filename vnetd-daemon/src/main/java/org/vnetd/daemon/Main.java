@@ -53,6 +53,7 @@ public final class Main {
         }
         setLogLevel(options.logLevel().orElse(conf.logLevel()));
         SdNotify notify = SdNotify.fromEnvironment();
+        Signals.Hangups hangups = Signals.catchHangups();
         Daemon daemon;
         try {
             daemon = Daemon.start(options, conf);
@@ -67,7 +68,7 @@ public final class Main {
             daemon.close();
             stopped.countDown();
         }));
-        Signals.onHangup(() -> {
+        hangups.reloadWith(() -> {
             notify.reloading();
             try {
                 ConfFile reread = ConfFile.load(options.confFile());

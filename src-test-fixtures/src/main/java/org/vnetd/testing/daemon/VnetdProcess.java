@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.vnetd.testing.Await;
@@ -32,6 +33,7 @@ public final class VnetdProcess implements AutoCloseable {
     private final Path dir;
     private final String logLevel;
     private List<String> jvmOptions = List.of();
+    private Map<String, String> environment = Map.of();
     private final List<String> launcher;
     private Process process;
     private Path log;
@@ -50,6 +52,12 @@ public final class VnetdProcess implements AutoCloseable {
         this.dir = dir;
         this.logLevel = logLevel;
         this.launcher = List.copyOf(launcher);
+    }
+
+    /** Environment variables for the following starts, on top of the test's own (e.g. NOTIFY_SOCKET). */
+    public VnetdProcess environment(Map<String, String> variables) {
+        environment = Map.copyOf(variables);
+        return this;
     }
 
     /** JVM options for the following starts, after the fixed ones (e.g. the launcher's, to measure memory as installed). */
@@ -94,7 +102,9 @@ public final class VnetdProcess implements AutoCloseable {
                 "--config-dir", configDir().toString(), "--state-dir", stateDir().toString(),
                 "--run-dir", runDir().toString(), "--log-level", logLevel));
         argv.addAll(List.of(extra));
-        process = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(environment);
+        process = pb.start();
         return process;
     }
 

@@ -21,8 +21,28 @@ import org.slf4j.LoggerFactory;
 final class CoalescedRuns<T> {
     private static final Logger LOG = LoggerFactory.getLogger(CoalescedRuns.class);
 
+    /** Time as the runs see it: the JVM's in the daemon, one a test moves by hand. */
+    interface Clock {
+        Clock SYSTEM = new Clock() {
+            @Override
+            public long nanoTime() {
+                return System.nanoTime();
+            }
+
+            @Override
+            public void sleep(Duration d) throws InterruptedException {
+                Thread.sleep(d);
+            }
+        };
+
+        long nanoTime();
+
+        void sleep(Duration d) throws InterruptedException;
+    }
+
     private final Callable<T> task;
     private final long gapNanos;
+    private final Clock clock;
     private final ReentrantLock running = new ReentrantLock();
     private final Object joining = new Object();
     private final AtomicBoolean refreshing = new AtomicBoolean();
@@ -38,9 +58,10 @@ final class CoalescedRuns<T> {
     private record Result<T>(T value, long startedNanos) {
     }
 
-    CoalescedRuns(Callable<T> task, Duration gap) {
+    CoalescedRuns(Callable<T> task, Duration gap, Clock clock) {
         this.task = task;
         this.gapNanos = gap.toNanos();
+        this.clock = clock;
     }
 
     /** The result of a run that starts after this call. */
@@ -74,7 +95,7 @@ final class CoalescedRuns<T> {
         if (r == null) {
             return fresh();
         }
-        if (System.nanoTime() - r.startedNanos() > maxAge.toNanos() && refreshing.compareAndSet(false, true)) {
+        if (clock.nanoTime() - r.startedNanos() > maxAge.toNanos() && refreshing.compareAndSet(false, true)) {
             Thread.ofVirtual().name("refresh").start(() -> {
                 try {
                     fresh();
@@ -93,15 +114,15 @@ final class CoalescedRuns<T> {
         running.lock();
         try {
             if (ranBefore) {
-                long wait = lastStart + gapNanos - System.nanoTime();
+                long wait = lastStart + gapNanos - clock.nanoTime();
                 if (wait > 0) {
-                    Thread.sleep(Duration.ofNanos(wait));
+                    clock.sleep(Duration.ofNanos(wait));
                 }
             }
             synchronized (joining) {
                 next = null; // who asks from now on needs a run that starts later than this one
             }
-            long started = System.nanoTime();
+            long started = clock.nanoTime();
             lastStart = started;
             ranBefore = true;
             try {

@@ -37,11 +37,11 @@ public final class FirewallDiagnoseService {
     private final CoalescedRuns<List<FirewallFinding>> runs;
 
     public FirewallDiagnoseService(NetworkDriver driver, FirewallDoctor doctor) {
-        this(() -> doctor.diagnose(runningPlans(driver)), MIN_GAP);
+        this(() -> doctor.diagnose(runningPlans(driver)), MIN_GAP, CoalescedRuns.Clock.SYSTEM);
     }
 
-    FirewallDiagnoseService(Callable<List<FirewallFinding>> diagnosis, Duration minGap) {
-        this.runs = new CoalescedRuns<>(diagnosis, minGap);
+    FirewallDiagnoseService(Callable<List<FirewallFinding>> diagnosis, Duration minGap, CoalescedRuns.Clock clock) {
+        this.runs = new CoalescedRuns<>(diagnosis, minGap, clock);
     }
 
     public List<RpcMethod> all() {

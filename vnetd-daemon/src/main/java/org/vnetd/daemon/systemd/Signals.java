@@ -8,6 +8,11 @@ import sun.misc.Signal;
 /**
  * SIGHUP (systemd's ExecReload) runs the reload action on its own thread, so a slow reload never
  * runs inside the JVM's signal dispatcher. SIGTERM/SIGINT go through the JVM's normal shutdown hooks.
+ *
+ * <p>The handler is installed before the daemon listens ({@link #catchHangups}) and given its reload once the
+ * daemon is up ({@link Hangups#reloadWith}): without a handler the JVM takes SIGHUP for a request to exit, so a
+ * SIGHUP sent as soon as the daemon answers would have stopped it. One that arrives during the start is
+ * answered by one reload after it.
  */
 public final class Signals {
     private static final Logger LOG = LoggerFactory.getLogger(Signals.class);
@@ -15,14 +20,48 @@ public final class Signals {
     private Signals() {
     }
 
-    public static void onHangup(Runnable reload) {
-        Signal.handle(new Signal("HUP"), sig -> Thread.ofPlatform().name("sighup").start(() -> {
-            LOG.info("SIGHUP: reloading configuration and firewall rules");
-            try {
-                reload.run();
-            } catch (RuntimeException e) {
-                LOG.error("reload failed: {}", e.getMessage());
+    /** Takes over SIGHUP from now on; reloads wait for {@link Hangups#reloadWith}. */
+    public static Hangups catchHangups() {
+        Hangups h = new Hangups();
+        Signal.handle(new Signal("HUP"), sig -> h.signalled());
+        return h;
+    }
+
+    /** The SIGHUPs of one daemon: each runs the reload, on a thread of its own, once there is one. */
+    public static final class Hangups {
+        private Runnable reload;
+        private boolean pending;
+
+        Hangups() {
+        }
+
+        /** From now on a SIGHUP runs {@code action}; one received before runs it now. */
+        public synchronized void reloadWith(Runnable action) {
+            reload = action;
+            if (pending) {
+                pending = false;
+                run(action);
             }
-        }));
+        }
+
+        synchronized void signalled() {
+            if (reload == null) {
+                LOG.info("SIGHUP during the start: reloading once the daemon is up");
+                pending = true;
+                return;
+            }
+            run(reload);
+        }
+
+        private static void run(Runnable action) {
+            Thread.ofPlatform().name("sighup").start(() -> {
+                LOG.info("SIGHUP: reloading configuration and firewall rules");
+                try {
+                    action.run();
+                } catch (RuntimeException e) {
+                    LOG.error("reload failed: {}", e.getMessage());
+                }
+            });
+        }
     }
 }

@@ -27,9 +27,9 @@ import org.junit.jupiter.api.Timeout;
 import org.vnetd.core.rpc.RpcCodec;
 import org.vnetd.daemon.rpc.RpcClient;
 import org.vnetd.daemon.rpc.DaemonRpc;
-import org.vnetd.testing.Await;
 import org.vnetd.testing.NetnsSupport;
 import org.vnetd.testing.TestNetns;
+import org.vnetd.testing.daemon.VnetdProcess;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -43,6 +43,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 class DaemonLifecycleRpcTest {
     private TestNetns ns;
     private DaemonProcess daemon;
+    private NotifyListener notify;
     private Path dir;
 
     @BeforeAll
@@ -50,13 +51,19 @@ class DaemonLifecycleRpcTest {
         NetnsSupport.require("nft");
         ns = TestNetns.create("dlife");
         dir = Files.createTempDirectory("vnetd-life");
-        daemon = new DaemonProcess(ns, dir).start();
+        notify = new NotifyListener(dir.resolve("notify"));
+        daemon = new DaemonProcess(ns, dir).environment(Map.of("NOTIFY_SOCKET", notify.socket())).start();
+        // READY=1 follows the start: from then on a SIGHUP is the daemon's reload
+        notify.expect("READY=1", VnetdProcess.READY_TIMEOUT);
     }
 
     @AfterAll
     void stop() {
         if (daemon != null) {
             daemon.close();
+        }
+        if (notify != null) {
+            notify.close();
         }
         if (ns != null) {
             ns.close();
@@ -233,10 +240,12 @@ class DaemonLifecycleRpcTest {
         ns.execOk("nft", "flush", "ruleset");
         ns.execOk("kill", "-HUP", Long.toString(daemon.pid()));
         try {
-            Await.until(Duration.ofSeconds(60), Duration.ofMillis(100), "SIGHUP to re-apply the rules", () -> Kernel.nft(ns).contains("virbr0"));
+            notify.expect("RELOADING=1", Duration.ofSeconds(60));
+            notify.expect("READY=1", Duration.ofSeconds(60)); // the reload is over
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + "; the daemon's log:\n" + daemon.log(), e);
         }
+        assertTrue(Kernel.nft(ns).contains("virbr0"), "SIGHUP re-applied the rules");
         ns.execOk("nft", "flush", "ruleset");
         daemon.call("firewall.reload", null);
         assertTrue(Kernel.nft(ns).contains("virbr0"), "firewall.reload re-applied the rules");

@@ -51,6 +51,12 @@ public final class DaemonProcess implements AutoCloseable {
         return runDir().resolve(RpcServer.SOCKET);
     }
 
+    /** Environment variables for the following starts (e.g. NOTIFY_SOCKET). */
+    public DaemonProcess environment(Map<String, String> variables) {
+        vnetd.environment(variables);
+        return this;
+    }
+
     /** Starts the daemon and waits until it serves RPC. */
     public DaemonProcess start(String... extra) throws Exception {
         vnetd.start(() -> DaemonRpc.answers(runDir()), extra);

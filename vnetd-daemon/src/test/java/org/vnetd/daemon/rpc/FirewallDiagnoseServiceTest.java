@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -41,7 +43,7 @@ class FirewallDiagnoseServiceTest {
 
     @Test
     void theReadOnlySocketSeesNoForeignTablesChainsOrRules() throws Exception {
-        FirewallDiagnoseService s = new FirewallDiagnoseService(() -> List.of(FOREIGN, HOST), Duration.ZERO);
+        FirewallDiagnoseService s = new FirewallDiagnoseService(() -> List.of(FOREIGN, HOST), Duration.ZERO, new FakeClock());
         List<FirewallFinding> rw = findings(s.diagnose(call(false)));
         assertEquals(List.of(FOREIGN, HOST), rw, "root sees everything");
         List<FirewallFinding> ro = findings(s.diagnose(call(true)));
@@ -66,7 +68,7 @@ class FirewallDiagnoseServiceTest {
                 firstRunHolds.await(10, TimeUnit.SECONDS);
             }
             return List.of(new FirewallFinding("run", FirewallFinding.Severity.WARNING, String.valueOf(n), ""));
-        }, Duration.ZERO);
+        }, Duration.ZERO, new FakeClock());
         try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<DiagnoseResult> first = callers.submit(() -> s.diagnose(call(false)));
             org.vnetd.testing.Await.until(Duration.ofSeconds(5), "the first run started", () -> runs.get() == 1);
@@ -90,18 +92,23 @@ class FirewallDiagnoseServiceTest {
 
     @Test
     void runsAreSpacedByTheMinimumGap() throws Exception {
+        FakeClock clock = new FakeClock();
         List<Long> starts = new ArrayList<>();
         FirewallDiagnoseService s = new FirewallDiagnoseService(() -> {
-            starts.add(System.nanoTime());
+            starts.add(clock.nanoTime());
+            clock.advance(Duration.ofMillis(40)); // a run takes time: the wait after it is shorter
             return List.of();
-        }, Duration.ofMillis(300));
+        }, Duration.ofMillis(300), clock);
         for (int i = 0; i < 3; i++) {
             s.diagnose(call(false));
         }
-        assertEquals(3, starts.size());
-        for (int i = 1; i < starts.size(); i++) {
-            assertTrue(starts.get(i) - starts.get(i - 1) >= TimeUnit.MILLISECONDS.toNanos(300), "run " + i + " came too soon");
-        }
+        long ms = TimeUnit.MILLISECONDS.toNanos(1);
+        assertEquals(List.of(0L, 300 * ms, 600 * ms), starts, "runs start one gap apart");
+        assertEquals(List.of(Duration.ofMillis(260), Duration.ofMillis(260)), clock.sleeps,
+                "each run waits out what is left of the gap after the one before");
+        clock.advance(Duration.ofSeconds(5));
+        s.diagnose(call(false));
+        assertEquals(List.of(Duration.ofMillis(260), Duration.ofMillis(260)), clock.sleeps, "a run after the gap waits not");
     }
 
     @Test
@@ -114,7 +121,7 @@ class FirewallDiagnoseServiceTest {
                 secondRunHolds.await(10, TimeUnit.SECONDS);
             }
             return List.of(new FirewallFinding("run", FirewallFinding.Severity.WARNING, "run " + n, ""));
-        }, Duration.ZERO);
+        }, Duration.ZERO, new FakeClock()); // time stands still: the last run never ages into a refresh
         assertEquals("run 1", findings(s.diagnose(call(true))).getFirst().message(), "nothing to reuse yet: a run");
         try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<DiagnoseResult> root = callers.submit(() -> s.diagnose(call(false)));
@@ -127,5 +134,26 @@ class FirewallDiagnoseServiceTest {
             assertEquals("run 2", findings(root.get()).getFirst().message());
         }
         assertEquals(2, runs.get());
+    }
+
+    /** Time that moves only when a test or a sleep moves it. */
+    private static final class FakeClock implements CoalescedRuns.Clock {
+        private final AtomicLong now = new AtomicLong();
+        final List<Duration> sleeps = new CopyOnWriteArrayList<>();
+
+        @Override
+        public long nanoTime() {
+            return now.get();
+        }
+
+        @Override
+        public void sleep(Duration d) {
+            sleeps.add(d);
+            advance(d);
+        }
+
+        void advance(Duration d) {
+            now.addAndGet(d.toNanos());
+        }
     }
 }
