@@ -115,7 +115,7 @@ public final class Daemon implements AutoCloseable {
             NetworkPlanner planner = new NetworkPlanner();
             NetworkDriver driver = new NetworkDriver(new ConfigDirStore(options.networksDir()),
                     new RunDirStatusStore(options.runDir(), planner), planner,
-                    new KernelActions(netlink, new ProcSysctl(), firewall, services),
+                    new KernelActions(netlink, new ProcSysctl(), firewall, services, netlink.tc()),
                     new NetlinkKernelObserver(netlink), events, services, services, System::currentTimeMillis,
                     RandomGenerator.of("L64X128MixRandom"));
             services.onHealthChange(driver::serviceHealthChanged);

@@ -12,6 +12,7 @@ import org.vnetd.core.firewall.Family;
 import org.vnetd.core.firewall.Phase;
 import org.vnetd.core.link.SysctlKey;
 import org.vnetd.core.net.IpPrefix;
+import org.vnetd.core.qos.TcObject;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
@@ -34,7 +35,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = Action.StartTftp.class, name = "start-tftp"),
         @JsonSubTypes.Type(value = Action.StartDhcp.class, name = "start-dhcp"),
         @JsonSubTypes.Type(value = Action.StartRa.class, name = "start-ra"),
-        @JsonSubTypes.Type(value = Action.StartDhcp6.class, name = "start-dhcp6")})
+        @JsonSubTypes.Type(value = Action.StartDhcp6.class, name = "start-dhcp6"),
+        @JsonSubTypes.Type(value = Action.Tc.class, name = "tc")})
 public sealed interface Action {
     /** One line of the plan's text form (golden files, logs). */
     String describe();
@@ -208,6 +210,20 @@ public sealed interface Action {
 
         public String describe() {
             return "start dhcpv6 of " + network + " on " + bridge;
+        }
+    }
+
+    /**
+     * One traffic-control object of the network's {@code <bandwidth>} on its bridge ({@link org.vnetd.core.qos.TcPlans}),
+     * written as the {@code tc} command libvirt runs for it. Undo removes it.
+     */
+    record Tc(TcObject object) implements Action {
+        public Tc {
+            Objects.requireNonNull(object, "object");
+        }
+
+        public String describe() {
+            return object.describe();
         }
     }
 }

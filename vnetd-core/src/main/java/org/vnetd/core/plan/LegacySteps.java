@@ -71,6 +71,7 @@ public final class LegacySteps {
             case Action.StartDhcp d -> "dhcp " + d.bridge();
             case Action.StartRa r -> "ra " + r.bridge(); // those daemons sent none: never matches
             case Action.StartDhcp6 d -> "dhcp6 " + d.bridge(); // nor served DHCPv6
+            case Action.Tc t -> "tc " + t.describe(); // nor applied <bandwidth>
         };
     }
 }

@@ -10,6 +10,8 @@ import org.vnetd.core.firewall.FirewallPlanner;
 import org.vnetd.core.link.SysctlKey;
 import org.vnetd.core.net.IpAddresses;
 import org.vnetd.core.net.IpPrefix;
+import org.vnetd.core.qos.Bandwidths;
+import org.vnetd.core.qos.TcPlans;
 import org.vnetd.core.tftp.TftpConfig;
 import org.vnetd.core.xml.model.BridgeDef;
 import org.vnetd.core.xml.model.ForwardMode;
@@ -19,7 +21,8 @@ import org.vnetd.core.xml.model.RouteDef;
 
 /**
  * vnetd's start plan, in libvirt's order (networkStartNetworkVirtual): bridge → firewall →
- * addresses → up → routes → forwarding → DNS → TFTP → DHCP → DHCPv6 → router advertisements. Networks of the bridge and
+ * addresses → up → routes → forwarding → DNS → TFTP → DHCP → DHCPv6 → router advertisements → the
+ * {@code <bandwidth>} of the bridge (virNetDevBandwidthSet, last as libvirt does it). Networks of the bridge and
  * passthrough modes use the host's devices: nothing of ours to create, an empty plan.
  */
 public final class NetworkPlanner implements Planner {
@@ -49,6 +52,7 @@ public final class NetworkPlanner implements Planner {
         ServiceConfigs.dhcp(def).ifPresent(cfg -> actions.add(new Action.StartDhcp(def.name(), cfg.interfaceName())));
         ServiceConfigs.dhcp6(def).ifPresent(cfg -> actions.add(new Action.StartDhcp6(def.name(), cfg.interfaceName())));
         ServiceConfigs.ra(def).ifPresent(cfg -> actions.add(new Action.StartRa(def.name(), cfg.interfaceName())));
+        Bandwidths.of(def.getBandwidth()).ifPresent(bw -> TcPlans.set(bridge, bw, true).forEach(o -> actions.add(new Action.Tc(o))));
         return new Plan(def.name(), actions);
     }
 

@@ -8,7 +8,9 @@ import org.vnetd.core.link.Sysctl;
 import org.vnetd.core.plan.Action;
 import org.vnetd.core.plan.ActionBackends;
 import org.vnetd.core.plan.Effects;
+import org.vnetd.core.qos.TcBackend;
 import org.vnetd.core.xml.model.NetworkDef;
+import org.vnetd.daemon.qos.TcEffects;
 
 /**
  * The daemon's side of start plans: each {@link Action} goes to its backend (netlink, sysctl, the
@@ -20,12 +22,14 @@ public final class KernelActions implements ActionBackends {
     private final SysctlEffects sysctl;
     private final FirewallEffects firewall;
     private final NetworkServices services;
+    private final TcEffects tc;
 
-    public KernelActions(LinkBackend links, Sysctl sysctl, FirewallBackend firewall, NetworkServices services) {
+    public KernelActions(LinkBackend links, Sysctl sysctl, FirewallBackend firewall, NetworkServices services, TcBackend tc) {
         this.links = new LinkEffects(links);
         this.sysctl = new SysctlEffects(sysctl);
         this.firewall = new FirewallEffects(firewall);
         this.services = services;
+        this.tc = new TcEffects(tc);
     }
 
     @Override
@@ -60,6 +64,7 @@ public final class KernelActions implements ActionBackends {
                 case Action.StartDhcp d -> serviceEffects.start(d);
                 case Action.StartRa r -> serviceEffects.start(r);
                 case Action.StartDhcp6 d -> serviceEffects.start(d);
+                case Action.Tc t -> tc.apply(t.object());
             };
         }
 
@@ -77,6 +82,7 @@ public final class KernelActions implements ActionBackends {
                 case Action.StartDhcp d -> serviceEffects.stop(d);
                 case Action.StartRa r -> serviceEffects.stop(r);
                 case Action.StartDhcp6 d -> serviceEffects.stop(d);
+                case Action.Tc t -> tc.undo(t.object(), record);
             }
         }
 
@@ -106,6 +112,7 @@ public final class KernelActions implements ActionBackends {
                 case Action.CreateBridge b -> { } // the driver checked it is there; re-creating it would drop the guests
                 case Action.AddRoute r -> { }
                 case Action.Sysctls s -> { }
+                case Action.Tc t -> { } // qdiscs, classes and filters stay with the bridge the driver found
             }
             return record;
         }

@@ -18,6 +18,7 @@ import org.vnetd.core.link.TapHandle;
 import org.vnetd.core.link.TapSpec;
 import org.vnetd.core.net.IpPrefix;
 import org.vnetd.core.net.MacAddress;
+import org.vnetd.core.qos.TcBackend;
 
 /**
  * {@link LinkBackend} over rtnetlink and /dev/net/tun. It acts in the network namespace of the thread
@@ -31,6 +32,7 @@ public final class NetlinkLinkBackend implements LinkBackend, AutoCloseable {
     private final RouteOps routes;
     private final NeighbourOps neighbours;
     private final TunDevices tun;
+    private final TcOps tc;
 
     private NetlinkLinkBackend(NetlinkSocket socket) {
         this.socket = socket;
@@ -39,11 +41,17 @@ public final class NetlinkLinkBackend implements LinkBackend, AutoCloseable {
         this.routes = new RouteOps(socket, links);
         this.neighbours = new NeighbourOps(socket, links);
         this.tun = new TunDevices();
+        this.tc = new TcOps(socket, links);
     }
 
     /** Opens the rtnetlink socket in the calling thread's network namespace. */
     public static NetlinkLinkBackend open() {
         return new NetlinkLinkBackend(NetlinkSocket.open(0));
+    }
+
+    /** Traffic control (qdiscs, classes, filters) over the same socket. */
+    public TcBackend tc() {
+        return tc;
     }
 
     @Override
