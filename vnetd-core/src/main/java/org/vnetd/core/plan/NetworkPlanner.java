@@ -23,7 +23,7 @@ import org.vnetd.core.xml.model.RouteDef;
  * vnetd's start plan, in libvirt's order (networkStartNetworkVirtual): bridge → firewall →
  * addresses → up → routes → forwarding → DNS → TFTP → DHCP → DHCPv6 → router advertisements → the
  * {@code <bandwidth>} of the bridge (virNetDevBandwidthSet, last as libvirt does it). Networks of the bridge and
- * passthrough modes use the host's devices: nothing of ours to create, an empty plan.
+ * passthrough modes use the host's devices: nothing of ours to create, only a host bridge's {@code <bandwidth>}.
  */
 public final class NetworkPlanner implements Planner {
     private final FirewallPlanner firewall = new FirewallPlanner();
@@ -32,6 +32,10 @@ public final class NetworkPlanner implements Planner {
     public Plan plan(NetworkDef def) {
         List<Action> actions = new ArrayList<>();
         if (!def.forwardMode().hasBridge()) {
+            // libvirt's networkStartNetworkBridge: a host bridge gets the network's <bandwidth>, nothing else of ours
+            if (def.forwardMode() == ForwardMode.BRIDGE && def.bridgeName().isPresent()) {
+                tc(def, def.bridgeName().get(), actions);
+            }
             return new Plan(def.name(), actions);
         }
         String bridge = def.bridgeName().orElseThrow();
@@ -52,8 +56,13 @@ public final class NetworkPlanner implements Planner {
         ServiceConfigs.dhcp(def).ifPresent(cfg -> actions.add(new Action.StartDhcp(def.name(), cfg.interfaceName())));
         ServiceConfigs.dhcp6(def).ifPresent(cfg -> actions.add(new Action.StartDhcp6(def.name(), cfg.interfaceName())));
         ServiceConfigs.ra(def).ifPresent(cfg -> actions.add(new Action.StartRa(def.name(), cfg.interfaceName())));
-        Bandwidths.of(def.getBandwidth()).ifPresent(bw -> TcPlans.set(bridge, bw, true).forEach(o -> actions.add(new Action.Tc(o))));
+        tc(def, bridge, actions);
         return new Plan(def.name(), actions);
+    }
+
+    /** virNetDevBandwidthSet of the network's {@code <bandwidth>} on its bridge, hierarchical (ports' floors get classes). */
+    private static void tc(NetworkDef def, String bridge, List<Action> actions) {
+        Bandwidths.of(def.getBandwidth()).ifPresent(bw -> TcPlans.set(bridge, bw, true).forEach(o -> actions.add(new Action.Tc(o))));
     }
 
     private static Action.CreateBridge bridge(NetworkDef def, String name) {

@@ -48,8 +48,8 @@ public final class TcEffects implements Effects<TcObject> {
             if (missing.get().essential()) {
                 throw new KernelFeatureMissing(missing.get(), object.device(), purpose(object), e);
             }
-            LOG.warn("{}: this kernel has no {} ({}); {} without it: {}", object.device(), missing.get().what(), missing.get().config(),
-                    purpose(object), e.getMessage());
+            LOG.warn("{}: this kernel lacks {} ({}): {} is left out, the rates hold without it ({})", object.device(),
+                    missing.get().what(), missing.get().config(), purpose(object), e.getMessage());
             return Map.of(SKIPPED, missing.get().config());
         }
     }

@@ -1,0 +1,96 @@
+package org.vnetd.daemon.qos;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.vnetd.core.error.ErrorCode;
+import org.vnetd.daemon.process.DaemonProcess;
+import org.vnetd.daemon.rpc.DaemonRpc.RpcFailure;
+import org.vnetd.testing.NetnsSupport;
+import org.vnetd.testing.TestNetns;
+
+/**
+ * A network's {@code <bandwidth>} on the real daemon: the inbound average caps what a guest behind the bridge
+ * receives (measured with iperf3), and outbound policing, which needs the police action this kernel may lack,
+ * either works or fails the start naming the kernel option, leaving nothing behind.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class NetworkBandwidthNetnsTest {
+    /** 1000 kbps: 1000 kilobytes per second in tc's and libvirt's unit, 8 Mbit/s. */
+    static final String INBOUND = """
+            <network>
+              <name>qos-in</name>
+              <bridge name='vbq0' stp='off'/>
+              <bandwidth>
+                <inbound average='1000'/>
+              </bandwidth>
+              <ip address='192.168.150.1' netmask='255.255.255.0'/>
+            </network>
+            """;
+    static final String OUTBOUND = """
+            <network>
+              <name>qos-out</name>
+              <bridge name='vbq1' stp='off'/>
+              <bandwidth>
+                <inbound average='1000'/>
+                <outbound average='500'/>
+              </bandwidth>
+              <ip address='192.168.151.1' netmask='255.255.255.0'/>
+            </network>
+            """;
+
+    @Test
+    void theInboundAverageCapsWhatAGuestReceives() throws Exception {
+        NetnsSupport.require("iperf3", "tc", "ss");
+        try (TestNetns host = TestNetns.create("qosin"); TestNetns guest = TestNetns.create("qosgst");
+                DaemonProcess d = new DaemonProcess(host, Files.createTempDirectory("vnetd-qos"), "INFO")) {
+            d.start();
+            d.call("network.create", Map.of("xml", INBOUND));
+            String classes = host.execOk("tc", "class", "show", "dev", "vbq0");
+            assertTrue(classes.contains("class htb 1:1 root rate 8Mbit ceil 8Mbit"), classes);
+            assertTrue(classes.contains("class htb 1:2 parent 1:1 prio 0 rate 8Mbit ceil 8Mbit"), classes);
+
+            host.execOk("ip", "link", "add", "vgq0", "type", "veth", "peer", "name", "eth0", "netns", guest.name());
+            host.execOk("ip", "link", "set", "vgq0", "master", "vbq0", "up");
+            guest.execOk("ip", "link", "set", "eth0", "up");
+            guest.execOk("ip", "addr", "add", "192.168.150.50/24", "dev", "eth0");
+            Process server = Iperf.server(guest, "192.168.150.50", 5201);
+            try {
+                double bps = Iperf.send(host, "192.168.150.50", 5201, 5);
+                System.out.printf("qos: inbound average 1000 kbps (8 Mbit/s): the guest received %.3f Mbit/s%n", bps / 1e6);
+                assertEquals(8e6, bps, 0.8e6, "received " + bps + " bit/s, configured 8 Mbit/s ±10 %");
+            } finally {
+                server.destroy();
+            }
+            d.call("network.destroy", Map.of("network", "qos-in"));
+            assertFalse(host.exec("ip", "link", "show", "vbq0").ok(), "bridge removed");
+        }
+    }
+
+    @Test
+    void outboundPolicingWorksOrFailsTheStartNamingTheKernelOption() throws Exception {
+        NetnsSupport.require("tc");
+        try (TestNetns host = TestNetns.create("qosout");
+                DaemonProcess d = new DaemonProcess(host, Files.createTempDirectory("vnetd-qos"), "INFO")) {
+            d.start();
+            if (Kernels.hasPoliceAction(host)) {
+                d.call("network.create", Map.of("xml", OUTBOUND));
+                assertTrue(host.execOk("tc", "filter", "show", "dev", "vbq1", "ingress").contains("police"));
+                return;
+            }
+            RpcFailure f = d.fail("network.create", Map.of("xml", OUTBOUND));
+            assertEquals(ErrorCode.OPERATION_UNSUPPORTED.number(), f.code, f.getMessage());
+            assertTrue(f.getMessage().contains("outbound <bandwidth> (policing what the guests send) on 'vbq1' needs the police action "
+                    + "(CONFIG_NET_ACT_POLICE), which this kernel does not have"), f.getMessage());
+            assertFalse(host.exec("ip", "link", "show", "vbq1").ok(), "the failed start left its bridge behind");
+            assertFalse(d.call("network.list", Map.of()).toString().contains("qos-out"));
+        }
+    }
+}
