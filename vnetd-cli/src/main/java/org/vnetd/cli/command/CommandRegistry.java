@@ -22,7 +22,7 @@ public final class CommandRegistry {
     public static CommandRegistry standard() {
         List<Group> groups = new ArrayList<>();
         groups.add(new Group("Networking", "network", List.of(
-                new NetAutostart(), new NetCreate(), new NetDefine(), new NetDesc(), new NetDestroy(),
+                new NetAutostart(), NetFromXml.create(), NetFromXml.define(), new NetDesc(), new NetDestroy(),
                 new NetDhcpLeases(), new NetDumpXml(), new NetEdit(), new NetEvent(), new NetInfo(), new NetList(),
                 new NetMetadata(), new NetName(), new NetStart(), new NetUndefine(), new NetUpdate(), new NetUuid(),
                 new NetPortList(), new NetPortCreate(), new NetPortDumpXml(), new NetPortDelete())));

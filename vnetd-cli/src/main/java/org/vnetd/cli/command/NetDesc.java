@@ -15,14 +15,11 @@ import org.vnetd.core.error.VnetException;
 public final class NetDesc implements Command {
     static final CommandDef DEF = new CommandDef("net-desc", Networks.GROUP,
             "show or set network's description or title",
-            "Allows setting or modifying the description or title of a network.", List.of(
-            Networks.NETWORK,
-            OptionDef.bool("live", "modify/get running state"),
-            OptionDef.bool("config", "modify/get persistent configuration"),
-            OptionDef.bool("current", "modify/get current state configuration"),
+            "Allows setting or modifying the description or title of a network.", Networks.withScope(List.of(
+            Networks.NETWORK), List.of(
             OptionDef.bool("title", "modify/get the title instead of description"),
             OptionDef.bool("edit", "open an editor to modify the description"),
-            OptionDef.argv("new-desc", "message")), true);
+            OptionDef.argv("new-desc", "message"))), true);
 
     @Override
     public CommandDef def() {

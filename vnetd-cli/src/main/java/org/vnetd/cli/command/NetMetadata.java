@@ -14,16 +14,13 @@ import org.vnetd.core.error.VnetException;
 /** net-metadata: shows, sets (--set with --key), removes or edits the custom metadata element of a namespace URI. */
 public final class NetMetadata implements Command {
     static final CommandDef DEF = new CommandDef("net-metadata", Networks.GROUP,
-            "show or set network's custom XML metadata", "Shows or modifies the XML metadata of a network.", List.of(
+            "show or set network's custom XML metadata", "Shows or modifies the XML metadata of a network.", Networks.withScope(List.of(
             Networks.NETWORK,
-            OptionDef.data("uri", "URI of the namespace"),
-            OptionDef.bool("live", "modify/get running state"),
-            OptionDef.bool("config", "modify/get persistent configuration"),
-            OptionDef.bool("current", "modify/get current state configuration"),
+            OptionDef.data("uri", "URI of the namespace")), List.of(
             OptionDef.bool("edit", "use an editor to change the metadata"),
             OptionDef.positionalString("key", "key to be used as a namespace identifier"),
             OptionDef.positionalString("set", "new metadata to set"),
-            OptionDef.bool("remove", "remove the metadata corresponding to an uri")), true);
+            OptionDef.bool("remove", "remove the metadata corresponding to an uri"))), true);
 
     @Override
     public CommandDef def() {

@@ -1,5 +1,7 @@
 package org.vnetd.cli.command;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 
@@ -66,6 +68,19 @@ final class Networks {
         }
         s.printExtra("Network " + name + " " + done + "\n");
         return true;
+    }
+
+    /**
+     * {@code before}, then virsh's --live, --config and --current of the commands that read or change the running or
+     * the persistent definition (net-desc, net-metadata), then {@code after}.
+     */
+    static List<OptionDef> withScope(List<OptionDef> before, List<OptionDef> after) {
+        List<OptionDef> all = new ArrayList<>(before);
+        all.add(OptionDef.bool("live", "modify/get running state"));
+        all.add(OptionDef.bool("config", "modify/get persistent configuration"));
+        all.add(OptionDef.bool("current", "modify/get current state configuration"));
+        all.addAll(after);
+        return List.copyOf(all);
     }
 
     /** virsh's --current versus --live/--config check (VSH_EXCLUSIVE_OPTIONS_VAR in net-desc, net-metadata, net-update). */

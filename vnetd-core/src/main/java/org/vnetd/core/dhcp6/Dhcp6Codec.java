@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.vnetd.core.net.Octets;
+
 /**
  * DHCPv6 client/server messages to bytes and back, nothing more (RFC 8415 §8, §21). Relay messages
  * are not decoded (vnetd serves its bridge's link, no relays); a short or inconsistent message is a
@@ -114,7 +116,7 @@ public final class Dhcp6Codec {
             default -> {
                 byte[] data = new byte[len];
                 b.get(at, data);
-                yield new Dhcp6Option.Unknown(code, data);
+                yield new Dhcp6Option.Unknown(code, Octets.copyOf(data));
             }
         };
     }
@@ -227,7 +229,7 @@ public final class Dhcp6Codec {
             }
             case Dhcp6Option.DnsServers d -> d.servers().forEach(a -> body.writeBytes(a.getAddress()));
             case Dhcp6Option.DomainList d -> d.domains().forEach(n -> putName(body, n));
-            case Dhcp6Option.Unknown u -> body.writeBytes(u.data());
+            case Dhcp6Option.Unknown u -> body.writeBytes(u.data().toByteArray());
         }
         if (body.size() > 0xffff) {
             throw new IllegalArgumentException("option " + o.code() + " of " + body.size() + " bytes does not fit");

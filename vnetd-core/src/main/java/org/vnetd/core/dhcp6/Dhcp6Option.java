@@ -1,9 +1,10 @@
 package org.vnetd.core.dhcp6;
 
 import java.net.Inet6Address;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+
+import org.vnetd.core.net.Octets;
 
 /** One DHCPv6 option (RFC 8415 §21, RFC 3646 for DNS); options inside IA_NA and IAADDR nest. */
 public sealed interface Dhcp6Option {
@@ -161,38 +162,16 @@ public sealed interface Dhcp6Option {
     }
 
     /** An option this codec does not interpret, kept whole. */
-    record Unknown(int code, byte[] data) implements Dhcp6Option {
+    record Unknown(int code, Octets data) implements Dhcp6Option {
         public Unknown {
             if (code < 0 || code > 0xffff) {
                 throw new IllegalArgumentException("option code " + code + " does not fit 16 bits");
             }
-            data = data.clone();
-        }
-
-        @Override
-        public byte[] data() {
-            return data.clone();
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Unknown u && u.code == code && Arrays.equals(u.data, data);
-        }
-
-        @Override
-        public int hashCode() {
-            return 31 * code + Arrays.hashCode(data);
-        }
-
-        @Override
-        public String toString() {
-            return "Unknown[code=" + code + ", " + data.length + " bytes]";
+            Objects.requireNonNull(data);
         }
     }
 
     private static void u32(String what, long v) {
-        if (v < 0 || v > 0xffffffffL) {
-            throw new IllegalArgumentException(what + " " + v + " does not fit 32 bits");
-        }
+        Octets.requireU32(what, v);
     }
 }

@@ -10,6 +10,7 @@ import java.util.List;
 
 import org.vnetd.core.net.IpPrefix;
 import org.vnetd.core.net.MacAddress;
+import org.vnetd.core.net.Octets;
 
 /**
  * Router solicitations and advertisements to ICMPv6 bytes and back, nothing more. The checksum field
@@ -56,7 +57,7 @@ public final class NdpCodec {
                 r.servers().forEach(a -> b.put(a.getAddress()));
             }
             case NdpOption.Unknown u -> {
-                byte[] body = u.body();
+                byte[] body = u.body().toByteArray();
                 int units = (body.length + 2 + 7) / 8;
                 b.put((byte) u.type()).put((byte) units).put(body);
                 for (int i = body.length + 2; i < units * 8; i++) {
@@ -179,7 +180,7 @@ public final class NdpCodec {
         }
         byte[] body = new byte[units * 8 - 2];
         o.get(2, body);
-        return new NdpOption.Unknown(type, body);
+        return new NdpOption.Unknown(type, Octets.copyOf(body));
     }
 
     private static Inet6Address inet6(byte[] sixteen) {

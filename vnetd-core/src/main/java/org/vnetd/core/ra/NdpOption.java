@@ -1,12 +1,12 @@
 package org.vnetd.core.ra;
 
 import java.net.Inet6Address;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
 import org.vnetd.core.net.IpPrefix;
 import org.vnetd.core.net.MacAddress;
+import org.vnetd.core.net.Octets;
 
 /** One option of a router solicitation or advertisement (RFC 4861 §4.6, RFC 8106 §5.1). */
 public sealed interface NdpOption {
@@ -82,35 +82,13 @@ public sealed interface NdpOption {
     }
 
     /** An option this codec does not interpret; kept whole (body after type and length) so it survives a round trip. */
-    record Unknown(int type, byte[] body) implements NdpOption {
+    record Unknown(int type, Octets body) implements NdpOption {
         public Unknown {
-            body = body.clone();
-        }
-
-        @Override
-        public byte[] body() {
-            return body.clone();
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Unknown u && u.type == type && Arrays.equals(u.body, body);
-        }
-
-        @Override
-        public int hashCode() {
-            return 31 * type + Arrays.hashCode(body);
-        }
-
-        @Override
-        public String toString() {
-            return "Unknown[type=" + type + ", " + body.length + " bytes]";
+            Objects.requireNonNull(body);
         }
     }
 
     private static void checkU32(String what, long v) {
-        if (v < 0 || v > 0xffffffffL) {
-            throw new IllegalArgumentException(what + " " + v + " does not fit 32 bits");
-        }
+        Octets.requireU32(what, v);
     }
 }

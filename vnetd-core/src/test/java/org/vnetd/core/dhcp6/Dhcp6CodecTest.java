@@ -12,6 +12,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import org.vnetd.core.net.Octets;
 import org.junit.jupiter.api.Test;
 
 class Dhcp6CodecTest {
@@ -73,7 +74,7 @@ class Dhcp6CodecTest {
         byte[] b = HEX.parseHex("2a000001" + "fff00003" + "010203");
         Dhcp6Message m = Dhcp6Codec.decode(b, b.length);
         assertEquals(Dhcp6MessageType.valueOf(42), m.type());
-        assertEquals(List.of(new Dhcp6Option.Unknown(0xfff0, new byte[] {1, 2, 3})), m.options());
+        assertEquals(List.of(new Dhcp6Option.Unknown(0xfff0, Octets.copyOf(new byte[] {1, 2, 3}))), m.options());
         assertArrayEquals(b, Dhcp6Codec.encode(m));
     }
 

@@ -12,6 +12,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
+import org.vnetd.core.net.Octets;
 import org.junit.jupiter.api.Test;
 import org.vnetd.core.net.IpPrefix;
 import org.vnetd.core.net.MacAddress;
@@ -77,7 +78,7 @@ class NdpCodecTest {
     void unknownOptionsSurviveARoundTrip() {
         byte[] rs = HEX.parseHex("85000000" + "00000000" + "0e01aabbccddeeff");
         var m = NdpCodec.decode(rs, rs.length);
-        assertEquals(List.of(new NdpOption.Unknown(14, HEX.parseHex("aabbccddeeff"))), m.options());
+        assertEquals(List.of(new NdpOption.Unknown(14, Octets.copyOf(HEX.parseHex("aabbccddeeff")))), m.options());
         assertArrayEquals(rs, NdpCodec.encode(m));
     }
 

@@ -24,6 +24,7 @@ import org.vnetd.daemon.libvirt.xdr.XdrReader;
 import org.vnetd.daemon.libvirt.xdr.XdrWriter;
 import org.vnetd.daemon.rpc.Peer;
 import org.vnetd.daemon.rpc.limit.LimitRefusal;
+import org.vnetd.daemon.rpc.limit.InFlightRequests;
 import org.vnetd.daemon.rpc.limit.ListenerGuard;
 
 import io.netty.buffer.ByteBuf;
@@ -32,8 +33,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.netty.channel.unix.PeerCredentials;
 import io.netty.handler.codec.DecoderException;
 
 /**
@@ -51,12 +50,11 @@ final class LibvirtConnectionHandler extends SimpleChannelInboundHandler<Libvirt
     private final boolean readOnlySocket;
     private final ProcedureTable procedures;
     private final ExecutorService workers;
-    private final int maxInFlight;
+    private final InFlightRequests inFlight;
     private final Consumer<Session> closed;
 
     // touched only on this channel's event loop
     private Session session;
-    private int inFlight;
     private boolean refused;
     /** Whether this connection holds itself open against the idle timeout for its event callbacks. */
     private boolean heldForEvents;
@@ -66,13 +64,13 @@ final class LibvirtConnectionHandler extends SimpleChannelInboundHandler<Libvirt
         this.readOnlySocket = readOnlySocket;
         this.procedures = procedures;
         this.workers = workers;
-        this.maxInFlight = maxInFlight;
+        this.inFlight = new InFlightRequests(maxInFlight);
         this.closed = closed;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        Peer peer = peerOf(ctx.channel());
+        Peer peer = Peer.of(ctx.channel());
         Channel ch = ctx.channel();
         session = new Session(readOnlySocket, peer, (procedure, body) -> push(ch, procedure, body));
         if (!readOnlySocket && peer.uid() != 0) {
@@ -82,19 +80,6 @@ final class LibvirtConnectionHandler extends SimpleChannelInboundHandler<Libvirt
         }
         LOG.debug("libvirt connection from {} on the {} socket", peer, readOnlySocket ? "read-only" : "read-write");
         super.channelActive(ctx);
-    }
-
-    private static Peer peerOf(Channel ch) {
-        if (ch instanceof EpollDomainSocketChannel d) {
-            try {
-                PeerCredentials c = d.peerCredentials();
-                int[] gids = c.gids();
-                return new Peer(c.pid(), c.uid(), gids.length > 0 ? gids[0] : -1);
-            } catch (IOException e) {
-                LOG.debug("no peer credentials: {}", e.toString());
-            }
-        }
-        return Peer.UNKNOWN;
     }
 
     @Override
@@ -148,13 +133,7 @@ final class LibvirtConnectionHandler extends SimpleChannelInboundHandler<Libvirt
             holdForEvents(ctx.channel());
             return;
         }
-        if (inFlight++ == 0) {
-            // a running call keeps the connection open past the idle timeout
-            ListenerGuard.holdOpen(ctx.channel());
-        }
-        if (inFlight >= maxInFlight) {
-            ctx.channel().config().setAutoRead(false);
-        }
+        inFlight.started(ctx.channel());
         Session s = session;
         try {
             workers.execute(() -> {
@@ -209,8 +188,8 @@ final class LibvirtConnectionHandler extends SimpleChannelInboundHandler<Libvirt
     }
 
     private void finish(ChannelHandlerContext ctx, MessageHeader h, Procedure<?, ?> p, Outcome o, boolean counted) {
-        if (counted && --inFlight == 0) {
-            ListenerGuard.releaseHold(ctx.channel());
+        if (counted) {
+            inFlight.finished(ctx.channel());
         }
         if (o.error() != null) {
             fail(ctx, h, o.error());
@@ -278,20 +257,12 @@ final class LibvirtConnectionHandler extends SimpleChannelInboundHandler<Libvirt
     }
 
     private void resumeIfPossible(Channel ch) {
-        if (inFlight < maxInFlight && ch.isWritable() && !ch.config().isAutoRead()) {
-            ch.config().setAutoRead(true);
-            ch.read();
-        }
+        inFlight.resumeIfPossible(ch);
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
-        if (!ctx.channel().isWritable()) {
-            // the client is not reading its replies: stop reading its calls
-            ctx.channel().config().setAutoRead(false);
-        } else {
-            resumeIfPossible(ctx.channel());
-        }
+        inFlight.writabilityChanged(ctx.channel());
         super.channelWritabilityChanged(ctx);
     }
 

@@ -17,6 +17,7 @@ import org.vnetd.core.rpc.RpcProtocolException;
 import org.vnetd.core.rpc.RpcRequest;
 import org.vnetd.core.rpc.RpcResponse;
 import org.vnetd.daemon.rpc.limit.LimitRefusal;
+import org.vnetd.daemon.rpc.limit.InFlightRequests;
 import org.vnetd.daemon.rpc.limit.ListenerGuard;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,8 +29,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.netty.channel.unix.PeerCredentials;
 
 /**
  * One connection: decodes each frame as a request, runs it off the event loop, writes the reply.
@@ -49,10 +48,9 @@ final class RpcConnectionHandler extends SimpleChannelInboundHandler<ByteBuf> im
     private final RpcMethodTable methods;
     private final EventHub events;
     private final ExecutorService workers;
-    private final int maxInFlight;
+    private final InFlightRequests inFlight;
 
     // touched only on this channel's event loop
-    private int inFlight;
     private Peer peer = Peer.UNKNOWN;
     private final List<Long> subscriptions = new ArrayList<>();
     private Channel channel;
@@ -62,21 +60,13 @@ final class RpcConnectionHandler extends SimpleChannelInboundHandler<ByteBuf> im
         this.methods = methods;
         this.events = events;
         this.workers = workers;
-        this.maxInFlight = maxInFlight;
+        this.inFlight = new InFlightRequests(maxInFlight);
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         channel = ctx.channel();
-        if (ctx.channel() instanceof EpollDomainSocketChannel ch) {
-            try {
-                PeerCredentials c = ch.peerCredentials();
-                int[] gids = c.gids();
-                peer = new Peer(c.pid(), c.uid(), gids.length > 0 ? gids[0] : -1);
-            } catch (java.io.IOException e) {
-                LOG.debug("no peer credentials: {}", e.toString());
-            }
-        }
+        peer = Peer.of(ctx.channel());
         LOG.debug("connection from {} on the {} socket", peer, readOnly ? "read-only" : "read-write");
         super.channelActive(ctx);
     }
@@ -117,12 +107,7 @@ final class RpcConnectionHandler extends SimpleChannelInboundHandler<ByteBuf> im
             LOG.info("{} {} requested by {}", method, summarize(request), peer);
         }
         RpcCall call = new RpcCall(method, request.paramsView(), peer, readOnly, this);
-        if (inFlight++ == 0) {
-            ListenerGuard.holdOpen(ctx.channel());
-        }
-        if (inFlight >= maxInFlight) {
-            ctx.channel().config().setAutoRead(false);
-        }
+        inFlight.started(ctx.channel());
         Runnable work = () -> {
             RpcResponse response;
             try {
@@ -181,9 +166,7 @@ final class RpcConnectionHandler extends SimpleChannelInboundHandler<ByteBuf> im
     }
 
     private void requestDone(ChannelHandlerContext ctx) {
-        if (--inFlight == 0) {
-            ListenerGuard.releaseHold(ctx.channel());
-        }
+        inFlight.finished(ctx.channel());
     }
 
     /** Runs on this channel's event loop, from the {@code events.subscribe} handler (ConnectionMethods). */
@@ -217,20 +200,12 @@ final class RpcConnectionHandler extends SimpleChannelInboundHandler<ByteBuf> im
     }
 
     private void resumeIfPossible(Channel ch) {
-        if (inFlight < maxInFlight && ch.isWritable() && !ch.config().isAutoRead()) {
-            ch.config().setAutoRead(true);
-            ch.read();
-        }
+        inFlight.resumeIfPossible(ch);
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
-        if (!ctx.channel().isWritable()) {
-            // the client is not reading its replies: stop reading its requests
-            ctx.channel().config().setAutoRead(false);
-        } else {
-            resumeIfPossible(ctx.channel());
-        }
+        inFlight.writabilityChanged(ctx.channel());
         super.channelWritabilityChanged(ctx);
     }
 
