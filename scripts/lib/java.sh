@@ -21,14 +21,24 @@
 VNETD_DAEMON_JVM_OPTS="-XX:+UseSerialGC -Xmn4m -XX:-UsePerfData"
 
 vnetd_java_major() { # prints the feature version of the java binary $1, or nothing
+  # the runtime's `release` file (every JDK and jlink image has one) says it without starting a JVM, which
+  # would cost the daemon's every start about as much as the JVM's own start
+  local line release
+  release=${1%/bin/java}/release
+  if [ -r "$release" ]; then
+    while IFS= read -r line; do
+      case $line in
+        JAVA_VERSION=*) line=${line#JAVA_VERSION=}; line=${line//\"/}; line=${line%%[!0-9]*}
+                        [ -n "$line" ] && { echo "$line"; return; } ;;
+      esac
+    done <"$release"
+  fi
   "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p' | head -n1
 }
-vnetd_find_java() {
-  local want=25 cand major
-  local bundled
-  bundled=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../runtime
-  for cand in ${JAVA_HOME:+"$JAVA_HOME"} "$bundled" $(ls -d /usr/lib/jvm/*/ 2>/dev/null | sort -rV) \
-              $(command -v java >/dev/null 2>&1 && dirname "$(dirname "$(readlink -f "$(command -v java)")")"); do
+vnetd_find_java_in() { # WANT CANDIDATE...: sets VNETD_JAVA_HOME to the first candidate with a java >= WANT
+  local want=$1 cand major
+  shift
+  for cand in "$@"; do
     cand=${cand%/}
     [ -x "$cand/bin/java" ] || continue
     major=$(vnetd_java_major "$cand/bin/java")
@@ -37,6 +47,21 @@ vnetd_find_java() {
       export VNETD_JAVA_HOME
       return 0
     fi
+  done
+  return 1
+}
+vnetd_find_java() {
+  local want=25 cand
+  local bundled
+  bundled=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../runtime
+  # the later candidates are listed only when the earlier ones fail: each listing costs a few processes
+  for cand in ${JAVA_HOME:+"$JAVA_HOME"} "$bundled" --more; do
+    if [ "$cand" = --more ]; then
+      vnetd_find_java_in $want $(ls -d /usr/lib/jvm/*/ 2>/dev/null | sort -rV) \
+        $(command -v java >/dev/null 2>&1 && dirname "$(dirname "$(readlink -f "$(command -v java)")")") && return 0
+      break
+    fi
+    vnetd_find_java_in $want "$cand" && return 0
   done
   cat >&2 <<MSG
 vnetd needs a JDK ${want} or newer, and none was found in \$JAVA_HOME${JAVA_HOME:+ ($JAVA_HOME)}, under /usr/lib/jvm, or on PATH.
