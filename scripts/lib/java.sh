@@ -19,6 +19,12 @@
 # - no hsperfdata file (-XX:-UsePerfData): it is a page-cache file under /tmp that the JVM keeps
 #   writing, so the kernel's writeback keeps sending it to the disk the lease log fdatasyncs on.
 VNETD_DAEMON_JVM_OPTS="-XX:+UseSerialGC -Xmn4m -XX:-UsePerfData"
+# The start (issue 20; bench/cold/README.md has the figures): with the JIT's default thresholds the daemon's
+# start compiled ~2600 methods, most of them run only while starting (XML binding, JSON introspection, netty's
+# set-up); the two compiler threads took ~60 % of the start's CPU and, on two busy cores, the main thread's
+# share with it. Thresholds 10x higher leave that code interpreted (JIT CPU to ready 1.0-1.4 s -> 0.25 s) while
+# what runs per packet or per net-start still reaches C1/C2 within its first few thousand calls.
+VNETD_DAEMON_JVM_OPTS="$VNETD_DAEMON_JVM_OPTS -XX:CompileThresholdScaling=10"
 
 vnetd_java_major() { # prints the feature version of the java binary $1, or nothing
   # the runtime's `release` file (every JDK and jlink image has one) says it without starting a JVM, which
