@@ -25,6 +25,22 @@ VNETD_DAEMON_JVM_OPTS="-XX:+UseSerialGC -Xmn4m -XX:-UsePerfData"
 # share with it. Thresholds 10x higher leave that code interpreted (JIT CPU to ready 1.0-1.4 s -> 0.25 s) while
 # what runs per packet or per net-start still reaches C1/C2 within its first few thousand calls.
 VNETD_DAEMON_JVM_OPTS="$VNETD_DAEMON_JVM_OPTS -XX:CompileThresholdScaling=10"
+# Memory (bench/memory/README.md has the measurements behind each):
+# - a heap that starts small and may shrink back (-Xms8m -XX:-ShrinkHeapInSteps): the serial collector
+#   never shrinks the old generation below its initial size, which is 1/64 of the host's RAM by default, and
+#   every old-generation page that promoted garbage touches stays resident; the daemon's idle heap trim
+#   (IdleHeapTrim) shrinks the heap to its live data once quiet, in one step (not ShrinkHeapInSteps' 0 %,
+#   10 %, ... of successive collections).
+# - a heap cap (-Xmx256m; direct memory, netty's buffers, gets the same cap by default): a runaway (a leak, a
+#   limit missed) stops at an OutOfMemoryError instead of taking the host's RAM. It holds the daemon's own
+#   live heap (8-12 MiB) plus about a million DHCP leases (167 bytes each), and the direct cap is above the
+#   sum of the RPC listeners' buffered-request budgets (152 MiB with libvirt's protocol on). At rest the cap
+#   costs nothing: only what is used is committed.
+# - no full collection at start-up for the metaspace's first threshold (-XX:MetaspaceSize=48m): the daemon
+#   loads more classes than the default 21 MB threshold holds.
+# - the native heap trimmed every 10 s (-XX:TrimNativeHeapInterval=10000): the JIT's compiler arenas and
+#   freed buffers otherwise stay in glibc's per-thread arenas.
+VNETD_DAEMON_JVM_OPTS="$VNETD_DAEMON_JVM_OPTS -Xms8m -Xmx256m -XX:-ShrinkHeapInSteps -XX:MetaspaceSize=48m -XX:TrimNativeHeapInterval=10000"
 
 vnetd_java_major() { # prints the feature version of the java binary $1, or nothing
   # the runtime's `release` file (every JDK and jlink image has one) says it without starting a JVM, which

@@ -39,6 +39,7 @@ import org.vnetd.daemon.libvirt.proc.MetadataProcedures;
 import org.vnetd.daemon.libvirt.proc.NetworkProcedures;
 import org.vnetd.daemon.libvirt.proc.PortProcedures;
 import org.vnetd.daemon.libvirt.proc.ProcedureTable;
+import org.vnetd.daemon.memory.IdleHeapTrim;
 import org.vnetd.daemon.netlink.NetlinkLinkBackend;
 import org.vnetd.daemon.netlink.ProcSysctl;
 import org.vnetd.daemon.port.PortManager;
@@ -81,6 +82,7 @@ public final class Daemon implements AutoCloseable {
     private PortManager ports;
     private NetlinkLinkBackend reaperNetlink;
     private TapReaper reaper;
+    private IdleHeapTrim heapTrim;
 
     private Daemon(FileChannel lockFile, EventLoopGroup group, NetlinkLinkBackend netlink, NetworkServices services,
             NetworkDriver driver) {
@@ -138,6 +140,7 @@ public final class Daemon implements AutoCloseable {
                 d.libvirt = startLibvirt(options, driver, d.ports, events);
             }
             services.warmUpDhcp(); // after the start: nothing above waits for it
+            d.heapTrim = IdleHeapTrim.start(group.next());
             LOG.info("vnetd ready in {} ms: {} network(s), {} active", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
                     driver.list().size(), driver.list().stream().filter(s -> s.active()).count());
             return d;
@@ -274,6 +277,9 @@ public final class Daemon implements AutoCloseable {
     @Override
     public void close() {
         LOG.info("vnetd stopping; running networks stay up");
+        if (heapTrim != null) {
+            heapTrim.close();
+        }
         if (libvirt != null) {
             libvirt.close();
         }

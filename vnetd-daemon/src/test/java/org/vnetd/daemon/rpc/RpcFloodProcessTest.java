@@ -18,8 +18,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -38,11 +36,11 @@ import com.fasterxml.jackson.databind.JsonNode;
  * hundreds of connections each announcing a large frame and sending all of it but the last byte, reopened
  * when the daemon closes them, plus connections dripping one byte a second. Meanwhile the daemon's RSS may
  * grow by at most 64 MiB and a cheap call on the read-write socket keeps a p99 under 50 ms; afterwards RSS
- * comes back within 15 % of where it started (issue 25 asks for 10 %, not met yet: the whole flood's growth, about
- * +10 MiB on a ~90 MiB daemon, stays held after it), and every dripping connection was closed by the daemon. At the
+ * comes back within 10 % of where it started, and every dripping connection was closed by the daemon. At the
  * same time another user (uid 65533) pipelines valid read-only requests as large as the socket takes on 32
- * connections: what running requests hold is promoted out of the daemon's small young generation, so larger
- * requests or deeper pipelines would touch old-generation pages that stay in RSS.
+ * connections: what running requests hold is promoted out of the daemon's small young generation and touches
+ * old-generation pages, which stay in RSS until the daemon's idle heap trim (IdleHeapTrim) shrinks the heap
+ * once the flood is over.
  * The daemon runs with its launcher's JVM options (scripts/lib/java.sh), so RSS is measured as installed; it
  * runs in a namespace of its own only so that it touches no host network (the attack is on its Unix socket).
  */
@@ -59,12 +57,14 @@ class RpcFloodProcessTest {
     private static final int PIPELINE_DEPTH = 8;
     private static final long MAX_GROWTH = 64L * 1024 * 1024;
     private static final double MAX_P99_MS = 50;
+    /** Issue 25's figure. */
+    private static final double RSS_RETURN_RATIO = 1.10;
     /**
-     * Issue 25 asks for 10 %. On an idle machine the daemon keeps about +9.4-9.7 MiB of a ~90 MiB baseline after
-     * the flood (10.4-10.7 %), with a warmed baseline and with glibc's mmap threshold fixed alike; where that
-     * memory sits is not found yet, so the issue stays open and this bound is the measured state, not the goal.
+     * The baseline is the daemon at rest: its lowest RSS once no new low (by more than 1 %) came for longer than
+     * the periods of its heap trim and of the JVM's native-heap trim (10 s each), so what start-up and the warm-up
+     * left to trim is not counted as "where it started".
      */
-    private static final double RSS_RETURN_RATIO = 1.15;
+    private static final Duration SETTLED_FOR = Duration.ofSeconds(15);
 
     @Test
     void aLocalUserCannotPushTheDaemonToGigabytes() throws Exception {
@@ -94,7 +94,8 @@ class RpcFloodProcessTest {
                     String.valueOf(PIPELINE_DEPTH)));
             assertEquals(0, warmPipe.exitCode(), "the warm-up pipeliner ran: " + warmPipe.stderr());
             long pid = vnetd.pid();
-            long baseline = rss(pid);
+            long baseline = settledRss(pid);
+            long warmUpLogLines = vnetd.log().lines().count(); // the warm-up's refusals are logged before this
 
             List<Double> latenciesMs = Collections.synchronizedList(new ArrayList<>());
             ConcurrentLinkedQueue<String> probeErrors = new ConcurrentLinkedQueue<>();
@@ -160,7 +161,8 @@ class RpcFloodProcessTest {
                     assertTrue(s.asDouble() >= 9 && s.asDouble() <= 14, "a dripping connection lasted " + s.asDouble() + " s");
                 }
                 assertTrue(stats.get("closedByDaemon").asInt() > BIG_CONNECTIONS, "the daemon refused the flood: " + stats);
-                List<String> refusals = vnetd.log().lines().filter(l -> l.contains(RpcServer.READ_ONLY_SOCKET + ": ")).toList();
+                List<String> refusals = vnetd.log().lines().skip(warmUpLogLines)
+                        .filter(l -> l.contains(RpcServer.READ_ONLY_SOCKET + ": ")).toList();
                 refusals.forEach(l -> System.out.println("flood: daemon log: " + l));
                 long refusalLines = refusals.size();
                 assertTrue(refusalLines >= 1 && refusalLines <= ATTACK_SECONDS / 10 + 3,
@@ -182,13 +184,32 @@ class RpcFloodProcessTest {
         return p;
     }
 
-    /** VNETD_DAEMON_JVM_OPTS, the options dist/bin/vnetd starts the daemon with. */
-    private static List<String> launcherJvmOptions() throws IOException {
+    /**
+     * VNETD_DAEMON_JVM_OPTS, the options dist/bin/vnetd starts the daemon with, as bash sees them after sourcing
+     * java.sh (the variable is built up over several lines).
+     */
+    private static List<String> launcherJvmOptions() {
         String root = System.getenv("VNETD_ROOT");
         Path javaSh = (root != null ? Path.of(root) : Path.of("").toAbsolutePath().getParent()).resolve("scripts/lib/java.sh");
-        Matcher m = Pattern.compile("(?m)^VNETD_DAEMON_JVM_OPTS=\"([^\"]*)\"").matcher(Files.readString(javaSh));
-        assertTrue(m.find(), "no VNETD_DAEMON_JVM_OPTS in " + javaSh);
-        return List.of(m.group(1).trim().split("\\s+"));
+        Exec.Result r = Exec.run(Duration.ofSeconds(10), null,
+                List.of("bash", "-c", ". \"$1\" && printf %s \"$VNETD_DAEMON_JVM_OPTS\"", "java.sh", javaSh.toString()));
+        assertEquals(0, r.exitCode(), "sourcing " + javaSh + ": " + r.stderr());
+        assertTrue(r.stdout().contains("-XX:+UseSerialGC"), "no VNETD_DAEMON_JVM_OPTS in " + javaSh + ": " + r.stdout());
+        return List.of(r.stdout().trim().split("\\s+"));
+    }
+
+    /** The lowest RSS of {@code pid} once it made no new low for {@link #SETTLED_FOR}. */
+    private static long settledRss(long pid) {
+        long[] low = {rss(pid), System.nanoTime()};
+        Await.until(Duration.ofSeconds(120), Duration.ofMillis(500), "RSS settled for " + SETTLED_FOR.toSeconds() + " s", () -> {
+            long now = rss(pid);
+            if (now < low[0] * 0.99) {
+                low[1] = System.nanoTime();
+            }
+            low[0] = Math.min(low[0], now);
+            return System.nanoTime() - low[1] >= SETTLED_FOR.toNanos();
+        });
+        return low[0];
     }
 
     private static void cheapCall(Path socket) throws IOException {
