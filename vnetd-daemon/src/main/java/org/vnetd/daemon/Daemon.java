@@ -99,6 +99,7 @@ public final class Daemon implements AutoCloseable {
 
     public static Daemon start(DaemonOptions options, ConfFile conf) {
         long t0 = System.nanoTime();
+        StartWarmUp.begin(StartWarmUp.daemonTasks(readDefaultXml()));
         createDirectories(options);
         FileChannel lock = lock(options.runDir().resolve("vnetd.pid"));
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
