@@ -33,6 +33,9 @@ import org.vnetd.daemon.firewall.FirewallBackends;
 import org.vnetd.daemon.firewall.FirewallDoctor;
 import org.vnetd.daemon.firewall.ProcessCommandRunner;
 import org.vnetd.daemon.libvirt.LibvirtServer;
+import org.vnetd.daemon.libvirtimport.LibvirtImportService;
+import org.vnetd.daemon.libvirtimport.LibvirtRelease;
+import org.vnetd.daemon.libvirtimport.StoreLeaseImporter;
 import org.vnetd.daemon.libvirt.proc.ConnectProcedures;
 import org.vnetd.daemon.libvirt.proc.EventProcedures;
 import org.vnetd.daemon.libvirt.proc.MetadataProcedures;
@@ -116,9 +119,11 @@ public final class Daemon implements AutoCloseable {
                     group, Clock.systemUTC());
             EventHub events = new EventHub();
             NetworkPlanner planner = new NetworkPlanner();
+            StoreLeaseImporter leaseImporter = new StoreLeaseImporter(options.stateDir().resolve("dhcp"), Clock.systemUTC());
             NetworkDriver driver = new NetworkDriver(new ConfigDirStore(options.networksDir()),
                     new RunDirStatusStore(options.runDir(), planner), planner,
-                    new KernelActions(netlink, new ProcSysctl(), firewall, services, netlink.tc()),
+                    new KernelActions(netlink, new ProcSysctl(), firewall, services, netlink.tc(),
+                            new LibvirtRelease(commands, leaseImporter)),
                     new NetlinkKernelObserver(netlink), events, services, services, System::currentTimeMillis,
                     RandomGenerator.of("L64X128MixRandom"));
             services.onHealthChange(driver::serviceHealthChanged);
@@ -135,8 +140,8 @@ public final class Daemon implements AutoCloseable {
             d.ports.recover();
             events.subscribe(new EventHub.Filter(null, null), d.ports::onNetworkEvent);
             FirewallDoctor doctor = new FirewallDoctor(commands, new NftablesRenderer(), firewall.name().equals("nftables"));
-            d.rpc = RpcServer.start(options.runDir(), rpcMethods(driver, d.ports, new FirewallDiagnoseService(driver, doctor)),
-                    events);
+            d.rpc = RpcServer.start(options.runDir(), rpcMethods(driver, d.ports, new FirewallDiagnoseService(driver, doctor),
+                    new LibvirtImportService(driver, planner, leaseImporter)), events);
             if (conf.libvirtProtocol()) {
                 d.libvirt = startLibvirt(options, driver, d.ports, events);
             }
@@ -169,9 +174,10 @@ public final class Daemon implements AutoCloseable {
     }
 
     /** The JSON RPC's methods; building the table checks it serves exactly those of docs/rpc.md. */
-    static RpcMethodTable rpcMethods(NetworkDriver driver, PortManager ports, FirewallDiagnoseService diagnose) {
+    static RpcMethodTable rpcMethods(NetworkDriver driver, PortManager ports, FirewallDiagnoseService diagnose,
+            LibvirtImportService libvirtImport) {
         return new RpcMethodTable(ConnectionMethods.all(), new NetworkMethods(driver).all(),
-                new PortMethods(ports).all(), diagnose.all());
+                new PortMethods(ports).all(), diagnose.all(), libvirtImport.all());
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 import org.vnetd.core.rpc.Methods;
+import org.vnetd.daemon.libvirtimport.LibvirtImportService;
 import org.vnetd.daemon.rpc.FirewallDiagnoseService;
 import org.vnetd.daemon.rpc.RpcMethod;
 import org.vnetd.daemon.rpc.RpcMethodTable;
@@ -16,7 +17,8 @@ import org.vnetd.daemon.rpc.RpcMethodTable;
 class DaemonRpcMethodsTest {
     @Test
     void theDaemonServesExactlyTheMethodsOfTheContract() {
-        RpcMethodTable table = Daemon.rpcMethods(null, null, new FirewallDiagnoseService(null, null));
+        RpcMethodTable table = Daemon.rpcMethods(null, null, new FirewallDiagnoseService(null, null),
+                new LibvirtImportService(null, null, null));
         Set<String> readOnly = Methods.ALL.stream()
                 .filter(m -> table.lookup(m).orElseThrow().access() == RpcMethod.Access.READ).collect(Collectors.toSet());
         assertEquals(Methods.READ_ONLY, readOnly);

@@ -10,14 +10,16 @@ import org.vnetd.testing.Exec;
 
 /**
  * ISC {@code dhclient} in the foreground ({@code -d}) with a private config, lease file, pid file
- * and script; {@link #release()} runs {@code dhclient -r} with the same files.
+ * and script; {@link #release()} runs {@code dhclient -r} with the same files. As Debian's dhclient-script,
+ * a renewal that keeps the address leaves the interface alone (its routes and traffic go on).
  */
 public final class Dhclient extends AbstractClient {
     public Dhclient(DhcpClientNs client, String hostname) {
         super(client, "dhclient");
         dir.script("\"$reason\"", """
                 case "$reason" in
-                  BOUND|RENEW|REBIND|REBOOT) ip addr flush dev "$interface"; ip addr add "$new_ip_address/$new_subnet_mask" dev "$interface" ;;
+                  BOUND|REBOOT) ip addr flush dev "$interface"; ip addr add "$new_ip_address/$new_subnet_mask" dev "$interface" ;;
+                  RENEW|REBIND) [ "$old_ip_address" = "$new_ip_address" ] || { ip addr flush dev "$interface"; ip addr add "$new_ip_address/$new_subnet_mask" dev "$interface"; } ;;
                   RELEASE|EXPIRE|STOP) ip addr flush dev "$interface" ;;
                 esac""");
         String conf = "request subnet-mask, broadcast-address, routers, domain-name, domain-name-servers, interface-mtu;\n"

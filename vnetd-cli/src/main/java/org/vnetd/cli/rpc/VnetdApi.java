@@ -13,6 +13,7 @@ import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
 import org.vnetd.core.firewall.FirewallFinding;
 import org.vnetd.core.rpc.DiagnoseResult;
+import org.vnetd.core.rpc.ImportResult;
 import org.vnetd.core.rpc.Lease;
 import org.vnetd.core.rpc.MetadataResult;
 import org.vnetd.core.rpc.Methods;
@@ -161,6 +162,11 @@ public final class VnetdApi implements AutoCloseable {
     /** {@code firewall.diagnose}: the daemon's findings about the host firewall for its running networks. */
     public List<FirewallFinding> firewallDiagnose() {
         return read(rpc.call(Methods.FIREWALL_DIAGNOSE, Map.of()), DiagnoseResult.class).findings();
+    }
+
+    /** {@code network.importLibvirt} with its params (configDir, statusDir, leaseDir, takeover, dryRun). */
+    public ImportResult importLibvirt(Map<String, Object> params) {
+        return read(rpc.call(Methods.NETWORK_IMPORT_LIBVIRT, params), ImportResult.class);
     }
 
     public Port createPort(Map<String, Object> params) {

@@ -19,6 +19,14 @@ final class Conflicts {
     }
 
     static void check(NetworkDef def, KernelView kernel, Collection<NetworkDef> otherActive) {
+        check(def, kernel, otherActive, false);
+    }
+
+    /**
+     * @param takeover the network runs already, made by libvirt, and vnetd takes it over: its bridge must
+     *                 exist (and be a bridge) instead of being free
+     */
+    static void check(NetworkDef def, KernelView kernel, Collection<NetworkDef> otherActive, boolean takeover) {
         String name = def.name();
         if (!def.forwardMode().hasBridge()) {
             return;
@@ -31,7 +39,16 @@ final class Conflicts {
                             bridge, name, other.name());
                 }
             }
-            if (kernel.hasLink(bridge)) {
+            if (takeover) {
+                String kind = kernel.links().get(bridge);
+                if (kind == null) {
+                    throw VnetException.of(ErrorCode.CONFLICT, "cannot take over network '%s': its bridge '%s' does not exist", name, bridge);
+                }
+                if (!kind.equals("bridge")) {
+                    throw VnetException.of(ErrorCode.CONFLICT, "cannot take over network '%s': '%s' is not a bridge (kind %s)",
+                            name, bridge, kind.isEmpty() ? "none" : kind);
+                }
+            } else if (kernel.hasLink(bridge)) {
                 String kind = kernel.links().get(bridge);
                 throw VnetException.of(ErrorCode.CONFLICT,
                         "bridge name '%s' of network '%s' is already in use by an interface vnetd does not manage%s",

@@ -120,6 +120,16 @@ public final class NetworkDriver {
         lifecycle.destroy(network);
     }
 
+    /**
+     * Starts the network of {@code liveXml}, which libvirt runs now, by taking over its bridge, addresses
+     * and routes as they are ({@link org.vnetd.core.plan.TakeoverPlan}): vnetd's rules go in, then libvirt
+     * lets go ({@code release}, made from the parsed definition), then vnetd's services start. A persistent
+     * network is {@link #define}d first; otherwise the network is transient.
+     */
+    public NetworkSummary takeOver(String liveXml, java.util.function.Function<NetworkDef, Action.ReleaseFromLibvirt> release) {
+        return lifecycle.takeOver(liveXml, release);
+    }
+
     // ------------------------------------------------------------------ update, metadata, firewall reload
 
     public UpdateResult update(String network, String command, String section, int parentIndex, String xml,

@@ -3,6 +3,7 @@ package org.vnetd.core.driver;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 
@@ -16,6 +17,7 @@ import org.vnetd.core.plan.Applied;
 import org.vnetd.core.plan.Executor;
 import org.vnetd.core.plan.Plan;
 import org.vnetd.core.plan.Planner;
+import org.vnetd.core.plan.TakeoverPlan;
 import org.vnetd.core.rpc.NetworkEvent;
 import org.vnetd.core.rpc.NetworkSummary;
 import org.vnetd.core.xml.NetworkXml;
@@ -178,7 +180,44 @@ final class NetworkLifecycle {
         });
     }
 
+    /**
+     * A network libvirt runs now, started in vnetd from libvirt's live XML by taking over what runs
+     * ({@link TakeoverPlan}); a persistent one was defined first, a transient one is created here and is
+     * gone again if the takeover fails.
+     */
+    NetworkSummary takeOver(String liveXml, Function<NetworkDef, Action.ReleaseFromLibvirt> release) {
+        NetworkDef def = NetworkXml.parse(liveXml);
+        String name = NetworkNames.check(def.name());
+        return networks.withLock(name, () -> {
+            NetworkEntry old = networks.get(name);
+            if (old != null && old.active()) {
+                throw VnetException.of(ErrorCode.NETWORK_ACTIVE, "Requested operation is not valid: network '%s' is already active", name);
+            }
+            NetworkEntry entry;
+            synchronized (identityLock) {
+                identity.assign(def, old, networks.all());
+                NetworkXml.validate(def, random);
+                entry = old != null ? old : new NetworkEntry(name, def.uuid());
+                networks.put(entry);
+            }
+            try {
+                startLocked(entry, def, release.apply(def));
+            } catch (RuntimeException ex) {
+                if (!entry.persistentDefined()) {
+                    networks.remove(name);
+                }
+                throw ex;
+            }
+            return networks.summary(entry);
+        });
+    }
+
     private void startLocked(NetworkEntry e, NetworkDef live) {
+        startLocked(e, live, null);
+    }
+
+    /** @param release null for a start; for a takeover, libvirt's letting go ({@link TakeoverPlan}) */
+    private void startLocked(NetworkEntry e, NetworkDef live, Action.ReleaseFromLibvirt release) {
         long t0 = System.nanoTime();
         fillLiveDefaults(live);
         Collection<NetworkDef> others = networks.all().stream()
@@ -186,9 +225,9 @@ final class NetworkLifecycle {
         List<String> names = new ArrayList<>(2);
         live.bridgeName().ifPresent(names::add);
         live.forwardDev().ifPresent(names::add);
-        Conflicts.check(live, kernel.observe(names), others);
+        Conflicts.check(live, kernel.observe(names), others, release != null);
         long t1 = System.nanoTime();
-        Plan plan = planner.plan(live);
+        Plan plan = release == null ? planner.plan(live) : TakeoverPlan.of(planner.plan(live), release);
         long t2 = System.nanoTime();
         NetworkStatus status = new NetworkStatus(e.name, e.uuid.toString(), NetworkXml.format(live, false),
                 e.persistentDefined(), false, plan.actions().stream().map(Applied::intended).toList(), clock.getAsLong());
@@ -211,7 +250,7 @@ final class NetworkLifecycle {
         statuses.save(complete);
         e.status = complete;
         e.live = live;
-        LOG.info("started network '{}' in {} ms", e.name, (System.nanoTime() - t0) / 1_000_000);
+        LOG.info("{} network '{}' in {} ms", release == null ? "started" : "took over", e.name, (System.nanoTime() - t0) / 1_000_000);
         networks.emit(e, NetworkEvent.LIFECYCLE, NetworkEvent.STARTED);
     }
 

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.StringJoiner;
 
 import org.vnetd.core.firewall.FirewallPlan;
@@ -36,7 +37,9 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = Action.StartDhcp.class, name = "start-dhcp"),
         @JsonSubTypes.Type(value = Action.StartRa.class, name = "start-ra"),
         @JsonSubTypes.Type(value = Action.StartDhcp6.class, name = "start-dhcp6"),
-        @JsonSubTypes.Type(value = Action.Tc.class, name = "tc")})
+        @JsonSubTypes.Type(value = Action.Tc.class, name = "tc"),
+        @JsonSubTypes.Type(value = Action.Adopted.class, name = "adopted"),
+        @JsonSubTypes.Type(value = Action.ReleaseFromLibvirt.class, name = "release-from-libvirt")})
 public sealed interface Action {
     /** One line of the plan's text form (golden files, logs). */
     String describe();
@@ -224,6 +227,60 @@ public sealed interface Action {
 
         public String describe() {
             return object.describe();
+        }
+    }
+
+    /**
+     * What {@code action} would make is there already, made by someone else (libvirt's network driver, whose
+     * running network vnetd takes over): applying it checks and repairs it as a restarted daemon's adoption
+     * does, never re-creates it, so the guests' taps stay on the same bridge. Once applied it is vnetd's: a
+     * later {@code net-destroy} undoes it as if vnetd had made it. A takeover that fails leaves it as it found it.
+     */
+    record Adopted(Action action) implements Action {
+        public Adopted {
+            Objects.requireNonNull(action, "action");
+            if (action instanceof Adopted || action instanceof ReleaseFromLibvirt) {
+                throw new IllegalArgumentException("cannot adopt: " + action.describe());
+            }
+        }
+
+        public String describe() {
+            return "adopt: " + action.describe();
+        }
+    }
+
+    /**
+     * libvirt's network driver lets go of a network vnetd takes over: its firewall rules for the bridge
+     * and subnets go (iptables chains {@code LIBVIRT_*}, nftables table {@code libvirt_network}), its
+     * dnsmasq (and radvd) for the network stop, and the leases of its {@code virbrN.status} become this
+     * network's. After vnetd's own rules are in place and before vnetd's services start: forwarding never
+     * stops, and port 53 and 67 are free when vnetd binds them. Nothing to undo: libvirt is not restarted.
+     *
+     * @param dnsmasqPid libvirt's dnsmasq for the network, as its pid file named it when the takeover was planned
+     * @param radvdPid   libvirt's radvd for the network, likewise
+     * @param leaseFile  libvirt's lease status file for the bridge, when it has one
+     * @param statusFile libvirt's status file of the running network: moved aside (to {@code NAME.xml.vnetd}), so
+     *                   a libvirtd started again does not take the network for one it runs and restart its dnsmasq
+     */
+    record ReleaseFromLibvirt(String network, String bridge, OptionalLong dnsmasqPid, OptionalLong radvdPid,
+            Optional<String> leaseFile, Optional<String> statusFile) implements Action {
+        public ReleaseFromLibvirt {
+            Objects.requireNonNull(network, "network");
+            Objects.requireNonNull(bridge, "bridge");
+            Objects.requireNonNull(dnsmasqPid, "dnsmasqPid");
+            Objects.requireNonNull(radvdPid, "radvdPid");
+            Objects.requireNonNull(leaseFile, "leaseFile");
+            Objects.requireNonNull(statusFile, "statusFile");
+        }
+
+        public String describe() {
+            StringBuilder sb = new StringBuilder("release ").append(network).append(" on ").append(bridge)
+                    .append(" from libvirt: remove its firewall rules");
+            dnsmasqPid.ifPresent(p -> sb.append(", stop its dnsmasq (pid ").append(p).append(')'));
+            radvdPid.ifPresent(p -> sb.append(", stop its radvd (pid ").append(p).append(')'));
+            leaseFile.ifPresent(f -> sb.append(", import the leases of ").append(f));
+            statusFile.ifPresent(f -> sb.append(", move its status ").append(f).append(" aside"));
+            return sb.toString();
         }
     }
 }

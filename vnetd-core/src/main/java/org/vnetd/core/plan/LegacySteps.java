@@ -72,6 +72,8 @@ public final class LegacySteps {
             case Action.StartRa r -> "ra " + r.bridge(); // those daemons sent none: never matches
             case Action.StartDhcp6 d -> "dhcp6 " + d.bridge(); // nor served DHCPv6
             case Action.Tc t -> "tc " + t.describe(); // nor applied <bandwidth>
+            case Action.Adopted a -> idOf(a.action()); // nor took networks over from libvirt
+            case Action.ReleaseFromLibvirt r -> "release " + r.network();
         };
     }
 }

@@ -18,6 +18,8 @@ public final class Methods {
     public static final String NETWORK_DHCP_LEASES = "network.dhcpLeases";
     public static final String NETWORK_GET_METADATA = "network.getMetadata";
     public static final String NETWORK_SET_METADATA = "network.setMetadata";
+    /** libvirt's networks, their leases and (with takeover) running networks become vnetd's. */
+    public static final String NETWORK_IMPORT_LIBVIRT = "network.importLibvirt";
     public static final String EVENTS_SUBSCRIBE = "events.subscribe";
     public static final String FIREWALL_RELOAD = "firewall.reload";
     public static final String FIREWALL_DIAGNOSE = "firewall.diagnose";
@@ -40,7 +42,7 @@ public final class Methods {
             NETWORK_DEFINE, NETWORK_CREATE, NETWORK_UNDEFINE, NETWORK_START, NETWORK_DESTROY, NETWORK_SET_AUTOSTART,
             NETWORK_UPDATE, NETWORK_DHCP_LEASES, NETWORK_GET_METADATA, NETWORK_SET_METADATA, EVENTS_SUBSCRIBE,
             FIREWALL_RELOAD, PORT_CREATE, PORT_DELETE, PORT_LIST, PORT_GET_XML, PORT_FD,
-            FIREWALL_DIAGNOSE);
+            FIREWALL_DIAGNOSE, NETWORK_IMPORT_LIBVIRT);
 
     private Methods() {
     }

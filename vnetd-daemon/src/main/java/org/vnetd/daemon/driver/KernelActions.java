@@ -2,6 +2,8 @@ package org.vnetd.daemon.driver;
 
 import java.util.Map;
 
+import org.vnetd.core.error.ErrorCode;
+import org.vnetd.core.error.VnetException;
 import org.vnetd.core.firewall.FirewallBackend;
 import org.vnetd.core.link.LinkBackend;
 import org.vnetd.core.link.Sysctl;
@@ -11,6 +13,7 @@ import org.vnetd.core.plan.Effects;
 import org.vnetd.core.qos.TcBackend;
 import org.vnetd.core.xml.model.NetworkDef;
 import org.vnetd.daemon.qos.TcEffects;
+import org.vnetd.daemon.libvirtimport.LibvirtRelease;
 
 /**
  * The daemon's side of start plans: each {@link Action} goes to its backend (netlink, sysctl, the
@@ -23,18 +26,26 @@ public final class KernelActions implements ActionBackends {
     private final FirewallEffects firewall;
     private final NetworkServices services;
     private final TcEffects tc;
+    private final LibvirtRelease libvirt;
 
+    /** Without libvirt's side: such a daemon cannot take networks over from libvirt. */
     public KernelActions(LinkBackend links, Sysctl sysctl, FirewallBackend firewall, NetworkServices services, TcBackend tc) {
+        this(links, sysctl, firewall, services, tc, null);
+    }
+
+    public KernelActions(LinkBackend links, Sysctl sysctl, FirewallBackend firewall, NetworkServices services, TcBackend tc,
+            LibvirtRelease libvirt) {
         this.links = new LinkEffects(links);
         this.sysctl = new SysctlEffects(sysctl);
         this.firewall = new FirewallEffects(firewall);
         this.services = services;
         this.tc = new TcEffects(tc);
+        this.libvirt = libvirt;
     }
 
     @Override
     public Effects<Action> forNetwork(NetworkDef live) {
-        return new NetworkEffects(new ServiceEffects(services, live));
+        return new NetworkEffects(live, new ServiceEffects(services, live));
     }
 
     @Override
@@ -44,10 +55,27 @@ public final class KernelActions implements ActionBackends {
 
     /** One network's effects: the kernel-wide backends, and services configured from its live definition. */
     private final class NetworkEffects implements Effects<Action> {
+        private final NetworkDef live;
         private final ServiceEffects serviceEffects;
 
-        NetworkEffects(ServiceEffects serviceEffects) {
+        NetworkEffects(NetworkDef live, ServiceEffects serviceEffects) {
+            this.live = live;
             this.serviceEffects = serviceEffects;
+        }
+
+        /** What libvirt made is checked and repaired as a restarted daemon's adoption does: never made again. */
+        private Map<String, String> takeOver(Action.Adopted a) {
+            if (a.action() instanceof Action.CreateBridge b) {
+                links.requireBridge(b);
+            }
+            return adopt(a.action(), Map.of());
+        }
+
+        private Map<String, String> release(Action.ReleaseFromLibvirt r) {
+            if (libvirt == null) {
+                throw new VnetException(ErrorCode.INTERNAL, "this daemon cannot take networks over from libvirt");
+            }
+            return libvirt.release(r, live);
         }
 
         @Override
@@ -65,6 +93,8 @@ public final class KernelActions implements ActionBackends {
                 case Action.StartRa r -> serviceEffects.start(r);
                 case Action.StartDhcp6 d -> serviceEffects.start(d);
                 case Action.Tc t -> tc.apply(t.object());
+                case Action.Adopted a -> takeOver(a);
+                case Action.ReleaseFromLibvirt r -> release(r);
             };
         }
 
@@ -83,6 +113,8 @@ public final class KernelActions implements ActionBackends {
                 case Action.StartRa r -> serviceEffects.stop(r);
                 case Action.StartDhcp6 d -> serviceEffects.stop(d);
                 case Action.Tc t -> tc.undo(t.object(), record);
+                case Action.Adopted a -> undo(a.action(), record); // vnetd's now: net-destroy removes it as libvirt's would
+                case Action.ReleaseFromLibvirt r -> { } // libvirt is not started again
             }
         }
 
@@ -90,6 +122,8 @@ public final class KernelActions implements ActionBackends {
         public void rollback(Action action, Map<String, String> record) {
             if (action instanceof Action.Firewall f) {
                 firewall.rollback(f.plan(), record);
+            } else if (action instanceof Action.Adopted) {
+                // a takeover that failed leaves what libvirt made as it found it
             } else {
                 undo(action, record);
             }
@@ -113,6 +147,10 @@ public final class KernelActions implements ActionBackends {
                 case Action.AddRoute r -> { }
                 case Action.Sysctls s -> { }
                 case Action.Tc t -> { } // qdiscs, classes and filters stay with the bridge the driver found
+                case Action.Adopted a -> {
+                    return adopt(a.action(), record);
+                }
+                case Action.ReleaseFromLibvirt r -> { } // done once, at the takeover
             }
             return record;
         }

@@ -6,6 +6,8 @@ import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vnetd.core.error.ErrorCode;
+import org.vnetd.core.error.VnetException;
 import org.vnetd.core.link.AddressInfo;
 import org.vnetd.core.link.AddressSpec;
 import org.vnetd.core.link.BridgeSpec;
@@ -44,6 +46,15 @@ final class LinkEffects {
     Map<String, String> create(Action.CreateBridge b) {
         links.createBridge(spec(b));
         return Map.of();
+    }
+
+    /** A bridge made by someone else, taken over: it must be there, and be a bridge. */
+    void requireBridge(Action.CreateBridge b) {
+        Optional<LinkInfo> l = links.getLink(b.bridge());
+        if (l.isEmpty() || !l.get().kind().orElse("").equals("bridge")) {
+            throw VnetException.of(ErrorCode.CONFLICT, "cannot take over bridge '%s': %s", b.bridge(),
+                    l.isEmpty() ? "it does not exist" : "it is not a bridge (kind " + l.get().kind().orElse("none") + ")");
+        }
     }
 
     /** Deleting the bridge takes its addresses and device routes with it. */

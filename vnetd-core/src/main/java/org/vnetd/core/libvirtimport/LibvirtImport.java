@@ -1,0 +1,103 @@
+package org.vnetd.core.libvirtimport;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vnetd.core.driver.NetworkDriver;
+import org.vnetd.core.error.ErrorCode;
+import org.vnetd.core.error.VnetException;
+import org.vnetd.core.rpc.ImportResult;
+
+/**
+ * {@code vnetctl import-libvirt}: libvirt's networks become vnetd's through the driver, all or nothing.
+ * The whole {@link ImportPlan} is checked first; then every definition is stored, autostart set and the
+ * leases of networks not taken over imported (a failure undefines what this import defined); then, with
+ * takeover, each running network is taken over ({@link NetworkDriver#takeOver}). A takeover that fails
+ * is rolled back by the executor, and the networks not taken over yet are undefined again: an import run
+ * again once the cause is fixed leaves the ones already moved as they are.
+ */
+public final class LibvirtImport {
+    private static final Logger LOG = LoggerFactory.getLogger(LibvirtImport.class);
+
+    private final NetworkDriver driver;
+    private final ImportPlanner planner;
+    private final LeaseImporter leases;
+
+    public LibvirtImport(NetworkDriver driver, ImportPlanner planner, LeaseImporter leases) {
+        this.driver = Objects.requireNonNull(driver);
+        this.planner = Objects.requireNonNull(planner);
+        this.leases = Objects.requireNonNull(leases);
+    }
+
+    public ImportResult run(LibvirtHost host, boolean takeover, boolean dryRun) {
+        ImportPlan plan = planner.plan(host, driver.list(), takeover);
+        if (dryRun) {
+            return result(plan, true);
+        }
+        List<NetworkImport> todo = plan.networks().stream().filter(n -> n.outcome() == NetworkImport.Outcome.IMPORTED).toList();
+        List<String> defined = new ArrayList<>();
+        try {
+            for (NetworkImport n : todo) {
+                if (n.persistent() != null) {
+                    driver.define(n.source().configXml());
+                    defined.add(n.name());
+                    if (n.source().autostart()) {
+                        driver.setAutostart(n.name(), true);
+                    }
+                }
+                if (!n.takesOver() && n.bridge() != null && !n.source().leases().isEmpty()) {
+                    leases.importLeases(n.bridge(), n.source().leases());
+                }
+            }
+        } catch (RuntimeException e) {
+            undefine(defined, e);
+            throw wrap(e, "nothing imported: ");
+        }
+        List<String> takenOver = new ArrayList<>();
+        for (NetworkImport n : todo) {
+            if (!n.takesOver()) {
+                continue;
+            }
+            try {
+                driver.takeOver(n.source().liveXml(), def -> n.release());
+                takenOver.add(n.name());
+                LOG.info("took network '{}' over from libvirt", n.name());
+            } catch (RuntimeException e) {
+                List<String> notMoved = todo.stream().filter(NetworkImport::takesOver).map(NetworkImport::name)
+                        .filter(x -> !takenOver.contains(x)).toList();
+                undefine(defined.stream().filter(notMoved::contains).toList(), e);
+                throw wrap(e, "taking over network '" + n.name() + "' failed, so " + String.join(", ", notMoved)
+                        + " stay libvirt's (not defined in vnetd)" + (takenOver.isEmpty() ? "" : "; taken over already: "
+                        + String.join(", ", takenOver) + " (an import run again leaves them as they are)") + ": ");
+            }
+        }
+        return result(plan, false);
+    }
+
+    private void undefine(List<String> names, RuntimeException cause) {
+        for (String name : names) {
+            try {
+                driver.undefine(name);
+            } catch (RuntimeException e) {
+                cause.addSuppressed(e);
+            }
+        }
+    }
+
+    private static VnetException wrap(RuntimeException e, String prefix) {
+        ErrorCode code = e instanceof VnetException v ? v.code() : ErrorCode.INTERNAL;
+        return new VnetException(code, prefix + e.getMessage(), e);
+    }
+
+    private static ImportResult result(ImportPlan plan, boolean dryRun) {
+        return new ImportResult(dryRun, plan.networks().stream().map(n -> new ImportResult.Network(n.name(), n.uuid(), n.bridge(),
+                switch (n.outcome()) {
+                    case IMPORTED -> "imported";
+                    case ALREADY_VNETD -> "already-vnetd";
+                    case SKIPPED -> "skipped";
+                }, n.takesOver(), n.steps())).toList());
+    }
+}

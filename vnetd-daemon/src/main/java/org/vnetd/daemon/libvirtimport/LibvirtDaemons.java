@@ -1,0 +1,92 @@
+package org.vnetd.daemon.libvirtimport;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vnetd.core.error.ErrorCode;
+import org.vnetd.core.error.VnetException;
+
+/**
+ * Stops the dnsmasq and radvd libvirt runs for a network. A stopped libvirtd leaves them running, so
+ * their pid files are what names them; a pid is trusted only while its command line is still that
+ * program for that network (a pid may have been reused since the file was written).
+ */
+final class LibvirtDaemons {
+    private static final Logger LOG = LoggerFactory.getLogger(LibvirtDaemons.class);
+    private static final long TERM_WAIT_MS = 5_000;
+    private static final long KILL_WAIT_MS = 2_000;
+
+    private LibvirtDaemons() {
+    }
+
+    /**
+     * Ends {@code pid} if its command line runs {@code program} with {@code networkMark} in an argument
+     * (libvirt's {@code --conf-file=…/NAME.conf}); SIGTERM, then SIGKILL after 5 s. Returns whether it
+     * stopped a process.
+     */
+    static boolean stop(long pid, String program, String networkMark) {
+        Optional<ProcessHandle> h = ProcessHandle.of(pid);
+        if (h.isEmpty()) {
+            return false;
+        }
+        Optional<String> cmdline = cmdline(pid);
+        if (cmdline.isEmpty()) {
+            return false;
+        }
+        String[] argv = cmdline.get().split("\0");
+        boolean isProgram = argv.length > 0 && Path.of(argv[0]).getFileName().toString().equals(program);
+        boolean forNetwork = false;
+        for (String a : argv) {
+            forNetwork |= a.contains(networkMark);
+        }
+        if (!isProgram || !forNetwork) {
+            LOG.warn("pid {} is not libvirt's {} for {} any more ({}); left alone", pid, program, networkMark,
+                    cmdline.get().replace('\0', ' ').trim());
+            return false;
+        }
+        ProcessHandle p = h.get();
+        p.destroy();
+        if (!waitFor(p, TERM_WAIT_MS)) {
+            LOG.warn("libvirt's {} (pid {}) did not end on SIGTERM within {} ms; killing it", program, pid, TERM_WAIT_MS);
+            p.destroyForcibly();
+            if (!waitFor(p, KILL_WAIT_MS)) {
+                throw VnetException.of(ErrorCode.INTERNAL, "libvirt's %s (pid %d) does not end", program, pid);
+            }
+        }
+        LOG.info("stopped libvirt's {} (pid {}) for {}", program, pid, networkMark);
+        return true;
+    }
+
+    private static boolean waitFor(ProcessHandle p, long millis) {
+        try {
+            p.onExit().get(millis, TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return !p.isAlive();
+        } catch (ExecutionException e) {
+            return !p.isAlive();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VnetException(ErrorCode.INTERNAL, "interrupted while waiting for pid " + p.pid() + " to end", e);
+        }
+    }
+
+    private static Optional<String> cmdline(long pid) {
+        try {
+            return Optional.of(new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new VnetException(ErrorCode.STATE_IO, "cannot read the command line of pid " + pid + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package org.vnetd.daemon.libvirtimport;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.vnetd.core.driver.NetworkDriver;
+import org.vnetd.core.error.ErrorCode;
+import org.vnetd.core.error.VnetException;
+import org.vnetd.core.libvirtimport.ImportPlanner;
+import org.vnetd.core.libvirtimport.LeaseImporter;
+import org.vnetd.core.libvirtimport.LibvirtImport;
+import org.vnetd.core.plan.Planner;
+import org.vnetd.core.rpc.ImportResult;
+import org.vnetd.core.rpc.Methods;
+import org.vnetd.core.rpc.Params;
+import org.vnetd.daemon.rpc.RpcMethod;
+
+/**
+ * {@code network.importLibvirt} (docs/rpc.md): reads libvirt's files where the daemon runs and hands them
+ * to the driver's import ({@link LibvirtImport}). One import at a time.
+ */
+public final class LibvirtImportService {
+    public static final Path CONFIG_DIR = Path.of("/etc/libvirt/qemu/networks");
+    public static final Path STATUS_DIR = Path.of("/run/libvirt/network");
+    public static final Path LEASE_DIR = Path.of("/var/lib/libvirt/dnsmasq");
+
+    private final NetworkDriver driver;
+    private final Planner planner;
+    private final LeaseImporter leases;
+
+    public LibvirtImportService(NetworkDriver driver, Planner planner, LeaseImporter leases) {
+        this.driver = driver;
+        this.planner = planner;
+        this.leases = leases;
+    }
+
+    public List<RpcMethod> all() {
+        return List.of(RpcMethod.onWorker(Methods.NETWORK_IMPORT_LIBVIRT, RpcMethod.Access.WRITE, c -> run(c.params())));
+    }
+
+    private ImportResult run(Params p) {
+        return run(dir(p, "configDir", CONFIG_DIR), dir(p, "statusDir", STATUS_DIR), dir(p, "leaseDir", LEASE_DIR),
+                p.bool("takeover", false), p.bool("dryRun", false));
+    }
+
+    public synchronized ImportResult run(Path configDir, Path statusDir, Path leaseDir, boolean takeover, boolean dryRun) {
+        return new LibvirtImport(driver, new ImportPlanner(planner), leases)
+                .run(new LibvirtHostReader(configDir, statusDir, leaseDir).read(), takeover, dryRun);
+    }
+
+    private static Path dir(Params p, String name, Path dflt) {
+        String v = p.optString(name);
+        if (v == null || v.isEmpty()) {
+            return dflt;
+        }
+        Path d = Path.of(v);
+        if (!d.isAbsolute()) {
+            throw VnetException.of(ErrorCode.INVALID_ARGUMENT, "%s must be an absolute path (the daemon's), not '%s'", name, v);
+        }
+        return d;
+    }
+}
