@@ -17,20 +17,24 @@ import java.util.regex.Pattern;
  * {@link #close()} kills it if the test did not {@link #stop()} it.
  */
 public final class Pinger implements AutoCloseable {
-    private static final Pattern REPLY = Pattern.compile("^\\[(\\d+)\\.(\\d+)\\] \\d+ bytes from .*icmp_seq=(\\d+) ");
+    private static final Pattern REPLY = Pattern.compile("^\\[(\\d+)\\.(\\d+)\\] \\d+ bytes from .*icmp_seq=(\\d+) .*time=([0-9.]+) ms");
 
-    /** What a ping run saw: replies, lost requests, and the longest time without a reply (ms). */
-    public record Figures(int replies, int lost, long longestGapMs, List<Integer> lostSeqs) {
+    /**
+     * What a ping run saw: replies, lost requests, the longest time without a reply (ms) and when it ended
+     * (epoch ms), and the longest round trip (ms).
+     */
+    public record Figures(int replies, int lost, long longestGapMs, long longestGapEndedAtMs, double maxRttMs, List<Integer> lostSeqs) {
         @Override
         public String toString() {
             return replies + " replies, " + lost + " lost" + (lost > 0 ? " " + lostSeqs : "") + ", longest gap between replies "
-                    + longestGapMs + " ms";
+                    + longestGapMs + " ms (ended at " + longestGapEndedAtMs + "), longest round trip " + maxRttMs + " ms";
         }
     }
 
     private final Process process;
     private final Thread reader;
     private final NavigableMap<Integer, Long> replies = new ConcurrentSkipListMap<>(); // seq → epoch µs
+    private volatile double maxRtt;
 
     public Pinger(TestNetns ns, String target) {
         process = ns.start("ping", "-n", "-D", "-i", "0.1", target);
@@ -44,6 +48,7 @@ public final class Pinger implements AutoCloseable {
                 if (m.find()) {
                     String frac = (m.group(2) + "000000").substring(0, 6);
                     replies.putIfAbsent(Integer.parseInt(m.group(3)), Long.parseLong(m.group(1)) * 1_000_000 + Long.parseLong(frac));
+                    maxRtt = Math.max(maxRtt, Double.parseDouble(m.group(4)));
                 }
             }
         } catch (IOException e) {
@@ -71,7 +76,7 @@ public final class Pinger implements AutoCloseable {
         process.waitFor(10, TimeUnit.SECONDS);
         reader.join(Duration.ofSeconds(10));
         if (replies.isEmpty()) {
-            return new Figures(0, 0, 0, List.of());
+            return new Figures(0, 0, 0, 0, 0, List.of());
         }
         List<Integer> lost = new ArrayList<>();
         for (int seq = replies.firstKey(); seq <= replies.lastKey(); seq++) {
@@ -80,14 +85,16 @@ public final class Pinger implements AutoCloseable {
             }
         }
         long gap = 0;
+        long gapEnd = 0;
         Long prev = null;
         for (long t : replies.values()) {
-            if (prev != null) {
-                gap = Math.max(gap, t - prev);
+            if (prev != null && t - prev > gap) {
+                gap = t - prev;
+                gapEnd = t;
             }
             prev = t;
         }
-        return new Figures(replies.size(), lost.size(), gap / 1000, lost);
+        return new Figures(replies.size(), lost.size(), gap / 1000, gapEnd / 1000, maxRtt, lost);
     }
 
     @Override

@@ -227,6 +227,15 @@ final class FakeVnetd implements AutoCloseable {
         });
         handlers.put("events.subscribe", p -> Map.of());
         handlers.put("firewall.reload", p -> Map.of());
+        handlers.put("network.importLibvirt", p -> {
+            boolean takeover = p.path("takeover").asBoolean();
+            return Map.of("dryRun", p.path("dryRun").asBoolean(), "networks", List.of(
+                    Map.of("name", "default", "uuid", "0c4e6f36-7a3c-4b0e-8a59-2a3d1f6b1c01", "bridge", "virbr0", "outcome", "imported",
+                            "takenOver", takeover, "steps", List.of("define it as libvirt keeps it", "configDir "
+                                    + p.path("configDir").asText("(default)"))),
+                    Map.of("name", "tr", "uuid", "0c4e6f36-7a3c-4b0e-8a59-2a3d1f6b1c04", "bridge", "virbr3", "outcome", "skipped",
+                            "takenOver", false, "steps", List.of("transient and running in libvirt: not imported (only --takeover moves it)"))));
+        });
         handlers.put("port.list", p -> {
             find(p.path("network").asText());
             return ports;

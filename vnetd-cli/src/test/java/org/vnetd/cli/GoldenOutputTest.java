@@ -150,6 +150,23 @@ class GoldenOutputTest {
                 Arguments.of("net-metadata default http://example.org/x --remove", 0, "Metadata removed\n\n", ""),
                 Arguments.of("net-event --list", 0, "lifecycle\nmetadata-change\n\n", ""),
                 Arguments.of("firewall-reload", 0, "Firewall rules reloaded\n\n", ""),
+                Arguments.of("import-libvirt --takeover --dry-run --config /etc/libvirt/qemu/networks", 0, """
+                        Dry run: nothing was changed.
+                        Network default (0c4e6f36-7a3c-4b0e-8a59-2a3d1f6b1c01, bridge virbr0): to import, to take over
+                          define it as libvirt keeps it
+                          configDir /etc/libvirt/qemu/networks
+                        Network tr (0c4e6f36-7a3c-4b0e-8a59-2a3d1f6b1c04, bridge virbr3): skipped
+                          transient and running in libvirt: not imported (only --takeover moves it)
+
+                        """, ""),
+                Arguments.of("import-libvirt --config /etc/../etc/libvirt/qemu/networks", 0, """
+                        Network default (0c4e6f36-7a3c-4b0e-8a59-2a3d1f6b1c01, bridge virbr0): imported
+                          define it as libvirt keeps it
+                          configDir /etc/libvirt/qemu/networks
+                        Network tr (0c4e6f36-7a3c-4b0e-8a59-2a3d1f6b1c04, bridge virbr3): skipped
+                          transient and running in libvirt: not imported (only --takeover moves it)
+
+                        """, ""),
                 Arguments.of("net-define /nonexistent.xml", 1, "\n",
                         "error: Failed to open file '/nonexistent.xml': No such file or directory\n"),
                 Arguments.of("help network", 0, """

@@ -132,6 +132,7 @@ class LibvirtTakeoverNetnsTest {
         String port1Index = host.execOk("cat", "/sys/class/net/tkv1/ifindex").trim();
 
         // ---- the administrator stops libvirtd: its dnsmasq, bridges and rules stay
+        long libvirtdStoppedAt = System.currentTimeMillis();
         libvirtd.close();
         assertTrue(ProcessHandle.of(dnsmasqDefault).map(ProcessHandle::isAlive).orElse(false), "dnsmasq outlives libvirtd");
         g1.pinger.awaitReplies(5);
@@ -149,6 +150,7 @@ class LibvirtTakeoverNetnsTest {
         assertEquals(0, DaemonRpc.call(sock, "network.list", Map.of()).size(), "a dry run changes nothing");
         params.put("dryRun", false);
         long t0 = System.nanoTime();
+        long importStartedAt = System.currentTimeMillis();
         JsonNode done = DaemonRpc.call(sock, "network.importLibvirt", params);
         long importMs = (System.nanoTime() - t0) / 1_000_000;
         long importedAt = System.currentTimeMillis() / 1000;
@@ -211,7 +213,8 @@ class LibvirtTakeoverNetnsTest {
         g2.pinger.awaitReplies(g2.pinger.replies() + 10);
         Pinger.Figures f1 = g1.pinger.stop();
         Pinger.Figures f2 = g2.pinger.stop();
-        System.out.printf("takeover: import-libvirt --takeover took %d ms; guest1 %s; guest2 %s%n", importMs, f1, f2);
+        System.out.printf("takeover: libvirtd stopped at %d, import-libvirt --takeover from %d took %d ms; guest1 %s; guest2 %s%n",
+                libvirtdStoppedAt, importStartedAt, importMs, f1, f2);
         assertEquals(0, f1.lost(), "guest1 lost pings: " + f1);
         assertEquals(0, f2.lost(), "guest2 lost pings: " + f2);
     }
