@@ -8,6 +8,7 @@ import java.util.function.Function;
 
 import org.vnetd.core.firewall.FirewallFinding;
 import org.vnetd.core.rpc.DiagnoseResult;
+import org.vnetd.core.rpc.ImportResult;
 import org.vnetd.core.rpc.Lease;
 import org.vnetd.core.rpc.MetadataResult;
 import org.vnetd.core.rpc.NetworkEvent;
@@ -25,58 +26,66 @@ import org.vnetd.core.rpc.XmlResult;
  * record's components, so a component added to a record and not here fails the build.
  */
 final class WireRecords {
-    private static final Map<Class<?>, Function<Fields, ?>> READERS = Map.of(
-            NetworkSummary.class, f -> new NetworkSummary(f.string("name"), f.string("uuid"), f.bool("active"),
+    private static final Map<Class<?>, Function<Fields, ?>> READERS = Map.ofEntries(
+            Map.entry(NetworkSummary.class, f -> new NetworkSummary(f.string("name"), f.string("uuid"), f.bool("active"),
                     f.bool("persistent"), f.bool("autostart"), f.string("bridge"), f.string("title"),
-                    f.string("degraded")),
-            Lease.class, f -> new Lease(f.number("expiryTime"), f.string("mac"), f.string("protocol"),
-                    f.string("ipAddress"), f.integer("prefix"), f.string("hostname"), f.string("clientId"), f.string("iaid")),
-            Port.class, f -> new Port(f.string("uuid"), f.string("network"), f.string("tap"), f.string("tapMac"),
+                    f.string("degraded"))),
+            Map.entry(Lease.class, f -> new Lease(f.number("expiryTime"), f.string("mac"), f.string("protocol"),
+                    f.string("ipAddress"), f.integer("prefix"), f.string("hostname"), f.string("clientId"), f.string("iaid"))),
+            Map.entry(Port.class, f -> new Port(f.string("uuid"), f.string("network"), f.string("tap"), f.string("tapMac"),
                     f.string("mac"), f.string("bridge"), f.optionalInt("ownerUid"), f.optionalInt("ownerGid"),
                     f.string("portgroup"), f.string("ip"), f.bool("isolated"), f.optionalInt("mtu"),
                     f.integer("queues"), f.bool("passFd"), f.string("state"), f.strings("notes"),
-                    f.string("fdToken")),
-            NetworkEvent.class, f -> new NetworkEvent(f.string("network"), f.string("uuid"), f.string("event"),
-                    f.string("detail"), f.number("timestamp"), f.string("uri")),
-            UpdateResult.class, f -> new UpdateResult(f.bool("live"), f.bool("config")),
-            VersionResult.class, f -> new VersionResult(f.string("version")),
-            XmlResult.class, f -> new XmlResult(f.string("xml")),
-            MetadataResult.class, f -> new MetadataResult(f.string("value")),
-            DiagnoseResult.class, f -> new DiagnoseResult(f.list("findings", WireRecords::findingOrNull)),
-            FirewallFinding.class, WireRecords::finding);
+                    f.string("fdToken"))),
+            Map.entry(NetworkEvent.class, f -> new NetworkEvent(f.string("network"), f.string("uuid"), f.string("event"),
+                    f.string("detail"), f.number("timestamp"), f.string("uri"))),
+            Map.entry(UpdateResult.class, f -> new UpdateResult(f.bool("live"), f.bool("config"))),
+            Map.entry(VersionResult.class, f -> new VersionResult(f.string("version"))),
+            Map.entry(XmlResult.class, f -> new XmlResult(f.string("xml"))),
+            Map.entry(MetadataResult.class, f -> new MetadataResult(f.string("value"))),
+            Map.entry(DiagnoseResult.class, f -> new DiagnoseResult(f.list("findings", WireRecords::findingOrNull))),
+            Map.entry(FirewallFinding.class, WireRecords::finding),
+            Map.entry(ImportResult.class, f -> new ImportResult(f.bool("dryRun"), f.list("networks", WireRecords::importedNetwork))),
+            Map.entry(ImportResult.Network.class, WireRecords::importedNetwork));
 
-    private static final Map<Class<?>, Function<Record, Map<String, Object>>> WRITERS = Map.of(
-            NetworkSummary.class, r -> {
+    private static final Map<Class<?>, Function<Record, Map<String, Object>>> WRITERS = Map.ofEntries(
+            Map.entry(NetworkSummary.class, r -> {
                 NetworkSummary n = (NetworkSummary) r;
                 return fields("name", n.name(), "uuid", n.uuid(), "active", n.active(), "persistent", n.persistent(),
                         "autostart", n.autostart(), "bridge", n.bridge(), "title", n.title(), "degraded", n.degraded());
-            },
-            Lease.class, r -> {
+            }),
+            Map.entry(Lease.class, r -> {
                 Lease l = (Lease) r;
                 return fields("expiryTime", l.expiryTime(), "mac", l.mac(), "protocol", l.protocol(), "ipAddress",
                         l.ipAddress(), "prefix", l.prefix(), "hostname", l.hostname(), "clientId", l.clientId(), "iaid", l.iaid());
-            },
-            Port.class, r -> {
+            }),
+            Map.entry(Port.class, r -> {
                 Port p = (Port) r;
                 return fields("uuid", p.uuid(), "network", p.network(), "tap", p.tap(), "tapMac", p.tapMac(), "mac",
                         p.mac(), "bridge", p.bridge(), "ownerUid", p.ownerUid(), "ownerGid", p.ownerGid(), "portgroup",
                         p.portgroup(), "ip", p.ip(), "isolated", p.isolated(), "mtu", p.mtu(), "queues", p.queues(),
                         "passFd", p.passFd(), "state", p.state(), "notes", p.notes(), "fdToken", p.fdToken());
-            },
-            NetworkEvent.class, r -> {
+            }),
+            Map.entry(NetworkEvent.class, r -> {
                 NetworkEvent e = (NetworkEvent) r;
                 return fields("network", e.network(), "uuid", e.uuid(), "event", e.event(), "detail", e.detail(),
                         "timestamp", e.timestamp(), "uri", e.uri());
-            },
-            UpdateResult.class, r -> fields("live", ((UpdateResult) r).live(), "config", ((UpdateResult) r).config()),
-            VersionResult.class, r -> fields("version", ((VersionResult) r).version()),
-            XmlResult.class, r -> fields("xml", ((XmlResult) r).xml()),
-            MetadataResult.class, r -> fields("value", ((MetadataResult) r).value()),
-            DiagnoseResult.class, r -> fields("findings", ((DiagnoseResult) r).findings()),
-            FirewallFinding.class, r -> {
+            }),
+            Map.entry(UpdateResult.class, r -> fields("live", ((UpdateResult) r).live(), "config", ((UpdateResult) r).config())),
+            Map.entry(VersionResult.class, r -> fields("version", ((VersionResult) r).version())),
+            Map.entry(XmlResult.class, r -> fields("xml", ((XmlResult) r).xml())),
+            Map.entry(MetadataResult.class, r -> fields("value", ((MetadataResult) r).value())),
+            Map.entry(DiagnoseResult.class, r -> fields("findings", ((DiagnoseResult) r).findings())),
+            Map.entry(FirewallFinding.class, r -> {
                 FirewallFinding f = (FirewallFinding) r;
                 return fields("check", f.check(), "severity", f.severity(), "message", f.message(), "hint", f.hint());
-            });
+            }),
+            Map.entry(ImportResult.class, r -> fields("dryRun", ((ImportResult) r).dryRun(), "networks", ((ImportResult) r).networks())),
+            Map.entry(ImportResult.Network.class, r -> {
+                ImportResult.Network n = (ImportResult.Network) r;
+                return fields("name", n.name(), "uuid", n.uuid(), "bridge", n.bridge(), "outcome", n.outcome(),
+                        "takenOver", n.takenOver(), "steps", n.steps());
+            }));
 
     private WireRecords() {
     }
@@ -99,6 +108,15 @@ final class WireRecords {
     static Map<String, Object> write(Record r) {
         Function<Record, Map<String, Object>> writer = WRITERS.get(r.getClass());
         return writer == null ? null : writer.apply(r);
+    }
+
+    private static ImportResult.Network importedNetwork(Object json) {
+        return importedNetwork(new Fields(Json.object(json, "ImportResult.Network"), "ImportResult.Network"));
+    }
+
+    private static ImportResult.Network importedNetwork(Fields f) {
+        return new ImportResult.Network(f.string("name"), f.string("uuid"), f.string("bridge"), f.string("outcome"),
+                f.bool("takenOver"), f.strings("steps"));
     }
 
     private static FirewallFinding findingOrNull(Object json) {

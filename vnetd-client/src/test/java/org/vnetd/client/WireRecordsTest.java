@@ -15,6 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.vnetd.core.firewall.FirewallFinding;
 import org.vnetd.core.rpc.DiagnoseResult;
+import org.vnetd.core.rpc.ImportResult;
 import org.vnetd.core.rpc.Lease;
 import org.vnetd.core.rpc.MetadataResult;
 import org.vnetd.core.rpc.NetworkEvent;
@@ -28,7 +29,7 @@ import org.vnetd.core.rpc.XmlResult;
 class WireRecordsTest {
     private static final List<Class<? extends Record>> RESULTS = List.of(NetworkSummary.class, Lease.class,
             Port.class, NetworkEvent.class, UpdateResult.class, VersionResult.class, XmlResult.class,
-            MetadataResult.class, DiagnoseResult.class, FirewallFinding.class);
+            MetadataResult.class, DiagnoseResult.class, FirewallFinding.class, ImportResult.class, ImportResult.Network.class);
 
     @Test
     void everyComponentIsWrittenInOrderAndReadBack() throws Exception {

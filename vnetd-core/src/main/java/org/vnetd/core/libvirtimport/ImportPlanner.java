@@ -82,7 +82,7 @@ public final class ImportPlanner {
             return new NetworkImport(n, name, uuid, bridge, NetworkImport.Outcome.SKIPPED, persistent, live, null, steps);
         }
         if (persistent != null) {
-            NetworkXml.validate(persistent.copy());
+            NetworkXml.validate(NetworkXml.copy(persistent));
             steps.add("define it as libvirt keeps it (uuid " + uuid + (bridge != null ? ", bridge " + bridge : "")
                     + def.macAddress().map(m -> ", mac " + m).orElse("") + ")");
             if (n.autostart()) {
@@ -91,7 +91,7 @@ public final class ImportPlanner {
         }
         Action.ReleaseFromLibvirt release = null;
         if (live != null && takeover) {
-            NetworkXml.validate(live.copy());
+            NetworkXml.validate(NetworkXml.copy(live));
             release = new Action.ReleaseFromLibvirt(name, bridge == null ? "" : bridge, n.dnsmasqPid(), n.radvdPid(), n.leaseFile(),
                     n.statusFile());
             steps.add("take over the running network" + (persistent == null ? " (transient)" : "") + ", "
