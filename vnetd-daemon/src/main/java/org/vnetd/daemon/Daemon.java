@@ -201,6 +201,12 @@ public final class Daemon implements AutoCloseable {
         if (Files.exists(marker)) {
             return;
         }
+        Path libvirtDefault = LibvirtImportService.STATUS_DIR.resolve("default.xml");
+        if (Files.exists(libvirtDefault)) {
+            // the host is moving from libvirt: its 'default' is imported (vnetctl import-libvirt), not made twice
+            LOG.info("libvirt runs a network 'default' ({}): not defining vnetd's; vnetctl import-libvirt moves libvirt's", libvirtDefault);
+            return;
+        }
         try {
             if (driver.list().isEmpty()) {
                 driver.defineDefault(readDefaultXml()).ifPresent(s -> LOG.info("defined the default network ({}, bridge {})",

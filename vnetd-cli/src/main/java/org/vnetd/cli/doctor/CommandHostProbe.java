@@ -71,10 +71,51 @@ public final class CommandHostProbe implements HostProbe {
         return parseListener(r.out);
     }
 
+    @Override
+    public List<Listener> unixListeners(String path) {
+        List<String> argv = new ArrayList<>(prefix);
+        argv.addAll(List.of("ss", "-H", "-xlp", "src", path));
+        Result r = exec(argv);
+        if (r.status != 0) {
+            throw new VnetException(ErrorCode.KERNEL, "'" + String.join(" ", argv) + "' failed: " + r.err.trim());
+        }
+        return parseListeners(r.out);
+    }
+
     /** {@code users:(("virtnetworkd",pid=812,fd=3))} in {@code ss -H -xlp}'s line. */
     static Optional<Listener> parseListener(String ssOutput) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("users:\\(\\(\"([^\"]+)\",pid=(\\d+)").matcher(ssOutput);
-        return m.find() ? Optional.of(new Listener(m.group(1), Integer.parseInt(m.group(2)))) : Optional.empty();
+        return parseListeners(ssOutput).stream().findFirst();
+    }
+
+    /** Every {@code ("program",pid=N} of {@code ss -H -xlp}'s lines. */
+    static List<Listener> parseListeners(String ssOutput) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\(\"([^\"]+)\",pid=(\\d+)").matcher(ssOutput);
+        List<Listener> out = new ArrayList<>();
+        while (m.find()) {
+            Listener l = new Listener(m.group(1), Integer.parseInt(m.group(2)));
+            if (!out.contains(l)) {
+                out.add(l);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * libvirt's status files (read only for the host itself: a test's namespace has none of its own) and the
+     * dnsmasq processes libvirt started ({@code --conf-file=/var/lib/libvirt/dnsmasq/NAME.conf}) in the probed
+     * network namespace, with the bridge their conf file serves ({@code interface=}).
+     */
+    @Override
+    public List<LibvirtBridge> libvirtBridges() {
+        return LibvirtFiles.bridges(prefix.isEmpty() ? Optional.of(Path.of("/run/libvirt/network")) : Optional.empty(), netns());
+    }
+
+    /** The probed network namespace, as {@code /proc/PID/ns/net} links name it. */
+    private String netns() {
+        List<String> argv = new ArrayList<>(prefix);
+        argv.addAll(List.of("readlink", "/proc/self/ns/net"));
+        Result r = exec(argv);
+        return r.status == 0 ? r.out.trim() : "";
     }
 
     private record Result(int status, String out, String err) {

@@ -1,5 +1,6 @@
 package org.vnetd.cli.doctor;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -29,5 +30,27 @@ public interface HostProbe {
     /** The program listening on the Unix socket {@code path} ({@code ss -xlp}); empty when nothing listens there. */
     default Optional<Listener> unixListener(String path) {
         return Optional.empty();
+    }
+
+    /**
+     * Every program listening on the Unix socket {@code path}: two when one bound it after the other had
+     * (systemd's socket unit of libvirt's network daemon, and vnetd).
+     */
+    default List<Listener> unixListeners(String path) {
+        return unixListener(path).map(List::of).orElse(List.of());
+    }
+
+    /**
+     * A bridge libvirt's network driver manages on this host: a network its status files say it runs, or a
+     * dnsmasq it started for a network.
+     *
+     * @param evidence how it shows ({@code its status /run/libvirt/network/default.xml}, {@code its dnsmasq (pid 812)})
+     */
+    record LibvirtBridge(String network, String bridge, String evidence) {
+    }
+
+    /** What libvirt's network driver manages here; empty where that cannot be read. */
+    default List<LibvirtBridge> libvirtBridges() {
+        return List.of();
     }
 }

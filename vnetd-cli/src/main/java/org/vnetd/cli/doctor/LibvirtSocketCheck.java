@@ -15,12 +15,20 @@ public final class LibvirtSocketCheck implements Check {
 
     @Override
     public List<Finding> run(HostProbe host, List<NetworkFacts> networks) {
-        Optional<HostProbe.Listener> network = host.unixListener(SOCKET);
-        if (network.isEmpty()) {
+        List<HostProbe.Listener> listeners = host.unixListeners(SOCKET);
+        if (listeners.isEmpty()) {
             return List.of();
         }
-        if (!network.get().isVnetd()) {
-            return List.of(new Finding("libvirt_socket", Severity.WARN, SOCKET + " is served by " + network.get()
+        List<HostProbe.Listener> others = listeners.stream().filter(l -> !l.isVnetd()).toList();
+        if (!others.isEmpty() && others.size() < listeners.size()) {
+            return List.of(new Finding("libvirt_socket", Severity.FAIL, "vnetd and " + others.getFirst() + " both listen on " + SOCKET,
+                    "one of them bound the socket after the other: virsh -c network:///system and virtqemud reach the one that"
+                            + " bound it last, and the other's networks are invisible to them",
+                    "systemctl disable --now virtnetworkd.socket virtnetworkd-ro.socket virtnetworkd-admin.socket virtnetworkd;"
+                            + " systemctl restart vnetd"));
+        }
+        if (!others.isEmpty()) {
+            return List.of(new Finding("libvirt_socket", Severity.WARN, SOCKET + " is served by " + others.getFirst()
                     + ", not by vnetd",
                     "virsh -c network:///system and virtqemud talk to libvirt's network daemon, which knows nothing of"
                             + " vnetd's networks; vnetd left the socket alone",

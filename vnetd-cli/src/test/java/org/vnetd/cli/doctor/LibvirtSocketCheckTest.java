@@ -48,6 +48,32 @@ class LibvirtSocketCheckTest {
     }
 
     @Test
+    void vnetdAndLibvirtsNetworkDaemonBothListeningFails() {
+        HostProbe both = new HostProbe() {
+            @Override
+            public Optional<String> sysctl(String path) {
+                return Optional.empty();
+            }
+
+            @Override
+            public String ipJson(String... args) {
+                return "[]";
+            }
+
+            @Override
+            public List<Listener> unixListeners(String path) {
+                return path.equals(LibvirtSocketCheck.SOCKET) ? List.of(new Listener("java", 40), new Listener("virtnetworkd", 812)) : List.of();
+            }
+        };
+        List<Finding> f = new LibvirtSocketCheck().run(both, List.of());
+        assertEquals(1, f.size());
+        assertEquals(Severity.FAIL, f.get(0).severity());
+        assertEquals("vnetd and virtnetworkd (pid 812) both listen on /run/libvirt/virtnetworkd-sock", f.get(0).summary());
+        assertEquals("systemctl disable --now virtnetworkd.socket virtnetworkd-ro.socket virtnetworkd-admin.socket virtnetworkd;"
+                + " systemctl restart vnetd", f.get(0).fix());
+    }
+
+    @Test
     void vnetdAloneOrNothingListeningSaysNothing() {
         assertEquals(List.of(), run(Map.of(LibvirtSocketCheck.SOCKET, new HostProbe.Listener("java", 40))));
         assertEquals(List.of(), run(Map.of()));
@@ -58,5 +84,9 @@ class LibvirtSocketCheckTest {
         assertEquals(Optional.of(new HostProbe.Listener("virtnetworkd", 812)), CommandHostProbe.parseListener(
                 "u_str LISTEN 0      128    /run/libvirt/virtnetworkd-sock 5913662 * 0 users:((\"virtnetworkd\",pid=812,fd=3))\n"));
         assertEquals(Optional.empty(), CommandHostProbe.parseListener(""));
+        assertEquals(List.of(new HostProbe.Listener("java", 40), new HostProbe.Listener("virtnetworkd", 812)), CommandHostProbe.parseListeners(
+                "u_str LISTEN 0 128 /run/libvirt/virtnetworkd-sock 5913660 * 0 users:((\"java\",pid=40,fd=9))\n"
+                        + "u_str LISTEN 0 128 /run/libvirt/virtnetworkd-sock 5913662 * 0 users:((\"virtnetworkd\",pid=812,fd=3),(\"systemd\",pid=1,fd=40))\n")
+                .subList(0, 2));
     }
 }

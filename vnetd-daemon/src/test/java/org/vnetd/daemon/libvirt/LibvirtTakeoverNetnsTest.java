@@ -33,7 +33,7 @@ import org.vnetd.testing.dhcp.Dhclient;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * Issue 21's switch: Debian's real libvirtd runs {@code default} (NAT) and a routed network, two guests on
+ * Issue 21's switch: Debian's real libvirtd runs {@code default} (NAT), a routed network and a transient one, two guests on
  * {@code virbr0} hold leases from libvirt's dnsmasq and ping an upstream namespace through the NAT every
  * 100 ms; libvirtd is stopped as an administrator stops it (its dnsmasq and bridges keep running), and
  * {@code network.importLibvirt} with takeover moves both networks to vnetd. Not one ping is lost, the
@@ -68,6 +68,20 @@ class LibvirtTakeoverNetnsTest {
               <ip address='10.55.0.1' netmask='255.255.255.0'>
                 <dhcp>
                   <range start='10.55.0.10' end='10.55.0.20'/>
+                </dhcp>
+              </ip>
+            </network>
+            """;
+    /** Transient: libvirt runs it (net-create) with no definition; it moves as such. */
+    static final String TRANSIENT = """
+            <network>
+              <name>scratch</name>
+              <uuid>8d1e4b5a-0f6c-4c1e-9d7e-1a2b3c4d5e03</uuid>
+              <bridge name='virbr2' stp='on' delay='0'/>
+              <mac address='52:54:00:4a:5b:03'/>
+              <ip address='10.56.0.1' netmask='255.255.255.0'>
+                <dhcp>
+                  <range start='10.56.0.10' end='10.56.0.20'/>
                 </dhcp>
               </ip>
             </network>
@@ -115,19 +129,23 @@ class LibvirtTakeoverNetnsTest {
         String libvirtUri = "network:///system?socket=" + libvirtd.socket();
         Files.writeString(dir.resolve("default.xml"), DEFAULT);
         Files.writeString(dir.resolve("lab.xml"), ROUTED);
+        Files.writeString(dir.resolve("scratch.xml"), TRANSIENT);
         for (List<String> c : List.of(List.of("net-define", dir.resolve("default.xml").toString()), List.of("net-autostart", "default"),
-                List.of("net-start", "default"), List.of("net-define", dir.resolve("lab.xml").toString()), List.of("net-start", "lab"))) {
+                List.of("net-start", "default"), List.of("net-define", dir.resolve("lab.xml").toString()), List.of("net-start", "lab"),
+                List.of("net-create", dir.resolve("scratch.xml").toString()))) {
             virsh(libvirtUri, c);
         }
         Guest g1 = guest(host, 1);
         Guest g2 = guest(host, 2);
         String libvirtDefaultXml = virsh(libvirtUri, List.of("net-dumpxml", "default"));
         String libvirtLabXml = virsh(libvirtUri, List.of("net-dumpxml", "lab"));
+        String libvirtScratchXml = virsh(libvirtUri, List.of("net-dumpxml", "scratch"));
         String libvirtLeases = virsh(libvirtUri, List.of("net-dhcp-leases", "default"));
         assertTrue(libvirtLeases.contains(g1.address) && libvirtLeases.contains(g2.address), libvirtLeases);
         assertTrue(host.execOk("iptables-save").contains("LIBVIRT_"), "libvirt 9 put its rules in iptables");
         long dnsmasqDefault = pid(lv.resolve("run/network/default.pid"));
         long dnsmasqLab = pid(lv.resolve("run/network/lab.pid"));
+        long dnsmasqScratch = pid(lv.resolve("run/network/scratch.pid"));
         String bridgeIndex = host.execOk("cat", "/sys/class/net/virbr0/ifindex").trim();
         String port1Index = host.execOk("cat", "/sys/class/net/tkv1/ifindex").trim();
 
@@ -146,7 +164,7 @@ class LibvirtTakeoverNetnsTest {
                 "statusDir", lv.resolve("run/network").toString(), "leaseDir", lv.resolve("lib/dnsmasq").toString(),
                 "takeover", true, "dryRun", true));
         JsonNode plan = DaemonRpc.call(sock, "network.importLibvirt", params);
-        assertEquals(2, plan.get("networks").size(), plan.toString());
+        assertEquals(3, plan.get("networks").size(), plan.toString());
         assertEquals(0, DaemonRpc.call(sock, "network.list", Map.of()).size(), "a dry run changes nothing");
         params.put("dryRun", false);
         long t0 = System.nanoTime();
@@ -166,15 +184,20 @@ class LibvirtTakeoverNetnsTest {
         JsonNode l = DaemonRpc.call(sock, "network.lookup", Map.of("network", "lab"));
         assertEquals("8d1e4b5a-0f6c-4c1e-9d7e-1a2b3c4d5e02", l.get("uuid").asText());
         assertTrue(l.get("active").asBoolean() && l.get("persistent").asBoolean(), l.toString());
+        JsonNode s = DaemonRpc.call(sock, "network.lookup", Map.of("network", "scratch"));
+        assertEquals("8d1e4b5a-0f6c-4c1e-9d7e-1a2b3c4d5e03", s.get("uuid").asText());
+        assertTrue(s.get("active").asBoolean() && !s.get("persistent").asBoolean(), s.toString());
         String vnetdUri = "network:///system?socket=" + vnetd.runDir().resolve("libvirt").resolve(LibvirtServer.SOCKET);
         assertEquals(libvirtDefaultXml, virsh(vnetdUri, List.of("net-dumpxml", "default")));
         assertEquals(libvirtLabXml, virsh(vnetdUri, List.of("net-dumpxml", "lab")));
+        assertEquals(libvirtScratchXml, virsh(vnetdUri, List.of("net-dumpxml", "scratch")));
         // the same bridge, the guests' ports still on it
         assertEquals(bridgeIndex, host.execOk("cat", "/sys/class/net/virbr0/ifindex").trim());
         assertEquals(port1Index, host.execOk("cat", "/sys/class/net/tkv1/ifindex").trim());
         assertTrue(host.execOk("ip", "-o", "link", "show", "tkv1").contains("master virbr0"));
         // libvirt is gone: no dnsmasq, no rule, its status set aside
-        Await.until(Duration.ofSeconds(10), "libvirt's dnsmasq processes to end", () -> !alive(dnsmasqDefault) && !alive(dnsmasqLab));
+        Await.until(Duration.ofSeconds(10), "libvirt's dnsmasq processes to end",
+                () -> !alive(dnsmasqDefault) && !alive(dnsmasqLab) && !alive(dnsmasqScratch));
         for (String pid : host.execOk("ip", "netns", "pids", host.name()).trim().split("\\s+")) {
             String comm = pid.isEmpty() ? "" : Exec.run("cat", "/proc/" + pid + "/comm").stdout().trim();
             assertFalse(comm.equals("dnsmasq"), "a dnsmasq is left: pid " + pid);
