@@ -24,6 +24,7 @@ import org.vnetd.core.error.VnetException;
 import org.vnetd.core.firewall.FirewallBackend;
 import org.vnetd.core.firewall.NftablesRenderer;
 import org.vnetd.core.plan.NetworkPlanner;
+import org.vnetd.core.port.PortXml;
 import org.vnetd.daemon.config.ConfFile;
 import org.vnetd.daemon.config.DaemonOptions;
 import org.vnetd.daemon.driver.KernelActions;
@@ -140,8 +141,10 @@ public final class Daemon implements AutoCloseable {
             d.ports.recover();
             events.subscribe(new EventHub.Filter(null, null), d.ports::onNetworkEvent);
             FirewallDoctor doctor = new FirewallDoctor(commands, new NftablesRenderer(), firewall.name().equals("nftables"));
-            d.rpc = RpcServer.start(options.runDir(), rpcMethods(driver, d.ports, new FirewallDiagnoseService(driver, doctor),
-                    new LibvirtImportService(driver, planner, leaseImporter)), events);
+            PortManager ports = d.ports;
+            d.rpc = RpcServer.start(options.runDir(), rpcMethods(driver, ports, new FirewallDiagnoseService(driver, doctor),
+                    new LibvirtImportService(driver, planner, leaseImporter,
+                            (network, xml) -> ports.register(network, PortXml.parse(xml), true))), events);
             if (conf.libvirtProtocol()) {
                 d.libvirt = startLibvirt(options, driver, d.ports, events);
             }

@@ -99,6 +99,9 @@ public final class ImportPlanner {
             for (String line : TakeoverPlan.of(planner.plan(live), release).lines()) {
                 steps.add("  " + line);
             }
+            if (!n.ports().isEmpty()) {
+                steps.add("record the " + n.ports().size() + " port(s) libvirt has for its running guests");
+            }
         } else if (live != null && persistent == null) {
             steps.add("transient and running in libvirt: not imported (only --takeover moves it)");
             return new NetworkImport(n, name, uuid, bridge, NetworkImport.Outcome.SKIPPED, persistent, live, null, steps);

@@ -25,17 +25,19 @@ public final class LibvirtImport {
     private final NetworkDriver driver;
     private final ImportPlanner planner;
     private final LeaseImporter leases;
+    private final PortImporter ports;
 
-    public LibvirtImport(NetworkDriver driver, ImportPlanner planner, LeaseImporter leases) {
+    public LibvirtImport(NetworkDriver driver, ImportPlanner planner, LeaseImporter leases, PortImporter ports) {
         this.driver = Objects.requireNonNull(driver);
         this.planner = Objects.requireNonNull(planner);
         this.leases = Objects.requireNonNull(leases);
+        this.ports = Objects.requireNonNull(ports);
     }
 
     public ImportResult run(LibvirtHost host, boolean takeover, boolean dryRun) {
         ImportPlan plan = planner.plan(host, driver.list(), takeover);
         if (dryRun) {
-            return result(plan, true);
+            return result(plan, true, java.util.Map.of());
         }
         List<NetworkImport> todo = plan.networks().stream().filter(n -> n.outcome() == NetworkImport.Outcome.IMPORTED).toList();
         List<String> defined = new ArrayList<>();
@@ -57,6 +59,7 @@ public final class LibvirtImport {
             throw wrap(e, "nothing imported: ");
         }
         List<String> takenOver = new ArrayList<>();
+        java.util.Map<String, List<String>> notes = new java.util.HashMap<>();
         for (NetworkImport n : todo) {
             if (!n.takesOver()) {
                 continue;
@@ -65,6 +68,7 @@ public final class LibvirtImport {
                 driver.takeOver(n.source().liveXml(), def -> n.release());
                 takenOver.add(n.name());
                 LOG.info("took network '{}' over from libvirt", n.name());
+                importPorts(n, notes);
             } catch (RuntimeException e) {
                 List<String> notMoved = todo.stream().filter(NetworkImport::takesOver).map(NetworkImport::name)
                         .filter(x -> !takenOver.contains(x)).toList();
@@ -74,7 +78,22 @@ public final class LibvirtImport {
                         + String.join(", ", takenOver) + " (an import run again leaves them as they are)") + ": ");
             }
         }
-        return result(plan, false);
+        return result(plan, false, notes);
+    }
+
+    /**
+     * The network runs in vnetd now, whatever becomes of its ports' records: one that cannot be recorded is
+     * said in the result (and logged), and its guest keeps its tap all the same.
+     */
+    private void importPorts(NetworkImport n, java.util.Map<String, List<String>> notes) {
+        for (String xml : n.source().ports()) {
+            try {
+                ports.importPort(n.name(), xml);
+            } catch (RuntimeException e) {
+                LOG.error("network '{}': a port libvirt recorded cannot be recorded: {}", n.name(), e.getMessage());
+                notes.computeIfAbsent(n.name(), k -> new ArrayList<>()).add("a port libvirt recorded was not: " + e.getMessage());
+            }
+        }
     }
 
     private void undefine(List<String> names, RuntimeException cause) {
@@ -92,12 +111,13 @@ public final class LibvirtImport {
         return new VnetException(code, prefix + e.getMessage(), e);
     }
 
-    private static ImportResult result(ImportPlan plan, boolean dryRun) {
+    private static ImportResult result(ImportPlan plan, boolean dryRun, java.util.Map<String, List<String>> notes) {
         return new ImportResult(dryRun, plan.networks().stream().map(n -> new ImportResult.Network(n.name(), n.uuid(), n.bridge(),
                 switch (n.outcome()) {
                     case IMPORTED -> "imported";
                     case ALREADY_VNETD -> "already-vnetd";
                     case SKIPPED -> "skipped";
-                }, n.takesOver(), n.steps())).toList());
+                }, n.takesOver(), java.util.stream.Stream.concat(n.steps().stream(), notes.getOrDefault(n.name(), List.of()).stream())
+                        .toList())).toList());
     }
 }

@@ -18,10 +18,12 @@ import org.vnetd.core.dhcp.DhcpLease;
  * @param liveXml    the {@code <network>} of the status file, or null when libvirt does not run it
  * @param statusFile the status file {@code liveXml} comes from
  * @param leaseFile  the lease status file read into {@code leases}, when there is one
+ * @param ports      the {@code <networkport>} XML of the ports libvirt recorded for a running network's guests
+ *                   ({@code /run/libvirt/network/NAME/ports/UUID.xml}), which virtqemud deletes when a guest stops
  */
 public record LibvirtNetwork(String name, String configXml, boolean autostart, String liveXml, Optional<String> statusFile,
         OptionalLong dnsmasqPid,
-        OptionalLong radvdPid, Optional<String> leaseFile, List<DhcpLease> leases) {
+        OptionalLong radvdPid, Optional<String> leaseFile, List<DhcpLease> leases, List<String> ports) {
     public LibvirtNetwork {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(dnsmasqPid, "dnsmasqPid");
@@ -29,6 +31,7 @@ public record LibvirtNetwork(String name, String configXml, boolean autostart, S
         Objects.requireNonNull(leaseFile, "leaseFile");
         Objects.requireNonNull(statusFile, "statusFile");
         leases = List.copyOf(leases);
+        ports = List.copyOf(ports);
         if (configXml == null && liveXml == null) {
             throw new IllegalArgumentException("network '" + name + "' has neither a definition nor a status");
         }

@@ -45,8 +45,14 @@ class LibvirtImportTest {
     final FakeSystem sys = new FakeSystem();
     final NetworkDriver driver = sys.driver();
     final List<String> leaseImports = new ArrayList<>();
+    final List<String> portImports = new ArrayList<>();
     final LibvirtImport importer = new LibvirtImport(driver, new ImportPlanner(sys),
-            (bridge, leases) -> leaseImports.add(bridge + ":" + leases.size()));
+            (bridge, leases) -> leaseImports.add(bridge + ":" + leases.size()), (network, xml) -> {
+                if (xml.contains("bad")) {
+                    throw new VnetException(ErrorCode.XML_PARSE, "bad port");
+                }
+                portImports.add(network + ":" + xml);
+            });
 
     static DhcpLease lease(String ip, String mac) throws Exception {
         return new DhcpLease((Inet4Address) InetAddress.getByName(ip), ClientId.ofMac(MacAddress.parse(mac)), MacAddress.parse(mac),
@@ -60,13 +66,14 @@ class LibvirtImportTest {
         return new LibvirtHost(List.of(
                 new LibvirtNetwork("default", DEFAULT, true, DEFAULT, Optional.of("/st/default.xml"), OptionalLong.of(11),
                         OptionalLong.empty(), Optional.of("/l/virbr0.status"),
-                        List.of(lease("192.168.122.10", "52:54:00:00:00:01"), lease("192.168.122.11", "52:54:00:00:00:02"))),
+                        List.of(lease("192.168.122.10", "52:54:00:00:00:01"), lease("192.168.122.11", "52:54:00:00:00:02")),
+                        List.of("<networkport>p1</networkport>", "<networkport>bad</networkport>")),
                 new LibvirtNetwork("lab", LAB, false, LAB, Optional.of("/st/lab.xml"), OptionalLong.of(12), OptionalLong.empty(),
-                        Optional.empty(), List.of()),
+                        Optional.empty(), List.of(), List.of()),
                 new LibvirtNetwork("old", OLD, false, null, Optional.empty(), OptionalLong.empty(), OptionalLong.empty(),
-                        Optional.of("/l/virbr2.status"), List.of(lease("10.56.0.9", "52:54:00:00:00:03"))),
+                        Optional.of("/l/virbr2.status"), List.of(lease("10.56.0.9", "52:54:00:00:00:03")), List.of()),
                 new LibvirtNetwork("tr", null, false, TR, Optional.of("/st/tr.xml"), OptionalLong.of(13), OptionalLong.empty(),
-                        Optional.empty(), List.of())));
+                        Optional.empty(), List.of(), List.of())));
     }
 
     @Test
@@ -108,6 +115,9 @@ class LibvirtImportTest {
         assertEquals("apply firewall default", defaults.get(2));
         assertTrue(defaults.get(3).startsWith("apply release default on virbr0 from libvirt"), defaults.toString());
         assertEquals("apply dhcp default", defaults.get(4));
+        // libvirt's port records of running guests are vnetd's; one that cannot be is said
+        assertEquals(List.of("default:<networkport>p1</networkport>"), portImports);
+        assertTrue(r.networks().getFirst().steps().getLast().startsWith("a port libvirt recorded was not: "), r.toString());
         // the XML as libvirt has it: uuid, bridge and MAC kept
         assertTrue(driver.getXml("default", true).contains("<mac address='52:54:00:0a:0b:01'/>"));
         // again: nothing to do, nothing refused

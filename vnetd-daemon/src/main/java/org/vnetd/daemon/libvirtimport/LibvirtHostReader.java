@@ -25,7 +25,8 @@ import org.vnetd.daemon.dhcp.LibvirtLeaseImport;
  * Reads libvirt's network driver's files: definitions ({@code configDir/NAME.xml}, autostart links in
  * {@code configDir/autostart}), running networks ({@code statusDir/NAME.xml}, with the pid files
  * {@code NAME.pid} of its dnsmasq and {@code NAME-radvd.pid} of its radvd) and leases
- * ({@code leaseDir/BRIDGE.status}). Reads only; a definition that does not parse is passed on for the
+ * ({@code leaseDir/BRIDGE.status}), and the port records of a running network's guests
+ * ({@code statusDir/NAME/ports/UUID.xml}). Reads only; a definition that does not parse is passed on for the
  * import's planner to refuse with the others' problems.
  */
 public final class LibvirtHostReader {
@@ -64,7 +65,8 @@ public final class LibvirtHostReader {
                     LinkOption.NOFOLLOW_LINKS), liveXml, Optional.ofNullable(status).map(Path::toString),
                     running ? livePid(statusDir.resolve(name + ".pid")) : OptionalLong.empty(),
                     running ? livePid(statusDir.resolve(name + "-radvd.pid")) : OptionalLong.empty(),
-                    hasLeases ? Optional.of(leases.toString()) : Optional.empty(), read));
+                    hasLeases ? Optional.of(leases.toString()) : Optional.empty(), read,
+                    running ? portXmls(statusDir.resolve(name).resolve("ports")) : List.of()));
         }
         return new LibvirtHost(out);
     }
@@ -84,6 +86,14 @@ public final class LibvirtHostReader {
             throw new VnetException(ErrorCode.STATE_IO, "cannot list " + dir + ": " + e.getMessage(), e);
         }
         return files;
+    }
+
+    private static List<String> portXmls(Path dir) {
+        List<String> out = new ArrayList<>();
+        for (Path p : xmlFiles(dir).values()) {
+            out.add(read(p));
+        }
+        return out;
     }
 
     private static String read(Path p) {

@@ -9,6 +9,7 @@ import org.vnetd.core.error.VnetException;
 import org.vnetd.core.libvirtimport.ImportPlanner;
 import org.vnetd.core.libvirtimport.LeaseImporter;
 import org.vnetd.core.libvirtimport.LibvirtImport;
+import org.vnetd.core.libvirtimport.PortImporter;
 import org.vnetd.core.plan.Planner;
 import org.vnetd.core.rpc.ImportResult;
 import org.vnetd.core.rpc.Methods;
@@ -27,11 +28,13 @@ public final class LibvirtImportService {
     private final NetworkDriver driver;
     private final Planner planner;
     private final LeaseImporter leases;
+    private final PortImporter ports;
 
-    public LibvirtImportService(NetworkDriver driver, Planner planner, LeaseImporter leases) {
+    public LibvirtImportService(NetworkDriver driver, Planner planner, LeaseImporter leases, PortImporter ports) {
         this.driver = driver;
         this.planner = planner;
         this.leases = leases;
+        this.ports = ports;
     }
 
     public List<RpcMethod> all() {
@@ -44,7 +47,7 @@ public final class LibvirtImportService {
     }
 
     public synchronized ImportResult run(Path configDir, Path statusDir, Path leaseDir, boolean takeover, boolean dryRun) {
-        return new LibvirtImport(driver, new ImportPlanner(planner), leases)
+        return new LibvirtImport(driver, new ImportPlanner(planner), leases, ports)
                 .run(new LibvirtHostReader(configDir, statusDir, leaseDir).read(), takeover, dryRun);
     }
 

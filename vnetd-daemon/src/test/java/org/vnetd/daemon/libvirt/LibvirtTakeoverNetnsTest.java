@@ -86,6 +86,18 @@ class LibvirtTakeoverNetnsTest {
               </ip>
             </network>
             """;
+    /** A port as virtqemud makes one for a running guest: libvirt keeps its record, which virtqemud deletes at the guest's end. */
+    static final String PORT_UUID = "7a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2e";
+    static final String PORT = """
+            <networkport>
+              <uuid>%s</uuid>
+              <owner>
+                <name>guest9</name>
+                <uuid>c0ffee00-0000-4000-8000-000000000009</uuid>
+              </owner>
+              <mac address='52:54:00:6b:00:09'/>
+            </networkport>
+            """.formatted(PORT_UUID);
     static final String UPSTREAM = "203.0.113.2";
 
     private final List<AutoCloseable> toClose = new ArrayList<>();
@@ -135,11 +147,16 @@ class LibvirtTakeoverNetnsTest {
                 List.of("net-create", dir.resolve("scratch.xml").toString()))) {
             virsh(libvirtUri, c);
         }
+        Files.writeString(dir.resolve("port.xml"), PORT);
+        for (List<String> c : List.of(List.of("net-port-create", "default", dir.resolve("port.xml").toString()))) {
+            virsh(libvirtUri, c);
+        }
         Guest g1 = guest(host, 1);
         Guest g2 = guest(host, 2);
         String libvirtDefaultXml = virsh(libvirtUri, List.of("net-dumpxml", "default"));
         String libvirtLabXml = virsh(libvirtUri, List.of("net-dumpxml", "lab"));
         String libvirtScratchXml = virsh(libvirtUri, List.of("net-dumpxml", "scratch"));
+        String libvirtPortXml = virsh(libvirtUri, List.of("net-port-dumpxml", "default", PORT_UUID));
         String libvirtLeases = virsh(libvirtUri, List.of("net-dhcp-leases", "default"));
         assertTrue(libvirtLeases.contains(g1.address) && libvirtLeases.contains(g2.address), libvirtLeases);
         assertTrue(host.execOk("iptables-save").contains("LIBVIRT_"), "libvirt 9 put its rules in iptables");
@@ -191,6 +208,8 @@ class LibvirtTakeoverNetnsTest {
         assertEquals(libvirtDefaultXml, virsh(vnetdUri, List.of("net-dumpxml", "default")));
         assertEquals(libvirtLabXml, virsh(vnetdUri, List.of("net-dumpxml", "lab")));
         assertEquals(libvirtScratchXml, virsh(vnetdUri, List.of("net-dumpxml", "scratch")));
+        // the running guest's port record too: virtqemud deletes it at vnetd when the guest stops
+        assertEquals(libvirtPortXml, virsh(vnetdUri, List.of("net-port-dumpxml", "default", PORT_UUID)));
         // the same bridge, the guests' ports still on it
         assertEquals(bridgeIndex, host.execOk("cat", "/sys/class/net/virbr0/ifindex").trim());
         assertEquals(port1Index, host.execOk("cat", "/sys/class/net/tkv1/ifindex").trim());
