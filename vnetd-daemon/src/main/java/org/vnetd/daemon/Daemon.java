@@ -139,6 +139,7 @@ public final class Daemon implements AutoCloseable {
             d.ports = new PortManager(driver, netlink,
                     new PortStore(options.runDir().resolve("ports")), new ServiceDhcp(services), d.reaper);
             d.ports.recover();
+            driver.countPortsWith(d.ports::count);
             events.subscribe(new EventHub.Filter(null, null), d.ports::onNetworkEvent);
             FirewallDoctor doctor = new FirewallDoctor(commands, new NftablesRenderer(), firewall.name().equals("nftables"));
             PortManager ports = d.ports;

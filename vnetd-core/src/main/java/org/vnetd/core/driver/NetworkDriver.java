@@ -67,6 +67,11 @@ public final class NetworkDriver {
         return reads.getXml(network, inactive);
     }
 
+    /** Where a running network's port count comes from (see {@link PortCounter}); none are counted before. */
+    public void countPortsWith(PortCounter counter) {
+        reads.countPortsWith(counter);
+    }
+
     /**
      * The definition {@link #getXml} formats: the persistent one with {@code inactive} (when there is one),
      * else the live one of a running network, else the persistent one. It is the driver's own instance, so

@@ -15,6 +15,7 @@ import org.vnetd.core.xml.model.NetworkDef;
 final class NetworkReads {
     private final KnownNetworks networks;
     private final LeaseSource leases;
+    private volatile PortCounter ports = (network, uuid) -> 0;
 
     NetworkReads(KnownNetworks networks, LeaseSource leases) {
         this.networks = networks;
@@ -34,8 +35,26 @@ final class NetworkReads {
         return networks.summary(networks.find(network));
     }
 
+    void countPortsWith(PortCounter counter) {
+        ports = counter;
+    }
+
+    /**
+     * A running network's live XML says how many ports it has ({@code connections}, as libvirt's does); the
+     * count is vnetd's, never one a definition brought (a network taken over from libvirt brings libvirt's).
+     */
     String getXml(String network, boolean inactive) {
-        return NetworkXml.format(definition(network, inactive), inactive);
+        NetworkEntry e = networks.find(network);
+        NetworkDef def = inactive && e.persistent != null ? e.persistent : e.current();
+        if (!inactive && e.active()) {
+            int n = ports.ports(e.name, e.uuid);
+            String connections = n > 0 ? Integer.toString(n) : null;
+            if (!java.util.Objects.equals(connections, def.getConnections())) {
+                def = NetworkXml.copy(def);
+                def.setConnections(connections);
+            }
+        }
+        return NetworkXml.format(def, inactive);
     }
 
     /** See {@link NetworkDriver#definition}. */

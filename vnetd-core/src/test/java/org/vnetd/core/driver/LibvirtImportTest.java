@@ -118,6 +118,11 @@ class LibvirtImportTest {
         // libvirt's port records of running guests are vnetd's; one that cannot be is said
         assertEquals(List.of("default:<networkport>p1</networkport>"), portImports);
         assertTrue(r.networks().getFirst().steps().getLast().startsWith("a port libvirt recorded was not: "), r.toString());
+        // its live XML counts vnetd's ports, as libvirt's counted libvirt's
+        driver.countPortsWith((network, uuid) -> network.equals("default") ? 1 : 0);
+        assertTrue(driver.getXml("default", false).startsWith("<network connections='1'>"), driver.getXml("default", false));
+        assertTrue(driver.getXml("default", true).startsWith("<network>"));
+        assertTrue(driver.getXml("lab", false).startsWith("<network>"));
         // the XML as libvirt has it: uuid, bridge and MAC kept
         assertTrue(driver.getXml("default", true).contains("<mac address='52:54:00:0a:0b:01'/>"));
         // again: nothing to do, nothing refused

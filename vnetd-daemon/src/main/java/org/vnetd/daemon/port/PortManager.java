@@ -110,6 +110,11 @@ public final class PortManager implements AutoCloseable {
         return registry.list(network);
     }
 
+    /** How many ports the running network {@code network} ({@code uuid}) has: its live XML's connections. */
+    public int count(String network, java.util.UUID uuid) {
+        return registry.count(network, uuid.toString());
+    }
+
     public String getXml(String network, String uuid) {
         return registry.find(network, uuid).xml();
     }

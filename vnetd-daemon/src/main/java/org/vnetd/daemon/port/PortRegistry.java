@@ -101,6 +101,17 @@ final class PortRegistry {
                 r.portgroup(), r.ip(), r.isolated(), r.mtu(), r.queues(), r.passFd(), state, r.notes(), fdToken);
     }
 
+    /** The ports recorded on the running network {@code network} ({@code uuid}): libvirt's connections. */
+    int count(String network, String uuid) {
+        int n = 0;
+        for (PortRecord r : ports.values()) {
+            if (r.network().equals(network) && r.networkUuid().equals(uuid)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     String state(PortRecord r) {
         NetworkSummary n;
         try {

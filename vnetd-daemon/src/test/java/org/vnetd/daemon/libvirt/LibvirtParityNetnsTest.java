@@ -234,9 +234,11 @@ class LibvirtParityNetnsTest {
                 List.of("net-port-list", "default"),
                 List.of("net-port-list", "default", "--uuid"),
                 List.of("net-port-list", "default", "--table"),
+                List.of("net-dumpxml", "default"), // connections='N': the ports made above
                 List.of("net-port-dumpxml", "default", "7a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d"),
                 List.of("net-port-delete", "default", "7a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d"),
                 List.of("net-port-list", "default"),
+                List.of("net-dumpxml", "default"),
                 List.of("net-port-delete", "default", "7a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d"),
                 List.of("net-create", t),
                 List.of("net-list", "--all"),
