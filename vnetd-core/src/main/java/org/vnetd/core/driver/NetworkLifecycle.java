@@ -92,7 +92,8 @@ final class NetworkLifecycle {
     void undefine(String network) {
         networks.locked(network, e -> {
             if (!e.persistentDefined()) {
-                throw VnetException.of(ErrorCode.INVALID_ARGUMENT, "Requested operation is not valid: can't undefine transient network '%s'", e.name);
+                // libvirt's words, without the name: virsh and vnetctl print it after "Failed to undefine network NAME"
+                throw VnetException.of(ErrorCode.INVALID_ARGUMENT, "Requested operation is not valid: can't undefine transient network");
             }
             definitions.delete(e.name);
             e.persistent = null;

@@ -116,7 +116,7 @@ public final class PortXml {
     // ------------------------------------------------------------------ parse
 
     public static PortDef parse(String xml) {
-        Element root = SafeXml.parse(xml, WHAT).getDocumentElement();
+        Element root = SafeXml.parse(xml, WHAT, "(networkport_definition)").getDocumentElement();
         if (!"networkport".equals(root.getNodeName())) {
             throw new VnetException(ErrorCode.XML_PARSE, "unknown root element for network port: <" + root.getNodeName() + ">");
         }

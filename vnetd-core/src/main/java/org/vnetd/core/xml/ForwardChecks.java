@@ -37,7 +37,8 @@ final class ForwardChecks {
                 }
             }
             if (mode == null) {
-                throw invalid("unknown forwarding type '%s'", m);
+                // libvirt's wording and code (VIR_ERR_CONFIG_UNSUPPORTED), which the libvirt front-end reads from the prefix
+                throw invalid("unsupported configuration: unknown forwarding type '%s'", m);
             }
         }
         fwd.setMode(mode.xmlName());

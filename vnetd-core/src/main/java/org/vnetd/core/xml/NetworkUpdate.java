@@ -67,7 +67,7 @@ public final class NetworkUpdate {
      */
     public static void apply(NetworkDef def, String command, String section, int parentIndex, String xmlFragment) {
         Command cmd = Command.of(command);
-        Document doc = SafeXml.parse(xmlFragment, "net-update XML");
+        Document doc = SafeXml.parse(xmlFragment, "net-update XML", "network_update_xml");
         Element el = doc.getDocumentElement();
         String name = def.getName();
         switch (section == null ? "" : section) {

@@ -36,7 +36,7 @@ public final class NetworkXml {
      * grammar, {@link ErrorCode#XML_VALIDATION} for values libvirt's parser refuses.
      */
     public static NetworkDef parse(String xml) {
-        Document doc = SafeXml.parse(xml, "network XML");
+        Document doc = SafeXml.parse(xml, "network XML", "(network_definition)");
         Element root = doc.getDocumentElement();
         String rootName = root.getLocalName() == null ? root.getTagName() : root.getLocalName();
         if (!"network".equals(rootName) || root.getNamespaceURI() != null) {

@@ -27,6 +27,15 @@ public final class SafeXml {
     }
 
     public static Document parse(String xml, String what) {
+        return parse(xml, what, null);
+    }
+
+    /**
+     * As {@link #parse(String, String)}; a document that is not well formed is reported as libvirt reports it
+     * when libvirt would call it {@code libvirtName} (e.g. "(network_definition)") and the error is one
+     * {@link LibxmlDiagnosis} knows.
+     */
+    public static Document parse(String xml, String what, String libvirtName) {
         if (xml == null) {
             throw new VnetException(ErrorCode.XML_PARSE, what + ": no XML given");
         }
@@ -67,7 +76,8 @@ public final class SafeXml {
                 throw new VnetException(ErrorCode.XML_UNSAFE,
                         what + ": DOCTYPE declarations (DTDs, entities) are not allowed", e);
             }
-            throw new VnetException(ErrorCode.XML_PARSE, String.format("%s: line %d column %d: %s",
+            String worded = libvirtName == null ? null : LibxmlDiagnosis.describe(xml, libvirtName).orElse(null);
+            throw new VnetException(ErrorCode.XML_PARSE, worded != null ? worded : String.format("%s: line %d column %d: %s",
                     what, e.getLineNumber(), e.getColumnNumber(), msg), e);
         } catch (SAXException e) {
             throw new VnetException(ErrorCode.XML_UNSAFE, what + ": " + e.getMessage(), e);

@@ -129,7 +129,7 @@ class NetworkXmlRulesTest {
                         "unreachable static route gateway '192.168.200.254' specified for network 'net1'"),
                 bad(NAT.replace("10.9.0.0", "10.9.0.1"), "Address '10.9.0.1' in route definition is not a network address"),
                 // forward
-                bad(NAT.replace("mode='nat'", "mode='tunnel'"), "unknown forwarding type 'tunnel'"),
+                bad(NAT.replace("mode='nat'", "mode='tunnel'"), "unsupported configuration: unknown forwarding type 'tunnel'"),
                 bad(NAT.replace("<forward mode='nat'/>", "<forward mode='route'><nat><port start='1' end='2'/></nat></forward>"),
                         "The <nat> element can only be used when <forward> 'mode' is 'nat' in network net1"),
                 bad(NAT.replace("<forward mode='nat'/>", "<forward mode='nat'><nat><port start='2000' end='1000'/></nat></forward>"),

@@ -59,7 +59,8 @@ class NetworkXmlSafetyTest {
     void malformedXmlNamesTheLine() {
         VnetException e = refused("<network>\n  <name>n</name>\n  <bridge name='x'>\n</network>\n");
         assertEquals(ErrorCode.XML_PARSE, e.code());
-        assertTrue(e.getMessage().startsWith("network XML: line "), e.getMessage());
+        assertTrue(e.getMessage().startsWith("(network_definition):4: Opening and ending tag mismatch: bridge line 3 and network"),
+                e.getMessage());
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
@@ -73,6 +74,14 @@ class LibvirtParityNetnsTest {
             </networkport>
             """;
     static final String HOST = "<host mac='52:54:00:00:00:01' name='g1' ip='192.168.122.11'/>";
+    /** Documents that are not well formed, each with one error people make by hand: libxml2's words for them. */
+    static final Map<String, String> MALFORMED = Map.of(
+            "mismatch.xml", "<network>\n  <name>bad</name>\n  <bridge name='virbr9'>\n</network>\n",
+            "unquoted.xml", "<network>\n  <name>bad</name>\n  <bridge name=virbr9/>\n</network>\n",
+            "premature.xml", "<network>\n  <name>bad</name>\n  <ip address='10.1.1.1'>\n",
+            "extra.xml", "<network><name>bad</name></network>\n<network/>\n",
+            "entity.xml", "<network>\n  <name>a&b</name>\n</network>\n",
+            "notxml.xml", "name: bad\n");
 
     private TestNetns vnetdNs;
     private TestNetns libvirtNs;
@@ -99,6 +108,12 @@ class LibvirtParityNetnsTest {
         Files.writeString(dir.resolve("port.xml"), PORT);
         Files.writeString(dir.resolve("port-plugged.xml"), PORT.replace("</networkport>",
                 "  <plug type='network' bridge='virbr0'/>\n</networkport>"));
+        Files.writeString(dir.resolve("port-malformed.xml"), PORT.replace("</owner>", "</ownr>"));
+        Files.writeString(dir.resolve("badforward.xml"), TRANSIENT.replace("<name>tr</name>", "<name>bf</name>")
+                .replace("mode='route'", "mode='tunnel'"));
+        for (Map.Entry<String, String> m : MALFORMED.entrySet()) {
+            Files.writeString(dir.resolve(m.getKey()), m.getValue());
+        }
     }
 
     @AfterAll
@@ -240,11 +255,13 @@ class LibvirtParityNetnsTest {
                 List.of("net-port-list", "default"),
                 List.of("net-dumpxml", "default"),
                 List.of("net-port-delete", "default", "7a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d"),
+                List.of("net-port-create", "default", dir.resolve("port-malformed.xml").toString()),
                 List.of("net-create", t),
                 List.of("net-list", "--all"),
                 List.of("net-list", "--transient"),
                 List.of("net-autostart", "tr"),
                 List.of("net-info", "tr"),
+                List.of("net-undefine", "tr"),
                 List.of("net-destroy", "tr"),
                 List.of("net-list", "--all"),
                 List.of("net-autostart", "--disable", "default"),
@@ -255,6 +272,13 @@ class LibvirtParityNetnsTest {
                 List.of("net-info", "nope"),
                 List.of("net-dumpxml", "nope"),
                 List.of("net-start", "nope"),
+                List.of("net-define", dir.resolve("badforward.xml").toString()),
+                List.of("net-define", dir.resolve("mismatch.xml").toString()),
+                List.of("net-define", dir.resolve("unquoted.xml").toString()),
+                List.of("net-create", dir.resolve("premature.xml").toString()),
+                List.of("net-define", dir.resolve("extra.xml").toString()),
+                List.of("net-define", dir.resolve("entity.xml").toString()),
+                List.of("net-define", dir.resolve("notxml.xml").toString()),
                 List.of("net-undefine", "default"),
                 List.of("net-undefine", "default"),
                 List.of("net-list", "--all"));
@@ -268,7 +292,10 @@ class LibvirtParityNetnsTest {
         // equal failures would prove nothing: both really served the commands
         for (String done : List.of("Network default defined from", "Network default started", "Network tr created from",
                 "Updated network default persistent config and live state", "Network default XML configuration edited.",
-                "<range start='192.168.122.2' end='192.168.122.200'/>", "Network default has been undefined")) {
+                "<range start='192.168.122.2' end='192.168.122.200'/>", "Network default has been undefined",
+                "can't undefine transient network", "unknown forwarding type 'tunnel'", "Opening and ending tag mismatch",
+                "AttValue: \" or ' expected", "Premature end of data in tag ip line 3", "Extra content at the end",
+                "EntityRef: expecting ';'", "Start tag expected", "(networkport_definition):")) {
             assertTrue(vnetdOut.toString().contains(done), () -> "vnetd did not say '" + done + "':\n" + vnetdOut);
         }
         assertEquals(libvirtOut.toString(), vnetdOut.toString());

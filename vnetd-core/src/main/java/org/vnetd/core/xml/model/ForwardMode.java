@@ -27,6 +27,6 @@ public enum ForwardMode {
                 return m;
             }
         }
-        throw new VnetException(ErrorCode.XML_PARSE, "unknown forwarding type '" + mode + "'");
+        throw new VnetException(ErrorCode.XML_PARSE, "unsupported configuration: unknown forwarding type '" + mode + "'");
     }
 }

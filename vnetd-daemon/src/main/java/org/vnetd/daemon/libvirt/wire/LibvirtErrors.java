@@ -25,6 +25,7 @@ public final class LibvirtErrors {
     public static final int INVALID_ARG = 8;
     public static final int OPERATION_FAILED = 9;
     public static final int XML_ERROR = 27;
+    public static final int XML_DETAIL = 35;
     public static final int OPERATION_DENIED = 29;
     public static final int SYSTEM_ERROR = 38;
     public static final int RPC = 39;
@@ -48,6 +49,10 @@ public final class LibvirtErrors {
 
     /** Prefixes the core writes itself, which decide the code when present (most specific first). */
     private static final List<Kind> WORDED = List.of(
+            // XML that is not well formed, worded as libvirt's catchXMLError words libxml2's error (SafeXml)
+            new Kind(XML_DETAIL, "(network_definition):"),
+            new Kind(XML_DETAIL, "(networkport_definition):"),
+            new Kind(XML_DETAIL, "network_update_xml:"),
             new Kind(OPERATION_INVALID, "Requested operation is not valid: "),
             new Kind(OPERATION_TIMEOUT, "Timed out during operation: "),
             new Kind(NO_NETWORK, "Network not found: "),
