@@ -62,7 +62,7 @@ class VirtqemudDomainNetnsTest {
             assertTrue(out.contains("vnet0       network   default   virtio   52:54:00:69:0e:01"), out);
             assertTrue(Pattern.compile("VNT-DHCP 192\\.168\\.122\\.\\d+ router 192\\.168\\.122\\.1").matcher(out).find(),
                     "the guest's lease from vnetd:\n" + out);
-            assertTrue(out.contains("VNT-HTTP 1 hello-from-upstream"), "upstream reached through NAT:\n" + out);
+            assertTrue(Pattern.compile("VNT-HTTP \\d+ hello-from-upstream").matcher(out).find(), "upstream reached through NAT:\n" + out);
             assertTrue(out.contains("PortRecovery: kept port " + uuid), "the port survived vnetd's restart:\n" + out);
             assertTrue(out.contains("port " + uuid + " reclaimed for its client's tap on virbr0"), "RECLAIM:\n" + out);
             assertTrue(out.endsWith("OK: a QEMU domain of virtqemud used vnetd as its network daemon\n"), out);
