@@ -40,7 +40,10 @@ VNETD_DAEMON_JVM_OPTS="$VNETD_DAEMON_JVM_OPTS -XX:CompileThresholdScaling=10"
 #   loads more classes than the default 21 MB threshold holds.
 # - the native heap trimmed every 10 s (-XX:TrimNativeHeapInterval=10000): the JIT's compiler arenas and
 #   freed buffers otherwise stay in glibc's per-thread arenas.
+# - no netty Flight Recorder events (-Dio.netty.jfr.enabled=false): registering them loads JFR and builds its
+#   metadata at start, for events nobody records.
 VNETD_DAEMON_JVM_OPTS="$VNETD_DAEMON_JVM_OPTS -Xms8m -Xmx256m -XX:-ShrinkHeapInSteps -XX:MetaspaceSize=48m -XX:TrimNativeHeapInterval=10000"
+VNETD_DAEMON_JVM_OPTS="$VNETD_DAEMON_JVM_OPTS -Dio.netty.jfr.enabled=false"
 
 vnetd_java_major() { # prints the feature version of the java binary $1, or nothing
   # the runtime's `release` file (every JDK and jlink image has one) says it without starting a JVM, which
