@@ -136,7 +136,7 @@ public final class Daemon implements AutoCloseable {
             driver.autostart();
             d.reaperNetlink = NetlinkLinkBackend.open();
             d.reaper = new TapReaper(netlink, d.reaperNetlink);
-            d.ports = new PortManager(driver, netlink,
+            d.ports = new PortManager(driver, netlink, netlink.tc(),
                     new PortStore(options.runDir().resolve("ports")), new ServiceDhcp(services), d.reaper);
             d.ports.recover();
             driver.countPortsWith(d.ports::count);

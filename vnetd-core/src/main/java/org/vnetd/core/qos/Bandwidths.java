@@ -1,5 +1,7 @@
 package org.vnetd.core.qos;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -9,7 +11,28 @@ import org.vnetd.core.xml.model.BandwidthRateDef;
 
 /** {@code <bandwidth>} of a network or portgroup (checked and canonical after parsing) as a {@link Bandwidth}. */
 public final class Bandwidths {
+    /** The typed parameters of libvirt's virNetworkPortSetParameters (VIR_NETWORK_PORT_BANDWIDTH_*), unsigned ints. */
+    public static final List<String> PARAMETERS = List.of("inbound.average", "inbound.peak", "inbound.floor", "inbound.burst",
+            "outbound.average", "outbound.peak", "outbound.burst");
+
     private Bandwidths() {
+    }
+
+    /**
+     * libvirt's networkPortSetParameters: the parameters given make the new bandwidth (absent ones are 0, which
+     * means unset); a direction without an average (inbound: nor a floor) is left out, and none at all removes it.
+     */
+    public static Optional<Bandwidth> fromParameters(Map<String, Long> v) {
+        Optional<Bandwidth.Rate> in = Optional.of(new Bandwidth.Rate(param(v, "inbound.average"), param(v, "inbound.peak"),
+                param(v, "inbound.floor"), param(v, "inbound.burst"))).filter(r -> r.average().isPresent() || r.floor().isPresent());
+        Optional<Bandwidth.Rate> out = Optional.of(new Bandwidth.Rate(param(v, "outbound.average"), param(v, "outbound.peak"),
+                OptionalLong.empty(), param(v, "outbound.burst"))).filter(r -> r.average().isPresent());
+        return in.isEmpty() && out.isEmpty() ? Optional.empty() : Optional.of(new Bandwidth(OptionalLong.empty(), in, out));
+    }
+
+    private static OptionalLong param(Map<String, Long> v, String field) {
+        long x = v.getOrDefault(field, 0L);
+        return x == 0 ? OptionalLong.empty() : OptionalLong.of(x);
     }
 
     public static Optional<Bandwidth> of(BandwidthDef b) {

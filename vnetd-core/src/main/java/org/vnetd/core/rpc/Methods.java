@@ -27,6 +27,8 @@ public final class Methods {
     public static final String PORT_DELETE = "port.delete";
     public static final String PORT_LIST = "port.list";
     public static final String PORT_GET_XML = "port.getXml";
+    /** A port's bandwidth, as libvirt's virNetworkPortSetParameters sets it. */
+    public static final String PORT_SET_BANDWIDTH = "port.setBandwidth";
     /** Collects a passFd port's descriptors over SCM_RIGHTS (docs/rpc.md, "Passing tap descriptors"). */
     public static final String PORT_FD = "port.fd";
 
@@ -41,7 +43,7 @@ public final class Methods {
     public static final Set<String> ALL = Set.of(DAEMON_VERSION, NETWORK_LIST, NETWORK_LOOKUP, NETWORK_GET_XML,
             NETWORK_DEFINE, NETWORK_CREATE, NETWORK_UNDEFINE, NETWORK_START, NETWORK_DESTROY, NETWORK_SET_AUTOSTART,
             NETWORK_UPDATE, NETWORK_DHCP_LEASES, NETWORK_GET_METADATA, NETWORK_SET_METADATA, EVENTS_SUBSCRIBE,
-            FIREWALL_RELOAD, PORT_CREATE, PORT_DELETE, PORT_LIST, PORT_GET_XML, PORT_FD,
+            FIREWALL_RELOAD, PORT_CREATE, PORT_DELETE, PORT_LIST, PORT_GET_XML, PORT_FD, PORT_SET_BANDWIDTH,
             FIREWALL_DIAGNOSE, NETWORK_IMPORT_LIBVIRT);
 
     private Methods() {

@@ -66,6 +66,18 @@ public final class Params {
         return n == null ? null : integer(name, 0);
     }
 
+    /** An unsigned 32-bit integer (0 to 4294967295), or null when absent. */
+    public Long optUnsignedInt(String name) {
+        JsonNode n = get(name);
+        if (n == null) {
+            return null;
+        }
+        if (!n.isIntegralNumber() || !n.canConvertToLong() || n.longValue() < 0 || n.longValue() > 0xFFFF_FFFFL) {
+            throw invalid("parameter '" + name + "' must be an integer from 0 to 4294967295");
+        }
+        return n.longValue();
+    }
+
     public boolean has(String name) {
         return get(name) != null;
     }

@@ -3,16 +3,23 @@ package org.vnetd.daemon.port;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vnetd.core.driver.NetworkDriver;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
+import org.vnetd.core.plan.Applied;
+import org.vnetd.core.port.Bandwidth;
 import org.vnetd.core.port.Plug;
 import org.vnetd.core.port.PortDef;
 import org.vnetd.core.port.PortXml;
+import org.vnetd.core.qos.TcObject;
 import org.vnetd.core.rpc.NetworkSummary;
+import org.vnetd.core.xml.model.NetworkDef;
+import org.vnetd.daemon.qos.FloorPlug;
+import org.vnetd.daemon.qos.PortQos;
 
 /**
  * Ports whose tap their client makes and plugs (libvirt's virtqemud, through virNetworkPortCreateXML):
@@ -24,8 +31,10 @@ final class ClientTapPorts {
     private final NetworkDriver driver;
     private final PortStore store;
     private final PortRegistry registry;
+    private final PortQos qos;
 
-    ClientTapPorts(NetworkDriver driver, PortStore store, PortRegistry registry) {
+    ClientTapPorts(NetworkDriver driver, PortStore store, PortRegistry registry, PortQos qos) {
+        this.qos = qos;
         this.driver = driver;
         this.store = store;
         this.registry = registry;
@@ -44,7 +53,8 @@ final class ClientTapPorts {
         if (!reclaim && plugged) {
             throw new VnetException(ErrorCode.INVALID_ARGUMENT, "invalid argument: Port reclaim not requested but plug type is not none");
         }
-        PortTarget target = PortTarget.of(driver.definition(net.name(), false), requested.group());
+        NetworkDef def = driver.definition(net.name(), false);
+        PortTarget target = PortTarget.of(def, requested.group());
         PortDef port = reclaim ? requested : new PortDef(requested.uuid(), requested.ownerName(), requested.ownerUuid(),
                 requested.group(), requested.mac(), requested.virtualPort(), requested.bandwidth().or(target::bandwidth),
                 requested.vlan().or(target::vlan),
@@ -52,21 +62,40 @@ final class ClientTapPorts {
                 requested.trustGuestRxFilters().or(target::trustGuestRxFilters), target.plugType().equals("bridge")
                         ? new Plug.Bridge(target.bridge(), Optional.empty()) : new Plug.Network(target.bridge(), Optional.empty()));
         String uuid = port.uuid().toString();
-        List<String> notes = new ArrayList<>();
-        notes.add(PortNotes.CLIENT_TAP);
-        port.bandwidth().ifPresent(b -> notes.add(PortNotes.BANDWIDTH));
-        port.vlan().ifPresent(v -> notes.add(PortNotes.VLAN));
-        PortRecord r = new PortRecord(uuid, net.name(), net.uuid(), null, null, port.mac().toString(),
-                port.bridge().orElse(target.bridge()), port.plug().type(), null, null, false, false, 1, false,
-                port.group().orElse(null), null, port.isolated().orElse(false), target.mtu().orElse(null), notes,
-                PortXml.format(port), null);
+        PortRecord r;
         registry.mutations.lock();
         try {
             PortRecord old = registry.get(uuid);
             if (old != null && !(reclaim && old.clientTap())) {
                 throw VnetException.of(ErrorCode.PORT_EXISTS, "Network port with UUID %s already exists", uuid);
             }
-            store.save(r);
+            // networkPlugBandwidth: a floor gets its class on the bridge (a reclaimed port has it already); a class id
+            // the client wrote is replaced by ours
+            Optional<FloorPlug> plug = reclaim ? Optional.empty()
+                    : qos.planPlug(def, registry.floorShares(net.name(), net.uuid(), uuid), port.mac(), port.bandwidth());
+            List<Applied<TcObject>> made = plug.isPresent() ? qos.plug(plug.get()) : List.of();
+            if (!reclaim && port.bandwidth().isPresent()) {
+                port = withClassId(port, plug.map(FloorPlug::classId).orElse(0));
+            }
+            List<String> notes = new ArrayList<>();
+            notes.add(PortNotes.CLIENT_TAP);
+            port.vlan().ifPresent(v -> notes.add(PortNotes.VLAN));
+            r = new PortRecord(uuid, net.name(), net.uuid(), null, null, port.mac().toString(),
+                    port.bridge().orElse(target.bridge()), port.plug().type(), null, null, false, false, 1, false,
+                    port.group().orElse(null), null, port.isolated().orElse(false), target.mtu().orElse(null), notes,
+                    PortXml.format(port), null);
+            try {
+                store.save(r);
+            } catch (RuntimeException e) {
+                if (plug.isPresent()) {
+                    try {
+                        qos.unplug(plug.get(), made);
+                    } catch (RuntimeException undo) {
+                        e.addSuppressed(undo);
+                    }
+                }
+                throw e;
+            }
             registry.put(r);
         } finally {
             registry.mutations.unlock();
@@ -74,5 +103,13 @@ final class ClientTapPorts {
         LOG.info("port {} {} for its client's tap on {} of network {}", uuid, reclaim ? "reclaimed" : "registered", r.bridge(),
                 r.network());
         return port;
+    }
+
+    /** The port with the class id of its floor in its {@code <bandwidth classID>}, as libvirt keeps it in the port's status. */
+    static PortDef withClassId(PortDef p, int classId) {
+        Bandwidth b = p.bandwidth().orElseThrow();
+        return new PortDef(p.uuid(), p.ownerName(), p.ownerUuid(), p.group(), p.mac(), p.virtualPort(),
+                Optional.of(new Bandwidth(classId == 0 ? OptionalLong.empty() : OptionalLong.of(classId), b.inbound(), b.outbound())),
+                p.vlan(), p.isolated(), p.trustGuestRxFilters(), p.plug());
     }
 }

@@ -4,6 +4,7 @@ import org.vnetd.core.dhcp.DhcpConfig;
 import org.vnetd.core.link.LinkRef;
 import org.vnetd.core.link.TapSpec;
 import org.vnetd.core.net.MacAddress;
+import org.vnetd.core.port.Bandwidth;
 
 /**
  * One kernel or service change of a port creation, applied in order by the plan {@link org.vnetd.core.plan.Executor}
@@ -25,6 +26,10 @@ sealed interface PortAction {
     record Isolate() implements PortAction {
     }
 
+    /** The port's rates on its tap (what libvirt's hypervisor driver does for a tap it makes). */
+    record ShapeTap(Bandwidth bandwidth) implements PortAction {
+    }
+
     /** A DHCP reservation of the guest's MAC on the network. */
     record Reserve(String network, DhcpConfig.StaticHost host) implements PortAction {
     }
@@ -34,6 +39,7 @@ sealed interface PortAction {
             case MakeTap t -> "make tap " + t.spec().name();
             case Plug p -> "plug into " + p.bridge().name();
             case Isolate i -> "isolate";
+            case ShapeTap s -> "shape tap";
             case Reserve r -> "reserve " + r.host().ip().getHostAddress() + " on " + r.network();
         };
     }

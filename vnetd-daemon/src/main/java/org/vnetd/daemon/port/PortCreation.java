@@ -27,10 +27,11 @@ import org.vnetd.core.port.PortXml;
 import org.vnetd.core.rpc.NetworkSummary;
 import org.vnetd.core.rpc.Port;
 import org.vnetd.core.xml.model.NetworkDef;
+import org.vnetd.daemon.qos.PortQos;
 
 /**
  * Port creation (net-port-create with a tap vnetd makes): the tap, its plug into the network's bridge,
- * isolation and the DHCP reservation are {@link PortAction}s the plan {@link Executor} applies, undoing
+ * isolation, the portgroup's rates on the tap and the DHCP reservation are {@link PortAction}s the plan {@link Executor} applies, undoing
  * the applied ones if a later one (or storing the port) fails.
  */
 final class PortCreation {
@@ -45,11 +46,13 @@ final class PortCreation {
     private final TapReaper reaper;
     private final PortRegistry registry;
     private final FdHandoff fds;
+    private final PortQos qos;
     /** Guarded by {@code registry.mutations}. */
     private TapNames tapNames = new TapNames();
 
     PortCreation(NetworkDriver driver, LinkBackend links, PortStore store, PortDhcp dhcp, TapReaper reaper, PortRegistry registry,
-            FdHandoff fds) {
+            FdHandoff fds, PortQos qos) {
+        this.qos = qos;
         this.driver = driver;
         this.links = links;
         this.store = store;
@@ -82,7 +85,6 @@ final class PortCreation {
         MacAddress tapMac = MacAddresses.tapMacFor(req.mac());
         boolean isolated = req.isolated().orElse(target.isolatedDefault());
         List<String> notes = new ArrayList<>();
-        target.bandwidth().ifPresent(b -> notes.add(PortNotes.BANDWIDTH));
         target.vlan().ifPresent(v -> notes.add(PortNotes.VLAN));
         TapSpec spec = new TapSpec(req.tap().orElse(TapNames.PREFIX + "%d"), req.ownerUid(), req.ownerGid(), req.vnetHdr(), req.multiQueue());
 
@@ -99,8 +101,11 @@ final class PortCreation {
             if (isolated) {
                 actions.add(new PortAction.Isolate());
             }
+            if (PortQos.shapesTap(target.bandwidth())) {
+                actions.add(new PortAction.ShapeTap(target.bandwidth().get()));
+            }
             req.ip().ifPresent(ip -> actions.add(new PortAction.Reserve(target.network(), new DhcpConfig.StaticHost(req.mac(), null, ip))));
-            PortEffects effects = new PortEffects(links, reaper, dhcp, registry, tapNames, REAP_WAIT);
+            PortEffects effects = new PortEffects(links, reaper, dhcp, registry, tapNames, REAP_WAIT, qos);
             String subject = "port " + uuid;
             List<Applied<PortAction>> applied = Executor.applyAll(subject, actions, effects, PortAction::label);
             long t2 = System.nanoTime();

@@ -10,8 +10,16 @@ import org.vnetd.core.link.LinkBackend;
 import org.vnetd.core.link.LinkInfo;
 import org.vnetd.core.link.LinkRef;
 import org.vnetd.core.net.MacAddress;
+import org.vnetd.core.driver.NetworkDriver;
+import org.vnetd.core.port.Bandwidth;
+import org.vnetd.core.port.PortXml;
+import org.vnetd.core.qos.Bandwidths;
+import org.vnetd.daemon.qos.PortQos;
 
-/** Port deletion: the tap retired to the reaper, the DHCP reservation (and leases) gone, the record forgotten. */
+/**
+ * Port deletion: the tap retired to the reaper (its qdiscs go with it), the floor's class off the bridge, the DHCP
+ * reservation (and leases) gone, the record forgotten.
+ */
 final class PortDeletion {
     private static final Logger LOG = LoggerFactory.getLogger(PortDeletion.class);
     /** ENODEV from errno.h. */
@@ -22,8 +30,13 @@ final class PortDeletion {
     private final PortStore store;
     private final PortDhcp dhcp;
     private final TapReaper reaper;
+    private final NetworkDriver driver;
+    private final PortQos qos;
 
-    PortDeletion(PortRegistry registry, LinkBackend links, PortStore store, PortDhcp dhcp, TapReaper reaper) {
+    PortDeletion(PortRegistry registry, LinkBackend links, PortStore store, PortDhcp dhcp, TapReaper reaper, NetworkDriver driver,
+            PortQos qos) {
+        this.driver = driver;
+        this.qos = qos;
         this.registry = registry;
         this.links = links;
         this.store = store;
@@ -64,6 +77,7 @@ final class PortDeletion {
                     LOG.warn("port {}: cannot remove the DHCP reservation {}: {}", uuid, r.ip(), e.getMessage());
                 }
             }
+            unplugFloor(r, mac);
             if (releaseLease) {
                 int n = dhcp.release(r.network(), mac);
                 LOG.info("port {}: released {} DHCP lease(s) of {}", uuid, n, mac);
@@ -78,6 +92,25 @@ final class PortDeletion {
         }
         LOG.info("port {} deleted ({})", r.uuid(), r.tap());
         return r;
+    }
+
+    /**
+     * networkUnplugBandwidth: the port's floor class leaves the bridge and its share goes back to the network's
+     * unguaranteed class. The port is deleted even when the kernel refuses (the share is given back with it).
+     */
+    private void unplugFloor(PortRecord r, MacAddress mac) {
+        Optional<Bandwidth> bw = PortXml.parse(r.xml()).bandwidth();
+        int classId = PortBandwidth.classId(bw);
+        if (classId == 0) {
+            return;
+        }
+        try {
+            qos.unplug(driver.definition(r.network(), false), classId, Bandwidths.floor(bw), mac,
+                    registry.floorShares(r.network(), r.networkUuid(), r.uuid()));
+        } catch (RuntimeException e) {
+            LOG.warn("port {}: cannot remove its floor class 1:{} from {}: {}", r.uuid(), Integer.toHexString(classId), r.bridge(),
+                    e.getMessage());
+        }
     }
 
     /**

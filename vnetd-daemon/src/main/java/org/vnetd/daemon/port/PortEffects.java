@@ -3,6 +3,7 @@ package org.vnetd.daemon.port;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 import org.slf4j.Logger;
@@ -18,6 +19,7 @@ import org.vnetd.core.link.LinkRef;
 import org.vnetd.core.link.TapHandle;
 import org.vnetd.core.link.TapSpec;
 import org.vnetd.core.plan.Effects;
+import org.vnetd.daemon.qos.PortQos;
 
 /**
  * What one port creation's {@link PortAction}s do in the kernel and the DHCP service. One instance per
@@ -39,11 +41,14 @@ final class PortEffects implements Effects<PortAction> {
     private final PortRegistry registry;
     private final TapNames tapNames;
     private final Duration reapWait;
+    private final PortQos qos;
     private String tap;
     private TapHandle handle;
     private LinkRef plugged;
 
-    PortEffects(LinkBackend links, TapReaper reaper, PortDhcp dhcp, PortRegistry registry, TapNames tapNames, Duration reapWait) {
+    PortEffects(LinkBackend links, TapReaper reaper, PortDhcp dhcp, PortRegistry registry, TapNames tapNames, Duration reapWait,
+            PortQos qos) {
+        this.qos = qos;
         this.links = links;
         this.reaper = reaper;
         this.dhcp = dhcp;
@@ -78,6 +83,7 @@ final class PortEffects implements Effects<PortAction> {
             }
             case PortAction.Plug p -> plugged = attach(p);
             case PortAction.Isolate i -> links.setBridgePort(tap, BridgePortOptions.DEFAULTS.withIsolated(true));
+            case PortAction.ShapeTap s -> qos.shapeTap(tap, Optional.of(s.bandwidth()));
             case PortAction.Reserve r -> {
                 List<DhcpConfig.StaticHost> hosts = registry.reservations(r.network(), null);
                 hosts.add(r.host());
@@ -87,7 +93,7 @@ final class PortEffects implements Effects<PortAction> {
         return Map.of();
     }
 
-    /** Plug and isolation go with the tap; the tap and the reservation are undone. */
+    /** Plug, isolation and the tap's qdiscs go with the tap; the tap and the reservation are undone. */
     @Override
     public void undo(PortAction action, Map<String, String> record) {
         switch (action) {
@@ -101,6 +107,8 @@ final class PortEffects implements Effects<PortAction> {
             case PortAction.Plug p -> {
             }
             case PortAction.Isolate i -> {
+            }
+            case PortAction.ShapeTap s -> {
             }
             case PortAction.Reserve r -> dhcp.setReservations(r.network(), registry.reservations(r.network(), null));
         }

@@ -9,8 +9,10 @@ import org.vnetd.core.driver.NetworkDriver;
 import org.vnetd.core.link.LinkBackend;
 import org.vnetd.core.port.Bandwidth;
 import org.vnetd.core.port.PortDef;
+import org.vnetd.core.qos.TcBackend;
 import org.vnetd.core.rpc.NetworkEvent;
 import org.vnetd.core.rpc.Port;
+import org.vnetd.daemon.qos.PortQos;
 import org.vnetd.daemon.rpc.FdReply;
 
 /**
@@ -34,16 +36,17 @@ public final class PortManager implements AutoCloseable {
     private final PortBandwidth bandwidth;
     private final PortRecovery recovery;
 
-    public PortManager(NetworkDriver driver, LinkBackend links, PortStore store, PortDhcp dhcp, TapReaper reaper) {
+    public PortManager(NetworkDriver driver, LinkBackend links, TcBackend tc, PortStore store, PortDhcp dhcp, TapReaper reaper) {
+        PortQos qos = new PortQos(tc);
         this.store = store;
         this.registry = new PortRegistry(driver, links);
         this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("port-timers").factory());
         this.fds = new FdHandoff(timers, uuid -> delete(null, uuid, false));
-        this.creation = new PortCreation(driver, links, store, dhcp, reaper, registry, fds);
-        this.clientTaps = new ClientTapPorts(driver, store, registry);
-        this.deletion = new PortDeletion(registry, links, store, dhcp, reaper);
-        this.bandwidth = new PortBandwidth(store, registry);
-        this.recovery = new PortRecovery(registry, links, store, dhcp, reaper, creation, timers);
+        this.creation = new PortCreation(driver, links, store, dhcp, reaper, registry, fds, qos);
+        this.clientTaps = new ClientTapPorts(driver, store, registry, qos);
+        this.deletion = new PortDeletion(registry, links, store, dhcp, reaper, driver, qos);
+        this.bandwidth = new PortBandwidth(driver, store, registry, qos);
+        this.recovery = new PortRecovery(registry, links, store, dhcp, reaper, creation, timers, driver, qos);
     }
 
     /**
@@ -78,8 +81,8 @@ public final class PortManager implements AutoCloseable {
 
     /**
      * Replaces a port's bandwidth (libvirt's networkPortSetParameters: the new values replace the old ones
-     * as a whole; empty removes it). Recorded in the port's XML and kept across restarts; not applied to
-     * the tap yet, as for every port (the port's notes say so).
+     * as a whole; empty removes it): its floor on the bridge, and the rates on a tap vnetd made; kept in the
+     * port's XML across restarts. What cannot be applied fails the call and changes nothing.
      */
     public void setBandwidth(String network, String uuid, Optional<Bandwidth> bandwidth) {
         this.bandwidth.set(network, uuid, bandwidth);

@@ -2,7 +2,8 @@ package org.vnetd.daemon.port;
 
 /** The notes a port carries about what of its definition vnetd does not apply (listed with the port). */
 final class PortNotes {
-    static final String BANDWIDTH = "bandwidth is not applied yet";
+    /** Carried by ports stored by daemons before vnetd applied bandwidth; a new bandwidth drops it. */
+    static final String LEGACY_BANDWIDTH = "bandwidth is not applied yet";
     static final String VLAN = "vlan is not applied yet";
     static final String CLIENT_TAP = "its client makes, plugs and removes the tap";
 

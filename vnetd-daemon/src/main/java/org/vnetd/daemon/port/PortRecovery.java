@@ -1,5 +1,6 @@
 package org.vnetd.daemon.port;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -10,7 +11,14 @@ import org.slf4j.LoggerFactory;
 import org.vnetd.core.link.BridgePortOptions;
 import org.vnetd.core.link.LinkBackend;
 import org.vnetd.core.link.LinkInfo;
+import org.vnetd.core.driver.NetworkDriver;
+import org.vnetd.core.net.MacAddress;
+import org.vnetd.core.port.Bandwidth;
+import org.vnetd.core.port.PortXml;
+import org.vnetd.core.qos.Bandwidths;
+import org.vnetd.core.qos.FloorLedger;
 import org.vnetd.core.rpc.NetworkEvent;
+import org.vnetd.daemon.qos.PortQos;
 
 /**
  * Ports across restarts of the daemon and of their network: a restarted daemon loads the stored ports
@@ -27,9 +35,13 @@ final class PortRecovery {
     private final PortCreation creation;
     /** Where replugs after a network start run (off the event thread). */
     private final Executor background;
+    private final NetworkDriver driver;
+    private final PortQos qos;
 
     PortRecovery(PortRegistry registry, LinkBackend links, PortStore store, PortDhcp dhcp, TapReaper reaper, PortCreation creation,
-            Executor background) {
+            Executor background, NetworkDriver driver, PortQos qos) {
+        this.driver = driver;
+        this.qos = qos;
         this.registry = registry;
         this.links = links;
         this.store = store;
@@ -83,6 +95,7 @@ final class PortRecovery {
         if (!NetworkEvent.LIFECYCLE.equals(e.event()) || !"Started".equals(e.detail())) {
             return;
         }
+        background.execute(() -> replugFloors(e.network(), e.uuid()));
         for (PortRecord r : List.copyOf(registry.all())) {
             if (!r.clientTap() && r.network().equals(e.network()) && r.networkUuid().equals(e.uuid())) {
                 background.execute(() -> {
@@ -93,6 +106,37 @@ final class PortRecovery {
                     }
                 });
             }
+        }
+    }
+
+    /**
+     * A network started again has a new bridge: its ports' floors get their classes on it again, under the
+     * class ids they hold, and the unguaranteed class its rate with them all taken off.
+     */
+    private void replugFloors(String network, String networkUuid) {
+        registry.mutations.lock();
+        try {
+            List<FloorLedger.Share> done = new ArrayList<>();
+            for (PortRecord r : List.copyOf(registry.all())) {
+                if (!r.network().equals(network) || !r.networkUuid().equals(networkUuid)) {
+                    continue;
+                }
+                Optional<Bandwidth> bw = PortXml.parse(r.xml()).bandwidth();
+                int classId = PortBandwidth.classId(bw);
+                if (classId == 0) {
+                    continue;
+                }
+                try {
+                    qos.replug(driver.definition(network, false), classId, bw.get(), MacAddress.parse(r.mac()), done);
+                    done.add(new FloorLedger.Share(classId, Bandwidths.floor(bw)));
+                    LOG.info("port {}: floor class 1:{} on {} again", r.uuid(), Integer.toHexString(classId), r.bridge());
+                } catch (RuntimeException ex) {
+                    LOG.warn("port {}: cannot plug its floor class 1:{} into {} again: {}", r.uuid(), Integer.toHexString(classId),
+                            r.bridge(), ex.getMessage());
+                }
+            }
+        } finally {
+            registry.mutations.unlock();
         }
     }
 

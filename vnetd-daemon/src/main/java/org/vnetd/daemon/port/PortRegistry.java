@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -17,6 +18,10 @@ import org.vnetd.core.error.VnetException;
 import org.vnetd.core.link.LinkBackend;
 import org.vnetd.core.net.IpAddresses;
 import org.vnetd.core.net.MacAddress;
+import org.vnetd.core.port.Bandwidth;
+import org.vnetd.core.port.PortXml;
+import org.vnetd.core.qos.Bandwidths;
+import org.vnetd.core.qos.FloorLedger;
 import org.vnetd.core.rpc.NetworkSummary;
 import org.vnetd.core.rpc.Port;
 
@@ -129,6 +134,24 @@ final class PortRegistry {
             return "tap-gone";
         }
         return "ok";
+    }
+
+    /**
+     * The floors ports hold on {@code network} (the network's current run: its uuid), leaving out port
+     * {@code except}: the class ids their XML carries, as libvirt's port status does, and their inbound floors.
+     */
+    List<FloorLedger.Share> floorShares(String network, String networkUuid, String except) {
+        List<FloorLedger.Share> out = new ArrayList<>();
+        for (PortRecord r : ports.values()) {
+            if (r.network().equals(network) && r.networkUuid().equals(networkUuid) && !r.uuid().equals(except)) {
+                Optional<Bandwidth> bw = PortXml.parse(r.xml()).bandwidth();
+                long classId = bw.flatMap(b -> b.classId().isPresent() ? Optional.of(b.classId().getAsLong()) : Optional.empty()).orElse(0L);
+                if (classId > 0) {
+                    out.add(new FloorLedger.Share((int) classId, Bandwidths.floor(bw)));
+                }
+            }
+        }
+        return out;
     }
 
     /** The reservations ports hold on {@code network}, leaving out port {@code except}. */

@@ -8,8 +8,7 @@ import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
 import org.vnetd.core.port.Bandwidth;
 import org.vnetd.core.port.Vlan;
-import org.vnetd.core.xml.model.BandwidthDef;
-import org.vnetd.core.xml.model.BandwidthRateDef;
+import org.vnetd.core.qos.Bandwidths;
 import org.vnetd.core.xml.model.ForwardMode;
 import org.vnetd.core.xml.model.NetworkDef;
 import org.vnetd.core.xml.model.PortGroupDef;
@@ -20,7 +19,7 @@ import org.vnetd.core.xml.model.VlanTagDef;
  * Where a new port goes, derived from the running network's definition as libvirt's
  * networkAllocatePort does: the bridge ({@code type='network'} for networks vnetd runs a bridge for,
  * {@code type='bridge'} for {@code <forward mode='bridge'>} with a host bridge), the MTU, the isolated
- * default, and the portgroup's (or the network's) bandwidth and vlan.
+ * default, the portgroup's bandwidth, and the portgroup's (or the network's) vlan.
  */
 record PortTarget(String network, String networkUuid, String bridge, String plugType, Optional<Integer> mtu,
         boolean isolatedDefault, Optional<String> portgroup, Optional<Bandwidth> bandwidth, Optional<Vlan> vlan,
@@ -58,26 +57,15 @@ record PortTarget(String network, String networkUuid, String bridge, String plug
                 }
             }
         }
-        BandwidthDef bw = group != null && group.getBandwidth() != null ? group.getBandwidth() : def.getBandwidth();
+        // libvirt's networkAllocatePort: a port without bandwidth of its own takes its portgroup's; the network's
+        // <bandwidth> is the whole network's, on its bridge, never a port's
+        Optional<Bandwidth> bw = group == null ? Optional.empty() : Bandwidths.of(group.getBandwidth());
         VlanDef vlan = group != null && group.getVlan() != null ? group.getVlan() : def.getVlan();
         String trust = group != null && group.getTrustGuestRxFilters() != null ? group.getTrustGuestRxFilters() : def.getTrustGuestRxFilters();
         boolean isolated = def.getPort() != null && "yes".equals(def.getPort().getIsolated());
         return new PortTarget(def.name(), def.uuid().toString(), bridge, plugType, def.mtu(), isolated,
-                Optional.ofNullable(group == null ? null : group.getName()), Optional.ofNullable(bw).map(PortTarget::bandwidth),
+                Optional.ofNullable(group == null ? null : group.getName()), bw,
                 Optional.ofNullable(vlan).map(PortTarget::vlan), Optional.ofNullable(trust).map("yes"::equals));
-    }
-
-    private static Bandwidth bandwidth(BandwidthDef b) {
-        return new Bandwidth(num(b.getClassID()), Optional.ofNullable(b.getInbound()).map(PortTarget::rate),
-                Optional.ofNullable(b.getOutbound()).map(PortTarget::rate));
-    }
-
-    private static Bandwidth.Rate rate(BandwidthRateDef r) {
-        return new Bandwidth.Rate(num(r.getAverage()), num(r.getPeak()), num(r.getFloor()), num(r.getBurst()));
-    }
-
-    private static java.util.OptionalLong num(String s) {
-        return s == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(Long.parseLong(s.trim()));
     }
 
     private static Vlan vlan(VlanDef v) {

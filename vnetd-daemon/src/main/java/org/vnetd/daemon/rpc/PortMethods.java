@@ -4,8 +4,11 @@ import static org.vnetd.daemon.rpc.RpcMethod.Access.READ;
 import static org.vnetd.daemon.rpc.RpcMethod.Access.WRITE;
 import static org.vnetd.daemon.rpc.RpcMethod.onWorker;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
+import org.vnetd.core.qos.Bandwidths;
 import org.vnetd.core.rpc.Methods;
 import org.vnetd.core.rpc.XmlResult;
 import org.vnetd.daemon.port.PortManager;
@@ -37,6 +40,17 @@ public final class PortMethods {
                 onWorker(Methods.PORT_LIST, READ, c -> ports.list(c.params().optString("network"))),
                 onWorker(Methods.PORT_GET_XML, READ, c -> new XmlResult(
                         ports.getXml(c.params().optString("network"), c.params().string("uuid")))),
-                onWorker(Methods.PORT_FD, WRITE, c -> ports.takeFds(c.params().string("fdToken"))));
+                onWorker(Methods.PORT_FD, WRITE, c -> ports.takeFds(c.params().string("fdToken"))),
+                onWorker(Methods.PORT_SET_BANDWIDTH, WRITE, c -> {
+                    Map<String, Long> values = new HashMap<>();
+                    for (String field : Bandwidths.PARAMETERS) {
+                        Long v = c.params().optUnsignedInt(field);
+                        if (v != null) {
+                            values.put(field, v);
+                        }
+                    }
+                    ports.setBandwidth(c.params().optString("network"), c.params().string("uuid"), Bandwidths.fromParameters(values));
+                    return null;
+                }));
     }
 }

@@ -16,6 +16,7 @@ import org.vnetd.core.driver.NetworkDriver;
 import org.vnetd.core.port.Bandwidth;
 import org.vnetd.core.port.PortDef;
 import org.vnetd.core.port.PortXml;
+import org.vnetd.core.qos.Bandwidths;
 import org.vnetd.core.rpc.NetworkSummary;
 import org.vnetd.daemon.libvirt.wire.LibvirtErrors;
 import org.vnetd.daemon.libvirt.wire.LibvirtFault;
@@ -24,8 +25,7 @@ import org.vnetd.daemon.port.PortManager;
 /**
  * The network-port procedures of libvirt's remote program over vnetd's {@link PortManager} (the one the
  * JSON RPC's {@code port.*} methods use): create as virtqemud does it (its own tap, with or without
- * RECLAIM), listing, lookup, XML, bandwidth parameters (recorded, not applied yet, as for every vnetd port)
- * and delete.
+ * RECLAIM), listing, lookup, XML, bandwidth parameters (the floor on the bridge, and a vnetd tap's rates) and delete.
  */
 public final class PortProcedures {
     public static final int NETWORK_LIST_ALL_PORTS = 404;
@@ -165,8 +165,7 @@ public final class PortProcedures {
         return out;
     }
 
-    static final List<String> BANDWIDTH_FIELDS = List.of("inbound.average", "inbound.peak", "inbound.floor", "inbound.burst",
-            "outbound.average", "outbound.peak", "outbound.burst");
+    static final List<String> BANDWIDTH_FIELDS = Bandwidths.PARAMETERS;
 
     /**
      * libvirt's networkPortSetParameters: the parameters given make the new bandwidth (unsigned ints, the rest
@@ -185,16 +184,7 @@ public final class PortProcedures {
             }
             v.put(field, l);
         });
-        Optional<Bandwidth.Rate> in = Optional.of(new Bandwidth.Rate(rate(v, "inbound.average"), rate(v, "inbound.peak"),
-                rate(v, "inbound.floor"), rate(v, "inbound.burst"))).filter(r -> r.average().isPresent() || r.floor().isPresent());
-        Optional<Bandwidth.Rate> out = Optional.of(new Bandwidth.Rate(rate(v, "outbound.average"), rate(v, "outbound.peak"),
-                OptionalLong.empty(), rate(v, "outbound.burst"))).filter(r -> r.average().isPresent());
-        return in.isEmpty() && out.isEmpty() ? Optional.empty() : Optional.of(new Bandwidth(OptionalLong.empty(), in, out));
-    }
-
-    private static OptionalLong rate(Map<String, Long> v, String field) {
-        long x = v.getOrDefault(field, 0L);
-        return x == 0 ? OptionalLong.empty() : OptionalLong.of(x);
+        return Bandwidths.fromParameters(v);
     }
 
     private static void put(Map<String, TypedParams.TypedValue> out, String field, OptionalLong v) {
