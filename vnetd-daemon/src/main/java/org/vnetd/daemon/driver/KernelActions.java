@@ -112,7 +112,7 @@ public final class KernelActions implements ActionBackends {
                 case Action.StartDhcp d -> serviceEffects.stop(d);
                 case Action.StartRa r -> serviceEffects.stop(r);
                 case Action.StartDhcp6 d -> serviceEffects.stop(d);
-                case Action.Tc t -> tc.undo(t.object(), record);
+                case Action.Tc t -> tc.undoWithQdisc(t.object(), record);
                 case Action.Adopted a -> undo(a.action(), record); // vnetd's now: net-destroy removes it as libvirt's would
                 case Action.ReleaseFromLibvirt r -> { } // libvirt is not started again
             }

@@ -70,6 +70,17 @@ public final class TcEffects implements Effects<TcObject> {
     }
 
     /**
+     * Undo of a device's whole layout, in reverse (libvirt's virNetDevBandwidthClear on a network's teardown): the
+     * root and ingress qdiscs take their classes and filters with them, so only they are deleted; a class deleted
+     * on its own would be refused while ports' floor classes hang under it.
+     */
+    public void undoWithQdisc(TcObject object, Map<String, String> record) {
+        if (object instanceof TcObject.HtbQdisc || object instanceof TcObject.IngressQdisc) {
+            undo(object, record);
+        }
+    }
+
+    /**
      * The kernel's answer to a kind it was built without: ENOENT ("Specified qdisc kind is unknown", "TC
      * classifier not found") or, for an action, the failure to load its module.
      */

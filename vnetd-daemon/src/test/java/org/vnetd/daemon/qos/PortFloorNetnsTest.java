@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Timeout;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.daemon.process.DaemonProcess;
 import org.vnetd.daemon.rpc.DaemonRpc.RpcFailure;
+import org.vnetd.testing.Await;
 import org.vnetd.testing.NetnsSupport;
 import org.vnetd.testing.TestNetns;
 
@@ -48,7 +50,8 @@ class PortFloorNetnsTest {
         try (TestNetns host = TestNetns.create("qosfl"); TestNetns a = TestNetns.create("qosfla"); TestNetns b = TestNetns.create("qosflb");
                 DaemonProcess d = new DaemonProcess(host, Files.createTempDirectory("vnetd-floor"), "INFO")) {
             d.start();
-            d.call("network.create", Map.of("xml", NETWORK));
+            d.call("network.define", Map.of("xml", NETWORK));
+            d.call("network.start", Map.of("network", "qos-floor"));
             String portA = d.call("port.create", Map.of("network", "qos-floor", "mac", MAC_A)).get("uuid").asText();
             String portB = d.call("port.create", Map.of("network", "qos-floor", "mac", MAC_B)).get("uuid").asText();
             guest(host, a, "vfa", MAC_A, "192.168.152.10");
@@ -98,6 +101,15 @@ class PortFloorNetnsTest {
             classes = host.execOk("tc", "class", "show", "dev", "vbf0");
             assertTrue(classes.contains("class htb 1:4 parent 1:1 prio 0 rate 12Mbit ceil 16Mbit"), classes);
             assertTrue(classes.contains("class htb 1:2 parent 1:1 prio 0 rate 4Mbit ceil 16Mbit"), classes);
+
+            // a network started again has a new bridge: the port's floor is plugged into it again
+            d.call("network.destroy", Map.of("network", "qos-floor"));
+            d.call("network.start", Map.of("network", "qos-floor"));
+            Await.until(Duration.ofSeconds(20), Duration.ofMillis(100), "the floor class back on the new bridge",
+                    () -> host.execOk("tc", "class", "show", "dev", "vbf0").contains("class htb 1:4 parent 1:1 prio 0 rate 12Mbit"));
+            classes = host.execOk("tc", "class", "show", "dev", "vbf0");
+            assertTrue(classes.contains("class htb 1:2 parent 1:1 prio 0 rate 4Mbit ceil 16Mbit"), classes);
+            assertTrue(host.execOk("tc", "filter", "show", "dev", "vbf0").contains("flowid 1:4"));
         }
     }
 

@@ -78,6 +78,19 @@ class TcEffectsTest {
     }
 
     @Test
+    void aTeardownDeletesTheQdiscsWithWhatHangsUnderThem() {
+        Refusing backend = new Refusing(null);
+        TcEffects effects = new TcEffects(backend);
+        TcObject root = new TcObject.HtbQdisc("virbr1", TcHandle.qdisc(1), 2);
+        TcObject cls = new TcObject.HtbClass("virbr1", TcHandle.qdisc(1), new TcHandle(1, 1), 1000, 1000, 0, 85);
+        TcObject ingress = new TcObject.IngressQdisc("virbr1");
+        for (TcObject o : List.of(POLICE, ingress, SFQ, cls, root)) {
+            effects.undoWithQdisc(o, Map.of());
+        }
+        assertEquals(List.of(ingress, root), backend.deleted);
+    }
+
+    @Test
     void otherRefusalsPassThrough() {
         KernelException busy = kernel(17, "EEXIST", "Exclusivity flag on, cannot modify.");
         assertSame(busy, assertThrows(KernelException.class, () -> new TcEffects(new Refusing(busy)).apply(POLICE)));
