@@ -40,13 +40,15 @@ def main():
         virsh(uri, "net-define", xml)
         virsh(uri, "net-list", "--all")  # warm-up: first connection, first lookups
     start = time.time()
-    # interleave the daemons run by run, so a slow moment of the machine hits both
+    # interleave the daemons run by run, so a slow moment of the machine hits both, and alternate which goes
+    # first, so neither always follows the other's net-destroy
     v = {k: [] for k in ("net-start default", "net-destroy default", "net-list --all", "net-info default",
                          "net-dhcp-leases default")}
     l = {k: [] for k in v}
-    for _ in range(runs):
-        for src, dst in ((measure(vuri, 1, start), v), (measure(luri, 1, start), l)):
-            for k, xs in src.items():
+    for i in range(runs):
+        order = ((vuri, v), (luri, l)) if i % 2 == 0 else ((luri, l), (vuri, v))
+        for uri, dst in order:
+            for k, xs in measure(uri, 1, start).items():
                 dst[k].extend(xs)
     print("virsh wall time per command, ms (%d fresh virsh processes each; median / mean)" % len(v["net-list --all"]))
     print("%-26s %18s %18s %10s" % ("command", "vnetd", "libvirtd 9.0", "vnetd/libvirt (median)"))
