@@ -37,11 +37,13 @@ final class PortRecovery {
     private final Executor background;
     private final NetworkDriver driver;
     private final PortQos qos;
+    private final LegacyPortBandwidth legacy;
 
     PortRecovery(PortRegistry registry, LinkBackend links, PortStore store, PortDhcp dhcp, TapReaper reaper, PortCreation creation,
             Executor background, NetworkDriver driver, PortQos qos) {
         this.driver = driver;
         this.qos = qos;
+        this.legacy = new LegacyPortBandwidth(registry, store, driver, qos);
         this.registry = registry;
         this.links = links;
         this.store = store;
@@ -87,6 +89,12 @@ final class PortRecovery {
                 replug(r);
             }
             LOG.info("adopted port {} ({} on {}, network {})", r.uuid(), r.tap(), r.bridge(), r.network());
+        }
+        registry.mutations.lock();
+        try {
+            legacy.apply(stored);
+        } finally {
+            registry.mutations.unlock();
         }
     }
 
