@@ -14,6 +14,7 @@ import org.vnetd.core.plan.ActionBackends;
 import org.vnetd.core.plan.Applied;
 import org.vnetd.core.plan.Effects;
 import org.vnetd.core.plan.Executor;
+import org.vnetd.core.plan.NetworkPlanner;
 import org.vnetd.core.xml.NetworkXml;
 import org.vnetd.core.xml.model.NetworkDef;
 
@@ -106,6 +107,28 @@ final class NetworkRecovery {
         }
     }
 
+    /**
+     * A network started by a vnetd that did not apply {@code <bandwidth>} (its recorded actions have no tc) gets
+     * it now, recorded with the rest; one taken over from libvirt has libvirt's already. When the kernel refuses
+     * it the network keeps running, and the error says it runs without.
+     */
+    private static List<Applied<Action>> withBandwidth(String subject, NetworkDef live, List<Applied<Action>> adopted,
+            Effects<Action> effects) {
+        List<Action> tc = NetworkPlanner.bandwidth(live);
+        if (tc.isEmpty() || adopted.stream().anyMatch(a -> a.action() instanceof Action.Tc || a.action() instanceof Action.Adopted)) {
+            return adopted;
+        }
+        try {
+            List<Applied<Action>> all = new ArrayList<>(adopted);
+            all.addAll(Executor.applyAll(subject, tc, effects, Action::describe));
+            LOG.info("{}: its <bandwidth>, which the vnetd that started it did not apply, is applied now", subject);
+            return all;
+        } catch (RuntimeException ex) {
+            LOG.error("{} runs without its <bandwidth>: {}", subject, ex.getMessage());
+            return adopted;
+        }
+    }
+
     private void recoverOne(NetworkStatus st, KernelView view) {
         NetworkDef live = NetworkXml.parse(st.liveXml());
         Effects<Action> effects = backends.forNetwork(live);
@@ -129,7 +152,8 @@ final class NetworkRecovery {
             e = new NetworkEntry(st.name(), UUID.fromString(st.uuid()));
             networks.put(e);
         }
-        List<Applied<Action>> adopted = Executor.adoptAll(subject, st.applied(), effects, Action::describe);
+        List<Applied<Action>> adopted = withBandwidth(subject, live, Executor.adoptAll(subject, st.applied(), effects, Action::describe),
+                effects);
         e.live = live;
         e.status = st.withApplied(adopted, true).withPersistent(e.persistentDefined());
         statuses.save(e.status);

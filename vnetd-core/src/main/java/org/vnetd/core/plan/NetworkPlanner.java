@@ -65,6 +65,15 @@ public final class NetworkPlanner implements Planner {
         Bandwidths.of(def.getBandwidth()).ifPresent(bw -> TcPlans.set(bridge, bw, true).forEach(o -> actions.add(new Action.Tc(o))));
     }
 
+    /** The {@link Action.Tc} actions of a running network's {@code <bandwidth>}, as {@link #plan} has them. */
+    public static List<Action> bandwidth(NetworkDef live) {
+        List<Action> actions = new ArrayList<>();
+        if (live.forwardMode().hasBridge() || live.forwardMode() == ForwardMode.BRIDGE) {
+            live.bridgeName().ifPresent(bridge -> tc(live, bridge, actions));
+        }
+        return actions;
+    }
+
     private static Action.CreateBridge bridge(NetworkDef def, String name) {
         BridgeDef b = def.getBridge();
         boolean stp = b == null || b.getStp() == null || !"off".equals(b.getStp());

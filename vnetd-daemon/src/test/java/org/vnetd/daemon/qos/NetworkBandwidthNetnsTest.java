@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -16,6 +17,10 @@ import org.vnetd.daemon.rpc.DaemonRpc.RpcFailure;
 import org.vnetd.testing.NetnsSupport;
 import org.vnetd.testing.TestNetns;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+
 /**
  * A network's {@code <bandwidth>} on the real daemon: the inbound average caps what a guest behind the bridge
  * receives (measured with iperf3), and outbound policing, which needs the police action this kernel may lack,
@@ -23,6 +28,7 @@ import org.vnetd.testing.TestNetns;
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class NetworkBandwidthNetnsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
     /** 1000 kbps: 1000 kilobytes per second in tc's and libvirt's unit, 8 Mbit/s. */
     static final String INBOUND = """
             <network>
@@ -72,6 +78,49 @@ class NetworkBandwidthNetnsTest {
             d.call("network.destroy", Map.of("network", "qos-in"));
             assertFalse(host.exec("ip", "link", "show", "vbq0").ok(), "bridge removed");
         }
+    }
+
+    /**
+     * A network started by a vnetd that only recorded {@code <bandwidth>}: its status has no tc actions and its
+     * bridge no qdisc; the upgraded daemon applies it when it adopts the network, and records it for the teardown.
+     */
+    @Test
+    void aNetworkStartedByAnEarlierVnetdGetsItsBandwidthWhenAdopted() throws Exception {
+        NetnsSupport.require("tc");
+        try (TestNetns host = TestNetns.create("qosadopt");
+                DaemonProcess d = new DaemonProcess(host, Files.createTempDirectory("vnetd-qad"), "INFO")) {
+            d.start();
+            d.call("network.define", Map.of("xml", INBOUND));
+            d.call("network.start", Map.of("network", "qos-in"));
+            d.stop();
+            host.execOk("tc", "qdisc", "del", "dev", "vbq0", "root");
+            Path status = d.runDir().resolve("network").resolve("qos-in.json");
+            JsonNode tree = JSON.readTree(status.toFile());
+            assertTrue(dropTc(tree) > 0, tree.toString());
+            JSON.writeValue(status.toFile(), tree);
+
+            d.start();
+            assertTrue(host.execOk("tc", "class", "show", "dev", "vbq0").contains("class htb 1:2 parent 1:1"), "applied on adoption");
+            d.call("network.destroy", Map.of("network", "qos-in"));
+            assertFalse(host.exec("ip", "link", "show", "vbq0").ok());
+        }
+    }
+
+    /** Removes every recorded action of kind tc from the status tree; returns how many. */
+    private static int dropTc(JsonNode node) {
+        int n = 0;
+        if (node instanceof ArrayNode a) {
+            for (int i = a.size() - 1; i >= 0; i--) {
+                if ("tc".equals(a.get(i).path("action").path("kind").asText())) {
+                    a.remove(i);
+                    n++;
+                }
+            }
+        }
+        for (JsonNode child : node) {
+            n += dropTc(child);
+        }
+        return n;
     }
 
     @Test
