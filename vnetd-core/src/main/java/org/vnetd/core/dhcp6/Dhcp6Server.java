@@ -34,6 +34,7 @@ public final class Dhcp6Server {
     private final Map<InetAddress, Dhcp6Lease> byAddress = new HashMap<>();
     private final Map<InetAddress, Instant> declined = new HashMap<>();
     private Dhcp6Config config;
+    private Instant nextExpiry = Instant.MIN;
 
     public Dhcp6Server(Dhcp6Config config) {
         this.config = Objects.requireNonNull(config, "config");
@@ -299,7 +300,16 @@ public final class Dhcp6Server {
         return new Dhcp6Decision.Answer(m, bound, ended);
     }
 
+    /**
+     * Drops expired bindings and declines, at most once a second: a scan of every binding per message
+     * made each answer cost O(leases). Meanwhile an expired binding may still be renewed, and its
+     * address is not handed to another client for up to a second.
+     */
     private void expire(Instant now) {
+        if (now.isBefore(nextExpiry)) {
+            return;
+        }
+        nextExpiry = now.plusSeconds(1);
         byBinding.values().removeIf(l -> {
             if (l.isExpired(now)) {
                 byAddress.remove(l.address());
