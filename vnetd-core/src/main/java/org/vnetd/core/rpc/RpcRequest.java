@@ -18,8 +18,4 @@ public record RpcRequest(String jsonrpc, JsonNode id, String method, JsonNode pa
     public JsonNode idOrNull() {
         return id == null ? NullNode.getInstance() : id;
     }
-
-    public Params paramsView() {
-        return new Params(method, params);
-    }
 }

@@ -26,7 +26,7 @@ class RpcCodecTest {
         RpcRequest r = RpcCodec.decodeRequest(b("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"network.start\",\"params\":{\"network\":\"default\"}}"));
         assertEquals("network.start", r.method());
         assertEquals(7, r.id().intValue());
-        assertEquals("default", r.paramsView().string("network"));
+        assertEquals(new Request.NetworkStart("default"), RequestDecoder.decode(r.method(), r.params()));
     }
 
     @Test

@@ -13,7 +13,7 @@ import org.vnetd.core.libvirtimport.PortImporter;
 import org.vnetd.core.plan.Planner;
 import org.vnetd.core.rpc.ImportResult;
 import org.vnetd.core.rpc.Methods;
-import org.vnetd.core.rpc.Params;
+import org.vnetd.core.rpc.Request;
 import org.vnetd.daemon.rpc.RpcMethod;
 
 /**
@@ -38,12 +38,13 @@ public final class LibvirtImportService {
     }
 
     public List<RpcMethod> all() {
-        return List.of(RpcMethod.onWorker(Methods.NETWORK_IMPORT_LIBVIRT, RpcMethod.Access.WRITE, c -> run(c.params())));
+        return List.of(RpcMethod.onWorker(Methods.NETWORK_IMPORT_LIBVIRT, RpcMethod.Access.WRITE,
+                Request.NetworkImportLibvirt.class, (r, c) -> run(r)));
     }
 
-    private ImportResult run(Params p) {
-        return run(dir(p, "configDir", CONFIG_DIR), dir(p, "statusDir", STATUS_DIR), dir(p, "leaseDir", LEASE_DIR),
-                p.bool("takeover", false), p.bool("dryRun", false));
+    private ImportResult run(Request.NetworkImportLibvirt r) {
+        return run(dir(r.configDir(), "configDir", CONFIG_DIR), dir(r.statusDir(), "statusDir", STATUS_DIR),
+                dir(r.leaseDir(), "leaseDir", LEASE_DIR), r.takeover(), r.dryRun());
     }
 
     public synchronized ImportResult run(Path configDir, Path statusDir, Path leaseDir, boolean takeover, boolean dryRun) {
@@ -51,8 +52,7 @@ public final class LibvirtImportService {
                 .run(new LibvirtHostReader(configDir, statusDir, leaseDir).read(), takeover, dryRun);
     }
 
-    private static Path dir(Params p, String name, Path dflt) {
-        String v = p.optString(name);
+    private static Path dir(String v, String name, Path dflt) {
         if (v == null || v.isEmpty()) {
             return dflt;
         }

@@ -9,7 +9,7 @@ import org.vnetd.core.error.VnetException;
 import org.vnetd.core.link.LinkNames;
 import org.vnetd.core.net.IpAddresses;
 import org.vnetd.core.net.MacAddress;
-import org.vnetd.core.rpc.Params;
+import org.vnetd.core.rpc.Request;
 
 /** The parameters of {@code port.create} (docs/rpc.md), checked before anything is touched. */
 public record PortRequest(String network, MacAddress mac, OptionalInt ownerUid, OptionalInt ownerGid, Optional<String> tap,
@@ -18,9 +18,9 @@ public record PortRequest(String network, MacAddress mac, OptionalInt ownerUid, 
     /** Most queues a tap may get in one request (QEMU's virtio-net limit is far above what is sane per VM). */
     public static final int MAX_QUEUES = 64;
 
-    public static PortRequest from(Params p) {
-        String network = p.string("network");
-        String macText = p.string("mac");
+    public static PortRequest from(Request.PortCreate p) {
+        String network = p.network();
+        String macText = p.mac();
         MacAddress mac;
         try {
             mac = MacAddress.parse(macText);
@@ -30,30 +30,30 @@ public record PortRequest(String network, MacAddress mac, OptionalInt ownerUid, 
         if (mac.isMulticast()) {
             throw new VnetException(ErrorCode.INVALID_ARGUMENT, "MAC address '" + mac + "' is multicast; a guest needs a unicast address");
         }
-        OptionalInt uid = id(p, "ownerUid");
-        OptionalInt gid = id(p, "ownerGid");
-        Optional<String> tap = Optional.ofNullable(p.optString("tap"));
+        OptionalInt uid = id(p.ownerUid(), "ownerUid");
+        OptionalInt gid = id(p.ownerGid(), "ownerGid");
+        Optional<String> tap = Optional.ofNullable(p.tap());
         tap.ifPresent(t -> {
             LinkNames.check(t);
             if (t.contains("%")) {
                 throw new VnetException(ErrorCode.INVALID_ARGUMENT, "tap name '" + t + "' must be a name, not a template");
             }
         });
-        boolean multiQueue = p.bool("multiQueue", false);
-        int queues = p.integer("queues", 1);
+        boolean multiQueue = p.multiQueue();
+        int queues = p.queues();
         if (queues < 1 || queues > MAX_QUEUES) {
             throw new VnetException(ErrorCode.INVALID_ARGUMENT, "queues must be 1.." + MAX_QUEUES + ", not " + queues);
         }
         if (queues > 1 && !multiQueue) {
             throw new VnetException(ErrorCode.INVALID_ARGUMENT, queues + " queues need multiQueue: true");
         }
-        boolean passFd = p.bool("passFd", false);
+        boolean passFd = p.passFd();
         if (queues > 1 && !passFd) {
             throw new VnetException(ErrorCode.INVALID_ARGUMENT,
                     "queues applies to passFd ports; a persistent multiqueue tap gets its queues from the program that opens it");
         }
         Optional<Inet4Address> ip = Optional.empty();
-        String ipText = p.optString("ip");
+        String ipText = p.ip();
         if (ipText != null) {
             try {
                 if (!(IpAddresses.parse(ipText) instanceof Inet4Address a)) {
@@ -64,13 +64,12 @@ public record PortRequest(String network, MacAddress mac, OptionalInt ownerUid, 
                 throw new VnetException(ErrorCode.INVALID_ARGUMENT, "ip '" + ipText + "' is not an IPv4 address");
             }
         }
-        return new PortRequest(network, mac, uid, gid, tap, multiQueue, queues, p.bool("vnetHdr", false),
-                Optional.ofNullable(p.optString("portgroup")), passFd, ip, Optional.ofNullable(p.optBool("isolated")),
-                Optional.ofNullable(p.optString("ownerName")), Optional.ofNullable(p.optString("ownerUuid")));
+        return new PortRequest(network, mac, uid, gid, tap, multiQueue, queues, p.vnetHdr(),
+                Optional.ofNullable(p.portgroup()), passFd, ip, Optional.ofNullable(p.isolated()),
+                Optional.ofNullable(p.ownerName()), Optional.ofNullable(p.ownerUuid()));
     }
 
-    private static OptionalInt id(Params p, String name) {
-        Integer v = p.optInteger(name);
+    private static OptionalInt id(Integer v, String name) {
         if (v == null) {
             return OptionalInt.empty();
         }

@@ -5,10 +5,7 @@ import static org.vnetd.daemon.rpc.RpcMethod.Access.READ;
 import java.util.List;
 
 import org.vnetd.core.rpc.Methods;
-import org.vnetd.core.rpc.NetworkEvent;
-import org.vnetd.core.rpc.Params;
-import org.vnetd.core.rpc.RpcError;
-import org.vnetd.core.rpc.RpcProtocolException;
+import org.vnetd.core.rpc.Request;
 import org.vnetd.core.rpc.VersionResult;
 
 /**
@@ -26,19 +23,9 @@ public final class ConnectionMethods {
     public static List<RpcMethod> all() {
         return List.of(
                 new RpcMethod(Methods.DAEMON_VERSION, READ, RpcMethod.RunsOn.EVENT_LOOP, c -> new VersionResult(VERSION)),
-                new RpcMethod(Methods.EVENTS_SUBSCRIBE, READ, RpcMethod.RunsOn.EVENT_LOOP, c -> {
-                    c.connection().subscribe(filter(c.params()));
+                RpcMethod.of(Methods.EVENTS_SUBSCRIBE, READ, RpcMethod.RunsOn.EVENT_LOOP, Request.EventsSubscribe.class, (r, c) -> {
+                    c.connection().subscribe(new EventHub.Filter(r.network(), r.event()));
                     return null;
                 }));
-    }
-
-    private static EventHub.Filter filter(Params p) {
-        String network = p.optString("network");
-        String event = p.optString("event");
-        if (event != null && !event.equals(NetworkEvent.LIFECYCLE) && !event.equals(NetworkEvent.METADATA_CHANGE)) {
-            throw new RpcProtocolException(null, RpcError.protocol(RpcError.INVALID_PARAMS,
-                    "Invalid params for events.subscribe: unknown event '" + event + "' (lifecycle, metadata-change)"));
-        }
-        return new EventHub.Filter(network, event);
     }
 }

@@ -9,8 +9,7 @@ import java.util.List;
 import org.vnetd.core.driver.NetworkDriver;
 import org.vnetd.core.rpc.MetadataResult;
 import org.vnetd.core.rpc.Methods;
-import org.vnetd.core.rpc.Params;
-import org.vnetd.core.rpc.UpdateResult;
+import org.vnetd.core.rpc.Request;
 import org.vnetd.core.rpc.XmlResult;
 
 /** The {@code network.*} and {@code firewall.reload} methods (docs/rpc.md) over the network driver. */
@@ -23,57 +22,41 @@ public final class NetworkMethods {
 
     public List<RpcMethod> all() {
         return List.of(
-                onWorker(Methods.NETWORK_LIST, READ, c -> driver.list()),
-                onWorker(Methods.NETWORK_LOOKUP, READ, c -> driver.lookup(c.params().string("network"))),
-                onWorker(Methods.NETWORK_GET_XML, READ, c -> new XmlResult(
-                        driver.getXml(c.params().string("network"), c.params().bool("inactive", false)))),
-                onWorker(Methods.NETWORK_DEFINE, WRITE, c -> driver.define(c.params().string("xml"))),
-                onWorker(Methods.NETWORK_CREATE, WRITE, c -> driver.create(c.params().string("xml"))),
-                onWorker(Methods.NETWORK_UNDEFINE, WRITE, c -> {
-                    driver.undefine(c.params().string("network"));
+                onWorker(Methods.NETWORK_LIST, READ, Request.NetworkList.class, (r, c) -> driver.list()),
+                onWorker(Methods.NETWORK_LOOKUP, READ, Request.NetworkLookup.class, (r, c) -> driver.lookup(r.network())),
+                onWorker(Methods.NETWORK_GET_XML, READ, Request.NetworkGetXml.class,
+                        (r, c) -> new XmlResult(driver.getXml(r.network(), r.inactive()))),
+                onWorker(Methods.NETWORK_DEFINE, WRITE, Request.NetworkDefine.class, (r, c) -> driver.define(r.xml())),
+                onWorker(Methods.NETWORK_CREATE, WRITE, Request.NetworkCreate.class, (r, c) -> driver.create(r.xml())),
+                onWorker(Methods.NETWORK_UNDEFINE, WRITE, Request.NetworkUndefine.class, (r, c) -> {
+                    driver.undefine(r.network());
                     return null;
                 }),
-                onWorker(Methods.NETWORK_START, WRITE, c -> {
-                    driver.start(c.params().string("network"));
+                onWorker(Methods.NETWORK_START, WRITE, Request.NetworkStart.class, (r, c) -> {
+                    driver.start(r.network());
                     return null;
                 }),
-                onWorker(Methods.NETWORK_DESTROY, WRITE, c -> {
-                    driver.destroy(c.params().string("network"));
+                onWorker(Methods.NETWORK_DESTROY, WRITE, Request.NetworkDestroy.class, (r, c) -> {
+                    driver.destroy(r.network());
                     return null;
                 }),
-                onWorker(Methods.NETWORK_SET_AUTOSTART, WRITE, c -> setAutostart(c.params())),
-                onWorker(Methods.NETWORK_UPDATE, WRITE, c -> update(c.params())),
-                onWorker(Methods.NETWORK_DHCP_LEASES, READ,
-                        c -> driver.dhcpLeases(c.params().string("network"), c.params().optString("mac"))),
-                onWorker(Methods.NETWORK_GET_METADATA, READ, c -> getMetadata(c.params())),
-                onWorker(Methods.NETWORK_SET_METADATA, WRITE, c -> setMetadata(c.params())),
-                onWorker(Methods.FIREWALL_RELOAD, WRITE, c -> {
+                onWorker(Methods.NETWORK_SET_AUTOSTART, WRITE, Request.NetworkSetAutostart.class, (r, c) -> {
+                    driver.setAutostart(r.network(), r.autostart());
+                    return null;
+                }),
+                onWorker(Methods.NETWORK_UPDATE, WRITE, Request.NetworkUpdate.class, (r, c) -> driver.update(r.network(),
+                        r.command(), r.section(), r.parentIndex(), r.xml(), r.live(), r.config())),
+                onWorker(Methods.NETWORK_DHCP_LEASES, READ, Request.NetworkDhcpLeases.class,
+                        (r, c) -> driver.dhcpLeases(r.network(), r.mac())),
+                onWorker(Methods.NETWORK_GET_METADATA, READ, Request.NetworkGetMetadata.class,
+                        (r, c) -> new MetadataResult(driver.getMetadata(r.network(), r.type(), r.uri(), r.inactive()).orElse(null))),
+                onWorker(Methods.NETWORK_SET_METADATA, WRITE, Request.NetworkSetMetadata.class, (r, c) -> {
+                    driver.setMetadata(r.network(), r.type(), r.value(), r.key(), r.uri(), r.live(), r.config());
+                    return null;
+                }),
+                onWorker(Methods.FIREWALL_RELOAD, WRITE, Request.FirewallReload.class, (r, c) -> {
                     driver.reload();
                     return null;
                 }));
-    }
-
-    private Object setAutostart(Params p) {
-        if (!p.has("autostart")) {
-            p.string("autostart"); // reports the missing parameter
-        }
-        driver.setAutostart(p.string("network"), p.bool("autostart", true));
-        return null;
-    }
-
-    private UpdateResult update(Params p) {
-        return driver.update(p.string("network"), p.string("command"), p.string("section"),
-                p.integer("parentIndex", -1), p.string("xml"), p.bool("live", false), p.bool("config", false));
-    }
-
-    private MetadataResult getMetadata(Params p) {
-        return new MetadataResult(driver.getMetadata(p.string("network"), p.string("type"), p.optString("uri"),
-                p.bool("inactive", false)).orElse(null));
-    }
-
-    private Object setMetadata(Params p) {
-        driver.setMetadata(p.string("network"), p.string("type"), p.optString("value"), p.optString("key"),
-                p.optString("uri"), p.bool("live", false), p.bool("config", false));
-        return null;
     }
 }

@@ -4,12 +4,11 @@ import static org.vnetd.daemon.rpc.RpcMethod.Access.READ;
 import static org.vnetd.daemon.rpc.RpcMethod.Access.WRITE;
 import static org.vnetd.daemon.rpc.RpcMethod.onWorker;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import org.vnetd.core.qos.Bandwidths;
 import org.vnetd.core.rpc.Methods;
+import org.vnetd.core.rpc.Request;
 import org.vnetd.core.rpc.XmlResult;
 import org.vnetd.daemon.port.PortManager;
 import org.vnetd.daemon.port.PortRequest;
@@ -30,26 +29,18 @@ public final class PortMethods {
 
     public List<RpcMethod> all() {
         return List.of(
-                new RpcMethod(Methods.PORT_CREATE, WRITE, params -> !params.has("tap"),
-                        c -> ports.create(PortRequest.from(c.params()))),
-                new RpcMethod(Methods.PORT_DELETE, WRITE, RpcMethod.RunsOn.EVENT_LOOP, c -> {
-                    ports.delete(c.params().optString("network"), c.params().string("uuid"),
-                            c.params().bool("releaseLease", false));
+                RpcMethod.of(Methods.PORT_CREATE, WRITE, r -> ((Request.PortCreate) r).tap() == null, Request.PortCreate.class,
+                        (r, c) -> ports.create(PortRequest.from(r))),
+                RpcMethod.of(Methods.PORT_DELETE, WRITE, RpcMethod.RunsOn.EVENT_LOOP, Request.PortDelete.class, (r, c) -> {
+                    ports.delete(r.network(), r.uuid(), r.releaseLease());
                     return null;
                 }),
-                onWorker(Methods.PORT_LIST, READ, c -> ports.list(c.params().optString("network"))),
-                onWorker(Methods.PORT_GET_XML, READ, c -> new XmlResult(
-                        ports.getXml(c.params().optString("network"), c.params().string("uuid")))),
-                onWorker(Methods.PORT_FD, WRITE, c -> ports.takeFds(c.params().string("fdToken"))),
-                onWorker(Methods.PORT_SET_BANDWIDTH, WRITE, c -> {
-                    Map<String, Long> values = new HashMap<>();
-                    for (String field : Bandwidths.PARAMETERS) {
-                        Long v = c.params().optUnsignedInt(field);
-                        if (v != null) {
-                            values.put(field, v);
-                        }
-                    }
-                    ports.setBandwidth(c.params().optString("network"), c.params().string("uuid"), Bandwidths.fromParameters(values));
+                onWorker(Methods.PORT_LIST, READ, Request.PortList.class, (r, c) -> ports.list(r.network())),
+                onWorker(Methods.PORT_GET_XML, READ, Request.PortGetXml.class,
+                        (r, c) -> new XmlResult(ports.getXml(r.network(), r.uuid()))),
+                onWorker(Methods.PORT_FD, WRITE, Request.PortFd.class, (r, c) -> ports.takeFds(r.fdToken())),
+                onWorker(Methods.PORT_SET_BANDWIDTH, WRITE, Request.PortSetBandwidth.class, (r, c) -> {
+                    ports.setBandwidth(r.network(), r.uuid(), Bandwidths.fromParameters(r.parameters()));
                     return null;
                 }));
     }

@@ -9,6 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.rpc.NetworkEvent;
+import org.vnetd.core.rpc.Request;
+import org.vnetd.core.rpc.RequestDecoder;
 import org.vnetd.core.rpc.RpcCodec;
 import org.vnetd.core.rpc.RpcError;
 import org.vnetd.core.rpc.RpcErrors;
@@ -106,7 +108,14 @@ final class RpcConnectionHandler extends SimpleChannelInboundHandler<ByteBuf> im
             // every change is attributed to whoever asked for it
             LOG.info("{} {} requested by {}", method, summarize(request), peer);
         }
-        RpcCall call = new RpcCall(method, request.paramsView(), peer, readOnly, this);
+        Request decoded;
+        try {
+            decoded = RequestDecoder.decode(method, request.params());
+        } catch (RpcProtocolException e) {
+            reply(ctx, RpcResponse.failure(id, e.error()));
+            return;
+        }
+        RpcCall call = new RpcCall(method, decoded, peer, readOnly, this);
         inFlight.started(ctx.channel());
         Runnable work = () -> {
             RpcResponse response;
@@ -128,7 +137,7 @@ final class RpcConnectionHandler extends SimpleChannelInboundHandler<ByteBuf> im
                 ctx.executor().execute(() -> finished(ctx, r));
             }
         };
-        if (served.runsOn().eventLoop(call.params())) {
+        if (served.runsOn().eventLoop(decoded)) {
             work.run();
             return;
         }

@@ -2,13 +2,13 @@ package org.vnetd.daemon.rpc;
 
 import java.util.Objects;
 
-import org.vnetd.core.rpc.Params;
+import org.vnetd.core.rpc.Request;
 
 /**
  * One method of the JSON RPC (docs/rpc.md): its name, who may call it, where it runs and what it does. The
  * same shape as the libvirt front-end's {@link org.vnetd.daemon.libvirt.proc.Procedure}, keyed by name
- * instead of number, with params read by the handler ({@link Params} names a bad one) instead of by an XDR
- * reader.
+ * instead of number, its params decoded once into the method's {@link Request} record
+ * ({@link org.vnetd.core.rpc.RequestDecoder}) as libvirt's are read by the procedure's XDR reader.
  */
 public record RpcMethod(String name, Access access, RunsOn runsOn, Handler handler) {
 
@@ -27,10 +27,10 @@ public record RpcMethod(String name, Access access, RunsOn runsOn, Handler handl
      */
     @FunctionalInterface
     public interface RunsOn {
-        RunsOn EVENT_LOOP = params -> true;
-        RunsOn WORKER = params -> false;
+        RunsOn EVENT_LOOP = request -> true;
+        RunsOn WORKER = request -> false;
 
-        boolean eventLoop(Params params);
+        boolean eventLoop(Request request);
     }
 
     /**
@@ -49,8 +49,25 @@ public record RpcMethod(String name, Access access, RunsOn runsOn, Handler handl
         Objects.requireNonNull(handler, "handler");
     }
 
+    /** Serves a call from its request, of the type its method decodes to. */
+    @FunctionalInterface
+    public interface RequestHandler<R extends Request> {
+        Object handle(R request, RpcCall call) throws Exception;
+    }
+
     /** A method that runs on a worker. */
     public static RpcMethod onWorker(String name, Access access, Handler handler) {
         return new RpcMethod(name, access, RunsOn.WORKER, handler);
+    }
+
+    /** A method whose handler takes its {@code type} of request. */
+    public static <R extends Request> RpcMethod of(String name, Access access, RunsOn runsOn, Class<R> type,
+            RequestHandler<R> handler) {
+        return new RpcMethod(name, access, runsOn, call -> handler.handle(type.cast(call.request()), call));
+    }
+
+    /** {@link #of} on a worker. */
+    public static <R extends Request> RpcMethod onWorker(String name, Access access, Class<R> type, RequestHandler<R> handler) {
+        return of(name, access, RunsOn.WORKER, type, handler);
     }
 }

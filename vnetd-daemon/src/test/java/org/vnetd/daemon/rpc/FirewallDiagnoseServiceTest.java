@@ -21,8 +21,7 @@ import org.junit.jupiter.api.Timeout;
 import org.vnetd.core.firewall.FirewallFinding;
 import org.vnetd.core.rpc.DiagnoseResult;
 import org.vnetd.core.rpc.Methods;
-import org.vnetd.core.rpc.Params;
-import org.vnetd.core.rpc.RpcCodec;
+import org.vnetd.core.rpc.Request;
 
 /** {@code firewall.diagnose}: what the read-only socket may see, and how often the ruleset is listed. */
 @Timeout(30)
@@ -34,7 +33,7 @@ class FirewallDiagnoseServiceTest {
             "net.ipv4.ip_forward=0: the host forwards no IPv4 packets", "sysctl -w net.ipv4.ip_forward=1");
 
     private static RpcCall call(boolean readOnly) {
-        return new RpcCall(Methods.FIREWALL_DIAGNOSE, new Params(Methods.FIREWALL_DIAGNOSE, RpcCodec.MAPPER.createObjectNode()), Peer.UNKNOWN, readOnly);
+        return new RpcCall(Methods.FIREWALL_DIAGNOSE, new Request.FirewallDiagnose(), Peer.UNKNOWN, readOnly);
     }
 
     private static List<FirewallFinding> findings(DiagnoseResult result) {

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
 import org.vnetd.core.rpc.Methods;
+import org.vnetd.core.rpc.Request;
 import org.vnetd.core.rpc.NetworkEvent;
 import org.vnetd.core.rpc.RpcCodec;
 import org.vnetd.testing.Await;
@@ -49,13 +50,13 @@ class RpcServerTest {
         server = RpcServer.start(dir, TestMethods.answering(call -> switch (call.method()) {
             case Methods.DAEMON_VERSION -> Map.of("version", "0.1.0");
             case Methods.NETWORK_START -> {
-                if (call.params().string("network").equals("slow")) {
+                if (((Request.NetworkStart) call.request()).network().equals("slow")) {
                     slowGate.await(30, TimeUnit.SECONDS);
                 }
                 yield null;
             }
             case Methods.NETWORK_LOOKUP -> throw new VnetException(ErrorCode.NO_SUCH_NETWORK,
-                    "Network not found: no network with matching name '" + call.params().string("network") + "'");
+                    "Network not found: no network with matching name '" + ((Request.NetworkLookup) call.request()).network() + "'");
             default -> throw new IllegalStateException("boom");
         }), events);
     }
