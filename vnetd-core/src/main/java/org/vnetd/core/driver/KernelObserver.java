@@ -1,5 +1,7 @@
 package org.vnetd.core.driver;
 
+import org.vnetd.core.plan.KernelView;
+
 /** Reads the kernel's current links and routes (netlink in the daemon, a fake in unit tests). */
 @FunctionalInterface
 public interface KernelObserver {

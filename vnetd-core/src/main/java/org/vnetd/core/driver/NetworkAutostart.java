@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
 import org.vnetd.core.net.IpPrefix;
+import org.vnetd.core.plan.KernelView;
 import org.vnetd.core.rpc.NetworkSummary;
 
 /** What the daemon starts with: the autostart networks, and a {@code default} network on a host that has none. */

@@ -1,7 +1,6 @@
 package org.vnetd.core.driver;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -14,7 +13,9 @@ import org.vnetd.core.error.VnetException;
 import org.vnetd.core.plan.Action;
 import org.vnetd.core.plan.ActionBackends;
 import org.vnetd.core.plan.Applied;
+import org.vnetd.core.plan.Collisions;
 import org.vnetd.core.plan.Executor;
+import org.vnetd.core.plan.ObservedState;
 import org.vnetd.core.plan.Plan;
 import org.vnetd.core.plan.Planner;
 import org.vnetd.core.plan.TakeoverPlan;
@@ -221,14 +222,21 @@ final class NetworkLifecycle {
     private void startLocked(NetworkEntry e, NetworkDef live, Action.ReleaseFromLibvirt release) {
         long t0 = System.nanoTime();
         fillLiveDefaults(live);
-        Collection<NetworkDef> others = networks.all().stream()
-                .filter(n -> n != e && n.active()).map(n -> n.live).toList();
+        List<ObservedState.RunningNetwork> others = networks.all().stream()
+                .filter(n -> n != e && n.active()).map(n -> ObservedState.RunningNetwork.of(n.live)).toList();
         List<String> names = new ArrayList<>(2);
         live.bridgeName().ifPresent(names::add);
         live.forwardDev().ifPresent(names::add);
-        Conflicts.check(live, kernel.observe(names), others, release != null);
+        ObservedState observed = new ObservedState(kernel.observe(names), others);
         long t1 = System.nanoTime();
-        Plan plan = release == null ? planner.plan(live) : TakeoverPlan.of(planner.plan(live), release);
+        Plan plan;
+        if (release == null) {
+            plan = planner.plan(live, observed);
+        } else {
+            // what runs is libvirt's: its bridge must be there, and the plan is taken over rather than applied
+            Collisions.check(live, observed, true);
+            plan = TakeoverPlan.of(planner.plan(live), release);
+        }
         long t2 = System.nanoTime();
         NetworkStatus status = new NetworkStatus(e.name, e.uuid.toString(), NetworkXml.format(live, false),
                 e.persistentDefined(), false, plan.actions().stream().map(Applied::intended).toList(), clock.getAsLong());
@@ -237,7 +245,7 @@ final class NetworkLifecycle {
         // One write here and one at the end, instead of one per action: each is an fsync.
         statuses.save(status);
         if (LOG.isDebugEnabled()) {
-            LOG.debug("network '{}': conflict check {} us, plan {} us, intent record {} us", e.name, (t1 - t0) / 1000,
+            LOG.debug("network '{}': observe {} us, plan (collisions checked) {} us, intent record {} us", e.name, (t1 - t0) / 1000,
                     (t2 - t1) / 1000, (System.nanoTime() - t2) / 1000);
         }
         List<Applied<Action>> applied;

@@ -14,6 +14,7 @@ import org.vnetd.core.plan.ActionBackends;
 import org.vnetd.core.plan.Applied;
 import org.vnetd.core.plan.Effects;
 import org.vnetd.core.plan.Executor;
+import org.vnetd.core.plan.KernelView;
 import org.vnetd.core.plan.NetworkPlanner;
 import org.vnetd.core.xml.NetworkXml;
 import org.vnetd.core.xml.model.NetworkDef;

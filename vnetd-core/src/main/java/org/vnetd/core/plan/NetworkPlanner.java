@@ -29,7 +29,8 @@ public final class NetworkPlanner implements Planner {
     private final FirewallPlanner firewall = new FirewallPlanner();
 
     @Override
-    public Plan plan(NetworkDef def) {
+    public Plan plan(NetworkDef def, ObservedState observed) {
+        Collisions.check(def, observed);
         List<Action> actions = new ArrayList<>();
         if (!def.forwardMode().hasBridge()) {
             // libvirt's networkStartNetworkBridge: a host bridge gets the network's <bandwidth>, nothing else of ours

@@ -17,6 +17,9 @@ import org.vnetd.core.firewall.FirewallPlan;
 import org.vnetd.core.plan.Action;
 import org.vnetd.core.plan.ActionBackends;
 import org.vnetd.core.plan.Effects;
+import org.vnetd.core.plan.Collisions;
+import org.vnetd.core.plan.KernelView;
+import org.vnetd.core.plan.ObservedState;
 import org.vnetd.core.plan.Plan;
 import org.vnetd.core.plan.Planner;
 import org.vnetd.core.rpc.NetworkEvent;
@@ -40,7 +43,8 @@ final class FakeSystem implements Planner, ActionBackends, KernelObserver, Defin
 
     // ---- planner: bridge, one address per IP, "firewall", "dhcp"
     @Override
-    public Plan plan(NetworkDef def) {
+    public Plan plan(NetworkDef def, ObservedState observed) {
+        Collisions.check(def, observed);
         List<Action> actions = new ArrayList<>();
         String br = def.bridgeName().orElseThrow();
         actions.add(bridge(br));

@@ -15,6 +15,7 @@ import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
 import org.vnetd.core.net.IpPrefix;
 import org.vnetd.core.plan.Applied;
+import org.vnetd.core.plan.KernelView;
 import org.vnetd.core.rpc.NetworkEvent;
 import org.vnetd.core.rpc.NetworkSummary;
 import org.vnetd.core.rpc.UpdateResult;

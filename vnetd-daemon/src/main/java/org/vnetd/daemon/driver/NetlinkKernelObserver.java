@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.vnetd.core.driver.KernelObserver;
-import org.vnetd.core.driver.KernelView;
+import org.vnetd.core.plan.KernelView;
 import org.vnetd.core.link.LinkBackend;
 import org.vnetd.core.link.LinkInfo;
 import org.vnetd.core.link.RouteInfo;

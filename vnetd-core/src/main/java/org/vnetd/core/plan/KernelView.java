@@ -1,4 +1,4 @@
-package org.vnetd.core.driver;
+package org.vnetd.core.plan;
 
 import java.util.List;
 import java.util.Map;

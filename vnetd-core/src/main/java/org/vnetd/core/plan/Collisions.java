@@ -1,6 +1,5 @@
-package org.vnetd.core.driver;
+package org.vnetd.core.plan;
 
-import java.util.Collection;
 import java.util.Optional;
 
 import org.vnetd.core.error.ErrorCode;
@@ -10,31 +9,32 @@ import org.vnetd.core.xml.model.IpDef;
 import org.vnetd.core.xml.model.NetworkDef;
 
 /**
- * The checks made before a start touches anything (netavark validates every driver before any
- * setup): the bridge name must be free, no subnet may overlap another running network or a host
- * route, and the forward device must exist.
+ * What a start must not collide with in the {@link ObservedState} (netavark validates every driver before any
+ * setup): the bridge name must be free, no subnet may overlap another running network or a host route, and the
+ * forward device must exist. A {@link VnetException} of {@link ErrorCode#CONFLICT} names the collision.
  */
-final class Conflicts {
-    private Conflicts() {
+public final class Collisions {
+    private Collisions() {
     }
 
-    static void check(NetworkDef def, KernelView kernel, Collection<NetworkDef> otherActive) {
-        check(def, kernel, otherActive, false);
+    public static void check(NetworkDef def, ObservedState observed) {
+        check(def, observed, false);
     }
 
     /**
      * @param takeover the network runs already, made by libvirt, and vnetd takes it over: its bridge must
      *                 exist (and be a bridge) instead of being free
      */
-    static void check(NetworkDef def, KernelView kernel, Collection<NetworkDef> otherActive, boolean takeover) {
+    public static void check(NetworkDef def, ObservedState observed, boolean takeover) {
         String name = def.name();
         if (!def.forwardMode().hasBridge()) {
             return;
         }
+        KernelView kernel = observed.kernel();
         String bridge = def.bridgeName().orElse(null);
         if (bridge != null) {
-            for (NetworkDef other : otherActive) {
-                if (bridge.equals(other.bridgeName().orElse(null))) {
+            for (ObservedState.RunningNetwork other : observed.running()) {
+                if (bridge.equals(other.bridge())) {
                     throw VnetException.of(ErrorCode.CONFLICT, "bridge '%s' of network '%s' is already used by network '%s'",
                             bridge, name, other.name());
                 }
@@ -61,9 +61,8 @@ final class Conflicts {
         }
         for (IpDef ip : def.ips()) {
             IpPrefix subnet = ip.prefix().networkPrefix();
-            for (NetworkDef other : otherActive) {
-                for (IpDef oip : other.ips()) {
-                    IpPrefix o = oip.prefix().networkPrefix();
+            for (ObservedState.RunningNetwork other : observed.running()) {
+                for (IpPrefix o : other.subnets()) {
                     if (o.overlaps(subnet)) {
                         throw VnetException.of(ErrorCode.CONFLICT, "subnet %s of network '%s' overlaps %s of running network '%s'",
                                 subnet, name, o, other.name());
