@@ -22,6 +22,7 @@ import java.util.Optional;
 
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
+import org.vnetd.core.rpc.Request;
 import org.vnetd.core.rpc.RpcCodec;
 import org.vnetd.core.rpc.RpcErrors;
 
@@ -77,6 +78,11 @@ public final class RpcClient implements AutoCloseable {
 
     public Path socket() {
         return socket;
+    }
+
+    /** Sends the request's method with its params (docs/rpc.md) and waits for the reply, as {@link #call(String, Map)}. */
+    public Object call(Request request) {
+        return call(RequestParams.method(request), RequestParams.params(request));
     }
 
     /** Sends {@code method} and waits for its reply; a daemon error comes back as a {@link VnetException}. */

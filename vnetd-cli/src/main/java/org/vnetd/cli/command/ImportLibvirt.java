@@ -1,9 +1,7 @@
 package org.vnetd.cli.command;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import org.vnetd.cli.Session;
@@ -14,6 +12,7 @@ import org.vnetd.cli.shell.UsageException;
 import org.vnetd.client.DaemonUnreachableException;
 import org.vnetd.core.error.VnetException;
 import org.vnetd.core.rpc.ImportResult;
+import org.vnetd.core.rpc.Request;
 
 /**
  * import-libvirt (vnetd extra): libvirt's networks, their autostart flags and leases become vnetd's; with
@@ -40,15 +39,11 @@ public final class ImportLibvirt implements Command {
 
     @Override
     public boolean run(Session s, ParsedCommand cmd) throws UsageException {
-        Map<String, Object> p = new LinkedHashMap<>();
-        dir(cmd, "config").ifPresent(d -> p.put("configDir", d));
-        dir(cmd, "status").ifPresent(d -> p.put("statusDir", d));
-        dir(cmd, "leases").ifPresent(d -> p.put("leaseDir", d));
-        p.put("takeover", cmd.flag("takeover"));
-        p.put("dryRun", cmd.flag("dry-run"));
+        Request.NetworkImportLibvirt request = new Request.NetworkImportLibvirt(dir(cmd, "config").orElse(null),
+                dir(cmd, "status").orElse(null), dir(cmd, "leases").orElse(null), cmd.flag("takeover"), cmd.flag("dry-run"));
         ImportResult r;
         try {
-            r = s.api().importLibvirt(p);
+            r = s.api().importLibvirt(request);
         } catch (DaemonUnreachableException e) {
             throw e;
         } catch (VnetException e) {

@@ -1,8 +1,6 @@
 package org.vnetd.cli.command;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import org.w3c.dom.Document;
@@ -18,6 +16,7 @@ import org.vnetd.cli.shell.ParsedCommand;
 import org.vnetd.cli.shell.UsageException;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
+import org.vnetd.core.rpc.Request;
 
 /**
  * net-port-create: reads libvirt's {@code <networkport>} XML and asks the daemon for the port. The RPC takes
@@ -46,8 +45,7 @@ public final class NetPortCreate implements Command {
         }
         Port port;
         try {
-            Map<String, Object> params = params(network, xml.get());
-            port = s.api().createPort(params);
+            port = s.api().createPort(request(network, xml.get()));
         } catch (VnetException e) {
             return Networks.failed(s, network, e, "Failed to create network from " + file);
         }
@@ -55,24 +53,23 @@ public final class NetPortCreate implements Command {
         return true;
     }
 
-    static Map<String, Object> params(String network, String xml) {
+    static Request.PortCreate request(String network, String xml) {
         Document doc = XmlDump.parse(xml);
         Element root = doc.getDocumentElement();
         if (!root.getTagName().equals("networkport")) {
             throw new VnetException(ErrorCode.XML_PARSE,
                     "XML error: expected root element <networkport>, found <" + root.getTagName() + ">");
         }
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("network", network);
         String mac = child(root, "mac").map(m -> m.getAttribute("address")).orElse("");
         if (mac.isEmpty()) {
             throw new VnetException(ErrorCode.XML_VALIDATION,
                     "XML error: <networkport> needs <mac address='…'/>");
         }
-        p.put("mac", mac);
-        child(root, "group").map(Node::getTextContent).filter(g -> !g.isBlank()).ifPresent(g -> p.put("portgroup", g.trim()));
-        child(root, "plug").map(e -> e.getAttribute("dev")).filter(d -> !d.isEmpty()).ifPresent(d -> p.put("tap", d));
-        return p;
+        String portgroup = child(root, "group").map(Node::getTextContent).filter(g -> !g.isBlank()).map(String::trim)
+                .orElse(null);
+        String tap = child(root, "plug").map(e -> e.getAttribute("dev")).filter(d -> !d.isEmpty()).orElse(null);
+        return new Request.PortCreate(network, mac, null, null, tap, false, 1, false, portgroup, false, null, null, null,
+                null);
     }
 
     private static Optional<Element> child(Element parent, String tag) {

@@ -1,7 +1,6 @@
 package org.vnetd.cli.rpc;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,6 +19,7 @@ import org.vnetd.core.rpc.Methods;
 import org.vnetd.core.rpc.NetworkEvent;
 import org.vnetd.core.rpc.NetworkSummary;
 import org.vnetd.core.rpc.Port;
+import org.vnetd.core.rpc.Request;
 import org.vnetd.core.rpc.UpdateResult;
 import org.vnetd.core.rpc.VersionResult;
 import org.vnetd.core.rpc.XmlResult;
@@ -36,56 +36,49 @@ public final class VnetdApi implements AutoCloseable {
     }
 
     public String version() {
-        return read(rpc.call(Methods.DAEMON_VERSION, Map.of()), VersionResult.class).version();
+        return read(rpc.call(new Request.DaemonVersion()), VersionResult.class).version();
     }
 
     public List<NetworkSummary> list() {
-        return list(rpc.call(Methods.NETWORK_LIST, Map.of()), NetworkSummary.class);
+        return list(rpc.call(new Request.NetworkList()), NetworkSummary.class);
     }
 
     public NetworkSummary lookup(String network) {
-        return read(rpc.call(Methods.NETWORK_LOOKUP, Map.of("network", network)), NetworkSummary.class);
+        return read(rpc.call(new Request.NetworkLookup(network)), NetworkSummary.class);
     }
 
     public String xml(String network, boolean inactive) {
-        return read(rpc.call(Methods.NETWORK_GET_XML, Map.of("network", network, "inactive", inactive)), XmlResult.class).xml();
+        return read(rpc.call(new Request.NetworkGetXml(network, inactive)), XmlResult.class).xml();
     }
 
     public NetworkSummary define(String xml) {
-        return read(rpc.call(Methods.NETWORK_DEFINE, Map.of("xml", xml)), NetworkSummary.class);
+        return read(rpc.call(new Request.NetworkDefine(xml)), NetworkSummary.class);
     }
 
     public NetworkSummary create(String xml) {
-        return read(rpc.call(Methods.NETWORK_CREATE, Map.of("xml", xml)), NetworkSummary.class);
+        return read(rpc.call(new Request.NetworkCreate(xml)), NetworkSummary.class);
     }
 
     public void undefine(String network) {
-        rpc.call(Methods.NETWORK_UNDEFINE, Map.of("network", network));
+        rpc.call(new Request.NetworkUndefine(network));
     }
 
     public void start(String network) {
-        rpc.call(Methods.NETWORK_START, Map.of("network", network));
+        rpc.call(new Request.NetworkStart(network));
     }
 
     public void destroy(String network) {
-        rpc.call(Methods.NETWORK_DESTROY, Map.of("network", network));
+        rpc.call(new Request.NetworkDestroy(network));
     }
 
     public void setAutostart(String network, boolean autostart) {
-        rpc.call(Methods.NETWORK_SET_AUTOSTART, Map.of("network", network, "autostart", autostart));
+        rpc.call(new Request.NetworkSetAutostart(network, autostart));
     }
 
     public UpdateResult update(String network, String command, String section, String xml, int parentIndex,
                                boolean live, boolean config) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("network", network);
-        p.put("command", command);
-        p.put("section", section);
-        p.put("xml", xml);
-        p.put("parentIndex", parentIndex);
-        p.put("live", live);
-        p.put("config", config);
-        Map<String, Object> r = convert(rpc.call(Methods.NETWORK_UPDATE, p), o -> Json.object(o, "update result"));
+        Map<String, Object> r = convert(rpc.call(new Request.NetworkUpdate(network, command, section, parentIndex, xml, live,
+                config)), o -> Json.object(o, "update result"));
         // a daemon that does not say what it updated did what was asked
         r.putIfAbsent("live", live);
         r.putIfAbsent("config", config);
@@ -93,53 +86,23 @@ public final class VnetdApi implements AutoCloseable {
     }
 
     public List<Lease> leases(String network, String mac) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("network", network);
-        if (mac != null) {
-            p.put("mac", mac);
-        }
-        return list(rpc.call(Methods.NETWORK_DHCP_LEASES, p), Lease.class);
+        return list(rpc.call(new Request.NetworkDhcpLeases(network, mac)), Lease.class);
     }
 
     /** {@code type} is title, description or element; empty when the daemon has no value. */
     public Optional<String> metadata(String network, String type, String uri, boolean inactive) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("network", network);
-        p.put("type", type);
-        if (uri != null) {
-            p.put("uri", uri);
-        }
-        p.put("inactive", inactive);
-        return Optional.ofNullable(read(rpc.call(Methods.NETWORK_GET_METADATA, p), MetadataResult.class).value());
+        return Optional.ofNullable(read(rpc.call(new Request.NetworkGetMetadata(network, type, uri, inactive)),
+                MetadataResult.class).value());
     }
 
     /** A null {@code value} removes the metadata. */
     public void setMetadata(String network, String type, String value, String key, String uri, boolean live,
                             boolean config) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("network", network);
-        p.put("type", type);
-        p.put("value", value);
-        if (key != null) {
-            p.put("key", key);
-        }
-        if (uri != null) {
-            p.put("uri", uri);
-        }
-        p.put("live", live);
-        p.put("config", config);
-        rpc.call(Methods.NETWORK_SET_METADATA, p);
+        rpc.call(new Request.NetworkSetMetadata(network, type, value, key, uri, live, config));
     }
 
     public void subscribe(String network, String event) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        if (network != null) {
-            p.put("network", network);
-        }
-        if (event != null) {
-            p.put("event", event);
-        }
-        rpc.call(Methods.EVENTS_SUBSCRIBE, p);
+        rpc.call(new Request.EventsSubscribe(network, event));
     }
 
     /** The next {@code event} notification within {@code timeout} (null: wait forever). */
@@ -156,33 +119,33 @@ public final class VnetdApi implements AutoCloseable {
     }
 
     public void firewallReload() {
-        rpc.call(Methods.FIREWALL_RELOAD, Map.of());
+        rpc.call(new Request.FirewallReload());
     }
 
     /** {@code firewall.diagnose}: the daemon's findings about the host firewall for its running networks. */
     public List<FirewallFinding> firewallDiagnose() {
-        return read(rpc.call(Methods.FIREWALL_DIAGNOSE, Map.of()), DiagnoseResult.class).findings();
+        return read(rpc.call(new Request.FirewallDiagnose()), DiagnoseResult.class).findings();
     }
 
-    /** {@code network.importLibvirt} with its params (configDir, statusDir, leaseDir, takeover, dryRun). */
-    public ImportResult importLibvirt(Map<String, Object> params) {
-        return read(rpc.call(Methods.NETWORK_IMPORT_LIBVIRT, params), ImportResult.class);
+    /** {@code network.importLibvirt}. */
+    public ImportResult importLibvirt(Request.NetworkImportLibvirt request) {
+        return read(rpc.call(request), ImportResult.class);
     }
 
-    public Port createPort(Map<String, Object> params) {
-        return read(rpc.call(Methods.PORT_CREATE, params), Port.class);
+    public Port createPort(Request.PortCreate request) {
+        return read(rpc.call(request), Port.class);
     }
 
     public void deletePort(String network, String uuid) {
-        rpc.call(Methods.PORT_DELETE, Map.of("network", network, "uuid", uuid, "releaseLease", false));
+        rpc.call(new Request.PortDelete(network, uuid, false));
     }
 
     public List<Port> ports(String network) {
-        return list(rpc.call(Methods.PORT_LIST, Map.of("network", network)), Port.class);
+        return list(rpc.call(new Request.PortList(network)), Port.class);
     }
 
     public String portXml(String network, String uuid) {
-        return read(rpc.call(Methods.PORT_GET_XML, Map.of("network", network, "uuid", uuid)), XmlResult.class).xml();
+        return read(rpc.call(new Request.PortGetXml(network, uuid)), XmlResult.class).xml();
     }
 
     private static <T> T convert(Object result, Function<Object, T> reader) {
