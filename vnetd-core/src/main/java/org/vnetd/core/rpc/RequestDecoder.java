@@ -121,9 +121,10 @@ public final class RequestDecoder {
     private static Request subscribe(Params p) {
         String network = p.optString("network");
         String event = p.optString("event");
-        if (event != null && !event.equals(NetworkEvent.LIFECYCLE) && !event.equals(NetworkEvent.METADATA_CHANGE)) {
-            throw new RpcProtocolException(null, RpcError.protocol(RpcError.INVALID_PARAMS,
-                    "Invalid params for events.subscribe: unknown event '" + event + "' (lifecycle, metadata-change)"));
+        if (event != null && !event.equals(NetworkEvent.LIFECYCLE) && !event.equals(NetworkEvent.METADATA_CHANGE)
+                && !event.equals(NetworkEvent.SERVICE_HEALTH)) {
+            throw new RpcProtocolException(null, RpcError.protocol(RpcError.INVALID_PARAMS, "Invalid params for "
+                    + "events.subscribe: unknown event '" + event + "' (lifecycle, metadata-change, service-health)"));
         }
         return new EventsSubscribe(network, event);
     }

@@ -46,6 +46,9 @@ class RequestDecoderTest {
                         + "\"mac\":\"52:54:00:00:00:01\",\"ownerUid\":1000,\"passFd\":true}")));
         assertEquals(new Request.EventsSubscribe(null, "lifecycle"),
                 RequestDecoder.decode(Methods.EVENTS_SUBSCRIBE, json("{\"event\":\"lifecycle\"}")));
+        // docs/rpc.md names service-health among the events one may subscribe to; the daemon refused it
+        assertEquals(new Request.EventsSubscribe("n", "service-health"),
+                RequestDecoder.decode(Methods.EVENTS_SUBSCRIBE, json("{\"network\":\"n\",\"event\":\"service-health\"}")));
     }
 
     @Test
@@ -58,7 +61,7 @@ class RequestDecoderTest {
                 invalid(Methods.NETWORK_SET_AUTOSTART, "{}"));
         assertEquals("Invalid params for port.create: parameter 'queues' must be an integer",
                 invalid(Methods.PORT_CREATE, "{\"network\":\"n\",\"mac\":\"m\",\"queues\":1.5}"));
-        assertEquals("Invalid params for events.subscribe: unknown event 'boot' (lifecycle, metadata-change)",
+        assertEquals("Invalid params for events.subscribe: unknown event 'boot' (lifecycle, metadata-change, service-health)",
                 invalid(Methods.EVENTS_SUBSCRIBE, "{\"event\":\"boot\"}"));
     }
 
