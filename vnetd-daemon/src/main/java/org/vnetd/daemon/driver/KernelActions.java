@@ -1,6 +1,8 @@
 package org.vnetd.daemon.driver;
 
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
@@ -57,6 +59,8 @@ public final class KernelActions implements ActionBackends {
     private final class NetworkEffects implements Effects<Action> {
         private final NetworkDef live;
         private final ServiceEffects serviceEffects;
+        /** The devices whose tc qdiscs adoption had to make again (their filters then too). */
+        private final Set<String> remadeQdiscs = new HashSet<>();
 
         NetworkEffects(NetworkDef live, ServiceEffects serviceEffects) {
             this.live = live;
@@ -146,7 +150,9 @@ public final class KernelActions implements ActionBackends {
                 case Action.CreateBridge b -> { } // the driver checked it is there; re-creating it would drop the guests
                 case Action.AddRoute r -> { }
                 case Action.Sysctls s -> { }
-                case Action.Tc t -> { } // qdiscs, classes and filters stay with the bridge the driver found
+                case Action.Tc t -> {
+                    return tc.adopt(t.object(), record, remadeQdiscs);
+                }
                 case Action.Adopted a -> {
                     return adopt(a.action(), record);
                 }

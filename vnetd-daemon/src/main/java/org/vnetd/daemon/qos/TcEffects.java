@@ -26,6 +26,7 @@ public final class TcEffects implements Effects<TcObject> {
     public static final String SKIPPED = "skipped-missing";
     static final int ENOENT = 2;
     static final int ENODEV = 19;
+    static final int EEXIST = 17;
     static final int EINVAL = 22;
     static final int EOPNOTSUPP = 95;
 
@@ -66,6 +67,34 @@ public final class TcEffects implements Effects<TcObject> {
             if (e.errno() != ENOENT && e.errno() != ENODEV && e.errno() != EINVAL) {
                 throw e;
             }
+        }
+    }
+
+    /**
+     * A restarted daemon takes over a device's layout, in order: an object removed behind our back is made
+     * again, one that is there (the kernel's EEXIST) is left alone. A u32 filter has no fixed handle to collide
+     * on, so the police filter is made again only when its ingress qdisc had to be; {@code remade} collects the
+     * devices whose qdiscs were.
+     */
+    public Map<String, String> adopt(TcObject object, Map<String, String> record, java.util.Set<String> remade) {
+        if (record.containsKey(SKIPPED) || (object instanceof TcObject.PoliceFilter && !remade.contains(object.device() + " ingress"))
+                || object instanceof TcObject.FwFilter && !remade.contains(object.device() + " root")) {
+            return record;
+        }
+        try {
+            Map<String, String> r = apply(object);
+            LOG.warn("{}: '{}' was removed behind our back; made it again", object.device(), object.describe());
+            if (object instanceof TcObject.HtbQdisc) {
+                remade.add(object.device() + " root");
+            } else if (object instanceof TcObject.IngressQdisc) {
+                remade.add(object.device() + " ingress");
+            }
+            return r;
+        } catch (KernelException e) {
+            if (e.errno() == EEXIST) {
+                return record;
+            }
+            throw e;
         }
     }
 

@@ -85,7 +85,7 @@ class NetworkBandwidthNetnsTest {
      * bridge no qdisc; the upgraded daemon applies it when it adopts the network, and records it for the teardown.
      */
     @Test
-    void aNetworkStartedByAnEarlierVnetdGetsItsBandwidthWhenAdopted() throws Exception {
+    void aNetworkStartedByAnEarlierVnetdGetsItsBandwidthWhenAdoptedAndDriftIsRepaired() throws Exception {
         NetnsSupport.require("tc");
         try (TestNetns host = TestNetns.create("qosadopt");
                 DaemonProcess d = new DaemonProcess(host, Files.createTempDirectory("vnetd-qad"), "INFO")) {
@@ -101,6 +101,17 @@ class NetworkBandwidthNetnsTest {
 
             d.start();
             assertTrue(host.execOk("tc", "class", "show", "dev", "vbq0").contains("class htb 1:2 parent 1:1"), "applied on adoption");
+
+            // removed behind the daemon's back: the next adoption makes it again, and leaves what is there alone
+            d.stop();
+            host.execOk("tc", "class", "del", "dev", "vbq0", "classid", "1:2");
+            d.start();
+            String classes = host.execOk("tc", "class", "show", "dev", "vbq0");
+            assertTrue(classes.contains("class htb 1:2 parent 1:1") && classes.contains("class htb 1:1 root"), classes);
+            d.stop();
+            host.execOk("tc", "qdisc", "del", "dev", "vbq0", "root");
+            d.start();
+            assertTrue(host.execOk("tc", "class", "show", "dev", "vbq0").contains("class htb 1:2 parent 1:1"), "remade whole");
             d.call("network.destroy", Map.of("network", "qos-in"));
             assertFalse(host.exec("ip", "link", "show", "vbq0").ok());
         }
