@@ -6,9 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,18 +64,40 @@ final class LibvirtDaemons {
         return true;
     }
 
+    /**
+     * Polls {@code /proc/PID/stat} every 5 ms: {@link ProcessHandle#onExit} of a process that is not our child
+     * polls with a backoff that made each takeover wait about two seconds, and a zombie (ended, its parent not
+     * yet reaping it) counts as ended here.
+     */
     private static boolean waitFor(ProcessHandle p, long millis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        do {
+            if (ended(p.pid())) {
+                return true;
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new VnetException(ErrorCode.INTERNAL, "interrupted while waiting for pid " + p.pid() + " to end", e);
+            }
+        } while (System.nanoTime() < deadline);
+        return ended(p.pid());
+    }
+
+    /** Gone, or a zombie ({@code Z}) or dead ({@code X}) in {@code /proc/PID/stat}'s state field. */
+    static boolean ended(long pid) {
+        String stat;
         try {
-            p.onExit().get(millis, TimeUnit.MILLISECONDS);
+            stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
             return true;
-        } catch (TimeoutException e) {
-            return !p.isAlive();
-        } catch (ExecutionException e) {
-            return !p.isAlive();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new VnetException(ErrorCode.INTERNAL, "interrupted while waiting for pid " + p.pid() + " to end", e);
+        } catch (IOException e) {
+            throw new VnetException(ErrorCode.STATE_IO, "cannot read the state of pid " + pid + ": " + e.getMessage(), e);
         }
+        int close = stat.lastIndexOf(')'); // the command name may hold spaces and parentheses
+        char state = close >= 0 && close + 2 < stat.length() ? stat.charAt(close + 2) : '?';
+        return state == 'Z' || state == 'X';
     }
 
     private static Optional<String> cmdline(long pid) {

@@ -189,6 +189,8 @@ class LibvirtTakeoverNetnsTest {
         JsonNode done = DaemonRpc.call(sock, "network.importLibvirt", params);
         long importMs = (System.nanoTime() - t0) / 1_000_000;
         long importedAt = System.currentTimeMillis() / 1000;
+        vnetd.log().lines().filter(l -> l.contains("libvirt let go") || l.contains("took over network"))
+                .forEach(l -> System.out.println("takeover: vnetd: " + l));
         for (JsonNode n : done.get("networks")) {
             assertEquals("imported", n.get("outcome").asText(), done.toString());
             assertTrue(n.get("takenOver").asBoolean(), done.toString());
