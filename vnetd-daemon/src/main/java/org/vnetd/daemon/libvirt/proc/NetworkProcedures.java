@@ -2,6 +2,7 @@ package org.vnetd.daemon.libvirt.proc;
 
 import static org.vnetd.daemon.libvirt.proc.Procedure.Access.READ;
 import static org.vnetd.daemon.libvirt.proc.Procedure.Access.WRITE;
+import static org.vnetd.daemon.libvirt.proc.Procedure.RunsOn.EVENT_LOOP;
 import static org.vnetd.daemon.libvirt.proc.Procedure.RunsOn.WORKER;
 
 import java.util.List;
@@ -110,32 +111,32 @@ public final class NetworkProcedures {
 
     public List<Procedure<?, ?>> all() {
         return List.of(
-                read(NETWORK_LOOKUP_BY_NAME, "virNetworkLookupByName", in -> in.readString(STRING_MAX),
+                summaryRead(NETWORK_LOOKUP_BY_NAME, "virNetworkLookupByName", in -> in.readString(STRING_MAX),
                         (s, name) -> lookupByName(name), RemoteNetwork::put),
-                read(NETWORK_LOOKUP_BY_UUID, "virNetworkLookupByUUID", RemoteNetwork::readUuid,
+                summaryRead(NETWORK_LOOKUP_BY_UUID, "virNetworkLookupByUUID", RemoteNetwork::readUuid,
                         (s, uuid) -> RemoteNetwork.of(summary(new RemoteNetwork(null, uuid))), RemoteNetwork::put),
-                read(CONNECT_LIST_ALL_NETWORKS, "virConnectListAllNetworks",
+                summaryRead(CONNECT_LIST_ALL_NETWORKS, "virConnectListAllNetworks",
                         in -> new ListAll(in.readInt() != 0, in.readUnsignedInt()), (s, a) -> listAll(a), NetworkProcedures::writeListed),
-                read(CONNECT_NUM_OF_NETWORKS, "virConnectNumOfNetworks", Procedure::none,
+                summaryRead(CONNECT_NUM_OF_NETWORKS, "virConnectNumOfNetworks", Procedure::none,
                         (s, a) -> (int) driver.list().stream().filter(NetworkSummary::active).count(), XdrWriter::writeInt),
-                read(CONNECT_NUM_OF_DEFINED_NETWORKS, "virConnectNumOfDefinedNetworks", Procedure::none,
+                summaryRead(CONNECT_NUM_OF_DEFINED_NETWORKS, "virConnectNumOfDefinedNetworks", Procedure::none,
                         (s, a) -> (int) driver.list().stream().filter(n -> !n.active()).count(), XdrWriter::writeInt),
-                read(CONNECT_LIST_NETWORKS, "virConnectListNetworks", NetworkProcedures::maxNames,
+                summaryRead(CONNECT_LIST_NETWORKS, "virConnectListNetworks", NetworkProcedures::maxNames,
                         (s, max) -> names(NetworkSummary::active, max), NetworkProcedures::writeNames),
-                read(CONNECT_LIST_DEFINED_NETWORKS, "virConnectListDefinedNetworks", NetworkProcedures::maxNames,
+                summaryRead(CONNECT_LIST_DEFINED_NETWORKS, "virConnectListDefinedNetworks", NetworkProcedures::maxNames,
                         (s, max) -> names(n -> !n.active(), max), NetworkProcedures::writeNames),
                 read(NETWORK_GET_XML_DESC, "virNetworkGetXMLDesc", in -> new NetFlags(RemoteNetwork.read(in), in.readUnsignedInt()),
                         (s, a) -> {
                             LibvirtFault.checkFlags(a.flags(), XML_INACTIVE, "networkGetXMLDesc");
                             return driver.getXml(id(a.net()), (a.flags() & XML_INACTIVE) != 0);
                         }, (w, xml) -> w.writeString(xml, STRING_MAX)),
-                read(NETWORK_GET_AUTOSTART, "virNetworkGetAutostart", RemoteNetwork::read,
+                summaryRead(NETWORK_GET_AUTOSTART, "virNetworkGetAutostart", RemoteNetwork::read,
                         (s, n) -> summary(n).autostart() ? 1 : 0, XdrWriter::writeInt),
-                read(NETWORK_IS_ACTIVE, "virNetworkIsActive", RemoteNetwork::read,
+                summaryRead(NETWORK_IS_ACTIVE, "virNetworkIsActive", RemoteNetwork::read,
                         (s, n) -> summary(n).active() ? 1 : 0, XdrWriter::writeInt),
-                read(NETWORK_IS_PERSISTENT, "virNetworkIsPersistent", RemoteNetwork::read,
+                summaryRead(NETWORK_IS_PERSISTENT, "virNetworkIsPersistent", RemoteNetwork::read,
                         (s, n) -> summary(n).persistent() ? 1 : 0, XdrWriter::writeInt),
-                read(NETWORK_GET_BRIDGE_NAME, "virNetworkGetBridgeName", RemoteNetwork::read,
+                summaryRead(NETWORK_GET_BRIDGE_NAME, "virNetworkGetBridgeName", RemoteNetwork::read,
                         (s, n) -> bridgeName(summary(n)), (w, name) -> w.writeString(name, STRING_MAX)),
                 read(NETWORK_GET_DHCP_LEASES, "virNetworkGetDHCPLeases", NetworkProcedures::leaseQuery,
                         (s, q) -> leases(q), NetworkProcedures::writeLeases),
@@ -178,6 +179,17 @@ public final class NetworkProcedures {
     private static <A, R> Procedure<A, R> read(int number, String api, java.util.function.Function<XdrReader, A> args,
             Procedure.Handler<A, R> handler, java.util.function.BiConsumer<XdrWriter, R> result) {
         return new Procedure<>(number, api, READ, WORKER, args, handler, result);
+    }
+
+    /**
+     * A read of the driver's network summaries (names, uuids, states, bridges): the driver serves them without a
+     * lock ({@code NetworkReads}), so they run where the call arrived, on the connection's event loop. A hand-off
+     * to a virtual thread and back costs a loaded machine more than the read itself, and a listing virsh makes
+     * several of these. The XML (it counts the network's ports) and the leases stay on workers.
+     */
+    private static <A, R> Procedure<A, R> summaryRead(int number, String api, java.util.function.Function<XdrReader, A> args,
+            Procedure.Handler<A, R> handler, java.util.function.BiConsumer<XdrWriter, R> result) {
+        return new Procedure<>(number, api, READ, EVENT_LOOP, args, handler, result);
     }
 
     private static <A, R> Procedure<A, R> write(int number, String api, java.util.function.Function<XdrReader, A> args,
