@@ -156,30 +156,7 @@ final class NetworkLifecycle {
 
     /** A transient network: started from the XML, never stored in the config dir. */
     NetworkSummary create(String xml) {
-        NetworkDef def = NetworkXml.parse(xml);
-        String name = NetworkNames.check(def.name());
-        return networks.withLock(name, () -> {
-            NetworkEntry old = networks.get(name);
-            if (old != null && old.active()) {
-                throw VnetException.of(ErrorCode.NETWORK_ACTIVE, "Requested operation is not valid: network '%s' is already active", name);
-            }
-            NetworkEntry entry;
-            synchronized (identityLock) {
-                identity.assign(def, old, networks.all());
-                NetworkXml.validate(def, random);
-                entry = old != null ? old : new NetworkEntry(name, def.uuid());
-                networks.put(entry);
-            }
-            try {
-                startLocked(entry, def);
-            } catch (RuntimeException ex) {
-                if (!entry.persistentDefined()) {
-                    networks.remove(name);
-                }
-                throw ex;
-            }
-            return networks.summary(entry);
-        });
+        return startFromXml(xml, def -> null);
     }
 
     /**
@@ -188,7 +165,16 @@ final class NetworkLifecycle {
      * gone again if the takeover fails.
      */
     NetworkSummary takeOver(String liveXml, Function<NetworkDef, Action.ReleaseFromLibvirt> release) {
-        NetworkDef def = NetworkXml.parse(liveXml);
+        return startFromXml(liveXml, release);
+    }
+
+    /**
+     * Starts a network of {@code xml} (its identity kept from a definition of that name, else assigned); one that
+     * was not defined is forgotten again if the start fails. {@code release} gives libvirt's letting go for a
+     * takeover, null for a start of our own.
+     */
+    private NetworkSummary startFromXml(String xml, Function<NetworkDef, Action.ReleaseFromLibvirt> release) {
+        NetworkDef def = NetworkXml.parse(xml);
         String name = NetworkNames.check(def.name());
         return networks.withLock(name, () -> {
             NetworkEntry old = networks.get(name);
