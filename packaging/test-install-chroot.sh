@@ -60,7 +60,8 @@ install)
   sed -n '/Setting up vnetd/,/^Processing triggers/p' /tmp/install.log | grep -v '^Processing' | sed 's/^/    /'
   [ "$(dpkg-query -W -f='${Status}' vnetd)" = "install ok installed" ] || fail "vnetd is not installed"
   for f in /usr/bin/vnetd /usr/bin/vnetctl /usr/lib/vnetd/runtime/bin/java /etc/vnetd/vnetd.conf \
-           /usr/lib/systemd/system/vnetd.service /usr/share/man/man8/vnetd.8.gz /usr/share/man/man1/vnetctl.1.gz \
+           /usr/lib/systemd/system/vnetd.service /usr/lib/systemd/system/vnetd.socket /usr/lib/systemd/system/vnetd-ro.socket \
+           /usr/share/man/man8/vnetd.8.gz /usr/share/man/man1/vnetctl.1.gz \
            /usr/share/bash-completion/completions/vnetctl; do
     [ -e "$f" ] || fail "$f is missing"
   done

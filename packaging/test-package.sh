@@ -29,6 +29,8 @@ for f in /usr/bin/vnetd /usr/bin/vnetctl /usr/lib/vnetd/bin/vnetd /usr/lib/vnetd
          /usr/lib/vnetd/lib/vnetd-daemon.jar /usr/lib/vnetd/lib/vnetd-cli.jar /usr/lib/vnetd/lib/vnetd-client.jar /usr/lib/vnetd/lib/vnetd-core.jar \
          /usr/lib/vnetd/lib/java.sh /usr/lib/vnetd/runtime/bin/java /usr/lib/vnetd/runtime/lib/server/libjvm.so \
          /etc/vnetd/vnetd.conf /usr/share/vnetd/default.xml /usr/lib/systemd/system/vnetd.service /usr/lib/tmpfiles.d/vnetd.conf \
+         /usr/lib/systemd/system/vnetd.socket /usr/lib/systemd/system/vnetd-ro.socket \
+         /usr/lib/systemd/system/vnetd-libvirt.socket /usr/lib/systemd/system/vnetd-libvirt-ro.socket \
          /usr/share/bash-completion/completions/vnetctl /usr/share/man/man8/vnetd.8.gz /usr/share/man/man1/vnetctl.1.gz \
          /usr/share/doc/vnetd/copyright /usr/share/doc/vnetd/changelog.gz; do
   grep -qx "$f" <<<"$contents" || bad "the package lacks $f"

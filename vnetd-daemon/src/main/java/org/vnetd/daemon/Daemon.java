@@ -25,6 +25,7 @@ import org.vnetd.core.firewall.FirewallBackend;
 import org.vnetd.core.firewall.NftablesRenderer;
 import org.vnetd.core.plan.NetworkPlanner;
 import org.vnetd.core.port.PortXml;
+import org.vnetd.daemon.activation.ServiceSockets;
 import org.vnetd.daemon.config.ConfFile;
 import org.vnetd.daemon.config.DaemonOptions;
 import org.vnetd.daemon.driver.KernelActions;
@@ -81,6 +82,7 @@ public final class Daemon implements AutoCloseable {
     private final NetlinkLinkBackend netlink;
     private final NetworkServices services;
     private final NetworkDriver driver;
+    private final ServiceSockets sockets;
     private RpcServer rpc;
     private LibvirtServer libvirt;
     private PortManager ports;
@@ -89,7 +91,8 @@ public final class Daemon implements AutoCloseable {
     private IdleHeapTrim heapTrim;
 
     private Daemon(FileChannel lockFile, EventLoopGroup group, NetlinkLinkBackend netlink, NetworkServices services,
-            NetworkDriver driver) {
+            NetworkDriver driver, ServiceSockets sockets) {
+        this.sockets = sockets;
         this.lockFile = lockFile;
         this.group = group;
         this.netlink = netlink;
@@ -102,6 +105,14 @@ public final class Daemon implements AutoCloseable {
     }
 
     public static Daemon start(DaemonOptions options, ConfFile conf) {
+        return start(options, conf, ServiceSockets.none());
+    }
+
+    /**
+     * @param sockets what systemd passed (socket units, the file-descriptor store) and keeps from now on;
+     *                {@link ServiceSockets#none()} when not started by systemd
+     */
+    public static Daemon start(DaemonOptions options, ConfFile conf, ServiceSockets sockets) {
         long t0 = System.nanoTime();
         StartWarmUp.begin(StartWarmUp.daemonTasks(readDefaultXml()));
         createDirectories(options);
@@ -117,7 +128,7 @@ public final class Daemon implements AutoCloseable {
                     commands);
             LOG.info("firewall backend: {}", firewall.name());
             services = new NetworkServices(options.stateDir().resolve("dhcp"), Path.of("/etc/resolv.conf"),
-                    group, Clock.systemUTC());
+                    group, Clock.systemUTC(), sockets);
             EventHub events = new EventHub();
             NetworkPlanner planner = new NetworkPlanner();
             StoreLeaseImporter leaseImporter = new StoreLeaseImporter(options.stateDir().resolve("dhcp"), Clock.systemUTC());
@@ -128,7 +139,7 @@ public final class Daemon implements AutoCloseable {
                     new NetlinkKernelObserver(netlink), events, services, services, System::currentTimeMillis,
                     RandomGenerator.of("L64X128MixRandom"));
             services.onHealthChange(driver::serviceHealthChanged);
-            d = new Daemon(lock, group, netlink, services, driver);
+            d = new Daemon(lock, group, netlink, services, driver, sockets);
             driver.recover();
             if (options.defaultNetwork()) {
                 d.offerDefaultNetwork(options.stateDir().resolve(INITIALIZED));
@@ -145,17 +156,20 @@ public final class Daemon implements AutoCloseable {
             PortManager ports = d.ports;
             d.rpc = RpcServer.start(options.runDir(), rpcMethods(driver, ports, new FirewallDiagnoseService(driver, doctor),
                     new LibvirtImportService(driver, planner, leaseImporter,
-                            (network, xml) -> ports.register(network, PortXml.parse(xml), true))), events);
+                            (network, xml) -> ports.register(network, PortXml.parse(xml), true))), events, sockets);
             if (conf.libvirtProtocol()) {
-                d.libvirt = startLibvirt(options, driver, d.ports, events);
+                d.libvirt = startLibvirt(options, driver, d.ports, events, sockets);
             }
+            sockets.closeUnclaimed(); // every running network and both front-ends have taken theirs by now
             services.warmUpDhcp(); // after the start: nothing above waits for it
             d.heapTrim = IdleHeapTrim.start(group.next());
             LOG.info("vnetd ready in {} ms: {} network(s), {} active", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
                     driver.list().size(), driver.list().stream().filter(s -> s.active()).count());
             return d;
         } catch (RuntimeException e) {
-            // networks started so far stay up (a restart adopts them); only our own threads and sockets go
+            // networks started so far stay up (a restart adopts them); only our own threads and sockets go,
+            // and systemd keeps the stored ones for the next try
+            sockets.exiting();
             if (d != null && d.libvirt != null) {
                 d.libvirt.close();
             }
@@ -189,12 +203,13 @@ public final class Daemon implements AutoCloseable {
      * unwritable /run/libvirt) the daemon still serves its own RPC, and the log says why libvirt's clients can't
      * reach it.
      */
-    private static LibvirtServer startLibvirt(DaemonOptions options, NetworkDriver driver, PortManager ports, EventHub events) {
+    private static LibvirtServer startLibvirt(DaemonOptions options, NetworkDriver driver, PortManager ports, EventHub events,
+            ServiceSockets sockets) {
         Path dir = LibvirtServer.socketDir(options.runDir(), DaemonOptions.DEFAULT_RUN_DIR);
         EventProcedures eventProcedures = new EventProcedures(events);
         try {
             return LibvirtServer.start(dir, new ProcedureTable(ConnectProcedures.all(), new NetworkProcedures(driver).all(),
-                    new PortProcedures(driver, ports).all(), new MetadataProcedures(driver).all(), eventProcedures.all()), eventProcedures::dropAll);
+                    new PortProcedures(driver, ports).all(), new MetadataProcedures(driver).all(), eventProcedures.all()), eventProcedures::dropAll, sockets);
         } catch (VnetException e) {
             LOG.error("not serving libvirt's protocol: {}", e.getMessage());
             return null;
@@ -294,6 +309,7 @@ public final class Daemon implements AutoCloseable {
     @Override
     public void close() {
         LOG.info("vnetd stopping; running networks stay up");
+        sockets.exiting(); // the services' sockets stay in systemd's store, with what arrives meanwhile
         if (heapTrim != null) {
             heapTrim.close();
         }

@@ -9,6 +9,8 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.LoggerFactory;
 import org.vnetd.core.error.VnetException;
 import org.vnetd.core.rpc.RpcCodec;
+import org.vnetd.daemon.activation.ListenFds;
+import org.vnetd.daemon.activation.ServiceSockets;
 import org.vnetd.daemon.config.ConfFile;
 import org.vnetd.daemon.config.DaemonOptions;
 import org.vnetd.daemon.rpc.RpcClient;
@@ -56,7 +58,7 @@ public final class Main {
         Signals.Hangups hangups = Signals.catchHangups();
         Daemon daemon;
         try {
-            daemon = Daemon.start(options, conf);
+            daemon = Daemon.start(options, conf, new ServiceSockets(ListenFds.fromEnvironment(), notify));
         } catch (VnetException e) {
             LoggerFactory.getLogger(Main.class).error("cannot start: {}", e.getMessage());
             err.println("vnetd: " + e.getMessage());

@@ -91,6 +91,18 @@ public final class VnetdProcess implements AutoCloseable {
         starts++;
         Files.createDirectories(dir);
         log = dir.resolve("vnetd-" + starts + ".log");
+        ProcessBuilder pb = new ProcessBuilder(command(extra)).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(environment);
+        process = pb.start();
+        return process;
+    }
+
+    /**
+     * The command line a start runs ({@code ip netns exec NS java … org.vnetd.daemon.Main} with this daemon's
+     * directories and {@code extra}), for a harness that starts it itself (e.g. with descriptors to pass);
+     * {@link #environment} is the caller's to add.
+     */
+    public List<String> command(String... extra) {
         List<String> argv = new ArrayList<>(launcher);
         argv.addAll(ns.prefix());
         // C1 and CDS: a daemon under test lives seconds, so start-up time matters more than peak speed
@@ -102,10 +114,7 @@ public final class VnetdProcess implements AutoCloseable {
                 "--config-dir", configDir().toString(), "--state-dir", stateDir().toString(),
                 "--run-dir", runDir().toString(), "--log-level", logLevel));
         argv.addAll(List.of(extra));
-        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().putAll(environment);
-        process = pb.start();
-        return process;
+        return argv;
     }
 
     /** Starts the daemon and waits (at most {@link #READY_TIMEOUT}) until {@code probe} says it is ready. */

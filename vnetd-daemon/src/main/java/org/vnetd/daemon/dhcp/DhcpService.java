@@ -31,6 +31,9 @@ import org.vnetd.core.dhcp.LeaseChange;
 import org.vnetd.core.dhcp.LeaseListener;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
+import org.vnetd.daemon.activation.AdoptingBind;
+import org.vnetd.daemon.activation.ServiceSockets;
+import org.vnetd.daemon.activation.SocketNames;
 import org.vnetd.daemon.socket.BoundToDevice;
 
 /**
@@ -57,11 +60,13 @@ public final class DhcpService implements AutoCloseable {
     private final Clock clock;
     private final EventLoopGroup shared;
     private final LeaseRecordJson json;
+    private final ServiceSockets sockets;
     private EventLoopGroup group;
     private final List<LeaseListener> listeners = new CopyOnWriteArrayList<>();
     private DurableLeaseStore store;
     private DhcpServer server;
     private Channel channel;
+    private String socketName;
     private DhcpChannelHandler handler;
     private ScheduledFuture<?> reaper;
     private volatile Runnable healthListener = () -> { };
@@ -86,10 +91,16 @@ public final class DhcpService implements AutoCloseable {
 
     /** @param json the lease records' JSON, one per daemon (see {@link LeaseRecordJson}) */
     public DhcpService(Path leaseDir, Clock clock, EventLoopGroup shared, LeaseRecordJson json) {
+        this(leaseDir, clock, shared, json, ServiceSockets.none());
+    }
+
+    /** @param sockets where a socket kept across a daemon restart is found, and the new one is kept */
+    public DhcpService(Path leaseDir, Clock clock, EventLoopGroup shared, LeaseRecordJson json, ServiceSockets sockets) {
         this.leaseDir = Objects.requireNonNull(leaseDir);
         this.clock = Objects.requireNonNull(clock);
         this.shared = shared;
         this.json = Objects.requireNonNull(json);
+        this.sockets = Objects.requireNonNull(sockets);
     }
 
     /**
@@ -152,7 +163,6 @@ public final class DhcpService implements AutoCloseable {
         try {
             DhcpChannelHandler h = new DhcpChannelHandler(srv, s, clock);
             Bootstrap b = new Bootstrap().group(g)
-                    .channelFactory(() -> new EpollDatagramChannel(InternetProtocolFamily.IPv4))
                     .option(ChannelOption.SO_BROADCAST, true)
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .option(ChannelOption.SO_RCVBUF, 1 << 20)
@@ -163,9 +173,12 @@ public final class DhcpService implements AutoCloseable {
                     .option(ChannelOption.MAX_MESSAGES_PER_READ, 1024)
                     .option(BoundToDevice.OPTION, BoundToDevice.value(config.interfaceName(), ErrorCode.DHCP))
                     .handler(h);
-            // bind() creates the socket on this thread: it belongs to this thread's network namespace
-            Channel ch = b.bind(new InetSocketAddress("0.0.0.0", 67)).syncUninterruptibly().channel();
+            // bind() creates the socket on this thread: it belongs to this thread's network namespace; one
+            // systemd kept across a restart holds the requests that came meanwhile
+            Channel ch = AdoptingBind.bind(sockets, SocketNames.dhcp(config.interfaceName()), b, new InetSocketAddress("0.0.0.0", 67),
+                    EpollDatagramChannel::new, () -> new EpollDatagramChannel(InternetProtocolFamily.IPv4)).syncUninterruptibly().channel();
             this.channel = ch;
+            this.socketName = SocketNames.dhcp(config.interfaceName());
             this.group = g;
             this.handler = h;
             this.store = s;
@@ -194,6 +207,7 @@ public final class DhcpService implements AutoCloseable {
         }
         reaper.cancel(false);
         channel.close().syncUninterruptibly();
+        sockets.closed(socketName);
         // the loop may still be running this server's work (a read, the reaper's sync); let it
         // finish before the store closes
         if (group != shared) {

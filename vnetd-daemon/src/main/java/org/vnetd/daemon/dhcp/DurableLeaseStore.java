@@ -106,6 +106,29 @@ public final class DurableLeaseStore implements LeaseStore {
         live.markAllDurable();
     }
 
+    /**
+     * The leases in the files of store {@code dir/name} as they are, read without opening it (nothing is
+     * created, locked, written or compacted): what a restarted daemon's DNS needs to know its guests' names
+     * before the DHCP server opens the store. Expired leases are included. Files that cannot be read give
+     * what could be (logged); none at all gives none.
+     */
+    public static List<DhcpLease> peek(Path dir, String name, Clock clock, LeaseRecordJson json) {
+        LiveLeases leases = new LiveLeases();
+        try {
+            if (Files.exists(dir.resolve(name + ".leases"))) {
+                new LeaseSnapshotFile(dir.resolve(name + ".leases"), json, clock).readInto(leases.own());
+            }
+            for (Path wal : List.of(dir.resolve(name + ".wal.prev"), dir.resolve(name + ".wal"))) {
+                if (Files.exists(wal)) {
+                    LeaseLogReplay.of(wal, json, leases::apply);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("lease store {}: cannot read the leases ahead of the DHCP server: {}", dir.resolve(name), e.toString());
+        }
+        return List.copyOf(leases.current());
+    }
+
     /** Opens (creating if needed) the store {@code dir/name.leases} + {@code dir/name.wal}. */
     public static DurableLeaseStore open(Path dir, String name, Clock clock) {
         return open(dir, name, clock, new LeaseRecordJson());

@@ -28,6 +28,9 @@ import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
 import org.vnetd.daemon.dhcp.GroupCommitter;
 import org.vnetd.daemon.dhcp.SocketAckSender;
+import org.vnetd.daemon.activation.AdoptingBind;
+import org.vnetd.daemon.activation.ServiceSockets;
+import org.vnetd.daemon.activation.SocketNames;
 import org.vnetd.daemon.socket.BoundToDevice;
 import org.vnetd.daemon.socket.DatagramSender;
 
@@ -57,6 +60,7 @@ public final class Dhcp6Service {
     private static final Logger LOG = LoggerFactory.getLogger(Dhcp6Service.class);
     private static final int SERVER_PORT = 547;
     private static final int CLIENT_PORT = 546;
+    private static final int EADDRINUSE = 98;
     private static final InetAddress ALL_SERVERS = ipv6("ff02::1:2");
 
     private final Path leaseDir;
@@ -64,6 +68,7 @@ public final class Dhcp6Service {
     private final ObjectMapper json;
     private final Clock clock;
     private final EventLoopGroup group;
+    private final ServiceSockets sockets;
     private final AtomicLong dropped = new AtomicLong();
     private Dhcp6Server server;
     private Dhcp6Config config;
@@ -74,11 +79,18 @@ public final class Dhcp6Service {
 
     /** @param json the daemon's mapper for the lease records (its serializers are built once) */
     public Dhcp6Service(Path leaseDir, String network, Clock clock, EventLoopGroup group, ObjectMapper json) {
+        this(leaseDir, network, clock, group, json, ServiceSockets.none());
+    }
+
+    /** @param sockets the sockets systemd keeps across a daemon restart */
+    public Dhcp6Service(Path leaseDir, String network, Clock clock, EventLoopGroup group, ObjectMapper json,
+            ServiceSockets sockets) {
         this.leaseDir = leaseDir;
         this.network = network;
         this.json = json;
         this.clock = clock;
         this.group = group;
+        this.sockets = sockets;
     }
 
     public Dhcp6Service(Path leaseDir, String network, Clock clock, EventLoopGroup group) {
@@ -121,11 +133,12 @@ public final class Dhcp6Service {
         if (bridge == null) {
             throw new VnetException(ErrorCode.DHCP, "cannot find " + cfg.interfaceName() + " for the DHCPv6 server");
         }
-        ChannelFuture f = new Bootstrap().group(group)
-                .channelFactory(() -> new EpollDatagramChannel(SocketProtocolFamily.INET6))
+        Bootstrap b = new Bootstrap().group(group)
                 .option(BoundToDevice.OPTION, BoundToDevice.value(cfg.interfaceName(), ErrorCode.DHCP))
-                .handler(new Handler())
-                .bind(new InetSocketAddress(ipv6("::"), SERVER_PORT)).awaitUninterruptibly();
+                .handler(new Handler());
+        String name = SocketNames.dhcp6(cfg.interfaceName());
+        ChannelFuture f = AdoptingBind.bind(sockets, name, b, new InetSocketAddress(ipv6("::"), SERVER_PORT), EpollDatagramChannel::new,
+                () -> new EpollDatagramChannel(SocketProtocolFamily.INET6)).awaitUninterruptibly();
         if (!f.isSuccess()) {
             throw new VnetException(ErrorCode.DHCP, "cannot listen for DHCPv6 on [::]:547 (" + cfg.interfaceName() + "): "
                     + f.cause().getMessage(), f.cause());
@@ -133,8 +146,10 @@ public final class Dhcp6Service {
         Channel ch = f.channel();
         ChannelFuture joined = ((EpollDatagramChannel) ch).joinGroup(new InetSocketAddress(ALL_SERVERS, SERVER_PORT), bridge)
                 .awaitUninterruptibly();
-        if (!joined.isSuccess()) {
+        // a socket kept across a restart is still a member (EADDRINUSE): that is what we asked for
+        if (!joined.isSuccess() && !alreadyMember(joined.cause())) {
             ch.close().syncUninterruptibly();
+            sockets.closed(name);
             throw new VnetException(ErrorCode.DHCP, "cannot join ff02::1:2 on " + cfg.interfaceName() + ": "
                     + joined.cause().getMessage(), joined.cause());
         }
@@ -147,18 +162,24 @@ public final class Dhcp6Service {
     }
 
     /** Stops serving; replies already synced are sent, every queued change is written. Idempotent. */
+    /** Stops serving; replies already synced are sent, every queued change is written. Idempotent. */
     public synchronized void stop() {
         if (channel != null) {
             Channel ch = channel;
             channel = null;
             ch.close().syncUninterruptibly(); // the handler's removal closes the committer: what it synced leaves
             ch.eventLoop().submit(() -> { }).syncUninterruptibly(); // a read still running appends before the close
+            sockets.closed(SocketNames.dhcp6(config.interfaceName()));
         }
         if (store != null) {
             Dhcp6LeaseStore s = store;
             store = null;
             s.close();
         }
+    }
+
+    private static boolean alreadyMember(Throwable cause) {
+        return cause instanceof io.netty.channel.unix.Errors.NativeIoException e && e.expectedErr() == -EADDRINUSE;
     }
 
     /** The leases clients were told of: REPLY'd, durable, not expired. */

@@ -31,6 +31,9 @@ import io.netty.handler.codec.dns.TcpDnsResponseEncoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
+import org.vnetd.daemon.activation.AdoptingBind;
+import org.vnetd.daemon.activation.ServiceSockets;
+import org.vnetd.daemon.activation.SocketNames;
 import org.vnetd.daemon.socket.BoundToDevice;
 
 /**
@@ -52,15 +55,22 @@ final class DnsListener implements AutoCloseable {
 
     private final InetSocketAddress address;
     private final List<Channel> channels;
+    private final List<String> names;
+    private final ServiceSockets sockets;
 
-    private DnsListener(InetSocketAddress address, List<Channel> channels) {
+    private DnsListener(InetSocketAddress address, List<Channel> channels, List<String> names, ServiceSockets sockets) {
         this.address = address;
         this.channels = List.copyOf(channels);
+        this.names = List.copyOf(names);
+        this.sockets = sockets;
     }
 
-    /** Binds all sockets (in the calling thread's network namespace); on failure nothing stays open. */
+    /**
+     * Binds all sockets (in the calling thread's network namespace), or takes those systemd kept across a
+     * daemon restart (with the queries that queued in them); on failure nothing stays open.
+     */
     static DnsListener open(String bridge, InetAddress ip, int port, EventLoopGroup group, QueryProcessor processor,
-                            DnsStats.Counters counters, AnswerMemo memo) {
+                            DnsStats.Counters counters, AnswerMemo memo, ServiceSockets sockets) {
         InetSocketAddress address = new InetSocketAddress(ip, port);
         SocketProtocolFamily family = ip instanceof Inet4Address ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6;
         TcpConnectionLimit limit = new TcpConnectionLimit(MAX_TCP_CONNECTIONS);
@@ -68,8 +78,9 @@ final class DnsListener implements AutoCloseable {
         Map<ChannelFuture, String> binds = new LinkedHashMap<>();
         for (String device : List.of(bridge, LOOPBACK)) {
             ByteBuffer boundTo = BoundToDevice.value(device, ErrorCode.DNS);
-            binds.put(new Bootstrap().group(group)
-                    .channelFactory(() -> new EpollDatagramChannel(family))
+            String udpName = SocketNames.dns(false, device, ip, port);
+            String tcpName = SocketNames.dns(true, device, ip, port);
+            Bootstrap udp = new Bootstrap().group(group)
                     // an IPv6 address may still be tentative (DAD) when the network starts
                     .option(EpollChannelOption.IP_FREEBIND, true)
                     .option(BoundToDevice.OPTION, boundTo.duplicate())
@@ -82,9 +93,10 @@ final class DnsListener implements AutoCloseable {
                         protected void initChannel(Channel ch) {
                             udpPipeline(ch.pipeline(), processor, counters, memo);
                         }
-                    }).bind(address), "UDP " + show(address) + " on " + device);
-            binds.put(new ServerBootstrap().group(group)
-                    .channelFactory(() -> new EpollServerSocketChannel(family))
+                    });
+            binds.put(AdoptingBind.bind(sockets, udpName, udp, address, EpollDatagramChannel::new, () -> new EpollDatagramChannel(family)),
+                    udpName);
+            ServerBootstrap tcp = new ServerBootstrap().group(group)
                     .option(EpollChannelOption.IP_FREEBIND, true)
                     .option(BoundToDevice.OPTION, boundTo.duplicate())
                     .option(ChannelOption.SO_REUSEADDR, true)
@@ -95,24 +107,29 @@ final class DnsListener implements AutoCloseable {
                                     new TcpDnsQueryDecoder(DnsRecordDecoder.DEFAULT, MAX_TCP_QUERY), new TcpDnsResponseEncoder(),
                                     new TcpQueryHandler(processor, counters));
                         }
-                    }).bind(address), "TCP " + show(address) + " on " + device);
+                    });
+            binds.put(AdoptingBind.bind(sockets, tcpName, tcp, address, EpollServerSocketChannel::new,
+                    () -> new EpollServerSocketChannel(family)), tcpName);
         }
         List<Channel> open = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         VnetException failure = null;
         for (Map.Entry<ChannelFuture, String> b : binds.entrySet()) {
             ChannelFuture f = b.getKey().awaitUninterruptibly();
             if (f.isSuccess()) {
                 open.add(f.channel());
+                names.add(b.getValue());
             } else if (failure == null) {
-                failure = new VnetException(ErrorCode.DNS, "cannot listen for DNS on " + b.getValue() + ": "
+                failure = new VnetException(ErrorCode.DNS, "cannot listen for DNS on " + what(b.getValue(), address) + ": "
                         + f.cause().getMessage(), f.cause());
             }
         }
+        DnsListener listener = new DnsListener(address, open, names, sockets);
         if (failure != null) {
-            open.forEach(c -> c.close().syncUninterruptibly());
+            listener.close();
             throw failure;
         }
-        return new DnsListener(address, open);
+        return listener;
     }
 
     /** screen → netty's query decoder → netty's answer encoder (raw packets pass) → our handler. */
@@ -125,9 +142,17 @@ final class DnsListener implements AutoCloseable {
         return address;
     }
 
+    /** Closes every socket and takes it out of systemd's store (unless the daemon is exiting). */
     @Override
     public void close() {
         channels.forEach(c -> c.close().syncUninterruptibly());
+        names.forEach(sockets::closed);
+    }
+
+    /** "UDP 192.168.122.1:53 on virbr0", from a socket's name and its address. */
+    private static String what(String name, InetSocketAddress address) {
+        String[] parts = name.split("\\.", 3); // dns-udp . device . rest
+        return (parts[0].endsWith("tcp") ? "TCP " : "UDP ") + show(address) + " on " + parts[1];
     }
 
     private static String show(InetSocketAddress a) {

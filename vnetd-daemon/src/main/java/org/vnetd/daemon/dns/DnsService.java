@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import org.vnetd.core.dns.DnsConfig;
 import org.vnetd.core.dns.DnsEngine;
 import org.vnetd.core.error.VnetException;
+import org.vnetd.daemon.activation.ServiceSockets;
 
 /**
  * The DNS server of one running network: listeners on the network's addresses (port 53, UDP and
@@ -37,6 +38,7 @@ public final class DnsService implements AutoCloseable {
     private final UpstreamSockets upstreams;
     /** Whether {@link #upstreams} is this service's own (closed with it) or the daemon's shared one. */
     private final boolean ownUpstreams;
+    private final ServiceSockets sockets;
     private QueryProcessor processor;
     /** The bridge the open listeners are bound to. */
     private String bridge;
@@ -50,6 +52,13 @@ public final class DnsService implements AutoCloseable {
      */
     public DnsService(String network, EventLoopGroup group, Supplier<List<InetSocketAddress>> systemResolvers, int port,
                       UpstreamSockets upstreams) {
+        this(network, group, systemResolvers, port, upstreams, ServiceSockets.none());
+    }
+
+    /** @param sockets the sockets systemd kept across a daemon restart, and where new ones are kept */
+    public DnsService(String network, EventLoopGroup group, Supplier<List<InetSocketAddress>> systemResolvers, int port,
+                      UpstreamSockets upstreams, ServiceSockets sockets) {
+        this.sockets = sockets;
         this.network = network;
         this.group = group;
         this.port = port;
@@ -65,15 +74,32 @@ public final class DnsService implements AutoCloseable {
 
     /** The usual service: port 53, upstreams from {@code resolvConf} when the network has no forwarder. */
     public static DnsService create(String network, EventLoopGroup group, Path resolvConf, UpstreamSockets upstreams) {
-        return new DnsService(network, group, ResolvConfWatcher.of(resolvConf), DnsConfig.DNS_PORT, upstreams);
+        return create(network, group, resolvConf, upstreams, ServiceSockets.none());
+    }
+
+    /** {@link #create(String, EventLoopGroup, Path, UpstreamSockets)} with the sockets systemd keeps across restarts. */
+    public static DnsService create(String network, EventLoopGroup group, Path resolvConf, UpstreamSockets upstreams,
+                                    ServiceSockets sockets) {
+        return new DnsService(network, group, ResolvConfWatcher.of(resolvConf), DnsConfig.DNS_PORT, upstreams, sockets);
     }
 
     /** Opens the listeners; with {@code <dns enable='no'>} opens nothing. On failure nothing stays open. */
     public synchronized void start(DnsConfig config) {
+        start(config, Map.of());
+    }
+
+    /**
+     * As {@link #start(DnsConfig)}, knowing {@code guests} (address → DHCP hostname) before the first query is
+     * read: a restarted daemon's sockets may hold queries for them that came while no daemon ran.
+     */
+    public synchronized void start(DnsConfig config, Map<InetAddress, String> guests) {
         if (processor != null) {
             throw new IllegalStateException("DNS of network " + network + " already started");
         }
         engine.reconfigure(config);
+        if (!guests.isEmpty()) {
+            engine.replaceGuests(guests);
+        }
         if (!config.enabled()) {
             LOG.info("network {}: DNS disabled", network);
             return;
@@ -157,7 +183,7 @@ public final class DnsService implements AutoCloseable {
         bridge = config.interfaceName();
         for (InetAddress a : config.listenAddresses()) {
             if (!listeners.containsKey(a)) {
-                listeners.put(a, DnsListener.open(bridge, a, port, group, processor, counters, memo));
+                listeners.put(a, DnsListener.open(bridge, a, port, group, processor, counters, memo, sockets));
             }
         }
     }

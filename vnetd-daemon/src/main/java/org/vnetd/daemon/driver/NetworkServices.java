@@ -24,8 +24,10 @@ import org.vnetd.core.ra.RaConfig;
 import org.vnetd.core.rpc.Lease;
 import org.vnetd.core.tftp.TftpConfig;
 import org.vnetd.core.xml.model.NetworkDef;
+import org.vnetd.daemon.activation.ServiceSockets;
 import org.vnetd.daemon.dhcp.DhcpService;
 import org.vnetd.daemon.dhcp.DhcpWarmUp;
+import org.vnetd.daemon.dhcp.DurableLeaseStore;
 import org.vnetd.daemon.dhcp.LeaseRecordJson;
 import org.vnetd.daemon.dns.DnsService;
 import org.vnetd.daemon.dns.UpstreamSockets;
@@ -63,9 +65,16 @@ public final class NetworkServices implements LeaseSource, ServiceHealth {
     /** DHCP reservations of VM ports (port.create's ip), merged into their network's configuration. */
     private final Map<String, List<DhcpConfig.StaticHost>> portHosts = new ConcurrentHashMap<>();
     private final ServiceRepairs repairs;
+    private final ServiceSockets sockets;
     private volatile Consumer<String> healthListener = network -> { };
 
     public NetworkServices(Path leaseDir, Path resolvConf, EventLoopGroup group, Clock clock) {
+        this(leaseDir, resolvConf, group, clock, ServiceSockets.none());
+    }
+
+    /** @param sockets the services' sockets systemd kept across a daemon restart, and where new ones are kept */
+    public NetworkServices(Path leaseDir, Path resolvConf, EventLoopGroup group, Clock clock, ServiceSockets sockets) {
+        this.sockets = sockets;
         this.leaseDir = leaseDir;
         this.resolvConf = resolvConf;
         this.group = group;
@@ -121,8 +130,13 @@ public final class NetworkServices implements LeaseSource, ServiceHealth {
     private void startDnsGuarded(NetworkDef def) {
         String name = def.name();
         stopDnsGuarded(name);
-        DnsService s = DnsService.create(name, group, resolvConf, upstreams);
-        s.start(ServiceConfigs.dns(def));
+        DnsService s = DnsService.create(name, group, resolvConf, upstreams, sockets);
+        // DNS starts before DHCP, which brings the guests' names from its lease file; the first queries
+        // (in a restarted daemon, those that queued in the sockets systemd kept) must find them already
+        Map<InetAddress, String> guests = dhcp.containsKey(name) ? Map.of()
+                : ServiceConfigs.dhcp(def).map(cfg -> guestNames(DurableLeaseStore.peek(leaseDir, cfg.interfaceName(), clock, leaseJson)))
+                        .orElse(Map.of());
+        s.start(ServiceConfigs.dns(def), guests);
         dns.put(name, s);
     }
 
@@ -149,7 +163,7 @@ public final class NetworkServices implements LeaseSource, ServiceHealth {
     private void startDhcpGuarded(NetworkDef def, DhcpConfig config) {
         String name = def.name();
         stopDhcpGuarded(name);
-        DhcpService s = new DhcpService(leaseDir, clock, group, leaseJson);
+        DhcpService s = new DhcpService(leaseDir, clock, group, leaseJson, sockets);
         s.onHealthChange(() -> healthListener.accept(name));
         DnsService names = dns.get(name);
         if (names != null) {
@@ -191,6 +205,17 @@ public final class NetworkServices implements LeaseSource, ServiceHealth {
             }
         }
         names.replaceGuests(guests);
+    }
+
+    private Map<InetAddress, String> guestNames(List<DhcpLease> leases) {
+        Map<InetAddress, String> guests = new HashMap<>();
+        java.time.Instant now = clock.instant();
+        for (DhcpLease l : leases) {
+            if (l.hostname() != null && !l.hostname().isEmpty() && !l.isExpired(now)) {
+                guests.put(l.address(), l.hostname());
+            }
+        }
+        return guests;
     }
 
     void stopDhcp(String name) {
@@ -242,7 +267,7 @@ public final class NetworkServices implements LeaseSource, ServiceHealth {
     void startDhcp6(NetworkDef def, Dhcp6Config config) {
         synchronized (repairs.guard(def.name())) {
             stopDhcp6Guarded(def.name());
-            Dhcp6Service s = new Dhcp6Service(leaseDir, def.name(), clock, group, lease6Json);
+            Dhcp6Service s = new Dhcp6Service(leaseDir, def.name(), clock, group, lease6Json, sockets);
             DnsService names = dns.get(def.name());
             if (names != null) {
                 // AAAA and ip6.arpa PTR for the names of REPLY'd (durable) leases
@@ -282,7 +307,7 @@ public final class NetworkServices implements LeaseSource, ServiceHealth {
     void startRa(NetworkDef def, RaConfig config) {
         synchronized (repairs.guard(def.name())) {
             stopRaGuarded(def.name(), false);
-            RaService s = new RaService(config);
+            RaService s = new RaService(config, sockets);
             s.start();
             ra.put(def.name(), s);
         }

@@ -7,6 +7,7 @@ import java.net.Inet6Address;
 import java.net.UnknownHostException;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.OptionalInt;
 
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
@@ -37,6 +38,7 @@ final class Icmp6Socket implements AutoCloseable {
     private static final long SIOCGIFHWADDR = 0x8927;
     private static final long SIOCGIFINDEX = 0x8933;
     private static final int SOCKADDR_IN6 = 28;
+    private static final int EADDRINUSE = 98;
     private static final ValueLayout.OfInt INT_NET = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     /** One received datagram: its length in the buffer, the IPv6 hop limit it arrived with, its source. */
@@ -58,9 +60,9 @@ final class Icmp6Socket implements AutoCloseable {
     private final MemorySegment allNodes = arena.allocate(SOCKADDR_IN6);
     private final MemorySegment out = arena.allocate(1280);
 
-    private Icmp6Socket(String device) {
+    private Icmp6Socket(String device, OptionalInt passed) {
         this.device = device;
-        int s = Libc.socket(st, AF_INET6, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, IPPROTO_ICMPV6);
+        int s = passed.isPresent() ? passed.getAsInt() : Libc.socket(st, AF_INET6, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, IPPROTO_ICMPV6);
         if (s < 0) {
             throw fail("open a raw ICMPv6 socket");
         }
@@ -99,7 +101,11 @@ final class Icmp6Socket implements AutoCloseable {
             mreq.set(INT_NET, 0, 0xff020000);
             mreq.set(INT_NET, 12, 2);
             mreq.set(ValueLayout.JAVA_INT, 16, ifindex);
-            setsockopt(IPPROTO_IPV6, IPV6_ADD_MEMBERSHIP, mreq, "join ff02::2 on " + device);
+            // a socket kept across a daemon restart is a member already (EADDRINUSE)
+            if (Libc.setsockopt(st, fd, IPPROTO_IPV6, IPV6_ADD_MEMBERSHIP, mreq, (int) mreq.byteSize()) < 0
+                    && !(passed.isPresent() && st.errno() == EADDRINUSE)) {
+                throw fail("join ff02::2 on " + device);
+            }
             allNodes.set(ValueLayout.JAVA_SHORT, 0, (short) AF_INET6);
             allNodes.set(INT_NET, 8, 0xff020000);
             allNodes.set(INT_NET, 20, 1);
@@ -114,7 +120,20 @@ final class Icmp6Socket implements AutoCloseable {
     }
 
     static Icmp6Socket open(String device) {
-        return new Icmp6Socket(device);
+        return new Icmp6Socket(device, OptionalInt.empty());
+    }
+
+    /**
+     * Sets up {@code passed}, the socket an earlier daemon opened on {@code device} (kept by systemd across
+     * the restart, with the solicitations that queued in it), or a new one when empty; the options are set
+     * again either way.
+     */
+    static Icmp6Socket open(String device, OptionalInt passed) {
+        return new Icmp6Socket(device, passed);
+    }
+
+    int fd() {
+        return fd;
     }
 
     MacAddress mac() {

@@ -2,6 +2,7 @@ package org.vnetd.daemon.ra;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
@@ -12,6 +13,8 @@ import org.vnetd.core.error.VnetException;
 import org.vnetd.core.ra.RaConfig;
 import org.vnetd.core.ra.RaStats;
 import org.vnetd.core.ra.RouterAdvertiser;
+import org.vnetd.daemon.activation.ServiceSockets;
+import org.vnetd.daemon.activation.SocketNames;
 
 /**
  * The router advertisements of one bridge: a thread of its own waits on the raw ICMPv6 socket for
@@ -26,6 +29,7 @@ public final class RaService {
 
     private final RaConfig config;
     private final LongSupplier monotonicMillis;
+    private final ServiceSockets sockets;
     private final AtomicReference<RaStats> stats = new AtomicReference<>(new RaStats(0, 0, 0));
     private volatile boolean running;
     private Icmp6Socket socket;
@@ -34,17 +38,28 @@ public final class RaService {
     private volatile long sendFailures;
 
     public RaService(RaConfig config) {
-        this(config, () -> System.nanoTime() / 1_000_000);
+        this(config, ServiceSockets.none());
     }
 
-    RaService(RaConfig config, LongSupplier monotonicMillis) {
+    /** @param sockets the sockets systemd keeps across a daemon restart */
+    public RaService(RaConfig config, ServiceSockets sockets) {
+        this(config, () -> System.nanoTime() / 1_000_000, sockets);
+    }
+
+    RaService(RaConfig config, LongSupplier monotonicMillis, ServiceSockets sockets) {
         this.config = config;
         this.monotonicMillis = monotonicMillis;
+        this.sockets = sockets;
     }
 
     /** Opens the socket (a failure is a {@link VnetException} with ErrorCode.KERNEL) and starts advertising. */
     public synchronized void start() {
-        socket = Icmp6Socket.open(config.interfaceName());
+        String name = SocketNames.ra(config.interfaceName());
+        OptionalInt passed = sockets.take(name);
+        socket = Icmp6Socket.open(config.interfaceName(), passed);
+        if (passed.isEmpty()) {
+            sockets.opened(name, socket.fd());
+        }
         engine = new RouterAdvertiser(config, socket.mac(), ThreadLocalRandom.current());
         engine.start(monotonicMillis.getAsLong());
         running = true;
@@ -116,6 +131,7 @@ public final class RaService {
             send(engine.finalAdvertisement());
         }
         socket.close();
+        sockets.closed(SocketNames.ra(config.interfaceName()));
     }
 
     public RaConfig config() {

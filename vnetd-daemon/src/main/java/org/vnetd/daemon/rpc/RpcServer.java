@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +16,8 @@ import org.slf4j.LoggerFactory;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
 import org.vnetd.core.rpc.RpcCodec;
+import org.vnetd.daemon.activation.ActivatedListener;
+import org.vnetd.daemon.activation.ServiceSockets;
 import org.vnetd.daemon.rpc.limit.FrameFormat;
 import org.vnetd.daemon.rpc.limit.ListenerGuard;
 import org.vnetd.daemon.rpc.limit.ListenerLimits;
@@ -56,20 +59,33 @@ public final class RpcServer implements AutoCloseable {
 
     /** Binds both sockets in {@code runDir}, replacing stale socket files left by a killed daemon. */
     public static RpcServer start(Path runDir, RpcMethodTable methods, EventHub events) {
+        return start(runDir, methods, events, ServiceSockets.none());
+    }
+
+    /**
+     * Serves the sockets systemd's socket units passed (named {@value #SOCKET} and {@value #READ_ONLY_SOCKET}),
+     * and binds in {@code runDir} each one that was not passed.
+     */
+    public static RpcServer start(Path runDir, RpcMethodTable methods, EventHub events, ServiceSockets sockets) {
         return start(runDir, methods, events, ListenerLimits.readWriteSocket(RpcCodec.MAX_FRAME),
-                ListenerLimits.readOnlySocket());
+                ListenerLimits.readOnlySocket(), sockets);
     }
 
     /** {@link #start(Path, RpcMethodTable, EventHub)} with other limits (tests). */
     static RpcServer start(Path runDir, RpcMethodTable methods, EventHub events, ListenerLimits readWrite,
             ListenerLimits readOnly) {
+        return start(runDir, methods, events, readWrite, readOnly, ServiceSockets.none());
+    }
+
+    private static RpcServer start(Path runDir, RpcMethodTable methods, EventHub events, ListenerLimits readWrite,
+            ListenerLimits readOnly, ServiceSockets sockets) {
         EventLoopGroup readWriteLoops = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
         EventLoopGroup readOnlyLoops = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("rpc-", 0).factory());
         RpcServer server = new RpcServer(readWriteLoops, readOnlyLoops, workers);
         try {
-            server.bind(runDir.resolve(SOCKET), "rw-------", false, readWrite, methods, events);
-            server.bind(runDir.resolve(READ_ONLY_SOCKET), "rw-rw-rw-", true, readOnly, methods, events);
+            server.bind(runDir.resolve(SOCKET), "rw-------", false, readWrite, methods, events, sockets);
+            server.bind(runDir.resolve(READ_ONLY_SOCKET), "rw-rw-rw-", true, readOnly, methods, events, sockets);
             return server;
         } catch (RuntimeException e) {
             server.close();
@@ -78,15 +94,9 @@ public final class RpcServer implements AutoCloseable {
     }
 
     private void bind(Path path, String mode, boolean readOnly, ListenerLimits limits, RpcMethodTable methods,
-            EventHub events) {
-        try {
-            Files.deleteIfExists(path);
-        } catch (IOException e) {
-            throw new VnetException(ErrorCode.STATE_IO, "cannot remove the stale socket " + path + ": " + e.getMessage(), e);
-        }
+            EventHub events, ServiceSockets sockets) {
         ServerBootstrap b = new ServerBootstrap()
                 .group(readOnly ? readOnlyLoops : readWriteLoops)
-                .channel(EpollServerDomainSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024);
         ListenerGuard guard = new ListenerGuard(path.getFileName().toString(), limits, FrameFormat.JSON_RPC);
         guard.install(b, ch -> ch.pipeline()
@@ -94,9 +104,20 @@ public final class RpcServer implements AutoCloseable {
                 .addLast("rpc", new RpcConnectionHandler(readOnly, methods, events, workers,
                         limits.maxRequestsInFlight())));
         guards.add(guard);
+        Optional<Channel> activated = ActivatedListener.serve(sockets, path.getFileName().toString(), b);
+        if (activated.isPresent()) {
+            listeners.add(activated.get());
+            LOG.info("listening on {} ({}, socket-activated)", path, readOnly ? "read-only" : "read-write");
+            return;
+        }
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            throw new VnetException(ErrorCode.STATE_IO, "cannot remove the stale socket " + path + ": " + e.getMessage(), e);
+        }
         Channel ch;
         try {
-            ch = b.bind(new DomainSocketAddress(path.toFile())).sync().channel();
+            ch = b.channel(EpollServerDomainSocketChannel.class).bind(new DomainSocketAddress(path.toFile())).sync().channel();
         } catch (Exception e) {
             throw new VnetException(ErrorCode.STATE_IO, "cannot listen on " + path + ": " + e.getMessage(), e);
         }

@@ -35,6 +35,12 @@ public final class Libc {
     public static final int EINTR = 4;
     public static final int EAGAIN = 11;
     public static final int F_DUPFD_CLOEXEC = 1030;
+    public static final int F_SETFD = 2;
+    public static final int FD_CLOEXEC = 1;
+    public static final int AF_UNIX = 1;
+    public static final int SOCK_DGRAM = 2;
+    public static final int SCM_RIGHTS = 1;
+    public static final int MSG_NOSIGNAL = 0x4000;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIBC = LINKER.defaultLookup();
@@ -52,6 +58,7 @@ public final class Libc {
     private static final MethodHandle SENDTO = bind("sendto", FunctionDescriptor.of(L, I, P, L, I, P, I));
     private static final MethodHandle RECV = bind("recv", FunctionDescriptor.of(L, I, P, L, I));
     private static final MethodHandle RECVMSG = bind("recvmsg", FunctionDescriptor.of(L, I, P, I));
+    private static final MethodHandle SENDMSG = bind("sendmsg", FunctionDescriptor.of(L, I, P, I));
     private static final MethodHandle POLL = bind("poll", FunctionDescriptor.of(I, P, L, I));
     private static final MethodHandle OPEN = bind("open", FunctionDescriptor.of(I, P, I));
     private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(I, I));
@@ -131,6 +138,15 @@ public final class Libc {
     public static long recvmsg(CallState st, int fd, MemorySegment msghdr, int flags) {
         try {
             return (long) RECVMSG.invokeExact(st.segment, fd, msghdr, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code msghdr} is the caller's x86-64 {@code struct msghdr} (56 bytes). */
+    public static long sendmsg(CallState st, int fd, MemorySegment msghdr, int flags) {
+        try {
+            return (long) SENDMSG.invokeExact(st.segment, fd, msghdr, flags);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -1,25 +1,15 @@
 package org.vnetd.daemon.systemd;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollDomainDatagramChannel;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.unix.DomainSocketAddress;
-
 /**
  * sd_notify(3) without libsystemd: one datagram to {@code $NOTIFY_SOCKET} (a path, or an abstract
- * name written with a leading '@'). Without the variable (not started by systemd) it does nothing.
+ * name written with a leading '@'), with descriptors for systemd's file-descriptor store when asked
+ * ({@link NotifyDatagram}). Without the variable (not started by systemd) it does nothing.
  */
 public final class SdNotify {
     private static final Logger LOG = LoggerFactory.getLogger(SdNotify.class);
@@ -56,26 +46,24 @@ public final class SdNotify {
 
     /** Sends one message; failures are logged, not thrown (systemd's own sd_notify does the same). */
     public void send(String message) {
-        if (socket.isEmpty()) {
-            return;
-        }
-        String path = socket.get();
-        if (path.startsWith("@")) {
-            path = "\0" + path.substring(1);
-        }
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        try {
-            // a connected datagram socket: an unbound, unconnected one counts as not active in netty
-            Channel ch = new Bootstrap().group(group).channel(EpollDomainDatagramChannel.class)
-                    .handler(new ChannelInboundHandlerAdapter()).connect(new DomainSocketAddress(path)).sync().channel();
-            ch.writeAndFlush(Unpooled.wrappedBuffer(message.getBytes(StandardCharsets.UTF_8))).sync();
-            ch.close().sync();
-            LOG.debug("sd_notify: {}", message.replace('\n', ' '));
-        } catch (Exception e) {
-            LOG.warn("cannot notify systemd at {}: {}", socket.get(), e.toString());
-        } finally {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
-        }
+        sendWithFds(message);
     }
 
+    /**
+     * Sends one message with descriptors attached ({@code FDSTORE=1}); false when it could not be sent
+     * (logged) or there is no service manager to send it to.
+     */
+    public boolean sendWithFds(String message, int... fds) {
+        if (socket.isEmpty()) {
+            return false;
+        }
+        try {
+            NotifyDatagram.send(socket.get(), message, fds);
+            LOG.debug("sd_notify: {}{}", message.replace('\n', ' '), fds.length == 0 ? "" : " (" + fds.length + " fd)");
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warn("{}", e.getMessage());
+            return false;
+        }
+    }
 }

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -54,6 +55,33 @@ class DurableLeaseStoreTest {
         try (DurableLeaseStore s = DurableLeaseStore.open(dir, "vbr0", CLOCK)) {
             assertEquals(Set.of(lease(10, NOW.plusSeconds(3600)), lease(11, null)), new HashSet<>(s.load()));
         }
+    }
+
+    /** What a restarted daemon's DNS reads before the DHCP server opens the store: snapshot and log, nothing written. */
+    @Test
+    void peekReadsSnapshotAndLogWithoutTouchingThem() throws Exception {
+        assertEquals(List.of(), DurableLeaseStore.peek(dir, "vbr0", CLOCK, new LeaseRecordJson()), "no files: no leases");
+        try (DurableLeaseStore s = DurableLeaseStore.open(dir, "vbr0", CLOCK)) {
+            s.append(new LeaseChange(LeaseChange.Kind.BOUND, lease(10, NOW.plusSeconds(3600))));
+            s.sync();
+        }
+        DurableLeaseStore s = DurableLeaseStore.open(dir, "vbr0", CLOCK); // not closed: the second lease is in the log only
+        s.append(new LeaseChange(LeaseChange.Kind.BOUND, lease(11, NOW.plusSeconds(3600))));
+        s.sync();
+        Map<Path, Long> before = new java.util.HashMap<>();
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                before.put(f, Files.size(f) ^ Files.getLastModifiedTime(f).toMillis());
+            }
+        }
+        assertEquals(Set.of(lease(10, NOW.plusSeconds(3600)), lease(11, NOW.plusSeconds(3600))),
+                new HashSet<>(DurableLeaseStore.peek(dir, "vbr0", CLOCK, new LeaseRecordJson())));
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                assertEquals(before.get(f), Files.size(f) ^ Files.getLastModifiedTime(f).toMillis(), f + " unchanged");
+            }
+        }
+        s.close();
     }
 
     @Test
