@@ -26,6 +26,7 @@ import org.vnetd.core.firewall.NftablesRenderer;
 import org.vnetd.core.plan.NetworkPlanner;
 import org.vnetd.core.port.PortXml;
 import org.vnetd.daemon.activation.ServiceSockets;
+import org.vnetd.daemon.time.BootClock;
 import org.vnetd.daemon.config.ConfFile;
 import org.vnetd.daemon.config.DaemonOptions;
 import org.vnetd.daemon.driver.KernelActions;
@@ -128,7 +129,7 @@ public final class Daemon implements AutoCloseable {
                     commands);
             LOG.info("firewall backend: {}", firewall.name());
             services = new NetworkServices(options.stateDir().resolve("dhcp"), Path.of("/etc/resolv.conf"),
-                    group, Clock.systemUTC(), sockets);
+                    group, BootClock.system(), sockets);
             EventHub events = new EventHub();
             NetworkPlanner planner = new NetworkPlanner();
             StoreLeaseImporter leaseImporter = new StoreLeaseImporter(options.stateDir().resolve("dhcp"), Clock.systemUTC());

@@ -125,7 +125,7 @@ public final class DhcpWarmUp {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (SequenceWriter w = json.lineWriter().writeValues(out)) {
             for (LeaseChange c : changes) {
-                w.write(LeaseRecord.of(c));
+                w.write(LeaseRecord.of(c, json.clock()));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -133,7 +133,7 @@ public final class DhcpWarmUp {
         List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
         for (String line : lines) {
             try {
-                json.read(line).toLease();
+                json.read(line).toLease(json.clock());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -62,7 +62,12 @@ public final class LeaseLog {
     private long allocated; // bytes of the log known written (records or zeros), >= writePos
     private final RateLimitedLog preallocateErrors = new RateLimitedLog(LOG, Level.WARN, DurableLeaseStore.LOG_INTERVAL_NANOS);
 
-    private LeaseLog(Path wal, java.util.function.Supplier<ObjectWriter> lineWriter) throws IOException {
+    /** A DHCPv4 lease change as its record (with the daemon's lease clock). */
+    private final java.util.function.Function<LeaseChange, LeaseRecord> changeRecords;
+
+    private LeaseLog(Path wal, java.util.function.Supplier<ObjectWriter> lineWriter,
+            java.util.function.Function<LeaseChange, LeaseRecord> changeRecords) throws IOException {
+        this.changeRecords = changeRecords;
         this.wal = wal;
         this.lineWriter = lineWriter;
         this.ch = open(StandardOpenOption.CREATE);
@@ -70,7 +75,7 @@ public final class LeaseLog {
 
     /** Opens {@code wal}, creating it if needed; the next record goes at its start until told otherwise. */
     static LeaseLog open(Path wal, LeaseRecordJson json) throws IOException {
-        return new LeaseLog(wal, json::lineWriter);
+        return new LeaseLog(wal, json::lineWriter, c -> LeaseRecord.of(c, json.clock()));
     }
 
     /**
@@ -78,7 +83,7 @@ public final class LeaseLog {
      * makes the writer of one record per line, asked for at the first write.
      */
     public static LeaseLog open(Path wal, java.util.function.Supplier<ObjectWriter> lineWriter) throws IOException {
-        return new LeaseLog(wal, lineWriter);
+        return new LeaseLog(wal, lineWriter, c -> LeaseRecord.of(c, null));
     }
 
     public Path path() {
@@ -119,7 +124,7 @@ public final class LeaseLog {
 
     /** Writes {@code batch} after the last record and fdatasyncs; on failure nothing of it may be read back. */
     void write(List<LeaseChange> batch) throws IOException {
-        write(batch, LeaseRecord::of);
+        write(batch, changeRecords);
     }
 
     /** As {@link #write(List)}, each element written as the record {@code toRecord} makes of it. */

@@ -29,7 +29,7 @@ public record LeaseLogReplay(boolean used, int goodEnd, int dataEnd, long record
     static LeaseLogReplay of(Path wal, LeaseRecordJson json, BiConsumer<LeaseRecord, DhcpLease> apply) throws IOException {
         return of(wal, line -> {
             LeaseRecord r = json.read(line);
-            apply.accept(r, r.toLease());
+            apply.accept(r, r.toLease(json.clock()));
         });
     }
 

@@ -1,5 +1,7 @@
 package org.vnetd.daemon.dhcp;
 
+import org.vnetd.daemon.time.BootClock;
+
 import java.io.File;
 import java.io.IOException;
 import java.util.List;
@@ -18,6 +20,22 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 public final class LeaseRecordJson {
     private static final TypeReference<List<LeaseRecord>> SNAPSHOT = new TypeReference<>() { };
     private final ObjectMapper mapper = new ObjectMapper();
+    private final BootClock clock;
+
+    /** Records with wall-clock expiries only (tests, tools). */
+    public LeaseRecordJson() {
+        this(null);
+    }
+
+    /** @param clock the daemon's lease clock: expiries are written and read in boot time too (see {@link LeaseRecord}) */
+    public LeaseRecordJson(BootClock clock) {
+        this.clock = clock;
+    }
+
+    /** The lease clock records are converted with, or null (wall clock only). */
+    BootClock clock() {
+        return clock;
+    }
 
     /**
      * A writer of records as JSON lines. Made per store at its first write, not here: a writer for a

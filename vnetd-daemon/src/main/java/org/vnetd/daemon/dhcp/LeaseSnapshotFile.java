@@ -69,7 +69,7 @@ final class LeaseSnapshotFile {
         }
         for (LeaseRecord r : records) {
             try {
-                DhcpLease l = r.toLease();
+                DhcpLease l = r.toLease(json.clock());
                 byAddress.put(l.ip(), l);
             } catch (RuntimeException e) {
                 LOG.warn("lease snapshot {}: skipping bad record {}: {}", file, r, e.getMessage());
@@ -110,7 +110,7 @@ final class LeaseSnapshotFile {
             try (SequenceWriter w = json.snapshotWriter().writeValues(out)) {
                 for (DhcpLease l : leases) {
                     if (!l.isExpired(now)) {
-                        w.write(LeaseRecord.bind(l));
+                        w.write(LeaseRecord.bind(l, json.clock()));
                         any = true;
                     }
                 }

@@ -73,7 +73,7 @@ final class LiveLeases {
             durable.add(c.lease());
         }
         if (own != null) {
-            apply(LeaseRecord.of(c), c.lease());
+            apply(LeaseRecord.of(c, null), c.lease()); // only its op counts here
         }
     }
 

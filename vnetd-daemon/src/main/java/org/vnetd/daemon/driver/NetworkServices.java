@@ -25,6 +25,7 @@ import org.vnetd.core.rpc.Lease;
 import org.vnetd.core.tftp.TftpConfig;
 import org.vnetd.core.xml.model.NetworkDef;
 import org.vnetd.daemon.activation.ServiceSockets;
+import org.vnetd.daemon.time.BootClock;
 import org.vnetd.daemon.dhcp.DhcpService;
 import org.vnetd.daemon.dhcp.DhcpWarmUp;
 import org.vnetd.daemon.dhcp.DurableLeaseStore;
@@ -53,7 +54,7 @@ public final class NetworkServices implements LeaseSource, ServiceHealth {
     private final Path resolvConf;
     private final EventLoopGroup group;
     private final Clock clock;
-    private final LeaseRecordJson leaseJson = new LeaseRecordJson(); // one per daemon: serializers built once
+    private final LeaseRecordJson leaseJson; // one per daemon: serializers built once
     private final com.fasterxml.jackson.databind.ObjectMapper lease6Json = new com.fasterxml.jackson.databind.ObjectMapper();
     private final Map<String, DhcpService> dhcp = new ConcurrentHashMap<>();
     private final Map<String, DnsService> dns = new ConcurrentHashMap<>();
@@ -79,6 +80,8 @@ public final class NetworkServices implements LeaseSource, ServiceHealth {
         this.resolvConf = resolvConf;
         this.group = group;
         this.clock = clock;
+        // with the lease clock, expiries are kept in boot time too: a wall-clock step does not move them
+        this.leaseJson = new LeaseRecordJson(clock instanceof BootClock boot ? boot : null);
         this.upstreams = new UpstreamSockets(group);
         this.repairs = new ServiceRepairs(network -> healthListener.accept(network));
     }
@@ -417,7 +420,7 @@ public final class NetworkServices implements LeaseSource, ServiceHealth {
             if (l.isExpired(clock.instant())) {
                 continue;
             }
-            out.add(new Lease(l.isInfinite() ? 0 : l.expiry().getEpochSecond(), l.mac() == null ? null : l.mac().toString(),
+            out.add(new Lease(l.isInfinite() ? 0 : wallSeconds(l.expiry()), l.mac() == null ? null : l.mac().toString(),
                     "ipv4", l.address().getHostAddress(), cfg.subnet().length(),
                     l.hostname() == null || l.hostname().isEmpty() ? null : l.hostname(),
                     l.clientId() == null ? null : hex(l.clientId().bytes())));
@@ -429,13 +432,18 @@ public final class NetworkServices implements LeaseSource, ServiceHealth {
                 if (l.isExpired(clock.instant())) {
                     continue;
                 }
-                out.add(new Lease(l.expiry().equals(java.time.Instant.MAX) ? 0 : l.expiry().getEpochSecond(),
+                out.add(new Lease(l.expiry().equals(java.time.Instant.MAX) ? 0 : wallSeconds(l.expiry()),
                         l.client().macAddress().map(Object::toString).orElse(null), "ipv6",
                         org.vnetd.core.net.IpAddresses.format(l.address()), s6.config().subnet().length(), l.hostname(),
                         l.client().toString(), Long.toString(l.iaid())));
             }
         }
         return out;
+    }
+
+    /** An expiry of the lease clock as users read it: what the wall clock will show then. */
+    private long wallSeconds(java.time.Instant expiry) {
+        return (clock instanceof BootClock boot ? boot.toWall(expiry) : expiry).getEpochSecond();
     }
 
     private static String hex(byte[] b) {

@@ -59,6 +59,7 @@ public final class Libc {
     private static final MethodHandle RECV = bind("recv", FunctionDescriptor.of(L, I, P, L, I));
     private static final MethodHandle RECVMSG = bind("recvmsg", FunctionDescriptor.of(L, I, P, I));
     private static final MethodHandle SENDMSG = bind("sendmsg", FunctionDescriptor.of(L, I, P, I));
+    private static final MethodHandle CLOCK_GETTIME = bind("clock_gettime", FunctionDescriptor.of(I, I, P));
     private static final MethodHandle POLL = bind("poll", FunctionDescriptor.of(I, P, L, I));
     private static final MethodHandle OPEN = bind("open", FunctionDescriptor.of(I, P, I));
     private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(I, I));
@@ -147,6 +148,15 @@ public final class Libc {
     public static long sendmsg(CallState st, int fd, MemorySegment msghdr, int flags) {
         try {
             return (long) SENDMSG.invokeExact(st.segment, fd, msghdr, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code ts} is a {@code struct timespec} (two longs). */
+    public static int clockGettime(CallState st, int clock, MemorySegment ts) {
+        try {
+            return (int) CLOCK_GETTIME.invokeExact(st.segment, clock, ts);
         } catch (Throwable t) {
             throw rethrow(t);
         }
