@@ -206,6 +206,12 @@ final class NetworkLifecycle {
 
     /** @param release null for a start; for a takeover, libvirt's letting go ({@link TakeoverPlan}) */
     private void startLocked(NetworkEntry e, NetworkDef live, Action.ReleaseFromLibvirt release) {
+        if (live.ovn().isPresent()) {
+            // never fall back to a local bridge: the user asked for a network that spans hosts
+            throw VnetException.of(ErrorCode.OPERATION_UNSUPPORTED,
+                    "network '%s' is bound to OVN (<vnetd:ovn>), and OVN networks are not applied yet "
+                            + "(docs/ovn.md); it stays defined but cannot be started", e.name);
+        }
         long t0 = System.nanoTime();
         fillLiveDefaults(live);
         List<ObservedState.RunningNetwork> others = networks.all().stream()

@@ -98,6 +98,7 @@ final class NetworkChecks {
                 }
             }
         }
+        OvnChecks.check(name, def);
     }
 
     private static void domain(DomainDef d) {

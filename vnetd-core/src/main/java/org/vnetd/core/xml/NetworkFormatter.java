@@ -1,6 +1,7 @@
 package org.vnetd.core.xml;
 
 import java.util.List;
+import java.util.Optional;
 import org.vnetd.core.xml.model.BandwidthDef;
 import org.vnetd.core.xml.model.BandwidthRateDef;
 import org.vnetd.core.xml.model.BridgeDef;
@@ -25,6 +26,7 @@ import org.vnetd.core.xml.model.NatAddressDef;
 import org.vnetd.core.xml.model.NatDef;
 import org.vnetd.core.xml.model.NatPortDef;
 import org.vnetd.core.xml.model.NetworkDef;
+import org.vnetd.core.xml.model.OvnDef;
 import org.vnetd.core.xml.model.PciAddressDef;
 import org.vnetd.core.xml.model.PortGroupDef;
 import org.vnetd.core.xml.model.RouteDef;
@@ -57,6 +59,10 @@ final class NetworkFormatter {
         buf.add("<network");
         if (hasDnsmasq) {
             buf.attr("xmlns:dnsmasq", DnsmasqOptionsDef.NS);
+        }
+        Optional<OvnDef> ovn = def.ovn();
+        if (ovn.isPresent()) {
+            buf.attr("xmlns:vnetd", OvnDef.NS);
         }
         if (!inactive && positive(def.getConnections())) {
             buf.attr("connections", def.getConnections());
@@ -116,6 +122,9 @@ final class NetworkFormatter {
             }
             buf.indent(-2).add("</dnsmasq:options>\n");
         }
+        // vnetd's own element comes last, after libvirt's namespaced data
+        ovn.ifPresent(o -> buf.add("<vnetd:ovn").attr("northbound", o.getNorthbound()).attr("switch", o.getLogicalSwitch())
+                .attr("gatewayChassis", o.getGatewayChassis()).add("/>\n"));
         buf.indent(-2).add("</network>\n");
     }
 

@@ -14,6 +14,7 @@ import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
 import org.vnetd.core.xml.model.MetadataDef;
 import org.vnetd.core.xml.model.NetworkDef;
+import org.vnetd.core.xml.model.OvnDef;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
@@ -43,6 +44,7 @@ public final class NetworkXml {
             throw VnetException.of(ErrorCode.XML_PARSE, "expecting root element of 'network', not '%s'", root.getTagName());
         }
         keepFirstOfSingletons(root);
+        refuseUnknownVnetdElements(root);
         NetworkDef def = unmarshal(root);
         keepMetadataVerbatim(xml, root, def);
         NetworkChecks.check(def);
@@ -120,6 +122,16 @@ public final class NetworkXml {
             }
         }
         drop.forEach(root::removeChild);
+    }
+
+    /** JAXB skips unknown elements; in vnetd's own namespace an unknown one is a typo to report, not to drop. */
+    private static void refuseUnknownVnetdElements(Element root) {
+        for (Node n = root.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element e && OvnDef.NS.equals(e.getNamespaceURI()) && !"ovn".equals(e.getLocalName())) {
+                throw VnetException.of(ErrorCode.XML_PARSE, "unknown element '%s' in vnetd's namespace %s (known: ovn)",
+                        e.getTagName(), OvnDef.NS);
+            }
+        }
     }
 
     /** JAXB would re-home namespaces; keep libvirt's copy of the first {@code <metadata>} instead. */

@@ -136,6 +136,27 @@ class NetworkDriverTest {
     }
 
     @Test
+    void anOvnNetworkIsDefinedButItsStartIsRefusedAndNothingIsApplied() {
+        String ovn = nat("o", "103").replace("<network>", "<network xmlns:vnetd='https://vnetd.org/schemas/network/1.0'>")
+                .replace("</network>", "<vnetd:ovn northbound='tcp:10.0.0.1:6641'/></network>");
+        driver.define(ovn);
+        assertTrue(driver.getXml("o", true).contains("<vnetd:ovn northbound='tcp:10.0.0.1:6641'/>"), "the binding is stored");
+        sys.log.clear();
+        VnetException e = assertThrows(VnetException.class, () -> driver.start("o"));
+        assertEquals(ErrorCode.OPERATION_UNSUPPORTED, e.code());
+        assertTrue(e.getMessage().contains("network 'o' is bound to OVN") && e.getMessage().contains("not applied yet"), e.getMessage());
+        assertEquals(List.of(), sys.log, "no local bridge, address, firewall or DHCP in its place");
+        assertTrue(sys.links.isEmpty());
+        assertTrue(sys.statuses.isEmpty(), "no intent record left behind");
+        assertFalse(driver.lookup("o").active());
+        e = assertThrows(VnetException.class, () -> driver.create(ovn.replace("<name>o</name>", "<name>t</name>")
+                .replace("192.168.103.", "192.168.104.")));
+        assertEquals(ErrorCode.OPERATION_UNSUPPORTED, e.code());
+        assertEquals(ErrorCode.NO_SUCH_NETWORK, assertThrows(VnetException.class, () -> driver.lookup("t")).code(),
+                "a transient OVN network is not left behind");
+    }
+
+    @Test
     void startAppliesStepsAndDestroyUndoesThemInReverse() {
         driver.define(DEFAULT_XML);
         driver.start("default");

@@ -65,6 +65,9 @@ public class NetworkDef {
     private List<PortGroupDef> portGroups;
     @XmlElement(name = "options", namespace = DnsmasqOptionsDef.NS)
     private DnsmasqOptionsDef dnsmasqOptions;
+    /** A list only so that a repeated element can be refused rather than silently reduced to one. */
+    @XmlElement(name = "ovn", namespace = OvnDef.NS)
+    private List<OvnDef> ovn;
 
     public String getConnections() {
         return connections;
@@ -242,6 +245,14 @@ public class NetworkDef {
         this.dnsmasqOptions = dnsmasqOptions;
     }
 
+    /** Live, mutable list (never null) of {@code <vnetd:ovn>} elements; a valid definition has at most one. */
+    public List<OvnDef> getOvns() {
+        if (ovn == null) {
+            ovn = new ArrayList<>();
+        }
+        return ovn;
+    }
+
     // ---- typed views ----
 
     public String name() {
@@ -297,6 +308,11 @@ public class NetworkDef {
             dns = new DnsDef();
         }
         return dns;
+    }
+
+    /** The OVN binding ({@code <vnetd:ovn>}), if the network is declared to live on OVN. */
+    public Optional<OvnDef> ovn() {
+        return ovn == null || ovn.isEmpty() ? Optional.empty() : Optional.of(ovn.getFirst());
     }
 
     /** The forward section's NAT child, or null. */
