@@ -153,6 +153,24 @@ class DaemonLifecycleRpcTest {
     }
 
     @Test
+    void anOvnNetworkIsStoredButNotStartedAsALocalBridge() throws Exception {
+        String xml = net("ovn1", "<forward mode='nat'/>", "vbr-ovn1", "10.77.6.1")
+                .replace("<network>", "<network xmlns:vnetd='https://vnetd.org/schemas/network/1.0'>")
+                .replace("</network>", "<vnetd:ovn northbound='unix:/run/ovn/ovnnb_db.sock' switch='ls-ovn1'/></network>");
+        daemon.call("network.define", Map.of("xml", xml));
+        String before = Kernel.snapshot(ns);
+        DaemonRpc.RpcFailure e = daemon.fail("network.start", Map.of("network", "ovn1"));
+        assertEquals(16, e.code, e.getMessage());
+        assertTrue(e.getMessage().contains("bound to OVN"), e.getMessage());
+        assertEquals(before, Kernel.snapshot(ns), "no bridge, address, firewall rule or service in its place");
+        assertFalse(Kernel.hasLink(ns, "vbr-ovn1"));
+        assertFalse(find("ovn1").get("active").asBoolean());
+        assertTrue(daemon.call("network.getXml", Map.of("network", "ovn1")).get("xml").asText()
+                .contains("<vnetd:ovn northbound='unix:/run/ovn/ovnnb_db.sock' switch='ls-ovn1'/>"));
+        daemon.call("network.undefine", Map.of("network", "ovn1"));
+    }
+
+    @Test
     void badInputGetsClearErrorsAndNothingStoredIsLost() throws Exception {
         List<String> before = new ArrayList<>();
         daemon.call("network.list", null).forEach(n -> before.add(n.get("name").asText()));
