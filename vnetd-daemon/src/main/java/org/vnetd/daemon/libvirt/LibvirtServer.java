@@ -6,13 +6,9 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import org.slf4j.Logger;
@@ -28,15 +24,10 @@ import org.vnetd.daemon.libvirt.wire.MessageDecoder;
 import org.vnetd.daemon.rpc.limit.FrameFormat;
 import org.vnetd.daemon.rpc.limit.ListenerGuard;
 import org.vnetd.daemon.rpc.limit.ListenerLimits;
+import org.vnetd.daemon.rpc.limit.UnixListeners;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerDomainSocketChannel;
-import io.netty.channel.unix.DomainSocketAddress;
 
 /**
  * libvirt's remote protocol on the sockets where libvirt's clients look for the network daemon:
@@ -54,18 +45,12 @@ public final class LibvirtServer implements AutoCloseable {
     /** Where libvirt's clients look for virtnetworkd when vnetd runs with its standard run dir. */
     public static final Path STANDARD_DIR = Path.of("/run/libvirt");
 
-    private final EventLoopGroup readWriteLoops;
-    private final EventLoopGroup readOnlyLoops;
-    private final ExecutorService workers;
-    private final List<Channel> listeners = new ArrayList<>();
+    private final UnixListeners listeners;
+    /** The sockets served, bound or passed by systemd. */
     private final List<Path> paths = new ArrayList<>();
-    /** The socket files this server made (a socket unit's stay systemd's). */
-    private final List<Path> bound = new ArrayList<>();
 
-    private LibvirtServer(EventLoopGroup readWriteLoops, EventLoopGroup readOnlyLoops, ExecutorService workers) {
-        this.readWriteLoops = readWriteLoops;
-        this.readOnlyLoops = readOnlyLoops;
-        this.workers = workers;
+    private LibvirtServer(UnixListeners listeners) {
+        this.listeners = listeners;
     }
 
     /** The directory of the sockets: libvirt's own for the standard run dir, else {@code RUN_DIR/libvirt}. */
@@ -100,10 +85,7 @@ public final class LibvirtServer implements AutoCloseable {
 
     private static LibvirtServer start(Path dir, ProcedureTable procedures, Consumer<Session> closed, ListenerLimits readWrite,
             ListenerLimits readOnly, ServiceSockets sockets) {
-        EventLoopGroup readWriteLoops = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        EventLoopGroup readOnlyLoops = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("libvirt-", 0).factory());
-        LibvirtServer server = new LibvirtServer(readWriteLoops, readOnlyLoops, workers);
+        LibvirtServer server = new LibvirtServer(new UnixListeners(1, "libvirt-"));
         try {
             Files.createDirectories(dir);
             server.bind(dir.resolve(SOCKET), "rw-------", false, readWrite, procedures, closed, sockets);
@@ -128,7 +110,7 @@ public final class LibvirtServer implements AutoCloseable {
         ServerBootstrap b = bootstrap(readOnly, limits, procedures, closed, path);
         Optional<Channel> activated = ActivatedListener.serve(sockets, path.getFileName().toString(), b);
         if (activated.isPresent()) {
-            listeners.add(activated.get());
+            listeners.served(activated.get());
             paths.add(path);
             LOG.info("serving libvirt's protocol on {} ({}, socket-activated)", path,
                     readOnly ? "read-only" : "read-write");
@@ -139,34 +121,19 @@ public final class LibvirtServer implements AutoCloseable {
                     + "libvirt's clients there)", path);
             return;
         }
-        Channel ch;
-        try {
-            ch = b.channel(EpollServerDomainSocketChannel.class).bind(new DomainSocketAddress(path.toFile())).sync().channel();
-        } catch (Exception e) {
-            throw new VnetException(ErrorCode.STATE_IO, "cannot listen on " + path + ": " + e.getMessage(), e);
-        }
-        listeners.add(ch);
+        listeners.bind(b, path, mode);
         paths.add(path);
-        bound.add(path);
-        try {
-            // bound with the default umask (no write bit for others, so nobody else can connect yet)
-            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(mode));
-        } catch (IOException e) {
-            throw new VnetException(ErrorCode.STATE_IO, "cannot set mode " + mode + " on " + path + ": " + e.getMessage(), e);
-        }
         LOG.info("serving libvirt's protocol on {} ({})", path, readOnly ? "read-only" : "read-write");
     }
 
     private ServerBootstrap bootstrap(boolean readOnly, ListenerLimits limits, ProcedureTable procedures, Consumer<Session> closed,
             Path path) {
-        ServerBootstrap b = new ServerBootstrap()
-                .group(readOnly ? readOnlyLoops : readWriteLoops)
-                .option(ChannelOption.SO_BACKLOG, 1024);
+        ServerBootstrap b = listeners.bootstrap(readOnly);
         // the guard sets the write-buffer water marks (from its unread-reply limit); its frame decoder
         // (libvirt's length word, counting itself, taken off) hands MessageDecoder header and payload
         new ListenerGuard(path.getFileName().toString(), limits, FrameFormat.LIBVIRT_REMOTE).install(b, ch -> ch.pipeline()
                 .addLast("message", MessageDecoder.INSTANCE)
-                .addLast("libvirt", new LibvirtConnectionHandler(readOnly, procedures, workers, limits.maxRequestsInFlight(), closed)));
+                .addLast("libvirt", new LibvirtConnectionHandler(readOnly, procedures, listeners.workers(), limits.maxRequestsInFlight(), closed)));
         return b;
     }
 
@@ -191,18 +158,6 @@ public final class LibvirtServer implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Channel ch : listeners) {
-            ch.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-        }
-        readWriteLoops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-        readOnlyLoops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-        workers.shutdown();
-        for (Path p : bound) {
-            try {
-                Files.deleteIfExists(p);
-            } catch (IOException e) {
-                LOG.warn("cannot remove {}: {}", p, e.getMessage());
-            }
-        }
+        listeners.close();
     }
 }

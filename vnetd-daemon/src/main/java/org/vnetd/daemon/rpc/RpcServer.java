@@ -3,13 +3,9 @@ package org.vnetd.daemon.rpc;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,15 +17,10 @@ import org.vnetd.daemon.activation.ServiceSockets;
 import org.vnetd.daemon.rpc.limit.FrameFormat;
 import org.vnetd.daemon.rpc.limit.ListenerGuard;
 import org.vnetd.daemon.rpc.limit.ListenerLimits;
+import org.vnetd.daemon.rpc.limit.UnixListeners;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerDomainSocketChannel;
-import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.handler.codec.LengthFieldPrepender;
 
 /**
@@ -44,17 +35,11 @@ public final class RpcServer implements AutoCloseable {
     public static final String SOCKET = "vnetd.sock";
     public static final String READ_ONLY_SOCKET = "vnetd-ro.sock";
     /** Read-write and read-only connections on loops of their own: a flood of the one never delays the other. */
-    private final EventLoopGroup readWriteLoops;
-    private final EventLoopGroup readOnlyLoops;
-    private final ExecutorService workers;
-    private final List<Channel> listeners = new ArrayList<>();
-    private final List<Path> paths = new ArrayList<>();
+    private final UnixListeners listeners;
     private final List<ListenerGuard> guards = new ArrayList<>();
 
-    private RpcServer(EventLoopGroup readWriteLoops, EventLoopGroup readOnlyLoops, ExecutorService workers) {
-        this.readWriteLoops = readWriteLoops;
-        this.readOnlyLoops = readOnlyLoops;
-        this.workers = workers;
+    private RpcServer(UnixListeners listeners) {
+        this.listeners = listeners;
     }
 
     /** Binds both sockets in {@code runDir}, replacing stale socket files left by a killed daemon. */
@@ -79,10 +64,7 @@ public final class RpcServer implements AutoCloseable {
 
     private static RpcServer start(Path runDir, RpcMethodTable methods, EventHub events, ListenerLimits readWrite,
             ListenerLimits readOnly, ServiceSockets sockets) {
-        EventLoopGroup readWriteLoops = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
-        EventLoopGroup readOnlyLoops = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("rpc-", 0).factory());
-        RpcServer server = new RpcServer(readWriteLoops, readOnlyLoops, workers);
+        RpcServer server = new RpcServer(new UnixListeners(2, "rpc-"));
         try {
             server.bind(runDir.resolve(SOCKET), "rw-------", false, readWrite, methods, events, sockets);
             server.bind(runDir.resolve(READ_ONLY_SOCKET), "rw-rw-rw-", true, readOnly, methods, events, sockets);
@@ -95,18 +77,16 @@ public final class RpcServer implements AutoCloseable {
 
     private void bind(Path path, String mode, boolean readOnly, ListenerLimits limits, RpcMethodTable methods,
             EventHub events, ServiceSockets sockets) {
-        ServerBootstrap b = new ServerBootstrap()
-                .group(readOnly ? readOnlyLoops : readWriteLoops)
-                .option(ChannelOption.SO_BACKLOG, 1024);
+        ServerBootstrap b = listeners.bootstrap(readOnly);
         ListenerGuard guard = new ListenerGuard(path.getFileName().toString(), limits, FrameFormat.JSON_RPC);
         guard.install(b, ch -> ch.pipeline()
                 .addLast("length", new LengthFieldPrepender(4))
-                .addLast("rpc", new RpcConnectionHandler(readOnly, methods, events, workers,
+                .addLast("rpc", new RpcConnectionHandler(readOnly, methods, events, listeners.workers(),
                         limits.maxRequestsInFlight())));
         guards.add(guard);
         Optional<Channel> activated = ActivatedListener.serve(sockets, path.getFileName().toString(), b);
         if (activated.isPresent()) {
-            listeners.add(activated.get());
+            listeners.served(activated.get());
             LOG.info("listening on {} ({}, socket-activated)", path, readOnly ? "read-only" : "read-write");
             return;
         }
@@ -115,20 +95,7 @@ public final class RpcServer implements AutoCloseable {
         } catch (IOException e) {
             throw new VnetException(ErrorCode.STATE_IO, "cannot remove the stale socket " + path + ": " + e.getMessage(), e);
         }
-        Channel ch;
-        try {
-            ch = b.channel(EpollServerDomainSocketChannel.class).bind(new DomainSocketAddress(path.toFile())).sync().channel();
-        } catch (Exception e) {
-            throw new VnetException(ErrorCode.STATE_IO, "cannot listen on " + path + ": " + e.getMessage(), e);
-        }
-        listeners.add(ch);
-        paths.add(path);
-        try {
-            // bound with the default umask (no write bit for others, so nobody else can connect yet)
-            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(mode));
-        } catch (IOException e) {
-            throw new VnetException(ErrorCode.STATE_IO, "cannot set mode " + mode + " on " + path + ": " + e.getMessage(), e);
-        }
+        listeners.bind(b, path, mode);
         LOG.info("listening on {} ({})", path, readOnly ? "read-only" : "read-write");
     }
 
@@ -139,19 +106,6 @@ public final class RpcServer implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Channel ch : listeners) {
-            ch.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-        }
-        for (EventLoopGroup g : List.of(readWriteLoops, readOnlyLoops)) {
-            g.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-        }
-        workers.shutdown();
-        for (Path p : paths) {
-            try {
-                Files.deleteIfExists(p);
-            } catch (IOException e) {
-                LOG.warn("cannot remove {}: {}", p, e.getMessage());
-            }
-        }
+        listeners.close();
     }
 }
