@@ -19,6 +19,7 @@ import org.vnetd.core.plan.ObservedState;
 import org.vnetd.core.plan.Plan;
 import org.vnetd.core.plan.Planner;
 import org.vnetd.core.plan.TakeoverPlan;
+import org.vnetd.core.plan.UnappliedElements;
 import org.vnetd.core.rpc.NetworkEvent;
 import org.vnetd.core.rpc.NetworkSummary;
 import org.vnetd.core.xml.NetworkXml;
@@ -185,6 +186,8 @@ final class NetworkLifecycle {
             synchronized (identityLock) {
                 identity.assign(def, old, networks.all());
                 NetworkXml.validate(def, random);
+                // before libvirt is asked to let go of a network vnetd would not run as it runs now
+                UnappliedElements.check(def);
                 entry = old != null ? old : new NetworkEntry(name, def.uuid());
                 networks.put(entry);
             }
@@ -213,6 +216,7 @@ final class NetworkLifecycle {
                             + "(docs/ovn.md); it stays defined but cannot be started", e.name);
         }
         long t0 = System.nanoTime();
+        UnappliedElements.check(live);
         fillLiveDefaults(live);
         List<ObservedState.RunningNetwork> others = networks.all().stream()
                 .filter(n -> n != e && n.active()).map(n -> ObservedState.RunningNetwork.of(n.live)).toList();

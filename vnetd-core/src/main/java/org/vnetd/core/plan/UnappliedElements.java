@@ -1,0 +1,98 @@
+package org.vnetd.core.plan;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.vnetd.core.error.ErrorCode;
+import org.vnetd.core.error.VnetException;
+import org.vnetd.core.xml.model.BridgeDef;
+import org.vnetd.core.xml.model.DnsmasqOptionDef;
+import org.vnetd.core.xml.model.ForwardMode;
+import org.vnetd.core.xml.model.NetworkDef;
+import org.vnetd.core.xml.model.PortGroupDef;
+import org.vnetd.core.xml.model.VirtualPortDef;
+
+/**
+ * The parts of libvirt's network grammar vnetd parses and writes back but does not apply yet. A network
+ * using any of them is refused at start (and at create, and at a takeover from libvirt): a network that
+ * reports active without doing what its XML says is worse than one that refuses. Define still accepts
+ * them, so a definition round-trips unchanged and starts once vnetd applies the element, as libvirt
+ * refuses what the host cannot give at start rather than at define.
+ */
+public final class UnappliedElements {
+    /** One element of a definition that vnetd does not apply, and why starting without it would mislead. */
+    public record Refusal(String element, String why) {
+        String describe() {
+            return element + " (" + why + ")";
+        }
+    }
+
+    private UnappliedElements() {
+    }
+
+    /** Everything in {@code def} that vnetd would leave undone, in document order; empty when it applies all of it. */
+    public static List<Refusal> of(NetworkDef def) {
+        List<Refusal> out = new ArrayList<>();
+        ForwardMode mode = def.forwardMode();
+        switch (mode) {
+            case BRIDGE -> {
+                if (def.bridgeName().isEmpty()) {
+                    out.add(macvtapPool(mode));
+                }
+            }
+            case PRIVATE, VEPA, PASSTHROUGH -> out.add(macvtapPool(mode));
+            case HOSTDEV -> out.add(new Refusal("<forward mode='hostdev'>",
+                    "a pool of SR-IOV virtual functions handed to guests as PCI devices is not managed by vnetd"));
+            default -> {
+            }
+        }
+        BridgeDef b = def.getBridge();
+        if (b != null && b.getZone() != null) {
+            out.add(new Refusal("<bridge zone='" + b.getZone() + "'>",
+                    "vnetd does not put bridges into firewalld zones; its own nftables rules are the network's firewall"));
+        }
+        if (b != null && "libvirt".equals(b.getMacTableManager())) {
+            out.add(new Refusal("<bridge macTableManager='libvirt'>",
+                    "vnetd does not turn off learning and flooding on the bridge's ports nor program their MACs in its FDB"));
+        }
+        virtualPort(def.getVirtualPort(), "").ifPresent(out::add);
+        for (PortGroupDef pg : def.getPortGroups()) {
+            virtualPort(pg.getVirtualPort(), " of <portgroup name='" + pg.getName() + "'>").ifPresent(out::add);
+        }
+        if (def.getDnsmasqOptions() != null && !def.getDnsmasqOptions().getOptions().isEmpty()) {
+            String options = def.getDnsmasqOptions().getOptions().stream().map(DnsmasqOptionDef::getValue)
+                    .map(v -> "'" + v + "'").collect(Collectors.joining(", "));
+            out.add(new Refusal("<dnsmasq:options>",
+                    "vnetd serves DHCP and DNS itself, without dnsmasq, and does not apply dnsmasq option " + options));
+        }
+        return out;
+    }
+
+    /** Refuses {@code def} naming every element it does not apply; does nothing when it applies all of it. */
+    public static void check(NetworkDef def) {
+        List<Refusal> refusals = of(def);
+        if (!refusals.isEmpty()) {
+            // libvirt words what it cannot do with a valid configuration "unsupported configuration: …" (VIR_ERR_CONFIG_UNSUPPORTED)
+            throw VnetException.of(ErrorCode.OPERATION_UNSUPPORTED,
+                    "unsupported configuration: network '%s' uses what vnetd does not apply yet, so it is not started: %s",
+                    def.name(), refusals.stream().map(Refusal::describe).collect(Collectors.joining("; ")));
+        }
+    }
+
+    private static Refusal macvtapPool(ForwardMode mode) {
+        return new Refusal("<forward mode='" + mode.xmlName() + "'>",
+                "a pool of host interfaces given to guests as macvtap devices is not managed by vnetd");
+    }
+
+    private static Optional<Refusal> virtualPort(VirtualPortDef vp, String where) {
+        if (vp == null) {
+            return Optional.empty();
+        }
+        String type = vp.getType() == null ? "" : " type='" + vp.getType() + "'";
+        String why = "openvswitch".equals(vp.getType())
+                ? "vnetd does not add ports to an Open vSwitch bridge"
+                : "vnetd does not set up virtual port profiles";
+        return Optional.of(new Refusal("<virtualport" + type + ">" + where, why));
+    }
+}

@@ -1,0 +1,58 @@
+package org.vnetd.core.driver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.vnetd.core.error.ErrorCode;
+import org.vnetd.core.error.VnetException;
+
+/** A definition with what vnetd does not apply is defined and kept as written, and refused at start, create and takeover. */
+class UnappliedElementsDriverTest {
+    private final FakeSystem sys = new FakeSystem();
+    private final NetworkDriver driver = sys.driver();
+
+    private static final String VEPA = """
+            <network>
+              <name>direct</name>
+              <uuid>81ff0d90-c91e-6742-64da-4a736edb9a9b</uuid>
+              <forward mode='vepa'>
+                <interface dev='eth1'/>
+                <interface dev='eth2'/>
+              </forward>
+            </network>
+            """;
+
+    @Test
+    void definedAsWrittenButNotStarted() {
+        driver.define(VEPA);
+        String stored = driver.getXml("direct", true);
+        VnetException e = assertThrows(VnetException.class, () -> driver.start("direct"));
+        assertEquals(ErrorCode.OPERATION_UNSUPPORTED, e.code());
+        assertTrue(e.getMessage().startsWith("unsupported configuration: network 'direct' ") && e.getMessage().contains("<forward mode='vepa'>"),
+                e.getMessage());
+        assertFalse(driver.lookup("direct").active());
+        assertEquals(List.of(), sys.log, "nothing applied");
+        assertEquals(stored, driver.getXml("direct", true), "the definition is kept as it was");
+    }
+
+    @Test
+    void aTransientOneIsNotCreated() {
+        VnetException e = assertThrows(VnetException.class, () -> driver.create(VEPA));
+        assertEquals(ErrorCode.OPERATION_UNSUPPORTED, e.code());
+        assertEquals(List.of(), driver.list());
+    }
+
+    @Test
+    void libvirtIsNotAskedToLetGoOfOne() {
+        VnetException e = assertThrows(VnetException.class, () -> driver.takeOver(VEPA, def -> {
+            throw new AssertionError("libvirt asked to let go");
+        }));
+        assertEquals(ErrorCode.OPERATION_UNSUPPORTED, e.code());
+        assertEquals(List.of(), driver.list());
+    }
+
+}

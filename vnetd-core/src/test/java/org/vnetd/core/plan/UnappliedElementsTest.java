@@ -1,0 +1,86 @@
+package org.vnetd.core.plan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.vnetd.core.error.ErrorCode;
+import org.vnetd.core.error.VnetException;
+import org.vnetd.core.xml.NetworkXml;
+
+class UnappliedElementsTest {
+    private static final String UUID = "<uuid>81ff0d90-c91e-6742-64da-4a736edb9a9b</uuid>";
+
+    private static List<String> refused(String xml) {
+        return UnappliedElements.of(NetworkXml.parse(xml)).stream().map(UnappliedElements.Refusal::element).toList();
+    }
+
+    private static String nat(String bridgeAttrs, String extra) {
+        return "<network><name>n</name>" + UUID + "<forward mode='nat'/><bridge name='virbr5'" + bridgeAttrs + "/>"
+                + "<ip address='192.168.150.1' netmask='255.255.255.0'/>" + extra + "</network>";
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"bridge", "private", "vepa", "passthrough"})
+    void aMacvtapPoolIsRefused(String mode) {
+        String xml = "<network><name>n</name>" + UUID + "<forward mode='" + mode + "'><interface dev='eth1'/><interface dev='eth2'/></forward></network>";
+        assertEquals(List.of("<forward mode='" + mode + "'>"), refused(xml));
+    }
+
+    @Test
+    void aHostdevPoolIsRefused() {
+        String xml = "<network><name>n</name>" + UUID + "<forward mode='hostdev' managed='yes'><pf dev='eth0'/></forward></network>";
+        assertEquals(List.of("<forward mode='hostdev'>"), refused(xml));
+    }
+
+    @Test
+    void aHostBridgeAndTheL3ModesAreApplied() {
+        assertEquals(List.of(), refused("<network><name>n</name>" + UUID + "<forward mode='bridge'/><bridge name='br0'/></network>"));
+        assertEquals(List.of(), refused(nat(" macTableManager='kernel'", "")));
+        assertEquals(List.of(), refused(nat("", "<port isolated='yes'/>")));
+    }
+
+    @Test
+    void aFirewalldZoneIsRefused() {
+        assertEquals(List.of("<bridge zone='myzone'>"), refused(nat(" zone='myzone'", "")));
+    }
+
+    @Test
+    void libvirtsMacTableManagerIsRefused() {
+        assertEquals(List.of("<bridge macTableManager='libvirt'>"), refused(nat(" macTableManager='libvirt'", "")));
+        assertEquals(List.of("<bridge macTableManager='libvirt'>"),
+                refused("<network><name>n</name>" + UUID + "<forward mode='bridge'/><bridge name='br0' macTableManager='libvirt'/></network>"));
+    }
+
+    @Test
+    void openVswitchPortsAreRefusedOnTheNetworkAndOnEachPortgroup() {
+        String xml = "<network><name>n</name>" + UUID + "<forward mode='bridge'/><bridge name='ovsbr0'/>"
+                + "<virtualport type='openvswitch'/><portgroup name='bob'><virtualport type='openvswitch'>"
+                + "<parameters profileid='bob-profile'/></virtualport></portgroup></network>";
+        assertEquals(List.of("<virtualport type='openvswitch'>", "<virtualport type='openvswitch'> of <portgroup name='bob'>"), refused(xml));
+    }
+
+    @Test
+    void dnsmasqOptionsAreRefusedNamingEachOption() {
+        String xml = "<network xmlns:dnsmasq='http://libvirt.org/schemas/network/dnsmasq/1.0'><name>n</name>" + UUID
+                + "<forward mode='nat'/><bridge name='virbr5'/><ip address='192.168.150.1' netmask='255.255.255.0'/>"
+                + "<dnsmasq:options><dnsmasq:option value='foo=bar'/><dnsmasq:option value='cname=*.foo.example.com,master'/></dnsmasq:options></network>";
+        VnetException e = assertThrows(VnetException.class, () -> UnappliedElements.check(NetworkXml.parse(xml)));
+        assertEquals(ErrorCode.OPERATION_UNSUPPORTED, e.code());
+        assertTrue(e.getMessage().startsWith("unsupported configuration: network 'n' "), e.getMessage());
+        assertTrue(e.getMessage().contains("<dnsmasq:options>") && e.getMessage().contains("'foo=bar', 'cname=*.foo.example.com,master'"),
+                e.getMessage());
+    }
+
+    @Test
+    void everyRefusalIsNamedInOneError() {
+        VnetException e = assertThrows(VnetException.class,
+                () -> UnappliedElements.check(NetworkXml.parse(nat(" zone='z' macTableManager='libvirt'", ""))));
+        assertTrue(e.getMessage().contains("<bridge zone='z'> (") && e.getMessage().contains("; <bridge macTableManager='libvirt'> ("),
+                e.getMessage());
+    }
+}
