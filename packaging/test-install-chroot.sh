@@ -8,9 +8,12 @@
 # the install, remove and purge then run in a new, empty network namespace, so the postinst (and its
 # vnetd-train run) cannot touch this machine's network, and the test checks it left that namespace bare.
 # Usage: packaging/test-install-chroot.sh [DEB] [SUITE...]   (default: dist/deb/vnetd_*.deb, bookworm trixie)
-# VNETD_UPGRADE_FROM=OLDER.deb installs that build first and upgrades it to DEB (conffile edit and
-# definitions must survive; no systemd runs in the tree, so the try-restart of a running daemon is not
-# exercised here).
+# VNETD_UPGRADE_FROM=OLDER.deb installs that build first, starts its daemon with a network and a port on
+# its bridge, and upgrades to DEB: the conffile edit and definitions must survive, the maintainer scripts
+# must ask systemctl for try-restart only (never stop/start), and the restarted daemon must adopt the
+# network (same bridge ifindex, port still on it, rules unchanged). No systemd runs in the tree: a
+# stand-in systemctl logs the calls and restarts the daemon as systemd would; socket units and the
+# file-descriptor store are not exercised here (DaemonRestartLosesNothingTest does that, with a harness).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 deb=${1:-$(ls "$root"/dist/deb/vnetd_*.deb 2>/dev/null | head -n1)}
@@ -47,9 +50,61 @@ install)
     echo "# admin was here" >> /etc/vnetd/vnetd.conf
     printf '<network><name>old</name><bridge name="vold0"/></network>\n' > /etc/vnetd/networks/old.xml
     echo "  older build installed: $(dpkg-query -W -f='${Version}' vnetd)"
+    # The older daemon runs a network with a port on its bridge, as a host does when it is upgraded. No
+    # systemd runs here: a stand-in /usr/sbin/systemctl (dpkg gives maintainer scripts a fixed PATH) logs what the maintainer scripts ask of it
+    # and does a restart the way systemd would for this unit (SIGTERM, wait, exec the new /usr/bin/vnetd).
+    mkdir -p /run/systemd/system
+    cat > /usr/sbin/systemctl <<'SH'
+#!/bin/sh
+echo "$*" >> /tmp/systemctl.log
+case " $* " in
+*" restart vnetd.service "*|*" try-restart vnetd.service "*)
+  pid=$(cat /run/vnetd/vnetd.pid 2>/dev/null) || exit 0
+  kill -0 "$pid" 2>/dev/null || exit 0
+  kill -TERM "$pid"
+  i=0; while kill -0 "$pid" 2>/dev/null && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+  setsid /usr/bin/vnetd --no-default-network >> /tmp/vnetd-daemon.log 2>&1 < /dev/null &
+  ;;
+esac
+exit 0
+SH
+    chmod 0755 /usr/sbin/systemctl && : > /tmp/systemctl.log
+    answers() { i=0; until vnetctl net-list >/dev/null 2>&1; do i=$((i + 1)); [ $i -lt 900 ] || fail "vnetd does not answer: $(tail -5 /tmp/vnetd-daemon.log)"; sleep 0.1; done; }
+    setsid /usr/bin/vnetd --no-default-network >> /tmp/vnetd-daemon.log 2>&1 < /dev/null &
+    answers
+    printf '%s\n' '<network><name>up</name><bridge name="vup0"/><ip address="10.99.0.1" netmask="255.255.255.0"><dhcp><range start="10.99.0.10" end="10.99.0.20"/></dhcp></ip></network>' > /tmp/up.xml
+    vnetctl net-define /tmp/up.xml >/dev/null && vnetctl net-start up >/dev/null || fail "the older daemon cannot start a network: $(tail -5 /tmp/vnetd-daemon.log)"
+    ip link add gport type veth peer name gpeer && ip link set gport master vup0 up
+    # /sys shows the namespace it was mounted in, not this one: ask ip
+    ifindex() { ip -o link show "$1" | cut -d: -f1; }
+    old_pid=$(cat /run/vnetd/vnetd.pid) old_index=$(ifindex vup0) old_rules=$(nft list ruleset | md5sum)
+    [ -n "$old_index" ] || fail "no bridge vup0: $(tail -5 /tmp/vnetd-daemon.log)"
+    echo "  older daemon (pid $old_pid) runs network 'up' (bridge vup0, ifindex $old_index) with port gport; systemctl is $(command -v systemctl)"
   fi
   start=$(date +%s)
   apt-get install -y -q /tmp/pkg/vnetd_*.deb > /tmp/install.log 2>&1 || { cat /tmp/install.log; fail "apt install"; }
+  if [ -d /tmp/pkg/old ]; then
+    grep -qx 'try-restart vnetd.service' /tmp/systemctl.log || fail "the upgrade did not try-restart vnetd: $(cat /tmp/systemctl.log); $(sed -n '/Setting up vnetd/,$p' /tmp/install.log)"
+    ! grep -Eq '(^| )(stop|start|restart) .*vnetd' /tmp/systemctl.log || fail "the upgrade stopped or started vnetd: $(cat /tmp/systemctl.log)"
+    answers
+    new_pid=$(cat /run/vnetd/vnetd.pid)
+    [ "$new_pid" != "$old_pid" ] || fail "the daemon was not restarted (pid $old_pid)"
+    vnetctl net-info up | grep -Eq '^Active: +yes' || fail "network 'up' is not active after the upgrade: $(vnetctl net-info up)"
+    [ "$(ifindex vup0)" = "$old_index" ] || fail "the bridge was made again (ifindex $old_index -> $(ifindex vup0))"
+    ip -o link show gport | grep -q 'master vup0' || fail "the port left the bridge"
+    [ "$(nft list ruleset | md5sum)" = "$old_rules" ] || fail "the upgrade changed the firewall rules"
+    grep -q "adopted running network 'up'" /tmp/vnetd-daemon.log || fail "the new daemon did not adopt 'up': $(tail -20 /tmp/vnetd-daemon.log)"
+    echo "  upgrade under a running daemon: maintainer scripts asked systemctl for: $(tr '\n' ';' < /tmp/systemctl.log)"
+    echo "  the daemon was restarted (pid $old_pid -> $new_pid) and adopted 'up': bridge vup0 kept (ifindex $old_index), its port stayed, rules unchanged"
+    # leave the namespace as a plain install does
+    vnetctl net-destroy up >/dev/null && vnetctl net-undefine up >/dev/null
+    kill -TERM "$new_pid"; i=0; while kill -0 "$new_pid" 2>/dev/null && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+    ip link del gport 2>/dev/null || true
+    echo "  after net-destroy the test's daemon left: $(nft list ruleset | grep -c . || true) nft line(s) (not examined here); flushed"
+    nft flush ruleset
+    rm -rf /run/systemd/system /usr/sbin/systemctl /tmp/systemctl.log
+    rm -f /etc/vnetd/networks/autostart/up.xml /etc/vnetd/networks/up.xml
+  fi
   if [ -d /tmp/pkg/old ]; then
     [ "$(dpkg-query -W -f='${Version}' vnetd)" = "$(dpkg-deb -f /tmp/pkg/vnetd_*.deb Version)" ] || fail "the upgrade did not install the newer build"
     grep -q '^# admin was here' /etc/vnetd/vnetd.conf || fail "the upgrade lost the admin's edit of vnetd.conf"
