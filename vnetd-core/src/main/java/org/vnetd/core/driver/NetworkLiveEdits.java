@@ -8,6 +8,7 @@ import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
 import org.vnetd.core.plan.ActionBackends;
 import org.vnetd.core.plan.Executor;
+import org.vnetd.core.plan.UnappliedElements;
 import org.vnetd.core.rpc.NetworkEvent;
 import org.vnetd.core.rpc.UpdateResult;
 import org.vnetd.core.xml.NetworkXml;
@@ -54,6 +55,7 @@ final class NetworkLiveEdits {
                 newLive = NetworkXml.copy(e.live);
                 NetworkEdits.update(newLive, command, section, parentIndex, xml);
                 NetworkXml.validate(newLive, random);
+                UnappliedElements.checkLiveChange(newLive);
             }
             // persist first, then apply: a change that cannot be stored must not run (it would report
             // failure yet be live, and vanish at the next restart)

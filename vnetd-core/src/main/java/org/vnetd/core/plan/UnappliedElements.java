@@ -71,12 +71,24 @@ public final class UnappliedElements {
 
     /** Refuses {@code def} naming every element it does not apply; does nothing when it applies all of it. */
     public static void check(NetworkDef def) {
+        check(def, "so it is not started");
+    }
+
+    /**
+     * Refuses a running network's changed definition (a live {@code net-update}, e.g. a portgroup with a
+     * {@code <virtualport>}) naming what vnetd would not apply; the running network stays as it was.
+     */
+    public static void checkLiveChange(NetworkDef changed) {
+        check(changed, "so the running network is not changed");
+    }
+
+    private static void check(NetworkDef def, String consequence) {
         List<Refusal> refusals = of(def);
         if (!refusals.isEmpty()) {
             // libvirt words what it cannot do with a valid configuration "unsupported configuration: …" (VIR_ERR_CONFIG_UNSUPPORTED)
             throw VnetException.of(ErrorCode.OPERATION_UNSUPPORTED,
-                    "unsupported configuration: network '%s' uses what vnetd does not apply yet, so it is not started: %s",
-                    def.name(), refusals.stream().map(Refusal::describe).collect(Collectors.joining("; ")));
+                    "unsupported configuration: network '%s' uses what vnetd does not apply yet, %s: %s",
+                    def.name(), consequence, refusals.stream().map(Refusal::describe).collect(Collectors.joining("; ")));
         }
     }
 

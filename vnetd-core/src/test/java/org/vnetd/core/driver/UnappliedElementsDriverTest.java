@@ -55,4 +55,19 @@ class UnappliedElementsDriverTest {
         assertEquals(List.of(), driver.list());
     }
 
+    @Test
+    void aLiveUpdateAddingWhatIsNotAppliedLeavesTheRunningNetworkAsItWas() {
+        driver.define(NetworkDriverTest.nat("n", "120").replace("<forward mode='nat'/>", "<forward mode='nat'/><portgroup name='a'/>"));
+        driver.start("n");
+        String live = driver.getXml("n", false);
+        String ovs = "<portgroup name='b'><virtualport type='openvswitch'/></portgroup>";
+        VnetException e = assertThrows(VnetException.class, () -> driver.update("n", "add-last", "portgroup", -1, ovs, true, false));
+        assertEquals(ErrorCode.OPERATION_UNSUPPORTED, e.code());
+        assertTrue(e.getMessage().contains("the running network is not changed")
+                && e.getMessage().contains("<virtualport type='openvswitch'> of <portgroup name='b'>"), e.getMessage());
+        assertEquals(live, driver.getXml("n", false));
+        assertFalse(driver.getXml("n", true).contains("name='b'"), "a refused live and config change alters neither");
+        driver.update("n", "add-last", "portgroup", -1, "<portgroup name='c'/>", true, false);
+        assertTrue(driver.getXml("n", false).contains("<portgroup name='c'"), "what vnetd applies is still updated");
+    }
 }
