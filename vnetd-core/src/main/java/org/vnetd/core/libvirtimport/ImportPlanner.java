@@ -10,6 +10,7 @@ import org.vnetd.core.error.VnetException;
 import org.vnetd.core.plan.Action;
 import org.vnetd.core.plan.Planner;
 import org.vnetd.core.plan.TakeoverPlan;
+import org.vnetd.core.plan.UnappliedElements;
 import org.vnetd.core.rpc.NetworkSummary;
 import org.vnetd.core.xml.NetworkXml;
 import org.vnetd.core.xml.model.NetworkDef;
@@ -90,7 +91,16 @@ public final class ImportPlanner {
             }
         }
         Action.ReleaseFromLibvirt release = null;
-        if (live != null && takeover) {
+        List<UnappliedElements.Refusal> unapplied = live == null ? List.of() : UnappliedElements.of(live);
+        if (live != null && takeover && !unapplied.isEmpty()) {
+            // vnetd would refuse to run it (NetworkLifecycle), so libvirt is never asked to let go of it
+            steps.add("libvirt runs it with what vnetd does not apply yet ("
+                    + String.join(", ", unapplied.stream().map(UnappliedElements.Refusal::element).toList())
+                    + "): not taken over, it stays libvirt's");
+            if (persistent == null) {
+                return new NetworkImport(n, name, uuid, bridge, NetworkImport.Outcome.SKIPPED, persistent, live, null, steps);
+            }
+        } else if (live != null && takeover) {
             NetworkXml.validate(NetworkXml.copy(live));
             release = new Action.ReleaseFromLibvirt(name, bridge == null ? "" : bridge, n.dnsmasqPid(), n.radvdPid(), n.leaseFile(),
                     n.statusFile());

@@ -132,6 +132,37 @@ class LibvirtImportTest {
     }
 
     @Test
+    void aRunningNetworkWithWhatVnetdDoesNotApplyStaysLibvirtsAndTheOthersAreTakenOver() throws Exception {
+        sys.links.put("virbr0", "bridge");
+        String vepa = "<network>\n  <name>direct</name>\n  <uuid>0c4e6f36-7a3c-4b0e-8a59-2a3d1f6b1c05</uuid>\n"
+                + "  <forward mode='vepa'>\n    <interface dev='eth1'/>\n  </forward>\n</network>\n";
+        String zoned = xml("zoned", "1c06", "nat", "virbr6", "10.58.0").replace("<bridge name='virbr6'", "<bridge name='virbr6' zone='trusted'");
+        LibvirtHost host = new LibvirtHost(List.of(
+                new LibvirtNetwork("direct", vepa, true, vepa, Optional.of("/st/direct.xml"), OptionalLong.empty(), OptionalLong.empty(),
+                        Optional.empty(), List.of(), List.of()),
+                new LibvirtNetwork("zoned", null, false, zoned, Optional.of("/st/zoned.xml"), OptionalLong.of(14), OptionalLong.empty(),
+                        Optional.empty(), List.of(), List.of()),
+                new LibvirtNetwork("default", DEFAULT, true, DEFAULT, Optional.of("/st/default.xml"), OptionalLong.of(11),
+                        OptionalLong.empty(), Optional.of("/l/virbr0.status"), List.of(), List.of())));
+        ImportResult r = importer.run(host, true, false);
+        java.util.Map<String, ImportResult.Network> byName = new java.util.HashMap<>();
+        r.networks().forEach(x -> byName.put(x.name(), x));
+        assertEquals("imported", byName.get("direct").outcome());
+        assertEquals("skipped", byName.get("zoned").outcome());
+        assertFalse(byName.get("direct").takenOver() || byName.get("zoned").takenOver());
+        assertTrue(byName.get("default").takenOver());
+        assertTrue(byName.get("direct").steps().contains(
+                "libvirt runs it with what vnetd does not apply yet (<forward mode='vepa'>): not taken over, it stays libvirt's"),
+                byName.get("direct").steps().toString());
+        assertTrue(byName.get("zoned").steps().getLast().contains("(<bridge zone='trusted'>)"), byName.get("zoned").steps().toString());
+        NetworkSummary direct = driver.lookup("direct");
+        assertTrue(direct.persistent() && !direct.active(), direct.toString());
+        assertTrue(driver.list().stream().noneMatch(x -> x.name().equals("zoned")), "a transient one is not imported");
+        assertTrue(sys.log.stream().noneMatch(l -> l.contains("release direct") || l.contains("release zoned")), sys.log.toString());
+        assertTrue(driver.lookup("default").active(), "the network after them is still taken over");
+    }
+
+    @Test
     void withoutTakeoverRunningNetworksAreDefinedNotStartedAndTransientOnesSkipped() throws Exception {
         ImportResult r = importer.run(host(), false, false);
         assertFalse(driver.lookup("default").active());
