@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.vnetd.daemon.libvirt.LibvirtServer;
 import org.vnetd.daemon.process.DaemonProcess;
 import org.vnetd.testing.Await;
 import org.vnetd.testing.NetnsSupport;
@@ -31,7 +32,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * DHCPv6 through the real daemon, with real clients: a network with an IPv6 {@code <dhcp>} range and a
  * {@code <host id name ip>} reservation. ISC {@code dhclient -6} in two guests gets two different
  * addresses from the range (the RA tells them to ask: M set, A clear); the leases are listed as
- * {@code ipv6} with the client's DUID, its IAID and the MAC the DUID carries, survive {@code kill -9},
+ * {@code ipv6} with the client's DUID, its IAID and the MAC the DUID carries (and so by virsh through vnetd's
+ * libvirt protocol), survive {@code kill -9},
  * and a release by the client ends one. {@code dhcpcd -6} gets an address and the DNS server, renews
  * and releases. A client holding the reservation gets its address, and its name resolves (AAAA and
  * ip6.arpa PTR) in the network's DNS.
@@ -60,7 +62,7 @@ class Dhcp6DaemonNetnsTest {
 
     @Test
     void dhclientGetsAnAddressFromTheRangeItSurvivesKill9AndTheClientReleasesIt() throws Exception {
-        NetnsSupport.require("dhclient", "rdisc6", "nft");
+        NetnsSupport.require("dhclient", "rdisc6", "nft", "virsh");
         try (TestNetns host = TestNetns.create("d6host"); TestNetns g1 = TestNetns.create("d6g1"); TestNetns g2 = TestNetns.create("d6g2");
                 DaemonProcess d = new DaemonProcess(host, dir.resolve("daemon"))) {
             startNetwork(d);
@@ -91,6 +93,17 @@ class Dhcp6DaemonNetnsTest {
                 assertTrue(l.path("clientId").asText().startsWith("00:01:00:01:") && l.path("clientId").asText().endsWith(macs.get(k)),
                         l.toString());
                 assertTrue(l.path("iaid").asText().matches("[0-9]+"), l.toString());
+            }
+            // libvirt's own client, through vnetd's libvirt protocol: the same rows as virsh prints them
+            String virsh = new ProcessRunner(Duration.ofSeconds(30)).run("virsh", "-c", "network:///system?socket="
+                    + d.runDir().resolve("libvirt").resolve(LibvirtServer.SOCKET), "net-dhcp-leases", "v6d");
+            for (int k = 0; k < 2; k++) {
+                JsonNode l = byAddress(listed, addresses.get(k));
+                String mac = macs.get(k);
+                String row = virsh.lines().filter(line -> line.contains(mac)).findFirst()
+                        .orElseThrow(() -> new AssertionError("virsh net-dhcp-leases has no row of " + mac + ":\n" + virsh));
+                assertTrue(row.contains(" ipv6 ") && row.contains(l.path("ipAddress").asText() + "/64")
+                        && row.contains(l.path("clientId").asText()), row);
             }
             List<String> sorted = new ArrayList<>(addresses);
             sorted.sort(null);
@@ -178,6 +191,15 @@ class Dhcp6DaemonNetnsTest {
             org.vnetd.testing.Exec.run("kill", Files.readString(pid).trim());
         }
         return InetAddress.getByName(m.group(1)).getHostAddress();
+    }
+
+    /** Runs a command in this (the test's) namespace, bounded; its stdout, or an assertion with its output. */
+    private record ProcessRunner(Duration timeout) {
+        String run(String... argv) {
+            var r = org.vnetd.testing.Exec.run(timeout, null, List.of(argv));
+            assertTrue(r.ok(), String.join(" ", argv) + ": " + r);
+            return r.stdout();
+        }
     }
 
     private static JsonNode leases(DaemonProcess d) throws Exception {
