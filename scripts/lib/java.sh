@@ -19,12 +19,10 @@
 # - no hsperfdata file (-XX:-UsePerfData): it is a page-cache file under /tmp that the JVM keeps
 #   writing, so the kernel's writeback keeps sending it to the disk the lease log fdatasyncs on.
 VNETD_DAEMON_JVM_OPTS="-XX:+UseSerialGC -Xmn4m -XX:-UsePerfData"
-# The start (issue 20; bench/cold/README.md has the figures): with the JIT's default thresholds the daemon's
-# start compiled ~2600 methods, most of them run only while starting (XML binding, JSON introspection, netty's
-# set-up); the two compiler threads took ~60 % of the start's CPU and, on two busy cores, the main thread's
-# share with it. Thresholds 10x higher leave that code interpreted (JIT CPU to ready 1.0-1.4 s -> 0.25 s) while
-# what runs per packet or per net-start still reaches C1/C2 within its first few thousand calls.
-VNETD_DAEMON_JVM_OPTS="$VNETD_DAEMON_JVM_OPTS -XX:CompileThresholdScaling=10"
+# Not adopted (issue 20, bench/cold/README.md): JIT thresholds 10x higher (-XX:CompileThresholdScaling=10). The
+# start compiles ~2600 methods, most of them run only while starting, and the compiler threads take ~60 % of its
+# CPU; 10x thresholds cut that CPU to a quarter, but code that runs a few hundred to a few thousand times stayed
+# interpreted: bench/ports fell from 125 to 64 ports/s and net-define took ~50 % longer.
 # Memory (bench/memory/README.md has the measurements behind each):
 # - a heap that starts small and may shrink back (-Xms8m -XX:-ShrinkHeapInSteps): the serial collector
 #   never shrinks the old generation below its initial size, which is 1/64 of the host's RAM by default, and
