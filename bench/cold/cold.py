@@ -470,16 +470,16 @@ def table(path):
 
     print("%-46s %10s %10s %14s   %s" % ("boots from cold, median ms (range)", "vnetd", "libvirtd", "ratio", "ranges vnetd | libvirtd"))
     lines = [
-        ("exec -> RPC answers, default active", "rpc", "rpc"),
-        ("exec -> first DHCP OFFER to a guest", "dhcp", "dhcp"),
-        ("exec -> both (vnetd) / default active (libvirtd)", "ready", "rpc"),
-        ("CPU time to RPC + default active (all threads)", "cpu", "cpu"),
-        ("first net-define after the start", "define", "define"),
-        ("first net-start after the start", "start", "start"),
+        ("exec -> RPC answers, default active", "rpc", "rpc", "faster"),
+        ("exec -> first DHCP OFFER to a guest", "dhcp", "dhcp", "faster"),
+        ("exec -> both (vnetd) / default active (libvirtd)", "ready", "rpc", "faster"),
+        ("CPU time to RPC + default active (all threads)", "cpu", "cpu", "less"),
+        ("first net-define after the start", "define", "define", "faster"),
+        ("first net-start after the start", "start", "start", "faster"),
     ]
-    for name, kv, kl in lines:
+    for name, kv, kl, better in lines:
         a, b = med([r.get(kv) for r in v]), med([r.get(kl) for r in l])
-        ratio = "%.2fx faster" % (b / a) if a and b else ""
+        ratio = "%.2fx %s" % (b / a, better) if a and b else ""
         print("%-46s %s %s %14s   %s | %s" % (name, ms(a), ms(b), ratio, rng([r.get(kv) for r in v]), rng([r.get(kl) for r in l])))
     mv = med([sum(r["rss_kib"].values()) for r in v])
     ml = med([sum(r["rss_kib"].values()) for r in l])
