@@ -29,6 +29,11 @@ import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "daemon"))
+from bench import Rpc, comm, pids_in_netns, rss_kib  # noqa: E402  (bench/daemon's helpers)
+# the private libvirtd's set-up, shared with the other benches and the tests' fixture
+LIBVIRTD_PRIVATE = os.path.join(HERE, "..", "..", "vnetd-daemon", "src", "test", "resources", "org", "vnetd", "daemon",
+                                "libvirt", "libvirtd-private.sh")
 BOOT_DEADLINE_S = 30      # a boot that is not ready by then counts as failed
 CLONE_NEWNET = 0x40000000
 LIBC = ctypes.CDLL("libc.so.6", use_errno=True)
@@ -51,15 +56,8 @@ def setns(path):
         os.close(fd)
 
 
-def rss_kib(pid):
-    try:
-        with open("/proc/%d/status" % pid) as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
+def netns_pids(ns):
+    return pids_in_netns(os.stat("/run/netns/" + ns).st_ino)
 
 
 def cpu_s(pid):
@@ -69,26 +67,6 @@ def cpu_s(pid):
         return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
     except (OSError, IndexError):
         return 0.0
-
-
-def pids_in_netns(ns):
-    ino = os.stat("/run/netns/" + ns).st_ino
-    out = []
-    for p in os.listdir("/proc"):
-        if p.isdigit():
-            try:
-                if os.stat("/proc/%s/ns/net" % p).st_ino == ino:
-                    out.append(int(p))
-            except OSError:
-                pass
-    return out
-
-
-def comm(pid):
-    try:
-        return open("/proc/%d/comm" % pid).read().strip()
-    except OSError:
-        return ""
 
 
 def gone(pid):
@@ -212,32 +190,6 @@ class DhcpGuest(threading.Thread):
 
 # --- the two daemons -------------------------------------------------------------------------------
 
-class VnetdRpc:
-    def __init__(self, path):
-        self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.s.settimeout(10)
-        self.s.connect(path)
-        self.i = 0
-
-    def _read(self, n):
-        d = b""
-        while len(d) < n:
-            c = self.s.recv(n - len(d))
-            if not c:
-                raise EOFError("vnetd closed the connection")
-            d += c
-        return d
-
-    def call(self, method, params=None):
-        self.i += 1
-        b = json.dumps({"jsonrpc": "2.0", "id": self.i, "method": method, "params": params or {}}).encode()
-        self.s.sendall(struct.pack(">I", len(b)) + b)
-        r = json.loads(self._read(struct.unpack(">I", self._read(4))[0]))
-        if "error" in r:
-            raise RuntimeError("%s: %s" % (method, r["error"]))
-        return r["result"]
-
-
 class Vnetd:
     name = "vnetd"
 
@@ -256,7 +208,7 @@ class Vnetd:
     def connect(self):
         """The RPC client once `default` is active, else None."""
         try:
-            rpc = VnetdRpc(os.path.join(self.run, "vnetd.sock"))
+            rpc = Rpc(os.path.join(self.run, "vnetd.sock"), timeout=10)
         except OSError:
             return None
         try:
@@ -264,7 +216,7 @@ class Vnetd:
                 return rpc
         except (OSError, EOFError, RuntimeError):
             pass
-        rpc.s.close()
+        rpc.close()
         return None
 
     def define_start(self, rpc):
@@ -303,13 +255,13 @@ class Libvirtd:
         libvirt.registerErrorHandler(lambda *a: None, None)  # the polls below expect failures until it is up
 
     def start(self, ns, run_dir):
-        # a mount namespace of its own (libvirt-inside.sh's layout): copies of /etc/libvirt and /var/cache/libvirt,
-        # a /var/lib/libvirt that persists across the run's boots, an empty /run and /var/log for each boot
-        self.holder = subprocess.Popen(["ip", "netns", "exec", ns, "unshare", "-m", "--propagation", "private", "bash",
-                                        os.path.join(HERE, "libvirt-mounts.sh"), self.work],
+        # a mount namespace of its own: copies of /etc/libvirt (`default` autostarted) and /var/cache/libvirt and
+        # a /var/lib/libvirt that persist across the run's boots, an empty /run and /var/log for each boot
+        self.holder = subprocess.Popen(["ip", "netns", "exec", ns, "unshare", "-m", "--propagation", "private", "sh",
+                                        LIBVIRTD_PRIVATE, "--networks", "autostart-default", "--as-host", "--hold", self.work],
                                        stdout=subprocess.PIPE, stdin=subprocess.PIPE, text=True)
         if self.holder.stdout.readline().strip() != "mounted":
-            raise SystemExit("libvirt-mounts.sh failed")
+            raise SystemExit("libvirtd-private.sh --hold failed")
         self.sock = "/proc/%d/root/run/libvirt/libvirt-sock" % self.holder.pid
         return subprocess.Popen(["nsenter", "-t", str(self.holder.pid), "-m", "-n", "libvirtd", "-f",
                                  "/etc/libvirt/libvirtd.conf"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -342,14 +294,14 @@ class Libvirtd:
 
     def rss(self, pid, ns):
         mem = {"libvirtd": 0, "dnsmasq": 0}
-        for p in pids_in_netns(ns):
+        for p in netns_pids(ns):
             c = comm(p)
             if c in mem:
                 mem[c] += rss_kib(p)
         return mem
 
     def cpu(self, pid, ns):
-        return sum(cpu_s(p) for p in pids_in_netns(ns) if comm(p) in ("libvirtd", "dnsmasq"))
+        return sum(cpu_s(p) for p in netns_pids(ns) if comm(p) in ("libvirtd", "dnsmasq"))
 
     def stop_holder(self):
         if self.holder:
@@ -409,13 +361,13 @@ def boot(daemon, settle_s):
     finally:
         stop.set()
         if conn is not None:
-            conn.close() if hasattr(conn, "close") and not isinstance(conn, VnetdRpc) else conn.s.close()
+            conn.close()
         if proc is not None:
             kill_all([proc.pid])
             proc.wait()
         for n in (ns, guest):
             if os.path.exists("/run/netns/" + n):
-                kill_all([p for p in pids_in_netns(n) if p != os.getpid()], 2)
+                kill_all([p for p in netns_pids(n) if p != os.getpid()], 2)
                 sh("ip", "netns", "del", n, check=False)
         if isinstance(daemon, Libvirtd):
             daemon.stop_holder()

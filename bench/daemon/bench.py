@@ -36,9 +36,31 @@ def rss_kib(pid):
     return 0
 
 
+def comm(pid):
+    try:
+        return open("/proc/%s/comm" % pid).read().strip()
+    except OSError:
+        return ""
+
+
+def _netns(pid):
+    try:
+        return os.stat("/proc/%s/ns/net" % pid).st_ino
+    except OSError:
+        return None
+
+
+def pids_in_netns(ino):
+    """The processes in the network namespace with inode ino (os.stat of /run/netns/NAME or /proc/self/ns/net)."""
+    return [int(p) for p in os.listdir("/proc") if p.isdigit() and _netns(p) == ino]
+
+
 class Rpc:
-    def __init__(self, path):
+    """vnetd's JSON RPC (docs/rpc.md framing) over one Unix-socket connection; timeout: seconds per call."""
+
+    def __init__(self, path, timeout=None):
         self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.s.settimeout(timeout)
         self.s.connect(path)
         self.i = 0
 
@@ -59,6 +81,9 @@ class Rpc:
         if "error" in r:
             raise RuntimeError("%s: %s" % (method, r["error"]))
         return r["result"]
+
+    def close(self):
+        self.s.close()
 
     def timed(self, method, params=None):
         t = time.perf_counter()
@@ -152,13 +177,6 @@ def virsh_timed(cmds, timeout):
     return times
 
 
-def _netns(pid):
-    try:
-        return os.stat("/proc/%s/ns/net" % pid).st_ino
-    except OSError:
-        return None
-
-
 def bench_libvirt(ns, out, n):
     info = subprocess.run(["virsh", "-q", "-c", "qemu:///system", "net-info", "default"],
                           capture_output=True, text=True, timeout=60).stdout
@@ -184,16 +202,11 @@ def bench_libvirt(ns, out, n):
     cli["total_s"] = total  # one virsh session: already the CLI's view
     per = [a + b for a, b in zip(t[0::2], t[1::2])]
     split = list(zip(t[0::2], t[1::2]))
-    me = os.stat("/proc/self/ns/net").st_ino  # /run/netns is hidden in this mount namespace
-    pids = [p for p in os.listdir("/proc") if p.isdigit() and _netns(p) == me]
     mem = {"libvirtd": 0, "dnsmasq": 0}
-    for p in pids:
-        try:
-            comm = open("/proc/%s/comm" % p).read().strip()
-        except OSError:
-            continue
-        if comm in mem:
-            mem[comm] += rss_kib(int(p))
+    for p in pids_in_netns(os.stat("/proc/self/ns/net").st_ino):  # /run/netns is hidden in this mount namespace
+        c = comm(p)
+        if c in mem:
+            mem[c] += rss_kib(p)
     virsh_timed(sum([["net-destroy bench%d" % k, "net-undefine bench%d" % k] for k in range(NETS)], []), DEADLINE_S)
     for k in range(NETS):
         os.unlink(os.path.join(d, "b%d.xml" % k))
