@@ -31,6 +31,7 @@ import org.vnetd.daemon.config.ConfFile;
 import org.vnetd.daemon.config.DaemonOptions;
 import org.vnetd.daemon.driver.KernelActions;
 import org.vnetd.daemon.driver.NetlinkKernelObserver;
+import org.vnetd.daemon.pool.SysfsVirtualFunctions;
 import org.vnetd.daemon.driver.NetworkServices;
 import org.vnetd.daemon.firewall.FirewallBackends;
 import org.vnetd.daemon.firewall.FirewallDoctor;
@@ -132,12 +133,13 @@ public final class Daemon implements AutoCloseable {
                     group, BootClock.system(), sockets);
             EventHub events = new EventHub();
             NetworkPlanner planner = new NetworkPlanner();
+            SysfsVirtualFunctions vfs = new SysfsVirtualFunctions(conf.sysfsRoot());
             StoreLeaseImporter leaseImporter = new StoreLeaseImporter(options.stateDir().resolve("dhcp"), Clock.systemUTC());
             NetworkDriver driver = new NetworkDriver(new ConfigDirStore(options.networksDir()),
                     new RunDirStatusStore(options.runDir(), planner), planner,
                     new KernelActions(netlink, new ProcSysctl(), firewall, services, netlink.tc(),
                             new LibvirtRelease(commands, leaseImporter)),
-                    new NetlinkKernelObserver(netlink), events, services, services, System::currentTimeMillis,
+                    new NetlinkKernelObserver(netlink, vfs), events, services, services, System::currentTimeMillis,
                     RandomGenerator.of("L64X128MixRandom"));
             services.onHealthChange(driver::serviceHealthChanged);
             d = new Daemon(lock, group, netlink, services, driver, sockets);
@@ -149,9 +151,9 @@ public final class Daemon implements AutoCloseable {
             d.reaperNetlink = NetlinkLinkBackend.open();
             d.reaper = new TapReaper(netlink, d.reaperNetlink);
             d.ports = new PortManager(driver, netlink, netlink.tc(),
-                    new PortStore(options.runDir().resolve("ports")), new ServiceDhcp(services), d.reaper);
+                    new PortStore(options.runDir().resolve("ports")), new ServiceDhcp(services), d.reaper, vfs);
             d.ports.recover();
-            driver.countPortsWith(d.ports::count);
+            driver.countPortsWith(d.ports);
             events.subscribe(new EventHub.Filter(null, null), d.ports::onNetworkEvent);
             FirewallDoctor doctor = new FirewallDoctor(commands, new NftablesRenderer(), firewall.name().equals("nftables"));
             PortManager ports = d.ports;

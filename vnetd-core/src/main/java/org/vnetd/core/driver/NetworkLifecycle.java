@@ -20,6 +20,7 @@ import org.vnetd.core.plan.Plan;
 import org.vnetd.core.plan.Planner;
 import org.vnetd.core.plan.TakeoverPlan;
 import org.vnetd.core.plan.UnappliedElements;
+import org.vnetd.core.pool.ForwardPool;
 import org.vnetd.core.rpc.NetworkEvent;
 import org.vnetd.core.rpc.NetworkSummary;
 import org.vnetd.core.xml.NetworkXml;
@@ -223,6 +224,7 @@ final class NetworkLifecycle {
         List<String> names = new ArrayList<>(2);
         live.bridgeName().ifPresent(names::add);
         live.forwardDev().ifPresent(names::add);
+        names.addAll(ForwardPool.hostInterfaces(live));
         ObservedState observed = new ObservedState(kernel.observe(names), others);
         long t1 = System.nanoTime();
         Plan plan;
@@ -232,6 +234,9 @@ final class NetworkLifecycle {
             // what runs is libvirt's: its bridge must be there, and the plan is taken over rather than applied
             Collisions.check(live, observed, true);
             plan = TakeoverPlan.of(planner.plan(live), release);
+        }
+        if (ForwardPool.usesPool(live)) {
+            ForwardPool.of(live, kernel::virtualFunctions); // a <pf> without a usable VF is refused at start, as libvirt does
         }
         long t2 = System.nanoTime();
         NetworkStatus status = new NetworkStatus(e.name, e.uuid.toString(), NetworkXml.format(live, false),

@@ -3,12 +3,14 @@ package org.vnetd.core.driver;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.vnetd.core.net.MacAddress;
 import org.vnetd.core.rpc.Lease;
 import org.vnetd.core.rpc.NetworkSummary;
 import org.vnetd.core.xml.NetworkXml;
+import org.vnetd.core.xml.model.ForwardInterfaceDef;
 import org.vnetd.core.xml.model.NetworkDef;
 
 /** The driver's read API: listing, lookup, XML, the live or persistent definition, metadata and leases. Takes no lock. */
@@ -49,9 +51,14 @@ final class NetworkReads {
         if (!inactive && e.active()) {
             int n = ports.ports(e.name, e.uuid);
             String connections = n > 0 ? Integer.toString(n) : null;
-            if (!java.util.Objects.equals(connections, def.getConnections())) {
+            Map<String, Integer> perInterface = def.getForward() == null ? Map.of() : ports.interfaceConnections(e.name, e.uuid);
+            if (!java.util.Objects.equals(connections, def.getConnections()) || !perInterface.isEmpty()) {
                 def = NetworkXml.copy(def);
                 def.setConnections(connections);
+                for (ForwardInterfaceDef i : def.getForward() == null ? List.<ForwardInterfaceDef>of() : def.getForward().getInterfaces()) {
+                    Integer held = perInterface.get(i.getDev());
+                    i.setConnections(held == null || held == 0 ? null : held.toString());
+                }
             }
         }
         return NetworkXml.format(def, inactive);

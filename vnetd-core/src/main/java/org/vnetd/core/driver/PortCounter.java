@@ -1,5 +1,6 @@
 package org.vnetd.core.driver;
 
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -10,4 +11,12 @@ import java.util.UUID;
 @FunctionalInterface
 public interface PortCounter {
     int ports(String network, UUID uuid);
+
+    /**
+     * How many ports hold each host interface of the running network's device pool: libvirt shows it as
+     * {@code <interface dev connections='N'>} in the live XML.
+     */
+    default Map<String, Integer> interfaceConnections(String network, UUID uuid) {
+        return Map.of();
+    }
 }

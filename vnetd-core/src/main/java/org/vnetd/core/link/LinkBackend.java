@@ -31,6 +31,23 @@ public interface LinkBackend {
      */
     TapHandle openTap(TapSpec spec, int queues);
 
+    /**
+     * Creates macvtap {@code name} on host interface {@code lower} in macvlan mode {@code mode} ({@code bridge},
+     * {@code private}, {@code vepa} or {@code passthrough}) with the guest's MAC, up, and returns it. EEXIST if the
+     * name is taken; a second passthrough macvtap on one interface is refused by the kernel.
+     */
+    default LinkRef createMacvtap(String name, String lower, String mode, MacAddress mac) {
+        throw new UnsupportedOperationException("this link backend makes no macvtap devices");
+    }
+
+    /**
+     * Opens {@code queues} descriptors of macvtap {@code macvtap}'s character device ({@code /dev/tapN}, N its
+     * ifindex), with or without the virtio-net header; the device stays until the link is deleted.
+     */
+    default TapHandle openMacvtap(LinkRef macvtap, int queues, boolean vnetHdr) {
+        throw new UnsupportedOperationException("this link backend opens no macvtap devices");
+    }
+
     /** Creates a veth pair {@code name} ↔ {@code peer} in the current namespace. */
     void createVeth(String name, String peer);
 

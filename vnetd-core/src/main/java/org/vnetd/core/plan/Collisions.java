@@ -5,13 +5,14 @@ import java.util.Optional;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
 import org.vnetd.core.net.IpPrefix;
+import org.vnetd.core.pool.ForwardPool;
 import org.vnetd.core.xml.model.IpDef;
 import org.vnetd.core.xml.model.NetworkDef;
 
 /**
  * What a start must not collide with in the {@link ObservedState} (netavark validates every driver before any
  * setup): the bridge name must be free, no subnet may overlap another running network or a host route, and the
- * forward device must exist. A {@link VnetException} of {@link ErrorCode#CONFLICT} names the collision.
+ * forward device (every host interface of a device pool) must exist. A {@link VnetException} of {@link ErrorCode#CONFLICT} names the collision.
  */
 public final class Collisions {
     private Collisions() {
@@ -27,10 +28,17 @@ public final class Collisions {
      */
     public static void check(NetworkDef def, ObservedState observed, boolean takeover) {
         String name = def.name();
+        KernelView kernel = observed.kernel();
         if (!def.forwardMode().hasBridge()) {
+            // libvirt makes nothing at the start of a pool's network and finds a missing device only when a guest
+            // starts; vnetd says so at once
+            for (String dev : ForwardPool.hostInterfaces(def)) {
+                if (!kernel.hasLink(dev)) {
+                    throw VnetException.of(ErrorCode.CONFLICT, "forward device '%s' of network '%s' does not exist", dev, name);
+                }
+            }
             return;
         }
-        KernelView kernel = observed.kernel();
         String bridge = def.bridgeName().orElse(null);
         if (bridge != null) {
             for (ObservedState.RunningNetwork other : observed.running()) {

@@ -1,9 +1,11 @@
 package org.vnetd.core.plan;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.vnetd.core.net.IpPrefix;
+import org.vnetd.core.pool.ForwardPool;
 import org.vnetd.core.xml.model.IpDef;
 import org.vnetd.core.xml.model.NetworkDef;
 
@@ -33,11 +35,13 @@ public record ObservedState(KernelView kernel, List<RunningNetwork> running) {
     }
 
     /**
-     * A host that has what {@code def} needs (its forward device) and nothing it collides with: what golden files
+     * A host that has what {@code def} needs (its forward device, its pool's interfaces) and nothing it collides with: what golden files
      * plan against, and what an older daemon's step ids are matched against (its network already runs).
      */
     public static ObservedState fitting(NetworkDef def) {
-        return new ObservedState(new KernelView(def.forwardDev().map(d -> Map.of(d, "")).orElse(Map.of()), List.of()),
-                List.of());
+        Map<String, String> links = new HashMap<>();
+        def.forwardDev().ifPresent(d -> links.put(d, ""));
+        ForwardPool.hostInterfaces(def).forEach(d -> links.put(d, ""));
+        return new ObservedState(new KernelView(links, List.of()), List.of());
     }
 }

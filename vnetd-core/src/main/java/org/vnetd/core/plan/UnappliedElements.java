@@ -8,7 +8,6 @@ import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
 import org.vnetd.core.xml.model.BridgeDef;
 import org.vnetd.core.xml.model.DnsmasqOptionDef;
-import org.vnetd.core.xml.model.ForwardMode;
 import org.vnetd.core.xml.model.NetworkDef;
 import org.vnetd.core.xml.model.PortGroupDef;
 import org.vnetd.core.xml.model.VirtualPortDef;
@@ -34,19 +33,6 @@ public final class UnappliedElements {
     /** Everything in {@code def} that vnetd would leave undone, in document order; empty when it applies all of it. */
     public static List<Refusal> of(NetworkDef def) {
         List<Refusal> out = new ArrayList<>();
-        ForwardMode mode = def.forwardMode();
-        switch (mode) {
-            case BRIDGE -> {
-                if (def.bridgeName().isEmpty()) {
-                    out.add(macvtapPool(mode));
-                }
-            }
-            case PRIVATE, VEPA, PASSTHROUGH -> out.add(macvtapPool(mode));
-            case HOSTDEV -> out.add(new Refusal("<forward mode='hostdev'>",
-                    "a pool of SR-IOV virtual functions handed to guests as PCI devices is not managed by vnetd"));
-            default -> {
-            }
-        }
         BridgeDef b = def.getBridge();
         if (b != null && b.getZone() != null) {
             out.add(new Refusal("<bridge zone='" + b.getZone() + "'>",
@@ -90,11 +76,6 @@ public final class UnappliedElements {
                     "unsupported configuration: network '%s' uses what vnetd does not apply yet, %s: %s",
                     def.name(), consequence, refusals.stream().map(Refusal::describe).collect(Collectors.joining("; ")));
         }
-    }
-
-    private static Refusal macvtapPool(ForwardMode mode) {
-        return new Refusal("<forward mode='" + mode.xmlName() + "'>",
-                "a pool of host interfaces given to guests as macvtap devices is not managed by vnetd");
     }
 
     private static Optional<Refusal> virtualPort(VirtualPortDef vp, String where) {

@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.vnetd.core.error.VnetException;
+import org.vnetd.core.pool.ForwardPool;
 import org.vnetd.core.xml.NetworkXml;
 import org.vnetd.core.xml.model.BridgeDef;
 import org.vnetd.core.xml.model.NetworkDef;
@@ -79,8 +80,12 @@ class NetworkXml2PlanTest {
     void planOfEveryNetworkxml2xmlFixtureMatchesGoldenFile(String name) throws IOException {
         String text;
         try {
-            Plan plan = new NetworkPlanner().plan(loadConf(name));
+            NetworkDef def = loadConf(name);
+            Plan plan = new NetworkPlanner().plan(def);
             text = plan.actions().isEmpty() ? "(no actions: the network uses the host's devices)\n" : plan.text();
+            if (ForwardPool.usesPool(def)) {
+                text += ForwardPool.declared(def).describe() + "\n";
+            }
         } catch (VnetException e) {
             text = "refused: " + e.code() + ": " + e.getMessage() + "\n";
         }

@@ -17,11 +17,17 @@ import org.vnetd.core.error.VnetException;
 /**
  * {@code vnetd.conf}: {@code key = value} lines, {@code #} comments, blank lines. Unknown keys and
  * bad values are errors naming the file and line, so a typo never silently falls back to a default.
+ * {@code sysfs_root} is where SR-IOV physical functions' virtual functions are read
+ * ({@code SYSFS_ROOT/class/net/PF/device/virtfnN}): {@code /sys}, or a tree a test builds.
  */
-public record ConfFile(String firewallBackend, String logLevel, boolean libvirtProtocol) {
+public record ConfFile(String firewallBackend, String logLevel, boolean libvirtProtocol, Path sysfsRoot) {
     public static final Set<String> FIREWALL_BACKENDS = Set.of("nftables", "iptables");
     public static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
-    public static final ConfFile DEFAULTS = new ConfFile("nftables", "INFO", true);
+    public static final ConfFile DEFAULTS = new ConfFile("nftables", "INFO", true, Path.of("/sys"));
+
+    public ConfFile(String firewallBackend, String logLevel, boolean libvirtProtocol) {
+        this(firewallBackend, logLevel, libvirtProtocol, DEFAULTS.sysfsRoot);
+    }
 
     /** Reads {@code file}; a missing file means defaults. */
     public static ConfFile load(Path file) {
@@ -66,13 +72,19 @@ public record ConfFile(String firewallBackend, String logLevel, boolean libvirtP
                         throw bad(where, i, "libvirt_protocol must be yes or no, not '" + value + "'");
                     }
                 }
-                default -> throw bad(where, i, "unknown setting '" + key + "' (known: firewall_backend, log_level, libvirt_protocol)");
+                case "sysfs_root" -> {
+                    if (!value.startsWith("/")) {
+                        throw bad(where, i, "sysfs_root must be an absolute path, not '" + value + "'");
+                    }
+                }
+                default -> throw bad(where, i, "unknown setting '" + key + "' (known: firewall_backend, log_level, libvirt_protocol, sysfs_root)");
             }
             values.put(key, value);
         }
         return new ConfFile(values.getOrDefault("firewall_backend", DEFAULTS.firewallBackend),
                 values.getOrDefault("log_level", DEFAULTS.logLevel),
-                values.containsKey("libvirt_protocol") ? values.get("libvirt_protocol").equals("yes") : DEFAULTS.libvirtProtocol);
+                values.containsKey("libvirt_protocol") ? values.get("libvirt_protocol").equals("yes") : DEFAULTS.libvirtProtocol,
+                values.containsKey("sysfs_root") ? Path.of(values.get("sysfs_root")) : DEFAULTS.sysfsRoot);
     }
 
     private static String unquote(String v) {

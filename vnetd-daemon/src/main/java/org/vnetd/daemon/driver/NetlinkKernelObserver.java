@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 import org.vnetd.core.driver.KernelObserver;
+import org.vnetd.core.pool.VirtualFunction;
+import org.vnetd.core.pool.VirtualFunctions;
 import org.vnetd.core.plan.KernelView;
 import org.vnetd.core.link.LinkBackend;
 import org.vnetd.core.link.LinkInfo;
@@ -17,9 +19,16 @@ public final class NetlinkKernelObserver implements KernelObserver {
     private static final int RTN_UNICAST = 1;
 
     private final LinkBackend links;
+    private final VirtualFunctions vfs;
 
-    public NetlinkKernelObserver(LinkBackend links) {
+    public NetlinkKernelObserver(LinkBackend links, VirtualFunctions vfs) {
         this.links = links;
+        this.vfs = vfs;
+    }
+
+    @Override
+    public List<VirtualFunction> virtualFunctions(String pf) {
+        return vfs.of(pf);
     }
 
     @Override

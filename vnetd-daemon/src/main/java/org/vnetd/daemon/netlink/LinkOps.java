@@ -69,6 +69,25 @@ final class LinkOps {
         socket.request(w, "create veth pair with peer '" + peer + "'", name);
     }
 
+    /**
+     * A macvtap on {@code lowerIndex} (IFLA_LINK) in macvlan mode {@code mode} (IFLA_MACVLAN_MODE), with {@code mac},
+     * up, in one RTM_NEWLINK.
+     */
+    void createMacvtap(String name, int lowerIndex, int mode, MacAddress mac) {
+        LinkNames.check(name);
+        NlMessageWriter w = ifinfo(Nl.RTM_NEWLINK, Nl.NLM_F_CREATE | Nl.NLM_F_EXCL, 0, Nl.IFF_UP, Nl.IFF_UP)
+                .attrString(Nl.IFLA_IFNAME, name)
+                .attrU32(Nl.IFLA_LINK, lowerIndex)
+                .attr(Nl.IFLA_ADDRESS, mac.octets())
+                .beginNest(Nl.IFLA_LINKINFO)
+                .attrString(Nl.IFLA_INFO_KIND, "macvtap")
+                .beginNest(Nl.IFLA_INFO_DATA)
+                .attrU32(Nl.IFLA_MACVLAN_MODE, mode)
+                .endNest()
+                .endNest();
+        socket.request(w, "create macvtap on ifindex " + lowerIndex + " with MAC " + mac, name);
+    }
+
     /** IFLA_NET_NS_FD with a descriptor of the target namespace, opened only for this request. */
     void moveToNetns(String name, String netnsPath) {
         LinkNames.check(name);

@@ -70,6 +70,19 @@ public final class NetlinkLinkBackend implements LinkBackend, AutoCloseable {
     }
 
     @Override
+    public LinkRef createMacvtap(String name, String lower, String mode, MacAddress mac) {
+        LinkRef low = linkRef(lower).orElseThrow(() -> Errno.exception("create macvtap on '" + lower + "'", name, Errno.ENODEV,
+                "host interface '" + lower + "' does not exist"));
+        links.createMacvtap(name, low.index(), MacvlanModes.bits(mode), mac);
+        return linkRef(name).orElseThrow(() -> Errno.exception("look up the new macvtap", name, Errno.ENODEV, null));
+    }
+
+    @Override
+    public TapHandle openMacvtap(LinkRef macvtap, int queues, boolean vnetHdr) {
+        return tun.openMacvtap(macvtap, queues, vnetHdr);
+    }
+
+    @Override
     public void createVeth(String name, String peer) {
         links.createVeth(name, peer);
     }

@@ -73,6 +73,7 @@ final class Nl {
     static final int IFLA_ADDRESS = 1;
     static final int IFLA_IFNAME = 3;
     static final int IFLA_MTU = 4;
+    static final int IFLA_LINK = 5;
     static final int IFLA_MASTER = 10;
     static final int IFLA_LINKINFO = 18;
     static final int IFLA_GROUP = 27;
@@ -85,6 +86,7 @@ final class Nl {
     static final int IFLA_BRPORT_LEARNING = 8;
     static final int IFLA_BRPORT_UNICAST_FLOOD = 9;
     static final int IFLA_BRPORT_ISOLATED = 33;
+    static final int IFLA_MACVLAN_MODE = 1;
     static final int IFLA_BR_FORWARD_DELAY = 1;
     static final int IFLA_BR_STP_STATE = 5;
     // linux/veth.h

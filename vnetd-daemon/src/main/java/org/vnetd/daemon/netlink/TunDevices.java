@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.vnetd.core.link.KernelException;
+import org.vnetd.core.link.LinkRef;
 import org.vnetd.core.link.TapHandle;
 import org.vnetd.core.link.TapSpec;
 import org.vnetd.daemon.sys.Libc;
@@ -24,6 +25,7 @@ final class TunDevices {
     static final long TUNSETPERSIST = 0x400454cbL;
     static final long TUNSETOWNER = 0x400454ccL;
     static final long TUNSETGROUP = 0x400454ceL;
+    static final long TUNGETIFF = 0x800454d2L;
     static final short IFF_TAP = 0x0002;
     static final short IFF_NO_PI = 0x1000;
     static final short IFF_VNET_HDR = 0x4000;
@@ -90,6 +92,51 @@ final class TunDevices {
                 throw e;
             }
             return new Handle(name, fds);
+        }
+    }
+
+    /**
+     * {@code queues} descriptors of a macvtap's character device, {@code /dev/tapN} (N its ifindex, made by the
+     * kernel's devtmpfs). The ifindex is only unique in its namespace while /dev is shared: TUNGETIFF checks that the
+     * node is this macvtap, by name, before anything is passed on.
+     */
+    TapHandle openMacvtap(LinkRef macvtap, int queues, boolean vnetHdr) {
+        if (queues < 1) {
+            throw new IllegalArgumentException("a macvtap needs at least one queue, not " + queues);
+        }
+        String path = "/dev/tap" + macvtap.index();
+        List<Integer> fds = new ArrayList<>(queues);
+        try (Arena arena = Arena.ofConfined()) {
+            Libc.CallState st = new Libc.CallState(arena);
+            try {
+                for (int q = 0; q < queues; q++) {
+                    int fd = Libc.open(st, arena.allocateFrom(path), Libc.O_RDWR | Libc.O_CLOEXEC);
+                    if (fd < 0) {
+                        throw Errno.exception("open " + path + " of macvtap", macvtap.name(), st.errno(), null);
+                    }
+                    fds.add(fd);
+                    MemorySegment ifr = arena.allocate(IFREQ_LEN, 8);
+                    if (Libc.ioctl(st, fd, TUNGETIFF, ifr) < 0) {
+                        throw Errno.exception("identify " + path + " of macvtap", macvtap.name(), st.errno(), null);
+                    }
+                    String owner = ifr.getString(0, StandardCharsets.US_ASCII);
+                    if (!owner.equals(macvtap.name())) {
+                        throw Errno.exception("open " + path + " of macvtap", macvtap.name(), Errno.EEXIST,
+                                path + " is the device of '" + owner + "' (another network namespace's macvtap of the same ifindex)");
+                    }
+                    // a macvtap's queues come with the virtio-net header on; the port asks for it or not, like a tap's
+                    ifr.set(ValueLayout.JAVA_SHORT, IFNAMSIZ, (short) (IFF_TAP | IFF_NO_PI | (vnetHdr ? IFF_VNET_HDR : 0)));
+                    if (Libc.ioctl(st, fd, TUNSETIFF, ifr) < 0) {
+                        throw Errno.exception("set the flags of " + path + " of macvtap", macvtap.name(), st.errno(), null);
+                    }
+                }
+            } catch (RuntimeException e) {
+                for (int fd : fds) {
+                    Libc.close(st, fd);
+                }
+                throw e;
+            }
+            return new Handle(macvtap.name(), fds);
         }
     }
 

@@ -11,6 +11,9 @@ import org.vnetd.core.driver.NetworkDriver;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
 import org.vnetd.core.plan.Applied;
+import org.vnetd.core.pool.ForwardPool;
+import org.vnetd.core.pool.PoolDevice;
+import org.vnetd.core.pool.VirtualFunctions;
 import org.vnetd.core.port.Bandwidth;
 import org.vnetd.core.port.Plug;
 import org.vnetd.core.port.PortDef;
@@ -32,8 +35,10 @@ final class ClientTapPorts {
     private final PortStore store;
     private final PortRegistry registry;
     private final PortQos qos;
+    private final VirtualFunctions vfs;
 
-    ClientTapPorts(NetworkDriver driver, PortStore store, PortRegistry registry, PortQos qos) {
+    ClientTapPorts(NetworkDriver driver, PortStore store, PortRegistry registry, PortQos qos, VirtualFunctions vfs) {
+        this.vfs = vfs;
         this.qos = qos;
         this.driver = driver;
         this.store = store;
@@ -54,14 +59,9 @@ final class ClientTapPorts {
             throw new VnetException(ErrorCode.INVALID_ARGUMENT, "invalid argument: Port reclaim not requested but plug type is not none");
         }
         NetworkDef def = driver.definition(net.name(), false);
-        PortTarget target = PortTarget.of(def, requested.group());
-        PortDef port = reclaim ? requested : new PortDef(requested.uuid(), requested.ownerName(), requested.ownerUuid(),
-                requested.group(), requested.mac(), requested.virtualPort(), requested.bandwidth().or(target::bandwidth),
-                requested.vlan().or(target::vlan),
-                requested.isolated().or(() -> target.isolatedDefault() ? Optional.of(true) : Optional.empty()),
-                requested.trustGuestRxFilters().or(target::trustGuestRxFilters), target.plugType().equals("bridge")
-                        ? new Plug.Bridge(target.bridge(), Optional.empty()) : new Plug.Network(target.bridge(), Optional.empty()));
-        String uuid = port.uuid().toString();
+        PortTarget target = PortTarget.of(def, requested.group(), vfs);
+        String uuid = requested.uuid().toString();
+        PortDef port;
         PortRecord r;
         registry.mutations.lock();
         try {
@@ -69,9 +69,15 @@ final class ClientTapPorts {
             if (old != null && !(reclaim && old.clientTap())) {
                 throw VnetException.of(ErrorCode.PORT_EXISTS, "Network port with UUID %s already exists", uuid);
             }
+            // under the lock: two clients asking at once must not both get a pool's last free device
+            port = reclaim ? claim(net, target, requested) : new PortDef(requested.uuid(), requested.ownerName(), requested.ownerUuid(),
+                    requested.group(), requested.mac(), requested.virtualPort(), requested.bandwidth().or(target::bandwidth),
+                    requested.vlan().or(target::vlan),
+                    requested.isolated().or(() -> target.isolatedDefault() ? Optional.of(true) : Optional.empty()),
+                    requested.trustGuestRxFilters().or(target::trustGuestRxFilters), plug(net, target, requested));
             // networkPlugBandwidth: a floor gets its class on the bridge (a reclaimed port has it already); a class id
             // the client wrote is replaced by ours
-            Optional<FloorPlug> plug = reclaim ? Optional.empty()
+            Optional<FloorPlug> plug = reclaim || target.pool().isPresent() ? Optional.empty()
                     : qos.planPlug(def, registry.floorShares(net.name(), net.uuid(), uuid), port.mac(), port.bandwidth());
             List<Applied<TcObject>> made = plug.isPresent() ? qos.plug(plug.get()) : List.of();
             if (!reclaim && port.bandwidth().isPresent()) {
@@ -100,9 +106,35 @@ final class ClientTapPorts {
         } finally {
             registry.mutations.unlock();
         }
-        LOG.info("port {} {} for its client's tap on {} of network {}", uuid, reclaim ? "reclaimed" : "registered", r.bridge(),
+        LOG.info("port {} {} for its client's tap on {} of network {}", uuid, reclaim ? "reclaimed" : "registered",
+                r.bridge() != null ? r.bridge() : PortXml.format(port).lines().filter(l -> l.contains("<plug")).findFirst().orElse("").strip(),
                 r.network());
         return port;
+    }
+
+    /**
+     * The plug of a new port (networkAllocatePort): the network's bridge, or a device of its pool by libvirt's rules,
+     * counted against the devices the network's other ports hold.
+     */
+    private Plug plug(NetworkSummary net, PortTarget target, PortDef requested) {
+        if (target.pool().isEmpty()) {
+            return target.bridgePlug();
+        }
+        ForwardPool pool = target.pool().get();
+        return pool.plug(pool.allocate(registry.poolConnections(net.name(), net.uuid(), null), requested.virtualPort()));
+    }
+
+    /** A reclaimed port keeps its plug; one holding a pool's device must hold one of this pool's (networkNotifyPort). */
+    private PortDef claim(NetworkSummary net, PortTarget target, PortDef requested) {
+        if (target.pool().isPresent()) {
+            ForwardPool pool = target.pool().get();
+            PoolDevice wanted = PoolDevice.of(requested.plug()).orElseThrow(() -> VnetException.of(ErrorCode.INVALID_ARGUMENT,
+                    "invalid argument: network '%s' gives its ports %s plugs, not '%s'", net.name(), target.plugType(),
+                    requested.plug().type()));
+            String uuid = requested.uuid().toString();
+            pool.claim(wanted, uuid, registry.poolConnections(net.name(), net.uuid(), uuid), requested.virtualPort());
+        }
+        return requested;
     }
 
     /** The port with the class id of its floor in its {@code <bandwidth classID>}, as libvirt keeps it in the port's status. */

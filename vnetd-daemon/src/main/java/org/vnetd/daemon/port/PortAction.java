@@ -18,6 +18,14 @@ sealed interface PortAction {
     record MakeTap(TapSpec spec, boolean named, boolean passFd, int queues) implements PortAction {
     }
 
+    /**
+     * A macvtap for the guest on a host interface of the network's pool, with the guest's MAC, up; its character
+     * device held open for the client to collect ({@code passFd}) or left for the client to open by its ifindex.
+     */
+    record MakeMacvtap(String name, boolean named, String lower, String mode, MacAddress mac, boolean passFd, int queues,
+            boolean vnetHdr) implements PortAction {
+    }
+
     /** Into the bridge, with the tap's MAC and MTU, up. */
     record Plug(MacAddress mac, int mtu, LinkRef bridge) implements PortAction {
     }
@@ -37,6 +45,7 @@ sealed interface PortAction {
     static String label(PortAction a) {
         return switch (a) {
             case MakeTap t -> "make tap " + t.spec().name();
+            case MakeMacvtap m -> "make macvtap " + m.name() + " on " + m.lower() + " (mode " + m.mode() + ")";
             case Plug p -> "plug into " + p.bridge().name();
             case Isolate i -> "isolate";
             case ShapeTap s -> "shape tap";

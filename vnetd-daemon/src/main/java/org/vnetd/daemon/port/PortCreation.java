@@ -21,6 +21,9 @@ import org.vnetd.core.link.TapSpec;
 import org.vnetd.core.net.MacAddress;
 import org.vnetd.core.plan.Applied;
 import org.vnetd.core.plan.Executor;
+import org.vnetd.core.pool.ForwardPool;
+import org.vnetd.core.pool.PoolDevice;
+import org.vnetd.core.pool.VirtualFunctions;
 import org.vnetd.core.port.Plug;
 import org.vnetd.core.port.PortDef;
 import org.vnetd.core.port.PortXml;
@@ -38,6 +41,8 @@ final class PortCreation {
     private static final Logger LOG = LoggerFactory.getLogger(PortCreation.class);
     /** How long a create asking for the name of a tap being reaped waits for the reaper (it takes ~20-100 ms). */
     static final Duration REAP_WAIT = Duration.ofSeconds(5);
+    /** libvirt's names for the macvtaps it makes (virNetDevMacVLanCreateWithVPortProfile). */
+    static final String MACVTAP_PREFIX = "macvtap";
 
     private final NetworkDriver driver;
     private final LinkBackend links;
@@ -47,11 +52,15 @@ final class PortCreation {
     private final PortRegistry registry;
     private final FdHandoff fds;
     private final PortQos qos;
+    private final VirtualFunctions vfs;
     /** Guarded by {@code registry.mutations}. */
     private TapNames tapNames = new TapNames();
+    /** Guarded by {@code registry.mutations}. */
+    private TapNames macvtapNames = new TapNames(MACVTAP_PREFIX, 0);
 
     PortCreation(NetworkDriver driver, LinkBackend links, PortStore store, PortDhcp dhcp, TapReaper reaper, PortRegistry registry,
-            FdHandoff fds, PortQos qos) {
+            FdHandoff fds, PortQos qos, VirtualFunctions vfs) {
+        this.vfs = vfs;
         this.qos = qos;
         this.driver = driver;
         this.links = links;
@@ -67,6 +76,7 @@ final class PortCreation {
         registry.mutations.lock();
         try {
             tapNames = new TapNames(TapNames.PREFIX, TapNames.resumeAfter(TapNames.PREFIX, taps));
+            macvtapNames = new TapNames(MACVTAP_PREFIX, TapNames.resumeAfter(MACVTAP_PREFIX, taps));
         } finally {
             registry.mutations.unlock();
         }
@@ -79,7 +89,10 @@ final class PortCreation {
             throw VnetException.of(ErrorCode.NETWORK_INACTIVE, "Requested operation is not valid: network '%s' is not active", net.name());
         }
         NetworkDef def = driver.definition(net.name(), false);
-        PortTarget target = PortTarget.of(def, req.portgroup());
+        PortTarget target = PortTarget.of(def, req.portgroup(), vfs);
+        if (target.pool().isPresent()) {
+            return createOnPool(req, net, target);
+        }
         long t1 = System.nanoTime();
         String uuid = UUID.randomUUID().toString();
         MacAddress tapMac = MacAddresses.tapMacFor(req.mac());
@@ -105,7 +118,7 @@ final class PortCreation {
                 actions.add(new PortAction.ShapeTap(target.bandwidth().get()));
             }
             req.ip().ifPresent(ip -> actions.add(new PortAction.Reserve(target.network(), new DhcpConfig.StaticHost(req.mac(), null, ip))));
-            PortEffects effects = new PortEffects(links, reaper, dhcp, registry, tapNames, REAP_WAIT, qos);
+            PortEffects effects = new PortEffects(links, reaper, dhcp, registry, tapNames, macvtapNames, REAP_WAIT, qos);
             String subject = "port " + uuid;
             List<Applied<PortAction>> applied = Executor.applyAll(subject, actions, effects, PortAction::label);
             long t2 = System.nanoTime();
@@ -114,8 +127,7 @@ final class PortCreation {
                 PortDef pd = new PortDef(UUID.fromString(uuid), req.ownerName().orElse(tap),
                         req.ownerUuid().map(PortCreation::ownerUuid).orElse(UUID.fromString(uuid)), target.portgroup(), req.mac(),
                         Optional.empty(), target.bandwidth(), target.vlan(), isolated ? Optional.of(true) : Optional.empty(),
-                        target.trustGuestRxFilters(), target.plugType().equals("bridge")
-                                ? new Plug.Bridge(target.bridge(), Optional.empty()) : new Plug.Network(target.bridge(), Optional.empty()));
+                        target.trustGuestRxFilters(), target.bridgePlug());
                 PortRecord r = new PortRecord(uuid, target.network(), target.networkUuid(), tap, tapMac.toString(), req.mac().toString(),
                         target.bridge(), target.plugType(), box(req.ownerUid()), box(req.ownerGid()), req.vnetHdr(), req.multiQueue(),
                         req.queues(), req.passFd(), target.portgroup().orElse(null), req.ip().map(a -> a.getHostAddress()).orElse(null),
@@ -130,6 +142,82 @@ final class PortCreation {
                 }
                 String token = effects.handle() == null ? null : fds.offer(uuid, effects.handle());
                 LOG.info("port {} created: {} ({}) on {} of network {}", uuid, tap, tapMac, target.bridge(), target.network());
+                return PortRegistry.port(r, Port.OK, token);
+            } catch (RuntimeException | Error e) {
+                Executor.rollbackAll(subject, applied, effects, PortAction::label).forEach(e::addSuppressed);
+                throw e;
+            }
+        } finally {
+            registry.mutations.unlock();
+        }
+    }
+
+    /**
+     * A port of a macvtap network (networkAllocatePort's type='direct'): a host interface of the pool by libvirt's
+     * rules, and on it a macvtap with the guest's MAC, whose character device is passed like a tap's. A hostdev
+     * network's ports are PCI devices a hypervisor assigns: vnetd has nothing to make for them.
+     */
+    private Port createOnPool(PortRequest req, NetworkSummary net, PortTarget target) {
+        if (target.plugType().equals("hostdev-pci")) {
+            throw VnetException.of(ErrorCode.OPERATION_UNSUPPORTED,
+                    "network '%s' uses <forward mode='hostdev'>: its ports are SR-IOV virtual functions a hypervisor assigns to a guest "
+                            + "as PCI devices; register them through libvirt's protocol (virNetworkPortCreateXML), vnetd's port.create "
+                            + "makes taps and macvtaps", net.name());
+        }
+        if (req.ip().isPresent()) {
+            throw VnetException.of(ErrorCode.INVALID_ARGUMENT,
+                    "network '%s' uses <forward mode='%s'>: its guests are on the host interface's LAN, where vnetd serves no DHCP "
+                            + "to reserve %s in", net.name(), target.pool().get().mode().xmlName(), req.ip().get().getHostAddress());
+        }
+        if (req.ownerUid().isPresent() || req.ownerGid().isPresent()) {
+            throw VnetException.of(ErrorCode.INVALID_ARGUMENT,
+                    "network '%s' gives its ports macvtap devices, whose /dev/tapN vnetd does not hand to another owner: use passFd",
+                    net.name());
+        }
+        if (req.isolated().orElse(false)) {
+            throw VnetException.of(ErrorCode.INVALID_ARGUMENT,
+                    "network '%s' gives its ports macvtap devices, which are not bridge ports to isolate (mode='private' isolates them)",
+                    net.name());
+        }
+        if (target.vlan().isPresent()) {
+            // libvirt sets it on an SR-IOV VF in passthrough mode (virNetDevSetNetConfig): not done by vnetd
+            throw VnetException.of(ErrorCode.OPERATION_UNSUPPORTED,
+                    "unsupported configuration: network '%s' gives its ports a <vlan>, which vnetd does not set on a passthrough "
+                            + "device; a libvirt client (virtqemud) does, through virNetworkPortCreateXML", net.name());
+        }
+        ForwardPool pool = target.pool().get();
+        String uuid = UUID.randomUUID().toString();
+        registry.mutations.lock();
+        try {
+            if (req.tap().isPresent()) {
+                awaitReaped(req.tap().get());
+            }
+            PoolDevice device = pool.allocate(registry.poolConnections(net.name(), net.uuid(), null), Optional.empty());
+            Plug plug = pool.plug(device);
+            String mode = pool.mode().xmlName();
+            List<PortAction> actions = new ArrayList<>();
+            actions.add(new PortAction.MakeMacvtap(req.tap().orElse(MACVTAP_PREFIX + "%d"), req.tap().isPresent(), device.toString(), mode,
+                    req.mac(), req.passFd(), req.queues(), req.vnetHdr()));
+            if (PortQos.shapesTap(target.bandwidth())) {
+                actions.add(new PortAction.ShapeTap(target.bandwidth().get()));
+            }
+            PortEffects effects = new PortEffects(links, reaper, dhcp, registry, tapNames, macvtapNames, REAP_WAIT, qos);
+            String subject = "port " + uuid;
+            List<Applied<PortAction>> applied = Executor.applyAll(subject, actions, effects, PortAction::label);
+            try {
+                String macvtap = effects.tap();
+                List<String> notes = new ArrayList<>();
+                PortDef pd = new PortDef(UUID.fromString(uuid), req.ownerName().orElse(macvtap),
+                        req.ownerUuid().map(PortCreation::ownerUuid).orElse(UUID.fromString(uuid)), target.portgroup(), req.mac(),
+                        Optional.empty(), target.bandwidth(), target.vlan(), Optional.empty(), target.trustGuestRxFilters(), plug);
+                PortRecord r = new PortRecord(uuid, target.network(), target.networkUuid(), macvtap, req.mac().toString(), req.mac().toString(),
+                        null, plug.type(), null, null, req.vnetHdr(), req.multiQueue(), req.queues(), req.passFd(),
+                        target.portgroup().orElse(null), null, false, null, notes, PortXml.format(pd), effects.plugged().index());
+                store.save(r);
+                registry.put(r);
+                String token = effects.handle() == null ? null : fds.offer(uuid, effects.handle());
+                LOG.info("port {} created: macvtap {} ({}, mode {}) on {} of network {}", uuid, macvtap, req.mac(), mode, device,
+                        target.network());
                 return PortRegistry.port(r, Port.OK, token);
             } catch (RuntimeException | Error e) {
                 Executor.rollbackAll(subject, applied, effects, PortAction::label).forEach(e::addSuppressed);

@@ -4,6 +4,7 @@ import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
 import org.vnetd.core.link.KernelException;
 import org.vnetd.core.link.LinkBackend;
@@ -67,6 +68,9 @@ final class PortDeletion {
                 }
             }
         }
+        if (tap.isPresent() && r.bridge() == null) {
+            awaitMacvtapGone(r);
+        }
         long t3 = System.nanoTime();
         MacAddress mac = MacAddress.parse(r.mac());
         if (networkUp) {
@@ -92,6 +96,21 @@ final class PortDeletion {
         }
         LOG.info("port {} deleted ({})", r.uuid(), r.tap());
         return r;
+    }
+
+    /**
+     * A macvtap holds its host interface until it is unregistered (a passthrough interface takes no second one):
+     * the device is free again when the delete returns, as libvirt's networkReleasePort frees it.
+     */
+    private void awaitMacvtapGone(PortRecord r) {
+        try {
+            if (!reaper.flush(PortCreation.REAP_WAIT)) {
+                LOG.warn("port {}: macvtap {} is still being removed after {} s", r.uuid(), r.tap(), PortCreation.REAP_WAIT.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw VnetException.of(ErrorCode.INTERNAL, "interrupted while removing macvtap '%s'", r.tap());
+        }
     }
 
     /**

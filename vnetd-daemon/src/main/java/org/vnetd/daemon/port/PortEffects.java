@@ -32,6 +32,8 @@ final class PortEffects implements Effects<PortAction> {
     static final int EXFULL = 54;
     /** EBUSY from errno.h: TUNSETIFF's answer for a name that exists (it is exclusive). */
     static final int EBUSY = 16;
+    /** EEXIST from errno.h: RTM_NEWLINK's answer for a name that exists. */
+    static final int EEXIST = 17;
     /** Generated names tried when each turns out taken between our check and TUNSETIFF. */
     static final int NAME_ATTEMPTS = 16;
 
@@ -40,14 +42,16 @@ final class PortEffects implements Effects<PortAction> {
     private final PortDhcp dhcp;
     private final PortRegistry registry;
     private final TapNames tapNames;
+    private final TapNames macvtapNames;
     private final Duration reapWait;
     private final PortQos qos;
     private String tap;
     private TapHandle handle;
     private LinkRef plugged;
 
-    PortEffects(LinkBackend links, TapReaper reaper, PortDhcp dhcp, PortRegistry registry, TapNames tapNames, Duration reapWait,
-            PortQos qos) {
+    PortEffects(LinkBackend links, TapReaper reaper, PortDhcp dhcp, PortRegistry registry, TapNames tapNames, TapNames macvtapNames,
+            Duration reapWait, PortQos qos) {
+        this.macvtapNames = macvtapNames;
         this.qos = qos;
         this.links = links;
         this.reaper = reaper;
@@ -61,7 +65,7 @@ final class PortEffects implements Effects<PortAction> {
         return tap;
     }
 
-    /** The passFd tap's descriptors, or null for a persistent tap. */
+    /** The passFd tap's (or macvtap's) descriptors, or null for a persistent one. */
     TapHandle handle() {
         return handle;
     }
@@ -79,6 +83,13 @@ final class PortEffects implements Effects<PortAction> {
                     tap = handle.name();
                 } else {
                     tap = makeTap(t, links::createTap);
+                }
+            }
+            case PortAction.MakeMacvtap m -> {
+                plugged = makeMacvtap(m);
+                tap = plugged.name();
+                if (m.passFd()) {
+                    handle = links.openMacvtap(plugged, m.queues(), m.vnetHdr());
                 }
             }
             case PortAction.Plug p -> plugged = attach(p);
@@ -103,6 +114,12 @@ final class PortEffects implements Effects<PortAction> {
                 } else {
                     links.deleteLink(tap);
                 }
+            }
+            case PortAction.MakeMacvtap m -> {
+                if (handle != null) {
+                    handle.close();
+                }
+                links.deleteLink(tap);
             }
             case PortAction.Plug p -> {
             }
@@ -140,6 +157,30 @@ final class PortEffects implements Effects<PortAction> {
                     throw e;
                 }
                 LOG.debug("tap name {} was taken meanwhile; trying the next", name);
+            }
+        }
+    }
+
+    /** The macvtap under the name asked for, or the next free {@code macvtapN} (libvirt's names for them). */
+    private LinkRef makeMacvtap(PortAction.MakeMacvtap m) {
+        if (m.named()) {
+            try {
+                return links.createMacvtap(m.name(), m.lower(), m.mode(), m.mac());
+            } catch (KernelException e) {
+                if (e.errno() == EEXIST) {
+                    throw VnetException.of(ErrorCode.CONFLICT, "interface '%s' already exists", m.name());
+                }
+                throw e;
+            }
+        }
+        for (int attempt = 1; ; attempt++) {
+            String name = macvtapNames.next(n -> reaper.pending(n) || links.linkRef(n).isPresent());
+            try {
+                return links.createMacvtap(name, m.lower(), m.mode(), m.mac());
+            } catch (KernelException e) {
+                if (e.errno() != EEXIST || attempt == NAME_ATTEMPTS) {
+                    throw e;
+                }
             }
         }
     }

@@ -1,12 +1,15 @@
 package org.vnetd.daemon.port;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 import org.vnetd.core.driver.NetworkDriver;
+import org.vnetd.core.driver.PortCounter;
 import org.vnetd.core.link.LinkBackend;
+import org.vnetd.core.pool.VirtualFunctions;
 import org.vnetd.core.port.Bandwidth;
 import org.vnetd.core.port.PortDef;
 import org.vnetd.core.qos.TcBackend;
@@ -16,7 +19,8 @@ import org.vnetd.daemon.qos.PortQos;
 import org.vnetd.daemon.rpc.FdReply;
 
 /**
- * VM ports: a tap per guest interface, plugged into a network's bridge (libvirt's net-port-create).
+ * VM ports: a tap per guest interface, plugged into a network's bridge (libvirt's net-port-create), or on a
+ * network of the macvtap modes a macvtap on a host interface of its pool.
  * Ports are remembered in the run dir, so a restarted daemon lists them and adopts their taps; a port
  * outlives its network's destruction (it is reported as such) and is plugged in again when the
  * network starts. Port creation and deletion are serialised: each is a handful of kernel calls.
@@ -25,7 +29,7 @@ import org.vnetd.daemon.rpc.FdReply;
  * {@link PortCreation}, {@link ClientTapPorts}, {@link FdHandoff}, {@link PortDeletion},
  * {@link PortBandwidth} and {@link PortRecovery} over the shared {@link PortRegistry}.
  */
-public final class PortManager implements AutoCloseable {
+public final class PortManager implements PortCounter, AutoCloseable {
     private final PortStore store;
     private final PortRegistry registry;
     private final ScheduledExecutorService timers;
@@ -36,14 +40,15 @@ public final class PortManager implements AutoCloseable {
     private final PortBandwidth bandwidth;
     private final PortRecovery recovery;
 
-    public PortManager(NetworkDriver driver, LinkBackend links, TcBackend tc, PortStore store, PortDhcp dhcp, TapReaper reaper) {
+    public PortManager(NetworkDriver driver, LinkBackend links, TcBackend tc, PortStore store, PortDhcp dhcp, TapReaper reaper,
+            VirtualFunctions vfs) {
         PortQos qos = new PortQos(tc);
         this.store = store;
         this.registry = new PortRegistry(driver, links);
         this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("port-timers").factory());
         this.fds = new FdHandoff(timers, uuid -> delete(null, uuid, false));
-        this.creation = new PortCreation(driver, links, store, dhcp, reaper, registry, fds, qos);
-        this.clientTaps = new ClientTapPorts(driver, store, registry, qos);
+        this.creation = new PortCreation(driver, links, store, dhcp, reaper, registry, fds, qos, vfs);
+        this.clientTaps = new ClientTapPorts(driver, store, registry, qos, vfs);
         this.deletion = new PortDeletion(registry, links, store, dhcp, reaper, driver, qos);
         this.bandwidth = new PortBandwidth(driver, store, registry, qos);
         this.recovery = new PortRecovery(registry, links, store, dhcp, reaper, creation, timers, driver, qos);
@@ -116,6 +121,16 @@ public final class PortManager implements AutoCloseable {
     /** How many ports the running network {@code network} ({@code uuid}) has: its live XML's connections. */
     public int count(String network, java.util.UUID uuid) {
         return registry.count(network, uuid.toString());
+    }
+
+    @Override
+    public int ports(String network, java.util.UUID uuid) {
+        return count(network, uuid);
+    }
+
+    @Override
+    public Map<String, Integer> interfaceConnections(String network, java.util.UUID uuid) {
+        return registry.interfaceConnections(network, uuid.toString());
     }
 
     public String getXml(String network, String uuid) {

@@ -85,6 +85,11 @@ final class PortRecovery {
                         r.passFd() ? " (its holder closed it)" : "");
                 continue;
             }
+            if (r.bridge() == null) {
+                // a macvtap: on its host interface, with nothing to plug; its pool device counts again with the port
+                LOG.info("adopted port {} ({} of a {} plug, network {})", r.uuid(), r.tap(), r.plugType(), r.network());
+                continue;
+            }
             if (registry.state(r).equals("ok") && !tap.get().master().map(r.bridge()::equals).orElse(false)) {
                 replug(r);
             }
@@ -105,7 +110,7 @@ final class PortRecovery {
         }
         background.execute(() -> replugFloors(e.network(), e.uuid()));
         for (PortRecord r : List.copyOf(registry.all())) {
-            if (!r.clientTap() && r.network().equals(e.network()) && r.networkUuid().equals(e.uuid())) {
+            if (!r.clientTap() && r.bridge() != null && r.network().equals(e.network()) && r.networkUuid().equals(e.uuid())) {
                 background.execute(() -> {
                     try {
                         replug(r);

@@ -4,6 +4,7 @@ import java.net.Inet4Address;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,6 +19,7 @@ import org.vnetd.core.error.VnetException;
 import org.vnetd.core.link.LinkBackend;
 import org.vnetd.core.net.IpAddresses;
 import org.vnetd.core.net.MacAddress;
+import org.vnetd.core.pool.PoolDevice;
 import org.vnetd.core.port.Bandwidth;
 import org.vnetd.core.port.PortXml;
 import org.vnetd.core.qos.Bandwidths;
@@ -152,6 +154,36 @@ final class PortRegistry {
             }
         }
         return out;
+    }
+
+    /**
+     * How many ports of {@code network}'s current run hold each device of its pool, leaving out port {@code except}
+     * (null for none): libvirt's connection counts, read from the stored ports' plugs, so a restarted daemon has
+     * them back with its ports.
+     */
+    Map<PoolDevice, Integer> poolConnections(String network, String networkUuid, String except) {
+        Map<PoolDevice, Integer> out = new HashMap<>();
+        for (PortRecord r : ports.values()) {
+            if (r.network().equals(network) && r.networkUuid().equals(networkUuid) && !r.uuid().equals(except) && heldDevice(r)) {
+                PoolDevice.of(PortXml.parse(r.xml()).plug()).ifPresent(d -> out.merge(d, 1, Integer::sum));
+            }
+        }
+        return out;
+    }
+
+    /** The ports holding each host interface of {@code network}'s pool ({@code <interface dev connections>}). */
+    Map<String, Integer> interfaceConnections(String network, String networkUuid) {
+        Map<String, Integer> out = new HashMap<>();
+        poolConnections(network, networkUuid, null).forEach((d, n) -> {
+            if (d instanceof PoolDevice.NetDev dev) {
+                out.put(dev.name(), n);
+            }
+        });
+        return out;
+    }
+
+    private static boolean heldDevice(PortRecord r) {
+        return "direct".equals(r.plugType()) || "hostdev-pci".equals(r.plugType());
     }
 
     /** The reservations ports hold on {@code network}, leaving out port {@code except}. */

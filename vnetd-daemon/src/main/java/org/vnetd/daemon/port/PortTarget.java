@@ -6,7 +6,10 @@ import java.util.Optional;
 
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
+import org.vnetd.core.pool.ForwardPool;
+import org.vnetd.core.pool.VirtualFunctions;
 import org.vnetd.core.port.Bandwidth;
+import org.vnetd.core.port.Plug;
 import org.vnetd.core.port.Vlan;
 import org.vnetd.core.qos.Bandwidths;
 import org.vnetd.core.xml.model.ForwardMode;
@@ -18,27 +21,27 @@ import org.vnetd.core.xml.model.VlanTagDef;
 /**
  * Where a new port goes, derived from the running network's definition as libvirt's
  * networkAllocatePort does: the bridge ({@code type='network'} for networks vnetd runs a bridge for,
- * {@code type='bridge'} for {@code <forward mode='bridge'>} with a host bridge), the MTU, the isolated
- * default, the portgroup's bandwidth, and the portgroup's (or the network's) vlan.
+ * {@code type='bridge'} for {@code <forward mode='bridge'>} with a host bridge) or the device pool
+ * ({@code type='direct'} for the macvtap modes, {@code type='hostdev-pci'} for hostdev; {@code bridge} is then
+ * null), the MTU, the isolated default, the portgroup's bandwidth, and the portgroup's (or the network's) vlan.
  */
 record PortTarget(String network, String networkUuid, String bridge, String plugType, Optional<Integer> mtu,
         boolean isolatedDefault, Optional<String> portgroup, Optional<Bandwidth> bandwidth, Optional<Vlan> vlan,
-        Optional<Boolean> trustGuestRxFilters) {
+        Optional<Boolean> trustGuestRxFilters, Optional<ForwardPool> pool) {
 
-    static PortTarget of(NetworkDef def, Optional<String> wantedGroup) {
+    static PortTarget of(NetworkDef def, Optional<String> wantedGroup, VirtualFunctions vfs) {
         ForwardMode mode = def.forwardMode();
         String plugType;
+        Optional<ForwardPool> pool = Optional.empty();
         if (mode.hasBridge()) {
             plugType = "network";
         } else if (mode == ForwardMode.BRIDGE && def.bridgeName().isPresent()) {
             plugType = "bridge";
         } else {
-            throw VnetException.of(ErrorCode.OPERATION_UNSUPPORTED,
-                    "network '%s' uses <forward mode='%s'>%s; vnetd ports plug taps into bridges (nat, route, open, isolated "
-                            + "networks, and mode='bridge' with <bridge name=...>)",
-                    def.name(), mode.xmlName(), mode == ForwardMode.BRIDGE ? " without a <bridge name>" : "");
+            pool = Optional.of(ForwardPool.of(def, vfs));
+            plugType = mode == ForwardMode.HOSTDEV ? "hostdev-pci" : "direct";
         }
-        String bridge = def.bridgeName().orElseThrow(() -> VnetException.of(ErrorCode.INTERNAL,
+        String bridge = pool.isPresent() ? null : def.bridgeName().orElseThrow(() -> VnetException.of(ErrorCode.INTERNAL,
                 "running network '%s' has no bridge name", def.name()));
         PortGroupDef group = null;
         if (wantedGroup.isPresent()) {
@@ -65,7 +68,12 @@ record PortTarget(String network, String networkUuid, String bridge, String plug
         boolean isolated = def.getPort() != null && "yes".equals(def.getPort().getIsolated());
         return new PortTarget(def.name(), def.uuid().toString(), bridge, plugType, def.mtu(), isolated,
                 Optional.ofNullable(group == null ? null : group.getName()), bw,
-                Optional.ofNullable(vlan).map(PortTarget::vlan), Optional.ofNullable(trust).map("yes"::equals));
+                Optional.ofNullable(vlan).map(PortTarget::vlan), Optional.ofNullable(trust).map("yes"::equals), pool);
+    }
+
+    /** The plug of a port on the network's bridge (not for a pool's ports: they get a device). */
+    Plug bridgePlug() {
+        return plugType.equals("bridge") ? new Plug.Bridge(bridge, Optional.empty()) : new Plug.Network(bridge, Optional.empty());
     }
 
     private static Vlan vlan(VlanDef v) {

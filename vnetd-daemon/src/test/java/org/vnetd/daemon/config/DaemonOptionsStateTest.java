@@ -35,7 +35,7 @@ class DaemonOptionsStateTest {
         ConfFile c = ConfFile.parse("vnetd.conf", List.of("# comment", "", "firewall_backend = iptables", "log_level=debug"));
         assertEquals("iptables", c.firewallBackend());
         assertEquals("DEBUG", c.logLevel());
-        assertEquals("vnetd.conf:2: unknown setting 'firewal_backend' (known: firewall_backend, log_level, libvirt_protocol)",
+        assertEquals("vnetd.conf:2: unknown setting 'firewal_backend' (known: firewall_backend, log_level, libvirt_protocol, sysfs_root)",
                 assertThrows(VnetException.class, () -> ConfFile.parse("vnetd.conf", List.of("", "firewal_backend = x"))).getMessage());
         assertThrows(VnetException.class, () -> ConfFile.parse("f", List.of("firewall_backend = pf")));
         assertThrows(VnetException.class, () -> ConfFile.parse("f", List.of("just words")));
@@ -43,5 +43,9 @@ class DaemonOptionsStateTest {
         assertFalse(ConfFile.parse("f", List.of("libvirt_protocol = no")).libvirtProtocol());
         assertEquals("f:1: libvirt_protocol must be yes or no, not 'off'",
                 assertThrows(VnetException.class, () -> ConfFile.parse("f", List.of("libvirt_protocol = off"))).getMessage());
+        assertEquals(java.nio.file.Path.of("/sys"), c.sysfsRoot(), "SR-IOV VFs are read under /sys unless a test says otherwise");
+        assertEquals(java.nio.file.Path.of("/tmp/sys"), ConfFile.parse("f", List.of("sysfs_root = /tmp/sys")).sysfsRoot());
+        assertEquals("f:1: sysfs_root must be an absolute path, not 'sys'",
+                assertThrows(VnetException.class, () -> ConfFile.parse("f", List.of("sysfs_root = sys"))).getMessage());
     }
 }

@@ -28,7 +28,7 @@ import org.vnetd.testing.TestNetns;
 import org.vnetd.testing.daemon.VnetdProcess;
 
 /**
- * libvirt's conformance networks that use what vnetd does not apply yet (macvtap and SR-IOV pools, Open
+ * libvirt's conformance networks that use what vnetd does not apply yet (802.1Qbg/Qbh port profiles, Open
  * vSwitch ports, libvirt's MAC table manager, a firewalld zone, dnsmasq options), through the real
  * daemon: each is defined as libvirt defines it and refused at start, on the libvirt protocol with
  * libvirt's "unsupported configuration" code and on vnetd's JSON RPC with OPERATION_UNSUPPORTED, the
@@ -42,11 +42,9 @@ class UnappliedElementsNetnsTest {
     private static final Map<String, String> REFUSED = new LinkedHashMap<>();
 
     static {
-        REFUSED.put("direct-net", "<forward mode='bridge'>");
-        REFUSED.put("vepa-net", "<forward mode='vepa'>");
-        REFUSED.put("8021Qbh-net", "<forward mode='private'>");
-        REFUSED.put("hostdev", "<forward mode='hostdev'>");
-        REFUSED.put("hostdev-pf", "<forward mode='hostdev'>");
+        // the macvtap pools themselves are applied: these two are refused for their port profiles
+        REFUSED.put("vepa-net", "<virtualport type='802.1Qbg'>");
+        REFUSED.put("8021Qbh-net", "<virtualport type='802.1Qbh'>");
         REFUSED.put("openvswitch-net", "<virtualport type='openvswitch'>");
         REFUSED.put("host-bridge-no-flood", "<bridge macTableManager='libvirt'>");
         REFUSED.put("routed-network", "<bridge zone='myzone'>");
