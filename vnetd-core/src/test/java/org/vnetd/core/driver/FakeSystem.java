@@ -46,6 +46,9 @@ final class FakeSystem implements Planner, ActionBackends, KernelObserver, Defin
     public Plan plan(NetworkDef def, ObservedState observed) {
         Collisions.check(def, observed);
         List<Action> actions = new ArrayList<>();
+        if (!def.forwardMode().hasBridge()) {
+            return new Plan(def.name(), actions); // the host's devices: nothing to make
+        }
         String br = def.bridgeName().orElseThrow();
         actions.add(bridge(br));
         for (IpDef ip : def.ips()) {

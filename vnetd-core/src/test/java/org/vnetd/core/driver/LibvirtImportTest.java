@@ -135,7 +135,9 @@ class LibvirtImportTest {
     void aRunningNetworkWithWhatVnetdDoesNotApplyStaysLibvirtsAndTheOthersAreTakenOver() throws Exception {
         sys.links.put("virbr0", "bridge");
         String vepa = "<network>\n  <name>direct</name>\n  <uuid>0c4e6f36-7a3c-4b0e-8a59-2a3d1f6b1c05</uuid>\n"
-                + "  <forward mode='vepa'>\n    <interface dev='eth1'/>\n  </forward>\n</network>\n";
+                + "  <forward mode='vepa'>\n    <interface dev='eth1'/>\n  </forward>\n"
+                + "  <virtualport type='802.1Qbg'>\n    <parameters managerid='11' typeid='1193047' typeidversion='2'/>\n  </virtualport>\n"
+                + "</network>\n";
         String zoned = xml("zoned", "1c06", "nat", "virbr6", "10.58.0").replace("<bridge name='virbr6'", "<bridge name='virbr6' zone='trusted'");
         LibvirtHost host = new LibvirtHost(List.of(
                 new LibvirtNetwork("direct", vepa, true, vepa, Optional.of("/st/direct.xml"), OptionalLong.empty(), OptionalLong.empty(),
@@ -152,7 +154,7 @@ class LibvirtImportTest {
         assertFalse(byName.get("direct").takenOver() || byName.get("zoned").takenOver());
         assertTrue(byName.get("default").takenOver());
         assertTrue(byName.get("direct").steps().contains(
-                "libvirt runs it with what vnetd does not apply yet (<forward mode='vepa'>): not taken over, it stays libvirt's"),
+                "libvirt runs it with what vnetd does not apply yet (<virtualport type='802.1Qbg'>): not taken over, it stays libvirt's"),
                 byName.get("direct").steps().toString());
         assertTrue(byName.get("zoned").steps().getLast().contains("(<bridge zone='trusted'>)"), byName.get("zoned").steps().toString());
         NetworkSummary direct = driver.lookup("direct");

@@ -23,6 +23,9 @@ class UnappliedElementsDriverTest {
                 <interface dev='eth1'/>
                 <interface dev='eth2'/>
               </forward>
+              <virtualport type='802.1Qbg'>
+                <parameters managerid='11' typeid='1193047' typeidversion='2' instanceid='09b11c53-8b5c-4eeb-8f00-d84eaa0aaa4f'/>
+              </virtualport>
             </network>
             """;
 
@@ -32,7 +35,7 @@ class UnappliedElementsDriverTest {
         String stored = driver.getXml("direct", true);
         VnetException e = assertThrows(VnetException.class, () -> driver.start("direct"));
         assertEquals(ErrorCode.OPERATION_UNSUPPORTED, e.code());
-        assertTrue(e.getMessage().startsWith("unsupported configuration: network 'direct' ") && e.getMessage().contains("<forward mode='vepa'>"),
+        assertTrue(e.getMessage().startsWith("unsupported configuration: network 'direct' ") && e.getMessage().contains("<virtualport type='802.1Qbg'>"),
                 e.getMessage());
         assertFalse(driver.lookup("direct").active());
         assertEquals(List.of(), sys.log, "nothing applied");
@@ -53,6 +56,20 @@ class UnappliedElementsDriverTest {
         }));
         assertEquals(ErrorCode.OPERATION_UNSUPPORTED, e.code());
         assertEquals(List.of(), driver.list());
+    }
+
+    @Test
+    void aMacvtapPoolStartsWithNothingMadeWhenItsInterfacesExist() {
+        String plain = VEPA.replaceAll("(?s)<virtualport.*</virtualport>\n", "");
+        driver.define(plain);
+        VnetException missing = assertThrows(VnetException.class, () -> driver.start("direct"));
+        assertEquals(ErrorCode.CONFLICT, missing.code());
+        assertEquals("forward device 'eth1' of network 'direct' does not exist", missing.getMessage());
+        sys.links.put("eth1", "");
+        sys.links.put("eth2", "");
+        driver.start("direct");
+        assertTrue(driver.lookup("direct").active());
+        assertEquals(List.of(), sys.log, "libvirt makes nothing at the start of a pool's network, nor does vnetd");
     }
 
     @Test
