@@ -169,6 +169,8 @@ probe() {
     return 1
 }
 
+rcvbuf_errors() { ip netns exec "$1" awk '$1=="Udp6RcvbufErrors"{print $2}' /proc/net/snmp6; }
+
 declare -A RATE LAT
 bench_one() {
     local name=$1 pass=0 fail=0 lat=n/a got=0 r
@@ -194,6 +196,8 @@ bench_one() {
         n=$((n + 1))
     done
     RATE[$name]=$got LAT[$name]=$lat OFFERED[$name]=$pass
+    # where the lost packets went: a full socket receive buffer on either side (counted since the namespace began)
+    echo "   UDP receive-buffer overflows so far: server side $(rcvbuf_errors "$SRV"), client side $(rcvbuf_errors "$CLI")" >&2
     stop_server
     [ "$name" = vnetd ] && cat "$TMP/vnetd.err" >&2 || true
 }

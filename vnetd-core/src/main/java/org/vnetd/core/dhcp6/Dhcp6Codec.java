@@ -1,11 +1,12 @@
 package org.vnetd.core.dhcp6;
 
-import java.io.ByteArrayOutputStream;
 import java.net.Inet6Address;
 import java.net.UnknownHostException;
+import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.vnetd.core.net.Octets;
@@ -189,78 +190,72 @@ public final class Dhcp6Codec {
     }
 
     public static byte[] encode(Dhcp6Message m) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        out.write(m.type().code());
-        out.write(m.transactionId() >>> 16);
-        out.write(m.transactionId() >>> 8);
-        out.write(m.transactionId());
-        m.options().forEach(o -> putOption(out, o));
-        if (out.size() > MAX_MESSAGE) {
-            throw new IllegalArgumentException(m.type() + " of " + out.size() + " bytes exceeds " + MAX_MESSAGE);
+        // one buffer, each option's length filled in once its body is written: no stream per option
+        ByteBuffer out = ByteBuffer.allocate(MAX_MESSAGE);
+        try {
+            out.put((byte) m.type().code());
+            out.put((byte) (m.transactionId() >>> 16));
+            out.put((byte) (m.transactionId() >>> 8));
+            out.put((byte) m.transactionId());
+            for (Dhcp6Option o : m.options()) {
+                putOption(out, o);
+            }
+        } catch (BufferOverflowException e) {
+            throw new IllegalArgumentException(m.type() + " exceeds " + MAX_MESSAGE + " bytes", e);
         }
-        return out.toByteArray();
+        return Arrays.copyOf(out.array(), out.position());
     }
 
-    private static void putOption(ByteArrayOutputStream out, Dhcp6Option o) {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
+    private static void putOption(ByteBuffer out, Dhcp6Option o) {
+        out.putShort((short) o.code());
+        int lengthAt = out.position();
+        out.putShort((short) 0);
         switch (o) {
-            case Dhcp6Option.ClientId c -> body.writeBytes(c.duid().bytes());
-            case Dhcp6Option.ServerId s -> body.writeBytes(s.duid().bytes());
+            case Dhcp6Option.ClientId c -> c.duid().writeTo(out);
+            case Dhcp6Option.ServerId s -> s.duid().writeTo(out);
             case Dhcp6Option.IaNa ia -> {
-                u32(body, ia.iaid());
-                u32(body, ia.t1());
-                u32(body, ia.t2());
-                ia.options().forEach(n -> putOption(body, n));
+                out.putInt((int) ia.iaid());
+                out.putInt((int) ia.t1());
+                out.putInt((int) ia.t2());
+                for (Dhcp6Option n : ia.options()) {
+                    putOption(out, n);
+                }
             }
             case Dhcp6Option.IaAddress a -> {
-                body.writeBytes(a.address().getAddress());
-                u32(body, a.preferredLifetime());
-                u32(body, a.validLifetime());
-                a.options().forEach(n -> putOption(body, n));
+                out.put(a.address().getAddress());
+                out.putInt((int) a.preferredLifetime());
+                out.putInt((int) a.validLifetime());
+                for (Dhcp6Option n : a.options()) {
+                    putOption(out, n);
+                }
             }
-            case Dhcp6Option.OptionRequest r -> r.codes().forEach(c -> u16(body, c));
-            case Dhcp6Option.Preference p -> body.write(p.value());
-            case Dhcp6Option.ElapsedTime e -> u16(body, e.hundredths());
+            case Dhcp6Option.OptionRequest r -> r.codes().forEach(c -> out.putShort((short) (int) c));
+            case Dhcp6Option.Preference p -> out.put((byte) p.value());
+            case Dhcp6Option.ElapsedTime e -> out.putShort((short) e.hundredths());
             case Dhcp6Option.StatusCode s -> {
-                u16(body, s.status());
-                body.writeBytes(s.message().getBytes(StandardCharsets.UTF_8));
+                out.putShort((short) s.status());
+                out.put(s.message().getBytes(StandardCharsets.UTF_8));
             }
             case Dhcp6Option.RapidCommit r -> {
             }
-            case Dhcp6Option.DnsServers d -> d.servers().forEach(a -> body.writeBytes(a.getAddress()));
-            case Dhcp6Option.DomainList d -> d.domains().forEach(n -> putName(body, n));
-            case Dhcp6Option.Unknown u -> body.writeBytes(u.data().toByteArray());
+            case Dhcp6Option.DnsServers d -> d.servers().forEach(a -> out.put(a.getAddress()));
+            case Dhcp6Option.DomainList d -> d.domains().forEach(n -> putName(out, n));
+            case Dhcp6Option.Unknown u -> out.put(u.data().toByteArray());
         }
-        if (body.size() > 0xffff) {
-            throw new IllegalArgumentException("option " + o.code() + " of " + body.size() + " bytes does not fit");
-        }
-        u16(out, o.code());
-        u16(out, body.size());
-        out.writeBytes(body.toByteArray());
+        // a body never exceeds 0xffff: the whole message is at most MAX_MESSAGE bytes
+        out.putShort(lengthAt, (short) (out.position() - lengthAt - 2));
     }
 
     /** The empty name is the root (one zero byte). */
-    private static void putName(ByteArrayOutputStream out, String name) {
+    private static void putName(ByteBuffer out, String name) {
         for (String label : name.isEmpty() ? new String[0] : name.split("\\.", -1)) {
             byte[] l = label.getBytes(StandardCharsets.ISO_8859_1);
             if (l.length == 0 || l.length > 63) {
                 throw new IllegalArgumentException("domain '" + name + "' has a label of " + l.length + " bytes");
             }
-            out.write(l.length);
-            out.writeBytes(l);
+            out.put((byte) l.length);
+            out.put(l);
         }
-        out.write(0);
-    }
-
-    private static void u16(ByteArrayOutputStream out, int v) {
-        out.write(v >>> 8);
-        out.write(v);
-    }
-
-    private static void u32(ByteArrayOutputStream out, long v) {
-        out.write((int) (v >>> 24));
-        out.write((int) (v >>> 16));
-        out.write((int) (v >>> 8));
-        out.write((int) v);
+        out.put((byte) 0);
     }
 }

@@ -1,18 +1,19 @@
 package org.vnetd.core.dhcp6;
 
-import java.math.BigInteger;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.Set;
 
 /**
  * The stateful DHCPv6 server of one bridge (RFC 8415 §18.3), without sockets: {@link #handle} takes a
@@ -30,18 +31,41 @@ public final class Dhcp6Server {
     private record Binding(Duid client, long iaid) {
     }
 
+    /** A range ready for allocation: its span and its lease time (null: the default). */
+    private record Pool(AddressSpan span, Duration lease) {
+    }
+
     private final Map<Binding, Dhcp6Lease> byBinding = new HashMap<>();
     private final Map<InetAddress, Dhcp6Lease> byAddress = new HashMap<>();
+    /**
+     * Every finite lease put, soonest expiry first: expiry pops what is due instead of scanning every
+     * binding. An entry whose binding was renewed or ended since is stale and skipped when popped.
+     */
+    private final PriorityQueue<Dhcp6Lease> byExpiry = new PriorityQueue<>(Comparator.comparing(Dhcp6Lease::expiry));
     private final Map<InetAddress, Instant> declined = new HashMap<>();
     private Dhcp6Config config;
-    private Instant nextExpiry = Instant.MIN;
+    private List<Pool> pools;
+    private Map<Duid, Dhcp6Config.Host> hostsById;
+    private Set<InetAddress> reserved;
+    private Instant nextDeclineExpiry = Instant.MIN;
 
     public Dhcp6Server(Dhcp6Config config) {
-        this.config = Objects.requireNonNull(config, "config");
+        reconfigure(config);
     }
 
     public void reconfigure(Dhcp6Config next) {
         this.config = Objects.requireNonNull(next, "config");
+        this.pools = next.ranges().stream().map(r -> new Pool(new AddressSpan(r.start(), r.end()), r.lease())).toList();
+        Map<Duid, Dhcp6Config.Host> ids = new HashMap<>();
+        Set<InetAddress> ips = new HashSet<>();
+        for (Dhcp6Config.Host h : next.hosts()) {
+            if (h.id() != null) {
+                ids.putIfAbsent(h.id(), h); // the first of two hosts with one DUID wins, as the list order said before
+            }
+            ips.add(h.ip());
+        }
+        this.hostsById = ids;
+        this.reserved = ips;
     }
 
     /** A restarted server takes back its durable leases (expired ones are skipped). */
@@ -192,26 +216,26 @@ public final class Dhcp6Server {
     }
 
     private Optional<Inet6Address> choose(Duid id, long iaid, Instant now) {
-        for (Dhcp6Config.Host h : config.hosts()) {
-            if (id.equals(h.id())) {
-                return Optional.of(h.ip());
-            }
+        Dhcp6Config.Host host = hostsById.get(id);
+        if (host != null) {
+            return Optional.of(host.ip());
         }
         Dhcp6Lease current = byBinding.get(new Binding(id, iaid));
         if (current != null) {
             return Optional.of(current.address());
         }
-        long seed = (Arrays.hashCode(id.bytes()) * 31L + iaid) & 0x7fffffffffffffffL;
-        for (Dhcp6Config.Range r : config.ranges()) {
-            BigInteger start = new BigInteger(1, r.start().getAddress());
-            BigInteger size = new BigInteger(1, r.end().getAddress()).subtract(start).add(BigInteger.ONE);
-            if (size.signum() <= 0) {
+        long seed = (id.hashCode() * 31L + iaid) & 0x7fffffffffffffffL;
+        for (Pool p : pools) {
+            long size = p.span().size();
+            if (size == 0) {
                 continue;
             }
-            BigInteger offset = BigInteger.valueOf(seed).mod(size);
-            long probes = Math.min(size.min(BigInteger.valueOf(MAX_PROBES)).longValue(), MAX_PROBES);
+            long offset = seed % size;
+            long probes = Math.min(size, MAX_PROBES);
             for (long i = 0; i < probes; i++) {
-                Inet6Address a = toAddress(start.add(offset.add(BigInteger.valueOf(i)).mod(size)));
+                // (offset + i) mod size, without overflowing a long
+                long at = offset < size - i ? offset + i : offset - (size - i);
+                Inet6Address a = p.span().at(at);
                 if (free(a, now)) {
                     return Optional.of(a);
                 }
@@ -221,35 +245,29 @@ public final class Dhcp6Server {
     }
 
     private boolean free(Inet6Address a, Instant now) {
-        if (byAddress.containsKey(a) || a.equals(config.subnet().address())) {
+        if (byAddress.containsKey(a) || a.equals(config.subnet().address()) || reserved.contains(a)) {
             return false;
         }
         Instant held = declined.get(a);
-        if (held != null && held.isAfter(now)) {
-            return false;
-        }
-        return config.hosts().stream().noneMatch(h -> h.ip().equals(a));
+        return held == null || !held.isAfter(now);
     }
 
     private Duration leaseFor(Duid id, Inet6Address a) {
-        for (Dhcp6Config.Host h : config.hosts()) {
-            if (id.equals(h.id()) && h.lease() != null) {
-                return h.lease();
-            }
+        Dhcp6Config.Host host = hostsById.get(id);
+        if (host != null && host.lease() != null) {
+            return host.lease();
         }
-        for (Dhcp6Config.Range r : config.ranges()) {
-            BigInteger x = new BigInteger(1, a.getAddress());
-            if (r.lease() != null && x.compareTo(new BigInteger(1, r.start().getAddress())) >= 0
-                    && x.compareTo(new BigInteger(1, r.end().getAddress())) <= 0) {
-                return r.lease();
+        for (Pool p : pools) {
+            if (p.lease() != null && p.span().contains(a)) {
+                return p.lease();
             }
         }
         return config.defaultLease();
     }
 
     private String hostname(Duid id) {
-        return config.hosts().stream().filter(h -> id.equals(h.id())).map(Dhcp6Config.Host::name).filter(Objects::nonNull)
-                .findFirst().orElse(null);
+        Dhcp6Config.Host host = hostsById.get(id);
+        return host == null ? null : host.name();
     }
 
     private static Instant expiry(Instant now, Duration lease) {
@@ -301,23 +319,23 @@ public final class Dhcp6Server {
     }
 
     /**
-     * Drops expired bindings and declines, at most once a second: a scan of every binding per message
-     * made each answer cost O(leases). Meanwhile an expired binding may still be renewed, and its
-     * address is not handed to another client for up to a second.
+     * Drops the bindings that have expired (popped from {@link #byExpiry}, so a message costs what is
+     * due, not a scan of every binding) and, at most once a second, the declines whose hold is over.
      */
     private void expire(Instant now) {
-        if (now.isBefore(nextExpiry)) {
-            return;
-        }
-        nextExpiry = now.plusSeconds(1);
-        byBinding.values().removeIf(l -> {
-            if (l.isExpired(now)) {
-                byAddress.remove(l.address());
-                return true;
+        Dhcp6Lease due;
+        while ((due = byExpiry.peek()) != null && due.isExpired(now)) {
+            byExpiry.poll();
+            Binding b = new Binding(due.client(), due.iaid());
+            if (byBinding.get(b) == due) { // not renewed or ended since
+                byBinding.remove(b);
+                byAddress.remove(due.address());
             }
-            return false;
-        });
-        declined.values().removeIf(until -> !until.isAfter(now));
+        }
+        if (!now.isBefore(nextDeclineExpiry)) {
+            nextDeclineExpiry = now.plusSeconds(1);
+            declined.values().removeIf(until -> !until.isAfter(now));
+        }
     }
 
     private void put(Dhcp6Lease l) {
@@ -326,6 +344,9 @@ public final class Dhcp6Server {
             byAddress.remove(old.address());
         }
         byAddress.put(l.address(), l);
+        if (!l.expiry().equals(Instant.MAX)) {
+            byExpiry.add(l);
+        }
     }
 
     private void remove(Dhcp6Lease l) {
@@ -333,15 +354,4 @@ public final class Dhcp6Server {
         byAddress.remove(l.address());
     }
 
-    private static Inet6Address toAddress(BigInteger v) {
-        byte[] raw = v.toByteArray();
-        byte[] a = new byte[16];
-        int n = Math.min(raw.length, 16);
-        System.arraycopy(raw, raw.length - n, a, 16 - n, n);
-        try {
-            return Inet6Address.getByAddress(null, a, -1);
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException("16 bytes are always an IPv6 address", e);
-        }
-    }
 }

@@ -61,6 +61,11 @@ public record Duid(byte[] bytes) {
         return java.util.Optional.of(org.vnetd.core.net.MacAddress.of(Arrays.copyOfRange(bytes, header, header + 6)));
     }
 
+    /** Puts the bytes into {@code out} (no copy, as {@link #bytes()} makes). */
+    public void writeTo(java.nio.ByteBuffer out) {
+        out.put(bytes);
+    }
+
     @Override
     public byte[] bytes() {
         return bytes.clone();

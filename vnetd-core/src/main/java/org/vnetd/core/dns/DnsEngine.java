@@ -72,6 +72,32 @@ public final class DnsEngine {
         return removed;
     }
 
+    /** One guest name change of a batch: {@code hostname} null means the lease of {@code address} ended. */
+    public record GuestChange(InetAddress address, String hostname) {
+        public GuestChange {
+            java.util.Objects.requireNonNull(address, "address");
+        }
+    }
+
+    /**
+     * A batch of lease changes in order (a DHCP lease log's sync), the zone rebuilt once for all of them
+     * rather than once per lease. Returns how many changed a name.
+     */
+    public synchronized int updateGuests(List<GuestChange> changes) {
+        int changed = 0;
+        for (GuestChange c : changes) {
+            boolean did = c.hostname() == null ? guests.remove(c.address())
+                    : guests.put(c.hostname(), c.address(), snapshot.config().domain());
+            if (did) {
+                changed++;
+            }
+        }
+        if (changed > 0) {
+            snapshot = build(snapshot.config());
+        }
+        return changed;
+    }
+
     /** Replaces all guest names at once, e.g. from the lease file after a daemon restart. */
     public synchronized void replaceGuests(Map<InetAddress, String> leases) {
         guests.clear();

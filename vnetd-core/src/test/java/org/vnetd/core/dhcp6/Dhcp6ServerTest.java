@@ -161,6 +161,21 @@ class Dhcp6ServerTest {
     }
 
     @Test
+    void aRenewedLeaseOutlivesItsFirstExpiryAndAnExpiredOneIsFreedAtOnce() throws Exception {
+        Dhcp6Server s = new Dhcp6Server(config("fd00::100", "fd00::100", List.of()));
+        Inet6Address only = addressOf(answer(s.handle(msg(Dhcp6MessageType.REQUEST, client(1), SERVER, ia(1)), T0)).message());
+        answer(s.handle(msg(Dhcp6MessageType.RENEW, client(1), SERVER, ia(1, only)), T0.plusSeconds(1800)));
+        // past the first expiry, within the renewed one: still client 1's
+        var busy = answer(s.handle(msg(Dhcp6MessageType.SOLICIT, client(2), null, ia(1)), T0.plusSeconds(3601)));
+        assertEquals(Dhcp6Option.StatusCode.NO_ADDRS_AVAIL, iaStatus(busy.message()));
+        assertEquals(1, s.leases().size());
+        // the renewed lease ends at T0 + 1800 + 3600: the address is free that very second, not a second later
+        var freed = answer(s.handle(msg(Dhcp6MessageType.REQUEST, client(2), SERVER, ia(1)), T0.plusSeconds(5400)));
+        assertEquals(only, addressOf(freed.message()));
+        assertEquals(List.of(client(2)), s.leases().stream().map(Dhcp6Lease::client).toList());
+    }
+
+    @Test
     void aReservedDuidGetsItsAddressAndNobodyElseDoes() throws Exception {
         Inet6Address reserved = Dhcp6CodecTest.v6("fd00::100");
         Dhcp6Server s = new Dhcp6Server(config("fd00::100", "fd00::101",

@@ -86,6 +86,19 @@ class DnsEngineTest {
     }
 
     @Test
+    void aBatchOfLeaseChangesAppliesInOrder() {
+        DnsEngine e = engine(base().withDomain("example.com", true));
+        InetAddress a = IpAddresses.parse("fd00::50");
+        InetAddress b = IpAddresses.parse("fd00::51");
+        // the refused name changes nothing: three of four count
+        assertEquals(3, e.updateGuests(List.of(new DnsEngine.GuestChange(a, "vm1"), new DnsEngine.GuestChange(b, "vm2"),
+                new DnsEngine.GuestChange(a, null), new DnsEngine.GuestChange(b, "bad_name"))));
+        assertEquals(ResponseCode.NXDOMAIN, answer(e.decide(query("vm1.example.com", RecordType.AAAA))).rcode());
+        assertEquals(List.of("fd00::51"), data(answer(e.decide(query("vm2.example.com", RecordType.AAAA)))));
+        assertEquals(0, e.updateGuests(List.of(new DnsEngine.GuestChange(a, null))), "nothing left to remove");
+    }
+
+    @Test
     void untrustedGuestNamesAreRefusedAndHostsWin() {
         DnsEngine e = engine(base().withDomain("example.com", true).withHosts(List.of(DnsConfig.Host.of("192.168.122.9", "gw"))));
         assertFalse(e.putGuest("evil.other.org", IpAddresses.parse("192.168.122.60")));

@@ -18,7 +18,6 @@ import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.socket.InternetProtocolFamily;
-import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import org.slf4j.Logger;
@@ -35,6 +34,7 @@ import org.vnetd.daemon.activation.AdoptingBind;
 import org.vnetd.daemon.activation.ServiceSockets;
 import org.vnetd.daemon.activation.SocketNames;
 import org.vnetd.daemon.socket.BoundToDevice;
+import org.vnetd.daemon.socket.ForcedReceiveBuffer;
 
 /**
  * One network's DHCP server: the engine, its durable lease store ({@code leaseDir/<bridge>.leases}),
@@ -43,12 +43,6 @@ import org.vnetd.daemon.socket.BoundToDevice;
  */
 public final class DhcpService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DhcpService.class);
-    /**
-     * SOL_SOCKET, SO_RCVBUFFORCE: a burst of DISCOVERs (every VM of a host booting) must queue, not be
-     * dropped, and net.core.rmem_max would cap SO_RCVBUF; root may exceed it for this one socket.
-     * Not more than ~1 MiB: under overload, answering requests older than the client's patience is waste.
-     */
-    private static final IntegerUnixChannelOption SO_RCVBUFFORCE = new IntegerUnixChannelOption("SO_RCVBUFFORCE", 1, 33);
     private static final long REAP_SECONDS = 60;
     /**
      * Receive buffer: a little larger than any datagram we accept, so a bigger one arrives truncated
@@ -165,8 +159,8 @@ public final class DhcpService implements AutoCloseable {
             Bootstrap b = new Bootstrap().group(g)
                     .option(ChannelOption.SO_BROADCAST, true)
                     .option(ChannelOption.SO_REUSEADDR, true)
-                    .option(ChannelOption.SO_RCVBUF, 1 << 20)
-                    .option(SO_RCVBUFFORCE, 1 << 20)
+                    .option(ChannelOption.SO_RCVBUF, ForcedReceiveBuffer.DHCP_BYTES)
+                    .option(ForcedReceiveBuffer.OPTION, ForcedReceiveBuffer.DHCP_BYTES)
                     .option(ChannelOption.SO_SNDBUF, 4 << 20)
                     .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, 0)
                     .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER))

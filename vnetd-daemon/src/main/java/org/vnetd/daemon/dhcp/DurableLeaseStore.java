@@ -51,7 +51,7 @@ public final class DurableLeaseStore implements LeaseStore {
     static final int COMPACT_AFTER = LeaseCompactor.COMPACT_AFTER;
     static final int PREALLOCATE = LeaseLog.PREALLOCATE;
     static final int FIRST_EXTENT = LeaseLog.FIRST_EXTENT;
-    static final int SNAPSHOT_SYNC_EVERY = LeaseSnapshotFile.SYNC_EVERY;
+    static final int SNAPSHOT_SYNC_EVERY = StreamedSnapshot.SYNC_EVERY;
     /** At most one line per this for an error that repeats (a full disk fails every sync). */
     static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
     /** Bytes a probe makes sure the log can take before ACKs are sent again: a few records. */
@@ -62,7 +62,7 @@ public final class DurableLeaseStore implements LeaseStore {
     private final LiveLeases live = new LiveLeases(); // ioLock
     private final LeaseLog log; // ioLock
     private final LeaseWriteHealth health;
-    private final LeaseCompactor compaction; // ioLock
+    private final LeaseCompactor<DhcpLease> compaction; // ioLock
     private volatile LeaseListener durableListener = change -> { };
 
     private DurableLeaseStore(Path dir, String name, Clock clock, LeaseRecordJson json) throws IOException {
@@ -84,7 +84,7 @@ public final class DurableLeaseStore implements LeaseStore {
         this.pending = new LeaseChangeQueue(wal);
         this.log = LeaseLog.open(wal, json);
         this.health = new LeaseWriteHealth(wal);
-        this.compaction = new LeaseCompactor(ioLock, log, snapshot, walPrev, live, clock);
+        this.compaction = new LeaseCompactor<>(ioLock, log, snapshot, walPrev, live, clock);
         if (walUsed) {
             try {
                 compaction.compactNow(); // replayed records (or a torn tail): start from a clean snapshot and an empty log

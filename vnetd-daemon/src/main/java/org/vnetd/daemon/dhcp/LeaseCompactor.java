@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -14,7 +15,6 @@ import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
-import org.vnetd.core.dhcp.DhcpLease;
 
 /**
  * Compacts a lease store's log into its snapshot. In the background: {@link #housekeep} rotates the
@@ -27,16 +27,30 @@ import org.vnetd.core.dhcp.DhcpLease;
  * <p>Everything but the compactor thread's own work runs under the store's I/O lock ({@code ioLock},
  * which that thread takes to publish its result).
  */
-final class LeaseCompactor {
+public final class LeaseCompactor<L> {
+    /** Where the live leases go: the store's snapshot file, replaced whole. */
+    public interface Snapshot<L> {
+        void write(Collection<L> leases) throws IOException;
+
+        Path path();
+    }
+
+    /** The live leases to snapshot: a view or a copy that stays valid while the compactor iterates it. */
+    public interface LiveSet<L> {
+        Collection<L> current();
+
+        void reapExpired(Instant now);
+    }
+
     // the store's category: operators grep for one logger per lease store
     private static final Logger LOG = LoggerFactory.getLogger(DurableLeaseStore.class);
-    static final int COMPACT_AFTER = 20_000;
+    public static final int COMPACT_AFTER = 20_000;
 
     private final Object ioLock;
     private final LeaseLog log;
-    private final LeaseSnapshotFile snapshot;
+    private final Snapshot<L> snapshot;
     private final Path walPrev;
-    private final LiveLeases live;
+    private final LiveSet<L> live;
     private final Clock clock;
     private final RateLimitedLog errors = new RateLimitedLog(LOG, Level.WARN, DurableLeaseStore.LOG_INTERVAL_NANOS);
     /** A compaction is between rotation and the deletion of {@code walPrev}. */
@@ -51,7 +65,7 @@ final class LeaseCompactor {
     /** The latest background compaction: done once its snapshot is written and the rotated log gone, or failed. */
     private volatile CompletableFuture<Void> last = CompletableFuture.completedFuture(null);
 
-    LeaseCompactor(Object ioLock, LeaseLog log, LeaseSnapshotFile snapshot, Path walPrev, LiveLeases live, Clock clock) {
+    public LeaseCompactor(Object ioLock, LeaseLog log, Snapshot<L> snapshot, Path walPrev, LiveSet<L> live, Clock clock) {
         this.ioLock = ioLock;
         this.log = log;
         this.snapshot = snapshot;
@@ -61,7 +75,7 @@ final class LeaseCompactor {
     }
 
     /** The latest compaction started off the ACK path (a completed future when none was). */
-    CompletableFuture<Void> last() {
+    public CompletableFuture<Void> last() {
         return last;
     }
 
@@ -69,7 +83,7 @@ final class LeaseCompactor {
      * The whole compaction on the caller's thread, with nothing appended meanwhile (at open and close,
      * no compactor running): snapshot of live leases, then an empty log.
      */
-    void compactNow() throws IOException {
+    public void compactNow() throws IOException {
         live.reapExpired(clock.instant());
         snapshot.write(live.current()); // without expired ones
         Files.deleteIfExists(walPrev);
@@ -78,12 +92,12 @@ final class LeaseCompactor {
     }
 
     /** Whether close has records to compact (an empty log, nothing leased since open, needs no fsyncs). */
-    boolean hasWork() {
+    public boolean hasWork() {
         return log.records() > 0 || Files.exists(walPrev);
     }
 
     /** The compaction at open could not be done: the replayed logs are kept and compacted later. */
-    void deferFromOpen(boolean prevKept) {
+    public void deferFromOpen(boolean prevKept) {
         deferred = true;
         compacting = false;
         if (prevKept) {
@@ -100,7 +114,7 @@ final class LeaseCompactor {
      * Throws when the rotation fails: the store then fails as on a failed write (the log is reopened at
      * a retry).
      */
-    void housekeep(IntSupplier liveCount) throws IOException {
+    public void housekeep(IntSupplier liveCount) throws IOException {
         if (deferred && retry.due()) {
             compactDeferred();
         }
@@ -142,7 +156,7 @@ final class LeaseCompactor {
         startSnapshot(live.current());
     }
 
-    private void startSnapshot(Collection<DhcpLease> leases) {
+    private void startSnapshot(Collection<L> leases) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         last = done;
         snapshotRunning = true;
@@ -163,7 +177,7 @@ final class LeaseCompactor {
      * later compaction may rotate over it, and housekeeping tries again after a backoff with the live
      * leases of then (the new log holds every change since the rotation, so that view does as well).
      */
-    private void finish(Collection<DhcpLease> leases, CompletableFuture<Void> done) {
+    private void finish(Collection<L> leases, CompletableFuture<Void> done) {
         try {
             snapshot.write(leases);
             Files.deleteIfExists(walPrev); // replaying it again would change nothing: no sync needed
@@ -189,7 +203,7 @@ final class LeaseCompactor {
      * Lets a running snapshot finish and takes no new ones (call without ioLock: the compactor takes it).
      * A sync crossing the threshold meanwhile runs its compaction here, before close's.
      */
-    void shutdown() {
+    public void shutdown() {
         ExecutorService c;
         synchronized (ioLock) {
             c = executor;

@@ -233,7 +233,7 @@ public final class LeaseLog {
      * the rename was done, so reopening {@code NAME.wal} (the old log, or a new empty one after the
      * rename) appends at the right place either way.
      */
-    void reopenIfClosed() throws IOException {
+    public void reopenIfClosed() throws IOException {
         if (!ch.isOpen()) {
             ch = open(StandardOpenOption.CREATE);
             AtomicFiles.syncDirectory(wal.getParent());

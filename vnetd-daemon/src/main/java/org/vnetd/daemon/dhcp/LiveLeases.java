@@ -16,7 +16,7 @@ import org.vnetd.core.dhcp.LeaseChange;
  * ({@link #follow}) the store keeps its own map by address (the last record of an address decides);
  * from then the server's live leases are the live set. Not thread-safe: used under the store's I/O lock.
  */
-final class LiveLeases {
+final class LiveLeases implements LeaseCompactor.LiveSet<DhcpLease> {
     private Map<Integer, DhcpLease> own = new HashMap<>(); // by DhcpLease.ip(); null once followed
     private IntSupplier followedCount;
     private Supplier<? extends Collection<DhcpLease>> followedLeases;
@@ -35,7 +35,8 @@ final class LiveLeases {
     }
 
     /** The live leases (expired ones not yet reaped included), a view or a copy. */
-    Collection<DhcpLease> current() {
+    @Override
+    public Collection<DhcpLease> current() {
         return followedLeases != null ? followedLeases.get() : new ArrayList<>(own.values());
     }
 
@@ -44,7 +45,8 @@ final class LiveLeases {
     }
 
     /** Drops expired leases from the store's own map (a followed server reaps its own). */
-    void reapExpired(Instant now) {
+    @Override
+    public void reapExpired(Instant now) {
         if (own != null) {
             own.values().removeIf(l -> l.isExpired(now));
         }

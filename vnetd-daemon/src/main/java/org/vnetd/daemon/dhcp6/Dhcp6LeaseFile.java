@@ -10,21 +10,29 @@ import java.util.List;
 import org.vnetd.core.dhcp6.Dhcp6Lease;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
-import org.vnetd.daemon.state.AtomicFiles;
+import org.vnetd.daemon.dhcp.LeaseCompactor;
+import org.vnetd.daemon.dhcp.StreamedSnapshot;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SequenceWriter;
 
 /**
  * The snapshot of one network's DHCPv6 leases, {@code <network>.dhcp6.json}: a JSON array, replaced
- * whole (write, fsync, rename) by a compaction of the lease log ({@link Dhcp6LeaseStore}).
+ * whole by a compaction of the lease log ({@link Dhcp6LeaseStore}), streamed and synced as it is
+ * written ({@link StreamedSnapshot}), as DHCPv4's snapshot is.
  */
-final class Dhcp6LeaseFile {
+final class Dhcp6LeaseFile implements LeaseCompactor.Snapshot<Dhcp6Lease> {
     private final ObjectMapper json;
     private final Path file;
 
     Dhcp6LeaseFile(Path file, ObjectMapper json) {
         this.file = file;
         this.json = json;
+    }
+
+    @Override
+    public Path path() {
+        return file;
     }
 
     List<Dhcp6Lease> read() {
@@ -42,15 +50,14 @@ final class Dhcp6LeaseFile {
         }
     }
 
-    void write(Collection<Dhcp6Lease> leases) {
-        List<Dhcp6LeaseRecord> out = new ArrayList<>(leases.size());
-        for (Dhcp6Lease l : leases) {
-            out.add(Dhcp6LeaseRecord.snapshot(l));
-        }
-        try {
-            AtomicFiles.write(file, json.writeValueAsBytes(out));
-        } catch (IOException e) {
-            throw new VnetException(ErrorCode.STATE_IO, "cannot write the DHCPv6 leases to " + file + ": " + e.getMessage(), e);
-        }
+    @Override
+    public void write(Collection<Dhcp6Lease> leases) throws IOException {
+        StreamedSnapshot.replace(file, out -> {
+            try (SequenceWriter w = json.writerFor(Dhcp6LeaseRecord.class).writeValuesAsArray(out)) {
+                for (Dhcp6Lease l : leases) {
+                    w.write(Dhcp6LeaseRecord.snapshot(l));
+                }
+            }
+        });
     }
 }

@@ -23,6 +23,7 @@ import org.vnetd.core.dhcp6.Duid;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
 import org.vnetd.daemon.dhcp.CommitLog;
+import org.vnetd.daemon.dhcp.LeaseCompactor;
 import org.vnetd.daemon.dhcp.LeaseLog;
 import org.vnetd.daemon.dhcp.LeaseLogReplay;
 import org.vnetd.daemon.state.AtomicFiles;
@@ -36,10 +37,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * {@link LeaseLog}). The event loop {@link #append}s each change of a REPLY; the {@code GroupCommitter}'s
  * thread {@link #sync}s every change queued so far with one fdatasync and only then sends the replies:
  * every REPLY'd lease is durable before the client hears of it, and the disk is never waited for on the
- * event loop. Opening replays the snapshot then the log (the last record of a binding decides) and
- * compacts; the log is compacted again (snapshot rewritten, log emptied) in the housekeeping after a
- * batch has left, once it holds {@link #COMPACT_AFTER} records. A snapshot written by the first
- * DHCPv6 server (the whole-file store, no log) loads as it is.
+ * event loop. Opening replays the snapshot, {@code NAME.dhcp6.wal.prev} (a compaction that did not
+ * finish), then the log (the last record of a binding decides) and compacts. While serving, DHCPv4's
+ * {@link LeaseCompactor} compacts without holding up replies: the housekeeping after a batch has left
+ * rotates a long log and a compactor thread writes the snapshot while later records go to the new log
+ * (a whole snapshot of 100k+ leases written on the sync thread held every REPLY for its duration, and
+ * the burst of replies it released overflowed clients' receive buffers). A snapshot written by the
+ * first DHCPv6 server (the whole-file store, no log) loads as it is.
+ *
+ * <p>Durable changes reach the {@link #onDurable listener} as one batch per sync, after the batch's
+ * replies have left and off the store's locks (the DNS zone is rebuilt once per batch, and neither
+ * the replies nor the next sync wait for it).
  *
  * <p>Only leases whose records are durable are {@link #leases() listed}: a binding whose REPLY was
  * withheld (the write failed) never is, and its change is dropped, not retried (the client was never
@@ -48,8 +56,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 final class Dhcp6LeaseStore implements CommitLog<Dhcp6Lease>, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Dhcp6LeaseStore.class);
-    /** Records in the log that make the housekeeping compact it (a snapshot of the live leases). */
-    static final int COMPACT_AFTER = 20_000;
+    /** Records in the log (and more than twice the live leases) that make the housekeeping compact it. */
+    static final int COMPACT_AFTER = LeaseCompactor.COMPACT_AFTER;
 
     private record Binding(Duid client, long iaid) {
         static Binding of(Dhcp6Lease l) {
@@ -62,30 +70,52 @@ final class Dhcp6LeaseStore implements CommitLog<Dhcp6Lease>, AutoCloseable {
     private boolean closed; // pendingLock
     private final Object ioLock = new Object();
     private final Map<Binding, Dhcp6Lease> durable = new LinkedHashMap<>(); // ioLock
-    private final Dhcp6LeaseFile snapshot;
     private final LeaseLog log; // ioLock
-    private final Clock clock;
-    private volatile Consumer<Dhcp6LeaseChange> durableListener = c -> { };
+    private final LeaseCompactor<Dhcp6Lease> compaction; // ioLock
+    /** Synced batches not yet handed to the listener (ioLock); delivered in order under deliverLock. */
+    private List<List<Dhcp6LeaseChange>> undelivered = new ArrayList<>();
+    private final Object deliverLock = new Object();
+    private volatile Consumer<List<Dhcp6LeaseChange>> durableListener = c -> { };
+
+    /** The live leases for the compactor: a copy (the compactor writes it while syncs go on), under ioLock. */
+    private final class DurableLeases implements LeaseCompactor.LiveSet<Dhcp6Lease> {
+        @Override
+        public Collection<Dhcp6Lease> current() {
+            return new ArrayList<>(durable.values());
+        }
+
+        @Override
+        public void reapExpired(Instant now) {
+            durable.values().removeIf(l -> l.isExpired(now));
+        }
+    }
 
     private Dhcp6LeaseStore(Path dir, String name, ObjectMapper json, Clock clock) throws IOException {
-        this.clock = clock;
         if (!Files.isDirectory(dir)) {
             FileModes.directory(dir, FileModes.PRIVATE_DIR);
         }
-        this.snapshot = new Dhcp6LeaseFile(dir.resolve(name + ".dhcp6.json"), json);
+        Dhcp6LeaseFile snapshot = new Dhcp6LeaseFile(dir.resolve(name + ".dhcp6.json"), json);
         Path wal = dir.resolve(name + ".dhcp6.wal");
+        Path walPrev = dir.resolve(name + ".dhcp6.wal.prev");
         boolean walExisted = Files.exists(wal);
         for (Dhcp6Lease l : snapshot.read()) {
             durable.put(Binding.of(l), l);
         }
+        // a compaction that did not finish: its records, then the newer ones
+        LeaseLogReplay prev = LeaseLogReplay.of(walPrev, line -> apply(json.readValue(line, Dhcp6LeaseRecord.class)));
+        if (!prev.used()) {
+            Files.deleteIfExists(walPrev); // nothing in it: a rotation must be free to take the name
+        }
         LeaseLogReplay replayed = LeaseLogReplay.of(wal, line -> apply(json.readValue(line, Dhcp6LeaseRecord.class)));
         this.log = LeaseLog.open(wal, () -> json.writerFor(Dhcp6LeaseRecord.class).withRootValueSeparator("\n"));
-        if (replayed.used()) {
+        this.compaction = new LeaseCompactor<>(ioLock, log, snapshot, walPrev, new DurableLeases(), clock);
+        if (replayed.used() || prev.used()) {
             try {
-                compact();
-            } catch (VnetException | IOException e) {
+                compaction.compactNow();
+            } catch (IOException e) {
                 // no room for a snapshot: go on appending to the replayed log, compact later
                 log.appendAfter(replayed);
+                compaction.deferFromOpen(prev.used());
                 LOG.warn("DHCPv6 lease store {}: cannot compact at open ({}); appending to the replayed log", wal, e.getMessage());
             }
         } else if (walExisted) {
@@ -105,8 +135,11 @@ final class Dhcp6LeaseStore implements CommitLog<Dhcp6Lease>, AutoCloseable {
         }
     }
 
-    /** Told each change once it is durable, on the syncing thread under the store's lock: quick, non-blocking. */
-    void onDurable(Consumer<Dhcp6LeaseChange> listener) {
+    /**
+     * Told each synced batch of changes, in order, on the syncing thread after the batch's replies have
+     * left ({@link #prepareAhead}) or at the end of a {@link #sync()}, holding none of the store's locks.
+     */
+    void onDurable(Consumer<List<Dhcp6LeaseChange>> listener) {
         durableListener = Objects.requireNonNull(listener);
     }
 
@@ -152,17 +185,39 @@ final class Dhcp6LeaseStore implements CommitLog<Dhcp6Lease>, AutoCloseable {
                 throw new VnetException(ErrorCode.STATE_IO, "cannot write the DHCPv6 lease log " + log.path() + ": "
                         + e.getMessage(), e);
             }
-            Consumer<Dhcp6LeaseChange> told = durableListener;
             for (Dhcp6LeaseChange c : batch) {
                 applyDurable(c);
-                told.accept(c);
             }
+            undelivered.add(batch);
         }
     }
 
-    /** Everything queued, written now (tests, close). */
+    /** Everything queued, written now and handed to the listener (tests, close). */
     void sync() {
         sync(List.of());
+        deliverDurable();
+    }
+
+    /** The synced batches to the listener, in order, off ioLock (one deliverer at a time keeps the order). */
+    private void deliverDurable() {
+        synchronized (deliverLock) {
+            List<List<Dhcp6LeaseChange>> batches;
+            synchronized (ioLock) {
+                if (undelivered.isEmpty()) {
+                    return;
+                }
+                batches = undelivered;
+                undelivered = new ArrayList<>();
+            }
+            Consumer<List<Dhcp6LeaseChange>> told = durableListener;
+            for (List<Dhcp6LeaseChange> b : batches) {
+                try {
+                    told.accept(b);
+                } catch (RuntimeException e) {
+                    LOG.warn("DHCPv6 lease store {}: a listener failed on {} change(s): {}", log.path(), b.size(), e.toString());
+                }
+            }
+        }
     }
 
     /** A batch that failed goes back to the queue's head, except the bindings of withheld replies. */
@@ -181,31 +236,28 @@ final class Dhcp6LeaseStore implements CommitLog<Dhcp6Lease>, AutoCloseable {
         }
     }
 
+    /**
+     * After a batch's replies have left: its changes to the listener, then the log's housekeeping
+     * (rotation for a compaction off this thread, {@link LeaseCompactor#housekeep}; preallocation).
+     * A rotation that failed half-way left the log closed: it is reopened first.
+     */
     @Override
     public void prepareAhead() {
+        deliverDurable();
         synchronized (ioLock) {
             synchronized (pendingLock) {
                 if (closed) {
                     return;
                 }
             }
-            if (log.records() >= COMPACT_AFTER) {
-                try {
-                    compact();
-                } catch (IOException | VnetException e) {
-                    LOG.warn("DHCPv6 lease store {}: compaction failed, the log goes on: {}", log.path(), e.getMessage());
-                }
+            try {
+                log.reopenIfClosed();
+                compaction.housekeep(durable::size);
+            } catch (IOException e) {
+                LOG.warn("DHCPv6 lease store {}: compaction failed, the log goes on: {}", log.path(), e.toString());
             }
             log.preallocate();
         }
-    }
-
-    /** Under ioLock (or at open): the durable leases, expired ones dropped, into a new snapshot, then an empty log. */
-    private void compact() throws IOException {
-        Instant now = clock.instant();
-        durable.values().removeIf(l -> l.isExpired(now));
-        snapshot.write(durable.values());
-        log.truncate();
     }
 
     private void apply(Dhcp6LeaseRecord r) {
@@ -225,9 +277,15 @@ final class Dhcp6LeaseStore implements CommitLog<Dhcp6Lease>, AutoCloseable {
         }
     }
 
-    /** Writes what is queued, compacts when the log holds anything, closes. */
+    /** The latest compaction started off the sync thread (a completed future when none was). */
+    java.util.concurrent.CompletableFuture<Void> lastCompaction() {
+        return compaction.last();
+    }
+
+    /** Writes what is queued, lets a running compaction finish, compacts when there is anything to, closes. */
     @Override
     public void close() {
+        compaction.shutdown();
         synchronized (ioLock) {
             synchronized (pendingLock) {
                 if (closed) {
@@ -235,9 +293,9 @@ final class Dhcp6LeaseStore implements CommitLog<Dhcp6Lease>, AutoCloseable {
                 }
             }
             try {
-                sync();
-                if (log.records() > 0) {
-                    compact();
+                sync(List.of());
+                if (compaction.hasWork()) {
+                    compaction.compactNow();
                 }
             } catch (IOException e) {
                 throw new VnetException(ErrorCode.STATE_IO, "closing the DHCPv6 lease store " + log.path() + ": " + e.getMessage(), e);
@@ -248,5 +306,6 @@ final class Dhcp6LeaseStore implements CommitLog<Dhcp6Lease>, AutoCloseable {
                 log.close();
             }
         }
+        deliverDurable();
     }
 }

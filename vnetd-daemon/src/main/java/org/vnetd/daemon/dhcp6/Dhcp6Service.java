@@ -32,6 +32,7 @@ import org.vnetd.daemon.activation.AdoptingBind;
 import org.vnetd.daemon.activation.ServiceSockets;
 import org.vnetd.daemon.activation.SocketNames;
 import org.vnetd.daemon.socket.BoundToDevice;
+import org.vnetd.daemon.socket.ForcedReceiveBuffer;
 import org.vnetd.daemon.socket.DatagramSender;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -41,6 +42,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollDatagramChannel;
@@ -62,6 +65,8 @@ public final class Dhcp6Service {
     private static final int CLIENT_PORT = 546;
     private static final int EADDRINUSE = 98;
     private static final InetAddress ALL_SERVERS = ipv6("ff02::1:2");
+    /** Larger than any message decoded, so a longer datagram arrives oversize (dropped, counted), not cut to fit. */
+    static final int RECEIVE_BUFFER = Dhcp6Codec.MAX_MESSAGE + 1024;
 
     private final Path leaseDir;
     private final String network;
@@ -75,7 +80,7 @@ public final class Dhcp6Service {
     private Channel channel;
     /** Set before the socket is bound: the handler's committer, made at channelActive, syncs it. */
     private volatile Dhcp6LeaseStore store;
-    private final List<Consumer<Dhcp6LeaseChange>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<List<Dhcp6LeaseChange>>> listeners = new CopyOnWriteArrayList<>();
 
     /** @param json the daemon's mapper for the lease records (its serializers are built once) */
     public Dhcp6Service(Path leaseDir, String network, Clock clock, EventLoopGroup group, ObjectMapper json) {
@@ -98,10 +103,11 @@ public final class Dhcp6Service {
     }
 
     /**
-     * Told each lease change once it is durable (a binding whose REPLY was withheld never is), on the
-     * lease log's sync thread under the store's lock: quick, never blocking. Add before {@link #start}.
+     * Told each lease log sync's changes, in order, once durable (a binding whose REPLY was withheld never
+     * is) and after that sync's replies have left, on the lease log's sync thread holding no lock of the
+     * store: the next sync waits for it, the replies do not. Add before {@link #start}.
      */
-    public void addLeaseListener(Consumer<Dhcp6LeaseChange> listener) {
+    public void addLeaseListener(Consumer<List<Dhcp6LeaseChange>> listener) {
         listeners.add(listener);
     }
 
@@ -109,7 +115,7 @@ public final class Dhcp6Service {
         this.config = cfg;
         this.server = new Dhcp6Server(cfg);
         Dhcp6LeaseStore s = Dhcp6LeaseStore.open(leaseDir, network, json, clock);
-        s.onDurable(change -> listeners.forEach(l -> l.accept(change)));
+        s.onDurable(batch -> listeners.forEach(l -> l.accept(batch)));
         List<Dhcp6Lease> restored = s.load();
         server.restore(restored, clock.instant());
         store = s;
@@ -133,7 +139,14 @@ public final class Dhcp6Service {
         if (bridge == null) {
             throw new VnetException(ErrorCode.DHCP, "cannot find " + cfg.interfaceName() + " for the DHCPv6 server");
         }
+        // as DHCPv4's socket: a burst of requests queues in the socket instead of being dropped there, and
+        // one read takes in the whole burst (the answers that bind share one fdatasync)
         Bootstrap b = new Bootstrap().group(group)
+                .option(ChannelOption.SO_RCVBUF, ForcedReceiveBuffer.DHCP_BYTES)
+                .option(ForcedReceiveBuffer.OPTION, ForcedReceiveBuffer.DHCP_BYTES)
+                .option(ChannelOption.SO_SNDBUF, 4 << 20)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER))
+                .option(ChannelOption.MAX_MESSAGES_PER_READ, 1024)
                 .option(BoundToDevice.OPTION, BoundToDevice.value(cfg.interfaceName(), ErrorCode.DHCP))
                 .handler(new Handler());
         String name = SocketNames.dhcp6(cfg.interfaceName());
@@ -161,7 +174,6 @@ public final class Dhcp6Service {
         server.reconfigure(cfg);
     }
 
-    /** Stops serving; replies already synced are sent, every queued change is written. Idempotent. */
     /** Stops serving; replies already synced are sent, every queued change is written. Idempotent. */
     public synchronized void stop() {
         if (channel != null) {

@@ -162,6 +162,11 @@ public final class DnsService implements AutoCloseable {
         return engine.removeGuest(address);
     }
 
+    /** A batch of lease changes, the zone rebuilt once; see {@link DnsEngine#updateGuests}. */
+    public int updateGuests(List<DnsEngine.GuestChange> changes) {
+        return engine.updateGuests(changes);
+    }
+
     /** All guest names at once (daemon restart: from the lease file). */
     public void replaceGuests(Map<InetAddress, String> leases) {
         engine.replaceGuests(leases);

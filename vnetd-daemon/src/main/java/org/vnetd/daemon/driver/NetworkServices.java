@@ -20,6 +20,7 @@ import org.vnetd.core.driver.ServiceHealth;
 import org.vnetd.core.plan.ServiceConfigs;
 import org.vnetd.core.dhcp6.Dhcp6Config;
 import org.vnetd.core.dhcp6.Dhcp6Lease;
+import org.vnetd.core.dns.DnsEngine;
 import org.vnetd.core.ra.RaConfig;
 import org.vnetd.core.rpc.Lease;
 import org.vnetd.core.tftp.TftpConfig;
@@ -32,6 +33,7 @@ import org.vnetd.daemon.dhcp.DurableLeaseStore;
 import org.vnetd.daemon.dhcp.LeaseRecordJson;
 import org.vnetd.daemon.dns.DnsService;
 import org.vnetd.daemon.dns.UpstreamSockets;
+import org.vnetd.daemon.dhcp6.Dhcp6LeaseChange;
 import org.vnetd.daemon.dhcp6.Dhcp6Service;
 import org.vnetd.daemon.ra.RaService;
 import org.vnetd.daemon.tftp.TftpService;
@@ -273,13 +275,19 @@ public final class NetworkServices implements LeaseSource, ServiceHealth {
             Dhcp6Service s = new Dhcp6Service(leaseDir, def.name(), clock, group, lease6Json, sockets);
             DnsService names = dns.get(def.name());
             if (names != null) {
-                // AAAA and ip6.arpa PTR for the names of REPLY'd (durable) leases
-                s.addLeaseListener(change -> {
-                    Dhcp6Lease l = change.lease();
-                    if (change.removes()) {
-                        names.removeGuest(l.address());
-                    } else if (l.hostname() != null && !l.hostname().isEmpty()) {
-                        names.putGuest(l.hostname(), l.address());
+                // AAAA and ip6.arpa PTR for the names of REPLY'd (durable) leases, one zone rebuild per sync
+                s.addLeaseListener(batch -> {
+                    List<DnsEngine.GuestChange> changes = new ArrayList<>();
+                    for (Dhcp6LeaseChange change : batch) {
+                        Dhcp6Lease l = change.lease();
+                        if (change.removes()) {
+                            changes.add(new DnsEngine.GuestChange(l.address(), null));
+                        } else if (l.hostname() != null && !l.hostname().isEmpty()) {
+                            changes.add(new DnsEngine.GuestChange(l.address(), l.hostname()));
+                        }
+                    }
+                    if (!changes.isEmpty()) {
+                        names.updateGuests(changes);
                     }
                 });
             }

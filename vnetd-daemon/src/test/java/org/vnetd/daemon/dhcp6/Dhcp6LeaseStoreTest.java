@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,9 +47,39 @@ class Dhcp6LeaseStoreTest {
     }
 
     @Test
+    void aLongLogIsCompactedOffTheSyncThreadAndARotatedLogReplays() throws Exception {
+        Dhcp6LeaseStore s = Dhcp6LeaseStore.open(dir, "v6", JSON, CLOCK);
+        // renewals of two bindings: the log outgrows the compaction threshold and twice the live leases
+        for (int i = 0; i <= Dhcp6LeaseStore.COMPACT_AFTER; i++) {
+            s.append(new Dhcp6LeaseChange(false, lease(1 + i % 2, NOW.plusSeconds(60 + i))));
+        }
+        s.sync(List.of());
+        s.prepareAhead(); // rotates the log; the compactor thread writes the snapshot
+        assertTrue(Files.exists(dir.resolve("v6.dhcp6.wal.prev")) || s.lastCompaction().isDone(), "rotated");
+        s.append(new Dhcp6LeaseChange(false, lease(3, NOW.plusSeconds(600)))); // into the new log meanwhile
+        s.sync(List.of());
+        s.lastCompaction().get(30, TimeUnit.SECONDS);
+        assertTrue(Files.notExists(dir.resolve("v6.dhcp6.wal.prev")), "the rotated log goes once the snapshot is written");
+        List<Dhcp6Lease> expected = List.of(lease(1, NOW.plusSeconds(60 + Dhcp6LeaseStore.COMPACT_AFTER)),
+                lease(2, NOW.plusSeconds(60 + Dhcp6LeaseStore.COMPACT_AFTER - 1)), lease(3, NOW.plusSeconds(600)));
+        // no close (kill -9): snapshot + new log replay to the same leases
+        try (Dhcp6LeaseStore again = Dhcp6LeaseStore.open(dir, "v6", JSON, CLOCK)) {
+            assertEquals(expected, again.leases(NOW));
+        }
+        // a compaction that did not finish (the rotated log still there, an old snapshot) replays as well
+        Files.writeString(dir.resolve("v6.dhcp6.wal.prev"), "{\"op\":\"bind\",\"duid\":\"00:03:00:01:52:54:00:00:00:04\","
+                + "\"iaid\":4,\"address\":\"fd00::104\",\"expiry\":" + NOW.plusSeconds(60).getEpochSecond() + "}\n");
+        try (Dhcp6LeaseStore third = Dhcp6LeaseStore.open(dir, "v6", JSON, CLOCK)) {
+            assertEquals(4, third.leases(NOW).size());
+        }
+        assertTrue(Files.notExists(dir.resolve("v6.dhcp6.wal.prev")), "compacted at that open");
+        s.close();
+    }
+
+    @Test
     void aChangeIsListedOnlyOnceSyncedAndTheLogReplaysAfterACrash() throws Exception {
         Dhcp6LeaseStore s = Dhcp6LeaseStore.open(dir, "v6", JSON, CLOCK);
-        List<Dhcp6LeaseChange> told = new ArrayList<>();
+        List<List<Dhcp6LeaseChange>> told = new ArrayList<>();
         s.onDurable(told::add);
         s.append(new Dhcp6LeaseChange(false, lease(1, NOW.plusSeconds(60))));
         s.append(new Dhcp6LeaseChange(false, lease(2, NOW.plusSeconds(60))));
@@ -56,7 +87,10 @@ class Dhcp6LeaseStoreTest {
         assertEquals(List.of(), told);
         s.sync(List.of());
         assertEquals(2, s.leases(NOW).size());
-        assertEquals(2, told.size());
+        assertEquals(List.of(), told, "the listener (DNS) waits until the sync's replies have left");
+        s.prepareAhead(); // what the committer runs after sending them
+        assertEquals(1, told.size(), "one batch per sync");
+        assertEquals(2, told.get(0).size());
         s.append(new Dhcp6LeaseChange(false, lease(1, NOW.plusSeconds(120)))); // renewed
         s.append(new Dhcp6LeaseChange(true, lease(2, NOW.plusSeconds(60)))); // released
         s.sync(List.of());
