@@ -190,8 +190,16 @@ public final class Dhcp6Codec {
     }
 
     public static byte[] encode(Dhcp6Message m) {
+        return encode(m, ByteBuffer.allocate(MAX_MESSAGE));
+    }
+
+    /**
+     * As {@link #encode(Dhcp6Message)}, built in {@code scratch} (a heap buffer of at least
+     * {@link #MAX_MESSAGE} bytes the caller reuses from one message to the next; its content is replaced).
+     */
+    public static byte[] encode(Dhcp6Message m, ByteBuffer scratch) {
         // one buffer, each option's length filled in once its body is written: no stream per option
-        ByteBuffer out = ByteBuffer.allocate(MAX_MESSAGE);
+        ByteBuffer out = scratch.clear().limit(MAX_MESSAGE);
         try {
             out.put((byte) m.type().code());
             out.put((byte) (m.transactionId() >>> 16));
@@ -203,7 +211,7 @@ public final class Dhcp6Codec {
         } catch (BufferOverflowException e) {
             throw new IllegalArgumentException(m.type() + " exceeds " + MAX_MESSAGE + " bytes", e);
         }
-        return Arrays.copyOf(out.array(), out.position());
+        return Arrays.copyOfRange(out.array(), out.arrayOffset(), out.arrayOffset() + out.position());
     }
 
     private static void putOption(ByteBuffer out, Dhcp6Option o) {

@@ -1,5 +1,7 @@
 package org.vnetd.core.dhcp6;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -14,13 +16,27 @@ public record Dhcp6Message(Dhcp6MessageType type, int transactionId, List<Dhcp6O
         options = List.copyOf(options);
     }
 
-    /** The first option of {@code kind}, if any. */
+    /** The first option of {@code kind}, if any. (Loops, not streams: these run several times per message.) */
     public <T extends Dhcp6Option> Optional<T> option(Class<T> kind) {
-        return options.stream().filter(kind::isInstance).map(kind::cast).findFirst();
+        for (Dhcp6Option o : options) {
+            if (kind.isInstance(o)) {
+                return Optional.of(kind.cast(o));
+            }
+        }
+        return Optional.empty();
     }
 
     public <T extends Dhcp6Option> List<T> all(Class<T> kind) {
-        return options.stream().filter(kind::isInstance).map(kind::cast).toList();
+        List<T> out = null;
+        for (Dhcp6Option o : options) {
+            if (kind.isInstance(o)) {
+                if (out == null) {
+                    out = new ArrayList<>(2);
+                }
+                out.add(kind.cast(o));
+            }
+        }
+        return out == null ? List.of() : Collections.unmodifiableList(out);
     }
 
     public Optional<Duid> clientId() {

@@ -241,6 +241,7 @@ public final class Dhcp6Service {
         private List<Dhcp6Lease> heldLeases = new ArrayList<>();
         private GroupCommitter<Dhcp6Lease> committer;
         private DatagramSender direct; // the committer's own descriptor of the socket
+        private final java.nio.ByteBuffer scratch = java.nio.ByteBuffer.allocate(Dhcp6Codec.MAX_MESSAGE); // event loop only
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
@@ -268,7 +269,7 @@ public final class Dhcp6Service {
             if (a == null) {
                 return;
             }
-            byte[] reply = Dhcp6Codec.encode(a.message());
+            byte[] reply = Dhcp6Codec.encode(a.message(), scratch);
             DatagramPacket out = new DatagramPacket(ctx.alloc().directBuffer(reply.length).writeBytes(reply),
                     new InetSocketAddress(from.getAddress(), CLIENT_PORT));
             if (a.changesLeases()) {

@@ -25,6 +25,7 @@ import org.vnetd.testing.TestNetns;
 import org.vnetd.testing.dhcp.DhcpClientNs;
 import org.vnetd.testing.dhcp.DhcpLeaseInfo;
 import org.vnetd.testing.dhcp.Dhcpcd6;
+import org.vnetd.testing.dhcp.Udhcpc6;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -35,7 +36,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * {@code ipv6} with the client's DUID, its IAID and the MAC the DUID carries (and so by virsh through vnetd's
  * libvirt protocol), survive {@code kill -9},
  * and a release by the client ends one. {@code dhcpcd -6} gets an address and the DNS server, renews
- * and releases. A client holding the reservation gets its address, and its name resolves (AAAA and
+ * and releases, and so does busybox {@code udhcpc6} (built by {@code scripts/build-busybox-udhcpc6}: Debian's
+ * busybox lacks it). A client holding the reservation gets its address, and its name resolves (AAAA and
  * ip6.arpa PTR) in the network's DNS.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
@@ -121,8 +123,8 @@ class Dhcp6DaemonNetnsTest {
     }
 
     @Test
-    void dhcpcdBindsRenewsAndReleasesAndAReservedNameResolves() throws Exception {
-        NetnsSupport.require("dhcpcd", "dhclient", "dig");
+    void dhcpcdAndUdhcpc6BindRenewAndReleaseAndAReservedNameResolves() throws Exception {
+        NetnsSupport.require("dhcpcd", "dhclient", "dig", Udhcpc6.BUSYBOX.toString());
         // dhcpcd's control socket and lease file are named after the interface: unique on the machine
         String ifname = "d6c" + (ProcessHandle.current().pid() % 100_000);
         try (TestNetns host = TestNetns.create("d6h2"); TestNetns g1 = TestNetns.create("d6c1"); TestNetns g2 = TestNetns.create("d6c2");
@@ -142,6 +144,30 @@ class Dhcp6DaemonNetnsTest {
                 assertEquals(a, InetAddress.getByName(renewed.address()).getHostAddress(), "renewed, same address: " + renewed);
                 Await.until(WAIT, "the renewal extends the lease",
                         () -> byAddress(leases(d), a).path("expiryTime").asLong() > expiry || expiry == 0);
+
+                c.release();
+                Await.until(WAIT, "the released lease gone", () -> leased(d).isEmpty());
+            }
+            plug(host, g1, "vu1", "u6", "52:54:00:67:03:01");
+            try (Udhcpc6 c = new Udhcpc6(new DhcpClientNs(g1, "u6", "52:54:00:67:03:01"))) {
+                c.start();
+                DhcpLeaseInfo bound = c.awaitBound(Duration.ofSeconds(60));
+                String a = InetAddress.getByName(bound.address()).getHostAddress();
+                assertTrue(a.startsWith("fd67:0:0:0:0:0:0:1"), "from the range: " + bound);
+                // udhcpc6 writes addresses in full (fd67:0000:…)
+                assertEquals(List.of(InetAddress.getByName("fd67::1")), bound.dns().stream().map(Dhcp6DaemonNetnsTest::inet).toList(),
+                        "the bridge's address as DNS server: " + bound.env());
+                // the default lease time; busybox 1.35 reports the valid lifetime in host byte order (no ntohl)
+                long lease = bound.leaseSeconds();
+                assertTrue(lease == 3600 || Integer.reverseBytes((int) lease) == 3600, "the default lease time: " + bound.env());
+                assertEquals(List.of(a), leased(d));
+                long expiry = byAddress(leases(d), a).path("expiryTime").asLong();
+                // expiries are whole seconds: renew in a later one, so the extension shows
+                Await.until(WAIT, "the next second", () -> java.time.Instant.now().getEpochSecond() >= expiry - 3600 + 1);
+
+                DhcpLeaseInfo renewed = c.renewNow(WAIT);
+                assertEquals(a, InetAddress.getByName(renewed.address()).getHostAddress(), "renewed, same address: " + renewed);
+                Await.until(WAIT, "the renewal extends the lease", () -> byAddress(leases(d), a).path("expiryTime").asLong() > expiry);
 
                 c.release();
                 Await.until(WAIT, "the released lease gone", () -> leased(d).isEmpty());
@@ -199,6 +225,14 @@ class Dhcp6DaemonNetnsTest {
             var r = org.vnetd.testing.Exec.run(timeout, null, List.of(argv));
             assertTrue(r.ok(), String.join(" ", argv) + ": " + r);
             return r.stdout();
+        }
+    }
+
+    private static InetAddress inet(String literal) {
+        try {
+            return InetAddress.getByName(literal);
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError("not an address: " + literal, e);
         }
     }
 
