@@ -254,7 +254,9 @@ public sealed interface Action {
      * and subnets go (iptables chains {@code LIBVIRT_*}, nftables table {@code libvirt_network}), its
      * dnsmasq (and radvd) for the network stop, and the leases of its {@code virbrN.status} become this
      * network's. After vnetd's own rules are in place and before vnetd's services start: forwarding never
-     * stops, and port 53 and 67 are free when vnetd binds them. Nothing to undo: libvirt is not restarted.
+     * stops, and port 53 and 67 are free when vnetd binds them. A takeover that fails after it rolls it back:
+     * the network is given back to libvirt (its rules, its dnsmasq and radvd as libvirt ran them, its status
+     * file). A network vnetd ran is not given back when it ends (net-destroy): undo does nothing.
      *
      * @param dnsmasqPid libvirt's dnsmasq for the network, as its pid file named it when the takeover was planned
      * @param radvdPid   libvirt's radvd for the network, likewise

@@ -118,7 +118,7 @@ public final class KernelActions implements ActionBackends {
                 case Action.StartDhcp6 d -> serviceEffects.stop(d);
                 case Action.Tc t -> tc.undoWithQdisc(t.object(), record);
                 case Action.Adopted a -> undo(a.action(), record); // vnetd's now: net-destroy removes it as libvirt's would
-                case Action.ReleaseFromLibvirt r -> { } // libvirt is not started again
+                case Action.ReleaseFromLibvirt r -> { } // a network vnetd ran is not given back at its end: rollback gives a failed takeover back
             }
         }
 
@@ -126,6 +126,11 @@ public final class KernelActions implements ActionBackends {
         public void rollback(Action action, Map<String, String> record) {
             if (action instanceof Action.Firewall f) {
                 firewall.rollback(f.plan(), record);
+            } else if (action instanceof Action.ReleaseFromLibvirt r) {
+                // a takeover that failed after libvirt let go: libvirt's side comes back before vnetd's rules go
+                if (libvirt != null) {
+                    libvirt.restore(r, record);
+                }
             } else if (action instanceof Action.Adopted) {
                 // a takeover that failed leaves what libvirt made as it found it
             } else {

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -33,22 +34,7 @@ final class LibvirtDaemons {
      */
     static boolean stop(long pid, String program, String networkMark) {
         Optional<ProcessHandle> h = ProcessHandle.of(pid);
-        if (h.isEmpty()) {
-            return false;
-        }
-        Optional<String> cmdline = cmdline(pid);
-        if (cmdline.isEmpty()) {
-            return false;
-        }
-        String[] argv = cmdline.get().split("\0");
-        boolean isProgram = argv.length > 0 && Path.of(argv[0]).getFileName().toString().equals(program);
-        boolean forNetwork = false;
-        for (String a : argv) {
-            forNetwork |= a.contains(networkMark);
-        }
-        if (!isProgram || !forNetwork) {
-            LOG.warn("pid {} is not libvirt's {} for {} any more ({}); left alone", pid, program, networkMark,
-                    cmdline.get().replace('\0', ' ').trim());
+        if (h.isEmpty() || commandLine(pid, program, networkMark).isEmpty()) {
             return false;
         }
         ProcessHandle p = h.get();
@@ -62,6 +48,26 @@ final class LibvirtDaemons {
         }
         LOG.info("stopped libvirt's {} (pid {}) for {}", program, pid, networkMark);
         return true;
+    }
+
+    /**
+     * The arguments {@code pid} runs with, when it runs {@code program} with {@code networkMark} in an argument;
+     * empty when it is gone or something else (a reused pid), which is logged.
+     */
+    static Optional<List<String>> commandLine(long pid, String program, String networkMark) {
+        Optional<String> cmdline = cmdline(pid);
+        if (cmdline.isEmpty() || cmdline.get().isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> argv = List.of(cmdline.get().split("\0"));
+        boolean isProgram = Path.of(argv.getFirst()).getFileName().toString().equals(program);
+        boolean forNetwork = argv.stream().anyMatch(a -> a.contains(networkMark));
+        if (!isProgram || !forNetwork) {
+            LOG.warn("pid {} is not libvirt's {} for {} any more ({}); left alone", pid, program, networkMark,
+                    cmdline.get().replace('\0', ' ').trim());
+            return Optional.empty();
+        }
+        return Optional.of(argv);
     }
 
     /**
