@@ -16,8 +16,9 @@ import org.vnetd.core.rpc.ImportResult;
  * The whole {@link ImportPlan} is checked first; then every definition is stored, autostart set and the
  * leases of networks not taken over imported (a failure undefines what this import defined); then, with
  * takeover, each running network is taken over ({@link NetworkDriver#takeOver}). A takeover that fails
- * is rolled back by the executor, and the networks not taken over yet are undefined again: an import run
- * again once the cause is fixed leaves the ones already moved as they are.
+ * is rolled back by the executor, which gives the network back to libvirt if libvirt had let go already,
+ * and the networks not taken over yet are undefined again: an import run again once the cause is fixed
+ * leaves the ones already moved as they are.
  */
 public final class LibvirtImport {
     private static final Logger LOG = LoggerFactory.getLogger(LibvirtImport.class);
@@ -72,8 +73,11 @@ public final class LibvirtImport {
             } catch (RuntimeException e) {
                 List<String> notMoved = todo.stream().filter(NetworkImport::takesOver).map(NetworkImport::name)
                         .filter(x -> !takenOver.contains(x)).toList();
+                // the executor's rollback gave the network back to libvirt; what of it failed is attached to e
+                String back = e.getSuppressed().length == 0 ? "it was given back to libvirt as libvirt ran it"
+                        : "giving it back to libvirt failed too (" + e.getSuppressed()[0].getMessage() + "; see vnetd's log)";
                 undefine(defined.stream().filter(notMoved::contains).toList(), e);
-                throw wrap(e, "taking over network '" + n.name() + "' failed, so " + String.join(", ", notMoved)
+                throw wrap(e, "taking over network '" + n.name() + "' failed, " + back + "; " + String.join(", ", notMoved)
                         + " stay libvirt's (not defined in vnetd)" + (takenOver.isEmpty() ? "" : "; taken over already: "
                         + String.join(", ", takenOver) + " (an import run again leaves them as they are)") + ": ");
             }

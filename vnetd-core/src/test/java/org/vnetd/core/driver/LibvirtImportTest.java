@@ -194,7 +194,8 @@ class LibvirtImportTest {
         sys.failures.put("dhcp lab", new VnetException(ErrorCode.DHCP, "port 67 is taken"));
         VnetException e = assertThrows(VnetException.class, () -> importer.run(host(), true, false));
         assertEquals(ErrorCode.DHCP, e.code());
-        assertTrue(e.getMessage().contains("taking over network 'lab' failed, so lab, tr stay libvirt's"), e.getMessage());
+        assertTrue(e.getMessage().contains("taking over network 'lab' failed, it was given back to libvirt as libvirt ran it; lab, tr stay libvirt's"),
+                e.getMessage());
         assertTrue(e.getMessage().contains("taken over already: default"), e.getMessage());
         assertTrue(driver.lookup("default").active());
         assertEquals(ErrorCode.NO_SUCH_NETWORK, assertThrows(VnetException.class, () -> driver.lookup("lab")).code());

@@ -30,20 +30,7 @@ import org.vnetd.testing.daemon.VnetdProcess;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class LibvirtParityNetnsTest {
-    static final String DEFAULT = """
-            <network>
-              <name>default</name>
-              <uuid>0c4e6f36-7a3c-4b0e-8a59-2a3d1f6b1c01</uuid>
-              <forward mode='nat'/>
-              <bridge name='virbr0' stp='on' delay='0'/>
-              <mac address='52:54:00:0a:0b:0c'/>
-              <ip address='192.168.122.1' netmask='255.255.255.0'>
-                <dhcp>
-                  <range start='192.168.122.2' end='192.168.122.254'/>
-                </dhcp>
-              </ip>
-            </network>
-            """;
+    static final String DEFAULT = LibvirtHostNetns.DEFAULT;
     static final String TRANSIENT = """
             <network>
               <name>tr</name>
@@ -84,9 +71,8 @@ class LibvirtParityNetnsTest {
             "notxml.xml", "name: bad\n");
 
     private TestNetns vnetdNs;
-    private TestNetns libvirtNs;
     private VnetdProcess vnetd;
-    private PrivateLibvirtd libvirtd;
+    private LibvirtHostNetns libvirt;
     private Path dir;
     private String vnetdUri;
     private String libvirtUri;
@@ -97,12 +83,11 @@ class LibvirtParityNetnsTest {
         dir = tmp;
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         vnetdNs = TestNetns.create("parityv");
-        libvirtNs = TestNetns.create("parityl");
         vnetd = new VnetdProcess(vnetdNs, dir.resolve("vnetd"), "INFO").start(() -> DaemonRpc.answers(dir.resolve("vnetd/run"))
                 && Files.exists(dir.resolve("vnetd/run/libvirt").resolve(LibvirtServer.READ_ONLY_SOCKET)), "--no-default-network");
-        libvirtd = PrivateLibvirtd.start(libvirtNs, dir.resolve("libvirtd"));
+        libvirt = LibvirtHostNetns.start("parityl", dir);
         vnetdUri = "network:///system?socket=" + vnetd.runDir().resolve("libvirt").resolve(LibvirtServer.SOCKET);
-        libvirtUri = "network:///system?socket=" + libvirtd.socket();
+        libvirtUri = libvirt.uri();
         Files.writeString(dir.resolve("default.xml"), DEFAULT);
         Files.writeString(dir.resolve("tr.xml"), TRANSIENT);
         Files.writeString(dir.resolve("port.xml"), PORT);
@@ -118,14 +103,11 @@ class LibvirtParityNetnsTest {
 
     @AfterAll
     void stop() throws Exception {
-        if (libvirtd != null) {
-            libvirtd.close();
+        if (libvirt != null) {
+            libvirt.close();
         }
         if (vnetd != null) {
             vnetd.close();
-        }
-        if (libvirtNs != null) {
-            libvirtNs.close();
         }
         if (vnetdNs != null) {
             vnetdNs.close();

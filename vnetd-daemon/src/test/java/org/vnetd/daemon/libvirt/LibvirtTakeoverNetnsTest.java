@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -18,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.vnetd.daemon.libvirt.LibvirtHostNetns.Guest;
 import org.vnetd.daemon.rpc.DaemonRpc;
 import org.vnetd.daemon.rpc.RpcServer;
 import org.vnetd.testing.Await;
@@ -26,9 +26,7 @@ import org.vnetd.testing.NetnsSupport;
 import org.vnetd.testing.Pinger;
 import org.vnetd.testing.TestNetns;
 import org.vnetd.testing.daemon.VnetdProcess;
-import org.vnetd.testing.dhcp.DhcpClientNs;
 import org.vnetd.testing.dhcp.DhcpLeaseInfo;
-import org.vnetd.testing.dhcp.Dhclient;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -98,8 +96,6 @@ class LibvirtTakeoverNetnsTest {
               <mac address='52:54:00:6b:00:09'/>
             </networkport>
             """.formatted(PORT_UUID);
-    static final String UPSTREAM = "203.0.113.2";
-
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private Path dir;
 
@@ -129,57 +125,43 @@ class LibvirtTakeoverNetnsTest {
         NetnsSupport.require("virsh", "libvirtd", "dnsmasq", "unshare", "nft", "iptables-save", "dhclient", "ping");
         dir = Files.createTempDirectory("vnetd-takeover");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        TestNetns host = closeLater(TestNetns.create("takeover"));
-        TestNetns up = closeLater(TestNetns.create("tkup"));
-        host.veth("up0", up, "up1");
-        host.execOk("ip", "addr", "add", "203.0.113.1/24", "dev", "up0");
-        up.execOk("ip", "addr", "add", UPSTREAM + "/24", "dev", "up1");
 
         // ---- libvirt runs the host: default (NAT) and lab (routed), two guests on virbr0
-        Path lv = dir.resolve("libvirtd");
-        PrivateLibvirtd libvirtd = closeLater(PrivateLibvirtd.start(host, lv));
-        String libvirtUri = "network:///system?socket=" + libvirtd.socket();
-        Files.writeString(dir.resolve("default.xml"), DEFAULT);
-        Files.writeString(dir.resolve("lab.xml"), ROUTED);
-        Files.writeString(dir.resolve("scratch.xml"), TRANSIENT);
-        for (List<String> c : List.of(List.of("net-define", dir.resolve("default.xml").toString()), List.of("net-autostart", "default"),
-                List.of("net-start", "default"), List.of("net-define", dir.resolve("lab.xml").toString()), List.of("net-start", "lab"),
-                List.of("net-create", dir.resolve("scratch.xml").toString()))) {
-            virsh(libvirtUri, c);
-        }
+        LibvirtHostNetns libvirt = closeLater(LibvirtHostNetns.start("takeover", dir).withUpstream("tkup"));
+        TestNetns host = libvirt.ns();
+        String libvirtUri = libvirt.uri();
+        libvirt.defineAndStart("default", DEFAULT, true);
+        libvirt.defineAndStart("lab", ROUTED, false);
+        libvirt.create("scratch", TRANSIENT);
         Files.writeString(dir.resolve("port.xml"), PORT);
-        for (List<String> c : List.of(List.of("net-port-create", "default", dir.resolve("port.xml").toString()))) {
-            virsh(libvirtUri, c);
-        }
-        Guest g1 = guest(host, 1);
-        Guest g2 = guest(host, 2);
+        libvirt.virsh("net-port-create", "default", dir.resolve("port.xml").toString());
+        Guest g1 = libvirt.guest("tk", 1, "virbr0", "192.168.122.1");
+        Guest g2 = libvirt.guest("tk", 2, "virbr0", "192.168.122.1");
         String libvirtDefaultXml = virsh(libvirtUri, List.of("net-dumpxml", "default"));
         String libvirtLabXml = virsh(libvirtUri, List.of("net-dumpxml", "lab"));
         String libvirtScratchXml = virsh(libvirtUri, List.of("net-dumpxml", "scratch"));
         String libvirtPortXml = virsh(libvirtUri, List.of("net-port-dumpxml", "default", PORT_UUID));
         String libvirtLeases = virsh(libvirtUri, List.of("net-dhcp-leases", "default"));
-        assertTrue(libvirtLeases.contains(g1.address) && libvirtLeases.contains(g2.address), libvirtLeases);
+        assertTrue(libvirtLeases.contains(g1.address()) && libvirtLeases.contains(g2.address()), libvirtLeases);
         assertTrue(host.execOk("iptables-save").contains("LIBVIRT_"), "libvirt 9 put its rules in iptables");
-        long dnsmasqDefault = pid(lv.resolve("run/network/default.pid"));
-        long dnsmasqLab = pid(lv.resolve("run/network/lab.pid"));
-        long dnsmasqScratch = pid(lv.resolve("run/network/scratch.pid"));
+        long dnsmasqDefault = libvirt.dnsmasqPid("default");
+        long dnsmasqLab = libvirt.dnsmasqPid("lab");
+        long dnsmasqScratch = libvirt.dnsmasqPid("scratch");
         String bridgeIndex = host.execOk("cat", "/sys/class/net/virbr0/ifindex").trim();
         String port1Index = host.execOk("cat", "/sys/class/net/tkv1/ifindex").trim();
 
         // ---- the administrator stops libvirtd: its dnsmasq, bridges and rules stay
         long libvirtdStoppedAt = System.currentTimeMillis();
-        libvirtd.close();
+        libvirt.stopLibvirtd();
         assertTrue(ProcessHandle.of(dnsmasqDefault).map(ProcessHandle::isAlive).orElse(false), "dnsmasq outlives libvirtd");
-        g1.pinger.awaitReplies(5);
-        g2.pinger.awaitReplies(5);
+        g1.pinger().awaitReplies(5);
+        g2.pinger().awaitReplies(5);
 
         // ---- vnetd comes, and takes over
         VnetdProcess vnetd = closeLater(new VnetdProcess(host, dir.resolve("vnetd"), "INFO"));
         vnetd.start(() -> DaemonRpc.answers(vnetd.runDir()), "--no-default-network");
         Path sock = vnetd.runDir().resolve(RpcServer.SOCKET);
-        Map<String, Object> params = new java.util.HashMap<>(Map.of("configDir", lv.resolve("etc/qemu/networks").toString(),
-                "statusDir", lv.resolve("run/network").toString(), "leaseDir", lv.resolve("lib/dnsmasq").toString(),
-                "takeover", true, "dryRun", true));
+        Map<String, Object> params = libvirt.importParams(true, true);
         JsonNode plan = DaemonRpc.call(sock, "network.importLibvirt", params);
         assertEquals(3, plan.get("networks").size(), plan.toString());
         assertEquals(0, DaemonRpc.call(sock, "network.list", Map.of()).size(), "a dry run changes nothing");
@@ -226,37 +208,37 @@ class LibvirtTakeoverNetnsTest {
         assertFalse(host.execOk("iptables-save").contains("LIBVIRT_"), host.execOk("iptables-save"));
         assertFalse(host.exec("ip6tables-save").stdout().contains("LIBVIRT_"));
         assertFalse(host.execOk("nft", "list", "tables").contains("libvirt_network"));
-        assertFalse(Files.exists(lv.resolve("run/network/default.xml")), "libvirt's status is set aside");
+        assertFalse(Files.exists(libvirt.statusDir().resolve("default.xml")), "libvirt's status is set aside");
         // the leases are vnetd's, with their expiry
         JsonNode leases = DaemonRpc.call(sock, "network.dhcpLeases", Map.of("network", "default"));
         assertEquals(2, leases.size(), leases.toString());
         long libvirtExpiry = 0;
         for (Guest g : List.of(g1, g2)) {
-            JsonNode lease = leaseOf(leases, g.mac);
-            assertEquals(g.address, lease.get("ipAddress").asText());
-            assertEquals("guest" + g.n, lease.get("hostname").asText());
+            JsonNode lease = leaseOf(leases, g.mac());
+            assertEquals(g.address(), lease.get("ipAddress").asText());
+            assertEquals("guest" + g.n(), lease.get("hostname").asText());
             assertTrue(lease.get("expiryTime").asLong() > importedAt, lease.toString());
             libvirtExpiry = Math.max(libvirtExpiry, lease.get("expiryTime").asLong());
         }
 
         // each guest renews its address, now from vnetd (libvirt's dnsmasq is gone)
         for (Guest g : List.of(g1, g2)) {
-            long before = leaseOf(leases, g.mac).get("expiryTime").asLong();
+            long before = leaseOf(leases, g.mac()).get("expiryTime").asLong();
             for (int renewals = 0; renewals < 3; renewals++) {
-                DhcpLeaseInfo renewed = g.client.awaitRenew(Duration.ofSeconds(150));
-                assertEquals(g.address, renewed.address(), "guest" + g.n + " keeps its address");
-                long now = leaseOf(DaemonRpc.call(sock, "network.dhcpLeases", Map.of("network", "default")), g.mac).get("expiryTime").asLong();
+                DhcpLeaseInfo renewed = g.client().awaitRenew(Duration.ofSeconds(150));
+                assertEquals(g.address(), renewed.address(), "guest" + g.n() + " keeps its address");
+                long now = leaseOf(DaemonRpc.call(sock, "network.dhcpLeases", Map.of("network", "default")), g.mac()).get("expiryTime").asLong();
                 if (now > before) {
                     break; // vnetd's server extended it
                 }
             }
-            long after = leaseOf(DaemonRpc.call(sock, "network.dhcpLeases", Map.of("network", "default")), g.mac).get("expiryTime").asLong();
-            assertTrue(after > before, "guest" + g.n + "'s renewal was answered by vnetd: expiry " + before + " -> " + after);
+            long after = leaseOf(DaemonRpc.call(sock, "network.dhcpLeases", Map.of("network", "default")), g.mac()).get("expiryTime").asLong();
+            assertTrue(after > before, "guest" + g.n() + "'s renewal was answered by vnetd: expiry " + before + " -> " + after);
         }
-        g1.pinger.awaitReplies(g1.pinger.replies() + 10);
-        g2.pinger.awaitReplies(g2.pinger.replies() + 10);
-        Pinger.Figures f1 = g1.pinger.stop();
-        Pinger.Figures f2 = g2.pinger.stop();
+        g1.pinger().awaitReplies(g1.pinger().replies() + 10);
+        g2.pinger().awaitReplies(g2.pinger().replies() + 10);
+        Pinger.Figures f1 = g1.pinger().stop();
+        Pinger.Figures f2 = g2.pinger().stop();
         System.out.printf("takeover: libvirtd stopped at %d, import-libvirt --takeover from %d took %d ms; guest1 %s; guest2 %s%n",
                 libvirtdStoppedAt, importStartedAt, importMs, f1, f2);
         assertEquals(0, f1.lost(), "guest1 lost pings: " + f1);
@@ -272,35 +254,8 @@ class LibvirtTakeoverNetnsTest {
         throw new AssertionError("no lease of " + mac + " in " + leases);
     }
 
-    /** A guest: a namespace on virbr0 with a dhclient holding libvirt's lease and a ping through the NAT. */
-    private record Guest(int n, String mac, String address, Dhclient client, Pinger pinger) {
-    }
-
-    private Guest guest(TestNetns host, int n) {
-        TestNetns g = closeLater(TestNetns.create("tkg" + n));
-        String mac = "52:54:00:00:01:0" + n;
-        host.veth("tkv" + n, g, "eth0");
-        host.execOk("ip", "link", "set", "tkv" + n, "master", "virbr0");
-        g.execOk("ip", "link", "set", "eth0", "down");
-        g.execOk("ip", "link", "set", "eth0", "address", mac);
-        g.execOk("ip", "link", "set", "eth0", "up");
-        Dhclient client = closeLater(new Dhclient(new DhcpClientNs(g, "eth0", mac), "guest" + n));
-        client.start();
-        DhcpLeaseInfo bound = client.awaitBound(Duration.ofSeconds(60));
-        g.execOk("ip", "route", "add", "default", "via", "192.168.122.1");
-        Pinger p = closeLater(new Pinger(g, UPSTREAM));
-        p.awaitReplies(3);
-        return new Guest(n, mac, bound.address(), client, p);
-    }
-
     private static String virsh(String uri, List<String> command) {
-        List<String> argv = new ArrayList<>(List.of("virsh", "-c", uri));
-        argv.addAll(command);
-        return Exec.run(argv.toArray(String[]::new)).orThrow().stdout();
-    }
-
-    private static long pid(Path pidFile) throws IOException {
-        return Long.parseLong(Files.readString(pidFile).trim());
+        return LibvirtHostNetns.virsh(uri, command);
     }
 
     private static boolean alive(long pid) {

@@ -17,30 +17,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
 import org.vnetd.core.libvirtimport.LibvirtNetwork;
+import org.vnetd.daemon.libvirt.LibvirtHostNetns;
 
 /** libvirt's files as its network driver leaves them: definitions, autostart links, status and pid files, leases, ports. */
 class LibvirtHostReaderTest {
-    static final String DEFAULT = """
-            <!--
-            WARNING: THIS IS AN AUTO-GENERATED FILE. CHANGES TO IT ARE LIKELY TO BE
-            OVERWRITTEN AND LOST. Changes to this xml configuration should be made using:
-              virsh net-edit default
-            or other application using the libvirt API.
-            -->
-
-            <network>
-              <name>default</name>
-              <uuid>0c4e6f36-7a3c-4b0e-8a59-2a3d1f6b1c01</uuid>
-              <forward mode='nat'/>
-              <bridge name='virbr0' stp='on' delay='0'/>
-              <mac address='52:54:00:0a:0b:0c'/>
-              <ip address='192.168.122.1' netmask='255.255.255.0'>
-                <dhcp>
-                  <range start='192.168.122.2' end='192.168.122.254'/>
-                </dhcp>
-              </ip>
-            </network>
-            """;
+    /** libvirt's {@code default} as its network driver stores the definition. */
+    static final String DEFAULT = LibvirtHostNetns.CONFIG_HEADER + LibvirtHostNetns.DEFAULT;
 
     @TempDir
     Path dir;
