@@ -159,7 +159,7 @@ public final class Daemon implements AutoCloseable {
             PortManager ports = d.ports;
             d.rpc = RpcServer.start(options.runDir(), rpcMethods(driver, ports, new FirewallDiagnoseService(driver, doctor),
                     new LibvirtImportService(driver, planner, leaseImporter,
-                            (network, xml) -> ports.register(network, PortXml.parse(xml), true))), events, sockets);
+                            (network, xml) -> ports.register(network, PortXml.parse(xml), true), commands)), events, sockets);
             if (conf.libvirtProtocol()) {
                 d.libvirt = startLibvirt(options, driver, d.ports, events, sockets);
             }

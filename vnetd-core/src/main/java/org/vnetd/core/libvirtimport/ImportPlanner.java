@@ -2,6 +2,7 @@ package org.vnetd.core.libvirtimport;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -34,7 +35,7 @@ public final class ImportPlanner {
         List<NetworkImport> out = new ArrayList<>();
         for (LibvirtNetwork n : host.networks()) {
             try {
-                out.add(plan(n, vnetd, takeover, problems));
+                out.add(plan(n, vnetd, takeover, host.firewalldZones(), problems));
             } catch (VnetException | IllegalArgumentException e) {
                 problems.add("libvirt's network '" + n.name() + "': " + e.getMessage());
             }
@@ -46,7 +47,8 @@ public final class ImportPlanner {
         return new ImportPlan(takeover, out);
     }
 
-    private NetworkImport plan(LibvirtNetwork n, List<NetworkSummary> vnetd, boolean takeover, List<String> problems) {
+    private NetworkImport plan(LibvirtNetwork n, List<NetworkSummary> vnetd, boolean takeover, Map<String, String> firewalldZones,
+            List<String> problems) {
         NetworkDef persistent = parse(n.configXml(), "its definition");
         NetworkDef live = parse(n.liveXml(), "its status (live definition)");
         NetworkDef def = persistent != null ? persistent : live;
@@ -92,7 +94,18 @@ public final class ImportPlanner {
         }
         Action.ReleaseFromLibvirt release = null;
         List<UnappliedElements.Refusal> unapplied = live == null ? List.of() : UnappliedElements.of(live);
-        if (live != null && takeover && !unapplied.isEmpty()) {
+        String zone = bridge == null ? null : firewalldZones.get(bridge);
+        if (live != null && takeover && zone != null) {
+            // firewalld's own tables decide for an interface in one of its zones: vnetd's rules alone would not
+            // be the whole firewall, and taking the bridge out of the zone puts it in firewalld's default zone,
+            // whose forward chain rejects the guests' traffic
+            steps.add("firewalld has " + bridge + " in its zone '" + zone + "' (libvirt's firewalld backend): not taken over, it "
+                    + "stays libvirt's; vnetd does not manage firewalld zones: stop firewalld (systemctl disable --now firewalld) "
+                    + "and run the import again, or keep this network in libvirt");
+            if (persistent == null) {
+                return new NetworkImport(n, name, uuid, bridge, NetworkImport.Outcome.SKIPPED, persistent, live, null, steps);
+            }
+        } else if (live != null && takeover && !unapplied.isEmpty()) {
             // vnetd would refuse to run it (NetworkLifecycle), so libvirt is never asked to let go of it
             steps.add("libvirt runs it with what vnetd does not apply yet ("
                     + String.join(", ", unapplied.stream().map(UnappliedElements.Refusal::element).toList())

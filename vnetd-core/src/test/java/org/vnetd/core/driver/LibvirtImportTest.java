@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -129,6 +130,24 @@ class LibvirtImportTest {
         ImportResult again = importer.run(host(), true, false);
         assertEquals(List.of("already-vnetd", "already-vnetd", "already-vnetd", "already-vnetd"),
                 again.networks().stream().map(ImportResult.Network::outcome).toList());
+    }
+
+    @Test
+    void aBridgeInAFirewalldZoneIsNotTakenOverAndSaysWhy() throws Exception {
+        LibvirtHost plain = host();
+        // libvirt's firewalld backend put default's and tr's bridges in its zone
+        LibvirtHost host = new LibvirtHost(plain.networks(), Map.of("virbr0", "libvirt", "virbr3", "libvirt", "eth0", "public"));
+        ImportResult r = importer.run(host, true, false);
+        ImportResult.Network d = r.networks().getFirst();
+        assertFalse(d.takenOver(), r.toString());
+        assertEquals("imported", d.outcome(), "defined, as without --takeover");
+        assertTrue(d.steps().stream().anyMatch(s -> s.startsWith("firewalld has virbr0 in its zone 'libvirt' (libvirt's firewalld backend): "
+                + "not taken over, it stays libvirt's") && s.contains("stop firewalld")), d.steps().toString());
+        assertFalse(driver.lookup("default").active(), "libvirt still runs it");
+        assertTrue(driver.lookup("default").persistent());
+        assertEquals("skipped", r.networks().get(3).outcome(), "a transient one in a zone is not imported at all");
+        assertTrue(driver.lookup("lab").active(), "lab's bridge is in no zone: taken over");
+        assertTrue(sys.log.stream().noneMatch(l -> l.contains("release default") || l.contains("release tr")), sys.log.toString());
     }
 
     @Test

@@ -2,18 +2,21 @@ package org.vnetd.daemon.libvirtimport;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import org.vnetd.core.driver.NetworkDriver;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
 import org.vnetd.core.libvirtimport.ImportPlanner;
 import org.vnetd.core.libvirtimport.LeaseImporter;
+import org.vnetd.core.libvirtimport.LibvirtHost;
 import org.vnetd.core.libvirtimport.LibvirtImport;
 import org.vnetd.core.libvirtimport.PortImporter;
 import org.vnetd.core.plan.Planner;
 import org.vnetd.core.rpc.ImportResult;
 import org.vnetd.core.rpc.Methods;
 import org.vnetd.core.rpc.Request;
+import org.vnetd.daemon.firewall.CommandRunner;
 import org.vnetd.daemon.rpc.RpcMethod;
 
 /**
@@ -29,12 +32,15 @@ public final class LibvirtImportService {
     private final Planner planner;
     private final LeaseImporter leases;
     private final PortImporter ports;
+    private final CommandRunner commands;
 
-    public LibvirtImportService(NetworkDriver driver, Planner planner, LeaseImporter leases, PortImporter ports) {
+    /** @param commands runs {@code nft}, to see which bridges firewalld has in its zones ({@link FirewalldZones}) */
+    public LibvirtImportService(NetworkDriver driver, Planner planner, LeaseImporter leases, PortImporter ports, CommandRunner commands) {
         this.driver = driver;
         this.planner = planner;
         this.leases = leases;
         this.ports = ports;
+        this.commands = commands;
     }
 
     public List<RpcMethod> all() {
@@ -48,8 +54,11 @@ public final class LibvirtImportService {
     }
 
     public synchronized ImportResult run(Path configDir, Path statusDir, Path leaseDir, boolean takeover, boolean dryRun) {
-        return new LibvirtImport(driver, new ImportPlanner(planner), leases, ports)
-                .run(new LibvirtHostReader(configDir, statusDir, leaseDir).read(), takeover, dryRun);
+        LibvirtHost host = new LibvirtHostReader(configDir, statusDir, leaseDir).read();
+        // only a takeover meets firewalld: what runs stays libvirt's otherwise
+        Map<String, String> zones = takeover ? FirewalldZones.read(commands) : Map.of();
+        return new LibvirtImport(driver, new ImportPlanner(planner), leases, ports).run(new LibvirtHost(host.networks(), zones), takeover,
+                dryRun);
     }
 
     private static Path dir(String v, String name, Path dflt) {
