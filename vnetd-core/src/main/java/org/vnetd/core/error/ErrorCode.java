@@ -31,6 +31,8 @@ public enum ErrorCode {
     STATE_IO(24),
     /** The TFTP service of a network (libvirt's {@code <tftp root>}) cannot start, e.g. its root is missing. */
     TFTP(25),
+    /** An OVSDB database of OVN or Open vSwitch refused a transaction or cannot be reached (docs/ovn.md). */
+    OVN(26),
     PERMISSION_DENIED(30),
     RPC_PROTOCOL(31),
     RPC_UNKNOWN_METHOD(32);

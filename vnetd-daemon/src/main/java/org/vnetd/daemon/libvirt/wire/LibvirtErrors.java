@@ -83,7 +83,7 @@ public final class LibvirtErrors {
             case NO_SUCH_PORT -> new Kind(NO_NETWORK_PORT, "network port not found: ");
             // libvirt's template "network port %s exists already" around its detail "Network port with UUID … already exists"
             case PORT_EXISTS -> new Kind(NETWORK_PORT_EXIST, "network port ", " exists already");
-            case KERNEL, DHCP, DNS, TFTP, STATE_IO -> new Kind(SYSTEM_ERROR, "");
+            case KERNEL, DHCP, DNS, TFTP, OVN, STATE_IO -> new Kind(SYSTEM_ERROR, "");
             case PERMISSION_DENIED -> new Kind(OPERATION_DENIED, "operation forbidden: ");
             case RPC_PROTOCOL, RPC_UNKNOWN_METHOD -> new Kind(RPC, "");
         };
