@@ -155,8 +155,8 @@ public final class OvsdbJson {
                         ? "operation " + (i + 1) + " (" + opName(transaction.ops().get(i)) + " on " + transaction.ops().get(i).table() + ")"
                         : "the commit";
                 String details = r.path("details").asText("");
-                throw new VnetException(ErrorCode.OVN, "OVSDB transaction on " + transaction.database() + " aborted, nothing applied: "
-                        + where + " failed: " + r.get("error").asText() + (details.isEmpty() ? "" : " (" + details + ")"));
+                throw new TransactionAborted("OVSDB transaction on " + transaction.database() + " aborted, nothing applied: "
+                        + where + " failed: " + r.get("error").asText() + (details.isEmpty() ? "" : " (" + details + ")"), i, r.get("error").asText());
             }
             results.add(r);
         }

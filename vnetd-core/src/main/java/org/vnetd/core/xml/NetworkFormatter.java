@@ -124,7 +124,8 @@ final class NetworkFormatter {
         }
         // vnetd's own element comes last, after libvirt's namespaced data
         ovn.ifPresent(o -> buf.add("<vnetd:ovn").attr("northbound", o.getNorthbound()).attr("switch", o.getLogicalSwitch())
-                .attr("gatewayChassis", o.getGatewayChassis()).add("/>\n"));
+                .attr("gatewayChassis", o.getGatewayChassis()).attr("uplink", o.getUplink())
+                .attr("uplinkAddress", o.getUplinkAddress()).attr("uplinkGateway", o.getUplinkGateway()).add("/>\n"));
         buf.indent(-2).add("</network>\n");
     }
 

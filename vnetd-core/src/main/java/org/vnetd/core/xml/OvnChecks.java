@@ -31,7 +31,7 @@ final class OvnChecks {
         OvnDef ovn = ovns.getFirst();
         if (!ovn.getUnknownAttributes().isEmpty()) {
             QName first = ovn.getUnknownAttributes().keySet().iterator().next();
-            throw parse("unknown attribute '%s' in <vnetd:ovn> of network '%s' (known: northbound, switch, gatewayChassis)",
+            throw parse("unknown attribute '%s' in <vnetd:ovn> of network '%s' (known: northbound, switch, gatewayChassis, uplink, uplinkAddress, uplinkGateway)",
                     qualified(first), network);
         }
         if (!ovn.getUnknownChildren().isEmpty()) {
@@ -43,6 +43,29 @@ final class OvnChecks {
         northbound(network, ovn.getNorthbound());
         name(network, "switch", ovn.getLogicalSwitch());
         name(network, "gatewayChassis", ovn.getGatewayChassis());
+        name(network, "uplink", ovn.getUplink());
+        uplinkAddress(network, ovn.getUplinkAddress());
+        if (ovn.getUplinkGateway() != null && !isIpv4(ovn.getUplinkGateway())) {
+            throw invalid("invalid uplinkGateway '%s' in <vnetd:ovn> of network '%s': not an IPv4 address", ovn.getUplinkGateway(), network);
+        }
+    }
+
+    /** ADDRESS/PREFIX, IPv4: the router's address on the uplink keeps its prefix, as OVN's router port networks do. */
+    private static void uplinkAddress(String network, String value) {
+        if (value == null) {
+            return;
+        }
+        int slash = value.indexOf('/');
+        String prefix = slash < 0 ? "" : value.substring(slash + 1);
+        if (slash < 0 || !isIpv4(value.substring(0, slash)) || prefix.isEmpty() || prefix.length() > 2
+                || !prefix.chars().allMatch(c -> c >= '0' && c <= '9') || Integer.parseInt(prefix) > 32 || Integer.parseInt(prefix) < 1) {
+            throw invalid("invalid uplinkAddress '%s' in <vnetd:ovn> of network '%s': expected an IPv4 ADDRESS/PREFIX, e.g. 192.0.2.50/24",
+                    value, network);
+        }
+    }
+
+    private static boolean isIpv4(String value) {
+        return !value.isEmpty() && value.chars().allMatch(c -> (c >= '0' && c <= '9') || c == '.') && IpAddresses.isValid(value);
     }
 
     private static String qualified(QName q) {

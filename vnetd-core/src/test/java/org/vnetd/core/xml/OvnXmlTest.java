@@ -26,7 +26,7 @@ class OvnXmlTest {
               <dnsmasq:options>
                 <dnsmasq:option value='log-queries'/>
               </dnsmasq:options>
-              <vnetd:ovn northbound='tcp:192.0.2.10:6641,tcp:[2001:db8::10]:6641,unix:/run/ovn/ovnnb_db.sock' switch='ls-cluster' gatewayChassis='hv1.example'/>
+              <vnetd:ovn northbound='tcp:192.0.2.10:6641,tcp:[2001:db8::10]:6641,unix:/run/ovn/ovnnb_db.sock' switch='ls-cluster' gatewayChassis='hv1.example' uplink='physnet1' uplinkAddress='192.0.2.50/24' uplinkGateway='192.0.2.1'/>
             </network>
             """;
 
@@ -104,7 +104,7 @@ class OvnXmlTest {
     void unknownAttributesChildrenAndElementsAreRefusedByName() {
         VnetException e = refused("<vnetd:ovn northbound='tcp:10.0.0.1:6641' gateway-chassis='hv1'/>");
         assertEquals(ErrorCode.XML_PARSE, e.code());
-        assertEquals("unknown attribute 'gateway-chassis' in <vnetd:ovn> of network 'n' (known: northbound, switch, gatewayChassis)",
+        assertEquals("unknown attribute 'gateway-chassis' in <vnetd:ovn> of network 'n' (known: northbound, switch, gatewayChassis, uplink, uplinkAddress, uplinkGateway)",
                 e.getMessage());
         e = refused("<vnetd:ovn northbound='tcp:10.0.0.1:6641' vnetd:switch='s'/>");
         assertTrue(e.getMessage().contains("unknown attribute '{" + OvnDef.NS + "}switch'"), e.getMessage());
@@ -125,5 +125,27 @@ class OvnXmlTest {
         assertTrue(e.getMessage().startsWith("invalid switch 'a b' in <vnetd:ovn> of network 'n'"), e.getMessage());
         e = refused("<vnetd:ovn northbound='tcp:10.0.0.1:6641' gatewayChassis=''/>");
         assertTrue(e.getMessage().startsWith("invalid gatewayChassis '' in <vnetd:ovn>"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "uplinkAddress='192.0.2.50'|invalid uplinkAddress '192.0.2.50' in <vnetd:ovn> of network 'n': expected an IPv4 ADDRESS/PREFIX",
+        "uplinkAddress='192.0.2.50/33'|invalid uplinkAddress '192.0.2.50/33'",
+        "uplinkAddress='2001:db8::5/64'|invalid uplinkAddress '2001:db8::5/64'",
+        "uplinkGateway='192.0.2'|invalid uplinkGateway '192.0.2' in <vnetd:ovn> of network 'n': not an IPv4 address",
+        "uplink='phys net'|invalid uplink 'phys net' in <vnetd:ovn> of network 'n'",
+    })
+    void badUplinkValuesAreRefusedNamingTheAttribute(String attribute, String message) {
+        VnetException e = refused("<vnetd:ovn northbound='tcp:10.0.0.1:6641' " + attribute + "/>");
+        assertEquals(ErrorCode.XML_VALIDATION, e.code());
+        assertTrue(e.getMessage().startsWith(message), e.getMessage());
+    }
+
+    @Test
+    void theUplinkIsKeptAsWritten() {
+        OvnDef ovn = NetworkXml.parse(FULL).ovn().orElseThrow();
+        assertEquals("physnet1", ovn.getUplink());
+        assertEquals("192.0.2.50/24", ovn.getUplinkAddress());
+        assertEquals("192.0.2.1", ovn.getUplinkGateway());
     }
 }

@@ -12,7 +12,7 @@ import java.util.Map;
 import javax.xml.namespace.QName;
 
 /**
- * {@code <vnetd:ovn northbound='' switch='' gatewayChassis=''/>}: the network's binding to OVN, in
+ * {@code <vnetd:ovn northbound='' switch='' gatewayChassis='' uplink='' uplinkAddress='' uplinkGateway=''/>}: the network's binding to OVN, in
  * vnetd's own XML namespace at network level (as libvirt carries {@code <dnsmasq:options>}), so
  * libvirt would tolerate the definition. Attributes are kept as the XML text; unknown attributes and
  * children are collected only so that the checks can refuse them by name (see docs/ovn.md).
@@ -28,6 +28,12 @@ public class OvnDef {
     private String logicalSwitch;
     @XmlAttribute(name = "gatewayChassis")
     private String gatewayChassis;
+    @XmlAttribute(name = "uplink")
+    private String uplink;
+    @XmlAttribute(name = "uplinkAddress")
+    private String uplinkAddress;
+    @XmlAttribute(name = "uplinkGateway")
+    private String uplinkGateway;
     @XmlAnyAttribute
     private Map<QName, String> unknownAttributes;
     @XmlAnyElement
@@ -58,6 +64,33 @@ public class OvnDef {
 
     public void setGatewayChassis(String gatewayChassis) {
         this.gatewayChassis = gatewayChassis;
+    }
+
+    /** The provider network (a name in the gateway chassis' ovn-bridge-mappings) the router's gateway port sits on, or null. */
+    public String getUplink() {
+        return uplink;
+    }
+
+    public void setUplink(String uplink) {
+        this.uplink = uplink;
+    }
+
+    /** The router's address on the uplink as ADDRESS/PREFIX (IPv4): the source address of SNAT, or null. */
+    public String getUplinkAddress() {
+        return uplinkAddress;
+    }
+
+    public void setUplinkAddress(String uplinkAddress) {
+        this.uplinkAddress = uplinkAddress;
+    }
+
+    /** The next hop of the router's default route, on the uplink (IPv4), or null. */
+    public String getUplinkGateway() {
+        return uplinkGateway;
+    }
+
+    public void setUplinkGateway(String uplinkGateway) {
+        this.uplinkGateway = uplinkGateway;
     }
 
     /** Live, mutable map (never null) of attributes this element does not define. */
