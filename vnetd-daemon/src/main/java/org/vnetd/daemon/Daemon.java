@@ -58,6 +58,8 @@ import org.vnetd.daemon.rpc.EventHub;
 import org.vnetd.daemon.rpc.FirewallDiagnoseService;
 import org.vnetd.daemon.rpc.NetworkMethods;
 import org.vnetd.daemon.rpc.PortMethods;
+import org.vnetd.daemon.ovn.OvnConnections;
+import org.vnetd.daemon.ovn.OvnEffects;
 import org.vnetd.daemon.rpc.RpcMethodTable;
 import org.vnetd.daemon.rpc.RpcServer;
 import org.vnetd.daemon.state.ConfigDirStore;
@@ -91,6 +93,7 @@ public final class Daemon implements AutoCloseable {
     private NetlinkLinkBackend reaperNetlink;
     private TapReaper reaper;
     private IdleHeapTrim heapTrim;
+    private OvnConnections ovn;
 
     private Daemon(FileChannel lockFile, EventLoopGroup group, NetlinkLinkBackend netlink, NetworkServices services,
             NetworkDriver driver, ServiceSockets sockets) {
@@ -122,6 +125,7 @@ public final class Daemon implements AutoCloseable {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
         NetlinkLinkBackend netlink = null;
         NetworkServices services = null;
+        OvnConnections ovn = null;
         Daemon d = null;
         try {
             netlink = NetlinkLinkBackend.open();
@@ -132,17 +136,19 @@ public final class Daemon implements AutoCloseable {
             services = new NetworkServices(options.stateDir().resolve("dhcp"), Path.of("/etc/resolv.conf"),
                     group, BootClock.system(), sockets);
             EventHub events = new EventHub();
+            ovn = new OvnConnections(group, options.ovsDb().orElse(OvnConnections.DEFAULT_OVS_DB), options.ovnChassis());
             NetworkPlanner planner = new NetworkPlanner();
             SysfsVirtualFunctions vfs = new SysfsVirtualFunctions(conf.sysfsRoot());
             StoreLeaseImporter leaseImporter = new StoreLeaseImporter(options.stateDir().resolve("dhcp"), Clock.systemUTC());
             NetworkDriver driver = new NetworkDriver(new ConfigDirStore(options.networksDir()),
                     new RunDirStatusStore(options.runDir(), planner), planner,
                     new KernelActions(netlink, new ProcSysctl(), firewall, services, netlink.tc(),
-                            new LibvirtRelease(commands, leaseImporter)),
+                            new LibvirtRelease(commands, leaseImporter), new OvnEffects(ovn)),
                     new NetlinkKernelObserver(netlink, vfs), events, services, services, System::currentTimeMillis,
                     RandomGenerator.of("L64X128MixRandom"));
             services.onHealthChange(driver::serviceHealthChanged);
             d = new Daemon(lock, group, netlink, services, driver, sockets);
+            d.ovn = ovn;
             driver.recover();
             if (options.defaultNetwork()) {
                 d.offerDefaultNetwork(options.stateDir().resolve(INITIALIZED));
@@ -184,6 +190,9 @@ public final class Daemon implements AutoCloseable {
             }
             if (services != null) {
                 services.stopAll();
+            }
+            if (ovn != null) {
+                ovn.close();
             }
             if (netlink != null) {
                 netlink.close();
@@ -332,6 +341,9 @@ public final class Daemon implements AutoCloseable {
             reaperNetlink.close();
         }
         services.stopAll();
+        if (ovn != null) {
+            ovn.close(); // OVN networks' rows stay in the database, as local networks' bridges stay
+        }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         netlink.close();
         release(lockFile);

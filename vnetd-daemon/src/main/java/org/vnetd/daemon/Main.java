@@ -129,6 +129,10 @@ public final class Main {
                   --firewall-backend B    nftables or iptables (overrides vnetd.conf)
                   --log-level LEVEL       TRACE, DEBUG, INFO, WARN, ERROR (overrides vnetd.conf)
                   --no-default-network    do not define the built-in 'default' network on first start
+                  --ovs-db REMOTE         the local Open_vSwitch database, for networks on OVN
+                                          (default unix:/run/openvswitch/db.sock)
+                  --ovn-chassis NAME      this host's OVN chassis name (default: the Open_vSwitch
+                                          database's external_ids:system-id)
                   --call METHOD [JSON]    send one RPC request to a running daemon and print the result
                   -h, --help              print this help
 

@@ -16,6 +16,7 @@ import org.vnetd.core.plan.Applied;
 import org.vnetd.core.plan.Collisions;
 import org.vnetd.core.plan.Executor;
 import org.vnetd.core.plan.ObservedState;
+import org.vnetd.core.plan.OvnPlan;
 import org.vnetd.core.plan.Plan;
 import org.vnetd.core.plan.Planner;
 import org.vnetd.core.plan.TakeoverPlan;
@@ -210,17 +211,12 @@ final class NetworkLifecycle {
 
     /** @param release null for a start; for a takeover, libvirt's letting go ({@link TakeoverPlan}) */
     private void startLocked(NetworkEntry e, NetworkDef live, Action.ReleaseFromLibvirt release) {
-        if (live.ovn().isPresent()) {
-            // never fall back to a local bridge: the user asked for a network that spans hosts
-            throw VnetException.of(ErrorCode.OPERATION_UNSUPPORTED,
-                    "network '%s' is bound to OVN (<vnetd:ovn>), and OVN networks are not applied yet "
-                            + "(docs/ovn.md); it stays defined but cannot be started", e.name);
-        }
         long t0 = System.nanoTime();
         UnappliedElements.check(live);
         fillLiveDefaults(live);
         List<ObservedState.RunningNetwork> others = networks.all().stream()
-                .filter(n -> n != e && n.active()).map(n -> ObservedState.RunningNetwork.of(n.live)).toList();
+                // a network on OVN holds no bridge, subnet or route on this host to collide with
+                .filter(n -> n != e && n.active() && n.live.ovn().isEmpty()).map(n -> ObservedState.RunningNetwork.of(n.live)).toList();
         List<String> names = new ArrayList<>(2);
         live.bridgeName().ifPresent(names::add);
         live.forwardDev().ifPresent(names::add);
@@ -228,7 +224,12 @@ final class NetworkLifecycle {
         ObservedState observed = new ObservedState(kernel.observe(names), others);
         long t1 = System.nanoTime();
         Plan plan;
-        if (release == null) {
+        if (live.ovn().isPresent()) {
+            if (release != null) {
+                throw VnetException.of(ErrorCode.INTERNAL, "network '%s': libvirt runs no network on OVN", e.name);
+            }
+            plan = OvnPlan.of(live);
+        } else if (release == null) {
             plan = planner.plan(live, observed);
         } else {
             // what runs is libvirt's: its bridge must be there, and the plan is taken over rather than applied

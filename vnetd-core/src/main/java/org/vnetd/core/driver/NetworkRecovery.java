@@ -102,7 +102,8 @@ final class NetworkRecovery {
         }
         try {
             NetworkDef live = NetworkXml.parse(st.liveXml());
-            return !live.forwardMode().hasBridge() || live.bridgeName().map(view::hasLink).orElse(true);
+            // a network on OVN has no bridge here: its rows are in the northbound database, which adoption joins again
+            return !live.forwardMode().hasBridge() || live.ovn().isPresent() || live.bridgeName().map(view::hasLink).orElse(true);
         } catch (RuntimeException e) {
             return false;
         }
@@ -115,7 +116,7 @@ final class NetworkRecovery {
      */
     private static List<Applied<Action>> withBandwidth(String subject, NetworkDef live, List<Applied<Action>> adopted,
             Effects<Action> effects) {
-        List<Action> tc = NetworkPlanner.bandwidth(live);
+        List<Action> tc = live.ovn().isPresent() ? List.of() : NetworkPlanner.bandwidth(live);
         if (tc.isEmpty() || adopted.stream().anyMatch(a -> a.action() instanceof Action.Tc || a.action() instanceof Action.Adopted)) {
             return adopted;
         }
@@ -142,7 +143,7 @@ final class NetworkRecovery {
             return;
         }
         String bridge = live.bridgeName().orElse(null);
-        if (live.forwardMode().hasBridge() && bridge != null && !view.hasLink(bridge)) {
+        if (live.forwardMode().hasBridge() && live.ovn().isEmpty() && bridge != null && !view.hasLink(bridge)) {
             LOG.warn("network '{}': bridge '{}' is gone; marking the network inactive", st.name(), bridge);
             Executor.undoAll(subject, st.applied(), effects, Action::describe);
             statuses.delete(st.name());

@@ -39,7 +39,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = Action.StartDhcp6.class, name = "start-dhcp6"),
         @JsonSubTypes.Type(value = Action.Tc.class, name = "tc"),
         @JsonSubTypes.Type(value = Action.Adopted.class, name = "adopted"),
-        @JsonSubTypes.Type(value = Action.ReleaseFromLibvirt.class, name = "release-from-libvirt")})
+        @JsonSubTypes.Type(value = Action.ReleaseFromLibvirt.class, name = "release-from-libvirt"),
+        @JsonSubTypes.Type(value = Action.OvnSwitch.class, name = "ovn-switch")})
 public sealed interface Action {
     /** One line of the plan's text form (golden files, logs). */
     String describe();
@@ -227,6 +228,23 @@ public sealed interface Action {
 
         public String describe() {
             return object.describe();
+        }
+    }
+
+    /**
+     * A network bound to OVN ({@code <vnetd:ovn>}): this host creates or joins the network's logical
+     * switch (and its DHCP, DNS and router rows) in the northbound database; undo removes this host's
+     * ports and, on the last host, the shared rows (docs/ovn.md). Nothing on this host's kernel.
+     */
+    record OvnSwitch(String network, String logicalSwitch, String northbound) implements Action {
+        public OvnSwitch {
+            Objects.requireNonNull(network, "network");
+            Objects.requireNonNull(logicalSwitch, "logicalSwitch");
+            Objects.requireNonNull(northbound, "northbound");
+        }
+
+        public String describe() {
+            return "join ovn logical switch " + logicalSwitch + " of " + network + " at " + northbound;
         }
     }
 

@@ -74,6 +74,7 @@ public final class LegacySteps {
             case Action.Tc t -> "tc " + t.describe(); // nor applied <bandwidth>
             case Action.Adopted a -> idOf(a.action()); // nor took networks over from libvirt
             case Action.ReleaseFromLibvirt r -> "release " + r.network();
+            case Action.OvnSwitch o -> "ovn " + o.network(); // nor started OVN networks: never matches
         };
     }
 }

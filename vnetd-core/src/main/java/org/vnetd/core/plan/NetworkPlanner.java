@@ -30,6 +30,9 @@ public final class NetworkPlanner implements Planner {
 
     @Override
     public Plan plan(NetworkDef def, ObservedState observed) {
+        if (def.ovn().isPresent()) {
+            return OvnPlan.of(def);
+        }
         Collisions.check(def, observed);
         List<Action> actions = new ArrayList<>();
         if (!def.forwardMode().hasBridge()) {

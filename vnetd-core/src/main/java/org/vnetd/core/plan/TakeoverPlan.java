@@ -33,6 +33,7 @@ public final class TakeoverPlan {
                 case Action.StartRa s -> released = releaseThen(actions, released, release, s);
                 case Action.Adopted ad -> actions.add(ad);
                 case Action.ReleaseFromLibvirt r -> throw new IllegalArgumentException("a start plan never releases: " + r.describe());
+                case Action.OvnSwitch o -> throw new IllegalArgumentException("libvirt runs no network on OVN: " + o.describe());
             }
         }
         if (!released) {

@@ -136,22 +136,39 @@ class NetworkDriverTest {
     }
 
     @Test
-    void anOvnNetworkIsDefinedButItsStartIsRefusedAndNothingIsApplied() {
+    void anOvnNetworkStartsAsItsOneOvnActionWithNothingLocal() {
+        String ovn = nat("o", "103").replace("<network>", "<network xmlns:vnetd='https://vnetd.org/schemas/network/1.0'>")
+                .replace("</network>", "<vnetd:ovn northbound='tcp:10.0.0.1:6641' switch='ls-o' gatewayChassis='hv1' uplink='physnet'"
+                        + " uplinkAddress='192.0.2.50/24'/></network>");
+        driver.define(ovn);
+        assertTrue(driver.getXml("o", true).contains("<vnetd:ovn northbound='tcp:10.0.0.1:6641' switch='ls-o'"), "the binding is stored");
+        sys.log.clear();
+        driver.start("o");
+        assertEquals(List.of("apply join ovn logical switch ls-o of o at tcp:10.0.0.1:6641"), sys.log,
+                "no local bridge, address, firewall or DHCP in its place");
+        assertTrue(sys.links.isEmpty());
+        assertTrue(driver.lookup("o").active());
+        driver.destroy("o");
+        assertEquals(List.of("apply join ovn logical switch ls-o of o at tcp:10.0.0.1:6641",
+                "undo join ovn logical switch ls-o of o at tcp:10.0.0.1:6641"), sys.log);
+        assertTrue(sys.statuses.isEmpty());
+    }
+
+    @Test
+    void anOvnNatNetworkWithoutItsWayOutIsRefusedAndNothingIsApplied() {
         String ovn = nat("o", "103").replace("<network>", "<network xmlns:vnetd='https://vnetd.org/schemas/network/1.0'>")
                 .replace("</network>", "<vnetd:ovn northbound='tcp:10.0.0.1:6641'/></network>");
         driver.define(ovn);
-        assertTrue(driver.getXml("o", true).contains("<vnetd:ovn northbound='tcp:10.0.0.1:6641'/>"), "the binding is stored");
         sys.log.clear();
         VnetException e = assertThrows(VnetException.class, () -> driver.start("o"));
-        assertEquals(ErrorCode.OPERATION_UNSUPPORTED, e.code());
-        assertTrue(e.getMessage().contains("network 'o' is bound to OVN") && e.getMessage().contains("not applied yet"), e.getMessage());
-        assertEquals(List.of(), sys.log, "no local bridge, address, firewall or DHCP in its place");
-        assertTrue(sys.links.isEmpty());
+        assertEquals(ErrorCode.XML_VALIDATION, e.code());
+        assertTrue(e.getMessage().contains("lacks uplink, uplinkAddress, gatewayChassis"), e.getMessage());
+        assertEquals(List.of(), sys.log, "never a local bridge instead");
         assertTrue(sys.statuses.isEmpty(), "no intent record left behind");
         assertFalse(driver.lookup("o").active());
         e = assertThrows(VnetException.class, () -> driver.create(ovn.replace("<name>o</name>", "<name>t</name>")
                 .replace("192.168.103.", "192.168.104.")));
-        assertEquals(ErrorCode.OPERATION_UNSUPPORTED, e.code());
+        assertEquals(ErrorCode.XML_VALIDATION, e.code());
         assertEquals(ErrorCode.NO_SUCH_NETWORK, assertThrows(VnetException.class, () -> driver.lookup("t")).code(),
                 "a transient OVN network is not left behind");
     }

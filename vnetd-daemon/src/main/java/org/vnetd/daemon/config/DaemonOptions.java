@@ -12,7 +12,7 @@ import org.vnetd.core.error.VnetException;
  */
 public record DaemonOptions(Path configDir, Path stateDir, Path runDir, Optional<Path> configFile,
         Optional<String> firewallBackend, Optional<String> logLevel, boolean defaultNetwork, boolean help,
-        Optional<String> callMethod, Optional<String> callParams) {
+        Optional<String> callMethod, Optional<String> callParams, Optional<String> ovsDb, Optional<String> ovnChassis) {
 
     public static final Path DEFAULT_CONFIG_DIR = Path.of("/etc/vnetd");
     public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/vnetd");
@@ -35,6 +35,8 @@ public record DaemonOptions(Path configDir, Path stateDir, Path runDir, Optional
         Optional<String> level = Optional.empty();
         Optional<String> call = Optional.empty();
         Optional<String> callParams = Optional.empty();
+        Optional<String> ovsDb = Optional.empty();
+        Optional<String> ovnChassis = Optional.empty();
         boolean dflt = true;
         boolean help = false;
         for (int i = 0; i < args.length; i++) {
@@ -61,6 +63,9 @@ public record DaemonOptions(Path configDir, Path stateDir, Path runDir, Optional
                     level = Optional.of(v);
                 }
                 case "--no-default-network" -> dflt = false;
+                // the local Open_vSwitch database (tcp:HOST:PORT or unix:PATH) and this host's OVN chassis name (docs/ovn.md)
+                case "--ovs-db" -> ovsDb = Optional.of(value(args, i++));
+                case "--ovn-chassis" -> ovnChassis = Optional.of(value(args, i++));
                 case "--call" -> {
                     call = Optional.of(value(args, i++));
                     if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
@@ -70,7 +75,7 @@ public record DaemonOptions(Path configDir, Path stateDir, Path runDir, Optional
                 default -> throw new VnetException(ErrorCode.INVALID_ARGUMENT, "unknown option: " + a + " (see --help)");
             }
         }
-        return new DaemonOptions(config, state, run, confFile, fw, level, dflt, help, call, callParams);
+        return new DaemonOptions(config, state, run, confFile, fw, level, dflt, help, call, callParams, ovsDb, ovnChassis);
     }
 
     private static String value(String[] args, int i) {

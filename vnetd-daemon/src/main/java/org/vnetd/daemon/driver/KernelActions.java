@@ -16,6 +16,7 @@ import org.vnetd.core.qos.TcBackend;
 import org.vnetd.core.xml.model.NetworkDef;
 import org.vnetd.daemon.qos.TcEffects;
 import org.vnetd.daemon.libvirtimport.LibvirtRelease;
+import org.vnetd.daemon.ovn.OvnEffects;
 
 /**
  * The daemon's side of start plans: each {@link Action} goes to its backend (netlink, sysctl, the
@@ -29,6 +30,7 @@ public final class KernelActions implements ActionBackends {
     private final NetworkServices services;
     private final TcEffects tc;
     private final LibvirtRelease libvirt;
+    private final OvnEffects ovn;
 
     /** Without libvirt's side: such a daemon cannot take networks over from libvirt. */
     public KernelActions(LinkBackend links, Sysctl sysctl, FirewallBackend firewall, NetworkServices services, TcBackend tc) {
@@ -37,6 +39,13 @@ public final class KernelActions implements ActionBackends {
 
     public KernelActions(LinkBackend links, Sysctl sysctl, FirewallBackend firewall, NetworkServices services, TcBackend tc,
             LibvirtRelease libvirt) {
+        this(links, sysctl, firewall, services, tc, libvirt, null);
+    }
+
+    /** @param ovn the networks bound to OVN, or null for a daemon that cannot start them */
+    public KernelActions(LinkBackend links, Sysctl sysctl, FirewallBackend firewall, NetworkServices services, TcBackend tc,
+            LibvirtRelease libvirt, OvnEffects ovn) {
+        this.ovn = ovn;
         this.links = new LinkEffects(links);
         this.sysctl = new SysctlEffects(sysctl);
         this.firewall = new FirewallEffects(firewall);
@@ -75,6 +84,13 @@ public final class KernelActions implements ActionBackends {
             return adopt(a.action(), Map.of());
         }
 
+        private OvnEffects ovn() {
+            if (ovn == null) {
+                throw new VnetException(ErrorCode.OPERATION_UNSUPPORTED, "this daemon cannot start networks bound to OVN");
+            }
+            return ovn;
+        }
+
         private Map<String, String> release(Action.ReleaseFromLibvirt r) {
             if (libvirt == null) {
                 throw new VnetException(ErrorCode.INTERNAL, "this daemon cannot take networks over from libvirt");
@@ -99,6 +115,7 @@ public final class KernelActions implements ActionBackends {
                 case Action.Tc t -> tc.apply(t.object());
                 case Action.Adopted a -> takeOver(a);
                 case Action.ReleaseFromLibvirt r -> release(r);
+                case Action.OvnSwitch o -> ovn().apply(o, live);
             };
         }
 
@@ -119,6 +136,7 @@ public final class KernelActions implements ActionBackends {
                 case Action.Tc t -> tc.undoWithQdisc(t.object(), record);
                 case Action.Adopted a -> undo(a.action(), record); // vnetd's now: net-destroy removes it as libvirt's would
                 case Action.ReleaseFromLibvirt r -> { } // a network vnetd ran is not given back at its end: rollback gives a failed takeover back
+                case Action.OvnSwitch o -> ovn().undo(o, live, record);
             }
         }
 
@@ -162,6 +180,10 @@ public final class KernelActions implements ActionBackends {
                     return adopt(a.action(), record);
                 }
                 case Action.ReleaseFromLibvirt r -> { } // done once, at the takeover
+                case Action.OvnSwitch o -> {
+                    // the rows live in the database: joining again is a no-op when they are there, and makes them when not
+                    return ovn().apply(o, live);
+                }
             }
             return record;
         }

@@ -153,20 +153,22 @@ class DaemonLifecycleRpcTest {
     }
 
     @Test
-    void anOvnNetworkIsStoredButNotStartedAsALocalBridge() throws Exception {
+    void anOvnNetworkWhoseDatabasesAreUnreachableIsNotStartedAsALocalBridge() throws Exception {
         String xml = net("ovn1", "<forward mode='nat'/>", "vbr-ovn1", "10.77.6.1")
                 .replace("<network>", "<network xmlns:vnetd='https://vnetd.org/schemas/network/1.0'>")
-                .replace("</network>", "<vnetd:ovn northbound='unix:/run/ovn/ovnnb_db.sock' switch='ls-ovn1'/></network>");
+                .replace("</network>", "<vnetd:ovn northbound='unix:/nonexistent/ovnnb_db.sock' switch='ls-ovn1' gatewayChassis='hv1'"
+                        + " uplink='physnet' uplinkAddress='192.0.2.50/24'/></network>");
         daemon.call("network.define", Map.of("xml", xml));
         String before = Kernel.snapshot(ns);
+        // this daemon has no --ovn-chassis and no Open_vSwitch database to read it from, nor a northbound database
         DaemonRpc.RpcFailure e = daemon.fail("network.start", Map.of("network", "ovn1"));
-        assertEquals(16, e.code, e.getMessage());
-        assertTrue(e.getMessage().contains("bound to OVN"), e.getMessage());
+        assertEquals(26, e.code, e.getMessage());
+        assertTrue(e.getMessage().contains("OVSDB") && e.getMessage().contains("unix:/"), e.getMessage());
         assertEquals(before, Kernel.snapshot(ns), "no bridge, address, firewall rule or service in its place");
         assertFalse(Kernel.hasLink(ns, "vbr-ovn1"));
         assertFalse(find("ovn1").get("active").asBoolean());
         assertTrue(daemon.call("network.getXml", Map.of("network", "ovn1")).get("xml").asText()
-                .contains("<vnetd:ovn northbound='unix:/run/ovn/ovnnb_db.sock' switch='ls-ovn1'/>"));
+                .contains("<vnetd:ovn northbound='unix:/nonexistent/ovnnb_db.sock' switch='ls-ovn1'"));
         daemon.call("network.undefine", Map.of("network", "ovn1"));
     }
 

@@ -1,0 +1,82 @@
+package org.vnetd.daemon.ovn;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.vnetd.core.error.ErrorCode;
+import org.vnetd.core.error.VnetException;
+import org.vnetd.core.ovsdb.Condition;
+import org.vnetd.core.ovsdb.OvsdbJson;
+import org.vnetd.core.ovsdb.OvsdbOp;
+import org.vnetd.core.ovsdb.OvsdbRemote;
+import org.vnetd.core.ovsdb.OvsdbTransaction;
+import org.vnetd.core.ovsdb.OvsdbValue;
+import org.vnetd.daemon.ovsdb.OvsdbClient;
+
+import io.netty.channel.EventLoopGroup;
+
+/**
+ * The daemon's OVSDB connections: one per northbound database (as the networks' {@code northbound}
+ * attributes name them, shared by the networks naming the same one) and the local {@code Open_vSwitch}
+ * database, opened on first use and kept (they reconnect by themselves), and this host's chassis name.
+ */
+public final class OvnConnections implements AutoCloseable {
+    /** Where Debian's openvswitch-switch puts the local database's socket. */
+    public static final String DEFAULT_OVS_DB = "unix:/run/openvswitch/db.sock";
+    static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final EventLoopGroup group;
+    private final String ovsDb;
+    private final Optional<String> chassis;
+    private final Map<String, OvsdbClient> clients = new ConcurrentHashMap<>();
+
+    /**
+     * @param ovsDb   the local Open_vSwitch database
+     * @param chassis this host's chassis name; when empty, the local database's {@code external_ids:system-id}
+     *                (what ovn-controller registers the chassis as)
+     */
+    public OvnConnections(EventLoopGroup group, String ovsDb, Optional<String> chassis) {
+        this.group = group;
+        this.ovsDb = ovsDb;
+        this.chassis = chassis;
+    }
+
+    public OvsdbClient northbound(String remotes) {
+        return clients.computeIfAbsent(remotes, r -> OvsdbClient.open(OvsdbRemote.parseList(r), group, TIMEOUT));
+    }
+
+    public OvsdbClient localSwitch() {
+        return clients.computeIfAbsent(ovsDb, r -> OvsdbClient.open(OvsdbRemote.parseList(r), group, TIMEOUT));
+    }
+
+    public String ovsDb() {
+        return ovsDb;
+    }
+
+    /** This host's chassis name: as configured, else the local Open_vSwitch database's system-id. */
+    public String chassis() {
+        if (chassis.isPresent()) {
+            return chassis.get();
+        }
+        OvsdbTransaction read = new OvsdbTransaction("Open_vSwitch",
+                List.of(new OvsdbOp.Select("Open_vSwitch", List.<Condition>of(), List.of("external_ids"))));
+        var rows = OvsdbJson.rows(localSwitch().transact(read).get(0));
+        if (!rows.isEmpty() && rows.getFirst().get("external_ids") instanceof OvsdbValue.MapOf ids) {
+            OvsdbValue id = ids.entries().get(OvsdbValue.of("system-id"));
+            if (id instanceof OvsdbValue.Atom a) {
+                return a.value().toString();
+            }
+        }
+        throw new VnetException(ErrorCode.OVN, "cannot tell this host's OVN chassis: no --ovn-chassis and no external_ids:system-id in the "
+                + "Open_vSwitch database at " + ovsDb);
+    }
+
+    @Override
+    public void close() {
+        clients.values().forEach(OvsdbClient::close);
+        clients.clear();
+    }
+}

@@ -1,0 +1,85 @@
+package org.vnetd.daemon.process;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.vnetd.testing.NetnsSupport;
+import org.vnetd.testing.TestNetns;
+import org.vnetd.testing.ovn.PrivateOvsdbServer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * The real daemon starts a network bound to OVN: the rows appear in a private northbound database
+ * (read back with ovn-nbctl), nothing appears in the daemon's namespace, net-list shows it active, a
+ * restarted daemon (and a restarted database) lose nothing, and net-destroy of the last host removes the rows.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class OvnNetworkDaemonTest {
+
+    private static String nbctl(PrivateOvsdbServer nb, String... args) {
+        List<String> cmd = new java.util.ArrayList<>(List.of("ovn-nbctl", "--db=" + nb.remote()));
+        cmd.addAll(List.of(args));
+        return nb.ctl(cmd.toArray(String[]::new)).orThrow().stdout().trim();
+    }
+
+    private static JsonNode find(DaemonProcess daemon, String name) throws Exception {
+        for (JsonNode n : daemon.call("network.list", null)) {
+            if (n.get("name").asText().equals(name)) {
+                return n;
+            }
+        }
+        throw new AssertionError("no network " + name);
+    }
+
+    @Test
+    void startWritesTheNetworkIntoTheNorthboundDatabaseAndNothingIntoTheKernel() throws Exception {
+        NetnsSupport.require("nft", "ovsdb-server", "ovsdb-tool", "ovn-nbctl");
+        Path dir = Files.createTempDirectory("vnetd-ovn");
+        try (TestNetns ns = TestNetns.create("ovnd");
+                PrivateOvsdbServer nb = PrivateOvsdbServer.start(dir.resolve("nb"), PrivateOvsdbServer.OVN_NB_SCHEMA);
+                DaemonProcess daemon = new DaemonProcess(ns, dir.resolve("vnetd"))) {
+            daemon.start("--no-default-network", "--ovn-chassis", "hv1");
+            String xml = """
+                    <network xmlns:vnetd='https://vnetd.org/schemas/network/1.0'>
+                      <name>cluster</name>
+                      <forward mode='nat'/>
+                      <ip address='10.77.0.1' netmask='255.255.255.0'><dhcp><range start='10.77.0.100' end='10.77.0.199'/></dhcp></ip>
+                      <vnetd:ovn northbound='%s' switch='ls-cluster' gatewayChassis='hv1' uplink='physnet' uplinkAddress='192.0.2.50/24'/>
+                    </network>
+                    """.formatted(nb.remote());
+            daemon.call("network.define", Map.of("xml", xml));
+            String before = Kernel.snapshot(ns);
+            daemon.call("network.start", Map.of("network", "cluster"));
+            assertTrue(find(daemon, "cluster").get("active").asBoolean());
+            assertEquals(before, Kernel.snapshot(ns), "no bridge, address, route, firewall rule or service on this host");
+            String uuid = find(daemon, "cluster").get("uuid").asText();
+            String ids = nbctl(nb, "get", "Logical_Switch", "ls-cluster", "external_ids");
+            assertTrue(ids.contains("\"vnetd:network\"=\"" + uuid + "\"") && ids.contains("\"vnetd:host:hv1\"=started"), ids);
+            assertEquals("lr-ls-cluster", nbctl(nb, "--bare", "--columns=name", "list", "Logical_Router"));
+
+            // the database restarts, then the daemon: the network stays active and its rows stay
+            nb.restart();
+            daemon.stop();
+            daemon.start("--no-default-network", "--ovn-chassis", "hv1");
+            assertTrue(find(daemon, "cluster").get("active").asBoolean());
+            assertEquals(uuid, nbctl(nb, "get", "Logical_Switch", "ls-cluster", "external_ids:vnetd\\:network").replace("\"", ""));
+            assertEquals(List.of("ls-cluster", "ls-cluster-uplink"), nbctl(nb, "--bare", "--columns=name", "list", "Logical_Switch").lines()
+                    .filter(l -> !l.isBlank()).sorted().toList(), "the switch and its uplink switch, not a second pair");
+
+            daemon.call("network.destroy", Map.of("network", "cluster"));
+            for (String table : List.of("Logical_Switch", "Logical_Router", "DHCP_Options", "NAT")) {
+                assertEquals("", nbctl(nb, "--bare", "--columns=_uuid", "list", table), table + " left after the only host stopped");
+            }
+            assertEquals(before, Kernel.snapshot(ns));
+        }
+    }
+}
