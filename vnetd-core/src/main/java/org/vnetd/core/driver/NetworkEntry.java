@@ -18,6 +18,8 @@ final class NetworkEntry {
     volatile boolean autostart;
     /** The running network's status: its live definition and the actions applied. */
     volatile NetworkStatus status;
+    /** The XML last formatted of this network's definitions. */
+    final FormattedXml xml = new FormattedXml();
 
     NetworkEntry(String name, UUID uuid) {
         this.name = name;

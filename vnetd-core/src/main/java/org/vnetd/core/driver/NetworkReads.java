@@ -52,16 +52,25 @@ final class NetworkReads {
             int n = ports.ports(e.name, e.uuid);
             String connections = n > 0 ? Integer.toString(n) : null;
             Map<String, Integer> perInterface = def.getForward() == null ? Map.of() : ports.interfaceConnections(e.name, e.uuid);
-            if (!java.util.Objects.equals(connections, def.getConnections()) || !perInterface.isEmpty()) {
-                def = NetworkXml.copy(def);
-                def.setConnections(connections);
-                for (ForwardInterfaceDef i : def.getForward() == null ? List.<ForwardInterfaceDef>of() : def.getForward().getInterfaces()) {
-                    Integer held = perInterface.get(i.getDev());
-                    i.setConnections(held == null || held == 0 ? null : held.toString());
-                }
+            return e.xml.get(def, false, new LiveCounts(connections, perInterface), () -> liveXml(def, connections, perInterface));
+        }
+        return e.xml.get(def, inactive, null, () -> NetworkXml.format(def, inactive));
+    }
+
+    /** What the live XML shows of the port counts, the key of a formatted live XML with its definition. */
+    private record LiveCounts(String connections, Map<String, Integer> perInterface) {
+    }
+
+    private static String liveXml(NetworkDef def, String connections, Map<String, Integer> perInterface) {
+        if (!java.util.Objects.equals(connections, def.getConnections()) || !perInterface.isEmpty()) {
+            def = NetworkXml.copy(def);
+            def.setConnections(connections);
+            for (ForwardInterfaceDef i : def.getForward() == null ? List.<ForwardInterfaceDef>of() : def.getForward().getInterfaces()) {
+                Integer held = perInterface.get(i.getDev());
+                i.setConnections(held == null || held == 0 ? null : held.toString());
             }
         }
-        return NetworkXml.format(def, inactive);
+        return NetworkXml.format(def, false);
     }
 
     /** See {@link NetworkDriver#definition}. */

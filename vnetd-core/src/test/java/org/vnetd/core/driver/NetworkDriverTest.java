@@ -3,6 +3,7 @@ package org.vnetd.core.driver;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -371,5 +372,36 @@ class NetworkDriverTest {
         String dup = "<host mac='52:54:00:00:00:02' name='g3' ip='192.168.122.52'/>";
         assertThrows(VnetException.class, () -> driver.update("default", "add-last", "ip-dhcp-host", -1, dup, true, true));
         assertEquals(before, driver.getXml("default", true), "a refused update changes nothing");
+    }
+
+    @Test
+    void theXmlIsFormattedOnceAndNeverServedStaleAfterADefineUpdateMetadataStartOrPortChange() {
+        driver.define(DEFAULT_XML);
+        String inactive = driver.getXml("default", true);
+        assertSame(inactive, driver.getXml("default", true), "formatted once while nothing changes");
+        driver.define(DEFAULT_XML.replace("<bridge name='virbr0' stp='on' delay='0'/>", "<bridge name='virbr0' stp='off' delay='0'/>"));
+        assertTrue(driver.getXml("default", true).contains("stp='off'"), "a new definition: " + driver.getXml("default", true));
+        assertTrue(driver.getXml("default", false).contains("stp='off'"), "an inactive network's live XML is its definition");
+        String host = "<host mac='52:54:00:00:00:01' name='g1' ip='192.168.122.50'/>";
+        driver.update("default", "add-last", "ip-dhcp-host", -1, host, false, true);
+        assertTrue(driver.getXml("default", true).contains("192.168.122.50"), "an update of the config");
+        driver.start("default");
+        String live = driver.getXml("default", false);
+        assertTrue(live.contains("<port start='1024' end='65535'/>"), "started: the live XML " + live);
+        assertSame(live, driver.getXml("default", false));
+        int[] ports = {2};
+        driver.countPortsWith((network, uuid) -> ports[0]);
+        assertTrue(driver.getXml("default", false).startsWith("<network connections='2'>"), driver.getXml("default", false));
+        ports[0] = 0;
+        assertFalse(driver.getXml("default", false).contains("connections="), "the port count is read each time");
+        String host2 = "<host mac='52:54:00:00:00:02' name='g2' ip='192.168.122.51'/>";
+        driver.update("default", "add-last", "ip-dhcp-host", -1, host2, true, false);
+        assertTrue(driver.getXml("default", false).contains("192.168.122.51"), "a live update");
+        assertFalse(driver.getXml("default", true).contains("192.168.122.51"), "not in the config");
+        driver.setMetadata("default", "title", "Renamed", null, null, true, true);
+        assertTrue(driver.getXml("default", false).contains("<title>Renamed</title>"), "live metadata");
+        assertTrue(driver.getXml("default", true).contains("<title>Renamed</title>"), "config metadata");
+        driver.destroy("default");
+        assertFalse(driver.getXml("default", false).contains("192.168.122.51"), "destroyed: the definition again");
     }
 }

@@ -125,7 +125,7 @@ public final class NetworkProcedures {
                         (s, max) -> names(NetworkSummary::active, max), NetworkProcedures::writeNames),
                 summaryRead(CONNECT_LIST_DEFINED_NETWORKS, "virConnectListDefinedNetworks", NetworkProcedures::maxNames,
                         (s, max) -> names(n -> !n.active(), max), NetworkProcedures::writeNames),
-                read(NETWORK_GET_XML_DESC, "virNetworkGetXMLDesc", in -> new NetFlags(RemoteNetwork.read(in), in.readUnsignedInt()),
+                summaryRead(NETWORK_GET_XML_DESC, "virNetworkGetXMLDesc", in -> new NetFlags(RemoteNetwork.read(in), in.readUnsignedInt()),
                         (s, a) -> {
                             LibvirtFault.checkFlags(a.flags(), XML_INACTIVE, "networkGetXMLDesc");
                             return driver.getXml(id(a.net()), (a.flags() & XML_INACTIVE) != 0);
@@ -185,7 +185,9 @@ public final class NetworkProcedures {
      * A read of the driver's network summaries (names, uuids, states, bridges): the driver serves them without a
      * lock ({@code NetworkReads}), so they run where the call arrived, on the connection's event loop. A hand-off
      * to a virtual thread and back costs a loaded machine more than the read itself, and a listing virsh makes
-     * several of these. The XML (it counts the network's ports) and the leases stay on workers.
+     * several of these. The XML too: the driver keeps the last one it formatted and counts ports without a lock.
+     * The leases stay on workers: they wait for the lease log's lock, which a network's stop holds while it
+     * writes and syncs the log.
      */
     private static <A, R> Procedure<A, R> summaryRead(int number, String api, java.util.function.Function<XdrReader, A> args,
             Procedure.Handler<A, R> handler, java.util.function.BiConsumer<XdrWriter, R> result) {

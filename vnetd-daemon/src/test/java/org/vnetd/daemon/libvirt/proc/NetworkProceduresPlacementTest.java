@@ -8,9 +8,9 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * Where each network procedure runs: the reads of the driver's lock-free summaries on the connection's event
- * loop (no hand-off to a virtual thread and back, which a listing virsh paid several times over), everything
- * that may wait (changes, XML with its port count, leases) on workers, so a slow call never holds up the
+ * Where each network procedure runs: the reads of the driver's lock-free summaries and XML on the connection's
+ * event loop (no hand-off to a virtual thread and back, which a listing virsh paid several times over), everything
+ * that may wait (changes, leases behind the lease log's lock) on workers, so a slow call never holds up the
  * connection's keepalive or other connections.
  */
 class NetworkProceduresPlacementTest {
@@ -32,7 +32,7 @@ class NetworkProceduresPlacementTest {
                 Map.entry("virNetworkIsActive", Procedure.RunsOn.EVENT_LOOP),
                 Map.entry("virNetworkIsPersistent", Procedure.RunsOn.EVENT_LOOP),
                 Map.entry("virNetworkGetBridgeName", Procedure.RunsOn.EVENT_LOOP),
-                Map.entry("virNetworkGetXMLDesc", Procedure.RunsOn.WORKER),
+                Map.entry("virNetworkGetXMLDesc", Procedure.RunsOn.EVENT_LOOP),
                 Map.entry("virNetworkGetDHCPLeases", Procedure.RunsOn.WORKER)));
         for (Map.Entry<String, Procedure.RunsOn> e : placement.entrySet()) {
             if (!expected.containsKey(e.getKey())) {
