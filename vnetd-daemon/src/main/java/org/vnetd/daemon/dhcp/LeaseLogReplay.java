@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.function.BiConsumer;
 
 import org.slf4j.Logger;
@@ -45,10 +46,7 @@ public record LeaseLogReplay(boolean used, int goodEnd, int dataEnd, long record
             return NONE;
         }
         byte[] all = Files.readAllBytes(wal);
-        int end = all.length;
-        while (end > 0 && all[end - 1] == 0) {
-            end--; // preallocated space
-        }
+        int end = withoutZeroTail(all);
         int start = 0;
         int lineNo = 0;
         long records = 0;
@@ -79,6 +77,23 @@ public record LeaseLogReplay(boolean used, int goodEnd, int dataEnd, long record
         }
         return new LeaseLogReplay(end > 0, start, end, records);
     }
+
+    /**
+     * The length of {@code b} without its run of trailing zeros (the log's preallocated space), found a block at a
+     * time: the JDK compares blocks with vector instructions even while this runs interpreted, as it does at a
+     * network's start, where a byte-by-byte loop over a 64 KiB tail cost a large share of the DHCP server's start.
+     */
+    static int withoutZeroTail(byte[] b) {
+        int end = b.length;
+        for (int block = ZEROS.length; block >= 1; block >>= 4) {
+            while (end >= block && Arrays.equals(b, end - block, end, ZEROS, 0, block)) {
+                end -= block;
+            }
+        }
+        return end;
+    }
+
+    private static final byte[] ZEROS = new byte[4096];
 
     private static int indexOfNul(byte[] b, int from, int to) {
         for (int i = from; i < to; i++) {
