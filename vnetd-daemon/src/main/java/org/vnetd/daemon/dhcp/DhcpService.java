@@ -1,5 +1,6 @@
 package org.vnetd.daemon.dhcp;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -17,6 +18,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.LinuxSocket;
 import io.netty.channel.socket.InternetProtocolFamily;
 import io.netty.util.concurrent.ScheduledFuture;
 
@@ -167,10 +169,10 @@ public final class DhcpService implements AutoCloseable {
                     .option(ChannelOption.MAX_MESSAGES_PER_READ, 1024)
                     .option(BoundToDevice.OPTION, BoundToDevice.value(config.interfaceName(), ErrorCode.DHCP))
                     .handler(h);
-            // bind() creates the socket on this thread: it belongs to this thread's network namespace; one
-            // systemd kept across a restart holds the requests that came meanwhile
-            Channel ch = AdoptingBind.bind(sockets, SocketNames.dhcp(config.interfaceName()), b, new InetSocketAddress("0.0.0.0", 67),
-                    EpollDatagramChannel::new, () -> new EpollDatagramChannel(InternetProtocolFamily.IPv4)).syncUninterruptibly().channel();
+            // the socket is made and bound on this thread: it belongs to this thread's network namespace, and the start
+            // does not wait for the event loop; one systemd kept across a restart holds the requests that came meanwhile
+            Channel ch = AdoptingBind.bindHere(sockets, SocketNames.dhcp(config.interfaceName()), b, new InetSocketAddress("0.0.0.0", 67),
+                    () -> LinuxSocket.newSocketDgram(InternetProtocolFamily.IPv4), EpollDatagramChannel::new, -1);
             this.channel = ch;
             this.socketName = SocketNames.dhcp(config.interfaceName());
             this.group = g;
@@ -180,7 +182,7 @@ public final class DhcpService implements AutoCloseable {
             this.server = srv;
             this.reaper = ch.eventLoop().scheduleAtFixedRate(this::reap, REAP_SECONDS, REAP_SECONDS, TimeUnit.SECONDS);
             LOG.info("DHCP server on {} ({}), {} lease(s) restored", config.interfaceName(), config.subnet(), srv.leases().size());
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             if (g != shared) {
                 g.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             }

@@ -1,19 +1,17 @@
 package org.vnetd.daemon.dns;
 
+import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
@@ -22,6 +20,7 @@ import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.LinuxSocket;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.handler.codec.dns.DatagramDnsQueryDecoder;
@@ -29,6 +28,7 @@ import io.netty.handler.codec.dns.DnsRecordDecoder;
 import io.netty.handler.codec.dns.TcpDnsQueryDecoder;
 import io.netty.handler.codec.dns.TcpDnsResponseEncoder;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.NetUtil;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
 import org.vnetd.daemon.activation.AdoptingBind;
@@ -74,62 +74,58 @@ final class DnsListener implements AutoCloseable {
         InetSocketAddress address = new InetSocketAddress(ip, port);
         SocketProtocolFamily family = ip instanceof Inet4Address ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6;
         TcpConnectionLimit limit = new TcpConnectionLimit(MAX_TCP_CONNECTIONS);
-        // every bind starts before any is awaited: one trip to the event loops, not four
-        Map<ChannelFuture, String> binds = new LinkedHashMap<>();
-        for (String device : List.of(bridge, LOOPBACK)) {
-            ByteBuffer boundTo = BoundToDevice.value(device, ErrorCode.DNS);
-            String udpName = SocketNames.dns(false, device, ip, port);
-            String tcpName = SocketNames.dns(true, device, ip, port);
-            Bootstrap udp = new Bootstrap().group(group)
-                    // an IPv6 address may still be tentative (DAD) when the network starts
-                    .option(EpollChannelOption.IP_FREEBIND, true)
-                    .option(BoundToDevice.OPTION, boundTo.duplicate())
-                    .option(ChannelOption.SO_RCVBUF, 1 << 20)
-                    // recvmmsg: up to 16 datagrams per system call under load
-                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, UDP_RECEIVE_BUFFER)
-                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UDP_RECEIVE_BUFFER * 16))
-                    .handler(new ChannelInitializer<Channel>() {
-                        @Override
-                        protected void initChannel(Channel ch) {
-                            udpPipeline(ch.pipeline(), processor, counters, memo);
-                        }
-                    });
-            binds.put(AdoptingBind.bind(sockets, udpName, udp, address, EpollDatagramChannel::new, () -> new EpollDatagramChannel(family)),
-                    udpName);
-            ServerBootstrap tcp = new ServerBootstrap().group(group)
-                    .option(EpollChannelOption.IP_FREEBIND, true)
-                    .option(BoundToDevice.OPTION, boundTo.duplicate())
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(limit, new IdleStateHandler(0, 0, TCP_IDLE_SECONDS, TimeUnit.SECONDS),
-                                    new TcpDnsQueryDecoder(DnsRecordDecoder.DEFAULT, MAX_TCP_QUERY), new TcpDnsResponseEncoder(),
-                                    new TcpQueryHandler(processor, counters));
-                        }
-                    });
-            binds.put(AdoptingBind.bind(sockets, tcpName, tcp, address, EpollServerSocketChannel::new,
-                    () -> new EpollServerSocketChannel(family)), tcpName);
-        }
+        // each socket is bound here, on the caller's thread, and handed to the loops without waiting for them
         List<Channel> open = new ArrayList<>();
         List<String> names = new ArrayList<>();
-        VnetException failure = null;
-        for (Map.Entry<ChannelFuture, String> b : binds.entrySet()) {
-            ChannelFuture f = b.getKey().awaitUninterruptibly();
-            if (f.isSuccess()) {
-                open.add(f.channel());
-                names.add(b.getValue());
-            } else if (failure == null) {
-                failure = new VnetException(ErrorCode.DNS, "cannot listen for DNS on " + what(b.getValue(), address) + ": "
-                        + f.cause().getMessage(), f.cause());
+        String binding = null;
+        try {
+            for (String device : List.of(bridge, LOOPBACK)) {
+                ByteBuffer boundTo = BoundToDevice.value(device, ErrorCode.DNS);
+                String udpName = SocketNames.dns(false, device, ip, port);
+                String tcpName = SocketNames.dns(true, device, ip, port);
+                Bootstrap udp = new Bootstrap().group(group)
+                        // an IPv6 address may still be tentative (DAD) when the network starts
+                        .option(EpollChannelOption.IP_FREEBIND, true)
+                        .option(BoundToDevice.OPTION, boundTo.duplicate())
+                        .option(ChannelOption.SO_RCVBUF, 1 << 20)
+                        // recvmmsg: up to 16 datagrams per system call under load
+                        .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, UDP_RECEIVE_BUFFER)
+                        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UDP_RECEIVE_BUFFER * 16))
+                        .handler(new ChannelInitializer<Channel>() {
+                            @Override
+                            protected void initChannel(Channel ch) {
+                                udpPipeline(ch.pipeline(), processor, counters, memo);
+                            }
+                        });
+                binding = udpName;
+                open.add(AdoptingBind.bindHere(sockets, udpName, udp, address, () -> LinuxSocket.newSocketDgram(family),
+                        EpollDatagramChannel::new, -1));
+                names.add(udpName);
+                ServerBootstrap tcp = new ServerBootstrap().group(group)
+                        .option(EpollChannelOption.IP_FREEBIND, true)
+                        .option(BoundToDevice.OPTION, boundTo.duplicate())
+                        .option(ChannelOption.SO_REUSEADDR, true)
+                        .childHandler(new ChannelInitializer<SocketChannel>() {
+                            @Override
+                            protected void initChannel(SocketChannel ch) {
+                                ch.pipeline().addLast(limit, new IdleStateHandler(0, 0, TCP_IDLE_SECONDS, TimeUnit.SECONDS),
+                                        new TcpDnsQueryDecoder(DnsRecordDecoder.DEFAULT, MAX_TCP_QUERY), new TcpDnsResponseEncoder(),
+                                        new TcpQueryHandler(processor, counters));
+                            }
+                        });
+                binding = tcpName;
+                open.add(AdoptingBind.bindHere(sockets, tcpName, tcp, address, () -> LinuxSocket.newSocketStream(family),
+                        EpollServerSocketChannel::new, NetUtil.SOMAXCONN));
+                names.add(tcpName);
             }
+        } catch (IOException | RuntimeException e) {
+            new DnsListener(address, open, names, sockets).close();
+            if (e instanceof VnetException v) {
+                throw v;
+            }
+            throw new VnetException(ErrorCode.DNS, "cannot listen for DNS on " + what(binding, address) + ": " + e.getMessage(), e);
         }
-        DnsListener listener = new DnsListener(address, open, names, sockets);
-        if (failure != null) {
-            listener.close();
-            throw failure;
-        }
-        return listener;
+        return new DnsListener(address, open, names, sockets);
     }
 
     /** screen → netty's query decoder → netty's answer encoder (raw packets pass) → our handler. */
