@@ -29,6 +29,9 @@ import io.netty.channel.unix.UnixChannel;
  */
 public final class AdoptingBind {
     private static final Logger LOG = LoggerFactory.getLogger(AdoptingBind.class);
+    /** An int option's values, made once: a direct buffer costs more to allocate than the setsockopt it carries. */
+    private static final ByteBuffer ON = intValue(1);
+    private static final ByteBuffer OFF = intValue(0);
 
     private AdoptingBind() {
     }
@@ -121,13 +124,17 @@ public final class AdoptingBind {
         return ch;
     }
 
+    private static ByteBuffer intValue(int v) {
+        return ByteBuffer.allocateDirect(4).order(ByteOrder.nativeOrder()).putInt(0, v);
+    }
+
     private static void beforeBind(LinuxSocket s, Map<ChannelOption<?>, Object> options) throws IOException {
         for (Map.Entry<ChannelOption<?>, Object> o : options.entrySet()) {
             if (o.getKey() == ChannelOption.SO_REUSEADDR) {
                 s.setReuseAddress((Boolean) o.getValue());
             } else if (o.getKey() == EpollChannelOption.IP_FREEBIND) {
                 // SOL_IP, IP_FREEBIND: for IPv6 sockets too (the kernel keeps one flag)
-                s.setRawOpt(0, 15, ByteBuffer.allocateDirect(4).order(ByteOrder.nativeOrder()).putInt(0, (Boolean) o.getValue() ? 1 : 0));
+                s.setRawOpt(0, 15, ((Boolean) o.getValue() ? ON : OFF).duplicate());
             } else if (o.getKey() instanceof RawUnixChannelOption raw) {
                 s.setRawOpt(raw.level(), raw.optname(), ((ByteBuffer) o.getValue()).duplicate());
             }
