@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -116,6 +117,46 @@ public final class CommandHostProbe implements HostProbe {
         argv.addAll(List.of("readlink", "/proc/self/ns/net"));
         Result r = exec(argv);
         return r.status == 0 ? r.out.trim() : "";
+    }
+
+    @Override
+    public boolean processRunning(String name) {
+        return exec(List.of("pgrep", "-x", name)).status == 0;
+    }
+
+    @Override
+    public Optional<Map<String, String>> openVswitchExternalIds() {
+        List<String> argv = new ArrayList<>(prefix);
+        argv.addAll(List.of("ovs-vsctl", "--timeout=3", "--format=csv", "--data=bare", "--no-headings", "--columns=external_ids",
+                "list", "Open_vSwitch"));
+        Result r = exec(argv);
+        if (r.status != 0) {
+            return Optional.empty();
+        }
+        Map<String, String> ids = new java.util.TreeMap<>();
+        // --data=bare prints a map as key=value pairs separated by blanks (values without blanks here)
+        for (String pair : r.out.trim().replace("\"", "").split("\\s+")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                ids.put(pair.substring(0, eq), pair.substring(eq + 1));
+            }
+        }
+        return Optional.of(ids);
+    }
+
+    @Override
+    public Optional<String> ovsdbUnreachable(String remotes) {
+        String last = "";
+        for (String remote : remotes.split(",")) {
+            List<String> argv = new ArrayList<>(prefix);
+            argv.addAll(List.of("ovsdb-client", "--timeout=3", "list-dbs", remote));
+            Result r = exec(argv);
+            if (r.status == 0) {
+                return Optional.empty();
+            }
+            last = remote + ": " + (r.err.isBlank() ? "exit " + r.status : r.err.trim().lines().findFirst().orElse(""));
+        }
+        return Optional.of(last);
     }
 
     private record Result(int status, String out, String err) {

@@ -1,6 +1,7 @@
 package org.vnetd.cli.doctor;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -52,5 +53,23 @@ public interface HostProbe {
     /** What libvirt's network driver manages here; empty where that cannot be read. */
     default List<LibvirtBridge> libvirtBridges() {
         return List.of();
+    }
+
+    /** Whether a process named exactly {@code name} runs (in the probed namespace's host: processes are not per namespace). */
+    default boolean processRunning(String name) {
+        return false;
+    }
+
+    /** The local Open_vSwitch database's {@code external_ids} (this chassis' OVN settings); empty when it cannot be read. */
+    default Optional<Map<String, String>> openVswitchExternalIds() {
+        return Optional.empty();
+    }
+
+    /**
+     * Why none of the OVSDB {@code remotes} (comma-separated, as {@code <vnetd:ovn northbound>} has them)
+     * answers; empty when one does.
+     */
+    default Optional<String> ovsdbUnreachable(String remotes) {
+        return Optional.empty();
     }
 }

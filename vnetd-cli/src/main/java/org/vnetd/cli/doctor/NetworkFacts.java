@@ -3,6 +3,7 @@ package org.vnetd.cli.doctor;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -20,7 +21,7 @@ import org.vnetd.core.net.IpPrefix;
  * ranges read from its XML, its leases and ports (empty when it is not running).
  */
 public record NetworkFacts(NetworkSummary summary, String forwardMode, List<IpPrefix> subnets, List<Range> dhcpRanges,
-                           List<Lease> leases, List<Port> ports) {
+                           List<Lease> leases, List<Port> ports, Optional<String> ovnNorthbound) {
 
     /** An inclusive address range of a {@code <dhcp><range>}. */
     public record Range(BigInteger start, BigInteger end, boolean ipv4) {
@@ -31,6 +32,12 @@ public record NetworkFacts(NetworkSummary summary, String forwardMode, List<IpPr
         public boolean contains(BigInteger a) {
             return a.compareTo(start) >= 0 && a.compareTo(end) <= 0;
         }
+    }
+
+    /** Without an OVN binding. */
+    public NetworkFacts(NetworkSummary summary, String forwardMode, List<IpPrefix> subnets, List<Range> dhcpRanges,
+            List<Lease> leases, List<Port> ports) {
+        this(summary, forwardMode, subnets, dhcpRanges, leases, ports, Optional.empty());
     }
 
     public NetworkFacts {
@@ -80,7 +87,15 @@ public record NetworkFacts(NetworkSummary summary, String forwardMode, List<IpPr
                         IpAddresses.toBigInteger(IpAddresses.parse(r.getAttribute("end"))), !address.contains(":")));
             }
         }
-        return new NetworkFacts(summary, forward, subnets, ranges, leases, ports);
+        Optional<String> northbound = Optional.empty();
+        NodeList children = root.getChildNodes();
+        for (int i = 0; i < children.getLength(); i++) {
+            if (children.item(i) instanceof Element e && "ovn".equals(e.getLocalName() != null ? e.getLocalName() : e.getTagName().replaceFirst(".*:", ""))
+                    && !e.getAttribute("northbound").isEmpty()) {
+                northbound = Optional.of(e.getAttribute("northbound"));
+            }
+        }
+        return new NetworkFacts(summary, forward, subnets, ranges, leases, ports, northbound);
     }
 
     public String name() {
