@@ -48,7 +48,7 @@ public final class NetworkDriver {
         this.networks = new KnownNetworks(statuses, events, health, clock);
         this.reads = new NetworkReads(networks, leases);
         this.lifecycle = new NetworkLifecycle(networks, definitions, statuses, planner, backends, kernel, clock, random);
-        this.edits = new NetworkLiveEdits(networks, definitions, statuses, backends, random);
+        this.edits = new NetworkLiveEdits(networks, definitions, statuses, backends, random, reads);
         this.recovery = new NetworkRecovery(networks, definitions, statuses, backends, kernel, random);
         this.autostart = new NetworkAutostart(networks, lifecycle, reads, kernel);
     }

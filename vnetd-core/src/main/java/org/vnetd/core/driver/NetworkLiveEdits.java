@@ -27,9 +27,11 @@ final class NetworkLiveEdits {
     private final StatusStore statuses;
     private final ActionBackends backends;
     private final RandomGenerator random;
+    private final NetworkReads reads;
 
     NetworkLiveEdits(KnownNetworks networks, DefinitionStore definitions, StatusStore statuses, ActionBackends backends,
-            RandomGenerator random) {
+            RandomGenerator random, NetworkReads reads) {
+        this.reads = reads;
         this.networks = networks;
         this.definitions = definitions;
         this.statuses = statuses;
@@ -52,8 +54,13 @@ final class NetworkLiveEdits {
                 NetworkXml.validate(newConfig, random);
             }
             if (doLive) {
-                newLive = NetworkXml.copy(e.live);
+                // with its ports' counts: libvirt refuses to delete a pool interface a port holds
+                newLive = NetworkXml.copy(reads.counted(e, e.live));
                 NetworkEdits.update(newLive, command, section, parentIndex, xml);
+                newLive.setConnections(null); // counted again from the ports whenever shown
+                if (newLive.getForward() != null) {
+                    newLive.getForward().getInterfaces().forEach(i -> i.setConnections(null));
+                }
                 NetworkXml.validate(newLive, random);
                 UnappliedElements.checkLiveChange(newLive);
             }

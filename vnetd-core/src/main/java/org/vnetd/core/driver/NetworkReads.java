@@ -49,28 +49,43 @@ final class NetworkReads {
         NetworkEntry e = networks.find(network);
         NetworkDef def = inactive && e.persistent != null ? e.persistent : e.current();
         if (!inactive && e.active()) {
-            int n = ports.ports(e.name, e.uuid);
-            String connections = n > 0 ? Integer.toString(n) : null;
-            Map<String, Integer> perInterface = def.getForward() == null ? Map.of() : ports.interfaceConnections(e.name, e.uuid);
-            return e.xml.get(def, false, new LiveCounts(connections, perInterface), () -> liveXml(def, connections, perInterface));
+            LiveCounts counts = counts(e, def);
+            return e.xml.get(def, false, counts, () -> NetworkXml.format(withCounts(def, counts), false));
         }
         return e.xml.get(def, inactive, null, () -> NetworkXml.format(def, inactive));
+    }
+
+    /**
+     * {@code def} (the running network's) with the connection counts of its ports: the network's, and each pool
+     * interface's ({@code <interface dev connections>}), as a live {@code net-update} sees them (libvirt refuses to
+     * delete an interface a port holds).
+     */
+    NetworkDef counted(NetworkEntry e, NetworkDef def) {
+        return withCounts(def, counts(e, def));
     }
 
     /** What the live XML shows of the port counts, the key of a formatted live XML with its definition. */
     private record LiveCounts(String connections, Map<String, Integer> perInterface) {
     }
 
-    private static String liveXml(NetworkDef def, String connections, Map<String, Integer> perInterface) {
-        if (!java.util.Objects.equals(connections, def.getConnections()) || !perInterface.isEmpty()) {
-            def = NetworkXml.copy(def);
-            def.setConnections(connections);
-            for (ForwardInterfaceDef i : def.getForward() == null ? List.<ForwardInterfaceDef>of() : def.getForward().getInterfaces()) {
-                Integer held = perInterface.get(i.getDev());
-                i.setConnections(held == null || held == 0 ? null : held.toString());
-            }
+    private LiveCounts counts(NetworkEntry e, NetworkDef def) {
+        int n = ports.ports(e.name, e.uuid);
+        String connections = n > 0 ? Integer.toString(n) : null;
+        Map<String, Integer> perInterface = def.getForward() == null ? Map.of() : ports.interfaceConnections(e.name, e.uuid);
+        return new LiveCounts(connections, perInterface);
+    }
+
+    private static NetworkDef withCounts(NetworkDef def, LiveCounts counts) {
+        if (java.util.Objects.equals(counts.connections(), def.getConnections()) && counts.perInterface().isEmpty()) {
+            return def;
         }
-        return NetworkXml.format(def, false);
+        NetworkDef copy = NetworkXml.copy(def);
+        copy.setConnections(counts.connections());
+        for (ForwardInterfaceDef i : copy.getForward() == null ? List.<ForwardInterfaceDef>of() : copy.getForward().getInterfaces()) {
+            Integer held = counts.perInterface().get(i.getDev());
+            i.setConnections(held == null || held == 0 ? null : held.toString());
+        }
+        return copy;
     }
 
     /** See {@link NetworkDriver#definition}. */

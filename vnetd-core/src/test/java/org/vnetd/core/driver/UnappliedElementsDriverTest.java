@@ -59,20 +59,6 @@ class UnappliedElementsDriverTest {
     }
 
     @Test
-    void aMacvtapPoolStartsWithNothingMadeWhenItsInterfacesExist() {
-        String plain = VEPA.replaceAll("(?s)<virtualport.*</virtualport>\n", "");
-        driver.define(plain);
-        VnetException missing = assertThrows(VnetException.class, () -> driver.start("direct"));
-        assertEquals(ErrorCode.CONFLICT, missing.code());
-        assertEquals("forward device 'eth1' of network 'direct' does not exist", missing.getMessage());
-        sys.links.put("eth1", "");
-        sys.links.put("eth2", "");
-        driver.start("direct");
-        assertTrue(driver.lookup("direct").active());
-        assertEquals(List.of(), sys.log, "libvirt makes nothing at the start of a pool's network, nor does vnetd");
-    }
-
-    @Test
     void aLiveUpdateAddingWhatIsNotAppliedLeavesTheRunningNetworkAsItWas() {
         driver.define(NetworkDriverTest.nat("n", "120").replace("<forward mode='nat'/>", "<forward mode='nat'/><portgroup name='a'/>"));
         driver.start("n");

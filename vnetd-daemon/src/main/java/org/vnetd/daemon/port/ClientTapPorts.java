@@ -18,6 +18,7 @@ import org.vnetd.core.port.Bandwidth;
 import org.vnetd.core.port.Plug;
 import org.vnetd.core.port.PortDef;
 import org.vnetd.core.port.PortXml;
+import org.vnetd.core.qos.FloorCheck;
 import org.vnetd.core.qos.TcObject;
 import org.vnetd.core.rpc.NetworkSummary;
 import org.vnetd.core.xml.model.NetworkDef;
@@ -75,6 +76,10 @@ final class ClientTapPorts {
                     requested.vlan().or(target::vlan),
                     requested.isolated().or(() -> target.isolatedDefault() ? Optional.of(true) : Optional.empty()),
                     requested.trustGuestRxFilters().or(target::trustGuestRxFilters), plug(net, target, requested));
+            if (!reclaim && target.pool().isPresent()) {
+                // networkCheckBandwidth: a pool's port has no bridge to hold a floor; refused with libvirt's error
+                FloorCheck.check(net.name(), "", def.forwardMode(), Optional.empty(), port.bandwidth(), Optional.empty(), port.mac(), 0);
+            }
             // networkPlugBandwidth: a floor gets its class on the bridge (a reclaimed port has it already); a class id
             // the client wrote is replaced by ours
             Optional<FloorPlug> plug = reclaim || target.pool().isPresent() ? Optional.empty()

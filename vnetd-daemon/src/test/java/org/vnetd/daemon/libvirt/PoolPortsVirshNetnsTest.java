@@ -144,6 +144,14 @@ class PoolPortsVirshNetnsTest {
             assertEquals("<plug type='direct' dev='vnt-vf2' mode='vepa'/>", plugOf("vf", 12), "the VF without a net driver is left out");
             assertEquals("<plug type='direct' dev='vnt-vf0' mode='vepa'/>", plugOf("vf", 13));
             assertEquals("", ns.execOk("ip", "-o", "link", "show", "type", "macvtap"), "virtqemud makes the macvtap, not vnetd");
+            Path floor = dir.resolve("floor-port.xml");
+            Files.writeString(floor, "<networkport><uuid>8d7c3a1e-5b2f-4c6d-9e0a-00000000f100</uuid><owner><name>g</name>"
+                    + "<uuid>11111111-2222-3333-4444-00000000f100</uuid></owner><mac address='52:54:00:aa:f1:00'/>"
+                    + "<bandwidth><inbound average='1000' floor='500'/></bandwidth></networkport>");
+            Exec.Result refused = virsh("net-port-create", "vf", floor.toString());
+            assertTrue(refused.stderr().contains("Invalid use of 'floor' on interface with MAC address 52:54:00:aa:f1:00 - 'floor' is only "
+                    + "supported for interface type 'network' with forward type 'nat', 'route', 'open' or none"), refused.stderr());
+            assertEquals(3, ok("net-port-list", "vf").lines().filter(l -> !l.isBlank()).count(), "the refused port is not recorded");
         } finally {
             virsh("net-destroy", "vf");
         }
