@@ -3,6 +3,8 @@ package org.vnetd.core.xml;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -29,7 +31,44 @@ public final class SafeXml {
      */
     private static final DocumentBuilderFactory FACTORY = factory();
 
+    /**
+     * Builders whose parse ended, for the next parses: making a builder builds a whole parser configuration,
+     * about half of a small document's parse (JFR of a net-define loop), while a parse resets the one it reuses
+     * anyway. Each builder serves one parse at a time (they are not thread-safe); the queue keeps at most a
+     * few, as many as parses ever overlap in practice, and when it is empty or full a builder is made or dropped.
+     * Their configuration is the factory's and never changes: the entity resolver and error handler are set
+     * once, and both are stateless.
+     */
+    private static final BlockingQueue<DocumentBuilder> IDLE_BUILDERS = new ArrayBlockingQueue<>(4);
+
     private SafeXml() {
+    }
+
+    private static DocumentBuilder newBuilder() throws ParserConfigurationException {
+        DocumentBuilder builder;
+        synchronized (FACTORY) {
+            builder = FACTORY.newDocumentBuilder();
+        }
+        builder.setEntityResolver((publicId, systemId) -> {
+            throw new SAXException("external entity '" + systemId + "' refused");
+        });
+        builder.setErrorHandler(new ErrorHandler() {
+            @Override
+            public void warning(SAXParseException e) {
+                // warnings do not make the document unusable
+            }
+
+            @Override
+            public void error(SAXParseException e) throws SAXException {
+                throw e;
+            }
+
+            @Override
+            public void fatalError(SAXParseException e) throws SAXException {
+                throw e;
+            }
+        });
+        return builder;
     }
 
     public static Document parse(String xml, String what) {
@@ -55,30 +94,14 @@ public final class SafeXml {
                     what + ": DOCTYPE declarations (DTDs, entities) are not allowed");
         }
         try {
-            DocumentBuilder builder;
-            synchronized (FACTORY) {
-                builder = FACTORY.newDocumentBuilder();
+            DocumentBuilder builder = IDLE_BUILDERS.poll();
+            if (builder == null) {
+                builder = newBuilder();
             }
-            builder.setEntityResolver((publicId, systemId) -> {
-                throw new SAXException("external entity '" + systemId + "' refused");
-            });
-            builder.setErrorHandler(new ErrorHandler() {
-                @Override
-                public void warning(SAXParseException e) {
-                    // warnings do not make the document unusable
-                }
-
-                @Override
-                public void error(SAXParseException e) throws SAXException {
-                    throw e;
-                }
-
-                @Override
-                public void fatalError(SAXParseException e) throws SAXException {
-                    throw e;
-                }
-            });
-            return builder.parse(new InputSource(new StringReader(xml)));
+            Document doc = builder.parse(new InputSource(new StringReader(xml)));
+            // only a builder whose parse ended normally goes back: one that threw is simply dropped
+            IDLE_BUILDERS.offer(builder);
+            return doc;
         } catch (SAXParseException e) {
             String msg = e.getMessage();
             if (msg != null && msg.contains("DOCTYPE")) {
