@@ -59,9 +59,14 @@ public final class NetlinkKernelObserver implements KernelObserver {
         return routes;
     }
 
-    /** One RTM_GETLINK by name instead of a dump of every link (define's bridge-name choice). */
+    /**
+     * By name, through the backend's lookup that takes no RTNL (ioctls, see {@link LinkBackend#linkRef}):
+     * define's bridge-name choice asks this once per define, and an RTM_GETLINK would queue behind every
+     * link change on the host (RTNL is one lock for all namespaces) and answer ENODEV, the usual answer
+     * here, as an exception.
+     */
     @Override
     public boolean linkExists(String name) {
-        return links.getLink(name).isPresent();
+        return links.linkRef(name).isPresent();
     }
 }
