@@ -21,7 +21,7 @@ class NetlinkKernelObserverTest {
                     case "linkRef" -> present.contains((String) args[0]) ? Optional.of(new LinkRef(7, (String) args[0], 1500)) : Optional.empty();
                     default -> throw new AssertionError(method.getName() + " asked: an RTM_GETLINK or a dump waits for RTNL");
                 });
-        NetlinkKernelObserver observer = new NetlinkKernelObserver(links);
+        NetlinkKernelObserver observer = new NetlinkKernelObserver(links, pf -> java.util.List.of());
         assertTrue(observer.linkExists("virbr0"));
         assertFalse(observer.linkExists("virbr1"));
     }
