@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
@@ -16,6 +17,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.vnetd.daemon.libvirt.proc.ConnectProcedures;
+import org.vnetd.daemon.libvirt.proc.NetworkProcedures;
+import org.vnetd.daemon.libvirt.proc.PortProcedures;
+import org.vnetd.daemon.libvirt.proc.RemoteNetwork;
+import org.vnetd.daemon.libvirt.wire.RemoteError;
+import org.vnetd.daemon.libvirt.xdr.XdrWriter;
 import org.vnetd.daemon.rpc.DaemonRpc;
 import org.vnetd.testing.Exec;
 import org.vnetd.testing.NetnsSupport;
@@ -31,6 +38,7 @@ import org.vnetd.testing.daemon.VnetdProcess;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class PoolPortsVirshNetnsTest {
+    private static final int MAX = RemoteNetwork.STRING_MAX;
     private TestNetns ns;
     private VnetdProcess vnetd;
     private Path dir;
@@ -125,12 +133,42 @@ class PoolPortsVirshNetnsTest {
             assertNotEquals(0, none.exitCode());
             assertTrue(none.stderr().contains("error: internal error: network 'hd' requires exclusive access to interfaces, but none are available"),
                     none.stderr());
+            reclaimsAreCheckedAgainstThePool();
             ok("net-port-delete", "hd", "8d7c3a1e-5b2f-4c6d-9e0a-000000000002");
             assertEquals(0, createPort("hd", 5).exitCode());
             assertTrue(plugOf("hd", 5).contains("function='0x2'"), "the released VF is given out again");
         } finally {
             virsh("net-destroy", "hd");
         }
+    }
+
+    /**
+     * virtqemud restarted with running guests registers their ports again (RECLAIM, which virsh cannot send):
+     * networkNotifyPort takes a VF of the pool that no other port holds, and refuses the others with libvirt's words.
+     */
+    private void reclaimsAreCheckedAgainstThePool() throws Exception {
+        try (RawLibvirtClient c = new RawLibvirtClient(vnetd.runDir().resolve("libvirt").resolve(LibvirtServer.SOCKET))) {
+            c.call(ConnectProcedures.AUTH_LIST, w -> {
+            });
+            c.call(ConnectProcedures.CONNECT_OPEN, w -> w.writeOptional(Optional.<String>empty(), (x, v) -> x.writeString(v, 1))
+                    .writeUnsignedInt(0));
+            RemoteNetwork n = RemoteNetwork.read(c.call(NetworkProcedures.NETWORK_LOOKUP_BY_NAME, w -> w.writeString("hd", MAX)));
+            RemoteError held = c.fail(PortProcedures.NETWORK_PORT_CREATE_XML, w -> reclaim(w, n, "0x0"));
+            assertTrue(held.message().equals("internal error: network 'hd' claims the PCI device at domain=0 bus=3 slot=16 function=0 is "
+                    + "already in use by a different network port"), held.toString());
+            RemoteError foreign = c.fail(PortProcedures.NETWORK_PORT_CREATE_XML, w -> reclaim(w, n, "0x6"));
+            assertTrue(foreign.message().equals("internal error: network 'hd' doesn't have PCI device 0000:03:10.6 in use by network port"),
+                    foreign.toString());
+        }
+    }
+
+    private static void reclaim(XdrWriter w, RemoteNetwork n, String function) {
+        RemoteNetwork.put(w, n);
+        w.writeString("<networkport><uuid>8d7c3a1e-5b2f-4c6d-9e0a-0000000000e0</uuid><owner><name>g</name>"
+                + "<uuid>11111111-2222-3333-4444-0000000000e0</uuid></owner><mac address='52:54:00:aa:00:e0'/>"
+                + "<plug type='hostdev-pci' managed='yes'><address domain='0x0000' bus='0x03' slot='0x10' function='" + function + "'/>"
+                + "</plug></networkport>", MAX);
+        w.writeUnsignedInt(1); // VIR_NETWORK_PORT_CREATE_RECLAIM
     }
 
     @Test
