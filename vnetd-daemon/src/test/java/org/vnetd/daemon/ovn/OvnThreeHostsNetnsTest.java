@@ -1,0 +1,264 @@
+package org.vnetd.daemon.ovn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.vnetd.core.ovn.OvnNetwork;
+import org.vnetd.core.ovn.OvnNetworkMapper;
+import org.vnetd.core.ovsdb.OvsdbRemote;
+import org.vnetd.core.xml.NetworkXml;
+import org.vnetd.daemon.ovsdb.OvsdbClient;
+import org.vnetd.daemon.process.DaemonProcess;
+import org.vnetd.testing.Await;
+import org.vnetd.testing.NetnsSupport;
+import org.vnetd.testing.TestNetns;
+import org.vnetd.testing.dhcp.DhcpClientNs;
+import org.vnetd.testing.dhcp.DhcpLeaseInfo;
+import org.vnetd.testing.dhcp.Udhcpc;
+import org.vnetd.testing.ovn.OvnCentral;
+import org.vnetd.testing.ovn.OvnChassis;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+
+/**
+ * Issue 23's acceptance topology: a central namespace (OVN's NB and SB databases, ovn-northd), two
+ * hypervisor namespaces (each a private Open vSwitch with the userspace datapath, ovn-controller and
+ * its own vnetd), joined by an underlay bridge, plus an upstream namespace on the gateway's uplink.
+ * The same NAT network is defined and started by both vnetds. The guests' logical ports are made with
+ * vnetd's own {@link OvnNorthbound#addPort} from this test (vnetd's {@code port.create} does not make
+ * them yet, docs/ovn.md) and the guests' veths are plugged into br-int by the test.
+ */
+@Timeout(value = 6, unit = TimeUnit.MINUTES)
+class OvnThreeHostsNetnsTest {
+    private static final String UUID = "81ff0d90-c91e-6742-64da-4a736edb9a9b";
+    private static final String MAC1 = "52:54:00:00:01:01";
+    private static final String MAC2 = "52:54:00:00:01:02";
+    private static final Duration NET = Duration.ofSeconds(30);
+
+    private static String xml(String northbound) {
+        return """
+                <network xmlns:vnetd='https://vnetd.org/schemas/network/1.0'>
+                  <name>cluster</name>
+                  <uuid>%s</uuid>
+                  <forward mode='nat'/>
+                  <domain name='cluster.test'/>
+                  <ip address='10.77.0.1' netmask='255.255.255.0'>
+                    <dhcp>
+                      <range start='10.77.0.100' end='10.77.0.199'/>
+                      <host mac='%s' name='vm1' ip='10.77.0.11'/>
+                      <host mac='%s' name='vm2' ip='10.77.0.12'/>
+                    </dhcp>
+                  </ip>
+                  <vnetd:ovn northbound='%s' switch='ls-cluster' gatewayChassis='hv1' uplink='physnet' uplinkAddress='192.0.2.50/24' uplinkGateway='192.0.2.1'/>
+                </network>
+                """.formatted(UUID, MAC1, MAC2, northbound);
+    }
+
+    private static void log(String line) {
+        System.out.println("OVN-PROOF " + line);
+    }
+
+    private static boolean pings(TestNetns from, String to) {
+        return from.exec(Duration.ofSeconds(5), "ping", "-c", "1", "-W", "1", to).ok();
+    }
+
+    private static long awaitPing(TestNetns from, String to, Duration timeout) {
+        long t0 = System.nanoTime();
+        Await.until(timeout, Duration.ofMillis(50), from + " reaching " + to, () -> pings(from, to));
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    private static String dig(TestNetns from, String server, String name) {
+        return from.exec(Duration.ofSeconds(10), "dig", "+short", "+noedns", "+time=2", "+tries=2", "@" + server, name).stdout().trim();
+    }
+
+    @Test
+    void twoHypervisorsShareOneNatNetworkOnOvn() throws Exception {
+        NetnsSupport.require("ovn-controller", "ovn-northd", "ovs-vswitchd", "busybox", "dig", "ping", "ethtool");
+        List<AutoCloseable> open = new ArrayList<>();
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        try {
+            TestNetns ul = track(open, TestNetns.create("ovnul"));
+            TestNetns central = track(open, TestNetns.create("ovnc"));
+            TestNetns hv1 = track(open, TestNetns.create("ovnh1"));
+            TestNetns hv2 = track(open, TestNetns.create("ovnh2"));
+            TestNetns up = track(open, TestNetns.create("ovnup"));
+            TestNetns g1 = track(open, TestNetns.create("ovng1"));
+            TestNetns g2 = track(open, TestNetns.create("ovng2"));
+            ul.execOk("ip", "link", "add", "br0", "type", "bridge");
+            ul.execOk("ip", "link", "set", "br0", "up");
+            central.veth("eth0", ul, "c0");
+            hv1.veth("eth0", ul, "h1");
+            hv2.veth("eth0", ul, "h2");
+            hv1.veth("eth1", ul, "h1up");
+            up.veth("eth0", ul, "u0");
+            for (String port : List.of("c0", "h1", "h2", "h1up", "u0")) {
+                ul.execOk("ip", "link", "set", port, "master", "br0");
+            }
+            // the userspace datapath reads veths with AF_PACKET and does not finish a checksum the sender left to the
+            // device (TCP and UDP on veths): senders whose packets cross OVS compute their checksums themselves
+            txChecksumOff(central, "eth0");
+            txChecksumOff(up, "eth0");
+            central.execOk("ip", "addr", "add", "192.168.50.10/24", "dev", "eth0");
+            up.execOk("ip", "addr", "add", "192.0.2.1/24", "dev", "eth0");
+
+            OvnCentral ovn = track(open, OvnCentral.start(central, "192.168.50.10"));
+            OvnChassis c1 = track(open, OvnChassis.start(hv1, "hv1", ovn, "eth0", "192.168.50.11/24", "physnet:br-ex"));
+            c1.ovs().vsctlOk("add-port", "br-ex", "eth1");
+            OvnChassis c2 = track(open, OvnChassis.start(hv2, "hv2", ovn, "eth0", "192.168.50.12/24", null));
+            log("central, hv1, hv2 up; chassis: " + ovn.sbctl("--bare", "--columns=name", "list", "Chassis").stdout().replace('\n', ' '));
+
+            Path dir = Files.createTempDirectory("vnetd-ovn3");
+            DaemonProcess d1 = track(open, new DaemonProcess(hv1, dir.resolve("hv1"), "INFO"));
+            DaemonProcess d2 = track(open, new DaemonProcess(hv2, dir.resolve("hv2"), "INFO"));
+            d1.start("--no-default-network", "--ovn-chassis", "hv1");
+            d2.start("--no-default-network", "--ovn-chassis", "hv2");
+            String def = xml(ovn.northboundTcp());
+            d1.call("network.define", Map.of("xml", def));
+            d2.call("network.define", Map.of("xml", def));
+            long t0 = System.nanoTime();
+            d1.call("network.start", Map.of("network", "cluster"));
+            long startMs = (System.nanoTime() - t0) / 1_000_000;
+            d2.call("network.start", Map.of("network", "cluster"));
+            assertEquals(List.of("ls-cluster", "ls-cluster-uplink"), lines(ovn.nbctl("--bare", "--columns=name", "list", "Logical_Switch").stdout()),
+                    "both hosts started the network: one switch (and its uplink switch)");
+            log("PASS defined and started on both hypervisors; one logical switch; net-start on hv1 took " + startMs + " ms");
+
+            OvnNetwork n = OvnNetworkMapper.map(NetworkXml.parse(def));
+            OvsdbClient nbClient = track(open, OvsdbClient.open(List.of(OvsdbRemote.parse(ovn.northbound().remote())), group,
+                    Duration.ofSeconds(10)));
+            OvnNorthbound nb1 = new OvnNorthbound(nbClient, "hv1");
+            OvnNorthbound nb2 = new OvnNorthbound(nbClient, "hv2");
+
+            g1.veth("eth0", hv1, "vm1");
+            g1.execOk("ip", "link", "set", "eth0", "address", MAC1);
+            txChecksumOff(g1, "eth0");
+            g2.veth("eth0", hv2, "vm2");
+            g2.execOk("ip", "link", "set", "eth0", "address", MAC2);
+            txChecksumOff(g2, "eth0");
+            nb1.addPort(n, "port-vm1", MAC1);
+            c1.plug("vm1", "port-vm1");
+            nb2.addPort(n, "port-vm2", MAC2);
+            c2.plug("vm2", "port-vm2");
+
+            DhcpLeaseInfo l1 = lease(open, g1, MAC1, "vm1");
+            long leaseMs = (System.nanoTime() - t0) / 1_000_000;
+            DhcpLeaseInfo l2 = lease(open, g2, MAC2, "vm2");
+            assertEquals("10.77.0.11", l1.address());
+            assertEquals("10.77.0.12", l2.address());
+            assertEquals("10.77.0.1", l1.router());
+            log("PASS OVN's DHCP: vm1 " + l1.address() + " router " + l1.router() + " dns " + l1.dns() + ", vm2 " + l2.address()
+                    + "; net-start to vm1's lease " + leaseMs + " ms");
+
+            long crossMs = awaitPing(g1, "10.77.0.12", NET);
+            awaitPing(g2, "10.77.0.11", NET);
+            log("PASS vm1 (hv1) and vm2 (hv2) ping each other across Geneve (first after " + crossMs + " ms)");
+
+            awaitPing(g1, "192.0.2.1", NET);
+            awaitPing(g2, "192.0.2.1", NET);
+            log("PASS both reach the upstream namespace 192.0.2.1 through the gateway's SNAT (192.0.2.50 on hv1)");
+
+            try {
+                Await.until(NET, "vm1 resolving vm2.cluster.test", () -> dig(g1, "10.77.0.1", "vm2.cluster.test").equals("10.77.0.12"));
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\ndig: " + g1.exec(Duration.ofSeconds(10), "dig", "+noedns", "+time=2", "+tries=1",
+                        "@10.77.0.1", "vm2.cluster.test").stdout() + "\nDNS rows: " + ovn.nbctl("list", "DNS").stdout()
+                        + "\nSB DNS: " + ovn.sbctl("list", "DNS").stdout(), e);
+            }
+            Await.until(NET, "vm2 resolving vm1", () -> dig(g2, "10.77.0.1", "vm1").equals("10.77.0.11"));
+            log("PASS names resolve through OVN's DNS: vm2.cluster.test and vm1");
+
+            // vm1 migrates: its port goes on hv1, comes on hv2 with the same MAC; the guest keeps its address
+            long m0 = System.nanoTime();
+            nb1.removePort(n, "port-vm1");
+            c1.unplug("vm1");
+            g1.execOk("ip", "link", "del", "eth0");
+            g1.veth("eth0", hv2, "vm1");
+            g1.execOk("ip", "link", "set", "eth0", "address", MAC1);
+            txChecksumOff(g1, "eth0");
+            g1.execOk("ip", "addr", "add", "10.77.0.11/24", "dev", "eth0");
+            g1.execOk("ip", "route", "add", "default", "via", "10.77.0.1");
+            nb2.addPort(n, "port-vm1", MAC1);
+            c2.plug("vm1", "port-vm1");
+            long back = awaitPing(g2, "10.77.0.11", Duration.ofSeconds(10));
+            long migrateMs = (System.nanoTime() - m0) / 1_000_000;
+            log((migrateMs <= 2000 ? "PASS" : "SLOW") + " vm1 migrated to hv2 with its address 10.77.0.11; vm2 reaches it again "
+                    + migrateMs + " ms after the port left hv1 (" + back + " ms after it was made on hv2)");
+            assertTrue(migrateMs <= 2000, "vm1 reachable again within 2 s of its migration, took " + migrateMs + " ms");
+
+            // restarts lose no port: ovn-northd, the northbound database, a vnetd
+            ovn.restartNorthd();
+            ovn.northbound().restart();
+            d2.stop();
+            d2.start("--no-default-network", "--ovn-chassis", "hv2");
+            assertEquals(List.of("port-vm1", "port-vm2"), lines(ovn.nbctl("--bare", "--columns=name", "find", "Logical_Switch_Port",
+                    "external_ids:vnetd\\:port-host=hv2").stdout()));
+            awaitPing(g2, "10.77.0.11", NET);
+            log("PASS ovn-northd, the NB database and hv2's vnetd restarted: no port lost, vm2 still reaches vm1");
+
+            // ports into OVN per second (vnetd's transactions, one port each, from this host)
+            int count = 50;
+            long p0 = System.nanoTime();
+            for (int i = 0; i < count; i++) {
+                nb1.addPort(n, "bench-" + i, String.format("52:54:00:aa:%02x:%02x", i / 256, i % 256));
+            }
+            double perSecond = count / ((System.nanoTime() - p0) / 1e9);
+            log(String.format("FIGURE %d logical ports added by vnetd's OvnNorthbound in a row: %.0f ports/s", count, perSecond));
+
+            // stopping on hv1 removes only hv1's ports; stopping on the last host removes switch and router
+            d1.call("network.destroy", Map.of("network", "cluster"));
+            assertEquals(List.of("lsp-ls-cluster-router", "port-vm1", "port-vm2"),
+                    lines(ovn.nbctl("--bare", "--columns=name", "list", "Logical_Switch_Port").stdout()).stream()
+                            .filter(p -> !p.startsWith("lsp-ls-cluster-uplink")).toList());
+            log("PASS net-destroy on hv1 removed hv1's " + count + " ports only; hv2's stay, switch and router stay");
+            d2.call("network.destroy", Map.of("network", "cluster"));
+            for (String table : List.of("Logical_Switch", "Logical_Switch_Port", "Logical_Router", "NAT", "DHCP_Options", "DNS")) {
+                assertEquals("", ovn.nbctl("--bare", "--columns=_uuid", "list", table).stdout().trim(), table);
+            }
+            log("PASS net-destroy on the last host (hv2) removed the switch, the router and the DHCP and DNS rows");
+        } finally {
+            for (int i = open.size() - 1; i >= 0; i--) {
+                try {
+                    open.get(i).close();
+                } catch (Exception e) {
+                    System.err.println("cleanup: " + e);
+                }
+            }
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    private static void txChecksumOff(TestNetns ns, String dev) {
+        ns.execOk("ethtool", "-K", dev, "tx", "off");
+    }
+
+    private static DhcpLeaseInfo lease(List<AutoCloseable> open, TestNetns g, String mac, String name) {
+        Udhcpc client = new Udhcpc(new DhcpClientNs(g, "eth0", mac), false, name);
+        open.add(client);
+        client.start();
+        DhcpLeaseInfo l = client.awaitBound(Duration.ofSeconds(60));
+        g.execOk("ip", "route", "replace", "default", "via", l.router());
+        return l;
+    }
+
+    private static List<String> lines(String out) {
+        return out.lines().map(String::trim).filter(l -> !l.isEmpty()).sorted().toList();
+    }
+
+    private static <T extends AutoCloseable> T track(List<AutoCloseable> open, T thing) {
+        open.add(thing);
+        return thing;
+    }
+}
