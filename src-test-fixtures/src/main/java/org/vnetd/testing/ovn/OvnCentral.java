@@ -125,5 +125,10 @@ public final class OvnCentral implements AutoCloseable {
                 // the others still stop
             }
         }
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            // a temp dir left behind is only litter
+        }
     }
 }
