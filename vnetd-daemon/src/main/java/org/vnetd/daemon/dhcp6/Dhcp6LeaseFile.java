@@ -12,6 +12,7 @@ import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
 import org.vnetd.daemon.dhcp.LeaseCompactor;
 import org.vnetd.daemon.dhcp.StreamedSnapshot;
+import org.vnetd.daemon.time.BootClock;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SequenceWriter;
@@ -24,10 +25,13 @@ import com.fasterxml.jackson.databind.SequenceWriter;
 final class Dhcp6LeaseFile implements LeaseCompactor.Snapshot<Dhcp6Lease> {
     private final ObjectMapper json;
     private final Path file;
+    private final BootClock clock;
 
-    Dhcp6LeaseFile(Path file, ObjectMapper json) {
+    /** @param clock the lease clock (boot-time expiries written and read), or null */
+    Dhcp6LeaseFile(Path file, ObjectMapper json, BootClock clock) {
         this.file = file;
         this.json = json;
+        this.clock = clock;
     }
 
     @Override
@@ -42,7 +46,7 @@ final class Dhcp6LeaseFile implements LeaseCompactor.Snapshot<Dhcp6Lease> {
         try {
             List<Dhcp6Lease> out = new ArrayList<>();
             for (Dhcp6LeaseRecord s : json.readValue(file.toFile(), Dhcp6LeaseRecord[].class)) {
-                out.add(s.toLease());
+                out.add(s.toLease(clock));
             }
             return out;
         } catch (IOException | RuntimeException e) {
@@ -55,7 +59,7 @@ final class Dhcp6LeaseFile implements LeaseCompactor.Snapshot<Dhcp6Lease> {
         StreamedSnapshot.replace(file, out -> {
             try (SequenceWriter w = json.writerFor(Dhcp6LeaseRecord.class).writeValuesAsArray(out)) {
                 for (Dhcp6Lease l : leases) {
-                    w.write(Dhcp6LeaseRecord.snapshot(l));
+                    w.write(Dhcp6LeaseRecord.snapshot(l, clock));
                 }
             }
         });

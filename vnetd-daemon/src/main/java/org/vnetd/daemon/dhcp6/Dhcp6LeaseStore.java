@@ -28,6 +28,7 @@ import org.vnetd.daemon.dhcp.LeaseLog;
 import org.vnetd.daemon.dhcp.LeaseLogReplay;
 import org.vnetd.daemon.state.AtomicFiles;
 import org.vnetd.daemon.state.FileModes;
+import org.vnetd.daemon.time.BootClock;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -72,6 +73,7 @@ final class Dhcp6LeaseStore implements CommitLog<Dhcp6Lease>, AutoCloseable {
     private final Map<Binding, Dhcp6Lease> durable = new LinkedHashMap<>(); // ioLock
     private final LeaseLog log; // ioLock
     private final LeaseCompactor<Dhcp6Lease> compaction; // ioLock
+    private final BootClock boot; // null: wall-clock expiries only
     /** Synced batches not yet handed to the listener (ioLock); delivered in order under deliverLock. */
     private List<List<Dhcp6LeaseChange>> undelivered = new ArrayList<>();
     private final Object deliverLock = new Object();
@@ -94,7 +96,10 @@ final class Dhcp6LeaseStore implements CommitLog<Dhcp6Lease>, AutoCloseable {
         if (!Files.isDirectory(dir)) {
             FileModes.directory(dir, FileModes.PRIVATE_DIR);
         }
-        Dhcp6LeaseFile snapshot = new Dhcp6LeaseFile(dir.resolve(name + ".dhcp6.json"), json);
+        // with the lease clock, expiries are kept in boot time too: a wall-clock step does not move them
+        BootClock boot = clock instanceof BootClock b ? b : null;
+        Dhcp6LeaseFile snapshot = new Dhcp6LeaseFile(dir.resolve(name + ".dhcp6.json"), json, boot);
+        this.boot = boot;
         Path wal = dir.resolve(name + ".dhcp6.wal");
         Path walPrev = dir.resolve(name + ".dhcp6.wal.prev");
         boolean walExisted = Files.exists(wal);
@@ -102,11 +107,11 @@ final class Dhcp6LeaseStore implements CommitLog<Dhcp6Lease>, AutoCloseable {
             durable.put(Binding.of(l), l);
         }
         // a compaction that did not finish: its records, then the newer ones
-        LeaseLogReplay prev = LeaseLogReplay.of(walPrev, line -> apply(json.readValue(line, Dhcp6LeaseRecord.class)));
+        LeaseLogReplay prev = LeaseLogReplay.of(walPrev, line -> apply(json.readValue(line, Dhcp6LeaseRecord.class), boot));
         if (!prev.used()) {
             Files.deleteIfExists(walPrev); // nothing in it: a rotation must be free to take the name
         }
-        LeaseLogReplay replayed = LeaseLogReplay.of(wal, line -> apply(json.readValue(line, Dhcp6LeaseRecord.class)));
+        LeaseLogReplay replayed = LeaseLogReplay.of(wal, line -> apply(json.readValue(line, Dhcp6LeaseRecord.class), boot));
         this.log = LeaseLog.open(wal, () -> json.writerFor(Dhcp6LeaseRecord.class).withRootValueSeparator("\n"));
         this.compaction = new LeaseCompactor<>(ioLock, log, snapshot, walPrev, new DurableLeases(), clock);
         if (replayed.used() || prev.used()) {
@@ -179,7 +184,7 @@ final class Dhcp6LeaseStore implements CommitLog<Dhcp6Lease>, AutoCloseable {
                 return;
             }
             try {
-                log.write(batch, Dhcp6LeaseRecord::of);
+                log.write(batch, c -> Dhcp6LeaseRecord.of(c, boot));
             } catch (IOException e) {
                 putBack(batch, acknowledged);
                 throw new VnetException(ErrorCode.STATE_IO, "cannot write the DHCPv6 lease log " + log.path() + ": "
@@ -260,8 +265,8 @@ final class Dhcp6LeaseStore implements CommitLog<Dhcp6Lease>, AutoCloseable {
         }
     }
 
-    private void apply(Dhcp6LeaseRecord r) {
-        Dhcp6Lease l = r.toLease();
+    private void apply(Dhcp6LeaseRecord r, BootClock clock) {
+        Dhcp6Lease l = r.toLease(clock);
         applyDurable(new Dhcp6LeaseChange(r.removes(), l));
     }
 
