@@ -114,6 +114,10 @@ public final class Dhcp6Codec {
                 yield new Dhcp6Option.DnsServers(servers);
             }
             case Dhcp6Option.DOMAIN_LIST -> new Dhcp6Option.DomainList(names(b, at, len));
+            case Dhcp6Option.CLIENT_FQDN -> {
+                atLeast(code, at, len, 1);
+                yield fqdn(b, at, len);
+            }
             default -> {
                 byte[] data = new byte[len];
                 b.get(at, data);
@@ -161,6 +165,40 @@ public final class Dhcp6Codec {
             throw new MalformedDhcp6Exception("domain list at offset " + at + " ends inside a name");
         }
         return out;
+    }
+
+    /** Flags, then one name in DNS wire format (RFC 4704 §4): fully qualified with the root label, else partial. */
+    private static Dhcp6Option.ClientFqdn fqdn(ByteBuffer b, int at, int len) {
+        int flags = b.get(at) & 0xff;
+        StringBuilder name = new StringBuilder();
+        int i = at + 1;
+        int end = at + len;
+        boolean rooted = false;
+        while (i < end) {
+            int l = b.get(i) & 0xff;
+            if (l == 0) {
+                if (i + 1 != end) {
+                    throw new MalformedDhcp6Exception("client FQDN at offset " + at + ": data after the root label at offset " + i);
+                }
+                rooted = true;
+                break;
+            }
+            if (l > 63 || i + 1 + l > end) {
+                throw new MalformedDhcp6Exception("client FQDN at offset " + at + ": bad label length " + l + " at offset " + i);
+            }
+            byte[] label = new byte[l];
+            b.get(i + 1, label);
+            String text = new String(label, StandardCharsets.ISO_8859_1);
+            if (text.indexOf('.') >= 0) {
+                throw new MalformedDhcp6Exception("client FQDN at offset " + at + ": a label with a dot at offset " + i);
+            }
+            if (!name.isEmpty()) {
+                name.append('.');
+            }
+            name.append(text);
+            i += 1 + l;
+        }
+        return new Dhcp6Option.ClientFqdn(flags, name.toString(), rooted && !name.isEmpty());
     }
 
     private static void atLeast(int code, int at, int len, int min) {
@@ -248,6 +286,15 @@ public final class Dhcp6Codec {
             }
             case Dhcp6Option.DnsServers d -> d.servers().forEach(a -> out.put(a.getAddress()));
             case Dhcp6Option.DomainList d -> d.domains().forEach(n -> putName(out, n));
+            case Dhcp6Option.ClientFqdn f -> {
+                out.put((byte) f.flags());
+                if (!f.name().isEmpty()) {
+                    putLabels(out, f.name());
+                }
+                if (f.fullyQualified()) {
+                    out.put((byte) 0);
+                }
+            }
             case Dhcp6Option.Unknown u -> out.put(u.data().toByteArray());
         }
         // a body never exceeds 0xffff: the whole message is at most MAX_MESSAGE bytes
@@ -256,7 +303,14 @@ public final class Dhcp6Codec {
 
     /** The empty name is the root (one zero byte). */
     private static void putName(ByteBuffer out, String name) {
-        for (String label : name.isEmpty() ? new String[0] : name.split("\\.", -1)) {
+        if (!name.isEmpty()) {
+            putLabels(out, name);
+        }
+        out.put((byte) 0);
+    }
+
+    private static void putLabels(ByteBuffer out, String name) {
+        for (String label : name.split("\\.", -1)) {
             byte[] l = label.getBytes(StandardCharsets.ISO_8859_1);
             if (l.length == 0 || l.length > 63) {
                 throw new IllegalArgumentException("domain '" + name + "' has a label of " + l.length + " bytes");
@@ -264,6 +318,5 @@ public final class Dhcp6Codec {
             out.put((byte) l.length);
             out.put(l);
         }
-        out.put((byte) 0);
     }
 }

@@ -6,7 +6,7 @@ import java.util.Objects;
 
 import org.vnetd.core.net.Octets;
 
-/** One DHCPv6 option (RFC 8415 §21, RFC 3646 for DNS); options inside IA_NA and IAADDR nest. */
+/** One DHCPv6 option (RFC 8415 §21, RFC 3646 for DNS, RFC 4704 for the client's FQDN); options inside IA_NA and IAADDR nest. */
 public sealed interface Dhcp6Option {
     int CLIENTID = 1;
     int SERVERID = 2;
@@ -19,6 +19,7 @@ public sealed interface Dhcp6Option {
     int RAPID_COMMIT = 14;
     int DNS_SERVERS = 23;
     int DOMAIN_LIST = 24;
+    int CLIENT_FQDN = 39;
 
     /** Lifetimes and T1/T2 of all ones mean "infinity" (RFC 8415 §7.7). */
     long INFINITE = 0xffffffffL;
@@ -158,6 +159,33 @@ public sealed interface Dhcp6Option {
 
         public int code() {
             return DOMAIN_LIST;
+        }
+    }
+
+    /**
+     * The client's FQDN (RFC 4704): flags {@link #S} (the server should do the AAAA update), {@link #O}
+     * (the server overrode the client's S) and {@link #N} (no DNS updates), and a name, fully qualified
+     * (ends with the root label) or partial (a host name the server qualifies); empty: the client asks
+     * the server to pick one. Names without the trailing dot.
+     */
+    record ClientFqdn(int flags, String name, boolean fullyQualified) implements Dhcp6Option {
+        public static final int S = 0x1;
+        public static final int O = 0x2;
+        public static final int N = 0x4;
+
+        public ClientFqdn {
+            if (flags < 0 || flags > 0xff) {
+                throw new IllegalArgumentException("FQDN flags " + flags + " do not fit 8 bits");
+            }
+            Objects.requireNonNull(name, "name");
+        }
+
+        public boolean has(int flag) {
+            return (flags & flag) != 0;
+        }
+
+        public int code() {
+            return CLIENT_FQDN;
         }
     }
 

@@ -27,6 +27,8 @@ public final class Dhcp6Server {
     static final Duration DECLINE_HOLD = Duration.ofMinutes(10);
     /** At most this many addresses are looked at per allocation, so a huge range costs bounded time. */
     static final int MAX_PROBES = 4096;
+    /** A host name label (RFC 1123) a client's FQDN may give its binding. */
+    private static final java.util.regex.Pattern HOST_LABEL = java.util.regex.Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
 
     private record Binding(Duid client, long iaid) {
     }
@@ -106,10 +108,13 @@ public final class Dhcp6Server {
         }
         expire(now);
         Duid id = client.get();
+        Optional<Dhcp6Option.ClientFqdn> fqdn = m.option(Dhcp6Option.ClientFqdn.class);
+        String name = nameFor(id, fqdn, knownName(id, m));
         if (type == Dhcp6MessageType.SOLICIT.code()) {
             boolean rapid = m.option(Dhcp6Option.RapidCommit.class).isPresent();
             List<Dhcp6Lease> bound = new ArrayList<>();
-            List<Dhcp6Option> ias = assign(id, m, now, bound, rapid);
+            List<Dhcp6Option> ias = assign(id, m, now, bound, rapid, name);
+            fqdnReply(fqdn, name).ifPresent(ias::add);
             if (rapid) {
                 List<Dhcp6Option> extra = new ArrayList<>(ias);
                 extra.add(new Dhcp6Option.RapidCommit());
@@ -119,11 +124,15 @@ public final class Dhcp6Server {
         }
         if (type == Dhcp6MessageType.REQUEST.code()) {
             List<Dhcp6Lease> bound = new ArrayList<>();
-            return answer(reply(m, assign(id, m, now, bound, true)), bound, List.of());
+            List<Dhcp6Option> ias = assign(id, m, now, bound, true, name);
+            fqdnReply(fqdn, name).ifPresent(ias::add);
+            return answer(reply(m, ias), bound, List.of());
         }
         if (type == Dhcp6MessageType.RENEW.code() || type == Dhcp6MessageType.REBIND.code()) {
             List<Dhcp6Lease> bound = new ArrayList<>();
-            return answer(reply(m, extend(id, m, now, bound, type == Dhcp6MessageType.REBIND.code())), bound, List.of());
+            List<Dhcp6Option> ias = extend(id, m, now, bound, type == Dhcp6MessageType.REBIND.code(), name);
+            fqdnReply(fqdn, name).ifPresent(ias::add);
+            return answer(reply(m, ias), bound, List.of());
         }
         if (type == Dhcp6MessageType.RELEASE.code() || type == Dhcp6MessageType.DECLINE.code()) {
             boolean decline = type == Dhcp6MessageType.DECLINE.code();
@@ -165,7 +174,7 @@ public final class Dhcp6Server {
     }
 
     /** {@code commit}: a REPLY binds the addresses; an ADVERTISE only offers them and records nothing. */
-    private List<Dhcp6Option> assign(Duid id, Dhcp6Message m, Instant now, List<Dhcp6Lease> bound, boolean commit) {
+    private List<Dhcp6Option> assign(Duid id, Dhcp6Message m, Instant now, List<Dhcp6Lease> bound, boolean commit, String name) {
         List<Dhcp6Option> out = new ArrayList<>();
         for (Dhcp6Option.IaNa ia : m.all(Dhcp6Option.IaNa.class)) {
             Optional<Inet6Address> addr = choose(id, ia.iaid(), now);
@@ -175,7 +184,7 @@ public final class Dhcp6Server {
                 continue;
             }
             Duration lease = leaseFor(id, addr.get());
-            Dhcp6Lease l = new Dhcp6Lease(id, ia.iaid(), addr.get(), expiry(now, lease), hostname(id));
+            Dhcp6Lease l = new Dhcp6Lease(id, ia.iaid(), addr.get(), expiry(now, lease), name);
             if (commit) {
                 put(l);
                 bound.add(l);
@@ -185,7 +194,7 @@ public final class Dhcp6Server {
         return out;
     }
 
-    private List<Dhcp6Option> extend(Duid id, Dhcp6Message m, Instant now, List<Dhcp6Lease> bound, boolean rebind) {
+    private List<Dhcp6Option> extend(Duid id, Dhcp6Message m, Instant now, List<Dhcp6Lease> bound, boolean rebind, String name) {
         List<Dhcp6Option> out = new ArrayList<>();
         for (Dhcp6Option.IaNa ia : m.all(Dhcp6Option.IaNa.class)) {
             Dhcp6Lease l = byBinding.get(new Binding(id, ia.iaid()));
@@ -198,7 +207,7 @@ public final class Dhcp6Server {
                 }
             } else {
                 Duration lease = leaseFor(id, l.address());
-                Dhcp6Lease renewed = new Dhcp6Lease(id, ia.iaid(), l.address(), expiry(now, lease), l.hostname());
+                Dhcp6Lease renewed = new Dhcp6Lease(id, ia.iaid(), l.address(), expiry(now, lease), name != null ? name : l.hostname());
                 put(renewed);
                 bound.add(renewed);
                 inner.add(address(l.address(), lease));
@@ -265,9 +274,53 @@ public final class Dhcp6Server {
         return config.defaultLease();
     }
 
-    private String hostname(Duid id) {
+    /**
+     * The name a binding carries (shown in the leases, AAAA and PTR in the network's DNS): its
+     * reservation's, else the host part of the client's FQDN (RFC 4704; as dnsmasq, which drops a
+     * domain part), unless the client asked for no DNS updates (N) or sent no usable name, else the
+     * name its binding had.
+     */
+    private String nameFor(Duid id, Optional<Dhcp6Option.ClientFqdn> fqdn, String had) {
         Dhcp6Config.Host host = hostsById.get(id);
-        return host == null ? null : host.name();
+        if (host != null && host.name() != null) {
+            return host.name();
+        }
+        if (fqdn.isPresent() && !fqdn.get().has(Dhcp6Option.ClientFqdn.N)) {
+            String n = fqdn.get().name();
+            String label = n.indexOf('.') < 0 ? n : n.substring(0, n.indexOf('.'));
+            if (HOST_LABEL.matcher(label).matches()) {
+                return label.toLowerCase(java.util.Locale.ROOT);
+            }
+        }
+        return had;
+    }
+
+    /** The name of one of the client's bindings the message names, if any has one. */
+    private String knownName(Duid id, Dhcp6Message m) {
+        for (Dhcp6Option.IaNa ia : m.all(Dhcp6Option.IaNa.class)) {
+            Dhcp6Lease l = byBinding.get(new Binding(id, ia.iaid()));
+            if (l != null && l.hostname() != null) {
+                return l.hostname();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The Client FQDN option of the answer when the client sent one (RFC 4704 §5.2): the name in use,
+     * qualified with the network's domain, and S set, since vnetd's own DNS publishes it (O set too when
+     * the client had not asked for that); N alone when there is no name to publish.
+     */
+    private Optional<Dhcp6Option> fqdnReply(Optional<Dhcp6Option.ClientFqdn> asked, String name) {
+        if (asked.isEmpty()) {
+            return Optional.empty();
+        }
+        if (name == null) {
+            return Optional.of(new Dhcp6Option.ClientFqdn(Dhcp6Option.ClientFqdn.N, "", false));
+        }
+        int flags = Dhcp6Option.ClientFqdn.S | (asked.get().has(Dhcp6Option.ClientFqdn.S) ? 0 : Dhcp6Option.ClientFqdn.O);
+        String domain = config.domains().isEmpty() ? null : config.domains().get(0);
+        return Optional.of(new Dhcp6Option.ClientFqdn(flags, domain == null ? name : name + "." + domain, domain != null));
     }
 
     private static Instant expiry(Instant now, Duration lease) {

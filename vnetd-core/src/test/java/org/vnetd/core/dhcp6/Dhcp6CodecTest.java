@@ -106,6 +106,27 @@ class Dhcp6CodecTest {
     }
 
     @Test
+    void clientFqdnFullyQualifiedPartialAndEmpty() {
+        // flags S, "gamma.example.com" with the root label; "gamma" without; an empty name (busybox udhcpc6 sends it)
+        Dhcp6Message full = Dhcp6Codec.decode(HEX.parseHex("01000000" + "00270014" + "01" + "0567616d6d61076578616d706c6503636f6d00"), 28);
+        assertEquals(new Dhcp6Option.ClientFqdn(Dhcp6Option.ClientFqdn.S, "gamma.example.com", true),
+                full.option(Dhcp6Option.ClientFqdn.class).orElseThrow());
+        byte[] partial = HEX.parseHex("01000000" + "00270007" + "04" + "0567616d6d61");
+        Dhcp6Message p = Dhcp6Codec.decode(partial, partial.length);
+        assertEquals(new Dhcp6Option.ClientFqdn(Dhcp6Option.ClientFqdn.N, "gamma", false), p.option(Dhcp6Option.ClientFqdn.class).orElseThrow());
+        assertArrayEquals(partial, Dhcp6Codec.encode(p));
+        byte[] empty = HEX.parseHex("01000000" + "00270001" + "00");
+        assertEquals(new Dhcp6Option.ClientFqdn(0, "", false),
+                Dhcp6Codec.decode(empty, empty.length).option(Dhcp6Option.ClientFqdn.class).orElseThrow());
+        assertArrayEquals(HEX.parseHex("0700000000270014030567616d6d61076578616d706c6503636f6d00"), Dhcp6Codec.encode(new Dhcp6Message(
+                Dhcp6MessageType.REPLY, 0, List.of(new Dhcp6Option.ClientFqdn(3, "gamma.example.com", true)))));
+        assertMalformed("01000000" + "00270000", "at least 1");
+        assertMalformed("01000000" + "00270004" + "00" + "00" + "0161", "after the root label");
+        assertMalformed("01000000" + "00270005" + "00" + "03612e62", "a label with a dot");
+        assertMalformed("01000000" + "00270003" + "00" + "0561", "bad label length 5");
+    }
+
+    @Test
     void aSeededFuzzNeverThrowsAnythingButMalformed() {
         SplittableRandom random = new SplittableRandom(20261207);
         int decoded = 0;

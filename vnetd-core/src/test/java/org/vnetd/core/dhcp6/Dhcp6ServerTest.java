@@ -176,6 +176,45 @@ class Dhcp6ServerTest {
     }
 
     @Test
+    void aClientsFqdnNamesItsLeaseAndTheReplySaysTheServerUpdatesDns() throws Exception {
+        Dhcp6Server s = new Dhcp6Server(config("fd00::100", "fd00::1ff", List.of()));
+        var fqdn = new Dhcp6Option.ClientFqdn(0, "Gamma.other.org", true);
+        var reply = answer(s.handle(msg(Dhcp6MessageType.REQUEST, client(1), SERVER, ia(1), fqdn), T0));
+        assertEquals("gamma", reply.bound().get(0).hostname(), "the host part, as dnsmasq takes it");
+        // S: the server publishes AAAA (its own DNS); O: it overrode the client's S=0; qualified with the network's domain
+        assertEquals(new Dhcp6Option.ClientFqdn(Dhcp6Option.ClientFqdn.S | Dhcp6Option.ClientFqdn.O, "gamma.example.com", true),
+                reply.message().option(Dhcp6Option.ClientFqdn.class).orElseThrow());
+        var adv = answer(s.handle(msg(Dhcp6MessageType.SOLICIT, client(2), null, ia(1),
+                new Dhcp6Option.ClientFqdn(Dhcp6Option.ClientFqdn.S, "delta", false)), T0));
+        assertEquals(new Dhcp6Option.ClientFqdn(Dhcp6Option.ClientFqdn.S, "delta.example.com", true),
+                adv.message().option(Dhcp6Option.ClientFqdn.class).orElseThrow(), "S asked, S done: no O");
+        // a renewal without the option keeps the name; one with N (no updates) and no reservation names nothing new
+        Inet6Address a = addressOf(reply.message());
+        var renewed = answer(s.handle(msg(Dhcp6MessageType.RENEW, client(1), SERVER, ia(1, a)), T0.plusSeconds(60)));
+        assertEquals("gamma", renewed.bound().get(0).hostname());
+        assertTrue(renewed.message().option(Dhcp6Option.ClientFqdn.class).isEmpty(), "no FQDN asked, none sent");
+        var quiet = answer(s.handle(msg(Dhcp6MessageType.REQUEST, client(3), SERVER, ia(1),
+                new Dhcp6Option.ClientFqdn(Dhcp6Option.ClientFqdn.N, "epsilon", false)), T0));
+        assertEquals(null, quiet.bound().get(0).hostname());
+        assertEquals(new Dhcp6Option.ClientFqdn(Dhcp6Option.ClientFqdn.N, "", false),
+                quiet.message().option(Dhcp6Option.ClientFqdn.class).orElseThrow());
+        // not a host name: ignored
+        var bad = answer(s.handle(msg(Dhcp6MessageType.REQUEST, client(4), SERVER, ia(1),
+                new Dhcp6Option.ClientFqdn(0, "bad_name", false)), T0));
+        assertEquals(null, bad.bound().get(0).hostname());
+    }
+
+    @Test
+    void aReservationsNameWinsOverTheClientsFqdn() throws Exception {
+        Dhcp6Server s = new Dhcp6Server(config("fd00::100", "fd00::1ff",
+                List.of(new Dhcp6Config.Host(client(5), "reserved", Dhcp6CodecTest.v6("fd00::55"), null))));
+        var reply = answer(s.handle(msg(Dhcp6MessageType.REQUEST, client(5), SERVER, ia(1),
+                new Dhcp6Option.ClientFqdn(0, "mine", false)), T0));
+        assertEquals("reserved", reply.bound().get(0).hostname());
+        assertEquals("reserved.example.com", reply.message().option(Dhcp6Option.ClientFqdn.class).orElseThrow().name());
+    }
+
+    @Test
     void aReservedDuidGetsItsAddressAndNobodyElseDoes() throws Exception {
         Inet6Address reserved = Dhcp6CodecTest.v6("fd00::100");
         Dhcp6Server s = new Dhcp6Server(config("fd00::100", "fd00::101",

@@ -64,7 +64,7 @@ class DhcpClientsNetnsTest {
             case "dhclient" -> new Dhclient(c, hostname);
             case "udhcpc" -> new Udhcpc(c, false, hostname);
             case "udhcpc-B" -> new Udhcpc(c, true, hostname);
-            case "dhcpcd" -> new Dhcpcd(c, hostname);
+            case "dhcpcd" -> new Dhcpcd(c, hostname, Dhcpcd.Family.V4);
             default -> throw new IllegalArgumentException(kind);
         };
     }

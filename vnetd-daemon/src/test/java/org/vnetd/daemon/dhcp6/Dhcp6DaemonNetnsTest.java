@@ -24,7 +24,7 @@ import org.vnetd.testing.NetnsSupport;
 import org.vnetd.testing.TestNetns;
 import org.vnetd.testing.dhcp.DhcpClientNs;
 import org.vnetd.testing.dhcp.DhcpLeaseInfo;
-import org.vnetd.testing.dhcp.Dhcpcd6;
+import org.vnetd.testing.dhcp.Dhcpcd;
 import org.vnetd.testing.dhcp.Udhcpc6;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,7 +34,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * {@code <host id name ip>} reservation. ISC {@code dhclient -6} in two guests gets two different
  * addresses from the range (the RA tells them to ask: M set, A clear); the leases are listed as
  * {@code ipv6} with the client's DUID, its IAID and the MAC the DUID carries (and so by virsh through vnetd's
- * libvirt protocol), survive {@code kill -9},
+ * libvirt protocol), the name one sends as its FQDN (RFC 4704) names its lease and resolves, they survive {@code kill -9},
  * and a release by the client ends one. {@code dhcpcd -6} gets an address and the DNS server, renews
  * and releases, and so does busybox {@code udhcpc6} (built by {@code scripts/build-busybox-udhcpc6}: Debian's
  * busybox lacks it). A client holding the reservation gets its address, and its name resolves (AAAA and
@@ -76,7 +76,10 @@ class Dhcp6DaemonNetnsTest {
                 String mac = String.format("52:54:00:67:01:%02x", i);
                 plug(host, g, "vg" + i, "eth0", mac);
                 macs.add(mac);
-                addresses.add(dhclient(g, "g" + i, List.of()));
+                // the second sends its name as a client FQDN (RFC 4704): the lease carries it, DNS answers it
+                Path conf = dir.resolve("g" + i + ".conf");
+                Files.writeString(conf, i == 2 ? "send fqdn.fqdn \"gamma\";\n" : "");
+                addresses.add(dhclient(g, "g" + i, List.of("-cf", conf.toString())));
             }
             for (String a : addresses) {
                 String last = a.substring(a.lastIndexOf(':') + 1);
@@ -96,6 +99,9 @@ class Dhcp6DaemonNetnsTest {
                         l.toString());
                 assertTrue(l.path("iaid").asText().matches("[0-9]+"), l.toString());
             }
+            assertEquals("gamma", byAddress(listed, addresses.get(1)).path("hostname").asText(), "the name of the client's FQDN");
+            Await.until(WAIT, "AAAA of the client's FQDN name", () -> InetAddress.getByName(addresses.get(1)).equals(
+                    firstAddress(host.execOk("dig", "+short", "+time=3", "+tries=2", "@fd67::1", "AAAA", "gamma"))));
             // libvirt's own client, through vnetd's libvirt protocol: the same rows as virsh prints them
             String virsh = new ProcessRunner(Duration.ofSeconds(30)).run("virsh", "-c", "network:///system?socket="
                     + d.runDir().resolve("libvirt").resolve(LibvirtServer.SOCKET), "net-dhcp-leases", "v6d");
@@ -131,7 +137,7 @@ class Dhcp6DaemonNetnsTest {
                 DaemonProcess d = new DaemonProcess(host, dir.resolve("daemon"))) {
             startNetwork(d);
             plug(host, g1, "vc1", ifname, "52:54:00:67:02:01");
-            try (Dhcpcd6 c = new Dhcpcd6(new DhcpClientNs(g1, ifname, "52:54:00:67:02:01"), null)) {
+            try (Dhcpcd c = new Dhcpcd(new DhcpClientNs(g1, ifname, "52:54:00:67:02:01"), null, Dhcpcd.Family.V6)) {
                 c.start();
                 DhcpLeaseInfo bound = c.awaitBound(Duration.ofSeconds(60));
                 String a = InetAddress.getByName(bound.address()).getHostAddress();
@@ -226,6 +232,12 @@ class Dhcp6DaemonNetnsTest {
             assertTrue(r.ok(), String.join(" ", argv) + ": " + r);
             return r.stdout();
         }
+    }
+
+    /** The first line of dig's short answer as an address; null when there is none. */
+    private static InetAddress firstAddress(String digShort) {
+        String first = digShort.strip().lines().findFirst().orElse("");
+        return first.isEmpty() ? null : inet(first);
     }
 
     private static InetAddress inet(String literal) {
