@@ -1,31 +1,14 @@
-# The DHCP benchmarks' shared parts, sourced by run.sh and first-client.sh: the namespace topology and
-# how each server under test starts and stops. The caller sets SRV and CLI (namespace names), TMP (a
-# scratch directory), SERVER_PID= and, for vnetd, JAVA_HOME and VNETD_DAEMON_JVM_OPTS (scripts/lib/java.sh).
+# The DHCPv4 benchmarks' shared parts, sourced by run.sh and first-client.sh: the namespace topology and
+# how each server under test starts (on bench/lib/dhcp-servers.sh, which DHCPv6's bench shares). The caller
+# sets ROOT, SRV and CLI (namespace names), TMP (a scratch directory), SERVER_PID= and, for vnetd, JAVA_HOME
+# and VNETD_DAEMON_JVM_OPTS (scripts/lib/java.sh).
 #
 # Topology (all inside namespaces the caller creates through setup_topology and deletes through cleanup):
 #   $SRV: bridge vbr0 10.96.0.1/12, the server under test
 #   $CLI: veth vc0 10.96.0.2/12 on that bridge, the client (a relay: giaddr 10.96.0.2)
 
-stop_server() {
-    if [ -n "$SERVER_PID" ]; then
-        kill "$SERVER_PID" 2>/dev/null || true
-        for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-        kill -9 "$SERVER_PID" 2>/dev/null || true
-        wait "$SERVER_PID" 2>/dev/null || true
-        SERVER_PID=
-    fi
-}
+. "$ROOT/bench/lib/dhcp-servers.sh" # stop_server, cleanup, build_vnetd, wait_udp_port, launch_*
 
-cleanup() {
-    stop_server
-    for ns in "$SRV" "$CLI"; do
-        if ip netns list | grep -qw "$ns"; then
-            for p in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$p" 2>/dev/null || true; done
-            ip netns del "$ns" 2>/dev/null || true
-        fi
-    done
-    [ -n "${KEEP_LOGS:-}" ] && echo "logs kept in $TMP" >&2 || rm -rf "$TMP"
-}
 setup_topology() {
     ip netns add "$SRV"
     ip netns add "$CLI"
@@ -41,31 +24,12 @@ setup_topology() {
     ip -n "$CLI" link set vc0 up
 }
 
-build_vnetd() {
-    (cd "$ROOT" && JAVA_HOME=$JAVA_HOME MAVEN_OPTS=--sun-misc-unsafe-memory-access=allow \
-        mvn -o -q -B -pl vnetd-daemon -am test-compile dependency:build-classpath \
-        -Dmdep.outputFile="$TMP/cp.txt" -Dmdep.includeScope=test >"$TMP/build.log" 2>&1) \
-        || { cat "$TMP/build.log" >&2; exit 1; }
-    VNETD_CP="$ROOT/vnetd-daemon/target/test-classes:$ROOT/vnetd-daemon/target/classes:$(cat "$TMP/cp.txt")"
-}
-
 wait_port67() {
-    for _ in $(seq 150); do
-        ip netns exec "$SRV" ss -lun 2>/dev/null | grep -q ':67 ' && return 0
-        kill -0 "$SERVER_PID" 2>/dev/null || { echo "server died" >&2; return 1; }
-        sleep 0.1
-    done
-    echo "server did not open port 67" >&2
-    return 1
+    wait_udp_port 67
 }
 
 start_vnetd() {
-    mkdir -p "$TMP/vnetd"
-    ip netns exec "$SRV" "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
-        ${VNETD_JAVA_OPTS:--Xms256m $VNETD_DAEMON_JVM_OPTS} -Dlogback.configurationFile="$ROOT/bench/dhcp/logback-bench.xml" \
-        -cp "$VNETD_CP" org.vnetd.daemon.dhcp.DhcpBenchServer \
-        "$TMP/vnetd" vbr0 10.96.0.1/12 10.97.0.0 10.111.255.254 >"$TMP/vnetd.out" 2>"$TMP/vnetd.err" &
-    SERVER_PID=$!
+    launch_vnetd org.vnetd.daemon.dhcp.DhcpBenchServer "$TMP/vnetd" vbr0 10.96.0.1/12 10.97.0.0 10.111.255.254
 }
 
 start_dnsmasq() {
@@ -74,12 +38,7 @@ start_dnsmasq() {
     # which would measure the ping, not the server. DNSMASQ_PING=1 keeps libvirt's behaviour.
     local ping=--no-ping
     [ -n "${DNSMASQ_PING:-}" ] && ping=
-    ip netns exec "$SRV" dnsmasq $ping --keep-in-foreground --conf-file=/dev/null --port=0 --user=root --group=root \
-        --interface=vbr0 --bind-interfaces --except-interface=lo --dhcp-authoritative --dhcp-no-override \
-        --dhcp-range=10.97.0.0,10.111.255.254,255.240.0.0,1h --dhcp-lease-max=1000000 \
-        --dhcp-leasefile="$TMP/dnsmasq.leases" --pid-file="$TMP/dnsmasq.pid" --log-facility="$TMP/dnsmasq.log" \
-        >"$TMP/dnsmasq.out" 2>&1 &
-    SERVER_PID=$!
+    launch_dnsmasq $ping --dhcp-range=10.97.0.0,10.111.255.254,255.240.0.0,1h
 }
 
 start_kea() {
@@ -98,7 +57,5 @@ start_kea() {
     "loggers": [ { "name": "kea-dhcp4", "severity": "WARN", "output_options": [ { "output": "$TMP/kea/kea.log" } ] } ]
 } }
 KEA
-    KEA_PIDFILE_DIR="$TMP/kea" KEA_LOCKFILE_DIR="$TMP/kea" \
-        ip netns exec "$SRV" kea-dhcp4 -c "$TMP/kea/kea-dhcp4.conf" >"$TMP/kea.out" 2>&1 &
-    SERVER_PID=$!
+    launch_kea kea-dhcp4
 }
