@@ -30,6 +30,12 @@ record PortTarget(String network, String networkUuid, String bridge, String plug
         Optional<Boolean> trustGuestRxFilters, Optional<ForwardPool> pool) {
 
     static PortTarget of(NetworkDef def, Optional<String> wantedGroup, VirtualFunctions vfs) {
+        if (def.ovn().isPresent()) {
+            // its guests' ports are OVN logical switch ports with a tap on the integration bridge, which vnetd does not make yet;
+            // never a tap on the network's (nonexistent) bridge instead
+            throw VnetException.of(ErrorCode.OPERATION_UNSUPPORTED,
+                    "network '%s' is on OVN (<vnetd:ovn>), and vnetd does not create ports on OVN networks yet (docs/ovn.md)", def.name());
+        }
         ForwardMode mode = def.forwardMode();
         String plugType;
         Optional<ForwardPool> pool = Optional.empty();

@@ -65,6 +65,10 @@ class OvnNetworkDaemonTest {
             String ids = nbctl(nb, "get", "Logical_Switch", "ls-cluster", "external_ids");
             assertTrue(ids.contains("\"vnetd:network\"=\"" + uuid + "\"") && ids.contains("\"vnetd:host:hv1\"=started"), ids);
             assertEquals("lr-ls-cluster", nbctl(nb, "--bare", "--columns=name", "list", "Logical_Router"));
+            var refused = daemon.fail("port.create", Map.of("network", "cluster", "mac", "52:54:00:00:00:07"));
+            assertEquals(16, refused.code, refused.getMessage());
+            assertTrue(refused.getMessage().contains("does not create ports on OVN networks yet"), refused.getMessage());
+            assertEquals(before, Kernel.snapshot(ns), "no tap made for the refused port");
 
             // the database restarts, then the daemon: the network stays active and its rows stay
             nb.restart();
