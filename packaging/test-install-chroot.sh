@@ -11,7 +11,8 @@
 # VNETD_UPGRADE_FROM=OLDER.deb installs that build first, starts its daemon with a network and a port on
 # its bridge, and upgrades to DEB: the conffile edit and definitions must survive, the maintainer scripts
 # must ask systemctl for try-restart only (never stop/start), and the restarted daemon must adopt the
-# network (same bridge ifindex, port still on it, rules unchanged). No systemd runs in the tree: a
+# network (same bridge ifindex, port still on it, rules unchanged) while a guest namespace on that port pings
+# the bridge every 100 ms without a loss. No systemd runs in the tree: a
 # stand-in systemctl logs the calls and restarts the daemon as systemd would; socket units and the
 # file-descriptor store are not exercised here (DaemonRestartLosesNothingTest does that, with a harness).
 set -euo pipefail
@@ -41,6 +42,8 @@ download)
   echo "  $(. /etc/os-release; echo "$PRETTY_NAME"): openjdk-25-jre-headless candidate:" \
     "$(apt-cache policy openjdk-25-jre-headless | awk '/Candidate:/ {print $2}' | grep . || echo none)"
   apt-get install -y -qq --download-only /tmp/pkg/vnetd_*.deb >/dev/null
+  # the upgrade's guest pings with it (minbase has no ping)
+  [ ! -d /tmp/pkg/old ] || apt-get install -y -qq --download-only iputils-ping >/dev/null
   ;;
 install)
   find / -xdev -path /proc -prune -o -print 2>/dev/null | sort > /tmp/before.list
@@ -75,6 +78,13 @@ SH
     printf '%s\n' '<network><name>up</name><bridge name="vup0"/><ip address="10.99.0.1" netmask="255.255.255.0"><dhcp><range start="10.99.0.10" end="10.99.0.20"/></dhcp></ip></network>' > /tmp/up.xml
     vnetctl net-define /tmp/up.xml >/dev/null && vnetctl net-start up >/dev/null || fail "the older daemon cannot start a network: $(tail -5 /tmp/vnetd-daemon.log)"
     ip link add gport type veth peer name gpeer && ip link set gport master vup0 up
+    # a guest on that port pings the bridge every 100 ms through the upgrade
+    apt-get install -y -qq iputils-ping >/dev/null 2>&1 || fail "cannot install ping from the downloaded packages"
+    ip netns add guest && ip link set gpeer netns guest
+    ip -n guest link set lo up && ip -n guest addr add 10.99.0.50/24 dev gpeer && ip -n guest link set gpeer up
+    i=0; until ip netns exec guest ping -c1 -W1 10.99.0.1 >/dev/null 2>&1; do i=$((i + 1)); [ $i -lt 30 ] || fail "the guest cannot ping the bridge"; done
+    ip netns exec guest ping -i 0.1 10.99.0.1 > /tmp/guest-ping.log 2>&1 &
+    ping_pid=$!
     # /sys shows the namespace it was mounted in, not this one: ask ip
     ifindex() { ip -o link show "$1" | cut -d: -f1; }
     old_pid=$(cat /run/vnetd/vnetd.pid) old_index=$(ifindex vup0) old_rules=$(nft list ruleset | md5sum)
@@ -94,11 +104,18 @@ SH
     ip -o link show gport | grep -q 'master vup0' || fail "the port left the bridge"
     [ "$(nft list ruleset | md5sum)" = "$old_rules" ] || fail "the upgrade changed the firewall rules"
     grep -q "adopted running network 'up'" /tmp/vnetd-daemon.log || fail "the new daemon did not adopt 'up': $(tail -20 /tmp/vnetd-daemon.log)"
+    sleep 1 # a few more pings after the adoption
+    kill -INT "$ping_pid"; wait "$ping_pid" || true
+    pings=$(grep 'packets transmitted' /tmp/guest-ping.log)
+    sent=$(echo "$pings" | awk '{print $1}') got=$(echo "$pings" | awk '{print $4}')
+    [ -n "$sent" ] && [ "$sent" -gt 0 ] && [ "$sent" = "$got" ] || fail "the guest lost pings during the upgrade: $pings"
     echo "  upgrade under a running daemon: maintainer scripts asked systemctl for: $(tr '\n' ';' < /tmp/systemctl.log)"
     echo "  the daemon was restarted (pid $old_pid -> $new_pid) and adopted 'up': bridge vup0 kept (ifindex $old_index), its port stayed, rules unchanged"
+    echo "  the guest on the port pinged the bridge every 100 ms through the upgrade: $pings"
     # leave the namespace as a plain install does
     vnetctl net-destroy up >/dev/null && vnetctl net-undefine up >/dev/null
     kill -TERM "$new_pid"; i=0; while kill -0 "$new_pid" 2>/dev/null && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+    ip netns del guest
     ip link del gport 2>/dev/null || true
     # What net-destroy of the last network leaves is vnetd's idle table, kept on purpose for the next start
     # (its hook registration was most of a start's firewall time): hook chains and empty dispatch maps, no
