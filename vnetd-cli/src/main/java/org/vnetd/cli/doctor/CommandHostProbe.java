@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
+import org.vnetd.core.firewall.FirewalldZoneListing;
 
 /**
  * Reads the host with plain file reads and {@code ip -j}; with a command prefix (e.g. {@code ip netns exec NS})
@@ -109,6 +110,20 @@ public final class CommandHostProbe implements HostProbe {
     @Override
     public List<LibvirtBridge> libvirtBridges() {
         return LibvirtFiles.bridges(prefix.isEmpty() ? Optional.of(Path.of("/run/libvirt/network")) : Optional.empty(), netns());
+    }
+
+    /** From {@code nft list table inet firewalld} ({@code ip firewalld} for firewalld before 0.7) in the probed namespace. */
+    @Override
+    public Map<String, String> firewalldZones() {
+        for (String family : List.of("inet", "ip")) {
+            List<String> argv = new ArrayList<>(prefix);
+            argv.addAll(List.of("nft", "list", "table", family, FirewalldZoneListing.TABLE));
+            Result r = exec(argv);
+            if (r.status == 0) {
+                return FirewalldZoneListing.parse(r.out);
+            }
+        }
+        return Map.of();
     }
 
     /** The probed network namespace, as {@code /proc/PID/ns/net} links name it. */

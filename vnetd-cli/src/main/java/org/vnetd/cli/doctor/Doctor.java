@@ -18,7 +18,7 @@ public final class Doctor {
     public static Doctor standard(HostProbe host, long nowEpochSeconds, FirewallDiagnostics firewall) {
         return new Doctor(host, List.of(new IpForwardCheck(), new Ipv6AcceptRaCheck(), new BrNetfilterCheck(), new RouteOverlapCheck(),
                 new LinkCheck(), new ServiceHealthCheck(), new DhcpPoolCheck(nowEpochSeconds), new LibvirtSocketCheck(),
-                new LibvirtBridgeCheck(), new OvnCheck(), firewall));
+                new LibvirtBridgeCheck(), new LibvirtFirewalldCheck(), new OvnCheck(), firewall));
     }
 
     public List<Finding> examine(List<NetworkFacts> networks) {

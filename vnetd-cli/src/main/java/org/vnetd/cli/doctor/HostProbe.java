@@ -72,4 +72,9 @@ public interface HostProbe {
     default Optional<String> ovsdbUnreachable(String remotes) {
         return Optional.empty();
     }
+
+    /** Interface → firewalld zone, from firewalld's nftables table; empty when firewalld does not run (or is not seen). */
+    default Map<String, String> firewalldZones() {
+        return Map.of();
+    }
 }

@@ -1,8 +1,10 @@
 package org.vnetd.cli.doctor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
@@ -47,6 +49,40 @@ class LibvirtBridgeCheckTest {
                 + " status /run/libvirt/network/default.xml; libvirt's network 'default': its dnsmasq (pid 812))", f.get(0).summary());
         assertEquals("systemctl disable --now virtnetworkd.socket virtnetworkd-ro.socket virtnetworkd (or libvirtd); then vnetctl"
                 + " import-libvirt --takeover, which moves libvirt's running networks to vnetd", f.get(0).fix());
+    }
+
+    @Test
+    void aLibvirtBridgeInAFirewalldZoneWarnsThatTheTakeoverLeavesIt() {
+        HostProbe host = new HostProbe() {
+            @Override
+            public Optional<String> sysctl(String path) {
+                return Optional.empty();
+            }
+
+            @Override
+            public String ipJson(String... args) {
+                return "[]";
+            }
+
+            @Override
+            public List<LibvirtBridge> libvirtBridges() {
+                return List.of(new LibvirtBridge("default", "virbr0", "its dnsmasq (pid 812)"),
+                        new LibvirtBridge("default", "virbr0", "its status /run/libvirt/network/default.xml"),
+                        new LibvirtBridge("lab", "virbr1", "its dnsmasq (pid 813)"));
+            }
+
+            @Override
+            public Map<String, String> firewalldZones() {
+                return Map.of("virbr0", "libvirt", "eth0", "public");
+            }
+        };
+        List<Finding> f = new LibvirtFirewalldCheck().run(host, List.of());
+        assertEquals(1, f.size(), f.toString());
+        assertEquals(Severity.WARN, f.get(0).severity());
+        assertEquals("bridge virbr0 of libvirt's network 'default' is in firewalld's zone 'libvirt'", f.get(0).summary());
+        assertTrue(f.get(0).fix().startsWith("to move it to vnetd: systemctl disable --now firewalld"), f.get(0).fix());
+        assertEquals(List.of(), new LibvirtFirewalldCheck().run(libvirt(List.of(new HostProbe.LibvirtBridge("default", "virbr0", "x"))),
+                List.of()), "no firewalld: nothing to say");
     }
 
     @Test

@@ -28,20 +28,4 @@ class FirewalldZonesNetnsTest {
             assertEquals(Map.of("virbr0", "libvirt", "eth0", "public"), FirewalldZones.read(runner));
         }
     }
-
-    @Test
-    void onlyTheDispatchChainsCount() {
-        String listing = """
-                table inet firewalld {
-                	chain filter_IN_public {
-                		iifname "virbr9" goto filter_IN_trusted
-                	}
-                	chain filter_FORWARD_ZONES {
-                		oifname "virbr1" goto filter_FWD_libvirt-routed
-                		goto filter_FWD_public
-                	}
-                }
-                """;
-        assertEquals(Map.of("virbr1", "libvirt-routed"), FirewalldZones.parse(listing));
-    }
 }
