@@ -74,6 +74,28 @@ public final class OvnConnections implements AutoCloseable {
                 + "Open_vSwitch database at " + ovsDb);
     }
 
+    /**
+     * Closes and forgets the connections to {@code remotes} and to the local database if they never reached
+     * their database: a network whose start failed on a wrong or absent address must not leave the daemon
+     * retrying it for the rest of its life. The next use opens them again.
+     */
+    public void forgetUnconnected(String remotes) {
+        for (String key : List.of(remotes, ovsDb)) {
+            clients.computeIfPresent(key, (k, client) -> {
+                if (client.isConnected()) {
+                    return client;
+                }
+                client.close();
+                return null;
+            });
+        }
+    }
+
+    /** How many database connections are kept (connected or retrying). */
+    int kept() {
+        return clients.size();
+    }
+
     @Override
     public void close() {
         clients.values().forEach(OvsdbClient::close);

@@ -23,9 +23,14 @@ public final class OvnEffects {
     }
 
     public Map<String, String> apply(Action.OvnSwitch a, NetworkDef live) {
-        OvnNorthbound nb = northbound(a);
-        nb.start(OvnNetworkMapper.map(live));
-        return Map.of("chassis", nb.hostId());
+        try {
+            OvnNorthbound nb = northbound(a);
+            nb.start(OvnNetworkMapper.map(live));
+            return Map.of("chassis", nb.hostId());
+        } catch (RuntimeException e) {
+            connections.forgetUnconnected(a.northbound());
+            throw e;
+        }
     }
 
     public void undo(Action.OvnSwitch a, NetworkDef live, Map<String, String> record) {
