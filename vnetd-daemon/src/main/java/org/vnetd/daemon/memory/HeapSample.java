@@ -12,15 +12,25 @@ package org.vnetd.daemon.memory;
 public record HeapSample(long youngCollections, long fullCollections, long oldUsed, long oldLive, long oldCommitted) {
 
     /**
-     * Whether a full collection now would give memory back: the daemon was quiet since {@code before} (at most one
-     * young collection, so it allocated less than one young generation and a collection pauses no work in
-     * progress), and the old generation holds more than {@code slack} bytes of promoted garbage, or is committed
-     * well beyond what is live (room a burst made the heap grow to, whose pages a compaction leaves resident).
+     * Young collections in one period that still count as light traffic: a client polling the daemon or a few DHCP
+     * renewals run a few; a burst (a flood of requests, a DHCP storm, networks starting) runs hundreds.
+     */
+    static final int LIGHT_YOUNG_COLLECTIONS = 30;
+
+    /**
+     * Whether a full collection now would give memory back: the burst that filled the old generation is over
+     * since {@code before} (no full collection, at most {@link #LIGHT_YOUNG_COLLECTIONS} young ones, and less
+     * than half of {@code slack} promoted: light traffic may go on, but nothing in progress is being promoted
+     * that a collection would only move), and the old generation holds more than {@code slack} bytes of
+     * promoted garbage, or is committed well beyond what is live (room a burst made the heap grow to, whose
+     * pages a compaction leaves resident).
      */
     public boolean worthTrimming(HeapSample before, long slack) {
-        boolean quiet = youngCollections - before.youngCollections <= 1 && fullCollections == before.fullCollections;
+        boolean over = fullCollections == before.fullCollections
+                && youngCollections - before.youngCollections <= LIGHT_YOUNG_COLLECTIONS
+                && oldUsed - before.oldUsed <= slack / 2;
         boolean garbage = oldUsed - oldLive > slack;
         boolean roomy = oldCommitted - oldLive > slack + oldLive / 4;
-        return quiet && (garbage || roomy);
+        return over && (garbage || roomy);
     }
 }

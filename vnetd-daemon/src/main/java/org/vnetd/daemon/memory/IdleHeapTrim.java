@@ -18,13 +18,14 @@ import com.sun.management.HotSpotDiagnosticMXBean;
 import io.netty.util.concurrent.EventExecutor;
 
 /**
- * Shrinks the heap to what is live once the daemon goes quiet after a burst of work. The serial collector
+ * Shrinks the heap to what is live once a burst of work is over. The serial collector
  * promotes whatever is in flight at a young collection into the old generation, every page that garbage
  * touches stays resident, and only a full collection that also shrinks the generation gives those pages
  * back; with the daemon's small allocation rate at rest, the next one might come days later. G1 and ZGC
  * have a periodic collection for this; the serial collector has none, so the daemon asks for one: when the
- * last period saw at most one young collection and the old generation holds garbage or room beyond its live
- * data ({@link HeapSample#worthTrimming}), it runs {@link System#gc()} with the heap's free-ratio bounds
+ * last period saw no full collection, few young ones and next to nothing promoted (the burst is over; light
+ * traffic such as a polling client may go on, and waits once for the trim's pause) and the old generation
+ * holds garbage or room beyond its live data ({@link HeapSample#worthTrimming}), it runs {@link System#gc()} with the heap's free-ratio bounds
  * tightened for that one collection (so the generation shrinks to its live data in one step), then restores
  * them, so the heap grows and shrinks under load as the launcher's options say. The native heap (malloc'd
  * memory the JIT, netty and libnftables freed) is trimmed by the JVM itself ({@code -XX:TrimNativeHeapInterval}).

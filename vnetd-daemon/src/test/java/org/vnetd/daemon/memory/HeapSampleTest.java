@@ -17,10 +17,26 @@ class HeapSampleTest {
     }
 
     @Test
-    void notWhileTheDaemonIsBusy() {
+    void notWhileABurstRunsManyYoungCollections() {
         HeapSample before = new HeapSample(100, 1, 20 * MIB, 9 * MIB, 24 * MIB);
-        HeapSample now = new HeapSample(102, 1, 20 * MIB, 9 * MIB, 24 * MIB);
+        HeapSample now = new HeapSample(100 + HeapSample.LIGHT_YOUNG_COLLECTIONS + 1, 1, 20 * MIB, 9 * MIB, 24 * MIB);
         assertFalse(now.worthTrimming(before, SLACK));
+    }
+
+    @Test
+    void notWhileABurstStillPromotes() {
+        HeapSample before = new HeapSample(100, 1, 20 * MIB, 9 * MIB, 24 * MIB);
+        HeapSample now = new HeapSample(105, 1, 22 * MIB, 9 * MIB, 24 * MIB);
+        assertFalse(now.worthTrimming(before, SLACK));
+    }
+
+    @Test
+    void lightTrafficAfterABurstDoesNotPutTheTrimOff() {
+        // a client polling every 10 ms: a few young collections a period, nothing promoted (RpcFloodProcessTest's
+        // read-write probes kept 16 MiB of a flood's old generation committed when only a silent daemon trimmed)
+        HeapSample before = new HeapSample(100, 1, 25 * MIB, 9 * MIB, 25 * MIB);
+        HeapSample now = new HeapSample(103, 1, 25 * MIB, 9 * MIB, 25 * MIB);
+        assertTrue(now.worthTrimming(before, SLACK));
     }
 
     @Test
