@@ -18,7 +18,7 @@ import org.vnetd.testing.Exec;
  * the committed size of its old generation as the JVM reports it from outside ({@code jcmd GC.heap_info}).
  */
 public final class DaemonMemory {
-    private static final Pattern TENURED = Pattern.compile("tenured generation\\s+total (\\d+)K, used (\\d+)K");
+    private static final Pattern TENURED = Pattern.compile("(?:Tenured|tenured generation)\\s+total (\\d+)K, used (\\d+)K");
 
     private DaemonMemory() {
     }
