@@ -46,7 +46,9 @@ import com.fasterxml.jackson.databind.JsonNode;
  * on all their connections and never read: the daemon holds their replies, up to its unread-reply limit per
  * connection, however fast it runs, so the flood raises RSS by at least {@link #MIN_RAISE} on a quiet machine as on
  * a loaded one (without them a quiet machine's flood raised it by 5-7 MiB, too little for "comes back within
- * 10 %" to show anything); the test fails when the flood raised it by less.
+ * 10 %" to show anything); the test fails when the flood raised it by less. The read-write calls go on every
+ * 10 ms until RSS is back: a client polling the daemon must not keep it from giving the flood's memory back
+ * (it did, when the heap trim waited for a silent daemon: +25 MiB for good).
  * The daemon runs with its launcher's JVM options (scripts/lib/java.sh), so RSS is measured as installed; it
  * runs in a namespace of its own only so that it touches no host network (the attack is on its Unix socket).
  */
