@@ -42,7 +42,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * same time another user (uid 65533) pipelines valid read-only requests as large as the socket takes on 32
  * connections: what running requests hold is promoted out of the daemon's small young generation and touches
  * old-generation pages, which stay in RSS until the daemon's idle heap trim (IdleHeapTrim) shrinks the heap
- * once the flood is over. And users 65500 and 65501 ask for a large reply (a network with 1,000 DHCP hosts as XML)
+ * once the flood is over. And users 65500-65502 ask for a large reply (a network with 1,000 DHCP hosts as XML)
  * on all their connections and never read: the daemon holds their replies, up to its unread-reply limit per
  * connection, however fast it runs, so the flood raises RSS by at least {@link #MIN_RAISE} on a quiet machine as on
  * a loaded one (without them a quiet machine's flood raised it by 5-7 MiB, too little for "comes back within
@@ -64,7 +64,7 @@ class RpcFloodProcessTest {
     private static final int PIPELINE_FRAME = 4000;
     private static final int PIPELINE_DEPTH = 8;
     private static final int UNREAD_FIRST_UID = 65500;
-    private static final int UNREAD_USERS = 2;
+    private static final int UNREAD_USERS = 3;
     private static final int UNREAD_CONNECTIONS = 32;
     private static final int BIG_NETWORK_HOSTS = 1000;
     private static final long MAX_GROWTH = 64L * 1024 * 1024;
