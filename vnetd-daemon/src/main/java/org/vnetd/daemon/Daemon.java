@@ -36,6 +36,7 @@ import org.vnetd.daemon.driver.NetworkServices;
 import org.vnetd.daemon.firewall.FirewallBackends;
 import org.vnetd.daemon.firewall.FirewallDoctor;
 import org.vnetd.daemon.firewall.ProcessCommandRunner;
+import org.vnetd.daemon.ovs.OpenVswitch;
 import org.vnetd.daemon.libvirt.LibvirtServer;
 import org.vnetd.daemon.libvirtimport.LibvirtImportService;
 import org.vnetd.daemon.libvirtimport.LibvirtRelease;
@@ -157,7 +158,8 @@ public final class Daemon implements AutoCloseable {
             d.reaperNetlink = NetlinkLinkBackend.open();
             d.reaper = new TapReaper(netlink, d.reaperNetlink);
             d.ports = new PortManager(driver, netlink, netlink.tc(),
-                    new PortStore(options.runDir().resolve("ports")), new ServiceDhcp(services), d.reaper, vfs);
+                    new PortStore(options.runDir().resolve("ports")), new ServiceDhcp(services), d.reaper, vfs,
+                    new OpenVswitch(commands));
             d.ports.recover();
             driver.countPortsWith(d.ports);
             events.subscribe(new EventHub.Filter(null, null), d.ports::onNetworkEvent);

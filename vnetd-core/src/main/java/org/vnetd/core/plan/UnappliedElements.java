@@ -6,8 +6,10 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
+import org.vnetd.core.ovs.VirtualPorts;
 import org.vnetd.core.xml.model.BridgeDef;
 import org.vnetd.core.xml.model.DnsmasqOptionDef;
+import org.vnetd.core.xml.model.ForwardMode;
 import org.vnetd.core.xml.model.NetworkDef;
 import org.vnetd.core.xml.model.PortGroupDef;
 import org.vnetd.core.xml.model.VirtualPortDef;
@@ -33,6 +35,7 @@ public final class UnappliedElements {
     /** Everything in {@code def} that vnetd would leave undone, in document order; empty when it applies all of it. */
     public static List<Refusal> of(NetworkDef def) {
         List<Refusal> out = new ArrayList<>();
+        ForwardMode mode = def.forwardMode();
         BridgeDef b = def.getBridge();
         if (b != null && b.getZone() != null) {
             out.add(new Refusal("<bridge zone='" + b.getZone() + "'>",
@@ -42,9 +45,11 @@ public final class UnappliedElements {
             out.add(new Refusal("<bridge macTableManager='libvirt'>",
                     "vnetd does not turn off learning and flooding on the bridge's ports nor program their MACs in its FDB"));
         }
-        virtualPort(def.getVirtualPort(), "").ifPresent(out::add);
+        boolean ovsBridge = mode == ForwardMode.BRIDGE && def.bridgeName().isPresent();
+        String netType = def.getVirtualPort() == null ? null : def.getVirtualPort().getType();
+        virtualPort(def.getVirtualPort(), null, ovsBridge, "").ifPresent(out::add);
         for (PortGroupDef pg : def.getPortGroups()) {
-            virtualPort(pg.getVirtualPort(), " of <portgroup name='" + pg.getName() + "'>").ifPresent(out::add);
+            virtualPort(pg.getVirtualPort(), netType, ovsBridge, " of <portgroup name='" + pg.getName() + "'>").ifPresent(out::add);
         }
         if (def.getDnsmasqOptions() != null && !def.getDnsmasqOptions().getOptions().isEmpty()) {
             String options = def.getDnsmasqOptions().getOptions().stream().map(DnsmasqOptionDef::getValue)
@@ -78,14 +83,22 @@ public final class UnappliedElements {
         }
     }
 
-    private static Optional<Refusal> virtualPort(VirtualPortDef vp, String where) {
+    /**
+     * An Open vSwitch port profile is applied on a {@code <forward mode='bridge'>} network with a bridge name
+     * (its ports are added to that OVS bridge); a portgroup's profile without a type takes the network's.
+     */
+    private static Optional<Refusal> virtualPort(VirtualPortDef vp, String inheritedType, boolean ovsBridge, String where) {
         if (vp == null) {
             return Optional.empty();
         }
+        String effective = vp.getType() != null ? vp.getType() : inheritedType;
+        if (VirtualPorts.OPENVSWITCH.equals(effective) && ovsBridge) {
+            return Optional.empty();
+        }
         String type = vp.getType() == null ? "" : " type='" + vp.getType() + "'";
-        String why = "openvswitch".equals(vp.getType())
-                ? "vnetd does not add ports to an Open vSwitch bridge"
-                : "vnetd does not set up virtual port profiles";
+        String why = VirtualPorts.OPENVSWITCH.equals(effective)
+                ? "vnetd adds ports to an Open vSwitch bridge only on a <forward mode='bridge'> network with a <bridge name>"
+                : "vnetd does not set up 802.1Qbg/802.1Qbh virtual port profiles";
         return Optional.of(new Refusal("<virtualport" + type + ">" + where, why));
     }
 }

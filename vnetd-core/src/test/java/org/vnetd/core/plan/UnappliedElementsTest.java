@@ -57,11 +57,26 @@ class UnappliedElementsTest {
     }
 
     @Test
-    void openVswitchPortsAreRefusedOnTheNetworkAndOnEachPortgroup() {
+    void openVswitchPortsAreAppliedOnANamedHostBridge() {
         String xml = "<network><name>n</name>" + UUID + "<forward mode='bridge'/><bridge name='ovsbr0'/>"
-                + "<virtualport type='openvswitch'/><portgroup name='bob'><virtualport type='openvswitch'>"
+                + "<virtualport type='openvswitch'/><portgroup name='bob'><virtualport>"
+                + "<parameters profileid='bob-profile'/></virtualport></portgroup>"
+                + "<portgroup name='carol'><virtualport type='openvswitch'/></portgroup></network>";
+        assertEquals(List.of(), refused(xml));
+    }
+
+    @Test
+    void openVswitchPortsAreRefusedWithoutAHostBridgeAndOtherProfilesEverywhere() {
+        String pool = "<network><name>n</name>" + UUID + "<forward mode='bridge'><interface dev='eth0'/></forward>"
+                + "<virtualport type='openvswitch'/><portgroup name='bob'><virtualport>"
                 + "<parameters profileid='bob-profile'/></virtualport></portgroup></network>";
-        assertEquals(List.of("<virtualport type='openvswitch'>", "<virtualport type='openvswitch'> of <portgroup name='bob'>"), refused(xml));
+        assertEquals(List.of("<forward mode='bridge'>", "<virtualport type='openvswitch'>", "<virtualport> of <portgroup name='bob'>"),
+                refused(pool));
+        assertEquals(List.of("<virtualport type='openvswitch'> of <portgroup name='b'>"),
+                refused(nat("", "<portgroup name='b'><virtualport type='openvswitch'/></portgroup>")));
+        String qbh = "<network><name>n</name>" + UUID + "<forward mode='bridge'/><bridge name='br0'/>"
+                + "<portgroup name='b'><virtualport type='802.1Qbh'/></portgroup></network>";
+        assertEquals(List.of("<virtualport type='802.1Qbh'> of <portgroup name='b'>"), refused(qbh));
     }
 
     @Test

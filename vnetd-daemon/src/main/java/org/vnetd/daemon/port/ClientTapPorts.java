@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import org.vnetd.core.driver.NetworkDriver;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
+import org.vnetd.core.ovs.VirtualPorts;
 import org.vnetd.core.plan.Applied;
 import org.vnetd.core.pool.ForwardPool;
 import org.vnetd.core.pool.PoolDevice;
@@ -72,7 +73,9 @@ final class ClientTapPorts {
             }
             // under the lock: two clients asking at once must not both get a pool's last free device
             port = reclaim ? claim(net, target, requested) : new PortDef(requested.uuid(), requested.ownerName(), requested.ownerUuid(),
-                    requested.group(), requested.mac(), requested.virtualPort(), requested.bandwidth().or(target::bandwidth),
+                    requested.group(), requested.mac(),
+                    target.pool().isPresent() ? requested.virtualPort() : target.virtualPort(requested.virtualPort()),
+                    requested.bandwidth().or(target::bandwidth),
                     requested.vlan().or(target::vlan),
                     requested.isolated().or(() -> target.isolatedDefault() ? Optional.of(true) : Optional.empty()),
                     requested.trustGuestRxFilters().or(target::trustGuestRxFilters), plug(net, target, requested));
@@ -90,7 +93,9 @@ final class ClientTapPorts {
             }
             List<String> notes = new ArrayList<>();
             notes.add(PortNotes.CLIENT_TAP);
-            port.vlan().ifPresent(v -> notes.add(PortNotes.VLAN));
+            if (!VirtualPorts.isOpenvswitch(port.virtualPort())) {
+                port.vlan().ifPresent(v -> notes.add(PortNotes.VLAN));
+            }
             r = new PortRecord(uuid, net.name(), net.uuid(), null, null, port.mac().toString(),
                     port.bridge().orElse(target.bridge()), port.plug().type(), null, null, false, false, 1, false,
                     port.group().orElse(null), null, port.isolated().orElse(false), target.mtu().orElse(null), notes,

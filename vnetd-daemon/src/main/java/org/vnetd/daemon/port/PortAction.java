@@ -4,6 +4,7 @@ import org.vnetd.core.dhcp.DhcpConfig;
 import org.vnetd.core.link.LinkRef;
 import org.vnetd.core.link.TapSpec;
 import org.vnetd.core.net.MacAddress;
+import org.vnetd.core.ovs.OvsPort;
 import org.vnetd.core.port.Bandwidth;
 
 /**
@@ -30,6 +31,13 @@ sealed interface PortAction {
     record Plug(MacAddress mac, int mtu, LinkRef bridge) implements PortAction {
     }
 
+    /**
+     * Onto an Open vSwitch bridge ({@code <virtualport type='openvswitch'>}): the tap gets its MAC and MTU and
+     * comes up, and {@code port} (named once the tap is) is added with libvirt's external-ids.
+     */
+    record OvsPlug(MacAddress mac, int mtu, OvsPort port) implements PortAction {
+    }
+
     /** The bridge port isolated from the network's other isolated ports. */
     record Isolate() implements PortAction {
     }
@@ -47,6 +55,7 @@ sealed interface PortAction {
             case MakeTap t -> "make tap " + t.spec().name();
             case MakeMacvtap m -> "make macvtap " + m.name() + " on " + m.lower() + " (mode " + m.mode() + ")";
             case Plug p -> "plug into " + p.bridge().name();
+            case OvsPlug o -> "add to Open vSwitch bridge " + o.port().bridge();
             case Isolate i -> "isolate";
             case ShapeTap s -> "shape tap";
             case Reserve r -> "reserve " + r.host().ip().getHostAddress() + " on " + r.network();

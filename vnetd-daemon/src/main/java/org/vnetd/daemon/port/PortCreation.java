@@ -21,19 +21,23 @@ import org.vnetd.core.link.TapSpec;
 import org.vnetd.core.net.MacAddress;
 import org.vnetd.core.plan.Applied;
 import org.vnetd.core.plan.Executor;
+import org.vnetd.core.ovs.OvsPort;
 import org.vnetd.core.pool.ForwardPool;
 import org.vnetd.core.pool.PoolDevice;
 import org.vnetd.core.pool.VirtualFunctions;
 import org.vnetd.core.port.Plug;
+import org.vnetd.core.port.VirtualPort;
 import org.vnetd.core.port.PortDef;
 import org.vnetd.core.port.PortXml;
 import org.vnetd.core.rpc.NetworkSummary;
 import org.vnetd.core.rpc.Port;
 import org.vnetd.core.xml.model.NetworkDef;
+import org.vnetd.daemon.ovs.OpenVswitch;
 import org.vnetd.daemon.qos.PortQos;
 
 /**
- * Port creation (net-port-create with a tap vnetd makes): the tap, its plug into the network's bridge,
+ * Port creation (net-port-create with a tap vnetd makes): the tap, its plug into the network's bridge (or its
+ * port on an Open vSwitch bridge, for {@code <virtualport type='openvswitch'>}),
  * isolation, the portgroup's rates on the tap and the DHCP reservation are {@link PortAction}s the plan {@link Executor} applies, undoing
  * the applied ones if a later one (or storing the port) fails.
  */
@@ -53,15 +57,17 @@ final class PortCreation {
     private final FdHandoff fds;
     private final PortQos qos;
     private final VirtualFunctions vfs;
+    private final OpenVswitch ovs;
     /** Guarded by {@code registry.mutations}. */
     private TapNames tapNames = new TapNames();
     /** Guarded by {@code registry.mutations}. */
     private TapNames macvtapNames = new TapNames(MACVTAP_PREFIX, 0);
 
     PortCreation(NetworkDriver driver, LinkBackend links, PortStore store, PortDhcp dhcp, TapReaper reaper, PortRegistry registry,
-            FdHandoff fds, PortQos qos, VirtualFunctions vfs) {
+            FdHandoff fds, PortQos qos, VirtualFunctions vfs, OpenVswitch ovs) {
         this.vfs = vfs;
         this.qos = qos;
+        this.ovs = ovs;
         this.driver = driver;
         this.links = links;
         this.store = store;
@@ -97,8 +103,21 @@ final class PortCreation {
         String uuid = UUID.randomUUID().toString();
         MacAddress tapMac = MacAddresses.tapMacFor(req.mac());
         boolean isolated = req.isolated().orElse(target.isolatedDefault());
+        Optional<VirtualPort> virtualPort = target.virtualPort(Optional.empty());
+        UUID ownerUuid = req.ownerUuid().map(PortCreation::ownerUuid).orElse(UUID.fromString(uuid));
+        Optional<OvsPort> ovsPort = virtualPort.flatMap(vp -> OvsPort.of(new PortDef(UUID.fromString(uuid), "", ownerUuid,
+                target.portgroup(), req.mac(), virtualPort, Optional.empty(), target.vlan(), Optional.empty(), Optional.empty(),
+                new Plug.Bridge(target.bridge(), Optional.empty())), ""));
+        if (ovsPort.isPresent() && isolated) {
+            // libvirt isolates only Linux bridge ports (virNetDevBridgePortSetIsolated) and says nothing on OVS
+            throw VnetException.of(ErrorCode.OPERATION_UNSUPPORTED,
+                    "unsupported configuration: <port isolated='yes'> on network '%s': vnetd isolates ports of Linux bridges, and '%s' "
+                            + "is an Open vSwitch bridge (<virtualport type='openvswitch'>)", target.network(), target.bridge());
+        }
         List<String> notes = new ArrayList<>();
-        target.vlan().ifPresent(v -> notes.add(PortNotes.VLAN));
+        if (ovsPort.isEmpty()) {
+            target.vlan().ifPresent(v -> notes.add(PortNotes.VLAN));
+        }
         TapSpec spec = new TapSpec(req.tap().orElse(TapNames.PREFIX + "%d"), req.ownerUid(), req.ownerGid(), req.vnetHdr(), req.multiQueue());
 
         registry.mutations.lock();
@@ -110,7 +129,9 @@ final class PortCreation {
             }
             List<PortAction> actions = new ArrayList<>();
             actions.add(new PortAction.MakeTap(spec, req.tap().isPresent(), req.passFd(), req.queues()));
-            actions.add(new PortAction.Plug(tapMac, target.mtu().orElse(bridge.mtu()), bridge));
+            int mtu = target.mtu().orElse(bridge.mtu());
+            actions.add(ovsPort.<PortAction>map(o -> new PortAction.OvsPlug(tapMac, mtu, o))
+                    .orElseGet(() -> new PortAction.Plug(tapMac, mtu, bridge)));
             if (isolated) {
                 actions.add(new PortAction.Isolate());
             }
@@ -118,15 +139,14 @@ final class PortCreation {
                 actions.add(new PortAction.ShapeTap(target.bandwidth().get()));
             }
             req.ip().ifPresent(ip -> actions.add(new PortAction.Reserve(target.network(), new DhcpConfig.StaticHost(req.mac(), null, ip))));
-            PortEffects effects = new PortEffects(links, reaper, dhcp, registry, tapNames, macvtapNames, REAP_WAIT, qos);
+            PortEffects effects = new PortEffects(links, reaper, dhcp, registry, tapNames, macvtapNames, REAP_WAIT, qos, ovs);
             String subject = "port " + uuid;
             List<Applied<PortAction>> applied = Executor.applyAll(subject, actions, effects, PortAction::label);
             long t2 = System.nanoTime();
             try {
                 String tap = effects.tap();
-                PortDef pd = new PortDef(UUID.fromString(uuid), req.ownerName().orElse(tap),
-                        req.ownerUuid().map(PortCreation::ownerUuid).orElse(UUID.fromString(uuid)), target.portgroup(), req.mac(),
-                        Optional.empty(), target.bandwidth(), target.vlan(), isolated ? Optional.of(true) : Optional.empty(),
+                PortDef pd = new PortDef(UUID.fromString(uuid), req.ownerName().orElse(tap), ownerUuid, target.portgroup(), req.mac(),
+                        virtualPort, target.bandwidth(), target.vlan(), isolated ? Optional.of(true) : Optional.empty(),
                         target.trustGuestRxFilters(), target.bridgePlug());
                 PortRecord r = new PortRecord(uuid, target.network(), target.networkUuid(), tap, tapMac.toString(), req.mac().toString(),
                         target.bridge(), target.plugType(), box(req.ownerUid()), box(req.ownerGid()), req.vnetHdr(), req.multiQueue(),
@@ -201,7 +221,7 @@ final class PortCreation {
             if (PortQos.shapesTap(target.bandwidth())) {
                 actions.add(new PortAction.ShapeTap(target.bandwidth().get()));
             }
-            PortEffects effects = new PortEffects(links, reaper, dhcp, registry, tapNames, macvtapNames, REAP_WAIT, qos);
+            PortEffects effects = new PortEffects(links, reaper, dhcp, registry, tapNames, macvtapNames, REAP_WAIT, qos, ovs);
             String subject = "port " + uuid;
             List<Applied<PortAction>> applied = Executor.applyAll(subject, actions, effects, PortAction::label);
             try {

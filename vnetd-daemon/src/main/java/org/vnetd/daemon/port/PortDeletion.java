@@ -12,13 +12,15 @@ import org.vnetd.core.link.LinkInfo;
 import org.vnetd.core.link.LinkRef;
 import org.vnetd.core.net.MacAddress;
 import org.vnetd.core.driver.NetworkDriver;
+import org.vnetd.core.ovs.OvsPort;
 import org.vnetd.core.port.Bandwidth;
 import org.vnetd.core.port.PortXml;
 import org.vnetd.core.qos.Bandwidths;
+import org.vnetd.daemon.ovs.OpenVswitch;
 import org.vnetd.daemon.qos.PortQos;
 
 /**
- * Port deletion: the tap retired to the reaper (its qdiscs go with it), the floor's class off the bridge, the DHCP
+ * Port deletion: the tap off its Open vSwitch bridge (when it is on one) and retired to the reaper (its qdiscs go with it), the floor's class off the bridge, the DHCP
  * reservation (and leases) gone, the record forgotten.
  */
 final class PortDeletion {
@@ -33,9 +35,11 @@ final class PortDeletion {
     private final TapReaper reaper;
     private final NetworkDriver driver;
     private final PortQos qos;
+    private final OpenVswitch ovs;
 
     PortDeletion(PortRegistry registry, LinkBackend links, PortStore store, PortDhcp dhcp, TapReaper reaper, NetworkDriver driver,
-            PortQos qos) {
+            PortQos qos, OpenVswitch ovs) {
+        this.ovs = ovs;
         this.driver = driver;
         this.qos = qos;
         this.registry = registry;
@@ -60,6 +64,7 @@ final class PortDeletion {
         Optional<LinkRef> tap = ourTap(r);
         long t2 = System.nanoTime();
         if (tap.isPresent()) {
+            unplugOvs(r);
             try {
                 reaper.retire(tap.get());
             } catch (KernelException e) {
@@ -96,6 +101,22 @@ final class PortDeletion {
         }
         LOG.info("port {} deleted ({})", r.uuid(), r.tap());
         return r;
+    }
+
+    /**
+     * A tap on an Open vSwitch bridge leaves it as libvirt's virNetDevOpenvswitchRemovePort takes it out (its
+     * record in OVS's database would otherwise stay, an interface that no longer exists). The port is deleted
+     * even when ovs-vsctl fails: what it left is the switch's, and is said in the log.
+     */
+    private void unplugOvs(PortRecord r) {
+        if (OvsPort.of(PortXml.parse(r.xml()), r.tap()).isEmpty()) {
+            return;
+        }
+        try {
+            ovs.removePort(r.tap());
+        } catch (VnetException e) {
+            LOG.warn("port {}: {}", r.uuid(), e.getMessage());
+        }
     }
 
     /**

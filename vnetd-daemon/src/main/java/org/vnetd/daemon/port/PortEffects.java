@@ -19,6 +19,7 @@ import org.vnetd.core.link.LinkRef;
 import org.vnetd.core.link.TapHandle;
 import org.vnetd.core.link.TapSpec;
 import org.vnetd.core.plan.Effects;
+import org.vnetd.daemon.ovs.OpenVswitch;
 import org.vnetd.daemon.qos.PortQos;
 
 /**
@@ -45,14 +46,16 @@ final class PortEffects implements Effects<PortAction> {
     private final TapNames macvtapNames;
     private final Duration reapWait;
     private final PortQos qos;
+    private final OpenVswitch ovs;
     private String tap;
     private TapHandle handle;
     private LinkRef plugged;
 
     PortEffects(LinkBackend links, TapReaper reaper, PortDhcp dhcp, PortRegistry registry, TapNames tapNames, TapNames macvtapNames,
-            Duration reapWait, PortQos qos) {
+            Duration reapWait, PortQos qos, OpenVswitch ovs) {
         this.macvtapNames = macvtapNames;
         this.qos = qos;
+        this.ovs = ovs;
         this.links = links;
         this.reaper = reaper;
         this.dhcp = dhcp;
@@ -93,6 +96,13 @@ final class PortEffects implements Effects<PortAction> {
                 }
             }
             case PortAction.Plug p -> plugged = attach(p);
+            case PortAction.OvsPlug o -> {
+                links.setMac(tap, o.mac());
+                links.setMtu(tap, o.mtu());
+                ovs.addPort(o.port().withIfname(tap));
+                links.setUp(tap);
+                plugged = links.linkRef(tap).orElseThrow(() -> VnetException.of(ErrorCode.KERNEL, "tap '%s' vanished", tap));
+            }
             case PortAction.Isolate i -> links.setBridgePort(tap, BridgePortOptions.DEFAULTS.withIsolated(true));
             case PortAction.ShapeTap s -> qos.shapeTap(tap, Optional.of(s.bandwidth()));
             case PortAction.Reserve r -> {
@@ -123,6 +133,7 @@ final class PortEffects implements Effects<PortAction> {
             }
             case PortAction.Plug p -> {
             }
+            case PortAction.OvsPlug o -> ovs.removePort(tap);
             case PortAction.Isolate i -> {
             }
             case PortAction.ShapeTap s -> {

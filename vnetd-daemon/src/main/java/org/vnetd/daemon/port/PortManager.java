@@ -15,6 +15,7 @@ import org.vnetd.core.port.PortDef;
 import org.vnetd.core.qos.TcBackend;
 import org.vnetd.core.rpc.NetworkEvent;
 import org.vnetd.core.rpc.Port;
+import org.vnetd.daemon.ovs.OpenVswitch;
 import org.vnetd.daemon.qos.PortQos;
 import org.vnetd.daemon.rpc.FdReply;
 
@@ -41,17 +42,17 @@ public final class PortManager implements PortCounter, AutoCloseable {
     private final PortRecovery recovery;
 
     public PortManager(NetworkDriver driver, LinkBackend links, TcBackend tc, PortStore store, PortDhcp dhcp, TapReaper reaper,
-            VirtualFunctions vfs) {
+            VirtualFunctions vfs, OpenVswitch ovs) {
         PortQos qos = new PortQos(tc);
         this.store = store;
         this.registry = new PortRegistry(driver, links);
         this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("port-timers").factory());
         this.fds = new FdHandoff(timers, uuid -> delete(null, uuid, false));
-        this.creation = new PortCreation(driver, links, store, dhcp, reaper, registry, fds, qos, vfs);
+        this.creation = new PortCreation(driver, links, store, dhcp, reaper, registry, fds, qos, vfs, ovs);
         this.clientTaps = new ClientTapPorts(driver, store, registry, qos, vfs);
-        this.deletion = new PortDeletion(registry, links, store, dhcp, reaper, driver, qos);
+        this.deletion = new PortDeletion(registry, links, store, dhcp, reaper, driver, qos, ovs);
         this.bandwidth = new PortBandwidth(driver, store, registry, qos);
-        this.recovery = new PortRecovery(registry, links, store, dhcp, reaper, creation, timers, driver, qos);
+        this.recovery = new PortRecovery(registry, links, store, dhcp, reaper, creation, timers, driver, qos, ovs);
     }
 
     /**

@@ -13,11 +13,13 @@ import org.vnetd.core.link.LinkBackend;
 import org.vnetd.core.link.LinkInfo;
 import org.vnetd.core.driver.NetworkDriver;
 import org.vnetd.core.net.MacAddress;
+import org.vnetd.core.ovs.OvsPort;
 import org.vnetd.core.port.Bandwidth;
 import org.vnetd.core.port.PortXml;
 import org.vnetd.core.qos.Bandwidths;
 import org.vnetd.core.qos.FloorLedger;
 import org.vnetd.core.rpc.NetworkEvent;
+import org.vnetd.daemon.ovs.OpenVswitch;
 import org.vnetd.daemon.qos.PortQos;
 
 /**
@@ -38,9 +40,11 @@ final class PortRecovery {
     private final NetworkDriver driver;
     private final PortQos qos;
     private final LegacyPortBandwidth legacy;
+    private final OpenVswitch ovs;
 
     PortRecovery(PortRegistry registry, LinkBackend links, PortStore store, PortDhcp dhcp, TapReaper reaper, PortCreation creation,
-            Executor background, NetworkDriver driver, PortQos qos) {
+            Executor background, NetworkDriver driver, PortQos qos, OpenVswitch ovs) {
+        this.ovs = ovs;
         this.driver = driver;
         this.qos = qos;
         this.legacy = new LegacyPortBandwidth(registry, store, driver, qos);
@@ -90,8 +94,14 @@ final class PortRecovery {
                 LOG.info("adopted port {} ({} of a {} plug, network {})", r.uuid(), r.tap(), r.plugType(), r.network());
                 continue;
             }
-            if (registry.state(r).equals("ok") && !tap.get().master().map(r.bridge()::equals).orElse(false)) {
-                replug(r);
+            Optional<OvsPort> ovsPort = OvsPort.of(PortXml.parse(r.xml()), r.tap());
+            if (registry.state(r).equals("ok") && (ovsPort.isPresent() || !tap.get().master().map(r.bridge()::equals).orElse(false))) {
+                try {
+                    replug(r);
+                } catch (RuntimeException e) {
+                    LOG.warn("port {} of network {}: cannot plug {} into {} again: {}", r.uuid(), r.network(), r.tap(), r.bridge(),
+                            e.getMessage());
+                }
             }
             LOG.info("adopted port {} ({} on {}, network {})", r.uuid(), r.tap(), r.bridge(), r.network());
         }
@@ -159,7 +169,13 @@ final class PortRecovery {
             if (links.getLink(r.tap()).isEmpty() || links.getLink(r.bridge()).isEmpty()) {
                 return;
             }
-            links.setMaster(r.tap(), r.bridge());
+            Optional<OvsPort> ovsPort = OvsPort.of(PortXml.parse(r.xml()), r.tap());
+            if (ovsPort.isPresent()) {
+                // --may-exist: a port the switch kept (a daemon restart) stays as it is, one it lost is added again
+                ovs.addPort(ovsPort.get());
+            } else {
+                links.setMaster(r.tap(), r.bridge());
+            }
             if (r.isolated()) {
                 links.setBridgePort(r.tap(), BridgePortOptions.DEFAULTS.withIsolated(true));
             }

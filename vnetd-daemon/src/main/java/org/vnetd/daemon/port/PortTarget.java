@@ -3,13 +3,16 @@ package org.vnetd.daemon.port;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
+import org.vnetd.core.ovs.VirtualPorts;
 import org.vnetd.core.pool.ForwardPool;
 import org.vnetd.core.pool.VirtualFunctions;
 import org.vnetd.core.port.Bandwidth;
 import org.vnetd.core.port.Plug;
+import org.vnetd.core.port.VirtualPort;
 import org.vnetd.core.port.Vlan;
 import org.vnetd.core.qos.Bandwidths;
 import org.vnetd.core.xml.model.ForwardMode;
@@ -27,7 +30,31 @@ import org.vnetd.core.xml.model.VlanTagDef;
  */
 record PortTarget(String network, String networkUuid, String bridge, String plugType, Optional<Integer> mtu,
         boolean isolatedDefault, Optional<String> portgroup, Optional<Bandwidth> bandwidth, Optional<Vlan> vlan,
-        Optional<Boolean> trustGuestRxFilters, Optional<ForwardPool> pool) {
+        Optional<Boolean> trustGuestRxFilters, Optional<ForwardPool> pool, Optional<VirtualPort> networkVirtualPort,
+        Optional<VirtualPort> portgroupVirtualPort) {
+
+    /**
+     * The port's {@code <virtualport>}: its own merged with the network's and its portgroup's (a generated
+     * {@code interfaceid} for Open vSwitch), refused as libvirt's networkAllocatePort refuses a type the
+     * network's ports cannot have (a pool's 802.1Qbg/Qbh profiles are refused before, at define and start).
+     */
+    Optional<VirtualPort> virtualPort(Optional<VirtualPort> own) {
+        Optional<VirtualPort> vp = VirtualPorts.merge(network, own, networkVirtualPort, portgroupVirtualPort, UUID::randomUUID);
+        if (vp.isEmpty()) {
+            return vp;
+        }
+        String type = vp.get().type().orElse("none");
+        String uses = switch (plugType) {
+            case "network" -> "uses IP forwarding";
+            case "bridge" -> VirtualPorts.isOpenvswitch(vp) ? null : "uses a bridge device";
+            default -> "uses a device pool (vnetd does not set up 802.1Qbg/802.1Qbh profiles)";
+        };
+        if (uses != null) {
+            throw VnetException.of(ErrorCode.OPERATION_UNSUPPORTED,
+                    "unsupported configuration: <virtualport type='%s'> not supported for network '%s' which %s", type, network, uses);
+        }
+        return vp;
+    }
 
     static PortTarget of(NetworkDef def, Optional<String> wantedGroup, VirtualFunctions vfs) {
         if (def.ovn().isPresent()) {
@@ -74,7 +101,8 @@ record PortTarget(String network, String networkUuid, String bridge, String plug
         boolean isolated = def.getPort() != null && "yes".equals(def.getPort().getIsolated());
         return new PortTarget(def.name(), def.uuid().toString(), bridge, plugType, def.mtu(), isolated,
                 Optional.ofNullable(group == null ? null : group.getName()), bw,
-                Optional.ofNullable(vlan).map(PortTarget::vlan), Optional.ofNullable(trust).map("yes"::equals), pool);
+                Optional.ofNullable(vlan).map(PortTarget::vlan), Optional.ofNullable(trust).map("yes"::equals), pool,
+                VirtualPorts.of(def.getVirtualPort()), group == null ? Optional.empty() : VirtualPorts.of(group.getVirtualPort()));
     }
 
     /** The plug of a port on the network's bridge (not for a pool's ports: they get a device). */
