@@ -75,6 +75,7 @@ final class NetworkLifecycle {
             synchronized (identityLock) {
                 identity.assign(def, old, networks.all());
                 NetworkXml.validate(def, random);
+                UnappliedElements.checkDefine(def);
                 entry = old != null ? old : new NetworkEntry(name, def.uuid());
                 long t2 = System.nanoTime();
                 String formatted = NetworkXml.format(def, true);

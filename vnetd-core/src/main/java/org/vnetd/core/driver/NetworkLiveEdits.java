@@ -52,6 +52,7 @@ final class NetworkLiveEdits {
                 newConfig = NetworkXml.copy(e.persistent);
                 NetworkEdits.update(newConfig, command, section, parentIndex, xml);
                 NetworkXml.validate(newConfig, random);
+                UnappliedElements.checkConfigChange(e.persistent, newConfig);
             }
             if (doLive) {
                 // with its ports' counts: libvirt refuses to delete a pool interface a port holds

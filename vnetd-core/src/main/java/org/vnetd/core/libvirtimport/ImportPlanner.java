@@ -84,6 +84,14 @@ public final class ImportPlanner {
         if (problems.size() > before) {
             return new NetworkImport(n, name, uuid, bridge, NetworkImport.Outcome.SKIPPED, persistent, live, null, steps);
         }
+        List<UnappliedElements.Refusal> undefinable = persistent == null ? List.of() : UnappliedElements.of(persistent);
+        if (!undefinable.isEmpty()) {
+            // vnetd refuses to define it (NetworkLifecycle): it stays libvirt's, defined and, if it runs, running there
+            steps.add("its definition uses what vnetd does not apply yet (" + String.join(", ",
+                    undefinable.stream().map(UnappliedElements.Refusal::element).toList()) + "): not imported, it stays libvirt's"
+                    + (live != null ? " and keeps running there" : ""));
+            return new NetworkImport(n, name, uuid, bridge, NetworkImport.Outcome.SKIPPED, persistent, live, null, steps);
+        }
         if (persistent != null) {
             NetworkXml.validate(NetworkXml.copy(persistent));
             steps.add("define it as libvirt keeps it (uuid " + uuid + (bridge != null ? ", bridge " + bridge : "")

@@ -16,10 +16,11 @@ import org.vnetd.core.xml.model.VirtualPortDef;
 
 /**
  * The parts of libvirt's network grammar vnetd parses and writes back but does not apply yet. A network
- * using any of them is refused at start (and at create, and at a takeover from libvirt): a network that
- * reports active without doing what its XML says is worse than one that refuses. Define still accepts
- * them, so a definition round-trips unchanged and starts once vnetd applies the element, as libvirt
- * refuses what the host cannot give at start rather than at define.
+ * using any of them is refused at define (and at a change of its definition), at start, at create and at a
+ * takeover from libvirt: a network that reports active without doing what its XML says is worse than one
+ * that refuses, and one refused only at start would be accepted first and fail later, far from the cause.
+ * A definition stored by an earlier vnetd is still loaded as it is (nothing stored is lost) and refused at
+ * start.
  */
 public final class UnappliedElements {
     /** One element of a definition that vnetd does not apply, and why starting without it would mislead. */
@@ -65,6 +66,21 @@ public final class UnappliedElements {
         check(def, "so it is not started");
     }
 
+    /** Refuses a definition ({@code net-define}) naming every element it does not apply. */
+    public static void checkDefine(NetworkDef def) {
+        check(def, "so it is not defined");
+    }
+
+    /**
+     * Refuses a change of a stored definition ({@code net-update --config}) that adds what vnetd does not apply;
+     * what an earlier vnetd already stored does not stand in the way of other changes.
+     */
+    public static void checkConfigChange(NetworkDef before, NetworkDef after) {
+        List<Refusal> had = before == null ? List.of() : of(before);
+        List<Refusal> added = of(after).stream().filter(r -> !had.contains(r)).toList();
+        refuse(after, "so the definition is not changed", added);
+    }
+
     /**
      * Refuses a running network's changed definition (a live {@code net-update}, e.g. a portgroup with a
      * {@code <virtualport>}) naming what vnetd would not apply; the running network stays as it was.
@@ -74,7 +90,10 @@ public final class UnappliedElements {
     }
 
     private static void check(NetworkDef def, String consequence) {
-        List<Refusal> refusals = of(def);
+        refuse(def, consequence, of(def));
+    }
+
+    private static void refuse(NetworkDef def, String consequence, List<Refusal> refusals) {
         if (!refusals.isEmpty()) {
             // libvirt words what it cannot do with a valid configuration "unsupported configuration: …" (VIR_ERR_CONFIG_UNSUPPORTED)
             throw VnetException.of(ErrorCode.OPERATION_UNSUPPORTED,

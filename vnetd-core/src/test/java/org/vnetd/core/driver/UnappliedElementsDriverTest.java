@@ -10,7 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
 
-/** A definition with what vnetd does not apply is defined and kept as written, and refused at start, create and takeover. */
+/**
+ * A definition with what vnetd does not apply is refused at define, create and takeover; one an earlier vnetd stored is kept
+ * as written and refused at start.
+ */
 class UnappliedElementsDriverTest {
     private final FakeSystem sys = new FakeSystem();
     private final NetworkDriver driver = sys.driver();
@@ -30,16 +33,34 @@ class UnappliedElementsDriverTest {
             """;
 
     @Test
-    void definedAsWrittenButNotStarted() {
-        driver.define(VEPA);
-        String stored = driver.getXml("direct", true);
-        VnetException e = assertThrows(VnetException.class, () -> driver.start("direct"));
+    void refusedAtDefineAndNothingStored() {
+        VnetException e = assertThrows(VnetException.class, () -> driver.define(VEPA));
         assertEquals(ErrorCode.OPERATION_UNSUPPORTED, e.code());
-        assertTrue(e.getMessage().startsWith("unsupported configuration: network 'direct' ") && e.getMessage().contains("<virtualport type='802.1Qbg'>"),
-                e.getMessage());
-        assertFalse(driver.lookup("direct").active());
+        assertTrue(e.getMessage().startsWith("unsupported configuration: network 'direct' ") && e.getMessage().contains("<virtualport type='802.1Qbg'>")
+                && e.getMessage().contains("so it is not defined"), e.getMessage());
+        assertEquals(ErrorCode.NO_SUCH_NETWORK, assertThrows(VnetException.class, () -> driver.lookup("direct")).code());
+        assertTrue(sys.defs.isEmpty(), "nothing stored");
+    }
+
+    @Test
+    void aDefinitionAnEarlierVnetdStoredIsKeptAndRefusedAtStart() {
+        sys.save("direct", VEPA);
+        NetworkDriver restarted = sys.driver();
+        restarted.recover();
+        String stored = restarted.getXml("direct", true);
+        VnetException e = assertThrows(VnetException.class, () -> restarted.start("direct"));
+        assertEquals(ErrorCode.OPERATION_UNSUPPORTED, e.code());
+        assertTrue(e.getMessage().contains("<virtualport type='802.1Qbg'>") && e.getMessage().contains("so it is not started"), e.getMessage());
+        assertFalse(restarted.lookup("direct").active());
         assertEquals(List.of(), sys.log, "nothing applied");
-        assertEquals(stored, driver.getXml("direct", true), "the definition is kept as it was");
+        assertEquals(stored, restarted.getXml("direct", true), "the definition is kept as it was");
+        // other changes of its definition are not held up by what it already had
+        restarted.update("direct", "add-last", "portgroup", -1, "<portgroup name='p'/>", false, true);
+        VnetException more = assertThrows(VnetException.class, () -> restarted.update("direct", "add-last", "portgroup", -1,
+                "<portgroup name='q'><virtualport type='802.1Qbh'/></portgroup>", false, true));
+        assertTrue(more.getMessage().contains("so the definition is not changed")
+                && more.getMessage().contains("<virtualport type='802.1Qbh'> of <portgroup name='q'>")
+                && !more.getMessage().contains("802.1Qbg"), more.getMessage());
     }
 
     @Test
