@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.daemon.libvirt.proc.ConnectProcedures;
 import org.vnetd.daemon.libvirt.proc.NetworkProcedures;
+import org.vnetd.daemon.libvirt.proc.RemoteNetwork;
 import org.vnetd.daemon.libvirt.wire.LibvirtErrors;
 import org.vnetd.daemon.libvirt.wire.RemoteError;
 import org.vnetd.daemon.rpc.DaemonRpc;
