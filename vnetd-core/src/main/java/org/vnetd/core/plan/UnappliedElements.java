@@ -48,6 +48,10 @@ public final class UnappliedElements {
         }
         boolean ovsBridge = mode == ForwardMode.BRIDGE && def.bridgeName().isPresent();
         String netType = def.getVirtualPort() == null ? null : def.getVirtualPort().getType();
+        if (def.getDomain() != null && "yes".equals(def.getDomain().getRegister())) {
+            out.add(new Refusal("<domain register='yes'>",
+                    "vnetd does not register the network's DNS domain with systemd-resolved"));
+        }
         virtualPort(def.getVirtualPort(), null, ovsBridge, "").ifPresent(out::add);
         for (PortGroupDef pg : def.getPortGroups()) {
             virtualPort(pg.getVirtualPort(), netType, ovsBridge, " of <portgroup name='" + pg.getName() + "'>").ifPresent(out::add);

@@ -80,6 +80,12 @@ class UnappliedElementsTest {
     }
 
     @Test
+    void registeringTheDomainWithSystemdResolvedIsRefused() {
+        assertEquals(List.of("<domain register='yes'>"), refused(nat("", "<domain name='example.org' register='yes'/>")));
+        assertEquals(List.of(), refused(nat("", "<domain name='example.org' localOnly='yes' register='no'/>")));
+    }
+
+    @Test
     void dnsmasqOptionsAreRefusedNamingEachOption() {
         String xml = "<network xmlns:dnsmasq='http://libvirt.org/schemas/network/dnsmasq/1.0'><name>n</name>" + UUID
                 + "<forward mode='nat'/><bridge name='virbr5'/><ip address='192.168.150.1' netmask='255.255.255.0'/>"
