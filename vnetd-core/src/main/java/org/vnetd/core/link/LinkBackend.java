@@ -86,6 +86,15 @@ public interface LinkBackend {
     /** Sets learning, unicast flooding and isolation on port {@code name}, which must have a bridge master. */
     void setBridgePort(String name, BridgePortOptions options);
 
+    /** Turns the bridge's VLAN filtering on or off ({@code macTableManager='libvirt'} turns it on, as libvirt does). */
+    void setBridgeVlanFiltering(String bridge, boolean on);
+
+    /** A static forwarding entry for {@code mac} on bridge port {@code port} (one already there is fine). */
+    void addBridgeFdb(String port, MacAddress mac);
+
+    /** Removes the forwarding entry {@code mac} of bridge port {@code port}. */
+    void deleteBridgeFdb(String port, MacAddress mac);
+
     void setUp(String name);
 
     void setDown(String name);

@@ -75,7 +75,12 @@ public final class NetworkElementsTable {
                 nat(" stp='on' delay='0'", "")));
         r.add(new Row("bridge", List.of("macTableManager='kernel'"), "the kernel learns MACs (the default)",
                 nat(" macTableManager='kernel'", "")));
-        r.add(new Row("bridge", List.of("macTableManager='libvirt'"), "", nat(" macTableManager='libvirt'", "")));
+        r.add(new Row("bridge", List.of("macTableManager='libvirt'"),
+                "its ports neither learn nor flood unknown unicast, each port's guest MAC is a static FDB entry (removed with "
+                        + "the port), and the bridge filters VLANs (a kernel without CONFIG_BRIDGE_VLAN_FILTERING: the port's notes "
+                        + "say so)", nat(" macTableManager='libvirt'", "")));
+        r.add(new Row("bridge", List.of("macTableManager='libvirt'"), "",
+                hostBridge(OVS).replace("<bridge name='br0'/>", "<bridge name='br0' macTableManager='libvirt'/>")));
         r.add(new Row("bridge", List.of("zone"), "", nat(" zone='trusted'", "")));
         r.add(new Row("mtu", List.of("size"), "the bridge's and its ports' MTU", nat("<mtu size='9000'/>")));
         r.add(new Row("mac", List.of("address"), "the bridge's MAC", nat("<mac address='52:54:00:0a:0b:0c'/>")));

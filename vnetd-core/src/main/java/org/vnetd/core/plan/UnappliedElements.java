@@ -42,9 +42,10 @@ public final class UnappliedElements {
             out.add(new Refusal("<bridge zone='" + b.getZone() + "'>",
                     "vnetd does not put bridges into firewalld zones; its own nftables rules are the network's firewall"));
         }
-        if (b != null && "libvirt".equals(b.getMacTableManager())) {
+        boolean ovsNetwork = def.getVirtualPort() != null && VirtualPorts.OPENVSWITCH.equals(def.getVirtualPort().getType());
+        if (b != null && "libvirt".equals(b.getMacTableManager()) && ovsNetwork) {
             out.add(new Refusal("<bridge macTableManager='libvirt'>",
-                    "vnetd does not turn off learning and flooding on the bridge's ports nor program their MACs in its FDB"));
+                    "vnetd programs the FDB of Linux bridges, and this network's ports are on an Open vSwitch bridge"));
         }
         boolean ovsBridge = mode == ForwardMode.BRIDGE && def.bridgeName().isPresent();
         String netType = def.getVirtualPort() == null ? null : def.getVirtualPort().getType();

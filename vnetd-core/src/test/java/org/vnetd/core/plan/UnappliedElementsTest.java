@@ -50,10 +50,12 @@ class UnappliedElementsTest {
     }
 
     @Test
-    void libvirtsMacTableManagerIsRefused() {
-        assertEquals(List.of("<bridge macTableManager='libvirt'>"), refused(nat(" macTableManager='libvirt'", "")));
-        assertEquals(List.of("<bridge macTableManager='libvirt'>"),
+    void libvirtsMacTableManagerIsAppliedOnLinuxBridgesAndRefusedOnOpenVswitch() {
+        assertEquals(List.of(), refused(nat(" macTableManager='libvirt'", "")));
+        assertEquals(List.of(),
                 refused("<network><name>n</name>" + UUID + "<forward mode='bridge'/><bridge name='br0' macTableManager='libvirt'/></network>"));
+        assertEquals(List.of("<bridge macTableManager='libvirt'>"), refused("<network><name>n</name>" + UUID
+                + "<forward mode='bridge'/><bridge name='ovsbr0' macTableManager='libvirt'/><virtualport type='openvswitch'/></network>"));
     }
 
     @Test
@@ -100,8 +102,8 @@ class UnappliedElementsTest {
     @Test
     void everyRefusalIsNamedInOneError() {
         VnetException e = assertThrows(VnetException.class,
-                () -> UnappliedElements.check(NetworkXml.parse(nat(" zone='z' macTableManager='libvirt'", ""))));
-        assertTrue(e.getMessage().contains("<bridge zone='z'> (") && e.getMessage().contains("; <bridge macTableManager='libvirt'> ("),
+                () -> UnappliedElements.check(NetworkXml.parse(nat(" zone='z'", "<domain name='example.org' register='yes'/>"))));
+        assertTrue(e.getMessage().contains("<bridge zone='z'> (") && e.getMessage().contains("; <domain register='yes'> ("),
                 e.getMessage());
     }
 }

@@ -170,6 +170,19 @@ final class LinkOps {
         socket.request(w, "set bridge port options " + o + " on", name);
     }
 
+    /** {@code ip link set NAME type bridge vlan_filtering 0|1}. */
+    void setBridgeVlanFiltering(String name, boolean on) {
+        LinkNames.check(name);
+        NlMessageWriter w = ifinfo(Nl.RTM_NEWLINK, 0, 0, 0, 0).attrString(Nl.IFLA_IFNAME, name)
+                .beginNest(Nl.IFLA_LINKINFO)
+                .attrString(Nl.IFLA_INFO_KIND, "bridge")
+                .beginNest(Nl.IFLA_INFO_DATA)
+                .attrU8(Nl.IFLA_BR_VLAN_FILTERING, on ? 1 : 0)
+                .endNest()
+                .endNest();
+        socket.request(w, "set vlan_filtering " + (on ? 1 : 0) + " on bridge", name);
+    }
+
     void setMtu(String name, int mtu) {
         LinkNames.check(name);
         socket.request(ifinfo(Nl.RTM_NEWLINK, 0, 0, 0, 0).attrString(Nl.IFLA_IFNAME, name).attrU32(Nl.IFLA_MTU, mtu),

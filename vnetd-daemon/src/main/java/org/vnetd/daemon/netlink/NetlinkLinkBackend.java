@@ -31,6 +31,7 @@ public final class NetlinkLinkBackend implements LinkBackend, AutoCloseable {
     private final AddressOps addresses;
     private final RouteOps routes;
     private final NeighbourOps neighbours;
+    private final FdbOps fdb;
     private final TunDevices tun;
     private final TcOps tc;
 
@@ -40,6 +41,7 @@ public final class NetlinkLinkBackend implements LinkBackend, AutoCloseable {
         this.addresses = new AddressOps(socket, links);
         this.routes = new RouteOps(socket, links);
         this.neighbours = new NeighbourOps(socket, links);
+        this.fdb = new FdbOps(socket, links);
         this.tun = new TunDevices();
         this.tc = new TcOps(socket, links);
     }
@@ -122,6 +124,21 @@ public final class NetlinkLinkBackend implements LinkBackend, AutoCloseable {
     @Override
     public void setBridgePort(String name, BridgePortOptions options) {
         links.setBridgePort(name, options);
+    }
+
+    @Override
+    public void setBridgeVlanFiltering(String bridge, boolean on) {
+        links.setBridgeVlanFiltering(bridge, on);
+    }
+
+    @Override
+    public void addBridgeFdb(String port, MacAddress mac) {
+        fdb.add(port, mac);
+    }
+
+    @Override
+    public void deleteBridgeFdb(String port, MacAddress mac) {
+        fdb.delete(port, mac);
     }
 
     @Override

@@ -89,6 +89,7 @@ final class Nl {
     static final int IFLA_MACVLAN_MODE = 1;
     static final int IFLA_BR_FORWARD_DELAY = 1;
     static final int IFLA_BR_STP_STATE = 5;
+    static final int IFLA_BR_VLAN_FILTERING = 7;
     // linux/veth.h
     static final int VETH_INFO_PEER = 1;
     // linux/if.h
@@ -111,6 +112,10 @@ final class Nl {
     static final int NDA_DST = 1;
     static final int NDA_LLADDR = 2;
     static final int NUD_PERMANENT = 0x80;
+    static final int NUD_NOARP = 0x40;
+    static final int NUD_REACHABLE = 0x02;
+    static final int NTF_MASTER = 0x04;
+    static final int AF_BRIDGE = 7;
     static final int NDMSG_LEN = 12;
 
     static int align(int len) {

@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import org.vnetd.core.driver.NetworkDriver;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
+import org.vnetd.core.link.LinkBackend;
 import org.vnetd.core.ovs.VirtualPorts;
 import org.vnetd.core.plan.Applied;
 import org.vnetd.core.pool.ForwardPool;
@@ -38,9 +39,11 @@ final class ClientTapPorts {
     private final PortRegistry registry;
     private final PortQos qos;
     private final VirtualFunctions vfs;
+    private final LinkBackend links;
 
-    ClientTapPorts(NetworkDriver driver, PortStore store, PortRegistry registry, PortQos qos, VirtualFunctions vfs) {
+    ClientTapPorts(NetworkDriver driver, PortStore store, PortRegistry registry, PortQos qos, VirtualFunctions vfs, LinkBackend links) {
         this.vfs = vfs;
+        this.links = links;
         this.qos = qos;
         this.driver = driver;
         this.store = store;
@@ -83,6 +86,10 @@ final class ClientTapPorts {
                 // networkCheckBandwidth: a pool's port has no bridge to hold a floor; refused with libvirt's error
                 FloorCheck.check(net.name(), "", def.forwardMode(), Optional.empty(), port.bandwidth(), Optional.empty(), port.mac(), 0);
             }
+            // the network's part of macTableManager='libvirt' (its client turns learning and flooding off on its tap
+            // and programs the FDB, as virtqemud does for a port whose plug says so)
+            boolean noVlanFiltering = !reclaim && target.pool().isEmpty() && target.libvirtManagesMacTable()
+                    && !VirtualPorts.isOpenvswitch(port.virtualPort()) && !PortEffects.filterVlans(links, target.bridge());
             // networkPlugBandwidth: a floor gets its class on the bridge (a reclaimed port has it already); a class id
             // the client wrote is replaced by ours
             Optional<FloorPlug> plug = reclaim || target.pool().isPresent() ? Optional.empty()
@@ -93,6 +100,9 @@ final class ClientTapPorts {
             }
             List<String> notes = new ArrayList<>();
             notes.add(PortNotes.CLIENT_TAP);
+            if (noVlanFiltering) {
+                notes.add(PortNotes.NO_VLAN_FILTERING);
+            }
             if (!VirtualPorts.isOpenvswitch(port.virtualPort())) {
                 port.vlan().ifPresent(v -> notes.add(PortNotes.VLAN));
             }

@@ -42,6 +42,15 @@ sealed interface PortAction {
     record Isolate() implements PortAction {
     }
 
+    /**
+     * {@code <bridge macTableManager='libvirt'>}: the bridge filters VLANs (so the kernel need not keep its uplink
+     * promiscuous), the port neither learns nor floods unknown unicast, and the guest's MAC is a static FDB entry
+     * of the port (libvirt: networkStartHandleMACTableManagerMode, qemuInterfaceBridgeConnect and
+     * qemuInterfaceStartDevice). {@code isolated} is kept with the other port flags.
+     */
+    record ManageMacTable(String bridge, MacAddress guestMac, boolean isolated) implements PortAction {
+    }
+
     /** The port's rates on its tap (what libvirt's hypervisor driver does for a tap it makes). */
     record ShapeTap(Bandwidth bandwidth) implements PortAction {
     }
@@ -57,6 +66,7 @@ sealed interface PortAction {
             case Plug p -> "plug into " + p.bridge().name();
             case OvsPlug o -> "add to Open vSwitch bridge " + o.port().bridge();
             case Isolate i -> "isolate";
+            case ManageMacTable m -> "program " + m.guestMac() + " in the FDB of " + m.bridge();
             case ShapeTap s -> "shape tap";
             case Reserve r -> "reserve " + r.host().ip().getHostAddress() + " on " + r.network();
         };

@@ -135,6 +135,9 @@ final class PortCreation {
             if (isolated) {
                 actions.add(new PortAction.Isolate());
             }
+            if (target.libvirtManagesMacTable() && ovsPort.isEmpty()) {
+                actions.add(new PortAction.ManageMacTable(target.bridge(), req.mac(), isolated));
+            }
             if (PortQos.shapesTap(target.bandwidth())) {
                 actions.add(new PortAction.ShapeTap(target.bandwidth().get()));
             }
@@ -145,6 +148,7 @@ final class PortCreation {
             long t2 = System.nanoTime();
             try {
                 String tap = effects.tap();
+                notes.addAll(effects.notes());
                 PortDef pd = new PortDef(UUID.fromString(uuid), req.ownerName().orElse(tap), ownerUuid, target.portgroup(), req.mac(),
                         virtualPort, target.bandwidth(), target.vlan(), isolated ? Optional.of(true) : Optional.empty(),
                         target.trustGuestRxFilters(), target.bridgePlug());

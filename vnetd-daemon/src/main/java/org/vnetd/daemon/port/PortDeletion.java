@@ -14,6 +14,7 @@ import org.vnetd.core.net.MacAddress;
 import org.vnetd.core.driver.NetworkDriver;
 import org.vnetd.core.ovs.OvsPort;
 import org.vnetd.core.port.Bandwidth;
+import org.vnetd.core.port.PortDef;
 import org.vnetd.core.port.PortXml;
 import org.vnetd.core.qos.Bandwidths;
 import org.vnetd.daemon.ovs.OpenVswitch;
@@ -65,6 +66,7 @@ final class PortDeletion {
         long t2 = System.nanoTime();
         if (tap.isPresent()) {
             unplugOvs(r);
+            forgetMac(r);
             try {
                 reaper.retire(tap.get());
             } catch (KernelException e) {
@@ -116,6 +118,22 @@ final class PortDeletion {
             ovs.removePort(r.tap());
         } catch (VnetException e) {
             LOG.warn("port {}: {}", r.uuid(), e.getMessage());
+        }
+    }
+
+    /**
+     * {@code macTableManager='libvirt'}: the guest's FDB entry goes with the port (libvirt's qemuInterfaceStopDevice).
+     * The port is deleted even when the kernel refuses: the entry then goes with the tap.
+     */
+    private void forgetMac(PortRecord r) {
+        PortDef def = PortXml.parse(r.xml());
+        if (!PortTarget.libvirtManaged(def.plug())) {
+            return;
+        }
+        try {
+            links.deleteBridgeFdb(r.tap(), def.mac());
+        } catch (RuntimeException e) {
+            LOG.warn("port {}: cannot remove the FDB entry {} of {}: {}", r.uuid(), def.mac(), r.tap(), e.getMessage());
         }
     }
 

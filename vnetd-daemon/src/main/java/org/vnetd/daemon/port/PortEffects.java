@@ -48,6 +48,7 @@ final class PortEffects implements Effects<PortAction> {
     private final PortQos qos;
     private final OpenVswitch ovs;
     private String tap;
+    private final List<String> notes = new java.util.ArrayList<>();
     private TapHandle handle;
     private LinkRef plugged;
 
@@ -66,6 +67,11 @@ final class PortEffects implements Effects<PortAction> {
 
     String tap() {
         return tap;
+    }
+
+    /** What the actions could not do as asked and said instead (for the port's notes). */
+    List<String> notes() {
+        return notes;
     }
 
     /** The passFd tap's (or macvtap's) descriptors, or null for a persistent one. */
@@ -104,6 +110,13 @@ final class PortEffects implements Effects<PortAction> {
                 plugged = links.linkRef(tap).orElseThrow(() -> VnetException.of(ErrorCode.KERNEL, "tap '%s' vanished", tap));
             }
             case PortAction.Isolate i -> links.setBridgePort(tap, BridgePortOptions.DEFAULTS.withIsolated(true));
+            case PortAction.ManageMacTable m -> {
+                if (!filterVlans(links, m.bridge())) {
+                    notes.add(PortNotes.NO_VLAN_FILTERING);
+                }
+                links.setBridgePort(tap, BridgePortOptions.libvirtManaged().withIsolated(m.isolated()));
+                links.addBridgeFdb(tap, m.guestMac());
+            }
             case PortAction.ShapeTap s -> qos.shapeTap(tap, Optional.of(s.bandwidth()));
             case PortAction.Reserve r -> {
                 List<DhcpConfig.StaticHost> hosts = registry.reservations(r.network(), null);
@@ -136,9 +149,31 @@ final class PortEffects implements Effects<PortAction> {
             case PortAction.OvsPlug o -> ovs.removePort(tap);
             case PortAction.Isolate i -> {
             }
+            case PortAction.ManageMacTable m -> links.deleteBridgeFdb(tap, m.guestMac());
             case PortAction.ShapeTap s -> {
             }
             case PortAction.Reserve r -> dhcp.setReservations(r.network(), registry.reservations(r.network(), null));
+        }
+    }
+
+    /** EOPNOTSUPP from errno.h: a kernel built without CONFIG_BRIDGE_VLAN_FILTERING. */
+    static final int EOPNOTSUPP = 95;
+
+    /**
+     * Turns VLAN filtering on for {@code macTableManager='libvirt'} (it lets the kernel take the bridge's other ports
+     * out of promiscuous mode); false when the kernel has none, which libvirt would fail the network's start for. The
+     * MAC table is what the user asked for and is still programmed, so vnetd goes on and says so in the port's notes.
+     */
+    static boolean filterVlans(LinkBackend links, String bridge) {
+        try {
+            links.setBridgeVlanFiltering(bridge, true);
+            return true;
+        } catch (KernelException e) {
+            if (e.errno() != EOPNOTSUPP) {
+                throw e;
+            }
+            LOG.warn("bridge {}: {}", bridge, PortNotes.NO_VLAN_FILTERING);
+            return false;
         }
     }
 

@@ -49,7 +49,7 @@ public final class PortManager implements PortCounter, AutoCloseable {
         this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("port-timers").factory());
         this.fds = new FdHandoff(timers, uuid -> delete(null, uuid, false));
         this.creation = new PortCreation(driver, links, store, dhcp, reaper, registry, fds, qos, vfs, ovs);
-        this.clientTaps = new ClientTapPorts(driver, store, registry, qos, vfs);
+        this.clientTaps = new ClientTapPorts(driver, store, registry, qos, vfs, links);
         this.deletion = new PortDeletion(registry, links, store, dhcp, reaper, driver, qos, ovs);
         this.bandwidth = new PortBandwidth(driver, store, registry, qos);
         this.recovery = new PortRecovery(registry, links, store, dhcp, reaper, creation, timers, driver, qos, ovs);

@@ -15,6 +15,7 @@ import org.vnetd.core.driver.NetworkDriver;
 import org.vnetd.core.net.MacAddress;
 import org.vnetd.core.ovs.OvsPort;
 import org.vnetd.core.port.Bandwidth;
+import org.vnetd.core.port.PortDef;
 import org.vnetd.core.port.PortXml;
 import org.vnetd.core.qos.Bandwidths;
 import org.vnetd.core.qos.FloorLedger;
@@ -176,7 +177,12 @@ final class PortRecovery {
             } else {
                 links.setMaster(r.tap(), r.bridge());
             }
-            if (r.isolated()) {
+            PortDef def = PortXml.parse(r.xml());
+            if (ovsPort.isEmpty() && PortTarget.libvirtManaged(def.plug())) {
+                PortEffects.filterVlans(links, r.bridge());
+                links.setBridgePort(r.tap(), BridgePortOptions.libvirtManaged().withIsolated(r.isolated()));
+                links.addBridgeFdb(r.tap(), def.mac());
+            } else if (r.isolated()) {
                 links.setBridgePort(r.tap(), BridgePortOptions.DEFAULTS.withIsolated(true));
             }
             links.setUp(r.tap());

@@ -31,7 +31,21 @@ import org.vnetd.core.xml.model.VlanTagDef;
 record PortTarget(String network, String networkUuid, String bridge, String plugType, Optional<Integer> mtu,
         boolean isolatedDefault, Optional<String> portgroup, Optional<Bandwidth> bandwidth, Optional<Vlan> vlan,
         Optional<Boolean> trustGuestRxFilters, Optional<ForwardPool> pool, Optional<VirtualPort> networkVirtualPort,
-        Optional<VirtualPort> portgroupVirtualPort) {
+        Optional<VirtualPort> portgroupVirtualPort, Optional<String> macTableManager) {
+
+    /** {@code <bridge macTableManager='libvirt'>}: the network, not the kernel, keeps its ports' MACs in the bridge's FDB. */
+    boolean libvirtManagesMacTable() {
+        return macTableManager.filter("libvirt"::equals).isPresent();
+    }
+
+    /** Whether a port's {@code <plug>} says the network keeps the bridge's MAC table. */
+    static boolean libvirtManaged(Plug plug) {
+        return switch (plug) {
+            case Plug.Network n -> n.macTableManager().filter("libvirt"::equals).isPresent();
+            case Plug.Bridge b -> b.macTableManager().filter("libvirt"::equals).isPresent();
+            default -> false;
+        };
+    }
 
     /**
      * The port's {@code <virtualport>}: its own merged with the network's and its portgroup's (a generated
@@ -102,12 +116,16 @@ record PortTarget(String network, String networkUuid, String bridge, String plug
         return new PortTarget(def.name(), def.uuid().toString(), bridge, plugType, def.mtu(), isolated,
                 Optional.ofNullable(group == null ? null : group.getName()), bw,
                 Optional.ofNullable(vlan).map(PortTarget::vlan), Optional.ofNullable(trust).map("yes"::equals), pool,
-                VirtualPorts.of(def.getVirtualPort()), group == null ? Optional.empty() : VirtualPorts.of(group.getVirtualPort()));
+                VirtualPorts.of(def.getVirtualPort()), group == null ? Optional.empty() : VirtualPorts.of(group.getVirtualPort()),
+                Optional.ofNullable(def.getBridge()).map(b -> b.getMacTableManager()));
     }
 
-    /** The plug of a port on the network's bridge (not for a pool's ports: they get a device). */
+    /**
+     * The plug of a port on the network's bridge (not for a pool's ports: they get a device), with the network's
+     * macTableManager as libvirt's networkAllocatePort gives it.
+     */
     Plug bridgePlug() {
-        return plugType.equals("bridge") ? new Plug.Bridge(bridge, Optional.empty()) : new Plug.Network(bridge, Optional.empty());
+        return plugType.equals("bridge") ? new Plug.Bridge(bridge, macTableManager) : new Plug.Network(bridge, macTableManager);
     }
 
     private static Vlan vlan(VlanDef v) {
