@@ -92,17 +92,17 @@ public final class NetworkElementsTable {
                 forward("<forward mode='open'/><bridge name='virbr5'/><ip address='192.168.150.1' netmask='255.255.255.0'/>")));
         r.add(new Row("forward", List.of("mode='bridge'"), "ports on the named host bridge (a Linux or Open vSwitch bridge)",
                 hostBridge("")));
-        r.add(new Row("forward", List.of("mode='bridge'", "managed"), "", forward("<forward mode='bridge' managed='yes'><interface dev='eth1'/></forward>")));
-        r.add(new Row("forward/interface", List.of("dev", "connections"), "", forward("<forward mode='vepa'><interface dev='eth1'/></forward>")));
-        r.add(new Row("forward", List.of("mode='private'"), "", forward("<forward mode='private'><interface dev='eth1'/></forward>")));
-        r.add(new Row("forward", List.of("mode='passthrough'"), "", forward("<forward mode='passthrough'><interface dev='eth1'/></forward>")));
-        r.add(new Row("forward/pf", List.of("dev"), "", forward("<forward mode='passthrough'><pf dev='eth1'/></forward>")));
-        r.add(new Row("forward", List.of("mode='hostdev'"), "",
+        r.add(new Row("forward", List.of("mode='bridge'", "managed"), "a pool of host interfaces: each port a macvtap (bridge mode) on the least used one; managed goes in a hostdev-pci plug", forward("<forward mode='bridge' managed='yes'><interface dev='eth1'/></forward>")));
+        r.add(new Row("forward/interface", List.of("dev", "connections"), "the pool's host interfaces; connections counted as libvirt counts them (live XML)", forward("<forward mode='vepa'><interface dev='eth1'/></forward>")));
+        r.add(new Row("forward", List.of("mode='private'"), "macvtap ports in private mode", forward("<forward mode='private'><interface dev='eth1'/></forward>")));
+        r.add(new Row("forward", List.of("mode='passthrough'"), "macvtap ports in passthrough mode, one port per interface", forward("<forward mode='passthrough'><interface dev='eth1'/></forward>")));
+        r.add(new Row("forward/pf", List.of("dev"), "the pool is the physical function's virtual functions (sysfs virtfn*)", forward("<forward mode='passthrough'><pf dev='eth1'/></forward>")));
+        r.add(new Row("forward", List.of("mode='hostdev'"), "SR-IOV virtual functions handed to guests as PCI devices (plug hostdev-pci)",
                 forward("<forward mode='hostdev' managed='yes'><driver name='vfio'/><address type='pci' domain='0x0000' bus='0x02' "
                         + "slot='0x00' function='0x1'/></forward>")));
-        r.add(new Row("forward/driver", List.of("name", "model"), "",
+        r.add(new Row("forward/driver", List.of("name", "model"), "name goes in the hostdev-pci plug (the hypervisor binds the driver); model is kept in the XML",
                 forward("<forward mode='hostdev'><driver name='vfio' model='virtio'/><pf dev='eth1'/></forward>")));
-        r.add(new Row("forward/address", List.of("type", "domain", "bus", "slot", "function", "connections"), "",
+        r.add(new Row("forward/address", List.of("type", "domain", "bus", "slot", "function", "connections"), "a hostdev pool given as PCI addresses",
                 forward("<forward mode='hostdev'><address type='pci' domain='0x0000' bus='0x02' slot='0x00' function='0x1'/></forward>")));
         r.add(new Row("forward/nat", List.of("ipv6"), "NAT of IPv6 too (masquerade)",
                 forward("<forward mode='nat'><nat ipv6='yes'/></forward><bridge name='virbr5'/>"

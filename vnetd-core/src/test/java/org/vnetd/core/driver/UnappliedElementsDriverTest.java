@@ -60,7 +60,7 @@ class UnappliedElementsDriverTest {
                 "<portgroup name='q'><virtualport type='802.1Qbh'/></portgroup>", false, true));
         assertTrue(more.getMessage().contains("so the definition is not changed")
                 && more.getMessage().contains("<virtualport type='802.1Qbh'> of <portgroup name='q'>")
-                && !more.getMessage().contains("802.1Qbg"), more.getMessage());
+                && !more.getMessage().contains("<virtualport type='802.1Qbg'>"), more.getMessage());
     }
 
     @Test

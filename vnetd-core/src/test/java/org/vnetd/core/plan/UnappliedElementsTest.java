@@ -72,7 +72,7 @@ class UnappliedElementsTest {
         String pool = "<network><name>n</name>" + UUID + "<forward mode='bridge'><interface dev='eth0'/></forward>"
                 + "<virtualport type='openvswitch'/><portgroup name='bob'><virtualport>"
                 + "<parameters profileid='bob-profile'/></virtualport></portgroup></network>";
-        assertEquals(List.of("<forward mode='bridge'>", "<virtualport type='openvswitch'>", "<virtualport> of <portgroup name='bob'>"),
+        assertEquals(List.of("<virtualport type='openvswitch'>", "<virtualport> of <portgroup name='bob'>"),
                 refused(pool));
         assertEquals(List.of("<virtualport type='openvswitch'> of <portgroup name='b'>"),
                 refused(nat("", "<portgroup name='b'><virtualport type='openvswitch'/></portgroup>")));
