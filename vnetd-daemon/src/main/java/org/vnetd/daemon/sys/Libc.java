@@ -71,6 +71,8 @@ public final class Libc {
     /** fcntl is variadic after the command; F_DUPFD_CLOEXEC takes an int. */
     private static final MethodHandle FCNTL_INT = LINKER.downcallHandle(LIBC.find("fcntl").orElseThrow(),
             FunctionDescriptor.of(I, I, I, I), ERRNO, Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle SIGNAL = LINKER.downcallHandle(LIBC.find("signal").orElseThrow(),
+            FunctionDescriptor.of(P, I, P));
     private static final MethodHandle STRERROR = LINKER.downcallHandle(LIBC.find("strerror").orElseThrow(),
             FunctionDescriptor.of(P.withTargetLayout(MemoryLayout.sequenceLayout(256, ValueLayout.JAVA_BYTE)), I));
 
@@ -80,6 +82,24 @@ public final class Libc {
     private static MethodHandle bind(String name, FunctionDescriptor fd) {
         return LINKER.downcallHandle(LIBC.find(name).orElseThrow(() -> new IllegalStateException("libc has no " + name)),
                 fd, ERRNO);
+    }
+
+    /**
+     * Un-ignores {@code signum} if whoever started the process ignored it (as {@code nohup} does SIGHUP): the
+     * JVM will not take over a signal that it inherited ignored. A disposition that is not "ignore" is put
+     * back at once, so the JVM's own handler stays. Returns whether it was ignored.
+     */
+    public static boolean unignoreSignal(int signum) {
+        try {
+            MemorySegment previous = (MemorySegment) SIGNAL.invokeExact(signum, MemorySegment.NULL); // SIG_DFL
+            if (previous.address() == 1L) { // SIG_IGN
+                return true;
+            }
+            MemorySegment ignored = (MemorySegment) SIGNAL.invokeExact(signum, previous);
+            return false;
+        } catch (Throwable t) {
+            throw new IllegalStateException("signal(" + signum + ")", t);
+        }
     }
 
     /** Where a call leaves errno; one per thread of use (callers keep one per synchronized object). */

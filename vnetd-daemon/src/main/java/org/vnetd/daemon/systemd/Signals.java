@@ -2,6 +2,7 @@ package org.vnetd.daemon.systemd;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vnetd.daemon.sys.Libc;
 
 import sun.misc.Signal;
 
@@ -20,8 +21,17 @@ public final class Signals {
     private Signals() {
     }
 
-    /** Takes over SIGHUP from now on; reloads wait for {@link Hangups#reloadWith}. */
+    private static final int SIGHUP = 1;
+
+    /**
+     * Takes over SIGHUP from now on; reloads wait for {@link Hangups#reloadWith}. A SIGHUP inherited ignored
+     * (started under {@code nohup}, or by a shell or CI runner that ignores it) is un-ignored first: the JVM
+     * silently declines a handler for an ignored SIGHUP, and the daemon would never reload.
+     */
     public static Hangups catchHangups() {
+        if (Libc.unignoreSignal(SIGHUP)) {
+            LOG.info("SIGHUP was ignored by whoever started vnetd; it reloads the daemon from now on");
+        }
         Hangups h = new Hangups();
         Signal.handle(new Signal("HUP"), sig -> h.signalled());
         return h;
