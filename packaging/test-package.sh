@@ -41,14 +41,17 @@ for s in postinst prerm postrm; do sh -n "packaging/debian/$s" || bad "$s is not
 
 # the man pages keep up with --help: every option and command must appear in them
 unroff() { sed -e 's/\\-/-/g' -e 's/\\f[BIRP]//g' "$1"; }
+# (the pages are read once: `unroff | grep -q` under pipefail fails whenever grep quits before sed is done)
+man8=$(unroff packaging/man/vnetd.8)
+man1=$(unroff packaging/man/vnetctl.1)
 for opt in $(dist/bin/vnetd --help | grep -oE -- '--[a-z-]+' | sort -u); do
-  unroff packaging/man/vnetd.8 | grep -q -- "$opt" || bad "vnetd.8 does not mention $opt (vnetd --help does)"
+  grep -q -- "$opt" <<<"$man8" || bad "vnetd.8 does not mention $opt (vnetd --help does)"
 done
 for opt in $(dist/bin/vnetctl --help | grep -oE -- '--[a-z-]+' | sort -u); do
-  unroff packaging/man/vnetctl.1 | grep -q -- "$opt" || bad "vnetctl.1 does not mention $opt (vnetctl --help does)"
+  grep -q -- "$opt" <<<"$man1" || bad "vnetctl.1 does not mention $opt (vnetctl --help does)"
 done
 for cmd in $(dist/bin/vnetctl --help | awk '/^    [a-z]/ {print $1}'); do
-  unroff packaging/man/vnetctl.1 | grep -qx "\.B $cmd" || bad "vnetctl.1 does not describe the command $cmd"
+  grep -qx "\.B $cmd" <<<"$man1" || bad "vnetctl.1 does not describe the command $cmd"
 done
 
 # lintian: no error, and every warning is one packaging/README.md explains
