@@ -25,7 +25,7 @@ import org.vnetd.testing.TestNetns;
 import org.vnetd.testing.dhcp.DhcpClientNs;
 import org.vnetd.testing.dhcp.DhcpLeaseInfo;
 import org.vnetd.testing.dhcp.Dhcpcd;
-import org.vnetd.testing.dhcp.Udhcpc6;
+import org.vnetd.testing.dhcp.Udhcpc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -130,7 +130,7 @@ class Dhcp6DaemonNetnsTest {
 
     @Test
     void dhcpcdAndUdhcpc6BindRenewAndReleaseAndAReservedNameResolves() throws Exception {
-        NetnsSupport.require("dhcpcd", "dhclient", "dig", Udhcpc6.BUSYBOX.toString());
+        NetnsSupport.require("dhcpcd", "dhclient", "dig", Udhcpc.BUSYBOX_UDHCPC6.toString());
         // dhcpcd's control socket and lease file are named after the interface: unique on the machine
         String ifname = "d6c" + (ProcessHandle.current().pid() % 100_000);
         try (TestNetns host = TestNetns.create("d6h2"); TestNetns g1 = TestNetns.create("d6c1"); TestNetns g2 = TestNetns.create("d6c2");
@@ -155,7 +155,7 @@ class Dhcp6DaemonNetnsTest {
                 Await.until(WAIT, "the released lease gone", () -> leased(d).isEmpty());
             }
             plug(host, g1, "vu1", "u6", "52:54:00:67:03:01");
-            try (Udhcpc6 c = new Udhcpc6(new DhcpClientNs(g1, "u6", "52:54:00:67:03:01"))) {
+            try (Udhcpc c = new Udhcpc(new DhcpClientNs(g1, "u6", "52:54:00:67:03:01"), false, null, Udhcpc.Family.V6)) {
                 c.start();
                 DhcpLeaseInfo bound = c.awaitBound(Duration.ofSeconds(60));
                 String a = InetAddress.getByName(bound.address()).getHostAddress();
