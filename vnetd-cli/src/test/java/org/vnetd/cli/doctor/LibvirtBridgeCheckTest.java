@@ -12,25 +12,6 @@ import org.vnetd.core.rpc.NetworkSummary;
 
 /** Doctor tells when libvirt's network driver manages a bridge of one of vnetd's running networks too. */
 class LibvirtBridgeCheckTest {
-    static HostProbe libvirt(List<HostProbe.LibvirtBridge> bridges) {
-        return new HostProbe() {
-            @Override
-            public Optional<String> sysctl(String path) {
-                return Optional.empty();
-            }
-
-            @Override
-            public String ipJson(String... args) {
-                return "[]";
-            }
-
-            @Override
-            public List<LibvirtBridge> libvirtBridges() {
-                return bridges;
-            }
-        };
-    }
-
     static NetworkFacts network(String name, String bridge, boolean active) {
         return new NetworkFacts(new NetworkSummary(name, "u", active, true, false, bridge, null), "nat", List.of(), List.of(), List.of(),
                 List.of());
@@ -38,10 +19,10 @@ class LibvirtBridgeCheckTest {
 
     @Test
     void aBridgeBothManageFailsNamingHowLibvirtShows() {
-        List<Finding> f = new LibvirtBridgeCheck().run(libvirt(List.of(
+        List<Finding> f = new LibvirtBridgeCheck().run(new FakeHost().libvirtBridges(
                 new HostProbe.LibvirtBridge("default", "virbr0", "its status /run/libvirt/network/default.xml"),
                 new HostProbe.LibvirtBridge("default", "virbr0", "its dnsmasq (pid 812)"),
-                new HostProbe.LibvirtBridge("other", "virbr7", "its dnsmasq (pid 813)"))),
+                new HostProbe.LibvirtBridge("other", "virbr7", "its dnsmasq (pid 813)")),
                 List.of(network("default", "virbr0", true), network("lab", "virbr1", true), network("off", "virbr7", false)));
         assertEquals(1, f.size(), f.toString());
         assertEquals(Severity.FAIL, f.get(0).severity());
@@ -53,41 +34,22 @@ class LibvirtBridgeCheckTest {
 
     @Test
     void aLibvirtBridgeInAFirewalldZoneWarnsThatTheTakeoverLeavesIt() {
-        HostProbe host = new HostProbe() {
-            @Override
-            public Optional<String> sysctl(String path) {
-                return Optional.empty();
-            }
-
-            @Override
-            public String ipJson(String... args) {
-                return "[]";
-            }
-
-            @Override
-            public List<LibvirtBridge> libvirtBridges() {
-                return List.of(new LibvirtBridge("default", "virbr0", "its dnsmasq (pid 812)"),
-                        new LibvirtBridge("default", "virbr0", "its status /run/libvirt/network/default.xml"),
-                        new LibvirtBridge("lab", "virbr1", "its dnsmasq (pid 813)"));
-            }
-
-            @Override
-            public Map<String, String> firewalldZones() {
-                return Map.of("virbr0", "libvirt", "eth0", "public");
-            }
-        };
+        HostProbe host = new FakeHost().libvirtBridges(new HostProbe.LibvirtBridge("default", "virbr0", "its dnsmasq (pid 812)"),
+                new HostProbe.LibvirtBridge("default", "virbr0", "its status /run/libvirt/network/default.xml"),
+                new HostProbe.LibvirtBridge("lab", "virbr1", "its dnsmasq (pid 813)"))
+                .firewalldZones(Map.of("virbr0", "libvirt", "eth0", "public"));
         List<Finding> f = new LibvirtFirewalldCheck().run(host, List.of());
         assertEquals(1, f.size(), f.toString());
         assertEquals(Severity.WARN, f.get(0).severity());
         assertEquals("bridge virbr0 of libvirt's network 'default' is in firewalld's zone 'libvirt'", f.get(0).summary());
         assertTrue(f.get(0).fix().startsWith("to move it to vnetd: systemctl disable --now firewalld"), f.get(0).fix());
-        assertEquals(List.of(), new LibvirtFirewalldCheck().run(libvirt(List.of(new HostProbe.LibvirtBridge("default", "virbr0", "x"))),
-                List.of()), "no firewalld: nothing to say");
+        assertEquals(List.of(), new LibvirtFirewalldCheck().run(new FakeHost().libvirtBridges(
+                new HostProbe.LibvirtBridge("default", "virbr0", "x")), List.of()), "no firewalld: nothing to say");
     }
 
     @Test
     void nothingOfLibvirtsSaysNothing() {
-        assertEquals(List.of(), new LibvirtBridgeCheck().run(libvirt(List.of()), List.of(network("default", "virbr0", true))));
+        assertEquals(List.of(), new LibvirtBridgeCheck().run(new FakeHost(), List.of(network("default", "virbr0", true))));
     }
 
     @Test

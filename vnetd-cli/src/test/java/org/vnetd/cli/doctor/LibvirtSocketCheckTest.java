@@ -3,38 +3,18 @@ package org.vnetd.cli.doctor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
 class LibvirtSocketCheckTest {
-    private static HostProbe listening(Map<String, HostProbe.Listener> sockets) {
-        return new HostProbe() {
-            @Override
-            public Optional<String> sysctl(String path) {
-                return Optional.empty();
-            }
-
-            @Override
-            public String ipJson(String... args) {
-                return "[]";
-            }
-
-            @Override
-            public Optional<Listener> unixListener(String path) {
-                return Optional.ofNullable(sockets.get(path));
-            }
-        };
-    }
-
-    private static List<Finding> run(Map<String, HostProbe.Listener> sockets) {
-        return new LibvirtSocketCheck().run(listening(sockets), List.of());
+    private static List<Finding> run(FakeHost host) {
+        return new LibvirtSocketCheck().run(host, List.of());
     }
 
     @Test
     void libvirtsNetworkDaemonHoldingTheSocketIsAWarning() {
-        List<Finding> f = run(Map.of(LibvirtSocketCheck.SOCKET, new HostProbe.Listener("virtnetworkd", 812)));
+        List<Finding> f = run(new FakeHost().listening(LibvirtSocketCheck.SOCKET, new HostProbe.Listener("virtnetworkd", 812)));
         assertEquals(1, f.size());
         assertEquals(Severity.WARN, f.get(0).severity());
         assertEquals("/run/libvirt/virtnetworkd-sock is served by virtnetworkd (pid 812), not by vnetd", f.get(0).summary());
@@ -42,30 +22,15 @@ class LibvirtSocketCheckTest {
 
     @Test
     void aMonolithicLibvirtdNextToVnetdIsAWarning() {
-        List<Finding> f = run(Map.of(LibvirtSocketCheck.SOCKET, new HostProbe.Listener("java", 40),
-                LibvirtSocketCheck.LEGACY_SOCKET, new HostProbe.Listener("libvirtd", 7)));
+        List<Finding> f = run(new FakeHost().listening(LibvirtSocketCheck.SOCKET, new HostProbe.Listener("java", 40))
+                .listening(LibvirtSocketCheck.LEGACY_SOCKET, new HostProbe.Listener("libvirtd", 7)));
         assertEquals("libvirtd (pid 7) runs next to vnetd (/run/libvirt/libvirt-sock)", f.get(0).summary());
     }
 
     @Test
     void vnetdAndLibvirtsNetworkDaemonBothListeningFails() {
-        HostProbe both = new HostProbe() {
-            @Override
-            public Optional<String> sysctl(String path) {
-                return Optional.empty();
-            }
-
-            @Override
-            public String ipJson(String... args) {
-                return "[]";
-            }
-
-            @Override
-            public List<Listener> unixListeners(String path) {
-                return path.equals(LibvirtSocketCheck.SOCKET) ? List.of(new Listener("java", 40), new Listener("virtnetworkd", 812)) : List.of();
-            }
-        };
-        List<Finding> f = new LibvirtSocketCheck().run(both, List.of());
+        List<Finding> f = run(new FakeHost().listening(LibvirtSocketCheck.SOCKET, new HostProbe.Listener("java", 40),
+                new HostProbe.Listener("virtnetworkd", 812)));
         assertEquals(1, f.size());
         assertEquals(Severity.FAIL, f.get(0).severity());
         assertEquals("vnetd and virtnetworkd (pid 812) both listen on /run/libvirt/virtnetworkd-sock", f.get(0).summary());
@@ -75,8 +40,8 @@ class LibvirtSocketCheckTest {
 
     @Test
     void vnetdAloneOrNothingListeningSaysNothing() {
-        assertEquals(List.of(), run(Map.of(LibvirtSocketCheck.SOCKET, new HostProbe.Listener("java", 40))));
-        assertEquals(List.of(), run(Map.of()));
+        assertEquals(List.of(), run(new FakeHost().listening(LibvirtSocketCheck.SOCKET, new HostProbe.Listener("java", 40))));
+        assertEquals(List.of(), run(new FakeHost()));
     }
 
     @Test

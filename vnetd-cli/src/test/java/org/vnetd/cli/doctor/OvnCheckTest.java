@@ -15,35 +15,6 @@ class OvnCheckTest {
             <network xmlns:vnetd='https://vnetd.org/schemas/network/1.0'><name>cluster</name><forward mode='nat'/>
             <ip address='10.77.0.1' prefix='24'/><vnetd:ovn northbound='tcp:192.0.2.10:6641' gatewayChassis='hv1'/></network>""";
 
-    private static HostProbe host(boolean controller, Optional<Map<String, String>> ids, Optional<String> nbUnreachable) {
-        return new HostProbe() {
-            @Override
-            public Optional<String> sysctl(String path) {
-                return Optional.empty();
-            }
-
-            @Override
-            public String ipJson(String... args) {
-                return "[]";
-            }
-
-            @Override
-            public boolean processRunning(String name) {
-                return controller && name.equals("ovn-controller");
-            }
-
-            @Override
-            public Optional<Map<String, String>> openVswitchExternalIds() {
-                return ids;
-            }
-
-            @Override
-            public Optional<String> ovsdbUnreachable(String remotes) {
-                return nbUnreachable;
-            }
-        };
-    }
-
     private static List<NetworkFacts> ovnNetwork() {
         NetworkSummary s = new NetworkSummary("cluster", "u", true, true, false, "virbr1", null);
         return List.of(NetworkFacts.of(s, OVN_XML, List.of(), List.of()));
@@ -59,7 +30,7 @@ class OvnCheckTest {
 
     @Test
     void aHealthyChassisIsOk() {
-        List<Finding> f = new OvnCheck().run(host(true, Optional.of(GOOD), Optional.empty()), ovnNetwork());
+        List<Finding> f = new OvnCheck().run(new FakeHost().running("ovn-controller").openVswitchExternalIds(GOOD), ovnNetwork());
         assertEquals(1, f.size());
         assertEquals(Severity.OK, f.getFirst().severity());
         assertTrue(f.getFirst().summary().contains("chassis hv1, tunnels from 192.168.50.11"), f.getFirst().summary());
@@ -68,8 +39,8 @@ class OvnCheckTest {
     @Test
     void missingControllerEncapIpAndUnreachableNorthboundAreEachAFailure() {
         Map<String, String> noEncap = Map.of("system-id", "hv1", "ovn-remote", "tcp:192.168.50.10:6642");
-        List<Finding> f = new OvnCheck().run(host(false, Optional.of(noEncap), Optional.of("tcp:192.0.2.10:6641: Connection refused")),
-                ovnNetwork());
+        List<Finding> f = new OvnCheck().run(new FakeHost().openVswitchExternalIds(noEncap)
+                .noOvsdbAnswers("tcp:192.0.2.10:6641: Connection refused"), ovnNetwork());
         assertEquals(List.of(
                 "the OVN northbound database tcp:192.0.2.10:6641 of cluster does not answer",
                 "ovn-controller is not running on this host (networks on OVN: cluster)",
@@ -83,6 +54,6 @@ class OvnCheckTest {
         NetworkSummary s = new NetworkSummary("default", "u", true, true, false, "virbr0", null);
         List<NetworkFacts> local = List.of(NetworkFacts.of(s, "<network><name>default</name><ip address='10.0.0.1' prefix='24'/></network>",
                 List.of(), List.of()));
-        assertEquals(List.of(), new OvnCheck().run(host(false, Optional.empty(), Optional.of("x")), local));
+        assertEquals(List.of(), new OvnCheck().run(new FakeHost().noOvsdbAnswers("x"), local));
     }
 }
