@@ -18,26 +18,14 @@ class PoolNetworkDriverTest {
     private final FakeSystem sys = new FakeSystem();
     private final NetworkDriver driver = sys.driver();
 
-    private static final String VEPA = """
-            <network>
-              <name>direct</name>
-              <uuid>81ff0d90-c91e-6742-64da-4a736edb9a9b</uuid>
-              <forward mode='vepa'>
-                <interface dev='eth1'/>
-                <interface dev='eth2'/>
-              </forward>
-            </network>
-            """;
-
     @Test
     void aMacvtapPoolStartsWithNothingMadeWhenItsInterfacesExist() {
-        driver.define(VEPA);
+        driver.define(VepaNetwork.XML);
         VnetException missing = assertThrows(VnetException.class, () -> driver.start("direct"));
         assertEquals(ErrorCode.CONFLICT, missing.code());
         assertEquals("forward device 'eth1' of network 'direct' does not exist", missing.getMessage());
         assertFalse(driver.lookup("direct").active());
-        sys.links.put("eth1", "");
-        sys.links.put("eth2", "");
+        VepaNetwork.interfacesExist(sys);
         driver.start("direct");
         assertTrue(driver.lookup("direct").active());
         assertEquals(List.of(), sys.log, "libvirt makes nothing at the start of a pool's network, nor does vnetd");
@@ -45,9 +33,8 @@ class PoolNetworkDriverTest {
 
     @Test
     void anInterfaceAPortHoldsIsShownWithItsCountAndCannotBeDeletedLive() {
-        sys.links.put("eth1", "");
-        sys.links.put("eth2", "");
-        driver.define(VEPA);
+        VepaNetwork.interfacesExist(sys);
+        driver.define(VepaNetwork.XML);
         driver.start("direct");
         driver.countPortsWith(new PortCounter() {
             @Override

@@ -18,19 +18,11 @@ class UnappliedElementsDriverTest {
     private final FakeSystem sys = new FakeSystem();
     private final NetworkDriver driver = sys.driver();
 
-    private static final String VEPA = """
-            <network>
-              <name>direct</name>
-              <uuid>81ff0d90-c91e-6742-64da-4a736edb9a9b</uuid>
-              <forward mode='vepa'>
-                <interface dev='eth1'/>
-                <interface dev='eth2'/>
-              </forward>
+    private static final String VEPA = VepaNetwork.xml("""
               <virtualport type='802.1Qbg'>
                 <parameters managerid='11' typeid='1193047' typeidversion='2' instanceid='09b11c53-8b5c-4eeb-8f00-d84eaa0aaa4f'/>
               </virtualport>
-            </network>
-            """;
+            """);
 
     @Test
     void refusedAtDefineAndNothingStored() {
