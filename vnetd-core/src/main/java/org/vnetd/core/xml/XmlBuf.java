@@ -38,6 +38,23 @@ final class XmlBuf {
         return this;
     }
 
+    /**
+     * Whether a number is written: libvirt formats most numbers only when they are above zero
+     * ({@code if (def->x > 0)}), so an absent, empty or all-zero one is left out.
+     */
+    static boolean positive(String number) {
+        if (number == null || number.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < number.length(); i++) {
+            char c = number.charAt(i);
+            if (c != '0') {
+                return c >= '1' && c <= '9' || c == 'x' || c == 'X' || Character.isDigit(c);
+            }
+        }
+        return false;
+    }
+
     static String escape(String s) {
         StringBuilder out = null;
         for (int i = 0; i < s.length(); i++) {
