@@ -61,6 +61,7 @@ import org.vnetd.daemon.rpc.NetworkMethods;
 import org.vnetd.daemon.rpc.PortMethods;
 import org.vnetd.daemon.ovn.OvnConnections;
 import org.vnetd.daemon.ovn.OvnEffects;
+import org.vnetd.daemon.ovn.OvnLogicalPorts;
 import org.vnetd.daemon.rpc.RpcMethodTable;
 import org.vnetd.daemon.rpc.RpcServer;
 import org.vnetd.daemon.state.ConfigDirStore;
@@ -159,7 +160,7 @@ public final class Daemon implements AutoCloseable {
             d.reaper = new TapReaper(netlink, d.reaperNetlink);
             d.ports = new PortManager(driver, netlink, netlink.tc(),
                     new PortStore(options.runDir().resolve("ports")), new ServiceDhcp(services), d.reaper, vfs,
-                    new OpenVswitch(commands));
+                    new OpenVswitch(commands, options.ovsDb()), new OvnLogicalPorts(ovn));
             d.ports.recover();
             driver.countPortsWith(d.ports);
             events.subscribe(new EventHub.Filter(null, null), d.ports::onNetworkEvent);

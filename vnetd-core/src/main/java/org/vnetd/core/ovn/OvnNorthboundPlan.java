@@ -192,17 +192,37 @@ public final class OvnNorthboundPlan {
      */
     public static OvsdbTransaction addPort(OvnNetwork n, String switchUuid, Optional<String> dhcpUuid, String hostId,
             String portName, String mac) {
+        return addPort(n, switchUuid, dhcpUuid, hostId, portName, mac, Optional.empty());
+    }
+
+    /**
+     * {@link #addPort(OvnNetwork, String, Optional, String, String, String)} with {@code address} (IPv4) as the
+     * port's static address when given: the address a port asked for, or the one OVN gave the same guest on
+     * another host (a migration). A {@code <dhcp><host>} reservation of the MAC comes first.
+     */
+    public static OvsdbTransaction addPort(OvnNetwork n, String switchUuid, Optional<String> dhcpUuid, String hostId,
+            String portName, String mac, Optional<String> address) {
         String m = mac.toLowerCase(java.util.Locale.ROOT);
-        String reserved = n.reservations().get(m);
+        String reserved = Optional.ofNullable(n.reservations().get(m)).or(() -> address).orElse("dynamic");
         Map<String, OvsdbValue> lsp = new LinkedHashMap<>();
         lsp.put("name", of(portName));
-        lsp.put("addresses", OvsdbValue.strings(List.of(m + " " + (reserved != null ? reserved : "dynamic"))));
+        lsp.put("addresses", OvsdbValue.strings(List.of(m + " " + reserved)));
         lsp.put("dhcpv4_options", dhcpUuid.map(u -> OvsdbValue.setOf(List.of(OvsdbValue.uuid(u)))).orElse(OvsdbValue.empty()));
         lsp.put("external_ids", OvsdbValue.stringMap(portIds(n.uuid(), hostId)));
         return new OvsdbTransaction(DB, List.of(
                 OvsdbOp.insert(LSP, lsp, "port"),
                 new OvsdbOp.Mutate(LS, List.of(Condition.uuidIs(switchUuid)),
                         List.of(Mutation.insert("ports", OvsdbValue.setOf(List.of(named("port"))))))));
+    }
+
+    /**
+     * Every guest port of the network, of every host: name, addresses, the address OVN gave a {@code dynamic}
+     * one ({@code dynamic_addresses}, {@code "MAC IP"}) and external_ids (the host that made it).
+     */
+    public static OvsdbTransaction readNetworkPorts(String networkUuid) {
+        return new OvsdbTransaction(DB, List.of(new OvsdbOp.Select(LSP, List.of(Condition.includes("external_ids",
+                OvsdbValue.stringMap(Map.of(OvnKeys.PORT_NETWORK, networkUuid)))),
+                List.of("_uuid", "name", "addresses", "dynamic_addresses", "external_ids", "up"))));
     }
 
     /** Removes one of this host's ports (its row uuid, read with {@link #readHostPorts}). */

@@ -26,6 +26,8 @@ import io.netty.channel.EventLoopGroup;
 public final class OvnConnections implements AutoCloseable {
     /** Where Debian's openvswitch-switch puts the local database's socket. */
     public static final String DEFAULT_OVS_DB = "unix:/run/openvswitch/db.sock";
+    /** ovn-controller's integration bridge when {@code external_ids:ovn-bridge} names none. */
+    public static final String DEFAULT_INTEGRATION_BRIDGE = "br-int";
     static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final EventLoopGroup group;
@@ -61,17 +63,28 @@ public final class OvnConnections implements AutoCloseable {
         if (chassis.isPresent()) {
             return chassis.get();
         }
+        return localExternalId("system-id").orElseThrow(() -> new VnetException(ErrorCode.OVN,
+                "cannot tell this host's OVN chassis: no --ovn-chassis and no external_ids:system-id in the Open_vSwitch database at "
+                        + ovsDb));
+    }
+
+    /**
+     * The bridge ovn-controller binds guests' interfaces on: the local database's {@code external_ids:ovn-bridge},
+     * else {@code br-int} (ovn-controller's default).
+     */
+    public String integrationBridge() {
+        return localExternalId("ovn-bridge").orElse(DEFAULT_INTEGRATION_BRIDGE);
+    }
+
+    private Optional<String> localExternalId(String key) {
         OvsdbTransaction read = new OvsdbTransaction("Open_vSwitch",
                 List.of(new OvsdbOp.Select("Open_vSwitch", List.<Condition>of(), List.of("external_ids"))));
         var rows = OvsdbJson.rows(localSwitch().transact(read).get(0));
-        if (!rows.isEmpty() && rows.getFirst().get("external_ids") instanceof OvsdbValue.MapOf ids) {
-            OvsdbValue id = ids.entries().get(OvsdbValue.of("system-id"));
-            if (id instanceof OvsdbValue.Atom a) {
-                return a.value().toString();
-            }
+        if (!rows.isEmpty() && rows.getFirst().get("external_ids") instanceof OvsdbValue.MapOf ids
+                && ids.entries().get(OvsdbValue.of(key)) instanceof OvsdbValue.Atom a) {
+            return Optional.of(a.value().toString());
         }
-        throw new VnetException(ErrorCode.OVN, "cannot tell this host's OVN chassis: no --ovn-chassis and no external_ids:system-id in the "
-                + "Open_vSwitch database at " + ovsDb);
+        return Optional.empty();
     }
 
     /**

@@ -87,6 +87,15 @@ public final class OvnNorthbound {
 
     /** Adds a guest's port; returns its row's uuid. */
     public String addPort(OvnNetwork n, String portName, String mac) {
+        return addPort(n, portName, mac, Optional.empty());
+    }
+
+    /**
+     * Adds a guest's port with {@code mac}: the network's reservation of the MAC, else {@code address}, else the
+     * address OVN gave a port of the same MAC on the network (of any host: the guest migrating here while its
+     * old port still exists keeps its dynamic address), else {@code dynamic}. Returns the row's uuid.
+     */
+    public String addPort(OvnNetwork n, String portName, String mac, Optional<String> address) {
         List<JsonNode> shared = nb.transact(OvnNorthboundPlan.readShared(n.uuid()));
         List<Map<String, OvsdbValue>> switches = OvsdbJson.rows(shared.get(0));
         if (switches.isEmpty()) {
@@ -94,8 +103,44 @@ public final class OvnNorthbound {
         }
         String switchUuid = uuidOf(switches.getFirst());
         Optional<String> dhcp = OvsdbJson.rows(shared.get(1)).stream().findFirst().map(OvnNorthbound::uuidOf);
-        List<JsonNode> r = nb.transact(OvnNorthboundPlan.addPort(n, switchUuid, dhcp, hostId, portName, mac));
+        Optional<String> kept = address.isPresent() ? address : givenAddress(n, mac);
+        kept.ifPresent(a -> LOG.info("network {}: port {} of {} takes {}", n.name(), portName, mac, a));
+        List<JsonNode> r = nb.transact(OvnNorthboundPlan.addPort(n, switchUuid, dhcp, hostId, portName, mac, kept));
         return OvsdbJson.insertedUuid(r.get(0));
+    }
+
+    /** The address OVN gave (or a port was given) for {@code mac} on another of the network's ports. */
+    Optional<String> givenAddress(OvnNetwork n, String mac) {
+        String m = mac.toLowerCase(java.util.Locale.ROOT);
+        for (OvnPortRow p : ports(n)) {
+            if (p.mac().equals(m) && p.address().isPresent()) {
+                return p.address();
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Every guest port of the network in OVN, of every host. */
+    public List<OvnPortRow> ports(OvnNetwork n) {
+        List<JsonNode> r = nb.transact(OvnNorthboundPlan.readNetworkPorts(n.uuid()));
+        return OvsdbJson.rows(r.get(0)).stream().map(OvnPortRow::of).toList();
+    }
+
+    /** Adds this host's port {@code portName} unless it is there (a network started again lost it on stop). */
+    public void ensurePort(OvnNetwork n, String portName, String mac, Optional<String> address) {
+        if (!hostPorts(n).containsKey(portName)) {
+            addPort(n, portName, mac, address);
+        }
+    }
+
+    /** Removes this host's port {@code portName}; false if it has none of that name (removed already). */
+    public boolean removePortIfPresent(OvnNetwork n, String portName) {
+        String uuid = hostPorts(n).get(portName);
+        if (uuid == null) {
+            return false;
+        }
+        nb.transact(OvnNorthboundPlan.removePort(n.uuid(), uuid));
+        return true;
     }
 
     /** Removes one of this host's ports by name; a port of another host is not touched. */

@@ -40,8 +40,11 @@ final class ClientTapPorts {
     private final PortQos qos;
     private final VirtualFunctions vfs;
     private final LinkBackend links;
+    private final PortOvn ovn;
 
-    ClientTapPorts(NetworkDriver driver, PortStore store, PortRegistry registry, PortQos qos, VirtualFunctions vfs, LinkBackend links) {
+    ClientTapPorts(NetworkDriver driver, PortStore store, PortRegistry registry, PortQos qos, VirtualFunctions vfs, LinkBackend links,
+            PortOvn ovn) {
+        this.ovn = ovn;
         this.vfs = vfs;
         this.links = links;
         this.qos = qos;
@@ -64,7 +67,7 @@ final class ClientTapPorts {
             throw new VnetException(ErrorCode.INVALID_ARGUMENT, "invalid argument: Port reclaim not requested but plug type is not none");
         }
         NetworkDef def = driver.definition(net.name(), false);
-        PortTarget target = PortTarget.of(def, requested.group(), vfs);
+        PortTarget target = PortTarget.of(def, requested.group(), vfs, ovn);
         String uuid = requested.uuid().toString();
         PortDef port;
         PortRecord r;
@@ -110,9 +113,22 @@ final class ClientTapPorts {
                     port.bridge().orElse(target.bridge()), port.plug().type(), null, null, false, false, 1, false,
                     port.group().orElse(null), null, port.isolated().orElse(false), target.mtu().orElse(null), notes,
                     PortXml.format(port), null);
+            // the logical port its client's tap will name as iface-id (a reclaimed port's is there: ensured, not doubled)
+            Optional<String> logicalPort = target.onOvn() ? port.virtualPort().flatMap(vp -> VirtualPorts.parameter(vp, "interfaceid"))
+                    : Optional.empty();
+            if (logicalPort.isPresent()) {
+                ovn.ensurePort(def, logicalPort.get(), port.mac(), Optional.empty());
+            }
             try {
                 store.save(r);
             } catch (RuntimeException e) {
+                if (logicalPort.isPresent() && !reclaim) {
+                    try {
+                        ovn.removePort(def, logicalPort.get());
+                    } catch (RuntimeException undo) {
+                        e.addSuppressed(undo);
+                    }
+                }
                 if (plug.isPresent()) {
                     try {
                         qos.unplug(plug.get(), made);

@@ -1,11 +1,14 @@
 package org.vnetd.daemon.port;
 
+import java.util.Optional;
+
 import org.vnetd.core.dhcp.DhcpConfig;
 import org.vnetd.core.link.LinkRef;
 import org.vnetd.core.link.TapSpec;
 import org.vnetd.core.net.MacAddress;
 import org.vnetd.core.ovs.OvsPort;
 import org.vnetd.core.port.Bandwidth;
+import org.vnetd.core.xml.model.NetworkDef;
 
 /**
  * One kernel or service change of a port creation, applied in order by the plan {@link org.vnetd.core.plan.Executor}
@@ -38,6 +41,13 @@ sealed interface PortAction {
     record OvsPlug(MacAddress mac, int mtu, OvsPort port) implements PortAction {
     }
 
+    /**
+     * The port's logical switch port in OVN ({@code <vnetd:ovn>} networks), named as its tap's {@code iface-id} on the
+     * integration bridge, with the guest's MAC and {@code address} (else the network's reservation or dynamic).
+     */
+    record OvnPort(NetworkDef network, String name, MacAddress mac, Optional<String> address) implements PortAction {
+    }
+
     /** The bridge port isolated from the network's other isolated ports. */
     record Isolate() implements PortAction {
     }
@@ -65,6 +75,7 @@ sealed interface PortAction {
             case MakeMacvtap m -> "make macvtap " + m.name() + " on " + m.lower() + " (mode " + m.mode() + ")";
             case Plug p -> "plug into " + p.bridge().name();
             case OvsPlug o -> "add to Open vSwitch bridge " + o.port().bridge();
+            case OvnPort o -> "add logical switch port " + o.name() + " in OVN";
             case Isolate i -> "isolate";
             case ManageMacTable m -> "program " + m.guestMac() + " in the FDB of " + m.bridge();
             case ShapeTap s -> "shape tap";

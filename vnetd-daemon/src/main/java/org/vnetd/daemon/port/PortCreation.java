@@ -58,13 +58,15 @@ final class PortCreation {
     private final PortQos qos;
     private final VirtualFunctions vfs;
     private final OpenVswitch ovs;
+    private final PortOvn ovn;
     /** Guarded by {@code registry.mutations}. */
     private TapNames tapNames = new TapNames();
     /** Guarded by {@code registry.mutations}. */
     private TapNames macvtapNames = new TapNames(MACVTAP_PREFIX, 0);
 
     PortCreation(NetworkDriver driver, LinkBackend links, PortStore store, PortDhcp dhcp, TapReaper reaper, PortRegistry registry,
-            FdHandoff fds, PortQos qos, VirtualFunctions vfs, OpenVswitch ovs) {
+            FdHandoff fds, PortQos qos, VirtualFunctions vfs, OpenVswitch ovs, PortOvn ovn) {
+        this.ovn = ovn;
         this.vfs = vfs;
         this.qos = qos;
         this.ovs = ovs;
@@ -95,7 +97,7 @@ final class PortCreation {
             throw VnetException.of(ErrorCode.NETWORK_INACTIVE, "Requested operation is not valid: network '%s' is not active", net.name());
         }
         NetworkDef def = driver.definition(net.name(), false);
-        PortTarget target = PortTarget.of(def, req.portgroup(), vfs);
+        PortTarget target = PortTarget.of(def, req.portgroup(), vfs, ovn);
         if (target.pool().isPresent()) {
             return createOnPool(req, net, target);
         }
@@ -130,6 +132,11 @@ final class PortCreation {
             List<PortAction> actions = new ArrayList<>();
             actions.add(new PortAction.MakeTap(spec, req.tap().isPresent(), req.passFd(), req.queues()));
             int mtu = target.mtu().orElse(bridge.mtu());
+            if (target.onOvn()) {
+                // before the tap joins the integration bridge, so ovn-controller finds the logical port it names
+                OvsPort o = ovsPort.orElseThrow();
+                actions.add(new PortAction.OvnPort(def, o.interfaceId().toString(), req.mac(), req.ip().map(a -> a.getHostAddress())));
+            }
             actions.add(ovsPort.<PortAction>map(o -> new PortAction.OvsPlug(tapMac, mtu, o))
                     .orElseGet(() -> new PortAction.Plug(tapMac, mtu, bridge)));
             if (isolated) {
@@ -141,8 +148,8 @@ final class PortCreation {
             if (PortQos.shapesTap(target.bandwidth())) {
                 actions.add(new PortAction.ShapeTap(target.bandwidth().get()));
             }
-            req.ip().ifPresent(ip -> actions.add(new PortAction.Reserve(target.network(), new DhcpConfig.StaticHost(req.mac(), null, ip))));
-            PortEffects effects = new PortEffects(links, reaper, dhcp, registry, tapNames, macvtapNames, REAP_WAIT, qos, ovs);
+            req.ip().filter(ip -> !target.onOvn()).ifPresent(ip -> actions.add(new PortAction.Reserve(target.network(), new DhcpConfig.StaticHost(req.mac(), null, ip))));
+            PortEffects effects = new PortEffects(links, reaper, dhcp, registry, tapNames, macvtapNames, REAP_WAIT, qos, ovs, ovn);
             String subject = "port " + uuid;
             List<Applied<PortAction>> applied = Executor.applyAll(subject, actions, effects, PortAction::label);
             long t2 = System.nanoTime();
@@ -225,7 +232,7 @@ final class PortCreation {
             if (PortQos.shapesTap(target.bandwidth())) {
                 actions.add(new PortAction.ShapeTap(target.bandwidth().get()));
             }
-            PortEffects effects = new PortEffects(links, reaper, dhcp, registry, tapNames, macvtapNames, REAP_WAIT, qos, ovs);
+            PortEffects effects = new PortEffects(links, reaper, dhcp, registry, tapNames, macvtapNames, REAP_WAIT, qos, ovs, ovn);
             String subject = "port " + uuid;
             List<Applied<PortAction>> applied = Executor.applyAll(subject, actions, effects, PortAction::label);
             try {

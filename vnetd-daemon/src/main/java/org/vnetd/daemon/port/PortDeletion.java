@@ -13,6 +13,8 @@ import org.vnetd.core.link.LinkRef;
 import org.vnetd.core.net.MacAddress;
 import org.vnetd.core.driver.NetworkDriver;
 import org.vnetd.core.ovs.OvsPort;
+import org.vnetd.core.ovs.VirtualPorts;
+import org.vnetd.core.xml.model.NetworkDef;
 import org.vnetd.core.port.Bandwidth;
 import org.vnetd.core.port.PortDef;
 import org.vnetd.core.port.PortXml;
@@ -37,9 +39,11 @@ final class PortDeletion {
     private final NetworkDriver driver;
     private final PortQos qos;
     private final OpenVswitch ovs;
+    private final PortOvn ovn;
 
     PortDeletion(PortRegistry registry, LinkBackend links, PortStore store, PortDhcp dhcp, TapReaper reaper, NetworkDriver driver,
-            PortQos qos, OpenVswitch ovs) {
+            PortQos qos, OpenVswitch ovs, PortOvn ovn) {
+        this.ovn = ovn;
         this.ovs = ovs;
         this.driver = driver;
         this.qos = qos;
@@ -81,6 +85,9 @@ final class PortDeletion {
         long t3 = System.nanoTime();
         MacAddress mac = MacAddress.parse(r.mac());
         if (networkUp) {
+            removeLogicalPort(r);
+        }
+        if (networkUp && !onOvn(r)) {
             if (r.ip() != null) {
                 try {
                     dhcp.setReservations(r.network(), registry.reservations(r.network(), r.uuid()));
@@ -118,6 +125,31 @@ final class PortDeletion {
             ovs.removePort(r.tap());
         } catch (VnetException e) {
             LOG.warn("port {}: {}", r.uuid(), e.getMessage());
+        }
+    }
+
+    private boolean onOvn(PortRecord r) {
+        return driver.definition(r.network(), false).ovn().isPresent();
+    }
+
+    /**
+     * A port of a network on OVN: its logical switch port goes (a stopped network's went with this host's others).
+     * Removed only by this host and only this host's: one another host made under the same name stays.
+     */
+    private void removeLogicalPort(PortRecord r) {
+        NetworkDef def = driver.definition(r.network(), false);
+        if (def.ovn().isEmpty()) {
+            return;
+        }
+        Optional<String> name = PortXml.parse(r.xml()).virtualPort().flatMap(vp -> VirtualPorts.parameter(vp, "interfaceid"));
+        if (name.isEmpty()) {
+            return;
+        }
+        try {
+            ovn.removePort(def, name.get());
+        } catch (VnetException e) {
+            // the port is forgotten here anyway; what is left in OVN is said, not hidden
+            LOG.warn("port {}: cannot remove its logical switch port {} from OVN: {}", r.uuid(), name.get(), e.getMessage());
         }
     }
 

@@ -47,13 +47,15 @@ final class PortEffects implements Effects<PortAction> {
     private final Duration reapWait;
     private final PortQos qos;
     private final OpenVswitch ovs;
+    private final PortOvn ovn;
     private String tap;
     private final List<String> notes = new java.util.ArrayList<>();
     private TapHandle handle;
     private LinkRef plugged;
 
     PortEffects(LinkBackend links, TapReaper reaper, PortDhcp dhcp, PortRegistry registry, TapNames tapNames, TapNames macvtapNames,
-            Duration reapWait, PortQos qos, OpenVswitch ovs) {
+            Duration reapWait, PortQos qos, OpenVswitch ovs, PortOvn ovn) {
+        this.ovn = ovn;
         this.macvtapNames = macvtapNames;
         this.qos = qos;
         this.ovs = ovs;
@@ -109,6 +111,7 @@ final class PortEffects implements Effects<PortAction> {
                 links.setUp(tap);
                 plugged = links.linkRef(tap).orElseThrow(() -> VnetException.of(ErrorCode.KERNEL, "tap '%s' vanished", tap));
             }
+            case PortAction.OvnPort o -> ovn.addPort(o.network(), o.name(), o.mac(), o.address());
             case PortAction.Isolate i -> links.setBridgePort(tap, BridgePortOptions.DEFAULTS.withIsolated(true));
             case PortAction.ManageMacTable m -> {
                 if (!filterVlans(links, m.bridge())) {
@@ -147,6 +150,7 @@ final class PortEffects implements Effects<PortAction> {
             case PortAction.Plug p -> {
             }
             case PortAction.OvsPlug o -> ovs.removePort(tap);
+            case PortAction.OvnPort o -> ovn.removePort(o.network(), o.name());
             case PortAction.Isolate i -> {
             }
             case PortAction.ManageMacTable m -> links.deleteBridgeFdb(tap, m.guestMac());

@@ -42,17 +42,17 @@ public final class PortManager implements PortCounter, AutoCloseable {
     private final PortRecovery recovery;
 
     public PortManager(NetworkDriver driver, LinkBackend links, TcBackend tc, PortStore store, PortDhcp dhcp, TapReaper reaper,
-            VirtualFunctions vfs, OpenVswitch ovs) {
+            VirtualFunctions vfs, OpenVswitch ovs, PortOvn ovn) {
         PortQos qos = new PortQos(tc);
         this.store = store;
         this.registry = new PortRegistry(driver, links);
         this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("port-timers").factory());
         this.fds = new FdHandoff(timers, uuid -> delete(null, uuid, false));
-        this.creation = new PortCreation(driver, links, store, dhcp, reaper, registry, fds, qos, vfs, ovs);
-        this.clientTaps = new ClientTapPorts(driver, store, registry, qos, vfs, links);
-        this.deletion = new PortDeletion(registry, links, store, dhcp, reaper, driver, qos, ovs);
+        this.creation = new PortCreation(driver, links, store, dhcp, reaper, registry, fds, qos, vfs, ovs, ovn);
+        this.clientTaps = new ClientTapPorts(driver, store, registry, qos, vfs, links, ovn);
+        this.deletion = new PortDeletion(registry, links, store, dhcp, reaper, driver, qos, ovs, ovn);
         this.bandwidth = new PortBandwidth(driver, store, registry, qos);
-        this.recovery = new PortRecovery(registry, links, store, dhcp, reaper, creation, timers, driver, qos, ovs);
+        this.recovery = new PortRecovery(registry, links, store, dhcp, reaper, creation, timers, driver, qos, ovs, ovn);
     }
 
     /**

@@ -20,6 +20,7 @@ import org.vnetd.core.port.PortXml;
 import org.vnetd.core.qos.Bandwidths;
 import org.vnetd.core.qos.FloorLedger;
 import org.vnetd.core.rpc.NetworkEvent;
+import org.vnetd.core.xml.model.NetworkDef;
 import org.vnetd.daemon.ovs.OpenVswitch;
 import org.vnetd.daemon.qos.PortQos;
 
@@ -42,9 +43,11 @@ final class PortRecovery {
     private final PortQos qos;
     private final LegacyPortBandwidth legacy;
     private final OpenVswitch ovs;
+    private final PortOvn ovn;
 
     PortRecovery(PortRegistry registry, LinkBackend links, PortStore store, PortDhcp dhcp, TapReaper reaper, PortCreation creation,
-            Executor background, NetworkDriver driver, PortQos qos, OpenVswitch ovs) {
+            Executor background, NetworkDriver driver, PortQos qos, OpenVswitch ovs, PortOvn ovn) {
+        this.ovn = ovn;
         this.ovs = ovs;
         this.driver = driver;
         this.qos = qos;
@@ -171,6 +174,11 @@ final class PortRecovery {
                 return;
             }
             Optional<OvsPort> ovsPort = OvsPort.of(PortXml.parse(r.xml()), r.tap());
+            NetworkDef net = driver.definition(r.network(), false);
+            if (ovsPort.isPresent() && net.ovn().isPresent()) {
+                // the network's stop removed this host's logical ports; a daemon restart finds them there
+                ovn.ensurePort(net, ovsPort.get().interfaceId().toString(), ovsPort.get().attachedMac(), Optional.ofNullable(r.ip()));
+            }
             if (ovsPort.isPresent()) {
                 // --may-exist: a port the switch kept (a daemon restart) stays as it is, one it lost is added again
                 ovs.addPort(ovsPort.get());

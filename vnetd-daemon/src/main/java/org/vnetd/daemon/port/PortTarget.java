@@ -31,7 +31,9 @@ import org.vnetd.core.xml.model.VlanTagDef;
 record PortTarget(String network, String networkUuid, String bridge, String plugType, Optional<Integer> mtu,
         boolean isolatedDefault, Optional<String> portgroup, Optional<Bandwidth> bandwidth, Optional<Vlan> vlan,
         Optional<Boolean> trustGuestRxFilters, Optional<ForwardPool> pool, Optional<VirtualPort> networkVirtualPort,
-        Optional<VirtualPort> portgroupVirtualPort, Optional<String> macTableManager) {
+        Optional<VirtualPort> portgroupVirtualPort, Optional<String> macTableManager, boolean onOvn) {
+    /** What an OVN network's ports are on the integration bridge: Open vSwitch ports (an interfaceid is generated). */
+    static final VirtualPort OVN_VIRTUALPORT = new VirtualPort(Optional.of("openvswitch"), List.of());
 
     /** {@code <bridge macTableManager='libvirt'>}: the network, not the kernel, keeps its ports' MACs in the bridge's FDB. */
     boolean libvirtManagesMacTable() {
@@ -70,12 +72,9 @@ record PortTarget(String network, String networkUuid, String bridge, String plug
         return vp;
     }
 
-    static PortTarget of(NetworkDef def, Optional<String> wantedGroup, VirtualFunctions vfs) {
+    static PortTarget of(NetworkDef def, Optional<String> wantedGroup, VirtualFunctions vfs, PortOvn ovn) {
         if (def.ovn().isPresent()) {
-            // its guests' ports are OVN logical switch ports with a tap on the integration bridge, which vnetd does not make yet;
-            // never a tap on the network's (nonexistent) bridge instead
-            throw VnetException.of(ErrorCode.OPERATION_UNSUPPORTED,
-                    "network '%s' is on OVN (<vnetd:ovn>), and vnetd does not create ports on OVN networks yet (docs/ovn.md)", def.name());
+            return onOvn(def, wantedGroup, ovn);
         }
         ForwardMode mode = def.forwardMode();
         String plugType;
@@ -117,7 +116,21 @@ record PortTarget(String network, String networkUuid, String bridge, String plug
                 Optional.ofNullable(group == null ? null : group.getName()), bw,
                 Optional.ofNullable(vlan).map(PortTarget::vlan), Optional.ofNullable(trust).map("yes"::equals), pool,
                 VirtualPorts.of(def.getVirtualPort()), group == null ? Optional.empty() : VirtualPorts.of(group.getVirtualPort()),
-                Optional.ofNullable(def.getBridge()).map(b -> b.getMacTableManager()));
+                Optional.ofNullable(def.getBridge()).map(b -> b.getMacTableManager()), false);
+    }
+
+    /**
+     * A port of a network on OVN: an Open vSwitch port on this host's integration bridge whose interfaceid names its
+     * logical switch port. The network has no bridge of its own; what OVN does not take from vnetd yet is refused.
+     */
+    private static PortTarget onOvn(NetworkDef def, Optional<String> wantedGroup, PortOvn ovn) {
+        if (wantedGroup.isPresent() || !def.getPortGroups().isEmpty()) {
+            throw VnetException.of(ErrorCode.OPERATION_UNSUPPORTED,
+                    "unsupported configuration: network '%s' is on OVN (<vnetd:ovn>), where vnetd does not apply portgroups", def.name());
+        }
+        return new PortTarget(def.name(), def.uuid().toString(), ovn.integrationBridge(), "bridge", def.mtu(), false, Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(OVN_VIRTUALPORT), Optional.empty(),
+                Optional.empty(), true);
     }
 
     /**

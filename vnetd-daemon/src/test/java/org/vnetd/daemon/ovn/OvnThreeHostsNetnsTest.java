@@ -14,10 +14,14 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.vnetd.core.ovn.OvnNetwork;
+import org.vnetd.core.ovs.VirtualPorts;
+import org.vnetd.core.port.PortDef;
+import org.vnetd.core.port.PortXml;
 import org.vnetd.core.ovn.OvnNetworkMapper;
 import org.vnetd.core.ovsdb.OvsdbRemote;
 import org.vnetd.core.xml.NetworkXml;
 import org.vnetd.daemon.ovsdb.OvsdbClient;
+import org.vnetd.daemon.port.TapWire;
 import org.vnetd.daemon.process.DaemonProcess;
 import org.vnetd.testing.Await;
 import org.vnetd.testing.NetnsSupport;
@@ -28,6 +32,8 @@ import org.vnetd.testing.dhcp.Udhcpc;
 import org.vnetd.testing.ovn.OvnCentral;
 import org.vnetd.testing.ovn.OvnChassis;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -36,9 +42,10 @@ import io.netty.channel.epoll.EpollIoHandler;
  * Issue 23's acceptance topology: a central namespace (OVN's NB and SB databases, ovn-northd), two
  * hypervisor namespaces (each a private Open vSwitch with the userspace datapath, ovn-controller and
  * its own vnetd), joined by an underlay bridge, plus an upstream namespace on the gateway's uplink.
- * The same NAT network is defined and started by both vnetds. The guests' logical ports are made with
- * vnetd's own {@link OvnNorthbound#addPort} from this test (vnetd's {@code port.create} does not make
- * them yet, docs/ovn.md) and the guests' veths are plugged into br-int by the test.
+ * The same NAT network is defined and started by both vnetds. The guests' ports come from vnetd's
+ * {@code port.create} (the logical switch port, and the tap on br-int with its {@code iface-id}); each
+ * guest is a namespace whose NIC is wired to its port's tap descriptor ({@link TapWire}, as QEMU would).
+ * vm1's address is dynamic (OVN's), vm2's a {@code <host>} reservation.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class OvnThreeHostsNetnsTest {
@@ -57,13 +64,12 @@ class OvnThreeHostsNetnsTest {
                   <ip address='10.77.0.1' netmask='255.255.255.0'>
                     <dhcp>
                       <range start='10.77.0.100' end='10.77.0.199'/>
-                      <host mac='%s' name='vm1' ip='10.77.0.11'/>
                       <host mac='%s' name='vm2' ip='10.77.0.12'/>
                     </dhcp>
                   </ip>
                   <vnetd:ovn northbound='%s' switch='ls-cluster' gatewayChassis='hv1' uplink='physnet' uplinkAddress='192.0.2.50/24' uplinkGateway='192.0.2.1'/>
                 </network>
-                """.formatted(UUID, MAC1, MAC2, northbound);
+                """.formatted(UUID, MAC2, northbound);
     }
 
     private static void log(String line) {
@@ -123,8 +129,10 @@ class OvnThreeHostsNetnsTest {
             Path dir = Files.createTempDirectory("vnetd-ovn3");
             DaemonProcess d1 = track(open, new DaemonProcess(hv1, dir.resolve("hv1"), "INFO"));
             DaemonProcess d2 = track(open, new DaemonProcess(hv2, dir.resolve("hv2"), "INFO"));
-            d1.start("--no-default-network", "--ovn-chassis", "hv1");
-            d2.start("--no-default-network", "--ovn-chassis", "hv2");
+            String[] args1 = {"--no-default-network", "--ovn-chassis", "hv1", "--ovs-db", "unix:" + c1.ovs().dbSocket()};
+            String[] args2 = {"--no-default-network", "--ovn-chassis", "hv2", "--ovs-db", "unix:" + c2.ovs().dbSocket()};
+            d1.start(args1);
+            d2.start(args2);
             String def = xml(ovn.northboundTcp());
             d1.call("network.define", Map.of("xml", def));
             d2.call("network.define", Map.of("xml", def));
@@ -140,30 +148,36 @@ class OvnThreeHostsNetnsTest {
             OvsdbClient nbClient = track(open, OvsdbClient.open(List.of(OvsdbRemote.parse(ovn.northbound().remote())), group,
                     Duration.ofSeconds(10)));
             OvnNorthbound nb1 = new OvnNorthbound(nbClient, "hv1");
-            OvnNorthbound nb2 = new OvnNorthbound(nbClient, "hv2");
 
-            g1.veth("eth0", hv1, "vm1");
-            g1.execOk("ip", "link", "set", "eth0", "address", MAC1);
-            txChecksumOff(g1, "eth0");
-            g2.veth("eth0", hv2, "vm2");
-            g2.execOk("ip", "link", "set", "eth0", "address", MAC2);
-            txChecksumOff(g2, "eth0");
-            nb1.addPort(n, "port-vm1", MAC1);
-            c1.plug("vm1", "port-vm1");
-            nb2.addPort(n, "port-vm2", MAC2);
-            c2.plug("vm2", "port-vm2");
+            // the guests' ports, through vnetd: a logical switch port of this host and the tap on br-int naming it
+            JsonNode p1 = createPort(d1, MAC1);
+            TapWire vm1 = track(open, TapWire.nic(g1, "eth0", MAC1));
+            vm1.connect(d1, p1);
+            JsonNode p2 = createPort(d2, MAC2);
+            TapWire vm2 = track(open, TapWire.nic(g2, "eth0", MAC2));
+            vm2.connect(d2, p2);
+            String lsp1 = logicalPort(d1, p1);
+            String lsp2 = logicalPort(d2, p2);
+            assertEquals(List.of(lsp1), hostPorts(ovn, "hv1"), "hv1's port.create made one logical port tagged with hv1");
+            assertEquals(List.of(lsp2), hostPorts(ovn, "hv2"));
+            String tap1 = p1.get("tap").asText();
+            assertEquals("\"" + lsp1 + "\"", c1.ovs().get("Interface", tap1, "external_ids:iface-id"), "the tap names its logical port");
+            assertEquals("\"" + MAC1 + "\"", c1.ovs().get("Interface", tap1, "external_ids:attached-mac"));
+            assertTrue(c1.ovs().ports("br-int").contains(tap1), c1.ovs().ports("br-int").toString());
 
             DhcpLeaseInfo l1 = lease(open, g1, MAC1, "vm1");
             long leaseMs = (System.nanoTime() - t0) / 1_000_000;
             DhcpLeaseInfo l2 = lease(open, g2, MAC2, "vm2");
-            assertEquals("10.77.0.11", l1.address());
+            String a1 = l1.address();
+            int last = Integer.parseInt(a1.substring(a1.lastIndexOf('.') + 1));
+            assertTrue(a1.startsWith("10.77.0.") && last >= 100 && last <= 199, "vm1's dynamic address from the range: " + a1);
             assertEquals("10.77.0.12", l2.address());
             assertEquals("10.77.0.1", l1.router());
-            log("PASS OVN's DHCP: vm1 " + l1.address() + " router " + l1.router() + " dns " + l1.dns() + ", vm2 " + l2.address()
-                    + "; net-start to vm1's lease " + leaseMs + " ms");
+            log("PASS OVN's DHCP through vnetd's ports: vm1 " + a1 + " (dynamic) router " + l1.router() + " dns " + l1.dns() + ", vm2 "
+                    + l2.address() + " (reserved); net-start to vm1's lease " + leaseMs + " ms");
 
             long crossMs = awaitPing(g1, "10.77.0.12", NET);
-            awaitPing(g2, "10.77.0.11", NET);
+            awaitPing(g2, a1, NET);
             log("PASS vm1 (hv1) and vm2 (hv2) ping each other across Geneve (first after " + crossMs + " ms)");
 
             awaitPing(g1, "192.0.2.1", NET);
@@ -177,36 +191,38 @@ class OvnThreeHostsNetnsTest {
                         "@10.77.0.1", "vm2.cluster.test").stdout() + "\nDNS rows: " + ovn.nbctl("list", "DNS").stdout()
                         + "\nSB DNS: " + ovn.sbctl("list", "DNS").stdout(), e);
             }
-            Await.until(NET, "vm2 resolving vm1", () -> dig(g2, "10.77.0.1", "vm1").equals("10.77.0.11"));
-            log("PASS names resolve through OVN's DNS: vm2.cluster.test and vm1");
+            Await.until(NET, "vm2 resolving vm2", () -> dig(g2, "10.77.0.1", "vm2").equals("10.77.0.12"));
+            log("PASS names resolve through OVN's DNS: vm2.cluster.test and vm2");
 
-            // vm1 migrates: its port goes on hv1, comes on hv2 with the same MAC; the guest keeps its address
+            // vm1 migrates as libvirt migrates a guest: its port is made on hv2 (same MAC) while hv1's still exists,
+            // then hv1's is deleted; the new port keeps the dynamic address OVN gave the old one
+            JsonNode p1b = createPort(d2, MAC1);
+            String lsp1b = logicalPort(d2, p1b);
+            assertEquals("[\"" + MAC1 + " " + a1 + "\"]", ovn.nbctl("get", "Logical_Switch_Port", lsp1b, "addresses").stdout().trim(),
+                    "the migrated port takes the address OVN gave vm1 on hv1");
             long m0 = System.nanoTime();
-            nb1.removePort(n, "port-vm1");
-            c1.unplug("vm1");
-            g1.execOk("ip", "link", "del", "eth0");
-            g1.veth("eth0", hv2, "vm1");
-            g1.execOk("ip", "link", "set", "eth0", "address", MAC1);
-            txChecksumOff(g1, "eth0");
-            g1.execOk("ip", "addr", "add", "10.77.0.11/24", "dev", "eth0");
-            g1.execOk("ip", "route", "add", "default", "via", "10.77.0.1");
-            nb2.addPort(n, "port-vm1", MAC1);
-            c2.plug("vm1", "port-vm1");
-            long back = awaitPing(g2, "10.77.0.11", Duration.ofSeconds(10));
+            d1.call("port.delete", Map.of("network", "cluster", "uuid", p1.get("uuid").asText()));
+            vm1.connect(d2, p1b);
+            long back = awaitPing(g2, a1, Duration.ofSeconds(10));
             long migrateMs = (System.nanoTime() - m0) / 1_000_000;
-            log((migrateMs <= 2000 ? "PASS" : "SLOW") + " vm1 migrated to hv2 with its address 10.77.0.11; vm2 reaches it again "
-                    + migrateMs + " ms after the port left hv1 (" + back + " ms after it was made on hv2)");
+            log((migrateMs <= 2000 ? "PASS" : "SLOW") + " vm1 migrated to hv2 keeping its dynamic address " + a1 + "; vm2 reaches it again "
+                    + migrateMs + " ms after the port left hv1 (" + back + " ms after the wire moved)");
             assertTrue(migrateMs <= 2000, "vm1 reachable again within 2 s of its migration, took " + migrateMs + " ms");
+            assertEquals(List.of(), hostPorts(ovn, "hv1"), "port.delete on hv1 removed its logical port");
+            assertTrue(!c1.ovs().ports("br-int").contains(tap1), "and its tap left hv1's br-int: " + c1.ovs().ports("br-int"));
 
-            // restarts lose no port: ovn-northd, the northbound database, a vnetd
+            // restarts lose no port and re-create none: ovn-northd, the northbound database, a vnetd
+            String rows = ovn.nbctl("--bare", "--columns=_uuid", "find", "Logical_Switch_Port", "external_ids:vnetd\\:port-host=hv2")
+                    .stdout();
             ovn.restartNorthd();
             ovn.northbound().restart();
             d2.stop();
-            d2.start("--no-default-network", "--ovn-chassis", "hv2");
-            assertEquals(List.of("port-vm1", "port-vm2"), lines(ovn.nbctl("--bare", "--columns=name", "find", "Logical_Switch_Port",
-                    "external_ids:vnetd\\:port-host=hv2").stdout()));
-            awaitPing(g2, "10.77.0.11", NET);
-            log("PASS ovn-northd, the NB database and hv2's vnetd restarted: no port lost, vm2 still reaches vm1");
+            d2.start(args2);
+            assertEquals(lines(rows), lines(ovn.nbctl("--bare", "--columns=_uuid", "find", "Logical_Switch_Port",
+                    "external_ids:vnetd\\:port-host=hv2").stdout()), "hv2's logical ports are the same rows after the restarts");
+            assertEquals(2, d2.call("port.list", Map.of("network", "cluster")).size(), "the restarted vnetd adopted its ports");
+            awaitPing(g2, a1, NET);
+            log("PASS ovn-northd, the NB database and hv2's vnetd restarted: no port lost or made again, vm2 still reaches vm1");
 
             // ports into OVN per second (vnetd's transactions, one port each, from this host)
             int count = 50;
@@ -219,7 +235,7 @@ class OvnThreeHostsNetnsTest {
 
             // stopping on hv1 removes only hv1's ports; stopping on the last host removes switch and router
             d1.call("network.destroy", Map.of("network", "cluster"));
-            assertEquals(List.of("lsp-ls-cluster-router", "port-vm1", "port-vm2"),
+            assertEquals(lines(lsp1b + "\n" + lsp2 + "\nlsp-ls-cluster-router"),
                     lines(ovn.nbctl("--bare", "--columns=name", "list", "Logical_Switch_Port").stdout()).stream()
                             .filter(p -> !p.startsWith("lsp-ls-cluster-uplink")).toList());
             log("PASS net-destroy on hv1 removed hv1's " + count + " ports only; hv2's stay, switch and router stay");
@@ -242,6 +258,21 @@ class OvnThreeHostsNetnsTest {
 
     private static void txChecksumOff(TestNetns ns, String dev) {
         ns.execOk("ethtool", "-K", dev, "tx", "off");
+    }
+
+    private static JsonNode createPort(DaemonProcess d, String mac) throws Exception {
+        return d.call("port.create", Map.of("network", "cluster", "mac", mac, "passFd", true));
+    }
+
+    /** The logical switch port a vnetd port names: its Open vSwitch interfaceid. */
+    private static String logicalPort(DaemonProcess d, JsonNode port) throws Exception {
+        PortDef def = PortXml.parse(d.call("port.getXml", Map.of("network", "cluster", "uuid", port.get("uuid").asText())).get("xml").asText());
+        return VirtualPorts.parameter(def.virtualPort().orElseThrow(), "interfaceid").orElseThrow();
+    }
+
+    private static List<String> hostPorts(OvnCentral ovn, String host) {
+        return lines(ovn.nbctl("--bare", "--columns=name", "find", "Logical_Switch_Port", "external_ids:vnetd\\:port-host=" + host)
+                .stdout()).stream().filter(p -> !p.startsWith("bench-")).toList();
     }
 
     private static DhcpLeaseInfo lease(List<AutoCloseable> open, TestNetns g, String mac, String name) {

@@ -47,7 +47,7 @@ class OvnNetworkDaemonTest {
         try (TestNetns ns = TestNetns.create("ovnd");
                 PrivateOvsdbServer nb = PrivateOvsdbServer.start(dir.resolve("nb"), PrivateOvsdbServer.OVN_NB_SCHEMA);
                 DaemonProcess daemon = new DaemonProcess(ns, dir.resolve("vnetd"))) {
-            daemon.start("--no-default-network", "--ovn-chassis", "hv1");
+            daemon.start("--no-default-network", "--ovn-chassis", "hv1", "--ovs-db", "unix:/nonexistent/db.sock");
             String xml = """
                     <network xmlns:vnetd='https://vnetd.org/schemas/network/1.0'>
                       <name>cluster</name>
@@ -65,15 +65,18 @@ class OvnNetworkDaemonTest {
             String ids = nbctl(nb, "get", "Logical_Switch", "ls-cluster", "external_ids");
             assertTrue(ids.contains("\"vnetd:network\"=\"" + uuid + "\"") && ids.contains("\"vnetd:host:hv1\"=started"), ids);
             assertEquals("lr-ls-cluster", nbctl(nb, "--bare", "--columns=name", "list", "Logical_Router"));
+            // a port needs this host's Open vSwitch (its integration bridge), which this namespace does not have
             var refused = daemon.fail("port.create", Map.of("network", "cluster", "mac", "52:54:00:00:00:07"));
-            assertEquals(16, refused.code, refused.getMessage());
-            assertTrue(refused.getMessage().contains("does not create ports on OVN networks yet"), refused.getMessage());
-            assertEquals(before, Kernel.snapshot(ns), "no tap made for the refused port");
+            assertEquals(26, refused.code, refused.getMessage());
+            assertTrue(refused.getMessage().contains("unix:/nonexistent/db.sock"), refused.getMessage());
+            assertEquals(before, Kernel.snapshot(ns), "no tap made for the failed port");
+            assertEquals("", nbctl(nb, "--bare", "--columns=name", "find", "Logical_Switch_Port", "external_ids:vnetd\\:port-host=hv1"),
+                    "no logical port left for it");
 
             // the database restarts, then the daemon: the network stays active and its rows stay
             nb.restart();
             daemon.stop();
-            daemon.start("--no-default-network", "--ovn-chassis", "hv1");
+            daemon.start("--no-default-network", "--ovn-chassis", "hv1", "--ovs-db", "unix:/nonexistent/db.sock");
             assertTrue(find(daemon, "cluster").get("active").asBoolean());
             assertEquals(uuid, nbctl(nb, "get", "Logical_Switch", "ls-cluster", "external_ids:vnetd\\:network").replace("\"", ""));
             assertEquals(List.of("ls-cluster", "ls-cluster-uplink"), nbctl(nb, "--bare", "--columns=name", "list", "Logical_Switch").lines()
