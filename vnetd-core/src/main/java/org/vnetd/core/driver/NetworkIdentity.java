@@ -40,7 +40,7 @@ final class NetworkIdentity {
             def.setUuid(old.uuid.toString());
             NetworkDef prev = old.current();
             if (prev != null && def.forwardMode().hasBridge()) {
-                if (def.bridgeName().isEmpty() && prev.bridgeName().isPresent()) {
+                if (def.bridgeName().isEmpty() && prev.bridgeName().isPresent() && def.ovn().isEmpty()) {
                     setBridgeName(def, prev.bridgeName().get());
                 }
                 if (def.macAddress().isEmpty() && prev.getMac() != null) {
@@ -56,7 +56,9 @@ final class NetworkIdentity {
         } else {
             def.setUuid(UUID.randomUUID().toString());
         }
-        if (def.forwardMode().hasBridge()) {
+        // a network on OVN has no bridge on this host (its ports join the integration bridge): no name is made up
+        // for one, as libvirt makes none for a network without a bridge; a name the definition gives is kept
+        if (def.forwardMode().hasBridge() && def.ovn().isEmpty()) {
             String bridge = def.bridgeName().orElse(null);
             if (bridge == null || bridge.contains("%d")) {
                 Set<String> used = bridgesOfOthers(name, all);

@@ -3,6 +3,7 @@ package org.vnetd.core.driver;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -141,8 +142,14 @@ class NetworkDriverTest {
         String ovn = nat("o", "103").replace("<network>", "<network xmlns:vnetd='https://vnetd.org/schemas/network/1.0'>")
                 .replace("</network>", "<vnetd:ovn northbound='tcp:10.0.0.1:6641' switch='ls-o' gatewayChassis='hv1' uplink='physnet'"
                         + " uplinkAddress='192.0.2.50/24'/></network>");
-        driver.define(ovn);
+        NetworkSummary defined = driver.define(ovn);
         assertTrue(driver.getXml("o", true).contains("<vnetd:ovn northbound='tcp:10.0.0.1:6641' switch='ls-o'"), "the binding is stored");
+        // libvirt's formatter writes <bridge stp delay> for every network of a bridged mode, with a name only when it has one
+        assertTrue(driver.getXml("o", true).contains("<bridge stp='on' delay='0'/>"), "no bridge name made up for a bridge this "
+                + "host never makes: " + driver.getXml("o", true));
+        assertNull(defined.bridge());
+        driver.define(ovn);
+        assertFalse(driver.getXml("o", true).contains("<bridge name="), "nor at a redefinition");
         sys.log.clear();
         driver.start("o");
         assertEquals(List.of("apply join ovn logical switch ls-o of o at tcp:10.0.0.1:6641"), sys.log,
