@@ -47,8 +47,9 @@ final class CoalescedRuns<T> {
     private final Object joining = new Object();
     private final AtomicBoolean refreshing = new AtomicBoolean();
 
-    // guarded by joining: the run that callers asking now will share
+    // guarded by joining: the run that callers asking now will share, and how many callers share it so far
     private CompletableFuture<T> next;
+    private int sharingNext;
     // guarded by running
     private long lastStart;
     private boolean ranBefore;
@@ -74,6 +75,7 @@ final class CoalescedRuns<T> {
                 next = new CompletableFuture<>();
             }
             mine = next;
+            sharingNext++;
         }
         if (runner) {
             run(mine);
@@ -83,6 +85,13 @@ final class CoalescedRuns<T> {
         } catch (ExecutionException e) {
             // a failed run is not kept: the next caller runs again
             throw e.getCause() instanceof Exception x ? x : new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Callers waiting for the next run, which has not started yet (tests: who has asked by now). */
+    int waitingForNextRun() {
+        synchronized (joining) {
+            return sharingNext;
         }
     }
 
@@ -121,6 +130,7 @@ final class CoalescedRuns<T> {
             }
             synchronized (joining) {
                 next = null; // who asks from now on needs a run that starts later than this one
+                sharingNext = 0;
             }
             long started = clock.nanoTime();
             lastStart = started;

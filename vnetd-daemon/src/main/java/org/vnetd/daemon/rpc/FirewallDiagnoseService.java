@@ -44,6 +44,11 @@ public final class FirewallDiagnoseService {
         this.runs = new CoalescedRuns<>(diagnosis, minGap, clock);
     }
 
+    /** Callers waiting for a run that has not started yet (tests). */
+    int waitingForNextRun() {
+        return runs.waitingForNextRun();
+    }
+
     public List<RpcMethod> all() {
         return List.of(RpcMethod.onWorker(Methods.FIREWALL_DIAGNOSE, RpcMethod.Access.READ, this::diagnose));
     }

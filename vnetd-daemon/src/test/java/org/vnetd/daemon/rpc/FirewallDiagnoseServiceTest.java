@@ -71,22 +71,22 @@ class FirewallDiagnoseServiceTest {
         try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<DiagnoseResult> first = callers.submit(() -> s.diagnose(call(false)));
             org.vnetd.testing.Await.until(Duration.ofSeconds(5), "the first run started", () -> runs.get() == 1);
-            List<Future<int[]>> later = new ArrayList<>();
+            List<Future<String>> later = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
-                later.add(callers.submit(() -> {
-                    int startedBefore = runs.get();
-                    int got = Integer.parseInt(findings(s.diagnose(call(false))).getFirst().message());
-                    return new int[] {startedBefore, got};
-                }));
+                later.add(callers.submit(() -> findings(s.diagnose(call(false))).getFirst().message()));
             }
+            // every one of them has asked (and waits for the run after the first) before the first run ends
+            org.vnetd.testing.Await.until(Duration.ofSeconds(5), "50 callers wait for the next run",
+                    () -> s.waitingForNextRun() == 50);
+            assertEquals(1, runs.get(), "nobody asked for a run while one was running: they wait for the next");
             firstRunHolds.countDown();
             assertEquals("1", findings(first.get()).getFirst().message());
-            for (Future<int[]> f : later) {
-                int[] r = f.get();
-                assertTrue(r[1] > r[0], "asked after run " + r[0] + " started, answered by run " + r[1]);
+            for (Future<String> f : later) {
+                assertEquals("2", f.get(), "asked while run 1 was running: answered by the run that started after it");
             }
         }
-        assertTrue(runs.get() <= 5, "51 callers share runs: " + runs.get());
+        assertEquals(2, runs.get(), "51 callers, two runs: the one running when 50 of them asked, and the one they shared");
+        assertEquals(0, s.waitingForNextRun());
     }
 
     @Test
