@@ -33,6 +33,8 @@ import org.vnetd.daemon.driver.KernelActions;
 import org.vnetd.daemon.driver.NetlinkKernelObserver;
 import org.vnetd.daemon.pool.SysfsVirtualFunctions;
 import org.vnetd.daemon.driver.NetworkServices;
+import org.vnetd.daemon.firewalld.Firewalld;
+import org.vnetd.daemon.firewalld.FirewalldZones;
 import org.vnetd.daemon.firewall.FirewallBackends;
 import org.vnetd.daemon.firewall.FirewallDoctor;
 import org.vnetd.daemon.firewall.ProcessCommandRunner;
@@ -145,7 +147,8 @@ public final class Daemon implements AutoCloseable {
             NetworkDriver driver = new NetworkDriver(new ConfigDirStore(options.networksDir()),
                     new RunDirStatusStore(options.runDir(), planner), planner,
                     new KernelActions(netlink, new ProcSysctl(), firewall, services, netlink.tc(),
-                            new LibvirtRelease(commands, leaseImporter), new OvnEffects(ovn)),
+                            new LibvirtRelease(commands, leaseImporter), new OvnEffects(ovn),
+                            new FirewalldZones(Firewalld.onSystemBus(commands, System.getenv()))),
                     new NetlinkKernelObserver(netlink, vfs), events, services, services, System::currentTimeMillis,
                     RandomGenerator.of("L64X128MixRandom"));
             services.onHealthChange(driver::serviceHealthChanged);

@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * A bridge libvirt's network driver runs that firewalld has in one of its zones (libvirt's firewalld backend
  * puts them in {@code libvirt}): {@code import-libvirt --takeover} leaves such a network to libvirt, since
- * vnetd does not manage firewalld zones and out of the zone the bridge meets firewalld's default zone.
+ * vnetd does not take over a bridge in a firewalld zone yet (its own networks' bridges it puts in zones as libvirt does).
  */
 public final class LibvirtFirewalldCheck implements Check {
     @Override
@@ -26,7 +26,7 @@ public final class LibvirtFirewalldCheck implements Check {
                 out.add(new Finding("libvirt_firewalld_zone", Severity.WARN, "bridge " + bridge + " of libvirt's network '" + network
                         + "' is in firewalld's zone '" + zone + "'",
                         "libvirt's firewalld backend put it there; vnetctl import-libvirt --takeover leaves such a network to libvirt,"
-                                + " as vnetd does not manage firewalld zones and out of the zone its traffic meets firewalld's default zone",
+                                + " as vnetd does not take over a bridge in a firewalld zone yet",
                         "to move it to vnetd: systemctl disable --now firewalld, then vnetctl import-libvirt --takeover;"
                                 + " or keep this network in libvirt"));
             }

@@ -108,7 +108,7 @@ public final class ImportPlanner {
             // be the whole firewall, and taking the bridge out of the zone puts it in firewalld's default zone,
             // whose forward chain rejects the guests' traffic
             steps.add("firewalld has " + bridge + " in its zone '" + zone + "' (libvirt's firewalld backend): not taken over, it "
-                    + "stays libvirt's; vnetd does not manage firewalld zones: stop firewalld (systemctl disable --now firewalld) "
+                    + "stays libvirt's; vnetd does not take over a bridge in a firewalld zone yet: stop firewalld (systemctl disable --now firewalld) "
                     + "and run the import again, or keep this network in libvirt");
             if (persistent == null) {
                 return new NetworkImport(n, name, uuid, bridge, NetworkImport.Outcome.SKIPPED, persistent, live, null, steps);

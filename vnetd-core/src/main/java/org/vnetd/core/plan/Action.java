@@ -6,8 +6,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.StringJoiner;
 
+import org.vnetd.core.error.ErrorCode;
+import org.vnetd.core.error.VnetException;
 import org.vnetd.core.firewall.FirewallPlan;
 import org.vnetd.core.firewall.Family;
 import org.vnetd.core.firewall.Phase;
@@ -27,6 +30,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
 @JsonSubTypes({
         @JsonSubTypes.Type(value = Action.CreateBridge.class, name = "create-bridge"),
+        @JsonSubTypes.Type(value = Action.FirewalldZone.class, name = "firewalld-zone"),
         @JsonSubTypes.Type(value = Action.Firewall.class, name = "firewall"),
         @JsonSubTypes.Type(value = Action.AddAddress.class, name = "add-address"),
         @JsonSubTypes.Type(value = Action.LinkUp.class, name = "link-up"),
@@ -62,6 +66,55 @@ public sealed interface Action {
             mac.ifPresent(m -> sb.append(", mac ").append(m));
             mtu.ifPresent(m -> sb.append(", mtu ").append(m));
             return sb.append(')').toString();
+        }
+    }
+
+    /**
+     * The firewalld zone of the network's bridge, as libvirt sets it before its rules (networkAddFirewallRules):
+     * the zone {@code <bridge zone>} names, which then needs firewalld running; otherwise, only when firewalld
+     * runs, {@value #LIBVIRT_ZONE} ({@value #ROUTED_ZONE} for a routed network where firewalld has it and its
+     * {@value #ROUTED_POLICY} policy). Out of such a zone firewalld's own table rejects what vnetd's accepts (an
+     * accept in one nftables table does not override a reject in another). Undo takes the bridge out of the
+     * zone again: firewalld keeps a deleted interface's name in a zone, and the next network of that bridge
+     * name may want another.
+     *
+     * @param zone   the zone of {@code <bridge zone>}, if any
+     * @param routed a {@code <forward mode='route'>} network
+     */
+    record FirewalldZone(String network, String bridge, Optional<String> zone, boolean routed) implements Action {
+        public static final String LIBVIRT_ZONE = "libvirt";
+        public static final String ROUTED_ZONE = "libvirt-routed";
+        public static final String ROUTED_POLICY = "libvirt-routed-out";
+
+        public FirewalldZone {
+            Objects.requireNonNull(network, "network");
+            Objects.requireNonNull(bridge, "bridge");
+            Objects.requireNonNull(zone, "zone");
+        }
+
+        /**
+         * The zone to put the bridge in, given the zones and policies of the running firewalld; fails, as libvirt
+         * does, when the zone a network needs is not there (the requested one is checked by firewalld itself).
+         */
+        public String zoneAmong(Set<String> zones, Set<String> policies) {
+            if (zone.isPresent()) {
+                return zone.get();
+            }
+            if (routed && zones.contains(ROUTED_ZONE) && policies.contains(ROUTED_POLICY)) {
+                return ROUTED_ZONE;
+            }
+            if (zones.contains(LIBVIRT_ZONE)) {
+                return LIBVIRT_ZONE;
+            }
+            throw VnetException.of(ErrorCode.FIREWALL, "firewalld runs but has no '%s' zone for network '%s' (bridge %s): "
+                    + "without it firewalld's default zone rejects the guests' traffic; install the zone libvirt ships "
+                    + "(libvirt.zone, in firewalld's zones directory) or name a zone with <bridge zone>", LIBVIRT_ZONE, network, bridge);
+        }
+
+        public String describe() {
+            return zone.map(z -> "put " + bridge + " in firewalld zone " + z + " (firewalld must run)")
+                    .orElse("put " + bridge + " in firewalld zone " + (routed ? ROUTED_ZONE + " (else " + LIBVIRT_ZONE + ")" : LIBVIRT_ZONE)
+                            + " if firewalld runs");
         }
     }
 

@@ -62,6 +62,7 @@ public final class LegacySteps {
         return switch (action) {
             case Action.CreateBridge b -> "bridge " + b.bridge();
             case Action.Firewall f -> "firewall " + f.plan().network();
+            case Action.FirewalldZone z -> "firewalld zone " + z.bridge(); // those daemons set none: never matches
             case Action.AddAddress a -> "address " + a.address() + " on " + a.device();
             case Action.LinkUp u -> "up " + u.device();
             case Action.AddRoute r -> "route " + r.destination() + " via " + r.gateway().getHostAddress();

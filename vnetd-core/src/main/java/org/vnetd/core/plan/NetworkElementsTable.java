@@ -81,7 +81,10 @@ public final class NetworkElementsTable {
                         + "say so)", nat(" macTableManager='libvirt'", "")));
         r.add(new Row("bridge", List.of("macTableManager='libvirt'"), "",
                 hostBridge(OVS).replace("<bridge name='br0'/>", "<bridge name='br0' macTableManager='libvirt'/>")));
-        r.add(new Row("bridge", List.of("zone"), "", nat(" zone='trusted'", "")));
+        r.add(new Row("bridge", List.of("zone"), "the bridge in that firewalld zone (firewalld's D-Bus API; the start fails when "
+                + "firewalld does not run or has no such zone), out of it at destroy. Without `zone`, when firewalld runs, the "
+                + "bridge goes in zone `libvirt` (`libvirt-routed` for `<forward mode='route'>` where firewalld has it; "
+                + "`open` networks in none), as libvirt does", nat(" zone='trusted'", "")));
         r.add(new Row("mtu", List.of("size"), "the bridge's and its ports' MTU", nat("<mtu size='9000'/>")));
         r.add(new Row("mac", List.of("address"), "the bridge's MAC", nat("<mac address='52:54:00:0a:0b:0c'/>")));
         r.add(new Row("forward", List.of("mode='nat'", "dev"), "NAT (nftables or iptables), optionally only out of dev",

@@ -4,6 +4,7 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 import org.vnetd.core.firewall.FirewallPlanner;
@@ -20,7 +21,7 @@ import org.vnetd.core.xml.model.NetworkDef;
 import org.vnetd.core.xml.model.RouteDef;
 
 /**
- * vnetd's start plan, in libvirt's order (networkStartNetworkVirtual): bridge → firewall →
+ * vnetd's start plan, in libvirt's order (networkStartNetworkVirtual): bridge → firewalld zone → firewall →
  * addresses → up → routes → forwarding → DNS → TFTP → DHCP → DHCPv6 → router advertisements → the
  * {@code <bandwidth>} of the bridge (virNetDevBandwidthSet, last as libvirt does it). Networks of the bridge and
  * passthrough modes use the host's devices: nothing of ours to create, only a host bridge's {@code <bandwidth>}.
@@ -44,6 +45,7 @@ public final class NetworkPlanner implements Planner {
         }
         String bridge = def.bridgeName().orElseThrow();
         actions.add(bridge(def, bridge));
+        firewalldZone(def, bridge).ifPresent(actions::add);
         actions.add(new Action.Firewall(firewall.plan(ServiceConfigs.firewall(def))));
         for (IpDef ip : def.ips()) {
             actions.add(new Action.AddAddress(bridge, ip.prefix()));
@@ -62,6 +64,15 @@ public final class NetworkPlanner implements Planner {
         ServiceConfigs.ra(def).ifPresent(cfg -> actions.add(new Action.StartRa(def.name(), cfg.interfaceName())));
         tc(def, bridge, actions);
         return new Plan(def.name(), actions);
+    }
+
+    /** libvirt sets a zone for every forward mode but {@code open}, where only {@code <bridge zone>} asks for one. */
+    private static Optional<Action.FirewalldZone> firewalldZone(NetworkDef def, String bridge) {
+        Optional<String> zone = Optional.ofNullable(def.getBridge()).map(BridgeDef::getZone);
+        if (zone.isEmpty() && def.forwardMode() == ForwardMode.OPEN) {
+            return Optional.empty();
+        }
+        return Optional.of(new Action.FirewalldZone(def.name(), bridge, zone, def.forwardMode() == ForwardMode.ROUTE));
     }
 
     /** virNetDevBandwidthSet of the network's {@code <bandwidth>} on its bridge, hierarchical (ports' floors get classes). */

@@ -25,6 +25,7 @@ public final class TakeoverPlan {
                 case Action.AddRoute r -> actions.add(new Action.Adopted(r));
                 case Action.Tc t -> actions.add(new Action.Adopted(t)); // libvirt shaped the bridge's <bandwidth> already
                 case Action.Firewall f -> actions.add(f);
+                case Action.FirewalldZone z -> actions.add(z); // the zone libvirt set, set again: the same zone by the same rules
                 case Action.Sysctls s -> actions.add(s);
                 case Action.StartDns s -> released = releaseThen(actions, released, release, s);
                 case Action.StartTftp s -> released = releaseThen(actions, released, release, s);

@@ -38,10 +38,6 @@ public final class UnappliedElements {
         List<Refusal> out = new ArrayList<>();
         ForwardMode mode = def.forwardMode();
         BridgeDef b = def.getBridge();
-        if (b != null && b.getZone() != null) {
-            out.add(new Refusal("<bridge zone='" + b.getZone() + "'>",
-                    "vnetd does not put bridges into firewalld zones; its own nftables rules are the network's firewall"));
-        }
         boolean ovsNetwork = def.getVirtualPort() != null && VirtualPorts.OPENVSWITCH.equals(def.getVirtualPort().getType());
         if (b != null && "libvirt".equals(b.getMacTableManager()) && ovsNetwork) {
             out.add(new Refusal("<bridge macTableManager='libvirt'>",

@@ -57,7 +57,7 @@ class NetworkElementsTableTest {
     @Test
     void aRefusedElementIsNamedWithItsReason() {
         String md = NetworkElementsTable.markdown();
-        assertTrue(md.contains("| `bridge` | `zone` | **refused** at define and start: `<bridge zone='trusted'>` (vnetd does not put"), md);
+        assertTrue(md.contains("| `domain` | `register` | **refused** at define and start: `<domain register='yes'>` (vnetd does not register"), md);
         assertTrue(md.contains("| `virtualport` | `type='openvswitch'` | ports added to the Open vSwitch bridge"), md);
     }
 }

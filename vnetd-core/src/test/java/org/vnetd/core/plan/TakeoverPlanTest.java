@@ -38,16 +38,18 @@ class TakeoverPlanTest {
         Plan takeover = TakeoverPlan.of(start, RELEASE);
         assertEquals(List.of(
                 "adopt: create bridge virbr0 (stp on, delay 0 s, mac 52:54:00:0a:0b:0c)",
-                start.lines().get(1), // vnetd's firewall, as a start applies it
+                start.lines().get(1), // the firewalld zone libvirt set, set again as a start sets it
+                start.lines().get(2), // vnetd's firewall, as a start applies it
                 "adopt: add address 192.168.122.1/24 to virbr0",
                 "adopt: set virbr0 up",
                 "adopt: add route 10.9.0.0/16 via 192.168.122.2",
-                start.lines().get(5), // sysctls
+                start.lines().get(6), // sysctls
                 "release default on virbr0 from libvirt: remove its firewall rules, stop its dnsmasq (pid 42), import the leases of "
                         + "/var/lib/libvirt/dnsmasq/virbr0.status, move its status /run/libvirt/network/default.xml aside",
                 "start dns of default on virbr0",
                 "start dhcp of default on virbr0"), takeover.lines());
-        assertInstanceOf(Action.Firewall.class, takeover.actions().get(1));
+        assertInstanceOf(Action.FirewalldZone.class, takeover.actions().get(1));
+        assertInstanceOf(Action.Firewall.class, takeover.actions().get(2));
     }
 
     @Test

@@ -45,8 +45,8 @@ class UnappliedElementsTest {
     }
 
     @Test
-    void aFirewalldZoneIsRefused() {
-        assertEquals(List.of("<bridge zone='myzone'>"), refused(nat(" zone='myzone'", "")));
+    void aFirewalldZoneIsApplied() {
+        assertEquals(List.of(), refused(nat(" zone='myzone'", "")));
     }
 
     @Test
@@ -102,8 +102,9 @@ class UnappliedElementsTest {
     @Test
     void everyRefusalIsNamedInOneError() {
         VnetException e = assertThrows(VnetException.class,
-                () -> UnappliedElements.check(NetworkXml.parse(nat(" zone='z'", "<domain name='example.org' register='yes'/>"))));
-        assertTrue(e.getMessage().contains("<bridge zone='z'> (") && e.getMessage().contains("; <domain register='yes'> ("),
+                () -> UnappliedElements.check(NetworkXml.parse(nat("", "<domain name='example.org' register='yes'/>"
+                        + "<portgroup name='b'><virtualport type='802.1Qbh'/></portgroup>"))));
+        assertTrue(e.getMessage().contains("<domain register='yes'> (") && e.getMessage().contains("; <virtualport type='802.1Qbh'> of"),
                 e.getMessage());
     }
 }

@@ -14,6 +14,8 @@ import org.vnetd.core.plan.ActionBackends;
 import org.vnetd.core.plan.Effects;
 import org.vnetd.core.qos.TcBackend;
 import org.vnetd.core.xml.model.NetworkDef;
+import org.vnetd.daemon.firewalld.Firewalld;
+import org.vnetd.daemon.firewalld.FirewalldZones;
 import org.vnetd.daemon.qos.TcEffects;
 import org.vnetd.daemon.libvirtimport.LibvirtRelease;
 import org.vnetd.daemon.ovn.OvnEffects;
@@ -31,6 +33,7 @@ public final class KernelActions implements ActionBackends {
     private final TcEffects tc;
     private final LibvirtRelease libvirt;
     private final OvnEffects ovn;
+    private final FirewalldZones zones;
 
     /** Without libvirt's side: such a daemon cannot take networks over from libvirt. */
     public KernelActions(LinkBackend links, Sysctl sysctl, FirewallBackend firewall, NetworkServices services, TcBackend tc) {
@@ -39,13 +42,17 @@ public final class KernelActions implements ActionBackends {
 
     public KernelActions(LinkBackend links, Sysctl sysctl, FirewallBackend firewall, NetworkServices services, TcBackend tc,
             LibvirtRelease libvirt) {
-        this(links, sysctl, firewall, services, tc, libvirt, null);
+        this(links, sysctl, firewall, services, tc, libvirt, null, new FirewalldZones(Firewalld.none()));
     }
 
-    /** @param ovn the networks bound to OVN, or null for a daemon that cannot start them */
+    /**
+     * @param ovn   the networks bound to OVN, or null for a daemon that cannot start them
+     * @param zones the bridges' firewalld zones
+     */
     public KernelActions(LinkBackend links, Sysctl sysctl, FirewallBackend firewall, NetworkServices services, TcBackend tc,
-            LibvirtRelease libvirt, OvnEffects ovn) {
+            LibvirtRelease libvirt, OvnEffects ovn, FirewalldZones zones) {
         this.ovn = ovn;
+        this.zones = zones;
         this.links = new LinkEffects(links);
         this.sysctl = new SysctlEffects(sysctl);
         this.firewall = new FirewallEffects(firewall);
@@ -107,6 +114,7 @@ public final class KernelActions implements ActionBackends {
                 case Action.AddRoute r -> links.add(r);
                 case Action.Sysctls s -> sysctl.set(s);
                 case Action.Firewall f -> firewall.apply(f.plan());
+                case Action.FirewalldZone z -> zones.apply(z);
                 case Action.StartDns d -> serviceEffects.start(d);
                 case Action.StartTftp t -> serviceEffects.start(t);
                 case Action.StartDhcp d -> serviceEffects.start(d);
@@ -128,6 +136,7 @@ public final class KernelActions implements ActionBackends {
                 case Action.AddRoute r -> links.delete(r);
                 case Action.Sysctls s -> { } // forwarding stays on (libvirt never turns it off); the bridge's settings go with the bridge
                 case Action.Firewall f -> firewall.remove(f.plan(), false);
+                case Action.FirewalldZone z -> zones.undo(z, record);
                 case Action.StartDns d -> serviceEffects.stop(d);
                 case Action.StartTftp t -> serviceEffects.stop(t);
                 case Action.StartDhcp d -> serviceEffects.stop(d);
@@ -164,6 +173,9 @@ public final class KernelActions implements ActionBackends {
                 case Action.Firewall f -> {
                     return firewall.adopt(f.plan(), record);
                 }
+                case Action.FirewalldZone z -> {
+                    return zones.ensure(z, record);
+                }
                 // a service that cannot start again leaves the network degraded and is retried
                 case Action.StartDns d -> serviceEffects.adopt(d);
                 case Action.StartTftp t -> serviceEffects.adopt(t);
@@ -190,7 +202,11 @@ public final class KernelActions implements ActionBackends {
 
         @Override
         public Map<String, String> reload(Action action, Map<String, String> record) {
-            return action instanceof Action.Firewall f ? firewall.apply(f.plan()) : record;
+            return switch (action) {
+                case Action.Firewall f -> firewall.apply(f.plan());
+                case Action.FirewalldZone z -> zones.ensure(z, record);
+                default -> record;
+            };
         }
     }
 }

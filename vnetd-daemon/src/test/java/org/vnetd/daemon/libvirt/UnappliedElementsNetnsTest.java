@@ -29,7 +29,7 @@ import org.vnetd.testing.daemon.VnetdProcess;
 
 /**
  * libvirt's conformance networks that use what vnetd does not apply yet (802.1Qbg/Qbh port profiles, Open
- * vSwitch ports without a host bridge, a firewalld zone, dnsmasq options), through the real
+ * vSwitch ports without a host bridge, dnsmasq options), through the real
  * daemon: libvirt defines each, vnetd refuses to define or create it, on the libvirt protocol with
  * libvirt's "unsupported configuration" code and on vnetd's JSON RPC with OPERATION_UNSUPPORTED, the
  * error naming the element, and none of them is left defined or active.
@@ -46,7 +46,6 @@ class UnappliedElementsNetnsTest {
         REFUSED.put("vepa-net", "<virtualport type='802.1Qbg'>");
         REFUSED.put("8021Qbh-net", "<virtualport type='802.1Qbh'>");
         REFUSED.put("openvswitch-net", "<virtualport type='openvswitch'>");
-        REFUSED.put("routed-network", "<bridge zone='myzone'>");
         REFUSED.put("dnsmasq-options", "<dnsmasq:options>");
     }
 
