@@ -70,7 +70,13 @@ class DaemonUpgradeStateTest {
             old.set(field, now.get(field));
         }
         ArrayNode steps = old.putArray("applied");
-        JsonNode applied = now.get("applied");
+        // the firewalld zone came after those daemons: no step of theirs did it
+        List<JsonNode> applied = new java.util.ArrayList<>();
+        now.get("applied").forEach(a -> {
+            if (!a.get("action").get("kind").asText().equals("firewalld-zone")) {
+                applied.add(a);
+            }
+        });
         assertEquals(OLD_IDS.size(), applied.size(), applied.toString());
         for (int i = 0; i < applied.size(); i++) {
             steps.addObject().put("id", OLD_IDS.get(i)).set("record", applied.get(i).get("record"));
