@@ -90,6 +90,8 @@ public final class Daemon implements AutoCloseable {
     private final NetlinkLinkBackend netlink;
     private final NetworkServices services;
     private final NetworkDriver driver;
+    /** Closed after the front-ends: its compaction brings the definition files up to date before the exit. */
+    private ConfigDirStore definitions;
     private final ServiceSockets sockets;
     private RpcServer rpc;
     private LibvirtServer libvirt;
@@ -129,6 +131,7 @@ public final class Daemon implements AutoCloseable {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
         NetlinkLinkBackend netlink = null;
         NetworkServices services = null;
+        ConfigDirStore definitions = null;
         OvnConnections ovn = null;
         Daemon d = null;
         try {
@@ -144,7 +147,8 @@ public final class Daemon implements AutoCloseable {
             NetworkPlanner planner = new NetworkPlanner();
             SysfsVirtualFunctions vfs = new SysfsVirtualFunctions(conf.sysfsRoot());
             StoreLeaseImporter leaseImporter = new StoreLeaseImporter(options.stateDir().resolve("dhcp"), Clock.systemUTC());
-            NetworkDriver driver = new NetworkDriver(new ConfigDirStore(options.networksDir()),
+            definitions = new ConfigDirStore(options.networksDir());
+            NetworkDriver driver = new NetworkDriver(definitions,
                     new RunDirStatusStore(options.runDir(), planner), planner,
                     new KernelActions(netlink, new ProcSysctl(), firewall, services, netlink.tc(),
                             new LibvirtRelease(commands, leaseImporter), new OvnEffects(ovn),
@@ -154,6 +158,7 @@ public final class Daemon implements AutoCloseable {
             services.onHealthChange(driver::serviceHealthChanged);
             d = new Daemon(lock, group, netlink, services, driver, sockets);
             d.ovn = ovn;
+            d.definitions = definitions;
             driver.recover();
             if (options.defaultNetwork()) {
                 d.offerDefaultNetwork(options.stateDir().resolve(INITIALIZED));
@@ -196,6 +201,9 @@ public final class Daemon implements AutoCloseable {
             }
             if (services != null) {
                 services.stopAll();
+            }
+            if (definitions != null) {
+                definitions.close();
             }
             if (ovn != null) {
                 ovn.close();
@@ -347,6 +355,9 @@ public final class Daemon implements AutoCloseable {
             reaperNetlink.close();
         }
         services.stopAll();
+        if (definitions != null) {
+            definitions.close();
+        }
         if (ovn != null) {
             ovn.close(); // OVN networks' rows stay in the database, as local networks' bridges stay
         }

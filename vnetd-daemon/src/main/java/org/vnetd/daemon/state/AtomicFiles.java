@@ -16,7 +16,8 @@ import org.vnetd.core.error.VnetException;
 /**
  * Crash-safe file replacement: write a temp file in the same directory, fsync it, rename it over the
  * target, fsync the directory. A reader sees the old file or the new one, never a torn one. The file
- * is owner-only ({@link FileModes#PRIVATE_FILE}) whatever the umask.
+ * is owner-only ({@link FileModes#PRIVATE_FILE}) whatever the umask. {@link #replace} leaves the
+ * directory's sync to the caller, who may make several renames durable with one.
  */
 public final class AtomicFiles {
     /** Temp files start with this; a crash may leave one, which {@link #isTemp} lets loaders skip. */
@@ -26,6 +27,15 @@ public final class AtomicFiles {
     }
 
     public static void write(Path target, byte[] content) {
+        replace(target, content, true);
+    }
+
+    /** As {@link #write}, without the directory's sync: the new name is durable only once the caller syncs it. */
+    public static void replace(Path target, byte[] content) {
+        replace(target, content, false);
+    }
+
+    private static void replace(Path target, byte[] content, boolean syncDirectory) {
         Path dir = target.toAbsolutePath().getParent();
         Path tmp = dir.resolve(TEMP_PREFIX + target.getFileName() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         try {
@@ -45,7 +55,9 @@ public final class AtomicFiles {
             } catch (AtomicMoveNotSupportedException e) {
                 throw new IOException("the file system of " + dir + " cannot rename atomically", e);
             }
-            syncDirectory(dir);
+            if (syncDirectory) {
+                syncDirectory(dir);
+            }
         } catch (IOException e) {
             try {
                 Files.deleteIfExists(tmp);

@@ -1,151 +1,392 @@
 package org.vnetd.daemon.state;
 
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vnetd.core.driver.DefinitionStore;
-import org.vnetd.core.driver.NetworkNames;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
 
 /**
- * Persistent definitions as libvirt keeps them: {@code DIR/NAME.xml}, and {@code DIR/autostart/NAME.xml}
- * a symlink to {@code ../NAME.xml} for each autostarted network.
+ * Persistent definitions: libvirt's files ({@code DIR/NAME.xml}, {@code DIR/autostart/NAME.xml} links,
+ * {@link DefinitionFiles}) are the truth at rest, and every change is first made durable as one record
+ * of the definitions log ({@link DefinitionLog}, one fdatasync) before the caller replies. A compaction
+ * on a background thread then writes the files (temp file, fsync, rename; the directory synced once for
+ * the batch) and, once they hold every record, empties the log. The crash argument is in
+ * docs/architecture.md ("Definitions on disk").
+ *
+ * <p>At start ({@link #loadAll}) the log is replayed over the files, the files brought up to date and the
+ * log emptied. A file edited by hand while vnetd was down is kept: a record applies only if its file
+ * still holds a version the log knows (what it held before a record, or what a record wrote), so a
+ * file that is neither was changed by someone else after vnetd's last write, and that edit wins (logged).
  */
-public final class ConfigDirStore implements DefinitionStore {
+public final class ConfigDirStore implements DefinitionStore, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigDirStore.class);
     /** Definitions larger than this are not read (a libvirt network XML is a few KiB). */
     static final long MAX_FILE = 4L * 1024 * 1024;
+    /**
+     * A compaction waits this long after the first record it will take, so that a burst of defines shares
+     * one directory sync, and the sync does not queue behind (or ahead of) the next define's fdatasync.
+     */
+    static final long COMPACT_DELAY_MILLIS = 100;
+    private static final long MAX_RETRY_MILLIS = 60_000;
+    /** Room a definition file needs beyond its bytes: a temp file's block and a directory entry. */
+    private static final long SPACE_MARGIN = 16 << 10;
+
+    /** A network's stored state: its XML and autostart flag. */
+    private record Definition(byte[] xml, boolean autostart) {
+    }
 
     private final Path dir;
-    private final Path autostartDir;
+    private final DefinitionFiles files;
+    private final long compactDelayMillis;
+    /** Held by the one compaction at a time (and by load and close); taken before {@code this}. */
+    private final Object compactions = new Object();
+
+    // guarded by this
+    private DefinitionLog log;
+    private FileStore fileStore;
+    private final Map<String, Definition> current = new HashMap<>();
+    /** What each file holds, as last read or written by this store. */
+    private final Map<String, Fingerprint> onDisk = new HashMap<>();
+    /** Names whose files lag behind {@link #current}. */
+    private final TreeSet<String> dirty = new TreeSet<>();
+    private long appended;
+    private ScheduledExecutorService compactor;
+    private ScheduledFuture<?> scheduled;
+    private long retryMillis;
+    private boolean closed;
 
     public ConfigDirStore(Path dir) {
+        this(dir, COMPACT_DELAY_MILLIS);
+    }
+
+    ConfigDirStore(Path dir, long compactDelayMillis) {
         this.dir = dir;
-        this.autostartDir = dir.resolve("autostart");
+        this.files = new DefinitionFiles(dir);
+        this.compactDelayMillis = compactDelayMillis;
     }
 
     public Path dir() {
         return dir;
     }
 
-    private Path file(String name) {
-        return dir.resolve(NetworkNames.check(name) + ".xml");
-    }
-
-    private Path link(String name) {
-        return autostartDir.resolve(NetworkNames.check(name) + ".xml");
-    }
-
     @Override
     public List<Stored> loadAll() {
-        List<Stored> out = new ArrayList<>();
-        if (!Files.isDirectory(dir)) {
-            return out;
-        }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.xml")) {
-            for (Path p : files) {
-                if (AtomicFiles.isTemp(p) || !Files.isRegularFile(p)) {
-                    continue;
+        synchronized (compactions) {
+            synchronized (this) {
+                try {
+                    return load();
+                } catch (IOException e) {
+                    throw new VnetException(ErrorCode.STATE_IO, "cannot read the definitions in " + dir + ": " + e.getMessage(), e);
                 }
-                String fileName = p.getFileName().toString();
-                String name = fileName.substring(0, fileName.length() - ".xml".length());
-                out.add(load(name, p));
             }
-        } catch (IOException e) {
-            throw new VnetException(ErrorCode.STATE_IO, "cannot list " + dir + ": " + e.getMessage(), e);
-        }
-        removeTempLeftovers();
-        out.sort(java.util.Comparator.comparing(Stored::name));
-        return out;
-    }
-
-    private Stored load(String name, Path p) {
-        try {
-            NetworkNames.check(name);
-        } catch (VnetException e) {
-            return new Stored(name, null, false, e.getMessage());
-        }
-        try {
-            long size = Files.size(p);
-            if (size > MAX_FILE) {
-                return new Stored(name, null, false, p + " is " + size + " bytes; the limit is " + MAX_FILE);
-            }
-            String xml = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(p))).toString();
-            return new Stored(name, xml, Files.exists(link(name)), null);
-        } catch (CharacterCodingException e) {
-            return new Stored(name, null, false, p + " is not valid UTF-8");
-        } catch (IOException e) {
-            return new Stored(name, null, false, "cannot read " + p + ": " + e.getMessage());
         }
     }
 
-    private void removeTempLeftovers() {
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, AtomicFiles.TEMP_PREFIX + "*")) {
-            for (Path p : files) {
-                // a write interrupted by a crash: the target file still holds the previous version
-                LOG.info("removing {} left by an interrupted write", p);
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            LOG.warn("cannot clean temp files in {}: {}", dir, e.getMessage());
+    private List<Stored> load() throws IOException {
+        FileModes.directory(dir, FileModes.PRIVATE_DIR);
+        if (log == null) {
+            log = DefinitionLog.open(dir);
+            fileStore = Files.getFileStore(dir);
         }
+        Map<String, DefinitionFiles.Found> found = files.readAll();
+        Map<String, List<DefinitionRecord>> logged = new LinkedHashMap<>();
+        for (DefinitionRecord r : log.replay()) {
+            logged.computeIfAbsent(r.name(), k -> new ArrayList<>()).add(r);
+        }
+        current.clear();
+        onDisk.clear();
+        dirty.clear();
+        Map<String, Stored> out = new TreeMap<>();
+        found.forEach((name, f) -> onDisk.put(name, f.fingerprint()));
+        logged.forEach((name, records) -> {
+            DefinitionFiles.Found f = found.get(name);
+            Fingerprint file = f == null ? Fingerprint.ABSENT : f.fingerprint();
+            if (records.stream().anyMatch(r -> r.base().equals(file) || Fingerprint.of(r.xml()).equals(file))) {
+                DefinitionRecord last = records.getLast();
+                if (last.present()) {
+                    current.put(name, new Definition(last.xml(), last.autostart()));
+                }
+                dirty.add(name);
+                found.remove(name);
+            } else {
+                LOG.warn("{} was changed after vnetd last wrote it (by hand?): it is kept, and the {} change(s) of '{}' still in {}"
+                        + " are dropped", files.file(name), records.size(), name, log.path());
+            }
+        });
+        found.forEach((name, f) -> {
+            if (f.problem() != null) {
+                out.put(name, new Stored(name, null, false, f.problem()));
+            } else {
+                current.put(name, new Definition(f.bytes(), f.autostart()));
+            }
+        });
+        if (!logged.isEmpty()) {
+            LOG.info("definitions log: {} record(s) of {} network(s) replayed over {}", logged.values().stream().mapToInt(List::size).sum(),
+                    logged.size(), dir);
+        }
+        files.removeTempLeftovers();
+        try {
+            compact();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot bring the definition files in {} up to date: {}; the definitions stay in {} and it is tried again later",
+                    dir, e.getMessage(), log.path());
+            scheduleLocked(compactDelayMillis);
+        }
+        current.forEach((name, d) -> out.put(name, new Stored(name, new String(d.xml(), StandardCharsets.UTF_8), d.autostart(), null)));
+        return new ArrayList<>(out.values());
     }
 
     @Override
     public void save(String name, String xml) {
-        AtomicFiles.write(file(name), xml.getBytes(StandardCharsets.UTF_8));
+        byte[] bytes = xml.getBytes(StandardCharsets.UTF_8);
+        Path file = files.file(name);
+        loaded();
+        synchronized (this) {
+            checkSpace(file, bytes.length);
+            Definition old = current.get(name);
+            boolean autostart = old != null && old.autostart();
+            change(name, new Definition(bytes, autostart), "cannot write " + file);
+        }
     }
 
     @Override
     public void delete(String name) {
-        try {
-            Files.deleteIfExists(link(name));
-            Files.deleteIfExists(file(name));
-            AtomicFiles.syncDirectory(dir);
-        } catch (IOException e) {
-            throw new VnetException(ErrorCode.STATE_IO, "cannot delete the definition of '" + name + "' in " + dir + ": " + e.getMessage(), e);
+        files.file(name);
+        loaded();
+        synchronized (this) {
+            change(name, null, "cannot delete the definition of '" + name + "' in " + dir);
         }
     }
 
     @Override
     public void setAutostart(String name, boolean autostart) {
-        Path l = link(name);
-        try {
-            if (autostart) {
-                FileModes.directory(autostartDir, FileModes.PRIVATE_DIR);
-                if (!Files.isSymbolicLink(l)) {
-                    Files.deleteIfExists(l);
-                    Files.createSymbolicLink(l, Path.of("..", name + ".xml"));
-                }
-            } else {
-                Files.deleteIfExists(l);
+        Path link = files.link(name);
+        loaded();
+        synchronized (this) {
+            Definition d = current.get(name);
+            if (d == null) {
+                throw new VnetException(ErrorCode.NO_SUCH_NETWORK, "no stored definition of '" + name + "' to set autostart of");
             }
-            AtomicFiles.syncDirectory(autostartDir);
+            if (d.autostart() != autostart) {
+                change(name, new Definition(d.xml(), autostart), "cannot " + (autostart ? "create " : "remove ") + link);
+            }
+        }
+    }
+
+    /** Appends the record of a change, durably, then takes it; {@code d == null} is an undefine. */
+    private void change(String name, Definition d, String failure) {
+        if (closed) {
+            throw new VnetException(ErrorCode.STATE_IO, failure + ": the definition store is closed");
+        }
+        try {
+            log.append(new DefinitionRecord(name, d == null ? null : d.xml(), d != null && d.autostart(),
+                    onDisk.getOrDefault(name, Fingerprint.ABSENT)));
         } catch (IOException e) {
-            throw new VnetException(ErrorCode.STATE_IO, "cannot " + (autostart ? "create " : "remove ") + l + ": " + e.getMessage(), e);
+            throw new VnetException(ErrorCode.STATE_IO, failure + ": " + e.getMessage(), e);
+        }
+        appended++;
+        if (d == null) {
+            current.remove(name);
+        } else {
+            current.put(name, d);
+        }
+        dirty.add(name);
+        scheduleLocked(compactDelayMillis);
+    }
+
+    /** A record is taken only if its file will fit: the log never holds what the disk cannot take (a full disk). */
+    private void checkSpace(Path file, int length) {
+        long free;
+        try {
+            free = fileStore.getUnallocatedSpace();
+        } catch (IOException e) {
+            throw new VnetException(ErrorCode.STATE_IO, "cannot write " + file + ": " + e.getMessage(), e);
+        }
+        if (free < length + SPACE_MARGIN) {
+            throw new VnetException(ErrorCode.STATE_IO, "cannot write " + file + ": No space left on device (" + free
+                    + " bytes free in " + dir + ")");
         }
     }
 
     @Override
     public String setAside(String name, String reason) {
-        Path p = dir.resolve(name + ".xml");
-        if (!p.normalize().getParent().equals(dir.normalize())) {
-            throw new VnetException(ErrorCode.STATE_IO, "refusing to move " + p + ": outside " + dir);
+        loaded();
+        synchronized (compactions) {
+            synchronized (this) {
+                Definition d = current.get(name);
+                Path aside;
+                if (d != null && !Fingerprint.of(d.xml()).equals(onDisk.get(name))) {
+                    // the stored version is the log's, not yet in the file: that is the one kept
+                    aside = dir.resolve(name + ".xml.corrupt-" + System.currentTimeMillis());
+                    AtomicFiles.write(aside, d.xml());
+                } else {
+                    aside = files.setAside(name);
+                    onDisk.put(name, Fingerprint.ABSENT);
+                }
+                if (d != null) {
+                    change(name, null, "cannot remove the definition of '" + name + "'");
+                }
+                LOG.error("definition {}.xml set aside as {}: {}", dir.resolve(name), aside, reason);
+                return aside.toString();
+            }
         }
-        Path aside = AtomicFiles.setAside(p);
-        LOG.error("definition {} set aside as {}: {}", p, aside, reason);
-        return aside.toString();
+    }
+
+    private void loaded() {
+        boolean load;
+        synchronized (this) {
+            load = log == null;
+        }
+        if (load) {
+            loadAll();
+        }
+    }
+
+    /**
+     * Writes the files of every changed name, syncs the directories once, and empties the log if no
+     * record came meanwhile. The caller holds {@link #compactions}; {@code this} is held only to take the
+     * batch and to record the result, so defines go on while the files are written.
+     */
+    private void compact() throws IOException {
+        Map<String, Definition> batch = new LinkedHashMap<>();
+        Map<String, Fingerprint> before = new HashMap<>();
+        long upTo;
+        synchronized (this) {
+            for (String name : dirty) {
+                batch.put(name, current.get(name));
+                before.put(name, onDisk.getOrDefault(name, Fingerprint.ABSENT));
+            }
+            dirty.clear();
+            upTo = appended;
+        }
+        try {
+            for (Map.Entry<String, Definition> e : batch.entrySet()) {
+                Definition d = e.getValue();
+                if (d == null) {
+                    files.delete(e.getKey());
+                } else {
+                    files.write(e.getKey(), d.xml(), !Fingerprint.of(d.xml()).equals(before.get(e.getKey())), d.autostart());
+                }
+            }
+            if (!batch.isEmpty()) {
+                files.sync();
+            }
+        } catch (IOException | RuntimeException e) {
+            synchronized (this) {
+                dirty.addAll(batch.keySet());
+            }
+            throw e;
+        }
+        synchronized (this) {
+            batch.forEach((name, d) -> onDisk.put(name, Fingerprint.of(d == null ? null : d.xml())));
+            if (dirty.isEmpty() && appended == upTo && log.records() > 0) {
+                log.reset();
+            }
+        }
+    }
+
+    private void compactInBackground() {
+        synchronized (compactions) {
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+            }
+            try {
+                compact();
+                synchronized (this) {
+                    if (retryMillis > 0) {
+                        LOG.info("the definition files in {} are up to date again", dir);
+                    }
+                    retryMillis = 0;
+                    scheduled = null;
+                    if (!dirty.isEmpty() || log.records() > 0) {
+                        scheduleLocked(compactDelayMillis);
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                synchronized (this) {
+                    retryMillis = Math.min(MAX_RETRY_MILLIS, Math.max(1000, retryMillis * 2));
+                    LOG.warn("cannot bring the definition files in {} up to date: {}; they stay in {}, next try in {} s", dir,
+                            e.getMessage(), log.path(), retryMillis / 1000);
+                    scheduled = null;
+                    scheduleLocked(retryMillis);
+                }
+            }
+        }
+    }
+
+    private void scheduleLocked(long delayMillis) {
+        if (closed || scheduled != null) {
+            return;
+        }
+        if (compactor == null) {
+            compactor = Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().daemon().name("vnetd-definitions").factory());
+        }
+        scheduled = compactor.schedule(this::compactInBackground, delayMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Brings the files up to date now (tests, and {@link #close}). */
+    void flush() {
+        synchronized (compactions) {
+            try {
+                compact();
+            } catch (IOException e) {
+                throw new VnetException(ErrorCode.STATE_IO, "cannot write the definitions in " + dir + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Brings the files up to date (best effort: what fails stays in the log) and stops the compaction thread. */
+    @Override
+    public void close() {
+        synchronized (compactions) {
+            ScheduledExecutorService c;
+            synchronized (this) {
+                if (closed || log == null) {
+                    closed = true;
+                    return;
+                }
+                c = compactor;
+            }
+            try {
+                compact();
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("cannot bring the definition files in {} up to date at exit: {}; they stay in {}", dir, e.getMessage(), log.path());
+            }
+            synchronized (this) {
+                closed = true;
+                if (scheduled != null) {
+                    scheduled.cancel(false);
+                }
+                try {
+                    log.close();
+                } catch (IOException e) {
+                    LOG.warn("cannot close {}: {}", log.path(), e.getMessage());
+                }
+            }
+            if (c != null) {
+                c.shutdownNow();
+            }
+        }
     }
 }
