@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Timeout;
 import org.vnetd.core.rpc.RpcCodec;
 import org.vnetd.daemon.rpc.RpcClient;
 import org.vnetd.daemon.rpc.DaemonRpc;
+import org.vnetd.testing.Await;
 import org.vnetd.testing.NetnsSupport;
 import org.vnetd.testing.TestNetns;
 import org.vnetd.testing.daemon.VnetdProcess;
@@ -92,7 +93,9 @@ class DaemonLifecycleRpcTest {
         assertEquals("virbr0", d.get("bridge").asText());
         assertTrue(Kernel.addr(ns, "virbr0").contains("192.168.122.1/24"), Kernel.addr(ns, "virbr0"));
         assertTrue(Kernel.nft(ns).contains("virbr0"), "NAT rules for virbr0");
-        assertTrue(Files.isSymbolicLink(daemon.configDir().resolve("networks/autostart/default.xml")));
+        // the files follow the definitions log within a compaction's delay
+        Await.until(Duration.ofSeconds(30), Duration.ofMillis(10), "the autostart link of default",
+                () -> Files.isSymbolicLink(daemon.configDir().resolve("networks/autostart/default.xml")));
         String xml = daemon.call("network.getXml", Map.of("network", "default")).get("xml").asText();
         assertTrue(xml.contains("<forward mode='nat'>") || xml.contains("<forward mode='nat'/>"), xml);
         String udp = ns.execOk("ss", "-lnu");
@@ -134,8 +137,15 @@ class DaemonLifecycleRpcTest {
         assertFalse(left.contains("vbr-iso") || left.contains("vbr-routed"), left);
         assertTrue(left.contains("table inet vnetd"), "vnetd's table (hook chains, empty maps) stays for the next start, as libvirt's chains do");
         daemon.call("network.undefine", Map.of("network", "open"));
+        assertTrue(Files.exists(daemon.configDir().resolve("networks/routed.xml")) || awaitFile("networks/routed.xml", true));
         daemon.call("network.undefine", Map.of("network", "routed"));
-        assertFalse(Files.exists(daemon.configDir().resolve("networks/routed.xml")));
+        awaitFile("networks/routed.xml", false);
+    }
+
+    private boolean awaitFile(String path, boolean exists) {
+        Await.until(Duration.ofSeconds(30), Duration.ofMillis(10), path + (exists ? " written" : " removed"),
+                () -> Files.exists(daemon.configDir().resolve(path)) == exists);
+        return true;
     }
 
     @Test

@@ -158,6 +158,33 @@ class DaemonRestartStateTest {
     }
 
     @Test
+    void killDashNineRightAfterTheRepliesKeepsEveryDefinitionChange() throws Exception {
+        NetnsSupport.require("nft");
+        try (TestNetns ns = TestNetns.create("dkdef"); DaemonProcess d = new DaemonProcess(ns, Files.createTempDirectory("vnetd-kdef"))) {
+            d.start("--no-default-network");
+            d.call("network.define", Map.of("xml", DaemonLifecycleRpcTest.net("gone", "<forward mode='nat'/>", "vbr-gone", "10.56.2.1")));
+            Path nets = d.configDir().resolve("networks");
+            Await.until(Duration.ofSeconds(30), Duration.ofMillis(5), "gone.xml written", () -> Files.exists(nets.resolve("gone.xml")));
+            // each reply comes once the change is durable in the definitions log; the files follow ~100 ms later
+            d.call("network.define", Map.of("xml", DaemonLifecycleRpcTest.net("kept", "<forward mode='nat'/>", "vbr-kept", "10.56.1.1")));
+            d.call("network.setAutostart", Map.of("network", "kept", "autostart", true));
+            d.call("network.undefine", Map.of("network", "gone"));
+            d.kill9();
+            boolean filesLagged = !Files.exists(nets.resolve("kept.xml")) || Files.exists(nets.resolve("gone.xml"));
+            d.start("--no-default-network");
+            JsonNode kept = d.call("network.list", null).get(0);
+            assertEquals(1, d.call("network.list", null).size(), d.call("network.list", null).toString());
+            assertEquals("kept", kept.get("name").asText());
+            assertTrue(kept.get("autostart").asBoolean() && kept.get("persistent").asBoolean(), kept.toString());
+            assertTrue(Files.exists(nets.resolve("kept.xml")) && Files.isSymbolicLink(nets.resolve("autostart/kept.xml")));
+            assertFalse(Files.exists(nets.resolve("gone.xml")));
+            if (filesLagged) {
+                assertTrue(d.log().contains("replayed over"), d.log());
+            }
+        }
+    }
+
+    @Test
     void killDashNineDuringUpdatesLeavesAWholeDefinition() throws Exception {
         NetnsSupport.require("nft");
         try (TestNetns ns = TestNetns.create("dkupd"); DaemonProcess d = new DaemonProcess(ns, Files.createTempDirectory("vnetd-kupd"))) {

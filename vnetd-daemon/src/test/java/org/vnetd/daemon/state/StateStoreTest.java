@@ -34,6 +34,7 @@ class StateStoreTest {
         s.save("default", "<network><name>default</name></network>");
         s.save("other", "<network><name>other</name></network>");
         s.setAutostart("default", true);
+        s.flush();
         assertTrue(Files.isSymbolicLink(dir.resolve("networks/autostart/default.xml")));
         assertEquals(Path.of("../default.xml"), Files.readSymbolicLink(dir.resolve("networks/autostart/default.xml")));
         List<DefinitionStore.Stored> all = s.loadAll();
@@ -52,6 +53,7 @@ class StateStoreTest {
         ConfigDirStore s = new ConfigDirStore(dir.resolve("networks"));
         s.save("default", "<network><name>default</name></network>");
         s.setAutostart("default", true);
+        s.flush();
         StatusStore st = new RunDirStatusStore(dir.resolve("run"));
         st.save(new NetworkStatus("default", "u-1", "<network/>", true, true, List.of(), 1L));
         assertEquals("rw-------", mode(dir.resolve("networks/default.xml")));
@@ -69,6 +71,7 @@ class StateStoreTest {
         Path nets = dir.resolve("networks");
         ConfigDirStore s = new ConfigDirStore(nets);
         s.save("good", "<network/>");
+        s.flush();
         Files.write(nets.resolve("bad.xml"), new byte[] {(byte) 0xff, (byte) 0xfe, 0});
         Files.writeString(nets.resolve(".tmp-good.xml-123"), "partial");
         List<DefinitionStore.Stored> all = s.loadAll();
