@@ -10,6 +10,7 @@
 import json, os, re, socket, struct, subprocess, sys, tempfile, time
 
 NETS = 100
+DEFINES = 50  # net-define alone: define/undefine pairs of one more network, after the 100 are gone
 DEADLINE_S = 600  # every loop below also stops at this wall-clock bound
 
 
@@ -147,6 +148,12 @@ def bench_vnetd(sock, pid, out, n, vnetctl=None):
     for k in range(len(per)):  # leave the daemon with nothing of ours running
         rpc.call("network.destroy", {"network": "bench%d" % k})
         rpc.call("network.undefine", {"network": "bench%d" % k})
+    alone = []
+    for _ in range(DEFINES):
+        if time.time() > t_end:
+            break
+        alone.append(rpc.timed("network.define", {"xml": nat_xml(NETS)}))
+        rpc.call("network.undefine", {"network": "bench%d" % NETS})
     cli = {}
     if vnetctl:
         cmd = [vnetctl, "-c", sock]
@@ -163,6 +170,7 @@ def bench_vnetd(sock, pid, out, n, vnetctl=None):
             os.unlink(f)
         os.rmdir(d)
     json.dump({"who": "vnetd", "noop": noop, "start": starts, "destroy": destroys, "per": per, "split": split, "total_s": total,
+               "define_alone": alone,
                "rss_kib": {"vnetd": mem}, "cli": cli}, open(out, "w"))
 
 
@@ -208,10 +216,14 @@ def bench_libvirt(ns, out, n):
         if c in mem:
             mem[c] += rss_kib(p)
     virsh_timed(sum([["net-destroy bench%d" % k, "net-undefine bench%d" % k] for k in range(NETS)], []), DEADLINE_S)
-    for k in range(NETS):
+    f = os.path.join(d, "b%d.xml" % NETS)
+    open(f, "w").write(nat_xml(NETS))
+    alone = virsh_timed(["net-define %s" % f, "net-undefine bench%d" % NETS] * DEFINES, DEADLINE_S)[0::2]
+    for k in range(NETS + 1):
         os.unlink(os.path.join(d, "b%d.xml" % k))
     os.rmdir(d)
     json.dump({"who": "libvirt", "start": starts, "destroy": destroys, "per": per, "split": split, "total_s": total,
+               "define_alone": alone,
                "rss_kib": mem, "cli": cli}, open(out, "w"))
 
 
@@ -227,6 +239,7 @@ def table(vf, lf):
         ("  define, median ms", lambda r: med([d for d, _ in r["split"]]), "x faster", True),
         ("  start, median ms", lambda r: med([x for _, x in r["split"]]), "x faster", True),
         ("  last10/first10 (flat = 1.0)", lambda r: med(r["per"][-10:]) / med(r["per"][:10]), "", False),
+        ("net-define alone x%d, median ms" % DEFINES, lambda r: med(r["define_alone"]), "x faster", True),
         ("RSS with 100 networks, MiB", lambda r: sum(r["rss_kib"].values()) / 1024, "x less", True),
         ("CLI: net-start default, median ms", lambda r: med(r["cli"]["start"]), "x faster", True),
         ("CLI: net-destroy default, median ms", lambda r: med(r["cli"]["destroy"]), "x faster", True),

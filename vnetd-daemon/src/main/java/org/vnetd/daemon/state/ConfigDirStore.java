@@ -72,6 +72,7 @@ public final class ConfigDirStore implements DefinitionStore, AutoCloseable {
     private ScheduledFuture<?> scheduled;
     private long retryMillis;
     private boolean closed;
+    private boolean loadedOnce;
 
     public ConfigDirStore(Path dir) {
         this(dir, COMPACT_DELAY_MILLIS);
@@ -102,13 +103,24 @@ public final class ConfigDirStore implements DefinitionStore, AutoCloseable {
 
     private List<Stored> load() throws IOException {
         FileModes.directory(dir, FileModes.PRIVATE_DIR);
-        if (log == null) {
-            log = DefinitionLog.open(dir);
+        if (fileStore == null) {
             fileStore = Files.getFileStore(dir);
+        }
+        if (log == null) {
+            try {
+                log = DefinitionLog.open(dir);
+            } catch (IOException e) {
+                if (DefinitionLog.mayHoldRecords(dir)) {
+                    throw e;
+                }
+                // no log to replay (a first start on a full disk): the files are all there is
+                LOG.warn("cannot make the definitions log in {}: {}; definitions are read from the files, and changes are"
+                        + " refused until it can be made", dir, e.getMessage());
+            }
         }
         Map<String, DefinitionFiles.Found> found = files.readAll();
         Map<String, List<DefinitionRecord>> logged = new LinkedHashMap<>();
-        for (DefinitionRecord r : log.replay()) {
+        for (DefinitionRecord r : log == null ? List.<DefinitionRecord>of() : log.replay()) {
             logged.computeIfAbsent(r.name(), k -> new ArrayList<>()).add(r);
         }
         current.clear();
@@ -146,11 +158,12 @@ public final class ConfigDirStore implements DefinitionStore, AutoCloseable {
         try {
             compact();
         } catch (IOException | RuntimeException e) {
-            LOG.warn("cannot bring the definition files in {} up to date: {}; the definitions stay in {} and it is tried again later",
-                    dir, e.getMessage(), log.path());
+            LOG.warn("cannot bring the definition files in {} up to date: {}; the definitions stay in the definitions log and"
+                    + " it is tried again later", dir, e.getMessage());
             scheduleLocked(compactDelayMillis);
         }
         current.forEach((name, d) -> out.put(name, new Stored(name, new String(d.xml(), StandardCharsets.UTF_8), d.autostart(), null)));
+        loadedOnce = true;
         return new ArrayList<>(out.values());
     }
 
@@ -197,6 +210,11 @@ public final class ConfigDirStore implements DefinitionStore, AutoCloseable {
             throw new VnetException(ErrorCode.STATE_IO, failure + ": the definition store is closed");
         }
         try {
+            if (log == null) {
+                DefinitionLog made = DefinitionLog.open(dir);
+                made.replay();
+                log = made;
+            }
             log.append(new DefinitionRecord(name, d == null ? null : d.xml(), d != null && d.autostart(),
                     onDisk.getOrDefault(name, Fingerprint.ABSENT)));
         } catch (IOException e) {
@@ -253,7 +271,7 @@ public final class ConfigDirStore implements DefinitionStore, AutoCloseable {
     private void loaded() {
         boolean load;
         synchronized (this) {
-            load = log == null;
+            load = !loadedOnce;
         }
         if (load) {
             loadAll();
@@ -297,10 +315,14 @@ public final class ConfigDirStore implements DefinitionStore, AutoCloseable {
         }
         synchronized (this) {
             batch.forEach((name, d) -> onDisk.put(name, Fingerprint.of(d == null ? null : d.xml())));
-            if (dirty.isEmpty() && appended == upTo && log.records() > 0) {
+            if (dirty.isEmpty() && appended == upTo && logRecords() > 0) {
                 log.reset();
             }
         }
+    }
+
+    private int logRecords() {
+        return log == null ? 0 : log.records();
     }
 
     private void compactInBackground() {
@@ -318,15 +340,15 @@ public final class ConfigDirStore implements DefinitionStore, AutoCloseable {
                     }
                     retryMillis = 0;
                     scheduled = null;
-                    if (!dirty.isEmpty() || log.records() > 0) {
+                    if (!dirty.isEmpty() || logRecords() > 0) {
                         scheduleLocked(compactDelayMillis);
                     }
                 }
             } catch (IOException | RuntimeException e) {
                 synchronized (this) {
                     retryMillis = Math.min(MAX_RETRY_MILLIS, Math.max(1000, retryMillis * 2));
-                    LOG.warn("cannot bring the definition files in {} up to date: {}; they stay in {}, next try in {} s", dir,
-                            e.getMessage(), log.path(), retryMillis / 1000);
+                    LOG.warn("cannot bring the definition files in {} up to date: {}; they stay in the definitions log, next try"
+                            + " in {} s", dir, e.getMessage(), retryMillis / 1000);
                     scheduled = null;
                     scheduleLocked(retryMillis);
                 }
@@ -362,7 +384,7 @@ public final class ConfigDirStore implements DefinitionStore, AutoCloseable {
         synchronized (compactions) {
             ScheduledExecutorService c;
             synchronized (this) {
-                if (closed || log == null) {
+                if (closed || !loadedOnce) {
                     closed = true;
                     return;
                 }
@@ -371,7 +393,8 @@ public final class ConfigDirStore implements DefinitionStore, AutoCloseable {
             try {
                 compact();
             } catch (IOException | RuntimeException e) {
-                LOG.warn("cannot bring the definition files in {} up to date at exit: {}; they stay in {}", dir, e.getMessage(), log.path());
+                LOG.warn("cannot bring the definition files in {} up to date at exit: {}; they stay in the definitions log", dir,
+                        e.getMessage());
             }
             synchronized (this) {
                 closed = true;
@@ -379,7 +402,9 @@ public final class ConfigDirStore implements DefinitionStore, AutoCloseable {
                     scheduled.cancel(false);
                 }
                 try {
-                    log.close();
+                    if (log != null) {
+                        log.close();
+                    }
                 } catch (IOException e) {
                     LOG.warn("cannot close {}: {}", log.path(), e.getMessage());
                 }

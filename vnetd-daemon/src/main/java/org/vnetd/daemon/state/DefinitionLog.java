@@ -61,15 +61,27 @@ final class DefinitionLog implements AutoCloseable {
         DefinitionLog log = new DefinitionLog(dir.resolve(FILE));
         log.ch = FileChannel.open(log.path, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE),
                 FileModes.privateFile());
+        boolean making = false;
         try {
             if (!log.readHeader()) {
+                log.setAsideTorn();
+                making = true;
                 log.remake(dir);
             }
         } catch (IOException | RuntimeException e) {
             log.ch.close();
+            if (making) {
+                Files.deleteIfExists(log.path); // zeros and perhaps a header: nothing stored in it
+            }
             throw e;
         }
         return log;
+    }
+
+    /** Whether {@code dir}'s log is a file that may hold records: one that cannot be opened then stops the start. */
+    static boolean mayHoldRecords(Path dir) throws IOException {
+        Path p = dir.resolve(FILE);
+        return Files.isRegularFile(p) && Files.size(p) > 0;
     }
 
     Path path() {
@@ -100,8 +112,8 @@ final class DefinitionLog implements AutoCloseable {
         return false;
     }
 
-    /** A fresh log: the old file (if any bytes) set aside, then header and zeros written and synced, and the directory. */
-    private void remake(Path dir) throws IOException {
+    /** A log whose header does not check out is kept, renamed, before a fresh one is made. */
+    private void setAsideTorn() throws IOException {
         if (ch.size() > 0) {
             ch.close();
             Path aside = AtomicFiles.setAside(path);
@@ -109,6 +121,10 @@ final class DefinitionLog implements AutoCloseable {
             ch = FileChannel.open(path, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE),
                     FileModes.privateFile());
         }
+    }
+
+    /** A fresh log: header and zeros written and synced, and the directory. */
+    private void remake(Path dir) throws IOException {
         generation = 1;
         writeFully(ByteBuffer.allocate(FIRST_EXTENT), HEADER);
         writeHeader();
@@ -276,9 +292,5 @@ final class DefinitionLog implements AutoCloseable {
     @Override
     public void close() throws IOException {
         ch.close();
-    }
-
-    boolean exists() {
-        return Files.exists(path);
     }
 }

@@ -201,6 +201,21 @@ class DefinitionLogStoreTest {
     }
 
     @Test
+    void withoutALogTheFilesStillLoadAndChangesAreRefused() throws Exception {
+        Files.createDirectories(dir());
+        Files.writeString(dir().resolve("a.xml"), xml("a", ""));
+        Files.createDirectories(dir().resolve(DefinitionLog.FILE)); // as a full disk at the first start: no log can be made
+        ConfigDirStore s = store();
+        assertEquals(Map.of("a", xml("a", "")), loaded(s));
+        VnetException e = assertThrows(VnetException.class, () -> s.save("b", xml("b", "")));
+        assertTrue(e.getMessage().startsWith("cannot write " + dir().resolve("b.xml")), e.getMessage());
+        assertThrows(VnetException.class, () -> s.delete("a"));
+        Files.delete(dir().resolve(DefinitionLog.FILE));
+        s.save("b", xml("b", ""));
+        assertEquals(Map.of("a", xml("a", ""), "b", xml("b", "")), loaded(store()));
+    }
+
+    @Test
     void theCompactionRunsByItselfAndCloseFinishesIt() throws Exception {
         ConfigDirStore s = new ConfigDirStore(dir(), 1);
         s.loadAll();
