@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -29,7 +30,6 @@ import org.vnetd.core.dhcp.DhcpLease;
 import org.vnetd.core.dhcp.DhcpServer;
 import org.vnetd.core.dhcp.DhcpStats;
 import org.vnetd.core.dhcp.LeaseChange;
-import org.vnetd.core.dhcp.LeaseListener;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
 import org.vnetd.daemon.activation.AdoptingBind;
@@ -58,7 +58,7 @@ public final class DhcpService implements AutoCloseable {
     private final LeaseRecordJson json;
     private final ServiceSockets sockets;
     private EventLoopGroup group;
-    private final List<LeaseListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<List<LeaseChange>>> listeners = new CopyOnWriteArrayList<>();
     private DurableLeaseStore store;
     private DhcpServer server;
     private Channel channel;
@@ -122,11 +122,12 @@ public final class DhcpService implements AutoCloseable {
     }
 
     /**
-     * Extra listener (DNS names): told each lease change once it is durable, on the lease log's sync
-     * thread under the store's lock; must be quick and must not block.
+     * Extra listener (DNS names): told the lease changes of each sync as one batch once they are durable,
+     * on the lease log's sync thread after that sync's ACKs have left, holding none of the store's locks
+     * ({@link DurableLeaseStore#onDurable}).
      */
-    public void addLeaseListener(LeaseListener l) {
-        listeners.add(l);
+    public void addLeaseListener(Consumer<List<LeaseChange>> listener) {
+        listeners.add(listener);
     }
 
     /** Imports libvirt's {@code virbrN.status} into this network's store; call before {@link #start}. */
@@ -146,11 +147,7 @@ public final class DhcpService implements AutoCloseable {
         s.onHealthChange(this::healthChanged);
         // listeners hear of a change once it is durable, never at the bind: a client whose ACK is
         // withheld (the log cannot be written) was never told it has the address, so it has no name
-        s.onDurable(change -> {
-            for (LeaseListener l : listeners) {
-                l.onLeaseChange(change);
-            }
-        });
+        s.onDurable(batch -> listeners.forEach(l -> l.accept(batch)));
         DhcpServer srv = new DhcpServer(config, s.load(), s::append);
         s.follow(srv::leaseCount, srv::leasesView); // the store keeps no second copy of the leases
         // one event loop thread per network; the lease log's syncs run beside it (GroupCommitter)

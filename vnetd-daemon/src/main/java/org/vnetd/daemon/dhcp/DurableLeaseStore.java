@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
@@ -16,7 +17,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vnetd.core.dhcp.DhcpLease;
 import org.vnetd.core.dhcp.LeaseChange;
-import org.vnetd.core.dhcp.LeaseListener;
 import org.vnetd.core.dhcp.LeaseStore;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
@@ -63,7 +63,10 @@ public final class DurableLeaseStore implements LeaseStore {
     private final LeaseLog log; // ioLock
     private final LeaseWriteHealth health;
     private final LeaseCompactor<DhcpLease> compaction; // ioLock
-    private volatile LeaseListener durableListener = change -> { };
+    /** Synced batches not yet handed to the listener (ioLock); delivered in order under deliverLock. */
+    private List<List<LeaseChange>> undelivered = new ArrayList<>();
+    private final Object deliverLock = new Object();
+    private volatile Consumer<List<LeaseChange>> durableListener = batch -> { };
 
     private DurableLeaseStore(Path dir, String name, Clock clock, LeaseRecordJson json) throws IOException {
         LeaseSnapshotFile snapshot = new LeaseSnapshotFile(dir.resolve(name + ".leases"), json, clock);
@@ -178,6 +181,7 @@ public final class DurableLeaseStore implements LeaseStore {
     @Override
     public void sync() {
         sync(List.of());
+        deliverDurable();
     }
 
     /**
@@ -208,11 +212,10 @@ public final class DurableLeaseStore implements LeaseStore {
                 health.failed(e);
                 throw new VnetException(ErrorCode.STATE_IO, "cannot write lease log " + log.path() + ": " + e.getMessage(), e);
             }
-            LeaseListener told = durableListener;
             for (LeaseChange c : batch) {
                 live.applyDurable(c);
-                told.onLeaseChange(c);
             }
+            undelivered.add(batch);
             if (failed != null) {
                 health.recovered();
             }
@@ -220,12 +223,35 @@ public final class DurableLeaseStore implements LeaseStore {
     }
 
     /**
-     * Told each change once its record is durable, in order, on the syncing thread under the store's
-     * I/O lock (so it must be quick and must not wait for this store): a binding whose ACK was withheld
-     * is never told, so what listens (the network's DNS names) knows only clients that were ACKed.
+     * Told each synced batch of changes, in order, on the syncing thread once the batch's ACKs have left
+     * ({@link #prepareAhead}) or at the end of a {@link #sync()}, holding none of the store's locks: the
+     * listener (the network's DNS names, one zone rebuild per batch) delays neither an ACK nor the next
+     * sync. A binding whose ACK was withheld is never told, so it knows only clients that were ACKed.
      */
-    public void onDurable(LeaseListener listener) {
+    public void onDurable(Consumer<List<LeaseChange>> listener) {
         durableListener = java.util.Objects.requireNonNull(listener);
+    }
+
+    /** The synced batches to the listener, in order, off ioLock (one deliverer at a time keeps the order). */
+    private void deliverDurable() {
+        synchronized (deliverLock) {
+            List<List<LeaseChange>> batches;
+            synchronized (ioLock) {
+                if (undelivered.isEmpty()) {
+                    return;
+                }
+                batches = undelivered;
+                undelivered = new ArrayList<>();
+            }
+            Consumer<List<LeaseChange>> told = durableListener;
+            for (List<LeaseChange> b : batches) {
+                try {
+                    told.accept(b);
+                } catch (RuntimeException e) {
+                    LOG.warn("lease store {}: a listener failed on {} change(s): {}", log.path(), b.size(), e.toString());
+                }
+            }
+        }
     }
 
     /** Why ACKs are withheld now (the log cannot be written), or empty while it works. */
@@ -274,6 +300,7 @@ public final class DurableLeaseStore implements LeaseStore {
      */
     @Override
     public void prepareAhead() {
+        deliverDurable();
         synchronized (ioLock) {
             if (pending.isClosed()) {
                 return;
@@ -324,7 +351,7 @@ public final class DurableLeaseStore implements LeaseStore {
                 return;
             }
             try {
-                sync();
+                sync(List.of());
                 if (compaction.hasWork()) {
                     compaction.compactNow(); // an empty log (nothing leased since open) leaves the files as they are: no fsyncs
                 }
@@ -336,5 +363,6 @@ public final class DurableLeaseStore implements LeaseStore {
                 log.close();
             }
         }
+        deliverDurable();
     }
 }

@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vnetd.core.dhcp.DhcpConfig;
 import org.vnetd.core.dhcp.DhcpLease;
+import org.vnetd.core.dhcp.LeaseChange;
 import org.vnetd.core.driver.LeaseSource;
 import org.vnetd.core.driver.ServiceHealth;
 import org.vnetd.core.plan.ServiceConfigs;
@@ -172,12 +173,19 @@ public final class NetworkServices implements LeaseSource, ServiceHealth {
         s.onHealthChange(() -> healthListener.accept(name));
         DnsService names = dns.get(name);
         if (names != null) {
-            s.addLeaseListener(change -> {
-                DhcpLease l = change.lease();
-                if (change.removes()) {
-                    names.removeGuest(l.address());
-                } else if (l.hostname() != null && !l.hostname().isEmpty()) {
-                    names.putGuest(l.hostname(), l.address());
+            // A and in-addr.arpa PTR for the names of ACKed (durable) leases, one zone rebuild per sync
+            s.addLeaseListener(batch -> {
+                List<DnsEngine.GuestChange> changes = new ArrayList<>();
+                for (LeaseChange change : batch) {
+                    DhcpLease l = change.lease();
+                    if (change.removes()) {
+                        changes.add(new DnsEngine.GuestChange(l.address(), null));
+                    } else if (l.hostname() != null && !l.hostname().isEmpty()) {
+                        changes.add(new DnsEngine.GuestChange(l.address(), l.hostname()));
+                    }
+                }
+                if (!changes.isEmpty()) {
+                    names.updateGuests(changes);
                 }
             });
         }

@@ -57,6 +57,40 @@ class DurableLeaseStoreTest {
         }
     }
 
+    /**
+     * The DNS names of a sync's leases: one batch, after the sync's ACKs have left (the committer runs
+     * prepareAhead then), and without the store's lock, so a slow zone rebuild neither holds an ACK nor
+     * the next sync. The listener here needs the lock from another thread: under it, that would hang.
+     */
+    @Test
+    void durableChangesReachTheListenerAsOneBatchPerSyncAfterTheAcksAndOffTheLock() throws Exception {
+        try (DurableLeaseStore s = DurableLeaseStore.open(dir, "vbr0", CLOCK)) {
+            List<List<LeaseChange>> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+            List<Boolean> lockFree = new java.util.concurrent.CopyOnWriteArrayList<>();
+            s.onDurable(batch -> {
+                var other = java.util.concurrent.CompletableFuture.supplyAsync(() -> s.isDurable(batch.get(0).lease()));
+                try {
+                    lockFree.add(other.get(5, TimeUnit.SECONDS));
+                } catch (Exception e) {
+                    lockFree.add(false);
+                }
+                told.add(batch);
+            });
+            s.append(new LeaseChange(LeaseChange.Kind.BOUND, lease(10, NOW.plusSeconds(3600))));
+            s.append(new LeaseChange(LeaseChange.Kind.BOUND, lease(11, NOW.plusSeconds(3600))));
+            s.sync(List.of());
+            assertEquals(List.of(), told, "the listener waits until the sync's ACKs have left");
+            s.prepareAhead(); // what the group committer runs once it has sent them
+            assertEquals(1, told.size(), "one batch per sync");
+            assertEquals(2, told.get(0).size());
+            assertEquals(List.of(true), lockFree, "the listener runs without the store's lock");
+            s.append(new LeaseChange(LeaseChange.Kind.RELEASED, lease(11, NOW.plusSeconds(3600))));
+            s.sync(); // a sync outside the committer (reaper, import) tells the listener itself
+            assertEquals(2, told.size());
+            assertTrue(told.get(1).get(0).removes());
+        }
+    }
+
     /** What a restarted daemon's DNS reads before the DHCP server opens the store: snapshot and log, nothing written. */
     @Test
     void peekReadsSnapshotAndLogWithoutTouchingThem() throws Exception {
