@@ -204,6 +204,17 @@ final class FakeVnetd implements AutoCloseable {
             }
             return Map.of("live", live, "config", config);
         });
+        handlers.put("network.serviceStats", p -> {
+            Map<String, Object> n = find(p.path("network").asText());
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("network", n.get("name"));
+            if ((boolean) n.get("active")) {
+                out.put("dhcp", Map.of("received", 12, "malformed", 1, "ignored", 2, "offers", 4, "acks", 4, "naks", 1));
+                out.put("ra", Map.of("advertisementsSent", 7, "sendFailures", 0, "solicitationsAnswered", 30,
+                        "solicitationsRateLimited", 28, "solicitationsMalformed", 5, "solicitationsInvalid", 2, "solicitationsOverflowed", 0));
+            }
+            return out;
+        });
         handlers.put("network.dhcpLeases", p -> {
             find(p.path("network").asText());
             return leases;

@@ -87,6 +87,18 @@ class GoldenOutputTest {
                          2025-11-24 16:00:00   52:54:00:aa:00:02   ipv4       192.168.122.20/24   guest2     01:52:54:00:aa:00:02
 
                         """, ""),
+                Arguments.of("net-stats default", 0, """
+                        Name:           default
+                        DHCP:           received 12, malformed 1, ignored 2; offers 4, acks 4, naks 1
+                        RA:             sent 7, send failures 0
+                        RS:             answered 30 (rate-limited 28); dropped: malformed 5, invalid 2, queue overflow 0
+
+                        """, ""),
+                Arguments.of("net-stats isolated", 0, """
+                        Name:           isolated
+                        Services:       none running
+
+                        """, ""),
                 Arguments.of("net-dhcp-leases default --mac 52:54:00:aa:00:02", 0, """
                          Expiry Time           MAC address         Protocol   IP address          Hostname   Client ID or DUID
                         -----------------------------------------------------------------------------------------------------------

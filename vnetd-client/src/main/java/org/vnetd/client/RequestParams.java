@@ -32,6 +32,7 @@ final class RequestParams {
                     r.command(), "section", r.section(), "xml", r.xml(), "parentIndex", r.parentIndex(), "live", r.live(),
                     "config", r.config())),
             w(Request.NetworkDhcpLeases.class, Methods.NETWORK_DHCP_LEASES, r -> present("network", r.network(), "mac", r.mac())),
+            w(Request.NetworkServiceStats.class, Methods.NETWORK_SERVICE_STATS, r -> present("network", r.network())),
             w(Request.NetworkGetMetadata.class, Methods.NETWORK_GET_METADATA, r -> present("network", r.network(), "type",
                     r.type(), "uri", r.uri(), "inactive", r.inactive())),
             w(Request.NetworkSetMetadata.class, Methods.NETWORK_SET_METADATA, r -> {

@@ -14,6 +14,7 @@ import org.vnetd.core.rpc.MetadataResult;
 import org.vnetd.core.rpc.NetworkEvent;
 import org.vnetd.core.rpc.NetworkSummary;
 import org.vnetd.core.rpc.Port;
+import org.vnetd.core.rpc.ServiceStats;
 import org.vnetd.core.rpc.UpdateResult;
 import org.vnetd.core.rpc.VersionResult;
 import org.vnetd.core.rpc.XmlResult;
@@ -46,7 +47,12 @@ final class WireRecords {
             Map.entry(DiagnoseResult.class, f -> new DiagnoseResult(f.list("findings", WireRecords::findingOrNull))),
             Map.entry(FirewallFinding.class, WireRecords::finding),
             Map.entry(ImportResult.class, f -> new ImportResult(f.bool("dryRun"), f.list("networks", WireRecords::importedNetwork))),
-            Map.entry(ImportResult.Network.class, WireRecords::importedNetwork));
+            Map.entry(ImportResult.Network.class, WireRecords::importedNetwork),
+            Map.entry(ServiceStats.class, f -> new ServiceStats(f.string("network"), f.object("dhcp", WireRecords::dhcpStats),
+                    f.object("dhcp6", WireRecords::dhcp6Stats), f.object("ra", WireRecords::raStats))),
+            Map.entry(ServiceStats.Dhcp.class, WireRecords::dhcpStats),
+            Map.entry(ServiceStats.Dhcp6.class, WireRecords::dhcp6Stats),
+            Map.entry(ServiceStats.RouterAdvertisements.class, WireRecords::raStats));
 
     private static final Map<Class<?>, Function<Record, Map<String, Object>>> WRITERS = Map.ofEntries(
             Map.entry(NetworkSummary.class, r -> {
@@ -85,6 +91,26 @@ final class WireRecords {
                 ImportResult.Network n = (ImportResult.Network) r;
                 return fields("name", n.name(), "uuid", n.uuid(), "bridge", n.bridge(), "outcome", n.outcome(),
                         "takenOver", n.takenOver(), "steps", n.steps());
+            }),
+            Map.entry(ServiceStats.class, r -> {
+                ServiceStats st = (ServiceStats) r;
+                return fields("network", st.network(), "dhcp", st.dhcp(), "dhcp6", st.dhcp6(), "ra", st.ra());
+            }),
+            Map.entry(ServiceStats.Dhcp.class, r -> {
+                ServiceStats.Dhcp d = (ServiceStats.Dhcp) r;
+                return fields("received", d.received(), "malformed", d.malformed(), "ignored", d.ignored(), "offers", d.offers(),
+                        "acks", d.acks(), "naks", d.naks());
+            }),
+            Map.entry(ServiceStats.Dhcp6.class, r -> {
+                ServiceStats.Dhcp6 d = (ServiceStats.Dhcp6) r;
+                return fields("received", d.received(), "malformed", d.malformed(), "ignored", d.ignored());
+            }),
+            Map.entry(ServiceStats.RouterAdvertisements.class, r -> {
+                ServiceStats.RouterAdvertisements a = (ServiceStats.RouterAdvertisements) r;
+                return fields("advertisementsSent", a.advertisementsSent(), "sendFailures", a.sendFailures(),
+                        "solicitationsAnswered", a.solicitationsAnswered(), "solicitationsRateLimited", a.solicitationsRateLimited(),
+                        "solicitationsMalformed", a.solicitationsMalformed(), "solicitationsInvalid", a.solicitationsInvalid(),
+                        "solicitationsOverflowed", a.solicitationsOverflowed());
             }));
 
     private WireRecords() {
@@ -117,6 +143,21 @@ final class WireRecords {
     private static ImportResult.Network importedNetwork(Fields f) {
         return new ImportResult.Network(f.string("name"), f.string("uuid"), f.string("bridge"), f.string("outcome"),
                 f.bool("takenOver"), f.strings("steps"));
+    }
+
+    private static ServiceStats.Dhcp dhcpStats(Fields f) {
+        return new ServiceStats.Dhcp(f.number("received"), f.number("malformed"), f.number("ignored"), f.number("offers"),
+                f.number("acks"), f.number("naks"));
+    }
+
+    private static ServiceStats.Dhcp6 dhcp6Stats(Fields f) {
+        return new ServiceStats.Dhcp6(f.number("received"), f.number("malformed"), f.number("ignored"));
+    }
+
+    private static ServiceStats.RouterAdvertisements raStats(Fields f) {
+        return new ServiceStats.RouterAdvertisements(f.number("advertisementsSent"), f.number("sendFailures"),
+                f.number("solicitationsAnswered"), f.number("solicitationsRateLimited"), f.number("solicitationsMalformed"),
+                f.number("solicitationsInvalid"), f.number("solicitationsOverflowed"));
     }
 
     private static FirewallFinding findingOrNull(Object json) {
@@ -199,6 +240,12 @@ final class WireRecords {
                 }
                 return o == null ? null : o.toString();
             });
+        }
+
+        /** A nested object as {@code reader} reads it; null when missing or null (a section left out). */
+        <T> T object(String name, Function<Fields, T> reader) {
+            Object v = json.get(name);
+            return v == null ? null : reader.apply(new Fields(Json.object(v, type + "." + name), type + "." + name));
         }
 
         <T> List<T> list(String name, Function<Object, T> element) {

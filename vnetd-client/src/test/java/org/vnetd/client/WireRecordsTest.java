@@ -21,6 +21,7 @@ import org.vnetd.core.rpc.MetadataResult;
 import org.vnetd.core.rpc.NetworkEvent;
 import org.vnetd.core.rpc.NetworkSummary;
 import org.vnetd.core.rpc.Port;
+import org.vnetd.core.rpc.ServiceStats;
 import org.vnetd.core.rpc.UpdateResult;
 import org.vnetd.core.rpc.VersionResult;
 import org.vnetd.core.rpc.XmlResult;
@@ -29,7 +30,8 @@ import org.vnetd.core.rpc.XmlResult;
 class WireRecordsTest {
     private static final List<Class<? extends Record>> RESULTS = List.of(NetworkSummary.class, Lease.class,
             Port.class, NetworkEvent.class, UpdateResult.class, VersionResult.class, XmlResult.class,
-            MetadataResult.class, DiagnoseResult.class, FirewallFinding.class, ImportResult.class, ImportResult.Network.class);
+            MetadataResult.class, DiagnoseResult.class, FirewallFinding.class, ImportResult.class, ImportResult.Network.class,
+            ServiceStats.class, ServiceStats.Dhcp.class, ServiceStats.Dhcp6.class, ServiceStats.RouterAdvertisements.class);
 
     @Test
     void everyComponentIsWrittenInOrderAndReadBack() throws Exception {

@@ -66,6 +66,7 @@ import org.vnetd.daemon.ovn.OvnEffects;
 import org.vnetd.daemon.ovn.OvnLogicalPorts;
 import org.vnetd.daemon.rpc.RpcMethodTable;
 import org.vnetd.daemon.rpc.RpcServer;
+import org.vnetd.daemon.rpc.ServiceStatsMethod;
 import org.vnetd.daemon.state.ConfigDirStore;
 import org.vnetd.daemon.state.FileModes;
 import org.vnetd.daemon.state.RunDirStatusStore;
@@ -176,7 +177,8 @@ public final class Daemon implements AutoCloseable {
             PortManager ports = d.ports;
             d.rpc = RpcServer.start(options.runDir(), rpcMethods(driver, ports, new FirewallDiagnoseService(driver, doctor),
                     new LibvirtImportService(driver, planner, leaseImporter,
-                            (network, xml) -> ports.register(network, PortXml.parse(xml), true), commands)), events, sockets);
+                            (network, xml) -> ports.register(network, PortXml.parse(xml), true), commands),
+                    new ServiceStatsMethod(driver, services::stats)), events, sockets);
             if (conf.libvirtProtocol()) {
                 d.libvirt = startLibvirt(options, driver, d.ports, events, sockets);
             }
@@ -219,9 +221,9 @@ public final class Daemon implements AutoCloseable {
 
     /** The JSON RPC's methods; building the table checks it serves exactly those of docs/rpc.md. */
     static RpcMethodTable rpcMethods(NetworkDriver driver, PortManager ports, FirewallDiagnoseService diagnose,
-            LibvirtImportService libvirtImport) {
+            LibvirtImportService libvirtImport, ServiceStatsMethod serviceStats) {
         return new RpcMethodTable(ConnectionMethods.all(), new NetworkMethods(driver).all(),
-                new PortMethods(ports).all(), diagnose.all(), libvirtImport.all());
+                new PortMethods(ports).all(), diagnose.all(), libvirtImport.all(), serviceStats.all());
     }
 
     /**

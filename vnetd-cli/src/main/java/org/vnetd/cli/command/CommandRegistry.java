@@ -26,7 +26,8 @@ public final class CommandRegistry {
                 new NetDhcpLeases(), new NetDumpXml(), new NetEdit(), new NetEvent(), new NetInfo(), new NetList(),
                 new NetMetadata(), new NetName(), new NetStart(), new NetUndefine(), new NetUpdate(), new NetUuid(),
                 new NetPortList(), new NetPortCreate(), new NetPortDumpXml(), new NetPortDelete())));
-        groups.add(new Group("vnetd extras", "vnetd", List.of(new DoctorCommand(), new FirewallReload(), new ImportLibvirt())));
+        groups.add(new Group("vnetd extras", "vnetd", List.of(new DoctorCommand(), new FirewallReload(), new ImportLibvirt(),
+                new NetStats())));
         List<Command> itself = new ArrayList<>();
         itself.add(new Quit("exit"));
         groups.add(new Group("vnetctl itself", "vnetctl", itself));

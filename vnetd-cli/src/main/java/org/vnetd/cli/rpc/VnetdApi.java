@@ -20,6 +20,7 @@ import org.vnetd.core.rpc.NetworkEvent;
 import org.vnetd.core.rpc.NetworkSummary;
 import org.vnetd.core.rpc.Port;
 import org.vnetd.core.rpc.Request;
+import org.vnetd.core.rpc.ServiceStats;
 import org.vnetd.core.rpc.UpdateResult;
 import org.vnetd.core.rpc.VersionResult;
 import org.vnetd.core.rpc.XmlResult;
@@ -87,6 +88,10 @@ public final class VnetdApi implements AutoCloseable {
 
     public List<Lease> leases(String network, String mac) {
         return list(rpc.call(new Request.NetworkDhcpLeases(network, mac)), Lease.class);
+    }
+
+    public ServiceStats serviceStats(String network) {
+        return read(rpc.call(new Request.NetworkServiceStats(network)), ServiceStats.class);
     }
 
     /** {@code type} is title, description or element; empty when the daemon has no value. */

@@ -17,6 +17,8 @@ public final class RaSchedule {
     private long lastSent;
     private int sent;
     private boolean started;
+    /** A solicitation has brought the next advertisement forward and it has not gone out yet. */
+    private boolean answerPending;
 
     public RaSchedule(RaTiming timing, RandomGenerator random) {
         this.timing = Objects.requireNonNull(timing, "timing");
@@ -43,6 +45,7 @@ public final class RaSchedule {
     public void sent(long now) {
         lastSent = now;
         sent++;
+        answerPending = false;
         long interval = uniform(timing.min().toMillis(), timing.max().toMillis());
         if (sent < RaTiming.MAX_INITIAL_ADVERTISEMENTS) {
             interval = Math.min(interval, RaTiming.MAX_INITIAL_INTERVAL.toMillis());
@@ -50,16 +53,24 @@ public final class RaSchedule {
         next = now + interval;
     }
 
-    /** A valid solicitation arrived at {@code now}: the answer is the next multicast advertisement, brought forward. */
-    public void solicited(long now) {
+    /**
+     * A valid solicitation arrived at {@code now}: the answer is the next multicast advertisement, brought
+     * forward. Returns whether this solicitation got an answer of its own, false when it is rate-limited:
+     * it shares the advertisement an earlier solicitation brought forward, or the 3 s spacing held its
+     * answer back (RFC 4861 §6.2.6).
+     */
+    public boolean solicited(long now) {
         if (!started) {
-            return;
+            return false;
         }
-        long answer = now + uniform(0, RaTiming.MAX_RA_DELAY.toMillis());
-        if (sent > 0) {
-            answer = Math.max(answer, lastSent + RaTiming.MIN_DELAY_BETWEEN_RAS.toMillis());
+        long wanted = now + uniform(0, RaTiming.MAX_RA_DELAY.toMillis());
+        long answer = sent > 0 ? Math.max(wanted, lastSent + RaTiming.MIN_DELAY_BETWEEN_RAS.toMillis()) : wanted;
+        boolean own = !answerPending && answer == wanted;
+        if (answer < next) {
+            next = answer;
+            answerPending = true;
         }
-        next = Math.min(next, answer);
+        return own;
     }
 
     private long uniform(long lo, long hi) {

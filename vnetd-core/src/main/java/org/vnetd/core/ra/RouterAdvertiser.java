@@ -29,7 +29,9 @@ public final class RouterAdvertiser {
     private final byte[] finalAdvertisement;
     private long sent;
     private long answered;
-    private long dropped;
+    private long rateLimited;
+    private long malformed;
+    private long invalid;
 
     public RouterAdvertiser(RaConfig config, MacAddress routerMac, RandomGenerator random) {
         this.config = Objects.requireNonNull(config, "config");
@@ -53,28 +55,31 @@ public final class RouterAdvertiser {
      */
     public Verdict receive(byte[] data, int length, int hopLimit, Inet6Address source, long now) {
         if (hopLimit != 255) {
-            return drop("hop limit " + hopLimit + " (a solicitation from on-link has 255)");
+            return invalid("hop limit " + hopLimit + " (a solicitation from on-link has 255)");
         }
         NdpMessage m;
         try {
             m = NdpCodec.decode(data, length);
         } catch (MalformedNdpException e) {
-            return drop(e.getMessage());
+            malformed++;
+            return new Verdict.Dropped(e.getMessage());
         }
         if (!(m instanceof NdpMessage.RouterSolicitation rs)) {
-            return drop("not a router solicitation");
+            return invalid("not a router solicitation");
         }
         Optional<MacAddress> host = rs.sourceLinkLayer();
         if (source.isAnyLocalAddress() && host.isPresent()) {
-            return drop("solicitation from :: with a source link-layer address option (RFC 4861 §6.1.1)");
+            return invalid("solicitation from :: with a source link-layer address option (RFC 4861 §6.1.1)");
         }
-        schedule.solicited(now);
+        if (!schedule.solicited(now)) {
+            rateLimited++;
+        }
         answered++;
         return new Verdict.Solicited(host);
     }
 
-    private Verdict drop(String reason) {
-        dropped++;
+    private Verdict invalid(String reason) {
+        invalid++;
         return new Verdict.Dropped(reason);
     }
 
@@ -99,6 +104,6 @@ public final class RouterAdvertiser {
     }
 
     public RaStats stats() {
-        return new RaStats(sent, answered, dropped);
+        return new RaStats(sent, answered, rateLimited, malformed, invalid);
     }
 }

@@ -16,6 +16,8 @@ public final class Methods {
     public static final String NETWORK_SET_AUTOSTART = "network.setAutostart";
     public static final String NETWORK_UPDATE = "network.update";
     public static final String NETWORK_DHCP_LEASES = "network.dhcpLeases";
+    /** Counters of a running network's guest services (DHCP, DHCPv6, router advertisements). */
+    public static final String NETWORK_SERVICE_STATS = "network.serviceStats";
     public static final String NETWORK_GET_METADATA = "network.getMetadata";
     public static final String NETWORK_SET_METADATA = "network.setMetadata";
     /** libvirt's networks, their leases and (with takeover) running networks become vnetd's. */
@@ -37,12 +39,12 @@ public final class Methods {
 
     /** Methods the read-only socket accepts: they change nothing. */
     public static final Set<String> READ_ONLY = Set.of(DAEMON_VERSION, NETWORK_LIST, NETWORK_LOOKUP,
-            NETWORK_GET_XML, NETWORK_DHCP_LEASES, NETWORK_GET_METADATA, EVENTS_SUBSCRIBE, PORT_LIST, PORT_GET_XML,
+            NETWORK_GET_XML, NETWORK_DHCP_LEASES, NETWORK_SERVICE_STATS, NETWORK_GET_METADATA, EVENTS_SUBSCRIBE, PORT_LIST, PORT_GET_XML,
             FIREWALL_DIAGNOSE);
 
     public static final Set<String> ALL = Set.of(DAEMON_VERSION, NETWORK_LIST, NETWORK_LOOKUP, NETWORK_GET_XML,
             NETWORK_DEFINE, NETWORK_CREATE, NETWORK_UNDEFINE, NETWORK_START, NETWORK_DESTROY, NETWORK_SET_AUTOSTART,
-            NETWORK_UPDATE, NETWORK_DHCP_LEASES, NETWORK_GET_METADATA, NETWORK_SET_METADATA, EVENTS_SUBSCRIBE,
+            NETWORK_UPDATE, NETWORK_DHCP_LEASES, NETWORK_SERVICE_STATS, NETWORK_GET_METADATA, NETWORK_SET_METADATA, EVENTS_SUBSCRIBE,
             FIREWALL_RELOAD, PORT_CREATE, PORT_DELETE, PORT_LIST, PORT_GET_XML, PORT_FD, PORT_SET_BANDWIDTH,
             FIREWALL_DIAGNOSE, NETWORK_IMPORT_LIBVIRT);
 

@@ -48,6 +48,9 @@ public sealed interface Request {
     record NetworkDhcpLeases(String network, String mac) implements Request {
     }
 
+    record NetworkServiceStats(String network) implements Request {
+    }
+
     /** {@code type} is title, description or element; {@code uri} names an element's namespace. */
     record NetworkGetMetadata(String network, String type, String uri, boolean inactive) implements Request {
     }

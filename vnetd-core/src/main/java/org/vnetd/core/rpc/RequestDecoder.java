@@ -18,6 +18,7 @@ import org.vnetd.core.rpc.Request.NetworkGetMetadata;
 import org.vnetd.core.rpc.Request.NetworkGetXml;
 import org.vnetd.core.rpc.Request.NetworkList;
 import org.vnetd.core.rpc.Request.NetworkLookup;
+import org.vnetd.core.rpc.Request.NetworkServiceStats;
 import org.vnetd.core.rpc.Request.NetworkSetAutostart;
 import org.vnetd.core.rpc.Request.NetworkSetMetadata;
 import org.vnetd.core.rpc.Request.NetworkStart;
@@ -57,6 +58,7 @@ public final class RequestDecoder {
                         p.bool("config", false));
             }),
             Map.entry(Methods.NETWORK_DHCP_LEASES, p -> new NetworkDhcpLeases(p.string("network"), p.optString("mac"))),
+            Map.entry(Methods.NETWORK_SERVICE_STATS, p -> new NetworkServiceStats(p.string("network"))),
             Map.entry(Methods.NETWORK_GET_METADATA, p -> {
                 String network = p.string("network");
                 String type = p.string("type");

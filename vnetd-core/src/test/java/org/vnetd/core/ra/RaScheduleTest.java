@@ -92,18 +92,24 @@ class RaScheduleTest {
         s.sent(0);
         s.sent(16_000);
         s.sent(32_000);
-        s.solicited(50_000);
+        assertTrue(s.solicited(50_000), "the first solicitation brings an advertisement forward");
         long first = s.nextDue();
+        int own = 0;
         for (int i = 1; i <= 10_000; i++) {
-            s.solicited(50_000 + i % 400);
+            own += s.solicited(50_000 + i % 400) ? 1 : 0;
         }
+        assertEquals(0, own, "the rest share it: rate-limited");
         assertTrue(s.nextDue() <= first && s.nextDue() >= 50_000 && s.nextDue() <= 50_500, "one answer within the first delay");
         long answered = s.nextDue();
         s.sent(answered);
         for (int i = 1; i <= 10_000; i++) {
-            s.solicited(answered + i % 400);
+            own += s.solicited(answered + i % 400) ? 1 : 0;
         }
+        assertEquals(0, own, "held back by MIN_DELAY_BETWEEN_RAS, then sharing: rate-limited");
         assertTrue(s.nextDue() >= answered + 3000, "the next answer waits out MIN_DELAY_BETWEEN_RAS: " + (s.nextDue() - answered));
+        long second = s.nextDue();
+        s.sent(second);
+        assertTrue(s.solicited(second + 3500), "3 s after the last advertisement, a solicitation brings one forward again");
     }
 
     @Test

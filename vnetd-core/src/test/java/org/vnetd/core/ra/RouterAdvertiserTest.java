@@ -67,6 +67,8 @@ class RouterAdvertiserTest {
         byte[] own = NdpCodecTest.RA_STATEFUL;
         assertTrue(ra.receive(own, own.length, 255, host(), 1).toString().contains("not a router solicitation"));
         assertEquals(3 + 1, ra.stats().dropped());
+        assertEquals(1, ra.stats().malformed(), "the short one: the codec refused it");
+        assertEquals(3, ra.stats().invalid(), "hop limit, link-layer option from ::, not a solicitation");
         assertEquals(due, ra.nextDue(), "nothing dropped moves the schedule");
     }
 

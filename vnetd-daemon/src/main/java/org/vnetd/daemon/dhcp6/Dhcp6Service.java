@@ -74,7 +74,9 @@ public final class Dhcp6Service {
     private final Clock clock;
     private final EventLoopGroup group;
     private final ServiceSockets sockets;
+    private final AtomicLong received = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong ignored = new AtomicLong();
     private Dhcp6Server server;
     private Dhcp6Config config;
     private Channel channel;
@@ -203,8 +205,14 @@ public final class Dhcp6Service {
         return config;
     }
 
+    /** Malformed datagrams dropped: oversize, or refused by the codec. */
     public long dropped() {
         return dropped.get();
+    }
+
+    /** What came in since the service was made and what was not answered. */
+    public Dhcp6Stats stats() {
+        return new Dhcp6Stats(received.get(), dropped.get(), ignored.get());
     }
 
     /**
@@ -222,6 +230,7 @@ public final class Dhcp6Service {
         }
         Dhcp6Decision d = server.handle(m, clock.instant());
         if (d instanceof Dhcp6Decision.Ignore i) {
+            ignored.incrementAndGet();
             LOG.debug("DHCPv6 on {}: ignored: {}", config.interfaceName(), i.reason());
             return null;
         }
@@ -252,6 +261,7 @@ public final class Dhcp6Service {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
             ByteBuf content = packet.content();
+            received.incrementAndGet();
             if (content.readableBytes() > Dhcp6Codec.MAX_MESSAGE) {
                 dropped.incrementAndGet();
                 return;

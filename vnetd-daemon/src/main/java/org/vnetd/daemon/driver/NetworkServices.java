@@ -24,6 +24,7 @@ import org.vnetd.core.dhcp6.Dhcp6Lease;
 import org.vnetd.core.dns.DnsEngine;
 import org.vnetd.core.ra.RaConfig;
 import org.vnetd.core.rpc.Lease;
+import org.vnetd.core.rpc.ServiceStats;
 import org.vnetd.core.tftp.TftpConfig;
 import org.vnetd.core.xml.model.NetworkDef;
 import org.vnetd.daemon.activation.ServiceSockets;
@@ -349,6 +350,11 @@ public final class NetworkServices implements LeaseSource, ServiceHealth {
         if (s != null) {
             s.stop(withdraw);
         }
+    }
+
+    /** The counters of {@code network}'s running guest services (network.serviceStats). */
+    public ServiceStats stats(String network) {
+        return ServiceCounters.of(network, dhcp.get(network), dhcp6.get(network), ra.get(network));
     }
 
     /** A live net-update: the running services take the new configuration without a restart. */

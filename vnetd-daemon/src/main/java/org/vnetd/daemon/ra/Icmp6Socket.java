@@ -27,6 +27,7 @@ final class Icmp6Socket implements AutoCloseable {
     private static final int IPPROTO_IPV6 = 41;
     private static final int IPPROTO_ICMPV6 = 58;
     private static final int SO_BINDTODEVICE = 25;
+    private static final int SO_RXQ_OVFL = 40;
     private static final int ICMP6_FILTER = 1;
     private static final int IPV6_UNICAST_HOPS = 16;
     private static final int IPV6_MULTICAST_IF = 17;
@@ -42,7 +43,11 @@ final class Icmp6Socket implements AutoCloseable {
     private static final ValueLayout.OfInt INT_NET = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     /** One received datagram: its length in the buffer, the IPv6 hop limit it arrived with, its source. */
-    record Received(int length, int hopLimit, Inet6Address source) {
+    /**
+     * One datagram; {@code overflowed} is the socket's running count of datagrams the kernel dropped
+     * because the receive queue was full (SO_RXQ_OVFL), since the socket was opened.
+     */
+    record Received(int length, int hopLimit, Inet6Address source, long overflowed) {
     }
 
     private final Arena arena = Arena.ofShared();
@@ -97,6 +102,8 @@ final class Icmp6Socket implements AutoCloseable {
             setInt(IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 0, "turn multicast loopback off");
             setInt(IPPROTO_IPV6, IPV6_MULTICAST_IF, ifindex, "send multicast through " + device);
             setInt(IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1, "receive hop limits");
+            // a flood that fills the queue loses solicitations before they are read: counted, not silent
+            setInt(Libc.SOL_SOCKET, SO_RXQ_OVFL, 1, "count receive queue overflows");
             MemorySegment mreq = arena.allocate(20, 4);
             mreq.set(INT_NET, 0, 0xff020000);
             mreq.set(INT_NET, 12, 2);
@@ -169,7 +176,8 @@ final class Icmp6Socket implements AutoCloseable {
             }
             throw fail("receive");
         }
-        return new Received((int) n, hopLimit(msg.get(ValueLayout.JAVA_LONG, 40)), source());
+        long controlLength = msg.get(ValueLayout.JAVA_LONG, 40);
+        return new Received((int) n, hopLimit(controlLength), source(), overflowed(controlLength));
     }
 
     /** The first {@code length} bytes of the last datagram received. */
@@ -178,20 +186,32 @@ final class Icmp6Socket implements AutoCloseable {
     }
 
     private int hopLimit(long controlLength) {
+        long at = controlMessage(controlLength, IPPROTO_IPV6, IPV6_HOPLIMIT);
+        return at < 0 ? -1 : control.get(ValueLayout.JAVA_INT, at); // unknown: the engine drops it, as it cannot prove the sender is on-link
+    }
+
+    private long overflowed(long controlLength) {
+        long at = controlMessage(controlLength, Libc.SOL_SOCKET, SO_RXQ_OVFL);
+        // the kernel adds the message only once the socket has dropped something
+        return at < 0 ? 0 : Integer.toUnsignedLong(control.get(ValueLayout.JAVA_INT, at));
+    }
+
+    /** Where the 4-byte data of the control message {@code level}/{@code type} starts, -1 when there is none. */
+    private long controlMessage(long controlLength, int wantedLevel, int wantedType) {
         long at = 0;
         while (at + 16 <= controlLength) {
             long len = control.get(ValueLayout.JAVA_LONG, at);
             int level = control.get(ValueLayout.JAVA_INT, at + 8);
             int type = control.get(ValueLayout.JAVA_INT, at + 12);
-            if (level == IPPROTO_IPV6 && type == IPV6_HOPLIMIT && len >= 20) {
-                return control.get(ValueLayout.JAVA_INT, at + 16);
+            if (level == wantedLevel && type == wantedType && len >= 20) {
+                return at + 16;
             }
             if (len < 16) {
                 break;
             }
             at += (len + 7) & ~7L;
         }
-        return -1; // unknown: the engine drops it, as it cannot prove the sender is on-link
+        return -1;
     }
 
     private Inet6Address source() {

@@ -30,12 +30,14 @@ public final class RaService {
     private final RaConfig config;
     private final LongSupplier monotonicMillis;
     private final ServiceSockets sockets;
-    private final AtomicReference<RaStats> stats = new AtomicReference<>(new RaStats(0, 0, 0));
+    private final AtomicReference<RaStats> stats = new AtomicReference<>(RaStats.NONE);
     private volatile boolean running;
     private Icmp6Socket socket;
     private RouterAdvertiser engine;
     private Thread loop;
     private volatile long sendFailures;
+    /** Solicitations the kernel dropped on a full receive queue, as the socket last reported (loop thread writes). */
+    private volatile long overflowed;
 
     public RaService(RaConfig config) {
         this(config, ServiceSockets.none());
@@ -75,6 +77,11 @@ public final class RaService {
                 long wait = Math.clamp(engine.nextDue() - monotonicMillis.getAsLong(), 0, WAKE_MILLIS);
                 Icmp6Socket.Received r = socket.receive((int) wait);
                 if (r != null) {
+                    if (r.overflowed() > overflowed) {
+                        LOG.debug("router advertisements on {}: the receive queue overflowed, {} datagram(s) dropped so far",
+                                config.interfaceName(), r.overflowed());
+                        overflowed = r.overflowed();
+                    }
                     var verdict = engine.receive(socket.copy(r.length()), r.length(), r.hopLimit(), r.source(),
                             monotonicMillis.getAsLong());
                     if (verdict instanceof RouterAdvertiser.Verdict.Dropped d) {
@@ -144,5 +151,13 @@ public final class RaService {
 
     public long sendFailures() {
         return sendFailures;
+    }
+
+    /**
+     * Datagrams the kernel dropped before this service read them (its receive queue was full), as the
+     * socket reported with the last datagram read: drops after that show with the next one.
+     */
+    public long overflowed() {
+        return overflowed;
     }
 }

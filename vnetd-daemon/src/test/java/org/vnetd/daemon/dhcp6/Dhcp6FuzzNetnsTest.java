@@ -62,6 +62,9 @@ class Dhcp6FuzzNetnsTest {
             assertTrue(sent.ok(), "the fuzzer: " + sent);
             Await.until(WAIT, MALFORMED + " malformed datagrams dropped and counted", () -> drops(d) >= MALFORMED);
             assertEquals(MALFORMED, drops(d), "every malformed datagram dropped once, nothing else");
+            var counters = d.call("network.serviceStats", Map.of("network", "v6fz")).path("dhcp6");
+            assertEquals(MALFORMED, counters.path("malformed").asLong(), "network.serviceStats counts them: " + counters);
+            assertEquals(MALFORMED, counters.path("received").asLong(), "and nothing else came: " + counters);
             Map<String, byte[]> after = files(leases);
             assertEquals(before.keySet(), after.keySet(), "no lease file appeared or went");
             for (String f : before.keySet()) {
