@@ -36,13 +36,19 @@ final class ScriptDir implements AutoCloseable {
         return dir.resolve(name);
     }
 
-    /** Writes an executable sh script that records {@code eventExpr}'s environment then runs {@code body}. */
+    /**
+     * Writes an executable sh script that records {@code eventExpr}'s environment, runs {@code body}, then
+     * publishes the record: a test that sees the event finds the interface configured as the body left it
+     * (an address it adds is there before the test routes through it).
+     */
     Path script(String eventExpr, String body) {
         String text = "#!/bin/sh\n"
                 + "ev=" + eventExpr + "; export ev" + "\n"
                 + "n=$(ls " + dir + " | grep -c '\\.env$')\n"
-                + "env > " + dir + "/tmp.$$ && mv " + dir + "/tmp.$$ " + dir + "/$n-$ev.env\n"
-                + body + "\nexit 0\n";
+                + "env > " + dir + "/tmp.$$\n"
+                + body + "\n"
+                + "mv " + dir + "/tmp.$$ " + dir + "/$n-$ev.env\n"
+                + "exit 0\n";
         Path p = dir.resolve("hook.sh");
         try {
             Files.writeString(p, text);

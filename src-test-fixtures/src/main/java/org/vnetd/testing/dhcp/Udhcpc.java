@@ -19,10 +19,11 @@ public final class Udhcpc extends AbstractClient {
 
     /** What udhcpc is run as: its applet and busybox, what it asks for, and how its script sets the address. */
     public enum Family {
+        // IPv4 only: a dual-stack guest keeps its IPv6 addresses (udhcpc6 needs the link-local one)
         V4("busybox", "udhcpc", List.of("-O", "mtu", "-O", "domain", "-O", "dns", "-O", "router"), """
                 case "$1" in
-                  bound|renew) ip addr flush dev "$interface"; ip addr add "$ip/${mask:-24}" dev "$interface" ;;
-                  deconfig) ip addr flush dev "$interface" ;;
+                  bound|renew) ip -4 addr flush dev "$interface"; ip addr add "$ip/${mask:-24}" dev "$interface" ;;
+                  deconfig) ip -4 addr flush dev "$interface" ;;
                 esac"""),
         // Debian 12's busybox lacks the applet: scripts/build-busybox-udhcpc6 builds one. The address goes on
         // the interface without a DAD wait: udhcpc6 sends its RENEW and RELEASE from it.
