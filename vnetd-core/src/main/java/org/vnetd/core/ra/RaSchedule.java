@@ -19,6 +19,9 @@ public final class RaSchedule {
     private boolean started;
     /** A solicitation has brought the next advertisement forward and it has not gone out yet. */
     private boolean answerPending;
+    /** What {@link #sent} replaced, for {@link #failed}. */
+    private long lastSentBefore;
+    private int sentBefore;
 
     public RaSchedule(RaTiming timing, RandomGenerator random) {
         this.timing = Objects.requireNonNull(timing, "timing");
@@ -43,6 +46,8 @@ public final class RaSchedule {
 
     /** Records a multicast advertisement sent at {@code now} and picks when the next is due. */
     public void sent(long now) {
+        lastSentBefore = lastSent;
+        sentBefore = sent;
         lastSent = now;
         sent++;
         answerPending = false;
@@ -51,6 +56,18 @@ public final class RaSchedule {
             interval = Math.min(interval, RaTiming.MAX_INITIAL_INTERVAL.toMillis());
         }
         next = now + interval;
+    }
+
+    /**
+     * The advertisement {@link #sent} recorded did not go out (a bridge without carrier has no usable
+     * link-local address yet): it is not one of the initial advertisements and does not hold the next
+     * answer 3 s back, since nothing reached the link. The next try stays where {@link #sent} put it, so
+     * a bridge without ports is not retried in a loop; the first guest to come up solicits and is
+     * answered at once.
+     */
+    public void failed() {
+        lastSent = lastSentBefore;
+        sent = sentBefore;
     }
 
     /**

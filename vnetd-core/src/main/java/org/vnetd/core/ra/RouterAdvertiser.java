@@ -93,6 +93,15 @@ public final class RouterAdvertiser {
         return Optional.of(advertisement.clone());
     }
 
+    /**
+     * The advertisement the last {@link #poll} returned could not be sent: it is not counted as sent, and
+     * the schedule treats it as never sent ({@link RaSchedule#failed}).
+     */
+    public void sendFailed() {
+        schedule.failed();
+        sent--;
+    }
+
     /** The monotonic time at which {@link #poll} will next return an advertisement. */
     public long nextDue() {
         return schedule.nextDue();

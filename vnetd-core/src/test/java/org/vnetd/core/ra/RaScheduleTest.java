@@ -112,6 +112,25 @@ class RaScheduleTest {
         assertTrue(s.solicited(second + 3500), "3 s after the last advertisement, a solicitation brings one forward again");
     }
 
+    /**
+     * A network starts before any guest: its first advertisement cannot go out (no carrier, no link-local
+     * address). The first guest's solicitation is then answered at once, not 3 s after that attempt, and
+     * the attempt is not one of the three fast initial advertisements.
+     */
+    @Test
+    void anAdvertisementThatCouldNotBeSentHoldsNothingBack() {
+        RaSchedule s = new RaSchedule(RaTiming.DEFAULT, HIGHEST);
+        s.start(0);
+        s.sent(0);
+        s.failed();
+        assertEquals(16_000, s.nextDue(), "the next try where the failed one put it: no loop");
+        assertTrue(s.solicited(1000), "nothing went out: the solicitation's own answer");
+        assertEquals(1500, s.nextDue(), "within MAX_RA_DELAY, not MIN_DELAY_BETWEEN_RAS after the failed attempt");
+        s.sent(1500);
+        s.sent(17_500);
+        assertEquals(17_500 + 16_000, s.nextDue(), "still the fast start: the failed attempt was not one of the three");
+    }
+
     @Test
     void aSolicitationNeverDelaysADueAdvertisement() {
         RaSchedule s = new RaSchedule(RaTiming.DEFAULT, HIGHEST);

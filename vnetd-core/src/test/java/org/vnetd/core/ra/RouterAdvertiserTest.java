@@ -39,6 +39,18 @@ class RouterAdvertiserTest {
     }
 
     @Test
+    void anAdvertisementThatCouldNotBeSentIsNotCountedAndHoldsNoAnswerBack() throws Exception {
+        RouterAdvertiser ra = new RouterAdvertiser(config(), ROUTER, new SplittableRandom(3));
+        ra.start(0);
+        assertTrue(ra.poll(0).isPresent());
+        ra.sendFailed(); // the bridge had no carrier yet
+        assertEquals(0, ra.stats().advertisementsSent());
+        byte[] rs = NdpCodecTest.RS_WITH_SLLA;
+        ra.receive(rs, rs.length, 255, host(), 200);
+        assertTrue(ra.nextDue() <= 700, "answered within 500 ms, not 3 s after the failed attempt: " + ra.nextDue());
+    }
+
+    @Test
     void aValidSolicitationIsAnsweredPromptly() throws Exception {
         RouterAdvertiser ra = new RouterAdvertiser(config(), ROUTER, new SplittableRandom(3));
         ra.start(0);

@@ -73,7 +73,9 @@ public final class RaService {
             try {
                 long now = monotonicMillis.getAsLong();
                 Optional<byte[]> due = engine.poll(now);
-                due.ifPresent(this::send);
+                if (due.isPresent() && !send(due.get())) {
+                    engine.sendFailed();
+                }
                 long wait = Math.clamp(engine.nextDue() - monotonicMillis.getAsLong(), 0, WAKE_MILLIS);
                 Icmp6Socket.Received r = socket.receive((int) wait);
                 if (r != null) {
@@ -97,12 +99,14 @@ public final class RaService {
         }
     }
 
-    private void send(byte[] advertisement) {
+    private boolean send(byte[] advertisement) {
         try {
             socket.sendAllNodes(advertisement);
+            return true;
         } catch (VnetException e) {
             sendFailures++;
             LOG.debug("{}", e.getMessage());
+            return false;
         }
     }
 
