@@ -5,14 +5,12 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.PriorityQueue;
 import java.util.Set;
 
 /**
@@ -20,36 +18,25 @@ import java.util.Set;
  * decoded client message and returns the answer and the lease changes the caller must make durable
  * before it sends the answer. Addresses come from the client's {@code <host id>} reservation, its
  * current binding, or the ranges, starting at an offset hashed from DUID and IAID so a returning
- * client tends to get its old address back. Not thread-safe: one transport thread owns it.
+ * client tends to get its old address back. The bindings are kept by {@link Dhcp6Bindings}, the
+ * answers built by {@link Dhcp6Answers}. Not thread-safe: one transport thread owns it.
  */
 public final class Dhcp6Server {
-    /** How long a declined address stays out of use (RFC 8415 §18.3.8 leaves it to the server). */
-    static final Duration DECLINE_HOLD = Duration.ofMinutes(10);
     /** At most this many addresses are looked at per allocation, so a huge range costs bounded time. */
     static final int MAX_PROBES = 4096;
     /** A host name label (RFC 1123) a client's FQDN may give its binding. */
     private static final java.util.regex.Pattern HOST_LABEL = java.util.regex.Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
 
-    private record Binding(Duid client, long iaid) {
-    }
-
     /** A range ready for allocation: its span and its lease time (null: the default). */
     private record Pool(AddressSpan span, Duration lease) {
     }
 
-    private final Map<Binding, Dhcp6Lease> byBinding = new HashMap<>();
-    private final Map<InetAddress, Dhcp6Lease> byAddress = new HashMap<>();
-    /**
-     * Every finite lease put, soonest expiry first: expiry pops what is due instead of scanning every
-     * binding. An entry whose binding was renewed or ended since is stale and skipped when popped.
-     */
-    private final PriorityQueue<Dhcp6Lease> byExpiry = new PriorityQueue<>(Comparator.comparing(Dhcp6Lease::expiry));
-    private final Map<InetAddress, Instant> declined = new HashMap<>();
+    private final Dhcp6Bindings bindings = new Dhcp6Bindings();
     private Dhcp6Config config;
+    private Dhcp6Answers answers;
     private List<Pool> pools;
     private Map<Duid, Dhcp6Config.Host> hostsById;
     private Set<InetAddress> reserved;
-    private Instant nextDeclineExpiry = Instant.MIN;
 
     public Dhcp6Server(Dhcp6Config config) {
         reconfigure(config);
@@ -57,6 +44,7 @@ public final class Dhcp6Server {
 
     public void reconfigure(Dhcp6Config next) {
         this.config = Objects.requireNonNull(next, "config");
+        this.answers = new Dhcp6Answers(next);
         this.pools = next.ranges().stream().map(r -> new Pool(new AddressSpan(r.start(), r.end()), r.lease())).toList();
         Map<Duid, Dhcp6Config.Host> ids = new HashMap<>();
         Set<InetAddress> ips = new HashSet<>();
@@ -74,13 +62,13 @@ public final class Dhcp6Server {
     public void restore(List<Dhcp6Lease> leases, Instant now) {
         for (Dhcp6Lease l : leases) {
             if (!l.isExpired(now)) {
-                put(l);
+                bindings.put(l);
             }
         }
     }
 
     public List<Dhcp6Lease> leases() {
-        return List.copyOf(byBinding.values());
+        return bindings.all();
     }
 
     public Dhcp6Decision handle(Dhcp6Message m, Instant now) {
@@ -91,7 +79,7 @@ public final class Dhcp6Server {
             if (server.isPresent() && !server.get().equals(config.serverId())) {
                 return new Dhcp6Decision.Ignore("INFORMATION-REQUEST for another server");
             }
-            return answer(reply(m, List.of()), List.of(), List.of());
+            return answer(answers.reply(m, List.of()), List.of(), List.of());
         }
         if (client.isEmpty()) {
             return new Dhcp6Decision.Ignore(m.type() + " without a client identifier");
@@ -106,7 +94,7 @@ public final class Dhcp6Server {
         if (mustNotNameAnyone && server.isPresent()) {
             return new Dhcp6Decision.Ignore(m.type() + " with a server identifier");
         }
-        expire(now);
+        bindings.expire(now);
         Duid id = client.get();
         Optional<Dhcp6Option.ClientFqdn> fqdn = m.option(Dhcp6Option.ClientFqdn.class);
         String name = nameFor(id, fqdn, knownName(id, m));
@@ -114,50 +102,49 @@ public final class Dhcp6Server {
             boolean rapid = m.option(Dhcp6Option.RapidCommit.class).isPresent();
             List<Dhcp6Lease> bound = new ArrayList<>();
             List<Dhcp6Option> ias = assign(id, m, now, bound, rapid, name);
-            fqdnReply(fqdn, name).ifPresent(ias::add);
+            answers.fqdn(fqdn, name).ifPresent(ias::add);
             if (rapid) {
                 List<Dhcp6Option> extra = new ArrayList<>(ias);
                 extra.add(new Dhcp6Option.RapidCommit());
-                return answer(reply(m, extra), bound, List.of());
+                return answer(answers.reply(m, extra), bound, List.of());
             }
-            return answer(new Dhcp6Message(Dhcp6MessageType.ADVERTISE, m.transactionId(), withIds(id, ias)), List.of(), List.of());
+            return answer(answers.advertise(m, id, ias), List.of(), List.of());
         }
         if (type == Dhcp6MessageType.REQUEST.code()) {
             List<Dhcp6Lease> bound = new ArrayList<>();
             List<Dhcp6Option> ias = assign(id, m, now, bound, true, name);
-            fqdnReply(fqdn, name).ifPresent(ias::add);
-            return answer(reply(m, ias), bound, List.of());
+            answers.fqdn(fqdn, name).ifPresent(ias::add);
+            return answer(answers.reply(m, ias), bound, List.of());
         }
         if (type == Dhcp6MessageType.RENEW.code() || type == Dhcp6MessageType.REBIND.code()) {
             List<Dhcp6Lease> bound = new ArrayList<>();
             List<Dhcp6Option> ias = extend(id, m, now, bound, type == Dhcp6MessageType.REBIND.code(), name);
-            fqdnReply(fqdn, name).ifPresent(ias::add);
-            return answer(reply(m, ias), bound, List.of());
+            answers.fqdn(fqdn, name).ifPresent(ias::add);
+            return answer(answers.reply(m, ias), bound, List.of());
         }
         if (type == Dhcp6MessageType.RELEASE.code() || type == Dhcp6MessageType.DECLINE.code()) {
             boolean decline = type == Dhcp6MessageType.DECLINE.code();
             List<Dhcp6Lease> ended = new ArrayList<>();
             List<Dhcp6Option> out = new ArrayList<>();
             for (Dhcp6Option.IaNa ia : m.all(Dhcp6Option.IaNa.class)) {
-                Dhcp6Lease l = byBinding.get(new Binding(id, ia.iaid()));
+                Dhcp6Lease l = bindings.get(id, ia.iaid());
                 boolean matched = false;
                 for (Dhcp6Option.IaAddress a : ia.addresses()) {
                     if (l != null && l.address().equals(a.address())) {
-                        remove(l);
+                        bindings.remove(l);
                         ended.add(l);
                         matched = true;
                         if (decline) {
-                            declined.put(a.address(), now.plus(DECLINE_HOLD));
+                            bindings.decline(a.address(), now);
                         }
                     }
                 }
                 if (!matched) {
-                    out.add(new Dhcp6Option.IaNa(ia.iaid(), 0, 0,
-                            List.of(new Dhcp6Option.StatusCode(Dhcp6Option.StatusCode.NO_BINDING, "no binding for this IA"))));
+                    out.add(Dhcp6Answers.failed(ia.iaid(), Dhcp6Option.StatusCode.NO_BINDING, "no binding for this IA"));
                 }
             }
             out.add(new Dhcp6Option.StatusCode(Dhcp6Option.StatusCode.SUCCESS, decline ? "declined" : "released"));
-            return answer(reply(m, out), List.of(), ended);
+            return answer(answers.reply(m, out), List.of(), ended);
         }
         if (type == Dhcp6MessageType.CONFIRM.code()) {
             List<Dhcp6Option.IaAddress> addrs = m.all(Dhcp6Option.IaNa.class).stream().flatMap(ia -> ia.addresses().stream()).toList();
@@ -165,7 +152,7 @@ public final class Dhcp6Server {
                 return new Dhcp6Decision.Ignore("CONFIRM without addresses");
             }
             boolean onLink = addrs.stream().allMatch(a -> config.subnet().contains(a.address()));
-            return answer(reply(m, List.of(onLink
+            return answer(answers.reply(m, List.of(onLink
                     ? new Dhcp6Option.StatusCode(Dhcp6Option.StatusCode.SUCCESS, "all addresses on link")
                     : new Dhcp6Option.StatusCode(Dhcp6Option.StatusCode.NOT_ON_LINK, "an address is not on this link"))),
                     List.of(), List.of());
@@ -179,17 +166,16 @@ public final class Dhcp6Server {
         for (Dhcp6Option.IaNa ia : m.all(Dhcp6Option.IaNa.class)) {
             Optional<Inet6Address> addr = choose(id, ia.iaid(), now);
             if (addr.isEmpty()) {
-                out.add(new Dhcp6Option.IaNa(ia.iaid(), 0, 0,
-                        List.of(new Dhcp6Option.StatusCode(Dhcp6Option.StatusCode.NO_ADDRS_AVAIL, "no addresses available"))));
+                out.add(Dhcp6Answers.failed(ia.iaid(), Dhcp6Option.StatusCode.NO_ADDRS_AVAIL, "no addresses available"));
                 continue;
             }
             Duration lease = leaseFor(id, addr.get());
             Dhcp6Lease l = new Dhcp6Lease(id, ia.iaid(), addr.get(), expiry(now, lease), name);
             if (commit) {
-                put(l);
+                bindings.put(l);
                 bound.add(l);
             }
-            out.add(ia(ia.iaid(), addr.get(), lease));
+            out.add(Dhcp6Answers.ia(ia.iaid(), addr.get(), lease));
         }
         return out;
     }
@@ -197,20 +183,19 @@ public final class Dhcp6Server {
     private List<Dhcp6Option> extend(Duid id, Dhcp6Message m, Instant now, List<Dhcp6Lease> bound, boolean rebind, String name) {
         List<Dhcp6Option> out = new ArrayList<>();
         for (Dhcp6Option.IaNa ia : m.all(Dhcp6Option.IaNa.class)) {
-            Dhcp6Lease l = byBinding.get(new Binding(id, ia.iaid()));
+            Dhcp6Lease l = bindings.get(id, ia.iaid());
             List<Dhcp6Option> inner = new ArrayList<>();
             if (l == null) {
                 if (!rebind) {
-                    out.add(new Dhcp6Option.IaNa(ia.iaid(), 0, 0,
-                            List.of(new Dhcp6Option.StatusCode(Dhcp6Option.StatusCode.NO_BINDING, "no binding for this IA"))));
+                    out.add(Dhcp6Answers.failed(ia.iaid(), Dhcp6Option.StatusCode.NO_BINDING, "no binding for this IA"));
                     continue;
                 }
             } else {
                 Duration lease = leaseFor(id, l.address());
                 Dhcp6Lease renewed = new Dhcp6Lease(id, ia.iaid(), l.address(), expiry(now, lease), name != null ? name : l.hostname());
-                put(renewed);
+                bindings.put(renewed);
                 bound.add(renewed);
-                inner.add(address(l.address(), lease));
+                inner.add(Dhcp6Answers.address(l.address(), lease));
             }
             // addresses the client still holds that are not its binding: lifetimes 0, stop using them (§18.3.4)
             for (Dhcp6Option.IaAddress a : ia.addresses()) {
@@ -219,7 +204,7 @@ public final class Dhcp6Server {
                 }
             }
             Duration lease = l == null ? Duration.ZERO : leaseFor(id, l.address());
-            out.add(new Dhcp6Option.IaNa(ia.iaid(), t(lease, 2), t(lease, 5), inner));
+            out.add(new Dhcp6Option.IaNa(ia.iaid(), Dhcp6Answers.t(lease, 2), Dhcp6Answers.t(lease, 5), inner));
         }
         return out;
     }
@@ -229,7 +214,7 @@ public final class Dhcp6Server {
         if (host != null) {
             return Optional.of(host.ip());
         }
-        Dhcp6Lease current = byBinding.get(new Binding(id, iaid));
+        Dhcp6Lease current = bindings.get(id, iaid);
         if (current != null) {
             return Optional.of(current.address());
         }
@@ -254,11 +239,8 @@ public final class Dhcp6Server {
     }
 
     private boolean free(Inet6Address a, Instant now) {
-        if (byAddress.containsKey(a) || a.equals(config.subnet().address()) || reserved.contains(a)) {
-            return false;
-        }
-        Instant held = declined.get(a);
-        return held == null || !held.isAfter(now);
+        return !bindings.isLeased(a) && !a.equals(config.subnet().address()) && !reserved.contains(a)
+                && !bindings.isDeclined(a, now);
     }
 
     private Duration leaseFor(Duid id, Inet6Address a) {
@@ -298,7 +280,7 @@ public final class Dhcp6Server {
     /** The name of one of the client's bindings the message names, if any has one. */
     private String knownName(Duid id, Dhcp6Message m) {
         for (Dhcp6Option.IaNa ia : m.all(Dhcp6Option.IaNa.class)) {
-            Dhcp6Lease l = byBinding.get(new Binding(id, ia.iaid()));
+            Dhcp6Lease l = bindings.get(id, ia.iaid());
             if (l != null && l.hostname() != null) {
                 return l.hostname();
             }
@@ -306,105 +288,11 @@ public final class Dhcp6Server {
         return null;
     }
 
-    /**
-     * The Client FQDN option of the answer when the client sent one (RFC 4704 §5.2): the name in use,
-     * qualified with the network's domain, and S set, since vnetd's own DNS publishes it (O set too when
-     * the client had not asked for that); N alone when there is no name to publish.
-     */
-    private Optional<Dhcp6Option> fqdnReply(Optional<Dhcp6Option.ClientFqdn> asked, String name) {
-        if (asked.isEmpty()) {
-            return Optional.empty();
-        }
-        if (name == null) {
-            return Optional.of(new Dhcp6Option.ClientFqdn(Dhcp6Option.ClientFqdn.N, "", false));
-        }
-        int flags = Dhcp6Option.ClientFqdn.S | (asked.get().has(Dhcp6Option.ClientFqdn.S) ? 0 : Dhcp6Option.ClientFqdn.O);
-        String domain = config.domains().isEmpty() ? null : config.domains().get(0);
-        return Optional.of(new Dhcp6Option.ClientFqdn(flags, domain == null ? name : name + "." + domain, domain != null));
-    }
-
     private static Instant expiry(Instant now, Duration lease) {
         return lease.compareTo(Dhcp6Config.INFINITE) >= 0 ? Instant.MAX : now.plus(lease);
-    }
-
-    private static long seconds(Duration d) {
-        return Math.min(d.toSeconds(), Dhcp6Option.INFINITE);
-    }
-
-    /** T1 at 1/2, T2 at 4/5 of the lease (RFC 8415 §21.4 recommends 0.5 and 0.8); infinite stays infinite. */
-    private static long t(Duration lease, int tenths) {
-        long s = seconds(lease);
-        return s == Dhcp6Option.INFINITE ? s : s * (tenths == 2 ? 5 : 8) / 10;
-    }
-
-    private static Dhcp6Option.IaNa ia(long iaid, Inet6Address a, Duration lease) {
-        return new Dhcp6Option.IaNa(iaid, t(lease, 2), t(lease, 5), List.of(address(a, lease)));
-    }
-
-    private static Dhcp6Option.IaAddress address(Inet6Address a, Duration lease) {
-        return new Dhcp6Option.IaAddress(a, seconds(lease), seconds(lease), List.of());
-    }
-
-    private Dhcp6Message reply(Dhcp6Message request, List<Dhcp6Option> body) {
-        return new Dhcp6Message(Dhcp6MessageType.REPLY, request.transactionId(),
-                withIds(request.clientId().orElse(null), body));
-    }
-
-    /** Server and client ids around {@code body}, then DNS servers and domains, sent whether asked for or not (as dnsmasq does). */
-    private List<Dhcp6Option> withIds(Duid client, List<Dhcp6Option> body) {
-        List<Dhcp6Option> out = new ArrayList<>();
-        out.add(new Dhcp6Option.ServerId(config.serverId()));
-        if (client != null) {
-            out.add(new Dhcp6Option.ClientId(client));
-        }
-        out.addAll(body);
-        if (!config.dnsServers().isEmpty()) {
-            out.add(new Dhcp6Option.DnsServers(config.dnsServers()));
-        }
-        if (!config.domains().isEmpty()) {
-            out.add(new Dhcp6Option.DomainList(config.domains()));
-        }
-        return out;
     }
 
     private static Dhcp6Decision answer(Dhcp6Message m, List<Dhcp6Lease> bound, List<Dhcp6Lease> ended) {
         return new Dhcp6Decision.Answer(m, bound, ended);
     }
-
-    /**
-     * Drops the bindings that have expired (popped from {@link #byExpiry}, so a message costs what is
-     * due, not a scan of every binding) and, at most once a second, the declines whose hold is over.
-     */
-    private void expire(Instant now) {
-        Dhcp6Lease due;
-        while ((due = byExpiry.peek()) != null && due.isExpired(now)) {
-            byExpiry.poll();
-            Binding b = new Binding(due.client(), due.iaid());
-            if (byBinding.get(b) == due) { // not renewed or ended since
-                byBinding.remove(b);
-                byAddress.remove(due.address());
-            }
-        }
-        if (!now.isBefore(nextDeclineExpiry)) {
-            nextDeclineExpiry = now.plusSeconds(1);
-            declined.values().removeIf(until -> !until.isAfter(now));
-        }
-    }
-
-    private void put(Dhcp6Lease l) {
-        Dhcp6Lease old = byBinding.put(new Binding(l.client(), l.iaid()), l);
-        if (old != null) {
-            byAddress.remove(old.address());
-        }
-        byAddress.put(l.address(), l);
-        if (!l.expiry().equals(Instant.MAX)) {
-            byExpiry.add(l);
-        }
-    }
-
-    private void remove(Dhcp6Lease l) {
-        byBinding.remove(new Binding(l.client(), l.iaid()));
-        byAddress.remove(l.address());
-    }
-
 }

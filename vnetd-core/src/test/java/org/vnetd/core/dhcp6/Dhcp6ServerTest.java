@@ -142,7 +142,7 @@ class Dhcp6ServerTest {
         answer(s.handle(msg(Dhcp6MessageType.DECLINE, client(2), SERVER, ia(1, a)), T0));
         var none = answer(s.handle(msg(Dhcp6MessageType.REQUEST, client(3), SERVER, ia(1)), T0.plusSeconds(60)));
         assertEquals(Dhcp6Option.StatusCode.NO_ADDRS_AVAIL, iaStatus(none.message()), "the declined address is held");
-        var after = answer(s.handle(msg(Dhcp6MessageType.REQUEST, client(3), SERVER, ia(1)), T0.plus(Dhcp6Server.DECLINE_HOLD)));
+        var after = answer(s.handle(msg(Dhcp6MessageType.REQUEST, client(3), SERVER, ia(1)), T0.plus(Dhcp6Bindings.DECLINE_HOLD)));
         assertEquals(a, addressOf(after.message()));
     }
 
