@@ -44,9 +44,13 @@ public final class RaUplink implements AutoCloseable {
             up.execOk("ip", "-6", "addr", "add", "2001:db8:7::1/64", "dev", "up1", "nodad");
             up.execOk("ip", "link", "set", "up1", "up");
             // a default route of its own (nothing leaves the namespace) and a fixed interval and router
-            // lifetime for dnsmasq: every advertisement must give the host the same route (without them,
-            // one run saw the host's route go away while the daemon started)
+            // lifetime for dnsmasq: every advertisement must give the host the same route
             up.execOk("ip", "-6", "route", "add", "default", "dev", "up1");
+            // a router answers neighbour solicitations with the router flag set: without forwarding on, the
+            // namespace's answer to the host's first reachability probe (some 5 s after the route came) says
+            // "host", and the kernel drops every default route through it until the next advertisement
+            // (RFC 4861 §7.2.5; Ipv6ForwardingNetnsTest failed 4 runs in 10 on that)
+            up.execOk("sysctl", "-qw", "net.ipv6.conf.all.forwarding=1");
             host.execOk("sysctl", "-qw", "net.ipv6.conf." + ifname + ".accept_ra=1");
             host.execOk("ip", "link", "set", ifname, "up");
             List<String> argv = new ArrayList<>(up.prefix());
