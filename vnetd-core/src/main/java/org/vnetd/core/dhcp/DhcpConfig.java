@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 import org.vnetd.core.error.ErrorCode;
@@ -28,10 +29,12 @@ import org.vnetd.core.net.MacAddress;
  * @param mtu             option 26, or null
  * @param bootp           PXE boot file and server, or null
  * @param tftpRoot        directory of libvirt's {@code <tftp root>}: when set, this host is the boot server
+ * @param optionOverrides options sent instead of the server's own, or not at all ({@code dhcp-option} of
+ *                        {@code <dnsmasq:options>}), applied in order
  */
 public record DhcpConfig(String interfaceName, Inet4Address serverAddress, IpPrefix subnet, List<Range> ranges,
         List<StaticHost> hosts, Duration defaultLeaseTime, Inet4Address router, List<Inet4Address> dnsServers,
-        String domainName, Integer mtu, Bootp bootp, String tftpRoot) {
+        String domainName, Integer mtu, Bootp bootp, String tftpRoot, List<OptionOverride> optionOverrides) {
     /** libvirt's and dnsmasq's default lease time. */
     public static final Duration DEFAULT_LEASE_TIME = Duration.ofHours(1);
     /** A lease that never expires: RFC 2131's 0xffffffff seconds. Any duration at least this long is infinite. */
@@ -90,6 +93,7 @@ public record DhcpConfig(String interfaceName, Inet4Address serverAddress, IpPre
         Objects.requireNonNull(subnet, "subnet");
         ranges = List.copyOf(ranges == null ? List.of() : ranges);
         hosts = List.copyOf(hosts == null ? List.of() : hosts);
+        optionOverrides = List.copyOf(optionOverrides == null ? List.of() : optionOverrides);
         dnsServers = List.copyOf(dnsServers == null ? List.of() : dnsServers);
         defaultLeaseTime = defaultLeaseTime == null ? DEFAULT_LEASE_TIME : defaultLeaseTime;
         if (!subnet.isIpv4() || subnet.length() > 30) {
@@ -135,32 +139,69 @@ public record DhcpConfig(String interfaceName, Inet4Address serverAddress, IpPre
     public static DhcpConfig simple(String iface, IpPrefix serverPrefix, Inet4Address start, Inet4Address end) {
         Inet4Address server = (Inet4Address) serverPrefix.address();
         return new DhcpConfig(iface, server, serverPrefix.networkPrefix(), List.of(new Range(start, end)), List.of(),
-                DEFAULT_LEASE_TIME, server, List.of(server), null, null, null, null);
+                DEFAULT_LEASE_TIME, server, List.of(server), null, null, null, null, List.of());
     }
 
     public DhcpConfig withRanges(List<Range> r) {
         return new DhcpConfig(interfaceName, serverAddress, subnet, r, hosts, defaultLeaseTime, router, dnsServers,
-                domainName, mtu, bootp, tftpRoot);
+                domainName, mtu, bootp, tftpRoot, optionOverrides);
     }
 
     public DhcpConfig withHosts(List<StaticHost> h) {
         return new DhcpConfig(interfaceName, serverAddress, subnet, ranges, h, defaultLeaseTime, router, dnsServers,
-                domainName, mtu, bootp, tftpRoot);
+                domainName, mtu, bootp, tftpRoot, optionOverrides);
     }
 
     public DhcpConfig withOptions(Inet4Address newRouter, List<Inet4Address> dns, String domain, Integer newMtu) {
         return new DhcpConfig(interfaceName, serverAddress, subnet, ranges, hosts, defaultLeaseTime, newRouter, dns,
-                domain, newMtu, bootp, tftpRoot);
+                domain, newMtu, bootp, tftpRoot, optionOverrides);
     }
 
     public DhcpConfig withBoot(Bootp b, String tftp) {
         return new DhcpConfig(interfaceName, serverAddress, subnet, ranges, hosts, defaultLeaseTime, router, dnsServers,
-                domainName, mtu, b, tftp);
+                domainName, mtu, b, tftp, optionOverrides);
     }
 
     public DhcpConfig withDefaultLeaseTime(Duration d) {
         return new DhcpConfig(interfaceName, serverAddress, subnet, ranges, hosts, d, router, dnsServers,
-                domainName, mtu, bootp, tftpRoot);
+                domainName, mtu, bootp, tftpRoot, optionOverrides);
+    }
+
+    /** Without option overrides: the server's own options only. */
+    public DhcpConfig(String interfaceName, Inet4Address serverAddress, IpPrefix subnet, List<Range> ranges, List<StaticHost> hosts,
+            Duration defaultLeaseTime, Inet4Address router, List<Inet4Address> dnsServers, String domainName, Integer mtu,
+            Bootp bootp, String tftpRoot) {
+        this(interfaceName, serverAddress, subnet, ranges, hosts, defaultLeaseTime, router, dnsServers, domainName, mtu, bootp,
+                tftpRoot, List.of());
+    }
+
+    public DhcpConfig withOptionOverrides(List<OptionOverride> overrides) {
+        return new DhcpConfig(interfaceName, serverAddress, subnet, ranges, hosts, defaultLeaseTime, router, dnsServers,
+                domainName, mtu, bootp, tftpRoot, overrides);
+    }
+
+    /** One option's value sent instead of the server's own; empty: the option is not sent. */
+    public record OptionOverride(int code, Optional<byte[]> value) {
+        public OptionOverride {
+            if (code < 1 || code > 254) {
+                throw VnetException.of(ErrorCode.INVALID_ARGUMENT, "DHCP option code %d out of range 1-254", code);
+            }
+            value = value.map(byte[]::clone);
+            if (value.isPresent() && value.get().length > 255) {
+                throw VnetException.of(ErrorCode.INVALID_ARGUMENT, "DHCP option %d is longer than 255 bytes", code);
+            }
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof OptionOverride other && code == other.code && value.isPresent() == other.value.isPresent()
+                    && (value.isEmpty() || java.util.Arrays.equals(value.get(), other.value.get()));
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * code + value.map(java.util.Arrays::hashCode).orElse(0);
+        }
     }
 
     public static boolean isInfinite(Duration d) {

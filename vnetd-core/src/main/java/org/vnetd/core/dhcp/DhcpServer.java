@@ -498,6 +498,13 @@ public final class DhcpServer {
             m.put(DhcpOptionCode.TFTP_SERVER_NAME, s.getHostAddress().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             m.put(DhcpOptionCode.BOOTFILE_NAME, cfg.bootp().file().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         }
+        for (DhcpConfig.OptionOverride o : cfg.optionOverrides()) {
+            if (o.value().isPresent()) {
+                m.put(o.code(), o.value().get());
+            } else {
+                m.remove(o.code());
+            }
+        }
         return m;
     }
 

@@ -29,10 +29,11 @@ import org.vnetd.core.net.IpPrefix;
  * @param localPtrSubnets   subnets whose reverse lookups are answered here only ({@code <ip localPtr='yes'>});
  *                          unknown addresses in them get NXDOMAIN instead of being forwarded
  * @param localTtl          TTL of local answers; dnsmasq's default (and so libvirt's) is 0, so guests never cache a lease's name
+ * @param addressRules      dnsmasq's {@code address=/DOMAIN/ADDRESS} from {@code <dnsmasq:options>}
  */
 public record DnsConfig(boolean enabled, Optional<DnsName> domain, boolean localOnly, boolean forwardPlainNames,
                         String interfaceName, List<InetAddress> listenAddresses, List<Host> hosts, List<Srv> srvRecords, List<Txt> txtRecords,
-                        List<Forwarder> forwarders, List<IpPrefix> localPtrSubnets, long localTtl) {
+                        List<Forwarder> forwarders, List<IpPrefix> localPtrSubnets, long localTtl, List<AddressRule> addressRules) {
     public static final int DNS_PORT = 53;
 
     public DnsConfig {
@@ -47,6 +48,7 @@ public record DnsConfig(boolean enabled, Optional<DnsName> domain, boolean local
         txtRecords = List.copyOf(txtRecords);
         forwarders = List.copyOf(forwarders);
         localPtrSubnets = List.copyOf(localPtrSubnets);
+        addressRules = List.copyOf(addressRules);
         if (localTtl < 0 || localTtl > 0x7FFFFFFFL) {
             throw VnetException.of(ErrorCode.INVALID_ARGUMENT, "DNS local TTL %d out of range", localTtl);
         }
@@ -55,52 +57,83 @@ public record DnsConfig(boolean enabled, Optional<DnsName> domain, boolean local
     /** A network with DNS on, no domain and nothing configured: what libvirt's {@code default} network gets. */
     public static DnsConfig defaults(String interfaceName, List<InetAddress> listenAddresses) {
         return new DnsConfig(true, Optional.empty(), false, true, interfaceName, listenAddresses, List.of(), List.of(), List.of(),
-                List.of(), List.of(), 0);
+                List.of(), List.of(), 0, List.of());
     }
 
     public static DnsConfig disabled() {
         return new DnsConfig(false, Optional.empty(), false, true, "", List.of(), List.of(), List.of(), List.of(),
-                List.of(), List.of(), 0);
+                List.of(), List.of(), 0, List.of());
     }
 
     public DnsConfig withDomain(String name, boolean localOnly) {
         return new DnsConfig(enabled, Optional.ofNullable(name).map(DnsName::of), localOnly, forwardPlainNames,
-                interfaceName, listenAddresses, hosts, srvRecords, txtRecords, forwarders, localPtrSubnets, localTtl);
+                interfaceName, listenAddresses, hosts, srvRecords, txtRecords, forwarders, localPtrSubnets, localTtl, addressRules);
     }
 
     public DnsConfig withForwardPlainNames(boolean forward) {
         return new DnsConfig(enabled, domain, localOnly, forward, interfaceName, listenAddresses, hosts, srvRecords, txtRecords,
-                forwarders, localPtrSubnets, localTtl);
+                forwarders, localPtrSubnets, localTtl, addressRules);
     }
 
     public DnsConfig withHosts(List<Host> hosts) {
         return new DnsConfig(enabled, domain, localOnly, forwardPlainNames, interfaceName, listenAddresses, hosts, srvRecords,
-                txtRecords, forwarders, localPtrSubnets, localTtl);
+                txtRecords, forwarders, localPtrSubnets, localTtl, addressRules);
     }
 
     public DnsConfig withSrvRecords(List<Srv> srv) {
         return new DnsConfig(enabled, domain, localOnly, forwardPlainNames, interfaceName, listenAddresses, hosts, srv, txtRecords,
-                forwarders, localPtrSubnets, localTtl);
+                forwarders, localPtrSubnets, localTtl, addressRules);
     }
 
     public DnsConfig withTxtRecords(List<Txt> txt) {
         return new DnsConfig(enabled, domain, localOnly, forwardPlainNames, interfaceName, listenAddresses, hosts, srvRecords, txt,
-                forwarders, localPtrSubnets, localTtl);
+                forwarders, localPtrSubnets, localTtl, addressRules);
     }
 
     public DnsConfig withForwarders(List<Forwarder> forwarders) {
         return new DnsConfig(enabled, domain, localOnly, forwardPlainNames, interfaceName, listenAddresses, hosts, srvRecords,
-                txtRecords, forwarders, localPtrSubnets, localTtl);
+                txtRecords, forwarders, localPtrSubnets, localTtl, addressRules);
     }
 
     public DnsConfig withLocalPtrSubnets(List<IpPrefix> subnets) {
         return new DnsConfig(enabled, domain, localOnly, forwardPlainNames, interfaceName, listenAddresses, hosts, srvRecords,
-                txtRecords, forwarders, subnets, localTtl);
+                txtRecords, forwarders, subnets, localTtl, addressRules);
+    }
+
+    public DnsConfig withAddressRules(List<AddressRule> rules) {
+        return new DnsConfig(enabled, domain, localOnly, forwardPlainNames, interfaceName, listenAddresses, hosts, srvRecords,
+                txtRecords, forwarders, localPtrSubnets, localTtl, rules);
+    }
+
+    /**
+     * dnsmasq's {@code address=/DOMAIN/…/[ADDRESS]}: the domains and every name below them ({@code matchesAll}: every
+     * name) answer A or AAAA with {@code addresses} of that family, other types are forwarded; without addresses every
+     * such name is NXDOMAIN. A more specific forwarder domain wins, as in dnsmasq's one table of both.
+     */
+    public record AddressRule(List<DnsName> domains, boolean matchesAll, List<InetAddress> addresses) {
+        public AddressRule {
+            domains = List.copyOf(domains);
+            addresses = List.copyOf(addresses);
+            if (domains.isEmpty() && !matchesAll) {
+                throw VnetException.of(ErrorCode.INVALID_ARGUMENT, "an address rule needs a domain");
+            }
+        }
+
+        /** The labels of the longest of its domains {@code name} is at or under; -1 when none (0 for {@code #}). */
+        public int match(DnsName name) {
+            int best = matchesAll ? 0 : -1;
+            for (DnsName d : domains) {
+                if (name.isUnder(d)) {
+                    best = Math.max(best, d.labelCount());
+                }
+            }
+            return best;
+        }
     }
 
     public DnsConfig withLocalTtl(long ttl) {
         return new DnsConfig(enabled, domain, localOnly, forwardPlainNames, interfaceName, listenAddresses, hosts, srvRecords,
-                txtRecords, forwarders, localPtrSubnets, ttl);
+                txtRecords, forwarders, localPtrSubnets, ttl, addressRules);
     }
 
     /** {@code <host ip='…'><hostname>a</hostname><hostname>b</hostname></host>}. */

@@ -146,6 +146,10 @@ public final class DnsEngine {
                 return new Decision.Answer(DnsReply.authoritative(ResponseCode.NXDOMAIN, List.of(), List.of()));
             }
         }
+        Optional<Decision> byRule = addressRule(s.config(), name, q.type());
+        if (byRule.isPresent()) {
+            return byRule.get();
+        }
         if (inDomain && s.config().localOnly()) {
             return new Decision.Answer(DnsReply.authoritative(ResponseCode.NXDOMAIN, List.of(), soa(s)));
         }
@@ -167,6 +171,43 @@ public final class DnsEngine {
     /** An upstream server answered a forwarded {@code query}; the answer may be cached. */
     public void upstreamAnswered(DnsQuery query, byte[] response) {
         cache.put(ResponseCache.Key.of(query), response);
+    }
+
+    /**
+     * dnsmasq's {@code address=} (after the local names, which override it): the most specific rule for the name,
+     * unless a forwarder's domain is more specific still; an empty decision lets the query go on.
+     */
+    private static Optional<Decision> addressRule(DnsConfig config, DnsName name, int type) {
+        DnsConfig.AddressRule best = null;
+        int bestLabels = -1;
+        for (DnsConfig.AddressRule r : config.addressRules()) {
+            int m = r.match(name);
+            if (m > bestLabels) {
+                best = r;
+                bestLabels = m;
+            }
+        }
+        if (best == null) {
+            return Optional.empty();
+        }
+        for (DnsConfig.Forwarder f : config.forwarders()) {
+            if (f.domain().isPresent() && name.isUnder(f.domain().get()) && f.domain().get().labelCount() > bestLabels) {
+                return Optional.empty();
+            }
+        }
+        if (best.addresses().isEmpty()) {
+            return Optional.of(new Decision.Answer(DnsReply.authoritative(ResponseCode.NXDOMAIN, List.of(), List.of())));
+        }
+        List<ResourceRecord> answers = new ArrayList<>();
+        for (InetAddress a : best.addresses()) {
+            ResourceRecord r = new ResourceRecord(name, config.localTtl(),
+                    a instanceof java.net.Inet4Address v4 ? new Rdata.A(v4) : new Rdata.Aaaa((java.net.Inet6Address) a));
+            if (r.type() == type) {
+                answers.add(r);
+            }
+        }
+        // dnsmasq forwards the other types of such a name
+        return answers.isEmpty() ? Optional.empty() : Optional.of(new Decision.Answer(DnsReply.authoritative(ResponseCode.NOERROR, answers, List.of())));
     }
 
     private static List<ResourceRecord> soa(Snapshot s) {

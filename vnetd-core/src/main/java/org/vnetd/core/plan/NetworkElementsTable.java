@@ -174,6 +174,16 @@ public final class NetworkElementsTable {
                 ip("<dhcp><range start='192.168.150.2' end='192.168.150.254'/><bootp file='pxelinux.0' server='192.168.150.1'/></dhcp>")));
         r.add(new Row("route", List.of("family", "address", "netmask", "prefix", "gateway", "metric"), "static routes via a guest",
                 ip("").replace("</network>", "<route address='10.24.0.0' prefix='16' gateway='192.168.150.2' metric='1'/></network>")));
+        r.add(new Row("dnsmasq:options/dnsmasq:option", List.of("value"), "applied by vnetd's own DHCP and DNS servers as dnsmasq "
+                + "would: `dhcp-option=[option:]NAME|CODE[,VALUE…]` for router (3), dns-server (6), domain-name (15), mtu (26), "
+                + "ntp-server (42), netbios-ns (44) and domain-search (119), sent instead of vnetd's own value, or not at all "
+                + "without a value (`dhcp-option=3`), `0.0.0.0` standing for the server; `address=/DOMAIN/…/[ADDRESS]` (A/AAAA "
+                + "for the domains and the names below them, NXDOMAIN without an address); `server=/DOMAIN/…/[ADDRESS[#PORT]]` "
+                + "and `local=/DOMAIN/` (as `<forwarder domain>`); `domain-needed` (as `forwardPlainNames='no'`); "
+                + "`dhcp-authoritative` (vnetd's DHCP server is); every other option is refused, named (next row)",
+                "<network xmlns:dnsmasq='http://libvirt.org/schemas/network/dnsmasq/1.0'><name>n</name>" + UUID
+                        + "<bridge name='virbr5'/><dnsmasq:options><dnsmasq:option value='dhcp-option=3'/>"
+                        + "<dnsmasq:option value='address=/lab.example/10.0.0.7'/></dnsmasq:options></network>"));
         r.add(new Row("dnsmasq:options/dnsmasq:option", List.of("value"), "",
                 "<network xmlns:dnsmasq='http://libvirt.org/schemas/network/dnsmasq/1.0'><name>n</name>" + UUID
                         + "<bridge name='virbr5'/><dnsmasq:options><dnsmasq:option value='foo=bar'/></dnsmasq:options></network>"));

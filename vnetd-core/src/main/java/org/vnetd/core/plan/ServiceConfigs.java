@@ -17,6 +17,7 @@ import org.vnetd.core.dhcp.ClientId;
 import org.vnetd.core.dhcp.DhcpConfig;
 import org.vnetd.core.dns.DnsConfig;
 import org.vnetd.core.dns.DnsName;
+import org.vnetd.core.dnsmasq.DnsmasqOptions;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
 import org.vnetd.core.firewall.FirewallIp;
@@ -39,6 +40,7 @@ import org.vnetd.core.xml.model.DnsForwarderDef;
 import org.vnetd.core.xml.model.DnsHostDef;
 import org.vnetd.core.xml.model.DnsSrvDef;
 import org.vnetd.core.xml.model.DnsTxtDef;
+import org.vnetd.core.xml.model.DnsmasqOptionDef;
 import org.vnetd.core.xml.model.ForwardMode;
 import org.vnetd.core.xml.model.IpDef;
 import org.vnetd.core.xml.model.LeaseDef;
@@ -128,7 +130,7 @@ public final class ServiceConfigs {
                 cfg = cfg.withBoot(new DhcpConfig.Bootp(bootp.get().getFile(), bootp.get().getServer() == null ? null
                         : (Inet4Address) IpAddresses.parse(bootp.get().getServer())), cfg.tftpRoot());
             }
-            return Optional.of(cfg);
+            return Optional.of(cfg.withOptionOverrides(dnsmasqOptions(def, server).dhcpOptions()));
         }
         return Optional.empty();
     }
@@ -279,6 +281,16 @@ public final class ServiceConfigs {
             }
             cfg = cfg.withHosts(hosts).withSrvRecords(srvs).withTxtRecords(txts).withForwarders(fwd);
         }
+        DnsmasqOptions.Applied dnsmasq = dnsmasqOptions(def, null);
+        if (dnsmasq.domainNeeded()) {
+            cfg = cfg.withForwardPlainNames(false);
+        }
+        if (!dnsmasq.forwarders().isEmpty()) {
+            List<DnsConfig.Forwarder> fwd = new ArrayList<>(cfg.forwarders());
+            fwd.addAll(dnsmasq.forwarders());
+            cfg = cfg.withForwarders(fwd);
+        }
+        cfg = cfg.withAddressRules(dnsmasq.addressRules());
         // DHCP hosts with a name and an address are resolvable, as with dnsmasq's dhcp-host
         List<DnsConfig.Host> withDhcpNames = new ArrayList<>(cfg.hosts());
         for (IpDef ip : def.ips()) {
@@ -289,6 +301,14 @@ public final class ServiceConfigs {
             }
         }
         return cfg.withHosts(withDhcpNames);
+    }
+
+    /** What {@code <dnsmasq:options>} asks of vnetd's own servers ({@link DnsmasqOptions}). */
+    private static DnsmasqOptions.Applied dnsmasqOptions(NetworkDef def, Inet4Address dhcpServer) {
+        if (def.getDnsmasqOptions() == null) {
+            return DnsmasqOptions.Applied.NONE;
+        }
+        return DnsmasqOptions.apply(def.getDnsmasqOptions().getOptions().stream().map(DnsmasqOptionDef::getValue).toList(), dhcpServer);
     }
 
     private static int intOr(String s, int dflt) {

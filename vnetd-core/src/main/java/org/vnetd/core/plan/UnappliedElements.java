@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
+import org.vnetd.core.dnsmasq.DnsmasqOptions;
 import org.vnetd.core.ovs.VirtualPorts;
 import org.vnetd.core.xml.model.BridgeDef;
 import org.vnetd.core.xml.model.DnsmasqOptionDef;
@@ -53,11 +54,11 @@ public final class UnappliedElements {
         for (PortGroupDef pg : def.getPortGroups()) {
             virtualPort(pg.getVirtualPort(), netType, ovsBridge, " of <portgroup name='" + pg.getName() + "'>").ifPresent(out::add);
         }
-        if (def.getDnsmasqOptions() != null && !def.getDnsmasqOptions().getOptions().isEmpty()) {
-            String options = def.getDnsmasqOptions().getOptions().stream().map(DnsmasqOptionDef::getValue)
-                    .map(v -> "'" + v + "'").collect(Collectors.joining(", "));
-            out.add(new Refusal("<dnsmasq:options>",
-                    "vnetd serves DHCP and DNS itself, without dnsmasq, and does not apply dnsmasq option " + options));
+        if (def.getDnsmasqOptions() != null) {
+            List<String> values = def.getDnsmasqOptions().getOptions().stream().map(DnsmasqOptionDef::getValue).toList();
+            for (DnsmasqOptions.Refused r : DnsmasqOptions.refused(values)) {
+                out.add(new Refusal("<dnsmasq:option value='" + r.value() + "'>", r.why()));
+            }
         }
         return out;
     }

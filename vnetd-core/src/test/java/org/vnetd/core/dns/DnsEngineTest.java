@@ -210,4 +210,19 @@ class DnsEngineTest {
     private static InetSocketAddress sa(String ip, int port) {
         return new InetSocketAddress(IpAddresses.parse(ip), port);
     }
+    @Test
+    void addressRulesAnswerTheirDomainsAndForwardTheOtherTypes() {
+        DnsEngine e = engine(base().withHosts(List.of(DnsConfig.Host.of("192.168.122.5", "www.lab.example")))
+                .withForwarders(List.of(new DnsConfig.Forwarder(Optional.of(IpAddresses.parse("10.1.1.1")), 53,
+                        Optional.of(DnsName.of("deep.lab.example")))))
+                .withAddressRules(List.of(new DnsConfig.AddressRule(List.of(DnsName.of("lab.example")), false,
+                        List.of(IpAddresses.parse("10.9.9.9"))), new DnsConfig.AddressRule(List.of(DnsName.of("ads.example")), false, List.of()))));
+        assertEquals(List.of("10.9.9.9"), data(answer(e.decide(query("lab.example", RecordType.A)))));
+        assertEquals(List.of("10.9.9.9"), data(answer(e.decide(query("a.b.LAB.example", RecordType.A)))));
+        assertEquals(List.of("192.168.122.5"), data(answer(e.decide(query("www.lab.example", RecordType.A)))), "local names first");
+        assertInstanceOf(Decision.Forward.class, e.decide(query("lab.example", RecordType.AAAA)), "dnsmasq forwards the other types");
+        assertInstanceOf(Decision.Forward.class, e.decide(query("x.deep.lab.example", RecordType.A)), "a more specific server= wins");
+        assertEquals(ResponseCode.NXDOMAIN, answer(e.decide(query("x.ads.example", RecordType.TXT))).rcode());
+        assertInstanceOf(Decision.Forward.class, e.decide(query("example.org", RecordType.A)));
+    }
 }

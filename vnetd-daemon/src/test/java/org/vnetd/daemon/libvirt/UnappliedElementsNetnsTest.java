@@ -46,7 +46,7 @@ class UnappliedElementsNetnsTest {
         REFUSED.put("vepa-net", "<virtualport type='802.1Qbg'>");
         REFUSED.put("8021Qbh-net", "<virtualport type='802.1Qbh'>");
         REFUSED.put("openvswitch-net", "<virtualport type='openvswitch'>");
-        REFUSED.put("dnsmasq-options", "<dnsmasq:options>");
+        REFUSED.put("dnsmasq-options", "<dnsmasq:option value='cname=*.cloudapps.example.com,master.example.com'>");
     }
 
     @Test
