@@ -4,7 +4,7 @@
 # looks for libvirt's network daemon, /run/libvirt/virtnetworkd-sock. Prints the transcript; exits non-zero at
 # the first check that fails. Nothing outside the namespaces is touched.
 set -euo pipefail
-work=$1 vnetd=$2 virtqemud=$3 kernel=$4 initrd=$5
+work=$1 vnetd=$2 virtqemud=$3 kernel=$4 initrd=$5 mode=${6:-default}
 mac=52:54:00:69:0e:01
 N='network:///system?socket=/run/libvirt/virtnetworkd-sock'
 Q='qemu:///system?socket=/run/libvirt/virtqemud-sock'
@@ -37,10 +37,11 @@ mkdir -p /var/log/libvirt/qemu
 # no cgroup file system in this mount namespace: libvirt then makes no cgroup for the domain
 umount -l /sys/fs/cgroup 2>/dev/null || true
 
-vpid= qpid=
+vpid= qpid= opids=
 stop_daemons() {
   [ -n "$qpid" ] && kill "$qpid" 2>/dev/null && wait "$qpid" 2>/dev/null || true
   [ -n "$vpid" ] && kill "$vpid" 2>/dev/null && wait "$vpid" 2>/dev/null || true
+  for p in $opids; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null || true; done
 }
 trap stop_daemons EXIT
 say() { printf '\n$ %s\n' "$*"; "$@"; }
@@ -98,6 +99,10 @@ cat > "$work/guest.xml" <<XML
   </devices>
 </domain>
 XML
+if [ "$mode" = ovs ]; then
+  . "$(dirname "$0")/virtqemud-ovs.sh"
+  exit 0
+fi
 say virsh -c "$Q" define "$work/guest.xml"
 say virsh -c "$Q" start vnt-guest || fail "the domain did not start"
 say virsh -c "$Q" domiflist vnt-guest
