@@ -30,7 +30,7 @@ public final class PrivateFirewalld implements AutoCloseable {
     /** What the fixture runs; with {@code CI=true} a missing one fails the test (scripts/setup installs them). */
     public static final String[] COMMANDS = {"firewalld", "dbus-daemon", "busctl", "unshare"};
     private static final Path HOST_CONFIG = Path.of("/etc/firewalld");
-    /** firewalld starts in about a second here; a loaded two-core machine may take many times that. */
+    /** Generous: firewalld is a Python program, and a loaded two-core machine starts it slowly. */
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
     private static final String SERVICE = "org.fedoraproject.FirewallD1";

@@ -22,8 +22,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * firewalld's D-Bus API, the calls libvirt makes (virfirewalld.c): is it on the system bus, its zones and
  * policies, and an interface's zone set, read and removed (runtime only, as libvirt's). Each call is one
- * {@code busctl} (systemd's D-Bus client, on every host that runs firewalld, ~30 ms a call and no library for
- * three methods; {@code firewall-cmd} would start a Python interpreter per call). The bus is the system bus
+ * {@code busctl} (systemd's D-Bus client, on every host that runs firewalld: no library for a handful of
+ * methods; {@code firewall-cmd} would start a Python interpreter per call). The bus is the system bus
  * as {@code busctl --system} finds it: {@code DBUS_SYSTEM_BUS_ADDRESS}, else {@code /run/dbus/system_bus_socket};
  * a host without that socket has no firewalld, and is told so without a process.
  */
