@@ -244,9 +244,10 @@ final class NetworkLifecycle {
         NetworkStatus status = new NetworkStatus(e.name, e.uuid.toString(), NetworkXml.format(live, false),
                 e.persistentDefined(), false, plan.actions().stream().map(Applied::intended).toList(), clock.getAsLong());
         // an intent record: on disk before the first action, so a crash at any point leaves the whole
-        // plan, which a restarted daemon rolls back (undo tolerates what is not there).
-        // One write here and one at the end, instead of one per action: each is an fsync.
-        statuses.save(status);
+        // plan, which a restarted daemon rolls back (undo tolerates what is not there). The completion
+        // at the end adds only the actions' records to it, instead of one write per action or a second
+        // whole status: what tells a started network from a half-made one is that completion.
+        statuses.saveIntent(status);
         if (LOG.isDebugEnabled()) {
             LOG.debug("network '{}': observe {} us, plan (collisions checked) {} us, intent record {} us", e.name, (t1 - t0) / 1000,
                     (t2 - t1) / 1000, (System.nanoTime() - t2) / 1000);
@@ -259,7 +260,7 @@ final class NetworkLifecycle {
             throw ex;
         }
         NetworkStatus complete = status.withApplied(applied, true);
-        statuses.save(complete);
+        statuses.saveCompletion(complete);
         e.status = complete;
         e.live = live;
         LOG.info("{} network '{}' in {} ms", release == null ? "started" : "took over", e.name, (System.nanoTime() - t0) / 1_000_000);

@@ -10,7 +10,8 @@ import org.vnetd.core.plan.Applied;
  * definition, whether it is persistent, and the actions applied with their undo records. Written
  * with {@code complete=false} and every planned action before the first one runs (a crash
  * mid-start then leaves the actions a restarted daemon rolls back; undo tolerates what is not
- * there) and again, complete, with what was applied, before the network is reported active.
+ * there) and completed, with what was applied, before the network is reported active
+ * ({@link StatusStore#saveIntent}, {@link StatusStore#saveCompletion}).
  */
 public record NetworkStatus(String name, String uuid, String liveXml, boolean persistent, boolean complete,
         List<Applied<Action>> applied, long startedAt) {

@@ -156,13 +156,26 @@ final class FakeSystem implements Planner, ActionBackends, KernelObserver, Defin
     }
 
     // ---- statuses
+    /** Each status write, in order: "whole NAME", "intent NAME" or "completion NAME". */
+    final List<String> statusWrites = Collections.synchronizedList(new ArrayList<>());
     final StatusStore statusStore = new StatusStore() {
         public List<Loaded> loadAll() {
             return statuses.values().stream().map(s -> new Loaded(s.name(), s, null)).toList();
         }
 
         public void save(NetworkStatus status) {
+            statusWrites.add("whole " + status.name());
             statuses.put(status.name(), status);
+        }
+
+        public void saveIntent(NetworkStatus intent) {
+            statusWrites.add("intent " + intent.name());
+            statuses.put(intent.name(), intent);
+        }
+
+        public void saveCompletion(NetworkStatus complete) {
+            statusWrites.add("completion " + complete.name());
+            statuses.put(complete.name(), complete);
         }
 
         public void delete(String name) {

@@ -1,9 +1,12 @@
 package org.vnetd.daemon.state;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,6 +27,7 @@ import org.vnetd.core.xml.NetworkXml;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -34,14 +38,24 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * version was written by a vnetd that recorded step ids, and is read by matching them against the
  * plan of its live definition ({@link LegacySteps}), so networks started before an upgrade are
  * adopted and undone as before.
+ *
+ * <p>A start writes its intent as {@code "version": 3}: the status, not complete, then once every
+ * action ran a completion entry appended on its own line, {@code {"records":[...]}}, one record per
+ * action. Appending is what keeps a start to one whole write: the completion is a few hundred bytes,
+ * with no temp file, rename or directory sync. The file reads as complete only with a whole entry: a
+ * crash while appending leaves a torn one, which reads as the intent alone (rolled back), and that is
+ * right, for the start had not been answered. A vnetd that reads only version 2 sets such a file
+ * aside, saying so, rather than taking the intent for the whole story and undoing a running network.
  */
 public final class RunDirStatusStore implements StatusStore {
     private static final Logger LOG = LoggerFactory.getLogger(RunDirStatusStore.class);
     /** The format written; 1 is the step-id format, which has no version field. */
     static final int VERSION = 2;
+    /** A start's intent, which a completion entry may follow. */
+    static final int JOURNAL_VERSION = 3;
     /**
      * Compact: with a whole firewall plan in it, a status is ~5 KiB compact and twice that indented, and
-     * a start writes it twice (`jq .` shows it indented).
+     * a start writes it once and appends its records (`jq .` shows it indented).
      */
     private static final ObjectWriter WRITER = PlanJson.MAPPER.writerFor(StatusFile.class);
     /** Step-id files carried fields this reader need not know. */
@@ -55,10 +69,17 @@ public final class RunDirStatusStore implements StatusStore {
      */
     record StatusFile(int version, String name, String uuid, String liveXml, boolean persistent, boolean complete,
             List<Applied<Action>> applied, long startedAt) {
-        static StatusFile of(NetworkStatus s) {
-            return new StatusFile(VERSION, s.name(), s.uuid(), s.liveXml(), s.persistent(), s.complete(), s.applied(), s.startedAt());
+        static StatusFile of(int version, NetworkStatus s) {
+            return new StatusFile(version, s.name(), s.uuid(), s.liveXml(), s.persistent(), s.complete(), s.applied(), s.startedAt());
         }
     }
+
+    /** What a completed start appends to its intent: each action's record, in the intent's order. */
+    record Completion(List<java.util.Map<String, String>> records) {
+    }
+
+    private static final ObjectWriter COMPLETION_WRITER = PlanJson.MAPPER.writerFor(Completion.class);
+    private static final ObjectReader TREES = PlanJson.MAPPER.readerFor(JsonNode.class);
 
     /** A status as the step-id format has it. */
     record LegacyStatus(String name, String uuid, String liveXml, boolean persistent, boolean complete,
@@ -117,18 +138,47 @@ public final class RunDirStatusStore implements StatusStore {
 
     /** Null when the file holds no object. */
     NetworkStatus decode(Path p, byte[] bytes) throws IOException {
-        JsonNode tree = PlanJson.MAPPER.readTree(bytes);
-        if (!(tree instanceof ObjectNode o)) {
-            return null;
+        try (MappingIterator<JsonNode> docs = TREES.readValues(bytes)) {
+            JsonNode tree = docs.hasNextValue() ? docs.nextValue() : null;
+            if (!(tree instanceof ObjectNode o)) {
+                return null;
+            }
+            JsonNode version = o.remove("version");
+            if (version == null) {
+                return legacy(p, LEGACY.readValue(o));
+            }
+            if (!version.canConvertToInt() || (version.asInt() != VERSION && version.asInt() != JOURNAL_VERSION)) {
+                throw VnetException.of(ErrorCode.STATE_IO, "status format %s is not one this vnetd reads (1 to %d)", version,
+                        JOURNAL_VERSION);
+            }
+            NetworkStatus status = PlanJson.MAPPER.treeToValue(o, NetworkStatus.class);
+            return version.asInt() == JOURNAL_VERSION ? completed(p, status, docs) : status;
         }
-        JsonNode version = o.remove("version");
-        if (version == null) {
-            return legacy(p, LEGACY.readValue(o));
+    }
+
+    /** The intent with its completion entry applied, or the intent alone when the entry is missing or torn. */
+    private static NetworkStatus completed(Path p, NetworkStatus intent, MappingIterator<JsonNode> docs) throws IOException {
+        Completion c;
+        try {
+            if (!docs.hasNextValue()) {
+                return intent;
+            }
+            c = PlanJson.MAPPER.treeToValue(docs.nextValue(), Completion.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException torn) {
+            LOG.warn("{}: the completion of the start of '{}' is torn (the daemon stopped while writing it); the start counts as"
+                    + " not done", p, intent.name());
+            return intent;
         }
-        if (!version.canConvertToInt() || version.asInt() != VERSION) {
-            throw VnetException.of(ErrorCode.STATE_IO, "status format %s is not one this vnetd reads (1 and %d)", version, VERSION);
+        List<Applied<Action>> planned = intent.applied();
+        if (c == null || c.records() == null || c.records().size() != planned.size()) {
+            throw VnetException.of(ErrorCode.STATE_IO, "its completion lists %s record(s) for %d action(s)",
+                    c == null || c.records() == null ? "no" : c.records().size(), planned.size());
         }
-        return PlanJson.MAPPER.treeToValue(o, NetworkStatus.class);
+        List<Applied<Action>> applied = new ArrayList<>(planned.size());
+        for (int i = 0; i < planned.size(); i++) {
+            applied.add(new Applied<>(planned.get(i).action(), c.records().get(i)));
+        }
+        return intent.withApplied(applied, true);
     }
 
     private NetworkStatus legacy(Path p, LegacyStatus s) {
@@ -146,10 +196,47 @@ public final class RunDirStatusStore implements StatusStore {
 
     @Override
     public void save(NetworkStatus status) {
+        write(VERSION, status);
+    }
+
+    @Override
+    public void saveIntent(NetworkStatus intent) {
+        write(JOURNAL_VERSION, intent);
+    }
+
+    private void write(int version, NetworkStatus status) {
+        byte[] json;
         try {
-            AtomicFiles.write(file(status.name()), WRITER.writeValueAsBytes(StatusFile.of(status)));
+            json = WRITER.writeValueAsBytes(StatusFile.of(version, status));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new VnetException(ErrorCode.INTERNAL, "cannot encode the status of '" + status.name() + "'", e);
+        }
+        byte[] line = java.util.Arrays.copyOf(json, json.length + 1);
+        line[json.length] = '\n';
+        AtomicFiles.write(file(status.name()), line);
+    }
+
+    /** Appends the records to the intent {@link #saveIntent} wrote, synced as the intent was. */
+    @Override
+    public void saveCompletion(NetworkStatus complete) {
+        Path f = file(complete.name());
+        byte[] entry;
+        try {
+            entry = COMPLETION_WRITER.writeValueAsBytes(new Completion(complete.applied().stream().map(Applied::record).toList()));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new VnetException(ErrorCode.INTERNAL, "cannot encode the status of '" + complete.name() + "'", e);
+        }
+        byte[] line = java.util.Arrays.copyOf(entry, entry.length + 1);
+        line[entry.length] = '\n';
+        // no CREATE: without its intent the records mean nothing, and a missing file is an error here
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            ByteBuffer b = ByteBuffer.wrap(line);
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+            ch.force(false);
+        } catch (IOException e) {
+            throw new VnetException(ErrorCode.STATE_IO, "cannot complete the status " + f + ": " + e.getMessage(), e);
         }
     }
     @Override

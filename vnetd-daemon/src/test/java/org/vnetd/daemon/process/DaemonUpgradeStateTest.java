@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.vnetd.core.plan.PlanJson;
+import org.vnetd.daemon.state.RunDirStatusStore;
 import org.vnetd.testing.NetnsSupport;
 import org.vnetd.testing.TestNetns;
 
@@ -64,7 +66,8 @@ class DaemonUpgradeStateTest {
 
     /** Rewrites today's status of network "up" as the step-id vnetd wrote it: ids in place of actions, same records. */
     private static void writeAsAStepIdDaemonDid(Path file) throws Exception {
-        ObjectNode now = (ObjectNode) JSON.readTree(file.toFile());
+        // as the daemon reads it: a start's file is its intent with the records appended (RunDirStatusStore)
+        ObjectNode now = PlanJson.MAPPER.valueToTree(new RunDirStatusStore(file.getParent().getParent()).loadAll().getFirst().status());
         ObjectNode old = JSON.createObjectNode();
         for (String field : List.of("name", "uuid", "liveXml", "persistent", "complete")) {
             old.set(field, now.get(field));

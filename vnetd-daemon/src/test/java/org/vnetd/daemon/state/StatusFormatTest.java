@@ -1,13 +1,19 @@
 package org.vnetd.daemon.state;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -15,6 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vnetd.core.driver.NetworkStatus;
 import org.vnetd.core.driver.StatusStore;
+import org.vnetd.core.error.ErrorCode;
+import org.vnetd.core.error.VnetException;
 import org.vnetd.core.plan.Action;
 import org.vnetd.core.plan.Applied;
 import org.vnetd.core.plan.NetworkPlanner;
@@ -60,6 +68,86 @@ class StatusFormatTest {
         assertTrue(json.contains("\"kind\":\"create-bridge\""), json);
         assertTrue(json.contains("\"type\":\"Snat\""), json);
         assertEquals(status, only(store).status());
+    }
+
+    private static List<Applied<Action>> planOfLive(boolean withRecords) {
+        List<Applied<Action>> applied = new ArrayList<>();
+        for (Action a : new NetworkPlanner().plan(NetworkXml.parse(LIVE)).actions()) {
+            applied.add(new Applied<>(a, withRecords && a instanceof Action.Firewall ? Map.of("backend", "nftables", "createdTable", "yes")
+                    : Map.of()));
+        }
+        return applied;
+    }
+
+    /**
+     * A start writes its intent whole and then appends only the actions' records: the file is not
+     * written again, and reads back as the complete status.
+     */
+    @Test
+    void aStartsCompletionIsAppendedToItsIntentAndReadsAsTheCompleteStatus() throws Exception {
+        RunDirStatusStore store = new RunDirStatusStore(dir);
+        NetworkStatus intent = new NetworkStatus("lab", "u-3", LIVE, true, false, planOfLive(false), 9);
+        store.saveIntent(intent);
+        Path file = dir.resolve("network/lab.json");
+        byte[] intentBytes = Files.readAllBytes(file);
+        assertEquals(intent, only(store).status(), "the intent alone: a start that did not finish");
+        Object inode = Files.getAttribute(file, "unix:ino");
+
+        NetworkStatus complete = intent.withApplied(planOfLive(true), true);
+        store.saveCompletion(complete);
+        byte[] after = Files.readAllBytes(file);
+        assertEquals(inode, Files.getAttribute(file, "unix:ino"), "appended to, not replaced");
+        assertArrayEquals(intentBytes, Arrays.copyOf(after, intentBytes.length), "the intent is left as it was");
+        String entry = new String(after, intentBytes.length, after.length - intentBytes.length, StandardCharsets.UTF_8);
+        assertTrue(entry.startsWith("{\"records\":[{}") && entry.endsWith("}\n") && entry.indexOf('\n') == entry.length() - 1, entry);
+        ObjectMapper json = new ObjectMapper();
+        int firewall = complete.applied().indexOf(complete.applied().stream().filter(a -> a.action() instanceof Action.Firewall).findFirst()
+                .orElseThrow());
+        assertEquals(Map.of("backend", "nftables", "createdTable", "yes"),
+                json.convertValue(json.readTree(entry).get("records").get(firewall), Map.class), entry);
+        assertTrue(entry.length() < intentBytes.length / 4, "the completion is small beside the status: " + entry.length());
+        assertEquals(complete, only(store).status());
+
+        // anything written whole afterwards (an undefine, a live update, an adoption) replaces the pair
+        store.save(complete.withPersistent(false));
+        assertEquals(complete.withPersistent(false), only(store).status());
+        assertEquals(2, new ObjectMapper().readTree(file.toFile()).get("version").asInt());
+    }
+
+    /** A crash while the completion is appended leaves part of it: the start was not answered, and counts as not done. */
+    @Test
+    void aTornCompletionReadsAsTheIntentAlone() throws Exception {
+        RunDirStatusStore store = new RunDirStatusStore(dir);
+        NetworkStatus intent = new NetworkStatus("lab", "u-3", LIVE, true, false, planOfLive(false), 9);
+        store.saveIntent(intent);
+        Path file = dir.resolve("network/lab.json");
+        int intentLength = (int) Files.size(file);
+        store.saveCompletion(intent.withApplied(planOfLive(true), true));
+        byte[] whole = Files.readAllBytes(file);
+        for (int cut = intentLength; cut < whole.length - 1; cut += 7) {
+            Files.write(file, Arrays.copyOf(whole, cut));
+            StatusStore.Loaded l = only(store);
+            assertEquals(intent, l.status(), "cut at " + cut + ": " + l.problem());
+        }
+    }
+
+    @Test
+    void aCompletionThatDoesNotMatchItsIntentIsSetAsideNotGuessedAt() throws Exception {
+        RunDirStatusStore store = new RunDirStatusStore(dir);
+        NetworkStatus intent = new NetworkStatus("lab", "u-3", LIVE, true, false, planOfLive(false), 9);
+        store.saveIntent(intent);
+        Files.writeString(dir.resolve("network/lab.json"), "{\"records\":[{}]}\n", StandardOpenOption.APPEND);
+        StatusStore.Loaded l = only(store);
+        assertNull(l.status());
+        assertTrue(l.problem().contains("its completion lists 1 record(s) for " + intent.applied().size() + " action(s)"), l.problem());
+    }
+
+    @Test
+    void aCompletionWithoutItsIntentIsAnError() {
+        RunDirStatusStore store = new RunDirStatusStore(dir);
+        NetworkStatus complete = new NetworkStatus("lab", "u-3", LIVE, true, true, planOfLive(true), 9);
+        VnetException e = assertThrows(VnetException.class, () -> store.saveCompletion(complete));
+        assertEquals(ErrorCode.STATE_IO, e.code());
     }
 
     @Test
@@ -109,9 +197,9 @@ class StatusFormatTest {
     @Test
     void aFormatFromTheFutureIsSetAsideNotGuessedAt() throws Exception {
         Files.createDirectories(dir.resolve("network"));
-        Files.writeString(dir.resolve("network/n.json"), "{\"version\": 3, \"name\": \"n\"}");
+        Files.writeString(dir.resolve("network/n.json"), "{\"version\": 4, \"name\": \"n\"}");
         RunDirStatusStore store = new RunDirStatusStore(dir);
         StatusStore.Loaded l = only(store);
-        assertTrue(l.problem().contains("status format 3"), l.problem());
+        assertTrue(l.problem().contains("status format 4"), l.problem());
     }
 }
