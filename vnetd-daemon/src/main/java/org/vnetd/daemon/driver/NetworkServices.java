@@ -4,24 +4,20 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vnetd.core.dhcp.DhcpConfig;
-import org.vnetd.core.dhcp.DhcpLease;
-import org.vnetd.core.dhcp.LeaseChange;
 import org.vnetd.core.driver.LeaseSource;
 import org.vnetd.core.driver.ServiceHealth;
 import org.vnetd.core.plan.ServiceConfigs;
 import org.vnetd.core.dhcp6.Dhcp6Config;
-import org.vnetd.core.dhcp6.Dhcp6Lease;
-import org.vnetd.core.dns.DnsEngine;
 import org.vnetd.core.ra.RaConfig;
 import org.vnetd.core.rpc.Lease;
 import org.vnetd.core.rpc.ServiceStats;
@@ -35,7 +31,6 @@ import org.vnetd.daemon.dhcp.DurableLeaseStore;
 import org.vnetd.daemon.dhcp.LeaseRecordJson;
 import org.vnetd.daemon.dns.DnsService;
 import org.vnetd.daemon.dns.UpstreamSockets;
-import org.vnetd.daemon.dhcp6.Dhcp6LeaseChange;
 import org.vnetd.daemon.dhcp6.Dhcp6Service;
 import org.vnetd.daemon.ra.RaService;
 import org.vnetd.daemon.tftp.TftpService;
@@ -45,7 +40,8 @@ import io.netty.channel.EventLoopGroup;
 /**
  * The in-process services of running networks (one DHCP server and one DNS forwarder each, a TFTP
  * server where {@code <tftp root>} asks for one, router advertisements where it has IPv6 addresses), started and stopped by the driver's steps. DHCP
- * leases feed the DNS service's guest names.
+ * leases feed the DNS service's guest names ({@link GuestNames}); VM ports' reservations join the DHCP
+ * configuration ({@link PortReservations}); {@link LeaseListing} lists the leases.
  *
  * <p>A service that cannot be started again when a restarted daemon adopts its network, and a DHCP
  * server whose lease log cannot be written, make the network degraded ({@link ServiceHealth}); the
@@ -67,8 +63,8 @@ public final class NetworkServices implements LeaseSource, ServiceHealth {
     private final Map<String, RaService> ra = new ConcurrentHashMap<>();
     private final Map<String, Dhcp6Service> dhcp6 = new ConcurrentHashMap<>();
     private final Map<String, DhcpConfig> dhcpConfigs = new ConcurrentHashMap<>();
-    /** DHCP reservations of VM ports (port.create's ip), merged into their network's configuration. */
-    private final Map<String, List<DhcpConfig.StaticHost>> portHosts = new ConcurrentHashMap<>();
+    private final PortReservations portHosts = new PortReservations();
+    private final LeaseListing listing;
     private final ServiceRepairs repairs;
     private final ServiceSockets sockets;
     private volatile Consumer<String> healthListener = network -> { };
@@ -87,6 +83,7 @@ public final class NetworkServices implements LeaseSource, ServiceHealth {
         // with the lease clock, expiries are kept in boot time too: a wall-clock step does not move them
         this.leaseJson = new LeaseRecordJson(clock instanceof BootClock boot ? boot : null);
         this.upstreams = new UpstreamSockets(group);
+        this.listing = new LeaseListing(clock);
         this.repairs = new ServiceRepairs(network -> healthListener.accept(network));
     }
 
@@ -141,8 +138,8 @@ public final class NetworkServices implements LeaseSource, ServiceHealth {
         // DNS starts before DHCP, which brings the guests' names from its lease file; the first queries
         // (in a restarted daemon, those that queued in the sockets systemd kept) must find them already
         Map<InetAddress, String> guests = dhcp.containsKey(name) ? Map.of()
-                : ServiceConfigs.dhcp(def).map(cfg -> guestNames(DurableLeaseStore.peek(leaseDir, cfg.interfaceName(), clock, leaseJson)))
-                        .orElse(Map.of());
+                : ServiceConfigs.dhcp(def).map(cfg -> GuestNames.unexpired(DurableLeaseStore.peek(leaseDir, cfg.interfaceName(), clock,
+                        leaseJson), clock)).orElse(Map.of());
         s.start(ServiceConfigs.dns(def), guests);
         dns.put(name, s);
     }
@@ -174,62 +171,20 @@ public final class NetworkServices implements LeaseSource, ServiceHealth {
         s.onHealthChange(() -> healthListener.accept(name));
         DnsService names = dns.get(name);
         if (names != null) {
-            // A and in-addr.arpa PTR for the names of ACKed (durable) leases, one zone rebuild per sync
-            s.addLeaseListener(batch -> {
-                List<DnsEngine.GuestChange> changes = new ArrayList<>();
-                for (LeaseChange change : batch) {
-                    DhcpLease l = change.lease();
-                    if (change.removes()) {
-                        changes.add(new DnsEngine.GuestChange(l.address(), null));
-                    } else if (l.hostname() != null && !l.hostname().isEmpty()) {
-                        changes.add(new DnsEngine.GuestChange(l.address(), l.hostname()));
-                    }
-                }
-                if (!changes.isEmpty()) {
-                    names.updateGuests(changes);
-                }
-            });
+            s.addLeaseListener(GuestNames.following(names));
         }
-        s.start(withPortHosts(name, config));
+        s.start(portHosts.merged(name, config));
         dhcp.put(name, s);
         dhcpConfigs.put(name, config);
         reloadGuestNames(name);
     }
 
-    /**
-     * The network's DNS takes its guests' names from the leases both DHCP servers hold (a restarted
-     * daemon knows them again from the lease files); only durable leases, whose clients were answered.
-     */
+    /** The network's DNS takes its guests' names from the leases both DHCP servers hold ({@link GuestNames}). */
     private void reloadGuestNames(String name) {
         DnsService names = dns.get(name);
-        if (names == null) {
-            return;
+        if (names != null) {
+            names.replaceGuests(GuestNames.held(dhcp.get(name), dhcp6.get(name)));
         }
-        Map<InetAddress, String> guests = new HashMap<>();
-        DhcpService v4 = dhcp.get(name);
-        for (DhcpLease l : v4 == null ? List.<DhcpLease>of() : v4.leases()) {
-            if (l.hostname() != null && !l.hostname().isEmpty()) {
-                guests.put(l.address(), l.hostname());
-            }
-        }
-        Dhcp6Service v6 = dhcp6.get(name);
-        for (Dhcp6Lease l : v6 == null ? List.<Dhcp6Lease>of() : v6.leases()) {
-            if (l.hostname() != null && !l.hostname().isEmpty()) {
-                guests.put(l.address(), l.hostname());
-            }
-        }
-        names.replaceGuests(guests);
-    }
-
-    private Map<InetAddress, String> guestNames(List<DhcpLease> leases) {
-        Map<InetAddress, String> guests = new HashMap<>();
-        java.time.Instant now = clock.instant();
-        for (DhcpLease l : leases) {
-            if (l.hostname() != null && !l.hostname().isEmpty() && !l.isExpired(now)) {
-                guests.put(l.address(), l.hostname());
-            }
-        }
-        return guests;
     }
 
     void stopDhcp(String name) {
@@ -284,21 +239,7 @@ public final class NetworkServices implements LeaseSource, ServiceHealth {
             Dhcp6Service s = new Dhcp6Service(leaseDir, def.name(), clock, group, lease6Json, sockets);
             DnsService names = dns.get(def.name());
             if (names != null) {
-                // AAAA and ip6.arpa PTR for the names of REPLY'd (durable) leases, one zone rebuild per sync
-                s.addLeaseListener(batch -> {
-                    List<DnsEngine.GuestChange> changes = new ArrayList<>();
-                    for (Dhcp6LeaseChange change : batch) {
-                        Dhcp6Lease l = change.lease();
-                        if (change.removes()) {
-                            changes.add(new DnsEngine.GuestChange(l.address(), null));
-                        } else if (l.hostname() != null && !l.hostname().isEmpty()) {
-                            changes.add(new DnsEngine.GuestChange(l.address(), l.hostname()));
-                        }
-                    }
-                    if (!changes.isEmpty()) {
-                        names.updateGuests(changes);
-                    }
-                });
+                s.addLeaseListener(GuestNames.following6(names));
             }
             s.start(config);
             dhcp6.put(def.name(), s);
@@ -383,7 +324,7 @@ public final class NetworkServices implements LeaseSource, ServiceHealth {
         DhcpService s = dhcp.get(name);
         if (s != null) {
             ServiceConfigs.dhcp(def).ifPresent(cfg -> {
-                s.reconfigure(withPortHosts(name, cfg));
+                s.reconfigure(portHosts.merged(name, cfg));
                 dhcpConfigs.put(name, cfg);
             });
         }
@@ -395,36 +336,17 @@ public final class NetworkServices implements LeaseSource, ServiceHealth {
      * (XML_VALIDATION) and nothing changes.
      */
     public synchronized void setPortReservations(String network, List<DhcpConfig.StaticHost> hosts) {
-        List<DhcpConfig.StaticHost> before = portHosts.get(network);
-        if (hosts.isEmpty()) {
-            portHosts.remove(network);
-        } else {
-            portHosts.put(network, List.copyOf(hosts));
-        }
+        List<DhcpConfig.StaticHost> before = portHosts.set(network, hosts);
         DhcpService s = dhcp.get(network);
         DhcpConfig base = dhcpConfigs.get(network);
         if (s != null && base != null) {
             try {
-                s.reconfigure(withPortHosts(network, base));
+                s.reconfigure(portHosts.merged(network, base));
             } catch (RuntimeException e) {
-                if (before == null) {
-                    portHosts.remove(network);
-                } else {
-                    portHosts.put(network, before);
-                }
+                portHosts.restore(network, before);
                 throw e;
             }
         }
-    }
-
-    private DhcpConfig withPortHosts(String network, DhcpConfig config) {
-        List<DhcpConfig.StaticHost> extra = portHosts.get(network);
-        if (extra == null || extra.isEmpty()) {
-            return config;
-        }
-        List<DhcpConfig.StaticHost> all = new ArrayList<>(config.hosts());
-        all.addAll(extra);
-        return config.withHosts(all);
     }
 
     /** Ends the DHCP leases of {@code mac} on a running network (0 when it runs no DHCP). */
@@ -435,88 +357,28 @@ public final class NetworkServices implements LeaseSource, ServiceHealth {
 
     @Override
     public List<Lease> leases(String network) {
-        List<Lease> out = new ArrayList<>();
-        DhcpService s = dhcp.get(network);
-        DhcpConfig cfg = dhcpConfigs.get(network);
-        for (DhcpLease l : s == null || cfg == null ? List.<DhcpLease>of() : s.leases()) {
-            if (l.isExpired(clock.instant())) {
-                continue;
-            }
-            out.add(new Lease(l.isInfinite() ? 0 : wallSeconds(l.expiry()), l.mac() == null ? null : l.mac().toString(),
-                    "ipv4", l.address().getHostAddress(), cfg.subnet().length(),
-                    l.hostname() == null || l.hostname().isEmpty() ? null : l.hostname(),
-                    l.clientId() == null ? null : hex(l.clientId().bytes())));
-        }
-        Dhcp6Service s6 = dhcp6.get(network);
-        if (s6 != null) {
-            // as libvirt lists dnsmasq's: type ipv6, the MAC when the DUID holds one, the DUID as client id, the IAID
-            for (Dhcp6Lease l : s6.leases()) {
-                if (l.isExpired(clock.instant())) {
-                    continue;
-                }
-                out.add(new Lease(l.expiry().equals(java.time.Instant.MAX) ? 0 : wallSeconds(l.expiry()),
-                        l.client().macAddress().map(Object::toString).orElse(null), "ipv6",
-                        org.vnetd.core.net.IpAddresses.format(l.address()), s6.config().subnet().length(), l.hostname(),
-                        l.client().toString(), Long.toString(l.iaid())));
-            }
-        }
-        return out;
-    }
-
-    /** An expiry of the lease clock as users read it: what the wall clock will show then. */
-    private long wallSeconds(java.time.Instant expiry) {
-        return (clock instanceof BootClock boot ? boot.toWall(expiry) : expiry).getEpochSecond();
-    }
-
-    private static String hex(byte[] b) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < b.length; i++) {
-            if (i > 0) {
-                sb.append(':');
-            }
-            sb.append(String.format("%02x", b[i] & 0xff));
-        }
-        return sb.toString();
+        return listing.of(dhcp.get(network), dhcpConfigs.get(network), dhcp6.get(network));
     }
 
     /** Daemon shutdown: stop serving (leases are flushed), leave the kernel state to the next daemon. */
     public void stopAll() {
         repairs.close();
-        for (String n : List.copyOf(dhcp.keySet())) {
-            try {
-                stopDhcp(n);
-            } catch (RuntimeException e) {
-                LOG.warn("stopping DHCP of {}: {}", n, e.getMessage());
-            }
-        }
-        for (String n : List.copyOf(dhcp6.keySet())) {
-            try {
-                stopDhcp6(n);
-            } catch (RuntimeException e) {
-                LOG.warn("stopping DHCPv6 of {}: {}", n, e.getMessage());
-            }
-        }
-        for (String n : List.copyOf(ra.keySet())) {
-            try {
-                stopRa(n, false);
-            } catch (RuntimeException e) {
-                LOG.warn("stopping router advertisements of {}: {}", n, e.getMessage());
-            }
-        }
-        for (String n : List.copyOf(tftp.keySet())) {
-            try {
-                stopTftp(n);
-            } catch (RuntimeException e) {
-                LOG.warn("stopping TFTP of {}: {}", n, e.getMessage());
-            }
-        }
-        for (String n : List.copyOf(dns.keySet())) {
-            try {
-                stopDns(n);
-            } catch (RuntimeException e) {
-                LOG.warn("stopping DNS of {}: {}", n, e.getMessage());
-            }
-        }
+        stopEach("DHCP", dhcp.keySet(), this::stopDhcp);
+        stopEach(DHCP6, dhcp6.keySet(), this::stopDhcp6);
+        stopEach(RA, ra.keySet(), n -> stopRa(n, false));
+        stopEach("TFTP", tftp.keySet(), this::stopTftp);
+        stopEach("DNS", dns.keySet(), this::stopDns);
         upstreams.close();
+    }
+
+    /** Stops each running one; a failure is logged and the others still stop. */
+    private static void stopEach(String service, Set<String> running, Consumer<String> stop) {
+        for (String n : List.copyOf(running)) {
+            try {
+                stop.accept(n);
+            } catch (RuntimeException e) {
+                LOG.warn("stopping {} of {}: {}", service, n, e.getMessage());
+            }
+        }
     }
 }
