@@ -49,10 +49,6 @@ public final class ConfigDirStore implements DefinitionStore, AutoCloseable {
     /** Room a definition file needs beyond its bytes: a temp file's block and a directory entry. */
     private static final long SPACE_MARGIN = 16 << 10;
 
-    /** A network's stored state: its XML and autostart flag. */
-    private record Definition(byte[] xml, boolean autostart) {
-    }
-
     private final Path dir;
     private final DefinitionFiles files;
     private final long compactDelayMillis;
@@ -62,7 +58,7 @@ public final class ConfigDirStore implements DefinitionStore, AutoCloseable {
     // guarded by this
     private DefinitionLog log;
     private FileStore fileStore;
-    private final Map<String, Definition> current = new HashMap<>();
+    private final Map<String, StoredDefinition> current = new HashMap<>();
     /** What each file holds, as last read or written by this store. */
     private final Map<String, Fingerprint> onDisk = new HashMap<>();
     /** Names whose files lag behind {@link #current}. */
@@ -119,41 +115,14 @@ public final class ConfigDirStore implements DefinitionStore, AutoCloseable {
             }
         }
         Map<String, DefinitionFiles.Found> found = files.readAll();
-        Map<String, List<DefinitionRecord>> logged = new LinkedHashMap<>();
-        for (DefinitionRecord r : log == null ? List.<DefinitionRecord>of() : log.replay()) {
-            logged.computeIfAbsent(r.name(), k -> new ArrayList<>()).add(r);
-        }
+        DefinitionReplay.Result replayed = DefinitionReplay.over(found, log == null ? List.of() : log.replay(), files);
         current.clear();
         onDisk.clear();
         dirty.clear();
-        Map<String, Stored> out = new TreeMap<>();
         found.forEach((name, f) -> onDisk.put(name, f.fingerprint()));
-        logged.forEach((name, records) -> {
-            DefinitionFiles.Found f = found.get(name);
-            Fingerprint file = f == null ? Fingerprint.ABSENT : f.fingerprint();
-            if (records.stream().anyMatch(r -> r.base().equals(file) || Fingerprint.of(r.xml()).equals(file))) {
-                DefinitionRecord last = records.getLast();
-                if (last.present()) {
-                    current.put(name, new Definition(last.xml(), last.autostart()));
-                }
-                dirty.add(name);
-                found.remove(name);
-            } else {
-                LOG.warn("{} was changed after vnetd last wrote it (by hand?): it is kept, and the {} change(s) of '{}' still in {}"
-                        + " are dropped", files.file(name), records.size(), name, log.path());
-            }
-        });
-        found.forEach((name, f) -> {
-            if (f.problem() != null) {
-                out.put(name, new Stored(name, null, false, f.problem()));
-            } else {
-                current.put(name, new Definition(f.bytes(), f.autostart()));
-            }
-        });
-        if (!logged.isEmpty()) {
-            LOG.info("definitions log: {} record(s) of {} network(s) replayed over {}", logged.values().stream().mapToInt(List::size).sum(),
-                    logged.size(), dir);
-        }
+        current.putAll(replayed.current());
+        dirty.addAll(replayed.stale());
+        Map<String, Stored> out = new TreeMap<>(replayed.problems());
         files.removeTempLeftovers();
         try {
             compact();
@@ -174,9 +143,9 @@ public final class ConfigDirStore implements DefinitionStore, AutoCloseable {
         loaded();
         synchronized (this) {
             checkSpace(file, bytes.length);
-            Definition old = current.get(name);
+            StoredDefinition old = current.get(name);
             boolean autostart = old != null && old.autostart();
-            change(name, new Definition(bytes, autostart), "cannot write " + file);
+            change(name, new StoredDefinition(bytes, autostart), "cannot write " + file);
         }
     }
 
@@ -194,18 +163,18 @@ public final class ConfigDirStore implements DefinitionStore, AutoCloseable {
         Path link = files.link(name);
         loaded();
         synchronized (this) {
-            Definition d = current.get(name);
+            StoredDefinition d = current.get(name);
             if (d == null) {
                 throw new VnetException(ErrorCode.NO_SUCH_NETWORK, "no stored definition of '" + name + "' to set autostart of");
             }
             if (d.autostart() != autostart) {
-                change(name, new Definition(d.xml(), autostart), "cannot " + (autostart ? "create " : "remove ") + link);
+                change(name, new StoredDefinition(d.xml(), autostart), "cannot " + (autostart ? "create " : "remove ") + link);
             }
         }
     }
 
     /** Appends the record of a change, durably, then takes it; {@code d == null} is an undefine. */
-    private void change(String name, Definition d, String failure) {
+    private void change(String name, StoredDefinition d, String failure) {
         if (closed) {
             throw new VnetException(ErrorCode.STATE_IO, failure + ": the definition store is closed");
         }
@@ -249,7 +218,7 @@ public final class ConfigDirStore implements DefinitionStore, AutoCloseable {
         loaded();
         synchronized (compactions) {
             synchronized (this) {
-                Definition d = current.get(name);
+                StoredDefinition d = current.get(name);
                 Path aside;
                 if (d != null && !Fingerprint.of(d.xml()).equals(onDisk.get(name))) {
                     // the stored version is the log's, not yet in the file: that is the one kept
@@ -284,7 +253,7 @@ public final class ConfigDirStore implements DefinitionStore, AutoCloseable {
      * batch and to record the result, so defines go on while the files are written.
      */
     private void compact() throws IOException {
-        Map<String, Definition> batch = new LinkedHashMap<>();
+        Map<String, StoredDefinition> batch = new LinkedHashMap<>();
         Map<String, Fingerprint> before = new HashMap<>();
         long upTo;
         synchronized (this) {
@@ -296,8 +265,8 @@ public final class ConfigDirStore implements DefinitionStore, AutoCloseable {
             upTo = appended;
         }
         try {
-            for (Map.Entry<String, Definition> e : batch.entrySet()) {
-                Definition d = e.getValue();
+            for (Map.Entry<String, StoredDefinition> e : batch.entrySet()) {
+                StoredDefinition d = e.getValue();
                 if (d == null) {
                     files.delete(e.getKey());
                 } else {

@@ -40,6 +40,10 @@ final class DefinitionFiles {
         this.autostartDir = dir.resolve("autostart");
     }
 
+    Path dir() {
+        return dir;
+    }
+
     Path file(String name) {
         return dir.resolve(NetworkNames.check(name) + ".xml");
     }
