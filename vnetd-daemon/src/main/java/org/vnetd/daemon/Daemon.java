@@ -24,7 +24,7 @@ import org.vnetd.core.error.VnetException;
 import org.vnetd.core.firewall.FirewallBackend;
 import org.vnetd.core.firewall.NftablesRenderer;
 import org.vnetd.core.plan.NetworkPlanner;
-import org.vnetd.core.port.PortXml;
+import org.vnetd.core.xml.SafeXml;
 import org.vnetd.daemon.activation.ServiceSockets;
 import org.vnetd.daemon.time.BootClock;
 import org.vnetd.daemon.config.ConfFile;
@@ -148,6 +148,7 @@ public final class Daemon implements AutoCloseable {
             NetworkPlanner planner = new NetworkPlanner();
             SysfsVirtualFunctions vfs = new SysfsVirtualFunctions(conf.sysfsRoot());
             StoreLeaseImporter leaseImporter = new StoreLeaseImporter(options.stateDir().resolve("dhcp"), Clock.systemUTC());
+            SafeXml xmlParser = new SafeXml(); // the driver's and the ports': their parsers are reused
             definitions = new ConfigDirStore(options.networksDir());
             NetworkDriver driver = new NetworkDriver(definitions,
                     new RunDirStatusStore(options.runDir(), planner), planner,
@@ -155,7 +156,7 @@ public final class Daemon implements AutoCloseable {
                             new LibvirtRelease(commands, leaseImporter), new OvnEffects(ovn),
                             new FirewalldZones(Firewalld.onSystemBus(commands, System.getenv()))),
                     new NetlinkKernelObserver(netlink, vfs), events, services, services, System::currentTimeMillis,
-                    RandomGenerator.of("L64X128MixRandom"));
+                    RandomGenerator.of("L64X128MixRandom"), xmlParser);
             services.onHealthChange(driver::serviceHealthChanged);
             d = new Daemon(lock, group, netlink, services, driver, sockets);
             d.ovn = ovn;
@@ -169,7 +170,7 @@ public final class Daemon implements AutoCloseable {
             d.reaper = new TapReaper(netlink, d.reaperNetlink);
             d.ports = new PortManager(driver, netlink, netlink.tc(),
                     new PortStore(options.runDir().resolve("ports")), new ServiceDhcp(services), d.reaper, vfs,
-                    new OpenVswitch(commands, options.ovsDb()), new OvnLogicalPorts(ovn));
+                    new OpenVswitch(commands, options.ovsDb()), new OvnLogicalPorts(ovn), xmlParser);
             d.ports.recover();
             driver.countPortsWith(d.ports);
             events.subscribe(new EventHub.Filter(null, null), d.ports::onNetworkEvent);
@@ -177,7 +178,7 @@ public final class Daemon implements AutoCloseable {
             PortManager ports = d.ports;
             d.rpc = RpcServer.start(options.runDir(), rpcMethods(driver, ports, new FirewallDiagnoseService(driver, doctor),
                     new LibvirtImportService(driver, planner, leaseImporter,
-                            (network, xml) -> ports.register(network, PortXml.parse(xml), true), commands),
+                            (network, xml) -> ports.register(network, xml, true), commands),
                     new ServiceStatsMethod(driver, services::stats)), events, sockets);
             if (conf.libvirtProtocol()) {
                 d.libvirt = startLibvirt(options, driver, d.ports, events, sockets);

@@ -15,6 +15,7 @@ import org.vnetd.core.rpc.Lease;
 import org.vnetd.core.rpc.NetworkEvent;
 import org.vnetd.core.rpc.NetworkSummary;
 import org.vnetd.core.rpc.UpdateResult;
+import org.vnetd.core.xml.SafeXml;
 import org.vnetd.core.xml.model.NetworkDef;
 
 /**
@@ -40,16 +41,18 @@ public final class NetworkDriver {
 
     public NetworkDriver(DefinitionStore definitions, StatusStore statuses, Planner planner, ActionBackends backends, KernelObserver kernel,
             Consumer<NetworkEvent> events, LeaseSource leases, LongSupplier clock, RandomGenerator random) {
-        this(definitions, statuses, planner, backends, kernel, events, leases, ServiceHealth.none(), clock, random);
+        this(definitions, statuses, planner, backends, kernel, events, leases, ServiceHealth.none(), clock, random, new SafeXml());
     }
 
+    /** {@code xmlParser} parses the definitions and net-update fragments the driver is given and the ones it recovers. */
     public NetworkDriver(DefinitionStore definitions, StatusStore statuses, Planner planner, ActionBackends backends, KernelObserver kernel,
-            Consumer<NetworkEvent> events, LeaseSource leases, ServiceHealth health, LongSupplier clock, RandomGenerator random) {
+            Consumer<NetworkEvent> events, LeaseSource leases, ServiceHealth health, LongSupplier clock, RandomGenerator random,
+            SafeXml xmlParser) {
         this.networks = new KnownNetworks(statuses, events, health, clock);
         this.reads = new NetworkReads(networks, leases);
-        this.lifecycle = new NetworkLifecycle(networks, definitions, statuses, planner, backends, kernel, clock, random);
-        this.edits = new NetworkLiveEdits(networks, definitions, statuses, backends, random, reads);
-        this.recovery = new NetworkRecovery(networks, definitions, statuses, backends, kernel, random);
+        this.lifecycle = new NetworkLifecycle(networks, definitions, statuses, planner, backends, kernel, clock, random, xmlParser);
+        this.edits = new NetworkLiveEdits(networks, definitions, statuses, backends, random, reads, xmlParser);
+        this.recovery = new NetworkRecovery(networks, definitions, statuses, backends, kernel, random, xmlParser);
         this.autostart = new NetworkAutostart(networks, lifecycle, reads, kernel);
     }
 

@@ -23,17 +23,13 @@ import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 import org.xml.sax.InputSource;
 
-/** Changes the driver makes to a definition copy: {@code net-update} sections and metadata. */
+/** Changes the driver makes to a definition copy's metadata ({@code net-update} sections are {@code NetworkUpdate}'s). */
 final class NetworkEdits {
     static final String TITLE = "title";
     static final String DESCRIPTION = "description";
     static final String ELEMENT = "element";
 
     private NetworkEdits() {
-    }
-
-    static void update(NetworkDef def, String command, String section, int parentIndex, String xml) {
-        org.vnetd.core.xml.NetworkUpdate.apply(def, command, section, parentIndex, xml);
     }
 
     static Optional<String> getMetadata(NetworkDef def, String type, String uri) {

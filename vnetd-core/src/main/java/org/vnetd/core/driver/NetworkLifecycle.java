@@ -25,6 +25,7 @@ import org.vnetd.core.pool.ForwardPool;
 import org.vnetd.core.rpc.NetworkEvent;
 import org.vnetd.core.rpc.NetworkSummary;
 import org.vnetd.core.xml.NetworkXml;
+import org.vnetd.core.xml.SafeXml;
 import org.vnetd.core.xml.model.ForwardMode;
 import org.vnetd.core.xml.model.NatDef;
 import org.vnetd.core.xml.model.NatPortDef;
@@ -47,12 +48,13 @@ final class NetworkLifecycle {
     private final KernelObserver kernel;
     private final LongSupplier clock;
     private final RandomGenerator random;
+    private final SafeXml xmlParser;
     private final NetworkIdentity identity;
     /** Serializes name/uuid/bridge assignment across networks (define and create only). */
     private final Object identityLock = new Object();
 
     NetworkLifecycle(KnownNetworks networks, DefinitionStore definitions, StatusStore statuses, Planner planner,
-            ActionBackends backends, KernelObserver kernel, LongSupplier clock, RandomGenerator random) {
+            ActionBackends backends, KernelObserver kernel, LongSupplier clock, RandomGenerator random, SafeXml xmlParser) {
         this.networks = networks;
         this.definitions = definitions;
         this.statuses = statuses;
@@ -61,12 +63,13 @@ final class NetworkLifecycle {
         this.kernel = kernel;
         this.clock = clock;
         this.random = random;
+        this.xmlParser = xmlParser;
         this.identity = new NetworkIdentity(kernel);
     }
 
     NetworkSummary define(String xml) {
         long t0 = System.nanoTime();
-        NetworkDef def = NetworkXml.parse(xml);
+        NetworkDef def = NetworkXml.parse(xml, xmlParser);
         String name = NetworkNames.check(def.name());
         return networks.withLock(name, () -> {
             long t1 = System.nanoTime();
@@ -178,7 +181,7 @@ final class NetworkLifecycle {
      * takeover, null for a start of our own.
      */
     private NetworkSummary startFromXml(String xml, Function<NetworkDef, Action.ReleaseFromLibvirt> release) {
-        NetworkDef def = NetworkXml.parse(xml);
+        NetworkDef def = NetworkXml.parse(xml, xmlParser);
         String name = NetworkNames.check(def.name());
         return networks.withLock(name, () -> {
             NetworkEntry old = networks.get(name);

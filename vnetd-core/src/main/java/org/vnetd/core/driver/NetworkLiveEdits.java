@@ -11,7 +11,9 @@ import org.vnetd.core.plan.Executor;
 import org.vnetd.core.plan.UnappliedElements;
 import org.vnetd.core.rpc.NetworkEvent;
 import org.vnetd.core.rpc.UpdateResult;
+import org.vnetd.core.xml.NetworkUpdate;
 import org.vnetd.core.xml.NetworkXml;
+import org.vnetd.core.xml.SafeXml;
 import org.vnetd.core.xml.model.NetworkDef;
 
 /**
@@ -28,10 +30,12 @@ final class NetworkLiveEdits {
     private final ActionBackends backends;
     private final RandomGenerator random;
     private final NetworkReads reads;
+    private final SafeXml xmlParser;
 
     NetworkLiveEdits(KnownNetworks networks, DefinitionStore definitions, StatusStore statuses, ActionBackends backends,
-            RandomGenerator random, NetworkReads reads) {
+            RandomGenerator random, NetworkReads reads, SafeXml xmlParser) {
         this.reads = reads;
+        this.xmlParser = xmlParser;
         this.networks = networks;
         this.definitions = definitions;
         this.statuses = statuses;
@@ -50,14 +54,14 @@ final class NetworkLiveEdits {
             // compute both first, so a refused change alters neither
             if (doConfig) {
                 newConfig = NetworkXml.copy(e.persistent);
-                NetworkEdits.update(newConfig, command, section, parentIndex, xml);
+                NetworkUpdate.apply(newConfig, command, section, parentIndex, xml, xmlParser);
                 NetworkXml.validate(newConfig, random);
                 UnappliedElements.checkConfigChange(e.persistent, newConfig);
             }
             if (doLive) {
                 // with its ports' counts: libvirt refuses to delete a pool interface a port holds
                 newLive = NetworkXml.copy(reads.counted(e, e.live));
-                NetworkEdits.update(newLive, command, section, parentIndex, xml);
+                NetworkUpdate.apply(newLive, command, section, parentIndex, xml, xmlParser);
                 newLive.setConnections(null); // counted again from the ports whenever shown
                 if (newLive.getForward() != null) {
                     newLive.getForward().getInterfaces().forEach(i -> i.setConnections(null));

@@ -17,6 +17,7 @@ import org.vnetd.core.plan.Executor;
 import org.vnetd.core.plan.KernelView;
 import org.vnetd.core.plan.NetworkPlanner;
 import org.vnetd.core.xml.NetworkXml;
+import org.vnetd.core.xml.SafeXml;
 import org.vnetd.core.xml.model.NetworkDef;
 
 /**
@@ -33,15 +34,17 @@ final class NetworkRecovery {
     private final ActionBackends backends;
     private final KernelObserver kernel;
     private final RandomGenerator random;
+    private final SafeXml xmlParser;
 
     NetworkRecovery(KnownNetworks networks, DefinitionStore definitions, StatusStore statuses, ActionBackends backends,
-            KernelObserver kernel, RandomGenerator random) {
+            KernelObserver kernel, RandomGenerator random, SafeXml xmlParser) {
         this.networks = networks;
         this.definitions = definitions;
         this.statuses = statuses;
         this.backends = backends;
         this.kernel = kernel;
         this.random = random;
+        this.xmlParser = xmlParser;
     }
 
     /**
@@ -57,7 +60,7 @@ final class NetworkRecovery {
                 continue;
             }
             try {
-                NetworkDef def = NetworkXml.parse(s.xml());
+                NetworkDef def = NetworkXml.parse(s.xml(), xmlParser);
                 if (!s.name().equals(def.name())) {
                     throw VnetException.of(ErrorCode.XML_VALIDATION, "file %s.xml defines network '%s'", s.name(), def.name());
                 }
@@ -96,12 +99,12 @@ final class NetworkRecovery {
         }
     }
 
-    private static boolean isAdoptable(NetworkStatus st, KernelView view) {
+    private boolean isAdoptable(NetworkStatus st, KernelView view) {
         if (!st.complete()) {
             return false;
         }
         try {
-            NetworkDef live = NetworkXml.parse(st.liveXml());
+            NetworkDef live = NetworkXml.parse(st.liveXml(), xmlParser);
             // a network on OVN has no bridge here: its rows are in the northbound database, which adoption joins again
             return !live.forwardMode().hasBridge() || live.ovn().isPresent() || live.bridgeName().map(view::hasLink).orElse(true);
         } catch (RuntimeException e) {
@@ -132,7 +135,7 @@ final class NetworkRecovery {
     }
 
     private void recoverOne(NetworkStatus st, KernelView view) {
-        NetworkDef live = NetworkXml.parse(st.liveXml());
+        NetworkDef live = NetworkXml.parse(st.liveXml(), xmlParser);
         Effects<Action> effects = backends.forNetwork(live);
         String subject = KnownNetworks.subject(st.name());
         if (!st.complete()) {

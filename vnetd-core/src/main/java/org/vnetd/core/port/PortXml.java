@@ -115,8 +115,13 @@ public final class PortXml {
 
     // ------------------------------------------------------------------ parse
 
+    /** Parses port XML once, with a parser of its own; what parses often passes its own to {@link #parse(String, SafeXml)}. */
     public static PortDef parse(String xml) {
-        Element root = SafeXml.parse(xml, WHAT, "(networkport_definition)").getDocumentElement();
+        return parse(xml, new SafeXml());
+    }
+
+    public static PortDef parse(String xml, SafeXml parser) {
+        Element root = parser.parse(xml, WHAT, "(networkport_definition)").getDocumentElement();
         if (!"networkport".equals(root.getNodeName())) {
             throw new VnetException(ErrorCode.XML_PARSE, "unknown root element for network port: <" + root.getNodeName() + ">");
         }

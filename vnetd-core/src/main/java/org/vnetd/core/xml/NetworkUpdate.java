@@ -66,8 +66,14 @@ public final class NetworkUpdate {
      * ip-dhcp-* sections (-1: the one with DHCP, else the first IPv4, else the first IPv6).
      */
     public static void apply(NetworkDef def, String command, String section, int parentIndex, String xmlFragment) {
+        apply(def, command, section, parentIndex, xmlFragment, new SafeXml());
+    }
+
+    /** As {@link #apply(NetworkDef, String, String, int, String)}, parsing the fragment with {@code parser}. */
+    public static void apply(NetworkDef def, String command, String section, int parentIndex, String xmlFragment,
+            SafeXml parser) {
         Command cmd = Command.of(command);
-        Document doc = SafeXml.parse(xmlFragment, "net-update XML", "network_update_xml");
+        Document doc = parser.parse(xmlFragment, "net-update XML", "network_update_xml");
         Element el = doc.getDocumentElement();
         String name = def.getName();
         switch (section == null ? "" : section) {

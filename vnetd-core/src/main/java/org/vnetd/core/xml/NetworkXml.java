@@ -32,12 +32,20 @@ public final class NetworkXml {
     }
 
     /**
-     * Parses network XML. Throws {@link VnetException} with {@link ErrorCode#XML_UNSAFE} for DTDs,
-     * entities or oversize input, {@link ErrorCode#XML_PARSE} for malformed XML or a broken
-     * grammar, {@link ErrorCode#XML_VALIDATION} for values libvirt's parser refuses.
+     * Parses network XML once, with a parser of its own: for one-off reads; what parses often passes the
+     * {@link SafeXml} it owns to {@link #parse(String, SafeXml)}.
      */
     public static NetworkDef parse(String xml) {
-        Document doc = SafeXml.parse(xml, "network XML", "(network_definition)");
+        return parse(xml, new SafeXml());
+    }
+
+    /**
+     * Parses network XML with {@code parser}. Throws {@link VnetException} with {@link ErrorCode#XML_UNSAFE}
+     * for DTDs, entities or oversize input, {@link ErrorCode#XML_PARSE} for malformed XML or a broken
+     * grammar, {@link ErrorCode#XML_VALIDATION} for values libvirt's parser refuses.
+     */
+    public static NetworkDef parse(String xml, SafeXml parser) {
+        Document doc = parser.parse(xml, "network XML", "(network_definition)");
         Element root = doc.getDocumentElement();
         String rootName = root.getLocalName() == null ? root.getTagName() : root.getLocalName();
         if (!"network".equals(rootName) || root.getNamespaceURI() != null) {

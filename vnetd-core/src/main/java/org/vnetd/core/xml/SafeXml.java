@@ -20,34 +20,37 @@ import org.xml.sax.SAXParseException;
 /**
  * Parses untrusted XML text into a DOM safely: bounded size, no DTD at all (so no external entities,
  * no entity expansion bombs), no XInclude, no network or file access.
+ *
+ * <p>An instance keeps its parsers for the next parses, so a long-lived owner (the network driver, the port
+ * manager) makes one and hands it to what parses for it; it is safe to share between threads. A one-off read
+ * may make its own: the first parse of an instance pays for setting up its factory and a parser.
  */
 public final class SafeXml {
     /** Largest accepted document, in UTF-8 bytes. libvirt network XML is a few KiB. */
     public static final int MAX_BYTES = 1 << 20;
+    /** As many idle parsers as parses overlap in practice. */
+    private static final int IDLE_PARSERS = 4;
+
     /**
      * Configured once and never changed again: a factory per parse (and its secure-processing set-up) was a
      * third of a net-define's parse. Its builders share its security managers, and making one re-reads the
      * system properties into them, so builders are made one at a time (the parses themselves only read them).
      */
-    private static final DocumentBuilderFactory FACTORY = factory();
+    private final DocumentBuilderFactory factory = factory();
 
     /**
      * Builders whose parse ended, for the next parses: making a builder builds a whole parser configuration,
      * about half of a small document's parse (JFR of a net-define loop), while a parse resets the one it reuses
      * anyway. Each builder serves one parse at a time (they are not thread-safe); the queue keeps at most a
-     * few, as many as parses ever overlap in practice, and when it is empty or full a builder is made or dropped.
-     * Their configuration is the factory's and never changes: the entity resolver and error handler are set
-     * once, and both are stateless.
+     * few, and when it is empty or full a builder is made or dropped. Their configuration is the factory's and
+     * never changes: the entity resolver and error handler are set once, and both are stateless.
      */
-    private static final BlockingQueue<DocumentBuilder> IDLE_BUILDERS = new ArrayBlockingQueue<>(4);
+    private final BlockingQueue<DocumentBuilder> idleBuilders = new ArrayBlockingQueue<>(IDLE_PARSERS);
 
-    private SafeXml() {
-    }
-
-    private static DocumentBuilder newBuilder() throws ParserConfigurationException {
+    private DocumentBuilder newBuilder() throws ParserConfigurationException {
         DocumentBuilder builder;
-        synchronized (FACTORY) {
-            builder = FACTORY.newDocumentBuilder();
+        synchronized (factory) {
+            builder = factory.newDocumentBuilder();
         }
         builder.setEntityResolver((publicId, systemId) -> {
             throw new SAXException("external entity '" + systemId + "' refused");
@@ -71,7 +74,7 @@ public final class SafeXml {
         return builder;
     }
 
-    public static Document parse(String xml, String what) {
+    public Document parse(String xml, String what) {
         return parse(xml, what, null);
     }
 
@@ -80,7 +83,7 @@ public final class SafeXml {
      * when libvirt would call it {@code libvirtName} (e.g. "(network_definition)") and the error is one
      * {@link LibxmlDiagnosis} knows.
      */
-    public static Document parse(String xml, String what, String libvirtName) {
+    public Document parse(String xml, String what, String libvirtName) {
         if (xml == null) {
             throw new VnetException(ErrorCode.XML_PARSE, what + ": no XML given");
         }
@@ -94,13 +97,13 @@ public final class SafeXml {
                     what + ": DOCTYPE declarations (DTDs, entities) are not allowed");
         }
         try {
-            DocumentBuilder builder = IDLE_BUILDERS.poll();
+            DocumentBuilder builder = idleBuilders.poll();
             if (builder == null) {
                 builder = newBuilder();
             }
             Document doc = builder.parse(new InputSource(new StringReader(xml)));
             // only a builder whose parse ended normally goes back: one that threw is simply dropped
-            IDLE_BUILDERS.offer(builder);
+            idleBuilders.offer(builder);
             return doc;
         } catch (SAXParseException e) {
             String msg = e.getMessage();
@@ -143,7 +146,8 @@ public final class SafeXml {
         try {
             return configured(DocumentBuilderFactory.newDefaultInstance());
         } catch (ParserConfigurationException e) {
-            throw new ExceptionInInitializerError(e);
+            // the features set are ones every JAXP implementation the JDK ships knows
+            throw new IllegalStateException("the JDK's XML parser refuses the safe configuration", e);
         }
     }
 

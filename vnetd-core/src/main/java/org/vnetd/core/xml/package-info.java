@@ -2,7 +2,8 @@
  * libvirt's network XML: read, checked and written exactly as libvirt does.
  *
  * <ul>
- *   <li>{@link org.vnetd.core.xml.NetworkXml#parse} — safe parsing (no DTD/entities, 1 MiB cap) plus
+ *   <li>{@link org.vnetd.core.xml.NetworkXml#parse} — safe parsing ({@code SafeXml}: no DTD/entities, 1 MiB cap;
+ *       an instance reuses its parsers, so the driver and the port manager each own one) plus
  *       the checks of libvirt's virNetworkDefParseXML; canonicalises addresses, MACs, UUID, numbers and
  *       invents nothing (a uuid the XML lacks is left to the driver). The checks are
  *       {@code NetworkChecks} (top level, in libvirt's order) calling one class per section
@@ -11,7 +12,9 @@
  *   <li>{@link org.vnetd.core.xml.NetworkXml#validate} — the network driver's networkValidate plus
  *       vnetd's own rules (file-safe names, bridge names, unique in-subnet DHCP hosts); fills in a
  *       52:54:00 bridge MAC for bridge-based networks, as libvirt does on define.
- *   <li>{@link org.vnetd.core.xml.NetworkXml#format} — virNetworkDefFormat, byte for byte.
+ *   <li>{@link org.vnetd.core.xml.NetworkXml#format} — virNetworkDefFormat, byte for byte: {@code NetworkFormatter}
+ *       writes the network's own elements and one class per group the rest ({@code ForwardFormatter},
+ *       {@code DnsFormatter}, {@code IpFormatter}, {@code PortProfileFormatter}) into one {@code XmlBuf}.
  *   <li>{@link org.vnetd.core.xml.NetworkUpdate#apply} — virNetworkDefUpdateSection (net-update).
  * </ul>
  *

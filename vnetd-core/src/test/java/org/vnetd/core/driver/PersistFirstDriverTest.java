@@ -19,6 +19,7 @@ import org.vnetd.core.plan.Action;
 import org.vnetd.core.plan.ActionBackends;
 import org.vnetd.core.plan.Effects;
 import org.vnetd.core.rpc.NetworkEvent;
+import org.vnetd.core.xml.SafeXml;
 import org.vnetd.core.xml.model.NetworkDef;
 
 /**
@@ -95,7 +96,8 @@ class PersistFirstDriverTest {
     };
 
     private final NetworkDriver driver = new NetworkDriver(definitions, statuses, sys, backends, sys, sys.events::add,
-            network -> List.of(), n -> Optional.ofNullable(problems.get(n)), () -> 1000L, new java.util.Random(7));
+            network -> List.of(), n -> Optional.ofNullable(problems.get(n)), () -> 1000L, new java.util.Random(7),
+            new SafeXml());
 
     private void startDefault() {
         driver.define(NetworkDriverTest.nat("default", "122"));

@@ -47,7 +47,7 @@ final class LegacyPortBandwidth {
     }
 
     private void apply(PortRecord r) {
-        PortDef d = PortXml.parse(r.xml());
+        PortDef d = registry.definition(r);
         Optional<Bandwidth> bw = d.bandwidth();
         List<String> notes = new ArrayList<>(r.notes());
         notes.remove(PortNotes.LEGACY_BANDWIDTH);

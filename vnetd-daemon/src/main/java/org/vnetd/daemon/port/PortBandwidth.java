@@ -51,7 +51,7 @@ final class PortBandwidth {
                 throw VnetException.of(ErrorCode.NETWORK_INACTIVE, "Requested operation is not valid: network '%s' is not active", r.network());
             }
             NetworkDef def = driver.definition(r.network(), false);
-            PortDef d = PortXml.parse(r.xml());
+            PortDef d = registry.definition(r);
             Optional<Bandwidth> old = d.bandwidth();
             boolean onTap = !r.clientTap() && state.equals("ok") && (PortQos.shapesTap(old) || PortQos.shapesTap(wanted));
             if (onTap) {

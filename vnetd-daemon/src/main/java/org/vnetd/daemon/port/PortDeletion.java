@@ -17,7 +17,6 @@ import org.vnetd.core.ovs.VirtualPorts;
 import org.vnetd.core.xml.model.NetworkDef;
 import org.vnetd.core.port.Bandwidth;
 import org.vnetd.core.port.PortDef;
-import org.vnetd.core.port.PortXml;
 import org.vnetd.core.qos.Bandwidths;
 import org.vnetd.daemon.ovs.OpenVswitch;
 import org.vnetd.daemon.qos.PortQos;
@@ -118,7 +117,7 @@ final class PortDeletion {
      * even when ovs-vsctl fails: what it left is the switch's, and is said in the log.
      */
     private void unplugOvs(PortRecord r) {
-        if (OvsPort.of(PortXml.parse(r.xml()), r.tap()).isEmpty()) {
+        if (OvsPort.of(registry.definition(r), r.tap()).isEmpty()) {
             return;
         }
         try {
@@ -141,7 +140,7 @@ final class PortDeletion {
         if (def.ovn().isEmpty()) {
             return;
         }
-        Optional<String> name = PortXml.parse(r.xml()).virtualPort().flatMap(vp -> VirtualPorts.parameter(vp, "interfaceid"));
+        Optional<String> name = registry.definition(r).virtualPort().flatMap(vp -> VirtualPorts.parameter(vp, "interfaceid"));
         if (name.isEmpty()) {
             return;
         }
@@ -158,7 +157,7 @@ final class PortDeletion {
      * The port is deleted even when the kernel refuses: the entry then goes with the tap.
      */
     private void forgetMac(PortRecord r) {
-        PortDef def = PortXml.parse(r.xml());
+        PortDef def = registry.definition(r);
         if (!PortTarget.libvirtManaged(def.plug())) {
             return;
         }
@@ -189,7 +188,7 @@ final class PortDeletion {
      * unguaranteed class. The port is deleted even when the kernel refuses (the share is given back with it).
      */
     private void unplugFloor(PortRecord r, MacAddress mac) {
-        Optional<Bandwidth> bw = PortXml.parse(r.xml()).bandwidth();
+        Optional<Bandwidth> bw = registry.definition(r).bandwidth();
         int classId = PortBandwidth.classId(bw);
         if (classId == 0) {
             return;

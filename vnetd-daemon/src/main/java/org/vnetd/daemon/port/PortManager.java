@@ -15,6 +15,7 @@ import org.vnetd.core.port.PortDef;
 import org.vnetd.core.qos.TcBackend;
 import org.vnetd.core.rpc.NetworkEvent;
 import org.vnetd.core.rpc.Port;
+import org.vnetd.core.xml.SafeXml;
 import org.vnetd.daemon.ovs.OpenVswitch;
 import org.vnetd.daemon.qos.PortQos;
 import org.vnetd.daemon.rpc.FdReply;
@@ -42,10 +43,10 @@ public final class PortManager implements PortCounter, AutoCloseable {
     private final PortRecovery recovery;
 
     public PortManager(NetworkDriver driver, LinkBackend links, TcBackend tc, PortStore store, PortDhcp dhcp, TapReaper reaper,
-            VirtualFunctions vfs, OpenVswitch ovs, PortOvn ovn) {
+            VirtualFunctions vfs, OpenVswitch ovs, PortOvn ovn, SafeXml xmlParser) {
         PortQos qos = new PortQos(tc);
         this.store = store;
-        this.registry = new PortRegistry(driver, links);
+        this.registry = new PortRegistry(driver, links, xmlParser);
         this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("port-timers").factory());
         this.fds = new FdHandoff(timers, uuid -> delete(null, uuid, false));
         this.creation = new PortCreation(driver, links, store, dhcp, reaper, registry, fds, qos, vfs, ovs, ovn);
@@ -81,8 +82,8 @@ public final class PortManager implements PortCounter, AutoCloseable {
      * with its guests running registers their ports again); a port already recorded under that uuid is then
      * replaced. Returns the port as recorded.
      */
-    public PortDef register(String network, PortDef requested, boolean reclaim) {
-        return clientTaps.register(network, requested, reclaim);
+    public PortDef register(String network, String xml, boolean reclaim) {
+        return clientTaps.register(network, registry.parse(xml), reclaim);
     }
 
     /**
@@ -136,6 +137,11 @@ public final class PortManager implements PortCounter, AutoCloseable {
 
     public String getXml(String network, String uuid) {
         return registry.find(network, uuid).xml();
+    }
+
+    /** The port's definition: {@link #getXml}'s document, parsed. */
+    public PortDef definition(String network, String uuid) {
+        return registry.definition(registry.find(network, uuid));
     }
 
     public int size() {

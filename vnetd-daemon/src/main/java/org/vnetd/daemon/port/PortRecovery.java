@@ -16,7 +16,6 @@ import org.vnetd.core.net.MacAddress;
 import org.vnetd.core.ovs.OvsPort;
 import org.vnetd.core.port.Bandwidth;
 import org.vnetd.core.port.PortDef;
-import org.vnetd.core.port.PortXml;
 import org.vnetd.core.qos.Bandwidths;
 import org.vnetd.core.qos.FloorLedger;
 import org.vnetd.core.rpc.NetworkEvent;
@@ -98,7 +97,7 @@ final class PortRecovery {
                 LOG.info("adopted port {} ({} of a {} plug, network {})", r.uuid(), r.tap(), r.plugType(), r.network());
                 continue;
             }
-            Optional<OvsPort> ovsPort = OvsPort.of(PortXml.parse(r.xml()), r.tap());
+            Optional<OvsPort> ovsPort = OvsPort.of(registry.definition(r), r.tap());
             if (registry.state(r).equals("ok") && (ovsPort.isPresent() || !tap.get().master().map(r.bridge()::equals).orElse(false))) {
                 try {
                     replug(r);
@@ -148,7 +147,7 @@ final class PortRecovery {
                 if (!r.network().equals(network) || !r.networkUuid().equals(networkUuid)) {
                     continue;
                 }
-                Optional<Bandwidth> bw = PortXml.parse(r.xml()).bandwidth();
+                Optional<Bandwidth> bw = registry.definition(r).bandwidth();
                 int classId = PortBandwidth.classId(bw);
                 if (classId == 0) {
                     continue;
@@ -173,7 +172,7 @@ final class PortRecovery {
             if (links.getLink(r.tap()).isEmpty() || links.getLink(r.bridge()).isEmpty()) {
                 return;
             }
-            Optional<OvsPort> ovsPort = OvsPort.of(PortXml.parse(r.xml()), r.tap());
+            Optional<OvsPort> ovsPort = OvsPort.of(registry.definition(r), r.tap());
             NetworkDef net = driver.definition(r.network(), false);
             if (ovsPort.isPresent() && net.ovn().isPresent()) {
                 // the network's stop removed this host's logical ports; a daemon restart finds them there
@@ -185,7 +184,7 @@ final class PortRecovery {
             } else {
                 links.setMaster(r.tap(), r.bridge());
             }
-            PortDef def = PortXml.parse(r.xml());
+            PortDef def = registry.definition(r);
             if (ovsPort.isEmpty() && PortTarget.libvirtManaged(def.plug())) {
                 PortEffects.filterVlans(links, r.bridge());
                 links.setBridgePort(r.tap(), BridgePortOptions.libvirtManaged().withIsolated(r.isolated()));

@@ -21,11 +21,13 @@ import org.vnetd.core.net.IpAddresses;
 import org.vnetd.core.net.MacAddress;
 import org.vnetd.core.pool.PoolDevice;
 import org.vnetd.core.port.Bandwidth;
+import org.vnetd.core.port.PortDef;
 import org.vnetd.core.port.PortXml;
 import org.vnetd.core.qos.Bandwidths;
 import org.vnetd.core.qos.FloorLedger;
 import org.vnetd.core.rpc.NetworkSummary;
 import org.vnetd.core.rpc.Port;
+import org.vnetd.core.xml.SafeXml;
 
 /**
  * The ports this daemon knows, and the lock that serialises their changes: what every port operation
@@ -35,13 +37,25 @@ import org.vnetd.core.rpc.Port;
 final class PortRegistry {
     private final NetworkDriver driver;
     private final LinkBackend links;
+    private final SafeXml xmlParser;
     private final Map<String, PortRecord> ports = new ConcurrentHashMap<>();
     /** Serialises port creation, deletion and edits: each is a handful of kernel calls. */
     final ReentrantLock mutations = new ReentrantLock();
 
-    PortRegistry(NetworkDriver driver, LinkBackend links) {
+    PortRegistry(NetworkDriver driver, LinkBackend links, SafeXml xmlParser) {
         this.driver = driver;
         this.links = links;
+        this.xmlParser = xmlParser;
+    }
+
+    /** Port XML, parsed with the parsers the port manager keeps. */
+    PortDef parse(String xml) {
+        return PortXml.parse(xml, xmlParser);
+    }
+
+    /** A stored port's definition (its {@code <networkport>} document). */
+    PortDef definition(PortRecord r) {
+        return parse(r.xml());
     }
 
     PortRecord get(String uuid) {
@@ -146,7 +160,7 @@ final class PortRegistry {
         List<FloorLedger.Share> out = new ArrayList<>();
         for (PortRecord r : ports.values()) {
             if (r.network().equals(network) && r.networkUuid().equals(networkUuid) && !r.uuid().equals(except)) {
-                Optional<Bandwidth> bw = PortXml.parse(r.xml()).bandwidth();
+                Optional<Bandwidth> bw = definition(r).bandwidth();
                 long classId = bw.flatMap(b -> b.classId().isPresent() ? Optional.of(b.classId().getAsLong()) : Optional.empty()).orElse(0L);
                 if (classId > 0) {
                     out.add(new FloorLedger.Share((int) classId, Bandwidths.floor(bw)));
@@ -165,7 +179,7 @@ final class PortRegistry {
         Map<PoolDevice, Integer> out = new HashMap<>();
         for (PortRecord r : ports.values()) {
             if (r.network().equals(network) && r.networkUuid().equals(networkUuid) && !r.uuid().equals(except) && heldDevice(r)) {
-                PoolDevice.of(PortXml.parse(r.xml()).plug()).ifPresent(d -> out.merge(d, 1, Integer::sum));
+                PoolDevice.of(definition(r).plug()).ifPresent(d -> out.merge(d, 1, Integer::sum));
             }
         }
         return out;

@@ -15,7 +15,6 @@ import java.util.UUID;
 import org.vnetd.core.driver.NetworkDriver;
 import org.vnetd.core.port.Bandwidth;
 import org.vnetd.core.port.PortDef;
-import org.vnetd.core.port.PortXml;
 import org.vnetd.core.qos.Bandwidths;
 import org.vnetd.core.rpc.NetworkSummary;
 import org.vnetd.daemon.libvirt.wire.LibvirtErrors;
@@ -122,7 +121,7 @@ public final class PortProcedures {
     private RemotePort create(Create a) {
         LibvirtFault.checkFlags(a.flags(), CREATE_RECLAIM | CREATE_VALIDATE, "networkPortCreateXML");
         NetworkSummary net = handles.find(a.net());
-        PortDef port = ports.register(net.name(), PortXml.parse(a.xml()), (a.flags() & CREATE_RECLAIM) != 0);
+        PortDef port = ports.register(net.name(), a.xml(), (a.flags() & CREATE_RECLAIM) != 0);
         return new RemotePort(RemoteNetwork.of(net), port.uuid());
     }
 
@@ -149,7 +148,8 @@ public final class PortProcedures {
     /** libvirt's networkPortGetParameters: inbound average/peak/floor/burst, outbound average/peak/burst, as uints. */
     private Map<String, TypedParams.TypedValue> bandwidth(RemotePort p) {
         Map<String, TypedParams.TypedValue> out = new LinkedHashMap<>();
-        PortXml.parse(xml(p)).bandwidth().ifPresent(b -> {
+        NetworkSummary net = handles.findActive(p.net());
+        ports.definition(net.name(), p.uuid().toString()).bandwidth().ifPresent(b -> {
             b.inbound().ifPresent(in -> {
                 put(out, "inbound.average", in.average());
                 put(out, "inbound.peak", in.peak());
