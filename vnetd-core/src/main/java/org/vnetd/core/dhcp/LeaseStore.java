@@ -30,6 +30,13 @@ public interface LeaseStore extends AutoCloseable {
     }
 
     /**
+     * The ACKs of {@code acknowledged} have left, after the sync that made their bindings durable: their
+     * clients know their leases now (a store that lists leases lists these from here on).
+     */
+    default void replied(Collection<DhcpLease> acknowledged) {
+    }
+
+    /**
      * Housekeeping that makes later syncs cheaper (e.g. preallocating the log, rotating it for a
      * compaction), run when no ACK waits for it: after a batch's ACKs have left. Never weakens what
      * {@link #sync()} promises.

@@ -16,6 +16,10 @@ public interface CommitLog<L> {
      */
     void sync(Collection<L> acknowledged);
 
+    /** The answers for {@code acknowledged} have left (after the sync that covered them). */
+    default void replied(Collection<L> acknowledged) {
+    }
+
     /** Housekeeping no answer waits for (preallocation, compaction), run after a batch has left. */
     void prepareAhead();
 
@@ -24,6 +28,11 @@ public interface CommitLog<L> {
             @Override
             public void sync(Collection<DhcpLease> acknowledged) {
                 store.sync(acknowledged);
+            }
+
+            @Override
+            public void replied(Collection<DhcpLease> acknowledged) {
+                store.replied(acknowledged);
             }
 
             @Override

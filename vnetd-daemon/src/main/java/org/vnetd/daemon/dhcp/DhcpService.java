@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -51,6 +52,8 @@ public final class DhcpService implements AutoCloseable {
      * but still oversize, and is dropped and counted rather than misread.
      */
     static final int RECEIVE_BUFFER = org.vnetd.core.dhcp.DhcpCodec.MAX_DATAGRAM + 1024;
+    /** Unsigned address order, as the server's own listing. */
+    private static final Comparator<DhcpLease> BY_ADDRESS = Comparator.comparingInt(l -> l.ip() ^ Integer.MIN_VALUE);
 
     private final Path leaseDir;
     private final Clock clock;
@@ -67,6 +70,11 @@ public final class DhcpService implements AutoCloseable {
     private ScheduledFuture<?> reaper;
     private volatile Runnable healthListener = () -> { };
     private volatile DurableLeaseStore servingStore; // store, for problem()
+    /** What {@link #leases()} reads without this service's lock (which a stop holds while the store closes). */
+    private volatile Listing listing;
+
+    private record Listing(DhcpServer server, DurableLeaseStore store) {
+    }
 
     /**
      * @param leaseDir where lease files live (the daemon's state dir, e.g. /var/lib/vnetd/dhcp)
@@ -177,6 +185,7 @@ public final class DhcpService implements AutoCloseable {
             this.store = s;
             this.servingStore = s;
             this.server = srv;
+            this.listing = new Listing(srv, s);
             this.reaper = ch.eventLoop().scheduleAtFixedRate(this::reap, REAP_SECONDS, REAP_SECONDS, TimeUnit.SECONDS);
             LOG.info("DHCP server on {} ({}), {} lease(s) restored", config.interfaceName(), config.subnet(), srv.leases().size());
         } catch (IOException | RuntimeException e) {
@@ -212,6 +221,7 @@ public final class DhcpService implements AutoCloseable {
         try {
             store.close();
         } finally {
+            listing = null;
             group = null;
             channel = null;
             store = null;
@@ -234,12 +244,26 @@ public final class DhcpService implements AutoCloseable {
     }
 
     /**
-     * The leases clients hold: bound, and durable (a client is acknowledged only once its lease's
-     * record is). A binding whose ACK is still held, or was withheld because the lease log could not be
-     * written, is left out: that client was never told it has the address.
+     * The leases clients hold, ordered by address: bound, and told (a client is acknowledged only once its
+     * lease's record is durable, and listed once the ACK has left). A binding whose ACK is still held, or was
+     * withheld because the lease log could not be written, is left out: that client was never told it has
+     * the address. Takes no lock: neither a sync stalled on the disk nor a stop waits for it (RPC event loops
+     * call this).
      */
-    public synchronized List<DhcpLease> leases() {
-        return store.durableOnly(requireRunning().leases());
+    public List<DhcpLease> leases() {
+        Listing l = listing;
+        if (l == null) {
+            throw new VnetException(ErrorCode.DHCP, "DHCP server is not running");
+        }
+        List<DhcpLease> out = l.store().repliedOf(l.server().leasesView());
+        out.sort(BY_ADDRESS);
+        return out;
+    }
+
+    /** The serving lease store (tests). */
+    DurableLeaseStore store() {
+        Listing l = listing;
+        return l == null ? null : l.store();
     }
 
     public synchronized DhcpStats stats() {

@@ -40,11 +40,14 @@ import org.vnetd.daemon.state.FileModes;
  * cannot write its snapshot, records are appended to the replayed log and the compaction is tried
  * later) and never fails it for good: a sync that cannot write withholds its batch's ACKs, drops the
  * bindings those ACKs were for, puts the rest of the batch back, and later syncs try again after a
- * bounded backoff ({@link LeaseWriteHealth}). Only bindings whose records are durable count as leases
- * ({@link #isDurable}). The files are created 0600 whatever the umask.
+ * bounded backoff ({@link LeaseWriteHealth}). Only bindings whose clients were told count as leases
+ * ({@link #repliedOf}): those the files held at open, and those whose records are durable and whose ACKs
+ * have left ({@link #replied}).
+ * The files are created 0600 whatever the umask.
  *
  * <p>Two locks: the queue's own ({@link LeaseChangeQueue}), which appends take, and {@code ioLock}, which
  * guards the files and everything the other helpers hold (one writer at a time; appends never wait for it).
+ * The listed bindings ({@link RepliedBindings}) are read without either: a listing never waits for the disk.
  */
 public final class DurableLeaseStore implements LeaseStore {
     private static final Logger LOG = LoggerFactory.getLogger(DurableLeaseStore.class);
@@ -60,6 +63,9 @@ public final class DurableLeaseStore implements LeaseStore {
     private final Object ioLock = new Object();
     private final LeaseChangeQueue pending;
     private final LiveLeases live = new LiveLeases(); // ioLock
+    private final RepliedBindings replied = new RepliedBindings();
+    /** Runs in each sync once its batch is written, still holding ioLock (tests: a sync that stalls there). */
+    private volatile Runnable afterWrite = () -> { };
     private final LeaseLog log; // ioLock
     private final LeaseWriteHealth health;
     private final LeaseCompactor<DhcpLease> compaction; // ioLock
@@ -106,7 +112,7 @@ public final class DurableLeaseStore implements LeaseStore {
             AtomicFiles.syncDirectory(dir);
         }
         live.reapExpired(clock.instant()); // as a compaction would; the file catches up at the next one
-        live.markAllDurable();
+        replied.addAll(live.current()); // what the files hold was acknowledged (or imported) before
     }
 
     /**
@@ -212,8 +218,12 @@ public final class DurableLeaseStore implements LeaseStore {
                 health.failed(e);
                 throw new VnetException(ErrorCode.STATE_IO, "cannot write lease log " + log.path() + ": " + e.getMessage(), e);
             }
+            afterWrite.run();
             for (LeaseChange c : batch) {
                 live.applyDurable(c);
+                if (c.removes()) {
+                    replied.remove(c.lease()); // a bind waits for its ACK to leave: replied()
+                }
             }
             undelivered.add(batch);
             if (failed != null) {
@@ -264,24 +274,31 @@ public final class DurableLeaseStore implements LeaseStore {
         health.onChange(listener);
     }
 
-    /** Whether {@code lease}'s binding is in the files: a client was (or may be) acknowledged for it. */
-    public boolean isDurable(DhcpLease lease) {
-        synchronized (ioLock) {
-            return live.isDurable(lease);
-        }
+    /**
+     * The ACKs of {@code acknowledged} have left (their records were durable first): from now on they are listed
+     * while the server holds them. Called by the group committer after each batch it sent.
+     */
+    @Override
+    public void replied(Collection<DhcpLease> acknowledged) {
+        replied.addAll(acknowledged);
     }
 
-    /** The leases of {@code leases} whose bindings are in the files, in order (the lock is taken once). */
-    public List<DhcpLease> durableOnly(List<DhcpLease> leases) {
-        List<DhcpLease> out = new ArrayList<>(leases.size());
-        synchronized (ioLock) {
-            for (DhcpLease l : leases) {
-                if (live.isDurable(l)) {
-                    out.add(l);
-                }
-            }
-        }
-        return out;
+    /** Whether {@code lease}'s binding is listed: its client was told (restored, imported, or ACKed once durable). */
+    public boolean isReplied(DhcpLease lease) {
+        return replied.contains(lease);
+    }
+
+    /**
+     * The leases of {@code leases} whose clients were told of them, in order. Takes no lock: a sync stalled on
+     * the disk does not hold it up, and a binding whose ACK that sync holds is not among them.
+     */
+    public List<DhcpLease> repliedOf(Collection<DhcpLease> leases) {
+        return replied.listedOf(leases);
+    }
+
+    /** Runs {@code hook} in every later sync after its batch is written, holding the store's I/O lock (tests). */
+    void afterEachWrite(Runnable hook) {
+        afterWrite = java.util.Objects.requireNonNull(hook);
     }
 
     /** Appends {@code leases} as bound and makes them durable (libvirt import). */
@@ -290,6 +307,7 @@ public final class DurableLeaseStore implements LeaseStore {
             append(new LeaseChange(LeaseChange.Kind.BOUND, l));
         }
         sync();
+        replied.addAll(leases); // libvirt's dnsmasq told these clients
     }
 
     /**

@@ -17,7 +17,8 @@ import org.slf4j.event.Level;
  * Holds ACKs until the lease changes behind them are durable. One thread loops: take every ACK
  * queued so far, {@link CommitLog#sync} once (which covers every change appended before the ACKs
  * were queued), then send the ACKs ({@link AckSender}: in the daemon straight from this thread, not
- * through the event loop). The event loop never waits for the disk, so it keeps serving while a sync
+ * through the event loop) and tell the store they left ({@link CommitLog#replied}: listings show
+ * those leases from then on). The event loop never waits for the disk, so it keeps serving while a sync
  * is in flight; ACKs queued meanwhile form the next batch. Only after the send does the thread do the
  * store's housekeeping ({@link CommitLog#prepareAhead()}), which no ACK waits for.
  *
@@ -169,7 +170,9 @@ public final class GroupCommitter<L> implements AutoCloseable {
             withheld.reset();
             long took = nanoClock.getAsLong() - t0;
             int acks = batch.size();
-            send(batch.acks()); // first: the figures below wait, the ACKs do not
+            if (send(batch.acks())) { // first: the figures below wait, the ACKs do not
+                replied(batch.leases());
+            }
             record(took, acks);
             prepareAhead();
         }
@@ -200,13 +203,25 @@ public final class GroupCommitter<L> implements AutoCloseable {
         }
     }
 
-    private void send(List<DatagramPacket> batch) {
+    /** Whether the batch left. */
+    private boolean send(List<DatagramPacket> batch) {
         try {
             sender.send(batch);
+            return true;
         } catch (RuntimeException e) {
             // this thread must outlive one bad batch: every later ACK depends on it (the leases are
             // durable, so the guests that miss this batch's ACKs get them when they ask again)
             LOG.error("{} synced ACK(s) not sent: {}", batch.size(), e.toString());
+            return false;
+        }
+    }
+
+    /** The batch's leases are listed from now on: their clients have been told. */
+    private void replied(List<L> leases) {
+        try {
+            store.replied(leases);
+        } catch (RuntimeException e) {
+            LOG.warn("lease store: {} acknowledged lease(s) not listed: {}", leases.size(), e.toString());
         }
     }
 

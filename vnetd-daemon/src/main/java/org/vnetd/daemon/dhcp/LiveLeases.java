@@ -12,7 +12,7 @@ import org.vnetd.core.dhcp.DhcpLease;
 import org.vnetd.core.dhcp.LeaseChange;
 
 /**
- * What a lease store's files replay to, and which bindings they hold. Until a server takes over
+ * What a lease store's files replay to. Until a server takes over
  * ({@link #follow}) the store keeps its own map by address (the last record of an address decides);
  * from then the server's live leases are the live set. Not thread-safe: used under the store's I/O lock.
  */
@@ -20,7 +20,6 @@ final class LiveLeases implements LeaseCompactor.LiveSet<DhcpLease> {
     private Map<Integer, DhcpLease> own = new HashMap<>(); // by DhcpLease.ip(); null once followed
     private IntSupplier followedCount;
     private Supplier<? extends Collection<DhcpLease>> followedLeases;
-    private final DurableBindings durable = new DurableBindings();
 
     /** The store's own map, to read a snapshot into (before anything is followed). */
     Map<Integer, DhcpLease> own() {
@@ -69,22 +68,8 @@ final class LiveLeases implements LeaseCompactor.LiveSet<DhcpLease> {
 
     /** {@code c}'s record is durable. */
     void applyDurable(LeaseChange c) {
-        if (c.removes()) {
-            durable.remove(c.lease());
-        } else {
-            durable.add(c.lease());
-        }
         if (own != null) {
             apply(LeaseRecord.of(c, null), c.lease()); // only its op counts here
         }
-    }
-
-    /** At open: every lease the files replayed to is durable. */
-    void markAllDurable() {
-        own.values().forEach(durable::add);
-    }
-
-    boolean isDurable(DhcpLease lease) {
-        return durable.contains(lease);
     }
 }

@@ -6,14 +6,17 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 import org.slf4j.Logger;
@@ -50,15 +53,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * replies have left and off the store's locks (the DNS zone is rebuilt once per batch, and neither
  * the replies nor the next sync wait for it).
  *
- * <p>Only leases whose records are durable are {@link #leases() listed}: a binding whose REPLY was
- * withheld (the write failed) never is, and its change is dropped, not retried (the client was never
- * told; its next request binds anew). Two locks: the queue's ({@code pendingLock}), which appends take,
- * and {@code ioLock} for the files and the durable set.
+ * <p>Only leases whose clients were told are {@link #leases listed}: restored from the files, or durable
+ * and REPLY'd ({@link #replied}, once the REPLY has left). A binding whose REPLY was withheld (the write
+ * failed) never is, and its change is dropped, not retried (the client was never told; its next request
+ * binds anew). Two locks: the queue's ({@code pendingLock}), which appends take, and {@code ioLock} for the
+ * files and the durable set. The listed leases are a concurrent map read without either: a listing never
+ * waits for the disk.
  */
 final class Dhcp6LeaseStore implements CommitLog<Dhcp6Lease>, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Dhcp6LeaseStore.class);
     /** Records in the log (and more than twice the live leases) that make the housekeeping compact it. */
     static final int COMPACT_AFTER = LeaseCompactor.COMPACT_AFTER;
+    private static final Comparator<Dhcp6Lease> BY_ADDRESS = (a, b) -> Arrays.compareUnsigned(a.address().getAddress(),
+            b.address().getAddress());
 
     private record Binding(Duid client, long iaid) {
         static Binding of(Dhcp6Lease l) {
@@ -71,6 +78,10 @@ final class Dhcp6LeaseStore implements CommitLog<Dhcp6Lease>, AutoCloseable {
     private boolean closed; // pendingLock
     private final Object ioLock = new Object();
     private final Map<Binding, Dhcp6Lease> durable = new LinkedHashMap<>(); // ioLock
+    /** The leases clients were told of (restored, or durable and REPLY'd); read without a lock. */
+    private final Map<Binding, Dhcp6Lease> told = new ConcurrentHashMap<>();
+    /** Runs in each sync once its batch is written, still holding ioLock (tests: a sync that stalls there). */
+    private volatile Runnable afterWrite = () -> { };
     private final LeaseLog log; // ioLock
     private final LeaseCompactor<Dhcp6Lease> compaction; // ioLock
     private final BootClock boot; // null: wall-clock expiries only
@@ -89,6 +100,7 @@ final class Dhcp6LeaseStore implements CommitLog<Dhcp6Lease>, AutoCloseable {
         @Override
         public void reapExpired(Instant now) {
             durable.values().removeIf(l -> l.isExpired(now));
+            told.values().removeIf(l -> l.isExpired(now));
         }
     }
 
@@ -128,6 +140,7 @@ final class Dhcp6LeaseStore implements CommitLog<Dhcp6Lease>, AutoCloseable {
         } else {
             AtomicFiles.syncDirectory(dir); // the new log's entry durable before a record is synced into it
         }
+        told.putAll(durable); // what the files hold, clients were told before
     }
 
     /** Opens (creating if needed) {@code dir/NAME.dhcp6.json} + {@code dir/NAME.dhcp6.wal}. */
@@ -155,11 +168,32 @@ final class Dhcp6LeaseStore implements CommitLog<Dhcp6Lease>, AutoCloseable {
         }
     }
 
-    /** The durable leases not expired at {@code now}: the ones clients were told of. */
+    /**
+     * The leases clients were told of, not expired at {@code now}, by address. Takes no lock: a sync stalled on
+     * the disk does not hold it up, and a binding whose REPLY that sync holds is not among them.
+     */
     List<Dhcp6Lease> leases(Instant now) {
-        synchronized (ioLock) {
-            return durable.values().stream().filter(l -> !l.isExpired(now)).toList();
+        List<Dhcp6Lease> out = new ArrayList<>();
+        for (Dhcp6Lease l : told.values()) {
+            if (!l.isExpired(now)) {
+                out.add(l);
+            }
         }
+        out.sort(BY_ADDRESS);
+        return out;
+    }
+
+    /** The REPLYs for {@code acknowledged} have left (their records were durable first): listed from now on. */
+    @Override
+    public void replied(Collection<Dhcp6Lease> acknowledged) {
+        for (Dhcp6Lease l : acknowledged) {
+            told.put(Binding.of(l), l);
+        }
+    }
+
+    /** Runs {@code hook} in every later sync after its batch is written, holding the store's I/O lock (tests). */
+    void afterEachWrite(Runnable hook) {
+        afterWrite = Objects.requireNonNull(hook);
     }
 
     /** Queues a change; it is durable once a later {@link #sync} returns. */
@@ -190,8 +224,12 @@ final class Dhcp6LeaseStore implements CommitLog<Dhcp6Lease>, AutoCloseable {
                 throw new VnetException(ErrorCode.STATE_IO, "cannot write the DHCPv6 lease log " + log.path() + ": "
                         + e.getMessage(), e);
             }
+            afterWrite.run();
             for (Dhcp6LeaseChange c : batch) {
                 applyDurable(c);
+                if (c.removes()) {
+                    told.computeIfPresent(Binding.of(c.lease()), (b, cur) -> cur.address().equals(c.lease().address()) ? null : cur);
+                }
             }
             undelivered.add(batch);
         }

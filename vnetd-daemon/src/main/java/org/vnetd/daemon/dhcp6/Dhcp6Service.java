@@ -78,7 +78,7 @@ public final class Dhcp6Service {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong ignored = new AtomicLong();
     private Dhcp6Server server;
-    private Dhcp6Config config;
+    private volatile Dhcp6Config config; // written under this service's lock, read without it
     private Channel channel;
     /** Set before the socket is bound: the handler's committer, made at channelActive, syncs it. */
     private volatile Dhcp6LeaseStore store;
@@ -196,13 +196,22 @@ public final class Dhcp6Service {
         return cause instanceof io.netty.channel.unix.Errors.NativeIoException e && e.expectedErr() == -EADDRINUSE;
     }
 
-    /** The leases clients were told of: REPLY'd, durable, not expired. */
-    public synchronized List<Dhcp6Lease> leases() {
-        return store == null ? List.of() : store.leases(clock.instant());
+    /**
+     * The leases clients were told of: durable, REPLY'd, not expired. Takes no lock (RPC event loops call it):
+     * neither a sync stalled on the disk nor a stop holding this service waits for it.
+     */
+    public List<Dhcp6Lease> leases() {
+        Dhcp6LeaseStore s = store;
+        return s == null ? List.of() : s.leases(clock.instant());
     }
 
-    public synchronized Dhcp6Config config() {
+    public Dhcp6Config config() {
         return config;
+    }
+
+    /** The serving lease store, or null (tests). */
+    Dhcp6LeaseStore store() {
+        return store;
     }
 
     /** Malformed datagrams dropped: oversize, or refused by the codec. */

@@ -119,23 +119,26 @@ class DurableLeaseStoreTest {
     }
 
     @Test
-    void leaseFilesAreOwnerOnlyAndOnlyDurableBindingsCount() throws Exception {
+    void leaseFilesAreOwnerOnlyAndOnlyBindingsWhoseAcksLeftAreListed() throws Exception {
         Path leases = dir.resolve("dhcp");
         DhcpLease synced = lease(10, NOW.plusSeconds(3600));
         DhcpLease pending = lease(11, NOW.plusSeconds(3600));
         try (DurableLeaseStore s = DurableLeaseStore.open(leases, "vbr0", CLOCK)) {
             s.append(new LeaseChange(LeaseChange.Kind.BOUND, synced));
-            s.sync();
+            s.sync(List.of(synced));
+            assertFalse(s.isReplied(synced), "durable, but its ACK has not left yet");
+            s.replied(List.of(synced)); // what the group committer does once the batch's ACKs are sent
             s.append(new LeaseChange(LeaseChange.Kind.BOUND, pending));
-            assertTrue(s.isDurable(synced));
-            assertFalse(s.isDurable(pending), "its record is not written yet: its ACK is still held");
+            assertTrue(s.isReplied(synced));
+            assertFalse(s.isReplied(pending), "its record is not written yet: its ACK is still held");
+            assertEquals(List.of(synced), s.repliedOf(List.of(synced, pending)));
             assertTrue(s.problem().isEmpty());
         }
         try (DurableLeaseStore s = DurableLeaseStore.open(leases, "vbr0", CLOCK)) {
-            assertTrue(s.isDurable(synced) && s.isDurable(pending), "closing wrote both");
+            assertTrue(s.isReplied(synced) && s.isReplied(pending), "closing wrote both: the files' leases are listed");
             s.append(new LeaseChange(LeaseChange.Kind.RELEASED, synced));
             s.sync();
-            assertFalse(s.isDurable(synced));
+            assertFalse(s.isReplied(synced), "its end is durable");
         }
         assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(leases)));
         try (var files = Files.list(leases)) {
@@ -582,6 +585,41 @@ class DurableLeaseStoreTest {
             Set<String> missing = new HashSet<>(acked);
             missing.removeAll(stored);
             assertTrue(missing.isEmpty(), missing.size() + " ACKed leases lost, e.g. " + missing.stream().limit(5).toList());
+        }
+    }
+
+    @Test
+    void aListingDoesNotWaitForASyncStalledOnTheDisk() throws Exception {
+        DhcpLease told = lease(10, NOW.plusSeconds(3600));
+        DhcpLease held = lease(11, NOW.plusSeconds(3600));
+        try (DurableLeaseStore s = DurableLeaseStore.open(dir.resolve("dhcp"), "vbr0", CLOCK)) {
+            s.append(new LeaseChange(LeaseChange.Kind.BOUND, told));
+            s.sync(List.of(told));
+            s.replied(List.of(told));
+            java.util.concurrent.CountDownLatch stalled = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch disk = new java.util.concurrent.CountDownLatch(1);
+            s.afterEachWrite(() -> {
+                stalled.countDown();
+                try {
+                    disk.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            s.append(new LeaseChange(LeaseChange.Kind.BOUND, held));
+            Thread sync = Thread.ofPlatform().start(() -> s.sync(List.of(held)));
+            try {
+                assertTrue(stalled.await(10, TimeUnit.SECONDS), "the sync wrote its batch and stalls, holding the I/O lock");
+                List<DhcpLease> listed = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(5),
+                        () -> s.repliedOf(List.of(told, held)), "a listing waited for the stalled sync");
+                assertEquals(List.of(told), listed, "the held ACK's lease is durable but not listed");
+            } finally {
+                disk.countDown();
+                sync.join(10_000);
+            }
+            s.afterEachWrite(() -> { });
+            s.replied(List.of(held));
+            assertEquals(List.of(told, held), s.repliedOf(List.of(told, held)));
         }
     }
 }

@@ -1,16 +1,19 @@
 package org.vnetd.daemon.dhcp6;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.Inet6Address;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -77,7 +80,7 @@ class Dhcp6LeaseStoreTest {
     }
 
     @Test
-    void aChangeIsListedOnlyOnceSyncedAndTheLogReplaysAfterACrash() throws Exception {
+    void aChangeIsListedOnlyOnceSyncedAndRepliedAndTheLogReplaysAfterACrash() throws Exception {
         Dhcp6LeaseStore s = Dhcp6LeaseStore.open(dir, "v6", JSON, CLOCK);
         List<List<Dhcp6LeaseChange>> told = new ArrayList<>();
         s.onDurable(told::add);
@@ -85,15 +88,21 @@ class Dhcp6LeaseStoreTest {
         s.append(new Dhcp6LeaseChange(false, lease(2, NOW.plusSeconds(60))));
         assertEquals(List.of(), s.leases(NOW), "queued, not durable: no client was told yet");
         assertEquals(List.of(), told);
-        s.sync(List.of());
-        assertEquals(2, s.leases(NOW).size());
+        s.sync(List.of(lease(1, NOW.plusSeconds(60)), lease(2, NOW.plusSeconds(60))));
+        assertEquals(List.of(), s.leases(NOW), "durable, but their REPLYs have not left");
         assertEquals(List.of(), told, "the listener (DNS) waits until the sync's replies have left");
-        s.prepareAhead(); // what the committer runs after sending them
+        s.replied(List.of(lease(1, NOW.plusSeconds(60)), lease(2, NOW.plusSeconds(60)))); // what the committer does next
+        assertEquals(2, s.leases(NOW).size());
+        s.prepareAhead(); // and then this
         assertEquals(1, told.size(), "one batch per sync");
         assertEquals(2, told.get(0).size());
         s.append(new Dhcp6LeaseChange(false, lease(1, NOW.plusSeconds(120)))); // renewed
         s.append(new Dhcp6LeaseChange(true, lease(2, NOW.plusSeconds(60)))); // released
-        s.sync(List.of());
+        s.sync(List.of(lease(1, NOW.plusSeconds(120))));
+        assertEquals(List.of(lease(1, NOW.plusSeconds(60))), s.leases(NOW), "the renewal is listed once its REPLY has left; "
+                + "the release at once");
+        s.replied(List.of(lease(1, NOW.plusSeconds(120))));
+        assertEquals(List.of(lease(1, NOW.plusSeconds(120))), s.leases(NOW));
         s.prepareAhead(); // preallocates: the replay must stop at the zeros
         assertTrue(Files.size(dir.resolve("v6.dhcp6.wal")) > 0);
         // no close: the process died (kill -9); the next open replays the log
@@ -107,5 +116,37 @@ class Dhcp6LeaseStoreTest {
             assertEquals(List.of(lease(1, NOW.plusSeconds(120))), third.leases(NOW));
             assertEquals(List.of(), third.leases(NOW.plusSeconds(121)), "expired: not listed");
         }
+    }
+
+    @Test
+    void aListingDoesNotWaitForASyncStalledOnTheDisk() throws Exception {
+        Dhcp6LeaseStore s = Dhcp6LeaseStore.open(dir, "v6", JSON, CLOCK);
+        s.append(new Dhcp6LeaseChange(false, lease(1, NOW.plusSeconds(60))));
+        s.sync(List.of(lease(1, NOW.plusSeconds(60))));
+        s.replied(List.of(lease(1, NOW.plusSeconds(60))));
+        CountDownLatch stalled = new CountDownLatch(1);
+        CountDownLatch disk = new CountDownLatch(1);
+        s.afterEachWrite(() -> {
+            stalled.countDown();
+            try {
+                disk.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        s.append(new Dhcp6LeaseChange(false, lease(2, NOW.plusSeconds(60))));
+        Thread sync = Thread.ofPlatform().start(() -> s.sync(List.of(lease(2, NOW.plusSeconds(60)))));
+        try {
+            assertTrue(stalled.await(10, TimeUnit.SECONDS), "the sync wrote its batch and stalls, holding the store's lock");
+            List<Dhcp6Lease> listed = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> s.leases(NOW),
+                    "a listing waited for the stalled sync");
+            assertEquals(List.of(lease(1, NOW.plusSeconds(60))), listed, "lease 2's REPLY waits for that sync: not listed");
+        } finally {
+            disk.countDown();
+            sync.join(10_000);
+        }
+        s.replied(List.of(lease(2, NOW.plusSeconds(60))));
+        assertEquals(2, s.leases(NOW).size());
+        s.close();
     }
 }

@@ -138,7 +138,7 @@ public final class NetworkProcedures {
                         (s, n) -> summary(n).persistent() ? 1 : 0, XdrWriter::writeInt),
                 summaryRead(NETWORK_GET_BRIDGE_NAME, "virNetworkGetBridgeName", RemoteNetwork::read,
                         (s, n) -> bridgeName(summary(n)), (w, name) -> w.writeString(name, STRING_MAX)),
-                read(NETWORK_GET_DHCP_LEASES, "virNetworkGetDHCPLeases", NetworkProcedures::leaseQuery,
+                summaryRead(NETWORK_GET_DHCP_LEASES, "virNetworkGetDHCPLeases", NetworkProcedures::leaseQuery,
                         (s, q) -> leases(q), NetworkProcedures::writeLeases),
                 write(NETWORK_DEFINE_XML, "virNetworkDefineXML", in -> in.readString(STRING_MAX),
                         (s, xml) -> RemoteNetwork.of(driver.define(xml)), RemoteNetwork::put),
@@ -176,18 +176,13 @@ public final class NetworkProcedures {
                         }, Procedure::nothing));
     }
 
-    private static <A, R> Procedure<A, R> read(int number, String api, java.util.function.Function<XdrReader, A> args,
-            Procedure.Handler<A, R> handler, java.util.function.BiConsumer<XdrWriter, R> result) {
-        return new Procedure<>(number, api, READ, WORKER, args, handler, result);
-    }
-
     /**
      * A read of the driver's network summaries (names, uuids, states, bridges): the driver serves them without a
      * lock ({@code NetworkReads}), so they run where the call arrived, on the connection's event loop. A hand-off
      * to a virtual thread and back costs a loaded machine more than the read itself, and a listing virsh makes
      * several of these. The XML too: the driver keeps the last one it formatted and counts ports without a lock.
-     * The leases stay on workers: they wait for the lease log's lock, which a network's stop holds while it
-     * writes and syncs the log.
+     * The leases too: the DHCP servers list them without their lease logs' locks, which a sync holds while the
+     * disk works ({@code DhcpService#leases}).
      */
     private static <A, R> Procedure<A, R> summaryRead(int number, String api, java.util.function.Function<XdrReader, A> args,
             Procedure.Handler<A, R> handler, java.util.function.BiConsumer<XdrWriter, R> result) {

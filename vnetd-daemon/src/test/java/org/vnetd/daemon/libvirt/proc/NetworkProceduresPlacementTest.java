@@ -8,10 +8,10 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * Where each network procedure runs: the reads of the driver's lock-free summaries and XML on the connection's
- * event loop (no hand-off to a virtual thread and back, which a listing virsh paid several times over), everything
- * that may wait (changes, leases behind the lease log's lock) on workers, so a slow call never holds up the
- * connection's keepalive or other connections.
+ * Where each network procedure runs: the reads of the driver's lock-free summaries, XML and leases on the
+ * connection's event loop (no hand-off to a virtual thread and back, which a listing virsh paid several times
+ * over), everything that may wait (changes) on workers, so a slow call never holds up the connection's
+ * keepalive or other connections.
  */
 class NetworkProceduresPlacementTest {
     @Test
@@ -33,7 +33,7 @@ class NetworkProceduresPlacementTest {
                 Map.entry("virNetworkIsPersistent", Procedure.RunsOn.EVENT_LOOP),
                 Map.entry("virNetworkGetBridgeName", Procedure.RunsOn.EVENT_LOOP),
                 Map.entry("virNetworkGetXMLDesc", Procedure.RunsOn.EVENT_LOOP),
-                Map.entry("virNetworkGetDHCPLeases", Procedure.RunsOn.WORKER)));
+                Map.entry("virNetworkGetDHCPLeases", Procedure.RunsOn.EVENT_LOOP)));
         for (Map.Entry<String, Procedure.RunsOn> e : placement.entrySet()) {
             if (!expected.containsKey(e.getKey())) {
                 assertEquals(Procedure.Access.WRITE, access(e.getKey()), e.getKey() + " is not listed here");
