@@ -169,4 +169,47 @@ class GroupCommitterTest {
             c.close();
         }
     }
+
+    @Test
+    void aBatchsLeasesAreRepliedAfterItsAcksLeftAndNotWhenTheSendFailed() throws Exception {
+        TestClock clock = new TestClock();
+        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CountingStore store = new CountingStore(clock) {
+            @Override
+            public void sync(java.util.Collection<DhcpLease> acknowledged) {
+                super.sync();
+                events.add("sync " + acknowledged.size());
+            }
+
+            @Override
+            public void replied(java.util.Collection<DhcpLease> acknowledged) {
+                events.add("replied " + acknowledged.size());
+            }
+        };
+        java.util.concurrent.atomic.AtomicBoolean failSends = new java.util.concurrent.atomic.AtomicBoolean();
+        AckSender sender = acks -> {
+            acks.forEach(DatagramPacket::release);
+            if (failSends.get()) {
+                events.add("send failed");
+                throw new IllegalStateException("no route");
+            }
+            events.add("sent " + acks.size());
+        };
+        DhcpLease lease = new DhcpLease(0x0a00_0002, org.vnetd.core.dhcp.ClientId.ofMac(org.vnetd.core.net.MacAddress.parse(
+                "52:54:00:00:00:02")), org.vnetd.core.net.MacAddress.parse("52:54:00:00:00:02"), null, java.time.Instant.EPOCH);
+        GroupCommitter<DhcpLease> c = new GroupCommitter<>(CommitLog.of(store), sender, "test", clock);
+        try {
+            c.submit(new java.util.ArrayList<>(List.of(ack(0))), List.of(lease));
+            Await.until(Duration.ofSeconds(10), "the batch is replied", () -> events.contains("replied 1"));
+            assertEquals(List.of("sync 1", "sent 1", "replied 1"), events, "listed only once its ACK has left");
+            events.clear();
+            failSends.set(true);
+            clock.advanceMillis(GroupCommitter.WINDOW_NS / 1e6 + 2);
+            c.submit(new java.util.ArrayList<>(List.of(ack(1))), List.of(lease));
+            Await.until(Duration.ofSeconds(10), "the failed send", () -> events.contains("send failed"));
+        } finally {
+            c.close(); // joins the thread: whatever it did after the failed send is in the events now
+        }
+        assertEquals(List.of("sync 1", "send failed"), events, "a batch whose ACKs did not leave is not listed");
+    }
 }
