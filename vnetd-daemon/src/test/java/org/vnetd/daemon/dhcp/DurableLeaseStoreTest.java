@@ -68,7 +68,8 @@ class DurableLeaseStoreTest {
             List<List<LeaseChange>> told = new java.util.concurrent.CopyOnWriteArrayList<>();
             List<Boolean> lockFree = new java.util.concurrent.CopyOnWriteArrayList<>();
             s.onDurable(batch -> {
-                var other = java.util.concurrent.CompletableFuture.supplyAsync(() -> s.isDurable(batch.get(0).lease()));
+                // load() takes the store's I/O lock (the listing, isReplied, takes none)
+                var other = java.util.concurrent.CompletableFuture.supplyAsync(() -> s.load().contains(batch.get(0).lease()));
                 try {
                     lockFree.add(other.get(5, TimeUnit.SECONDS));
                 } catch (Exception e) {
