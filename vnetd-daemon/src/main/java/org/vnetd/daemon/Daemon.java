@@ -153,7 +153,7 @@ public final class Daemon implements AutoCloseable {
             NetworkDriver driver = new NetworkDriver(definitions,
                     new RunDirStatusStore(options.runDir(), planner), planner,
                     new KernelActions(netlink, new ProcSysctl(), firewall, services, netlink.tc(),
-                            new LibvirtRelease(commands, leaseImporter), new OvnEffects(ovn),
+                            LibvirtRelease.forThisProcess(commands, leaseImporter), new OvnEffects(ovn),
                             new FirewalldZones(Firewalld.onSystemBus(commands, System.getenv()))),
                     new NetlinkKernelObserver(netlink, vfs), events, services, services, System::currentTimeMillis,
                     RandomGenerator.of("L64X128MixRandom"), xmlParser);

@@ -29,12 +29,14 @@ final class LibvirtDaemonRun implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LibvirtDaemonRun.class);
 
     private final String program;
+    private final long pid;
     private final List<String> argv;
     private final Map<String, String> environment;
     private final HeldNamespace mountNamespace;
 
-    private LibvirtDaemonRun(String program, List<String> argv, Map<String, String> environment, HeldNamespace mountNamespace) {
+    private LibvirtDaemonRun(String program, long pid, List<String> argv, Map<String, String> environment, HeldNamespace mountNamespace) {
         this.program = program;
+        this.pid = pid;
         this.argv = List.copyOf(argv);
         this.environment = Map.copyOf(environment);
         this.mountNamespace = mountNamespace;
@@ -51,7 +53,7 @@ final class LibvirtDaemonRun implements AutoCloseable {
         if (argv.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new LibvirtDaemonRun(program, argv.get(), environment, foreignMountNamespace(pid)));
+        return Optional.of(new LibvirtDaemonRun(program, pid, argv.get(), environment, foreignMountNamespace(pid)));
     }
 
     /** The program's name, as libvirt's pid file named it. */
@@ -59,17 +61,21 @@ final class LibvirtDaemonRun implements AutoCloseable {
         return program;
     }
 
-    /** Starts it again; throws when it does not start (its exit status and output say why). */
-    void start(CommandRunner runner) {
-        List<String> command = new ArrayList<>();
+    /**
+     * Starts it again for {@code network}, as {@code launcher} starts libvirt's daemons; throws when it does not
+     * start (its exit status and output say why).
+     */
+    void start(CommandRunner runner, LibvirtDaemonLauncher launcher, String network) {
+        List<String> daemon = new ArrayList<>();
         if (mountNamespace != null) {
             Path ns = heldNamespacePath().orElseThrow(() -> VnetException.of(ErrorCode.INTERNAL,
                     "cannot start libvirt's %s again: the mount namespace it ran in (%s) is no longer held", program, mountNamespace.id()));
-            command.addAll(List.of("nsenter", "--mount=" + ns, "--"));
+            daemon.addAll(List.of("nsenter", "--mount=" + ns, "--"));
         }
-        command.addAll(List.of("env", "-i"));
-        environment.forEach((k, v) -> command.add(k + "=" + v));
-        command.addAll(argv);
+        daemon.addAll(List.of("env", "-i"));
+        environment.forEach((k, v) -> daemon.add(k + "=" + v));
+        daemon.addAll(argv);
+        List<String> command = launcher.command(network, program, pid, daemon);
         CommandResult r = runner.run(command, null);
         if (!r.ok()) {
             throw VnetException.of(ErrorCode.INTERNAL, "cannot start libvirt's %s again (exit %d): %s; the command was: %s", program,

@@ -45,13 +45,21 @@ public final class LibvirtRelease {
     private final LibvirtFirewallRules firewall;
     private final CommandRunner commands;
     private final LeaseImporter leases;
+    private final LibvirtDaemonLauncher launcher;
     /** Per network, how libvirt ran its daemons, until the takeover is given back or the network is released again. */
     private final Map<String, List<LibvirtDaemonRun>> runs = new ConcurrentHashMap<>();
 
-    public LibvirtRelease(CommandRunner commands, LeaseImporter leases) {
+    /** @param launcher how libvirt's daemons are started again when a network is given back */
+    public LibvirtRelease(CommandRunner commands, LeaseImporter leases, LibvirtDaemonLauncher launcher) {
         this.firewall = new LibvirtFirewallRules(commands);
         this.commands = commands;
         this.leases = leases;
+        this.launcher = launcher;
+    }
+
+    /** Starting libvirt's daemons again as {@link LibvirtDaemonLauncher#detect} finds fit where this process runs. */
+    public static LibvirtRelease forThisProcess(CommandRunner commands, LeaseImporter leases) {
+        return new LibvirtRelease(commands, leases, LibvirtDaemonLauncher.detect(System.getenv(), LibvirtDaemonLauncher.SYSTEMD_RUNTIME));
     }
 
     public Map<String, String> release(Action.ReleaseFromLibvirt r, NetworkDef live) {
@@ -123,7 +131,7 @@ public final class LibvirtRelease {
         if (ran != null) {
             for (LibvirtDaemonRun d : ran) {
                 if (stopped.contains(d.program())) {
-                    run(errors, () -> d.start(commands));
+                    run(errors, () -> d.start(commands, launcher, r.network()));
                 }
             }
             closeRuns(ran);
