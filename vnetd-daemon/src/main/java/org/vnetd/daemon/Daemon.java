@@ -41,6 +41,7 @@ import org.vnetd.daemon.firewall.ProcessCommandRunner;
 import org.vnetd.daemon.ovs.OpenVswitch;
 import org.vnetd.daemon.libvirt.LibvirtServer;
 import org.vnetd.daemon.libvirtimport.LibvirtImportService;
+import org.vnetd.daemon.libvirtimport.FileImportJournal;
 import org.vnetd.daemon.libvirtimport.LibvirtRelease;
 import org.vnetd.daemon.libvirtimport.StoreLeaseImporter;
 import org.vnetd.daemon.libvirt.proc.ConnectProcedures;
@@ -149,11 +150,12 @@ public final class Daemon implements AutoCloseable {
             SysfsVirtualFunctions vfs = new SysfsVirtualFunctions(conf.sysfsRoot());
             StoreLeaseImporter leaseImporter = new StoreLeaseImporter(options.stateDir().resolve("dhcp"), Clock.systemUTC());
             SafeXml xmlParser = new SafeXml(); // the driver's and the ports': their parsers are reused
+            LibvirtRelease libvirtRelease = LibvirtRelease.forThisProcess(commands, leaseImporter, options.runDir());
             definitions = new ConfigDirStore(options.networksDir());
             NetworkDriver driver = new NetworkDriver(definitions,
                     new RunDirStatusStore(options.runDir(), planner), planner,
                     new KernelActions(netlink, new ProcSysctl(), firewall, services, netlink.tc(),
-                            LibvirtRelease.forThisProcess(commands, leaseImporter), new OvnEffects(ovn),
+                            libvirtRelease, new OvnEffects(ovn),
                             new FirewalldZones(Firewalld.onSystemBus(commands, System.getenv()))),
                     new NetlinkKernelObserver(netlink, vfs), events, services, services, System::currentTimeMillis,
                     RandomGenerator.of("L64X128MixRandom"), xmlParser);
@@ -162,6 +164,10 @@ public final class Daemon implements AutoCloseable {
             d.ovn = ovn;
             d.definitions = definitions;
             driver.recover();
+            // after the recovery, which gives back the takeovers it finds unfinished: what is left was not seen by it
+            libvirtRelease.giveBackLeftovers(network -> driver.list().stream().anyMatch(n -> n.name().equals(network) && n.active()));
+            FileImportJournal importJournal = new FileImportJournal(options.runDir());
+            importJournal.finishInterrupted(driver); // before autostart: such a definition must not start against libvirt's network
             if (options.defaultNetwork()) {
                 d.offerDefaultNetwork(options.stateDir().resolve(INITIALIZED));
             }
@@ -178,7 +184,7 @@ public final class Daemon implements AutoCloseable {
             PortManager ports = d.ports;
             d.rpc = RpcServer.start(options.runDir(), rpcMethods(driver, ports, new FirewallDiagnoseService(driver, doctor),
                     new LibvirtImportService(driver, planner, leaseImporter,
-                            (network, xml) -> ports.register(network, xml, true), commands),
+                            (network, xml) -> ports.register(network, xml, true), commands, importJournal),
                     new ServiceStatsMethod(driver, services::stats)), events, sockets);
             if (conf.libvirtProtocol()) {
                 d.libvirt = startLibvirt(options, driver, d.ports, events, sockets);

@@ -19,7 +19,7 @@ class DaemonRpcMethodsTest {
     @Test
     void theDaemonServesExactlyTheMethodsOfTheContract() {
         RpcMethodTable table = Daemon.rpcMethods(null, null, new FirewallDiagnoseService(null, null),
-                new LibvirtImportService(null, null, null, null, null), new ServiceStatsMethod(null, null));
+                new LibvirtImportService(null, null, null, null, null, null), new ServiceStatsMethod(null, null));
         Set<String> readOnly = Methods.ALL.stream()
                 .filter(m -> table.lookup(m).orElseThrow().access() == RpcMethod.Access.READ).collect(Collectors.toSet());
         assertEquals(Methods.READ_ONLY, readOnly);

@@ -14,6 +14,7 @@ import org.vnetd.core.plan.Action;
 import org.vnetd.core.plan.ActionBackends;
 import org.vnetd.core.plan.Applied;
 import org.vnetd.core.plan.Collisions;
+import org.vnetd.core.plan.Effects;
 import org.vnetd.core.plan.Executor;
 import org.vnetd.core.plan.ObservedState;
 import org.vnetd.core.plan.OvnPlan;
@@ -256,14 +257,16 @@ final class NetworkLifecycle {
                     (t2 - t1) / 1000, (System.nanoTime() - t2) / 1000);
         }
         List<Applied<Action>> applied;
+        Effects<Action> effects = backends.forNetwork(live);
         try {
-            applied = Executor.applyAll(KnownNetworks.subject(e.name), plan.actions(), backends.forNetwork(live), Action::describe);
+            applied = Executor.applyAll(KnownNetworks.subject(e.name), plan.actions(), effects, Action::describe);
         } catch (RuntimeException ex) {
             networks.deleteStatusQuietly(e.name);
             throw ex;
         }
         NetworkStatus complete = status.withApplied(applied, true);
         statuses.saveCompletion(complete);
+        Executor.commitAll(KnownNetworks.subject(e.name), applied, effects, Action::describe);
         e.status = complete;
         e.live = live;
         LOG.info("{} network '{}' in {} ms", release == null ? "started" : "took over", e.name, (System.nanoTime() - t0) / 1_000_000);

@@ -27,12 +27,19 @@ public final class LibvirtImport {
     private final ImportPlanner planner;
     private final LeaseImporter leases;
     private final PortImporter ports;
+    private final ImportJournal journal;
 
     public LibvirtImport(NetworkDriver driver, ImportPlanner planner, LeaseImporter leases, PortImporter ports) {
+        this(driver, planner, leases, ports, ImportJournal.NONE);
+    }
+
+    /** @param journal where the networks being defined are recorded until the import ends */
+    public LibvirtImport(NetworkDriver driver, ImportPlanner planner, LeaseImporter leases, PortImporter ports, ImportJournal journal) {
         this.driver = Objects.requireNonNull(driver);
         this.planner = Objects.requireNonNull(planner);
         this.leases = Objects.requireNonNull(leases);
         this.ports = Objects.requireNonNull(ports);
+        this.journal = Objects.requireNonNull(journal);
     }
 
     public ImportResult run(LibvirtHost host, boolean takeover, boolean dryRun) {
@@ -41,6 +48,15 @@ public final class LibvirtImport {
             return result(plan, true, java.util.Map.of());
         }
         List<NetworkImport> todo = plan.networks().stream().filter(n -> n.outcome() == NetworkImport.Outcome.IMPORTED).toList();
+        journal.defining(todo.stream().filter(n -> n.persistent() != null).map(NetworkImport::name).toList());
+        try {
+            return run(plan, todo);
+        } finally {
+            journal.ended();
+        }
+    }
+
+    private ImportResult run(ImportPlan plan, List<NetworkImport> todo) {
         List<String> defined = new ArrayList<>();
         try {
             for (NetworkImport n : todo) {

@@ -31,6 +31,13 @@ public interface Effects<A> {
         return record;
     }
 
+    /**
+     * The start that applied {@code action} is on record as complete (or a restarted daemon found it so): what
+     * was kept only to undo a failed start can go. By default nothing.
+     */
+    default void committed(A action, Map<String, String> record) {
+    }
+
     /** Re-applies after a configuration reload (SIGHUP re-applies firewall rules); by default nothing. */
     default Map<String, String> reload(A action, Map<String, String> record) {
         return record;

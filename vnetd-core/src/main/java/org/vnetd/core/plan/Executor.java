@@ -90,6 +90,20 @@ public final class Executor {
         return adopted;
     }
 
+    /**
+     * Tells each of {@code applied} that its start is on record as complete ({@link Effects#committed}); a failure
+     * is logged and never undoes the start, which stands.
+     */
+    public static <A> void commitAll(String subject, List<Applied<A>> applied, Effects<A> effects, Function<A, String> label) {
+        for (Applied<A> a : applied) {
+            try {
+                effects.committed(a.action(), a.record());
+            } catch (Exception e) {
+                LOG.warn("{}: after '{}' was recorded complete: {}", subject, label.apply(a.action()), e.getMessage());
+            }
+        }
+    }
+
     /** Re-applies {@code applied} after a reload, in order; the first failure stops it and is thrown. */
     public static <A> List<Applied<A>> reloadAll(List<Applied<A>> applied, Effects<A> effects) {
         List<Applied<A>> updated = new ArrayList<>();

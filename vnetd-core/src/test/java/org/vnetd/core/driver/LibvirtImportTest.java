@@ -19,6 +19,7 @@ import org.vnetd.core.dhcp.ClientId;
 import org.vnetd.core.dhcp.DhcpLease;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
+import org.vnetd.core.libvirtimport.ImportJournal;
 import org.vnetd.core.libvirtimport.ImportPlanner;
 import org.vnetd.core.libvirtimport.LibvirtHost;
 import org.vnetd.core.libvirtimport.LibvirtImport;
@@ -214,5 +215,30 @@ class LibvirtImportTest {
         // rolled back (the daemon's effects leave an adopted bridge as they found it: KernelActionsTakeoverTest)
         assertTrue(sys.log.contains("undo firewall lab"), sys.log.toString());
         assertTrue(driver.lookup("old").persistent(), "an inactive network's import is complete");
+    }
+
+    @Test
+    void theNetworksBeingDefinedAreOnRecordUntilTheImportEndsDoneOrUndone() throws Exception {
+        List<String> journal = new ArrayList<>();
+        ImportJournal recording = new ImportJournal() {
+            @Override
+            public void defining(List<String> networks) {
+                // on record before the first definition: a daemon dying after it finds them at its next start
+                assertEquals(List.of(), driver.list(), "nothing defined yet");
+                journal.add("defining " + networks);
+            }
+
+            @Override
+            public void ended() {
+                journal.add("ended");
+            }
+        };
+        LibvirtImport recorded = new LibvirtImport(driver, new ImportPlanner(sys), (bridge, leases) -> { }, (network, xml) -> { }, recording);
+        sys.failures.put("dhcp lab", new VnetException(ErrorCode.DHCP, "port 67 is taken"));
+        assertThrows(VnetException.class, () -> recorded.run(host(), true, false));
+        assertEquals(List.of("defining [default, lab, old]", "ended"), journal);
+        journal.clear();
+        recorded.run(host(), false, true);
+        assertEquals(List.of(), journal, "a dry run defines nothing");
     }
 }

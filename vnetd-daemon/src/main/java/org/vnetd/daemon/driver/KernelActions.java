@@ -144,7 +144,8 @@ public final class KernelActions implements ActionBackends {
                 case Action.StartDhcp6 d -> serviceEffects.stop(d);
                 case Action.Tc t -> tc.undoWithQdisc(t.object(), record);
                 case Action.Adopted a -> undo(a.action(), record); // vnetd's now: net-destroy removes it as libvirt's would
-                case Action.ReleaseFromLibvirt r -> { } // a network vnetd ran is not given back at its end: rollback gives a failed takeover back
+                // a network vnetd ran is not given back at its end (rollback gives a failed takeover back); a record left goes
+                case Action.ReleaseFromLibvirt r -> committed(r, record);
                 case Action.OvnSwitch o -> ovn().undo(o, live, record);
             }
         }
@@ -191,13 +192,20 @@ public final class KernelActions implements ActionBackends {
                 case Action.Adopted a -> {
                     return adopt(a.action(), record);
                 }
-                case Action.ReleaseFromLibvirt r -> { } // done once, at the takeover
+                case Action.ReleaseFromLibvirt r -> committed(r, record); // done once, at the takeover, which had finished
                 case Action.OvnSwitch o -> {
                     // the rows live in the database: joining again is a no-op when they are there, and makes them when not
                     return ovn().apply(o, live);
                 }
             }
             return record;
+        }
+
+        @Override
+        public void committed(Action action, Map<String, String> record) {
+            if (action instanceof Action.ReleaseFromLibvirt r && libvirt != null) {
+                libvirt.committed(r.network());
+            }
         }
 
         @Override

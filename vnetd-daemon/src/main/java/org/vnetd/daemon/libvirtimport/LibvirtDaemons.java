@@ -59,15 +59,27 @@ final class LibvirtDaemons {
         if (cmdline.isEmpty() || cmdline.get().isEmpty()) {
             return Optional.empty();
         }
-        List<String> argv = List.of(cmdline.get().split("\0"));
-        boolean isProgram = Path.of(argv.getFirst()).getFileName().toString().equals(program);
-        boolean forNetwork = argv.stream().anyMatch(a -> a.contains(networkMark));
-        if (!isProgram || !forNetwork) {
+        Optional<List<String>> argv = matching(cmdline.get(), program, networkMark);
+        if (argv.isEmpty()) {
             LOG.warn("pid {} is not libvirt's {} for {} any more ({}); left alone", pid, program, networkMark,
                     cmdline.get().replace('\0', ' ').trim());
+        }
+        return argv;
+    }
+
+    /** Whether {@code pid} runs {@code program} with {@code networkMark} in an argument now (and is not a zombie). */
+    static boolean runs(long pid, String program, String networkMark) {
+        return !ended(pid) && cmdline(pid).flatMap(c -> matching(c, program, networkMark)).isPresent();
+    }
+
+    private static Optional<List<String>> matching(String cmdline, String program, String networkMark) {
+        if (cmdline.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(argv);
+        List<String> argv = List.of(cmdline.split("\0"));
+        boolean isProgram = Path.of(argv.getFirst()).getFileName().toString().equals(program);
+        boolean forNetwork = argv.stream().anyMatch(a -> a.contains(networkMark));
+        return isProgram && forNetwork ? Optional.of(argv) : Optional.empty();
     }
 
     /**

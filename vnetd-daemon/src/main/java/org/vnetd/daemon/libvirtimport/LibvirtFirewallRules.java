@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,13 +41,46 @@ final class LibvirtFirewallRules {
      * ({@link #restore}), by the names {@code iptables}, {@code ip6tables}, {@code nft.ip} and {@code nft.ip6}.
      */
     Removed remove(String bridge, List<IpPrefix> subnets) {
+        return remove(bridge, subnets, (tool, script) -> { });
+    }
+
+    /**
+     * As {@link #remove(String, List)}, telling {@code beforeRemoving} each tool's script that puts its rules back
+     * before that tool's removal runs (a caller records it durably first).
+     */
+    Removed remove(String bridge, List<IpPrefix> subnets, BiConsumer<String, String> beforeRemoving) {
         Map<String, String> restore = new LinkedHashMap<>();
         int n = 0;
-        n += iptables("iptables", bridge, subnets.stream().filter(IpPrefix::isIpv4).toList(), restore);
-        n += iptables("ip6tables", bridge, subnets.stream().filter(p -> !p.isIpv4()).toList(), restore);
-        n += nft("ip", bridge, subnets.stream().filter(IpPrefix::isIpv4).toList(), restore);
-        n += nft("ip6", bridge, subnets.stream().filter(p -> !p.isIpv4()).toList(), restore);
+        n += iptables("iptables", bridge, v4(subnets), restore, beforeRemoving);
+        n += iptables("ip6tables", bridge, v6(subnets), restore, beforeRemoving);
+        n += nft("ip", bridge, v4(subnets), restore, beforeRemoving);
+        n += nft("ip6", bridge, v6(subnets), restore, beforeRemoving);
         return new Removed(n, restore);
+    }
+
+    /**
+     * Whether libvirt's rules of the network are there for {@code tool} (a name {@link #remove} gives a restore
+     * script): each removal is one transaction, so rules still there mean it did not run.
+     */
+    boolean present(String tool, String bridge, List<IpPrefix> subnets) {
+        if (tool.startsWith("nft.")) {
+            String family = tool.substring("nft.".length());
+            CommandResult listed = runner.run("nft", "-a", "list", "table", family, NFT_TABLE);
+            return listed.ok() && nftChange(listed.stdout(), family, bridge, family.equals("ip") ? v4(subnets) : v6(subnets)).rules() > 0;
+        }
+        CommandResult saved = runner.run(tool + "-save");
+        if (!saved.ok()) {
+            throw VnetException.of(ErrorCode.FIREWALL, "%s-save failed (exit %d): %s", tool, saved.exitCode(), saved.stderr().trim());
+        }
+        return iptablesChange(saved.stdout(), bridge, tool.equals("iptables") ? v4(subnets) : v6(subnets)).rules() > 0;
+    }
+
+    private static List<IpPrefix> v4(List<IpPrefix> subnets) {
+        return subnets.stream().filter(IpPrefix::isIpv4).toList();
+    }
+
+    private static List<IpPrefix> v6(List<IpPrefix> subnets) {
+        return subnets.stream().filter(p -> !p.isIpv4()).toList();
     }
 
     /** What {@link #remove} did: the number of rules removed, and per tool the script putting them back. */
@@ -91,7 +125,8 @@ final class LibvirtFirewallRules {
 
     // ------------------------------------------------------------------ iptables
 
-    private int iptables(String tool, String bridge, List<IpPrefix> subnets, Map<String, String> restore) {
+    private int iptables(String tool, String bridge, List<IpPrefix> subnets, Map<String, String> restore,
+            BiConsumer<String, String> beforeRemoving) {
         CommandResult saved = runner.run(tool + "-save");
         if (saved.exitCode() == CommandRunner.NOT_FOUND) {
             return 0;
@@ -104,6 +139,7 @@ final class LibvirtFirewallRules {
         if (script.isEmpty()) {
             return 0;
         }
+        beforeRemoving.accept(tool, change.restore());
         CommandResult r = runner.run(List.of(tool + "-restore", "--noflush"), script);
         if (!r.ok()) {
             throw VnetException.of(ErrorCode.FIREWALL, "removing libvirt's %s rules of %s failed (exit %d): %s; the commands were:%n%s",
@@ -226,7 +262,8 @@ final class LibvirtFirewallRules {
 
     // ------------------------------------------------------------------ nftables
 
-    private int nft(String family, String bridge, List<IpPrefix> subnets, Map<String, String> restore) {
+    private int nft(String family, String bridge, List<IpPrefix> subnets, Map<String, String> restore,
+            BiConsumer<String, String> beforeRemoving) {
         CommandResult listed = runner.run("nft", "-a", "list", "table", family, NFT_TABLE);
         if (listed.exitCode() == CommandRunner.NOT_FOUND || !listed.ok()) {
             return 0; // no nft, or libvirt has no such table (older libvirt, or the iptables backend)
@@ -236,6 +273,7 @@ final class LibvirtFirewallRules {
         if (script.isEmpty()) {
             return 0;
         }
+        beforeRemoving.accept("nft." + family, change.restore());
         CommandResult r = runner.run(List.of("nft", "-f", "-"), script);
         if (!r.ok()) {
             throw VnetException.of(ErrorCode.FIREWALL, "removing libvirt's nftables rules of %s failed (exit %d): %s; the script was:%n%s",

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.vnetd.core.driver.NetworkDriver;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
+import org.vnetd.core.libvirtimport.ImportJournal;
 import org.vnetd.core.libvirtimport.ImportPlanner;
 import org.vnetd.core.libvirtimport.LeaseImporter;
 import org.vnetd.core.libvirtimport.LibvirtHost;
@@ -33,14 +34,20 @@ public final class LibvirtImportService {
     private final LeaseImporter leases;
     private final PortImporter ports;
     private final CommandRunner commands;
+    private final ImportJournal journal;
 
-    /** @param commands runs {@code nft}, to see which bridges firewalld has in its zones ({@link FirewalldZones}) */
-    public LibvirtImportService(NetworkDriver driver, Planner planner, LeaseImporter leases, PortImporter ports, CommandRunner commands) {
+    /**
+     * @param commands runs {@code nft}, to see which bridges firewalld has in its zones ({@link FirewalldZones})
+     * @param journal  where an import records the networks it defines until it ends
+     */
+    public LibvirtImportService(NetworkDriver driver, Planner planner, LeaseImporter leases, PortImporter ports, CommandRunner commands,
+            ImportJournal journal) {
         this.driver = driver;
         this.planner = planner;
         this.leases = leases;
         this.ports = ports;
         this.commands = commands;
+        this.journal = journal;
     }
 
     public List<RpcMethod> all() {
@@ -57,7 +64,7 @@ public final class LibvirtImportService {
         LibvirtHost host = new LibvirtHostReader(configDir, statusDir, leaseDir).read();
         // only a takeover meets firewalld: what runs stays libvirt's otherwise
         Map<String, String> zones = takeover ? FirewalldZones.read(commands) : Map.of();
-        return new LibvirtImport(driver, new ImportPlanner(planner), leases, ports).run(new LibvirtHost(host.networks(), zones), takeover,
+        return new LibvirtImport(driver, new ImportPlanner(planner), leases, ports, journal).run(new LibvirtHost(host.networks(), zones), takeover,
                 dryRun);
     }
 

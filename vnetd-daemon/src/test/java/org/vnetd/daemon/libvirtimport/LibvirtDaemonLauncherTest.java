@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,8 +60,9 @@ class LibvirtDaemonLauncherTest {
             ran.add(argv);
             return new CommandResult(argv, 0, "", "");
         };
-        try (LibvirtDaemonRun run = LibvirtDaemonRun.of(pid, "dnsmasq", "/vnt-launch.conf", Map.of("VIR_BRIDGE_NAME", "virbr7")).orElseThrow()) {
-            run.start(recording, new LibvirtDaemonLauncher.TransientUnit(), "vnt-launch");
+        try {
+            LibvirtDaemonRun run = LibvirtDaemonRun.of(pid, "dnsmasq", "/vnt-launch.conf", null, Map.of("VIR_BRIDGE_NAME", "virbr7")).orElseThrow();
+            run.start(recording, new LibvirtDaemonLauncher.TransientUnit(), "vnt-launch", Optional.empty());
         } finally {
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         }
