@@ -10,9 +10,10 @@
 #      dnsmasq is gone) gives the network back: libvirt's rules equal line for line, its dnsmasq running again
 #      as libvirt's user in a transient unit of its own (not in vnetd.service's cgroup), its status file back;
 #   2. with the port free, the takeover goes through: the network is vnetd's, libvirt's dnsmasq and rules gone.
-# Usage: packaging/test-takeover-systemd.sh [DEB] [SUITE]   (default: dist/deb/vnetd_*.deb, bookworm)
-# Only a systemd that runs on this machine's cgroup set-up can boot: Debian 12's systemd 252 runs on cgroup v1 and
-# the hybrid hierarchy; Debian 13's systemd 257 needs cgroup v2 (on a v1 host it refuses to boot).
+# Usage: packaging/test-takeover-systemd.sh [DEB] [SUITE]   (default: dist/deb/vnetd_*.deb, bookworm; trixie works too)
+# Needs no systemd on this machine: nspawn runs with --register=no --keep-unit (no machined, no bus). It booted
+# Debian 12's systemd 252 and Debian 13's 257 on a host with the hybrid cgroup hierarchy (v1 plus name=systemd and
+# cgroup2 at /sys/fs/cgroup/unified).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 deb=${1:-$(ls "$root"/dist/deb/vnetd_*.deb 2>/dev/null | head -n1)}
