@@ -116,8 +116,15 @@ final class ClientTapPorts {
             // the logical port its client's tap will name as iface-id (a reclaimed port's is there: ensured, not doubled)
             Optional<String> logicalPort = target.onOvn() ? port.virtualPort().flatMap(vp -> VirtualPorts.parameter(vp, "interfaceid"))
                     : Optional.empty();
-            if (logicalPort.isPresent()) {
-                ovn.ensurePort(def, logicalPort.get(), port.mac(), Optional.empty());
+            if (logicalPort.isPresent() && !reclaim) {
+                ovn.addPort(def, logicalPort.get(), port.mac(), Optional.empty());
+            } else if (logicalPort.isPresent()) {
+                try {
+                    ovn.ensurePort(def, logicalPort.get(), port.mac(), Optional.empty());
+                } catch (VnetException e) {
+                    // the port is its client's and stays; its logical port, if lost, is what the log says
+                    LOG.warn("port {}: cannot check its logical switch port {} in OVN: {}", uuid, logicalPort.get(), e.getMessage());
+                }
             }
             try {
                 store.save(r);

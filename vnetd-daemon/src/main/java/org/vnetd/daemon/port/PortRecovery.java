@@ -100,7 +100,7 @@ final class PortRecovery {
             Optional<OvsPort> ovsPort = OvsPort.of(registry.definition(r), r.tap());
             if (registry.state(r).equals("ok") && (ovsPort.isPresent() || !tap.get().master().map(r.bridge()::equals).orElse(false))) {
                 try {
-                    replug(r);
+                    replug(r, false);
                 } catch (RuntimeException e) {
                     LOG.warn("port {} of network {}: cannot plug {} into {} again: {}", r.uuid(), r.network(), r.tap(), r.bridge(),
                             e.getMessage());
@@ -126,7 +126,7 @@ final class PortRecovery {
             if (!r.clientTap() && r.bridge() != null && r.network().equals(e.network()) && r.networkUuid().equals(e.uuid())) {
                 background.execute(() -> {
                     try {
-                        replug(r);
+                        replug(r, true);
                     } catch (RuntimeException ex) {
                         LOG.warn("cannot plug port {} ({}) back into {}: {}", r.uuid(), r.tap(), r.bridge(), ex.getMessage());
                     }
@@ -166,7 +166,13 @@ final class PortRecovery {
         }
     }
 
-    private void replug(PortRecord r) {
+    /**
+     * Plugs the port's tap into its bridge again; after its network started again ({@code networkRestarted}) also gives
+     * a port of an OVN network its logical port back (the stop removed this host's). A restarted daemon does not ask
+     * OVN: the network was not stopped, its logical ports are there, and a database that is away must not hold up the
+     * daemon's start for each port.
+     */
+    private void replug(PortRecord r, boolean networkRestarted) {
         registry.mutations.lock();
         try {
             if (links.getLink(r.tap()).isEmpty() || links.getLink(r.bridge()).isEmpty()) {
@@ -174,7 +180,7 @@ final class PortRecovery {
             }
             Optional<OvsPort> ovsPort = OvsPort.of(registry.definition(r), r.tap());
             NetworkDef net = driver.definition(r.network(), false);
-            if (ovsPort.isPresent() && net.ovn().isPresent()) {
+            if (networkRestarted && ovsPort.isPresent() && net.ovn().isPresent()) {
                 // the network's stop removed this host's logical ports; a daemon restart finds them there
                 ovn.ensurePort(net, ovsPort.get().interfaceId().toString(), ovsPort.get().attachedMac(), Optional.ofNullable(r.ip()));
             }
