@@ -19,6 +19,7 @@ import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vnetd.core.driver.NetworkDriver;
+import org.vnetd.core.driver.ServiceHealth;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
 import org.vnetd.core.firewall.FirewallBackend;
@@ -64,6 +65,7 @@ import org.vnetd.daemon.rpc.NetworkMethods;
 import org.vnetd.daemon.rpc.PortMethods;
 import org.vnetd.daemon.ovn.OvnConnections;
 import org.vnetd.daemon.ovn.OvnEffects;
+import org.vnetd.daemon.ovn.OvnLeases;
 import org.vnetd.daemon.ovn.OvnLogicalPorts;
 import org.vnetd.daemon.rpc.RpcMethodTable;
 import org.vnetd.daemon.rpc.RpcServer;
@@ -125,6 +127,11 @@ public final class Daemon implements AutoCloseable {
      * @param sockets what systemd passed (socket units, the file-descriptor store) and keeps from now on;
      *                {@link ServiceSockets#none()} when not started by systemd
      */
+    /** What keeps a running network from being served: its local services' problems, else its OVN database's. */
+    private static ServiceHealth health(NetworkServices services, OvnConnections ovn) {
+        return network -> services.problem(network).or(() -> ovn.problem(network));
+    }
+
     public static Daemon start(DaemonOptions options, ConfFile conf, ServiceSockets sockets) {
         long t0 = System.nanoTime();
         StartWarmUp.begin(StartWarmUp.daemonTasks(readDefaultXml()));
@@ -157,9 +164,11 @@ public final class Daemon implements AutoCloseable {
                     new KernelActions(netlink, new ProcSysctl(), firewall, services, netlink.tc(),
                             libvirtRelease, new OvnEffects(ovn),
                             new FirewalldZones(Firewalld.onSystemBus(commands, System.getenv()))),
-                    new NetlinkKernelObserver(netlink, vfs), events, services, services, System::currentTimeMillis,
+                    new NetlinkKernelObserver(netlink, vfs), events, new OvnLeases(services, ovn),
+                    health(services, ovn), System::currentTimeMillis,
                     RandomGenerator.of("L64X128MixRandom"), xmlParser);
             services.onHealthChange(driver::serviceHealthChanged);
+            ovn.onHealthChange(driver::serviceHealthChanged);
             d = new Daemon(lock, group, netlink, services, driver, sockets);
             d.ovn = ovn;
             d.definitions = definitions;

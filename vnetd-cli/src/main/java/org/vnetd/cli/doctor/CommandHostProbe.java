@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
@@ -91,7 +93,7 @@ public final class CommandHostProbe implements HostProbe {
 
     /** Every {@code ("program",pid=N} of {@code ss -H -xlp}'s lines. */
     static List<Listener> parseListeners(String ssOutput) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\(\"([^\"]+)\",pid=(\\d+)").matcher(ssOutput);
+        Matcher m = java.util.regex.Pattern.compile("\\(\"([^\"]+)\",pid=(\\d+)").matcher(ssOutput);
         List<Listener> out = new ArrayList<>();
         while (m.find()) {
             Listener l = new Listener(m.group(1), Integer.parseInt(m.group(2)));
@@ -173,6 +175,21 @@ public final class CommandHostProbe implements HostProbe {
         }
         return Optional.of(last);
     }
+
+    @Override
+    public Optional<String> ovnDefinitionInOvn(String remotes, String networkUuid) {
+        List<String> argv = new ArrayList<>(prefix);
+        argv.addAll(List.of("ovn-nbctl", "--db=" + remotes, "--timeout=3", "--data=bare", "--no-headings", "--columns=other_config",
+                "find", "Logical_Switch", "external_ids:vnetd\\:network=" + networkUuid));
+        Result r = exec(argv);
+        if (r.status != 0) {
+            return Optional.empty();
+        }
+        Matcher m = DEFINITION.matcher(r.out);
+        return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+    }
+
+    private static final Pattern DEFINITION = Pattern.compile("vnetd:definition=\"?([0-9a-f]+)");
 
     private record Result(int status, String out, String err) {
     }

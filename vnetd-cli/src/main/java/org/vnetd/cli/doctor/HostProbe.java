@@ -73,6 +73,15 @@ public interface HostProbe {
         return Optional.empty();
     }
 
+    /**
+     * The {@code other_config:vnetd:definition} of network {@code networkUuid}'s logical switch in the northbound
+     * database {@code remotes}: the digest of the definition the first host started it with; empty when it has none
+     * or cannot be read.
+     */
+    default Optional<String> ovnDefinitionInOvn(String remotes, String networkUuid) {
+        return Optional.empty();
+    }
+
     /** Interface → firewalld zone, from firewalld's nftables table; empty when firewalld does not run (or is not seen). */
     default Map<String, String> firewalldZones() {
         return Map.of();

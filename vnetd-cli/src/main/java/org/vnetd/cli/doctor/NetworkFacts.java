@@ -15,13 +15,17 @@ import org.vnetd.core.rpc.NetworkSummary;
 import org.vnetd.core.rpc.Port;
 import org.vnetd.core.net.IpAddresses;
 import org.vnetd.core.net.IpPrefix;
+import org.vnetd.core.ovn.OvnNetworkMapper;
+import org.vnetd.core.ovn.OvnNorthboundPlan;
+import org.vnetd.core.xml.NetworkXml;
 
 /**
  * What doctor knows about one network, from the daemon: its summary, the forward mode, subnets and DHCP
- * ranges read from its XML, its leases and ports (empty when it is not running).
+ * ranges read from its XML, its leases and ports (empty when it is not running); for a network on OVN its
+ * northbound database and the digest of the rows its definition maps to ({@link OvnNorthboundPlan#digest}).
  */
 public record NetworkFacts(NetworkSummary summary, String forwardMode, List<IpPrefix> subnets, List<Range> dhcpRanges,
-                           List<Lease> leases, List<Port> ports, Optional<String> ovnNorthbound) {
+                           List<Lease> leases, List<Port> ports, Optional<String> ovnNorthbound, Optional<String> ovnDefinition) {
 
     /** An inclusive address range of a {@code <dhcp><range>}. */
     public record Range(BigInteger start, BigInteger end, boolean ipv4) {
@@ -37,7 +41,7 @@ public record NetworkFacts(NetworkSummary summary, String forwardMode, List<IpPr
     /** Without an OVN binding. */
     public NetworkFacts(NetworkSummary summary, String forwardMode, List<IpPrefix> subnets, List<Range> dhcpRanges,
             List<Lease> leases, List<Port> ports) {
-        this(summary, forwardMode, subnets, dhcpRanges, leases, ports, Optional.empty());
+        this(summary, forwardMode, subnets, dhcpRanges, leases, ports, Optional.empty(), Optional.empty());
     }
 
     public NetworkFacts {
@@ -95,7 +99,17 @@ public record NetworkFacts(NetworkSummary summary, String forwardMode, List<IpPr
                 northbound = Optional.of(e.getAttribute("northbound"));
             }
         }
-        return new NetworkFacts(summary, forward, subnets, ranges, leases, ports, northbound);
+        return new NetworkFacts(summary, forward, subnets, ranges, leases, ports, northbound,
+                northbound.isPresent() ? ovnDefinition(xml) : Optional.empty());
+    }
+
+    /** What the definition makes in OVN, as the daemon writes it on the switch; empty if vnetd would not map it. */
+    private static Optional<String> ovnDefinition(String xml) {
+        try {
+            return Optional.of(OvnNorthboundPlan.digest(OvnNetworkMapper.map(NetworkXml.parse(xml))));
+        } catch (RuntimeException e) {
+            return Optional.empty(); // the start refuses it and says why; nothing to compare
+        }
     }
 
     public String name() {

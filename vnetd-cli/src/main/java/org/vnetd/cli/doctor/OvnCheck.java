@@ -40,7 +40,21 @@ public final class OvnCheck implements Check {
                         + "<vnetd:ovn northbound=...> (vnetctl net-edit NAME)"));
             }
         }
-        if (!host.processRunning("ovn-controller")) {
+        for (NetworkFacts n : networks) {
+            if (!n.summary().active() || n.ovnNorthbound().isEmpty() || n.ovnDefinition().isEmpty()) {
+                continue;
+            }
+            Optional<String> inOvn = host.ovnDefinitionInOvn(n.ovnNorthbound().get(), n.summary().uuid());
+            if (inOvn.isPresent() && !inOvn.get().equals(n.ovnDefinition().get())) {
+                findings.add(new Finding(NAME, Severity.WARN, "network '" + n.name() + "' is defined differently here than on the host "
+                        + "that made it in OVN", "OVN keeps the rows of the first host's definition (definition " + inOvn.get()
+                        + "; this host's maps to " + n.ovnDefinition().get() + "): its DHCP ranges, reservations, DNS names and router "
+                        + "serve this host's guests, not what this host's XML says", "define the same XML on every host (vnetctl "
+                        + "net-dumpxml " + n.name() + " on the first host, vnetctl net-define here), then net-destroy and net-start "
+                        + "it on every host"));
+            }
+        }
+                if (!host.processRunning("ovn-controller")) {
             findings.add(new Finding(NAME, Severity.FAIL, "ovn-controller is not running on this host (networks on OVN: "
                     + String.join(", ", names) + ")", "nothing binds this host's guest ports to their logical ports: its guests get "
                     + "no DHCP answer and no traffic", "systemctl enable --now ovn-controller (package ovn-host)"));

@@ -16,6 +16,7 @@ final class FakeHost implements HostProbe {
     private Set<String> processes = Set.of();
     private Optional<Map<String, String>> openVswitchExternalIds = Optional.empty();
     private Optional<String> ovsdbUnreachable = Optional.empty();
+    private Optional<String> ovnDefinition = Optional.empty();
     private Map<String, String> firewalldZones = Map.of();
 
     /** {@code programs} listen on the Unix socket {@code path}, in this order. */
@@ -43,6 +44,17 @@ final class FakeHost implements HostProbe {
     FakeHost noOvsdbAnswers(String why) {
         ovsdbUnreachable = Optional.of(why);
         return this;
+    }
+
+    /** Every OVN network's switch was made from a definition of this digest. */
+    FakeHost ovnDefinitionInOvn(String digest) {
+        ovnDefinition = Optional.of(digest);
+        return this;
+    }
+
+    @Override
+    public Optional<String> ovnDefinitionInOvn(String remotes, String networkUuid) {
+        return ovnDefinition;
     }
 
     FakeHost firewalldZones(Map<String, String> zones) {

@@ -12,8 +12,8 @@ import org.vnetd.core.rpc.NetworkSummary;
 
 class OvnCheckTest {
     private static final String OVN_XML = """
-            <network xmlns:vnetd='https://vnetd.org/schemas/network/1.0'><name>cluster</name><forward mode='nat'/>
-            <ip address='10.77.0.1' prefix='24'/><vnetd:ovn northbound='tcp:192.0.2.10:6641' gatewayChassis='hv1'/></network>""";
+            <network xmlns:vnetd='https://vnetd.org/schemas/network/1.0'><name>cluster</name><uuid>81ff0d90-c91e-6742-64da-4a736edb9a9b</uuid><forward mode='nat'/>
+            <ip address='10.77.0.1' prefix='24'/><vnetd:ovn northbound='tcp:192.0.2.10:6641' gatewayChassis='hv1' uplink='physnet' uplinkAddress='192.0.2.50/24'/></network>""";
 
     private static List<NetworkFacts> ovnNetwork() {
         NetworkSummary s = new NetworkSummary("cluster", "u", true, true, false, "virbr1", null);
@@ -34,6 +34,20 @@ class OvnCheckTest {
         assertEquals(1, f.size());
         assertEquals(Severity.OK, f.getFirst().severity());
         assertTrue(f.getFirst().summary().contains("chassis hv1, tunnels from 192.168.50.11"), f.getFirst().summary());
+    }
+
+    @Test
+    void aDefinitionOtherThanTheOneTheSwitchWasMadeFromIsAWarning() {
+        NetworkFacts n = ovnNetwork().getFirst();
+        String mine = n.ovnDefinition().orElseThrow();
+        FakeHost host = new FakeHost().running("ovn-controller").openVswitchExternalIds(GOOD);
+        assertEquals(List.of(Severity.OK), new OvnCheck().run(host.ovnDefinitionInOvn(mine), List.of(n)).stream()
+                .map(Finding::severity).toList(), "the same definition: only the OK line");
+        List<Finding> f = new OvnCheck().run(host.ovnDefinitionInOvn("0123456789abcdef"), List.of(n));
+        assertEquals(List.of("network 'cluster' is defined differently here than on the host that made it in OVN"),
+                f.stream().map(Finding::summary).toList());
+        assertEquals(Severity.WARN, f.getFirst().severity());
+        assertTrue(f.getFirst().why().contains("0123456789abcdef") && f.getFirst().why().contains(mine), f.getFirst().why());
     }
 
     @Test

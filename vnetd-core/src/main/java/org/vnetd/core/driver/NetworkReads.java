@@ -103,7 +103,7 @@ final class NetworkReads {
         if (!e.active()) {
             return List.of();
         }
-        List<Lease> all = leases.leases(e.name);
+        List<Lease> all = leases.leases(e.current());
         if (mac == null) {
             return all;
         }

@@ -3,7 +3,11 @@ package org.vnetd.core.ovn;
 import static org.vnetd.core.ovsdb.OvsdbValue.named;
 import static org.vnetd.core.ovsdb.OvsdbValue.of;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +15,7 @@ import java.util.Optional;
 
 import org.vnetd.core.ovsdb.Condition;
 import org.vnetd.core.ovsdb.Mutation;
+import org.vnetd.core.ovsdb.OvsdbJson;
 import org.vnetd.core.ovsdb.OvsdbOp;
 import org.vnetd.core.ovsdb.OvsdbTransaction;
 import org.vnetd.core.ovsdb.OvsdbValue;
@@ -27,6 +32,8 @@ public final class OvnNorthboundPlan {
     static final String LS = "Logical_Switch";
     static final String LSP = "Logical_Switch_Port";
     static final String LR = "Logical_Router";
+    /** The switch's {@code other_config} key of its {@link #digest} (read with {@link #readShared}). */
+    public static final String DEFINITION = "vnetd:definition";
 
     private OvnNorthboundPlan() {
     }
@@ -52,8 +59,30 @@ public final class OvnNorthboundPlan {
                 List.of(), 0);
     }
 
-    /** Creates every shared row, with this host started on it; aborts at operation 0 if a switch of the network exists. */
+    /**
+     * Creates every shared row, with this host started on it; aborts at operation 0 if a switch of the network exists.
+     * The switch's {@code other_config:vnetd:definition} is the {@link #digest} of the rows, so that a host joining with
+     * a definition that maps to other rows can tell.
+     */
     public static OvsdbTransaction create(OvnNetwork n, String hostId) {
+        return new OvsdbTransaction(DB, createOps(n, hostId, Optional.of(digest(n))));
+    }
+
+    /**
+     * What the network's definition makes in OVN, as a short hex digest (SHA-256 of the creating transaction, for no
+     * host): the same for every host whose definition maps to the same rows, whatever else differs in the XML.
+     */
+    public static String digest(OvnNetwork n) {
+        try {
+            byte[] canonical = OvsdbJson.params(new OvsdbTransaction(DB, createOps(n, "", Optional.empty()))).toString()
+                    .getBytes(StandardCharsets.UTF_8);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical), 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+    }
+
+    private static List<OvsdbOp> createOps(OvnNetwork n, String hostId, Optional<String> digest) {
         List<OvsdbOp> ops = new ArrayList<>();
         ops.add(switchExists(n.uuid(), false));
         List<OvsdbValue> switchPorts = new ArrayList<>();
@@ -78,10 +107,11 @@ public final class OvnNorthboundPlan {
         if (!n.excludeIps().isEmpty()) {
             otherConfig.put("exclude_ips", n.excludeIps());
         }
+        digest.ifPresent(d -> otherConfig.put(DEFINITION, d));
         ops.add(OvsdbOp.insert(LS, row("name", of(n.switchName()), "other_config", OvsdbValue.stringMap(otherConfig),
                 "ports", OvsdbValue.setOf(switchPorts), "dns_records", dns ? OvsdbValue.setOf(List.of(named("dns"))) : OvsdbValue.empty(),
                 "external_ids", OvsdbValue.stringMap(ids)), "ls"));
-        return new OvsdbTransaction(DB, ops);
+        return ops;
     }
 
     private static void router(List<OvsdbOp> ops, OvnNetwork n, OvnRouter r) {
@@ -169,7 +199,7 @@ public final class OvnNorthboundPlan {
     /** Reads the shared rows a port needs: the switch (0) and the DHCP options (1). */
     public static OvsdbTransaction readShared(String networkUuid) {
         return new OvsdbTransaction(DB, List.of(
-                new OvsdbOp.Select(LS, List.of(ofNetwork(networkUuid)), List.of("_uuid", "name", "external_ids")),
+                new OvsdbOp.Select(LS, List.of(ofNetwork(networkUuid)), List.of("_uuid", "name", "external_ids", "other_config")),
                 new OvsdbOp.Select("DHCP_Options", List.of(ofNetwork(networkUuid)), List.of("_uuid"))));
     }
 

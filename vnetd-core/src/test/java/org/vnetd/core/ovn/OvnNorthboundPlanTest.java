@@ -54,6 +54,9 @@ class OvnNorthboundPlanTest {
         put(all, "readShared", OvnNorthboundPlan.readShared(n.uuid()));
         put(all, "addPort (dynamic)", OvnNorthboundPlan.addPort(n, SWITCH_ROW, Optional.of(DHCP_ROW), HOST, "port-1", "52:54:00:12:34:56"));
         put(all, "addPort (reserved)", OvnNorthboundPlan.addPort(n, SWITCH_ROW, Optional.of(DHCP_ROW), HOST, "port-2", "52:54:00:AA:00:01"));
+        put(all, "addPort (address kept from a migrating guest's old port)", OvnNorthboundPlan.addPort(n, SWITCH_ROW,
+                Optional.of(DHCP_ROW), HOST, "port-3", "52:54:00:12:34:57", Optional.of("10.77.0.150")));
+        put(all, "readNetworkPorts", OvnNorthboundPlan.readNetworkPorts(n.uuid()));
         put(all, "readHostPorts", OvnNorthboundPlan.readHostPorts(n.uuid(), HOST));
         put(all, "removePort", OvnNorthboundPlan.removePort(n.uuid(), PORT_ROW));
         put(all, "leave", OvnNorthboundPlan.leave(n.uuid(), HOST, List.of(PORT_ROW)));

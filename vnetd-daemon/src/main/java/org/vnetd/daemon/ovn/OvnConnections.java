@@ -1,10 +1,14 @@
 package org.vnetd.daemon.ovn;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
@@ -34,6 +38,9 @@ public final class OvnConnections implements AutoCloseable {
     private final String ovsDb;
     private final Optional<String> chassis;
     private final Map<String, OvsdbClient> clients = new ConcurrentHashMap<>();
+    /** Northbound remotes to the networks started on them; guarded by {@code this}. */
+    private final Map<String, Set<String>> users = new HashMap<>();
+    private volatile Consumer<String> healthListener = network -> { };
 
     /**
      * @param ovsDb   the local Open_vSwitch database
@@ -47,7 +54,40 @@ public final class OvnConnections implements AutoCloseable {
     }
 
     public OvsdbClient northbound(String remotes) {
-        return clients.computeIfAbsent(remotes, r -> OvsdbClient.open(OvsdbRemote.parseList(r), group, TIMEOUT));
+        return clients.computeIfAbsent(remotes, r -> {
+            OvsdbClient client = OvsdbClient.open(OvsdbRemote.parseList(r), group, TIMEOUT);
+            client.onConnectionChange(() -> networksOn(r).forEach(n -> healthListener.accept(n)));
+            return client;
+        });
+    }
+
+    /** Told the name of each network started on a northbound database whose connection was lost or made again. */
+    public void onHealthChange(Consumer<String> listener) {
+        healthListener = listener;
+    }
+
+    /**
+     * Why network {@code network}, if started on OVN, is not served as it should be: its northbound database is
+     * not connected (its guests keep their traffic, their bound ports and OVN's DHCP; what is missing is vnetd
+     * making and removing ports, and leases listed).
+     */
+    public Optional<String> problem(String network) {
+        for (String remotes : remotesOf(network)) {
+            OvsdbClient client = clients.get(remotes);
+            if (client != null && !client.isConnected()) {
+                return Optional.of("OVN: the northbound database " + remotes + " does not answer (reconnecting); ports cannot be made "
+                        + "or removed until it does");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private synchronized List<String> networksOn(String remotes) {
+        return List.copyOf(users.getOrDefault(remotes, Set.of()));
+    }
+
+    private synchronized List<String> remotesOf(String network) {
+        return users.entrySet().stream().filter(e -> e.getValue().contains(network)).map(Map.Entry::getKey).toList();
     }
 
     public OvsdbClient localSwitch() {
@@ -101,6 +141,35 @@ public final class OvnConnections implements AutoCloseable {
                 client.close();
                 return null;
             });
+        }
+    }
+
+    /** Network {@code network} is started on the northbound database {@code remotes}: its connection is kept. */
+    public synchronized void inUse(String remotes, String network) {
+        users.computeIfAbsent(remotes, r -> new HashSet<>()).add(network);
+    }
+
+    /**
+     * Network {@code network} no longer uses {@code remotes}: when no other network does, the connection is closed
+     * and forgotten (it would otherwise keep reconnecting to a database nothing uses until the daemon stops). A
+     * later use opens it again.
+     */
+    public void released(String remotes, String network) {
+        OvsdbClient unused;
+        synchronized (this) {
+            Set<String> networks = users.get(remotes);
+            if (networks != null) {
+                networks.remove(network);
+                if (!networks.isEmpty()) {
+                    return;
+                }
+                users.remove(remotes);
+            }
+            unused = remotes.equals(ovsDb) ? null : clients.remove(remotes);
+        }
+        // outside the lock: closing waits for the event loop, which may be telling this object of a connection change
+        if (unused != null) {
+            unused.close();
         }
     }
 

@@ -26,6 +26,7 @@ public final class OvnEffects {
         try {
             OvnNorthbound nb = northbound(a);
             nb.start(OvnNetworkMapper.map(live));
+            connections.inUse(a.northbound(), a.network());
             return Map.of("chassis", nb.hostId());
         } catch (RuntimeException e) {
             connections.forgetUnconnected(a.northbound());
@@ -35,6 +36,11 @@ public final class OvnEffects {
 
     public void undo(Action.OvnSwitch a, NetworkDef live, Map<String, String> record) {
         String host = record.getOrDefault("chassis", connections.chassis());
-        new OvnNorthbound(connections.northbound(a.northbound()), host).stop(OvnNetworkMapper.map(live));
+        try {
+            new OvnNorthbound(connections.northbound(a.northbound()), host).stop(OvnNetworkMapper.map(live));
+        } finally {
+            // also when the stop failed: the connection is opened again by whatever uses the database next
+            connections.released(a.northbound(), a.network());
+        }
     }
 }

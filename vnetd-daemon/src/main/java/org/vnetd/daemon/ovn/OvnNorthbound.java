@@ -55,6 +55,7 @@ public final class OvnNorthbound {
             try {
                 nb.transact(OvnNorthboundPlan.join(n.uuid(), hostId));
                 LOG.info("network {}: joined logical switch {} in OVN", n.name(), n.switchName());
+                warnIfDefinedOtherwise(n);
                 return;
             } catch (TransactionAborted e) {
                 if (!e.guardFailed(0)) {
@@ -64,6 +65,27 @@ public final class OvnNorthbound {
         }
         throw new VnetException(ErrorCode.OVN, "network '" + n.name() + "': the switch was created and removed by other hosts "
                 + ATTEMPTS + " times while this host started it; start again");
+    }
+
+    /**
+     * A host that joins with a definition mapping to other rows than the switch was made from does not rewrite them
+     * (the first host's DHCP, DNS and router stay): said in the log, and by {@code vnetctl doctor}.
+     */
+    private void warnIfDefinedOtherwise(OvnNetwork n) {
+        String mine = OvnNorthboundPlan.digest(n);
+        definitionInOvn(n).filter(d -> !d.equals(mine)).ifPresent(d -> LOG.warn("network {}: this host's definition maps to other OVN "
+                + "rows than the ones the switch was made from (definition {} here, {} in OVN); OVN keeps those: define the same "
+                + "network on every host", n.name(), mine, d));
+    }
+
+    /** The {@link OvnNorthboundPlan#digest} of the definition the network's switch was made from, if it carries one. */
+    public Optional<String> definitionInOvn(OvnNetwork n) {
+        List<Map<String, OvsdbValue>> switches = OvsdbJson.rows(nb.transact(OvnNorthboundPlan.readShared(n.uuid())).get(0));
+        if (!switches.isEmpty() && switches.getFirst().get("other_config") instanceof OvsdbValue.MapOf config
+                && config.entries().get(OvsdbValue.of(OvnNorthboundPlan.DEFINITION)) instanceof OvsdbValue.Atom a) {
+            return Optional.of(a.value().toString());
+        }
+        return Optional.empty();
     }
 
     /**

@@ -66,6 +66,7 @@ public final class OvsdbClient implements AutoCloseable {
     private final Object lock = new Object();
     private CompletableFuture<Channel> connected = new CompletableFuture<>();
     private Duration backoff = FIRST_BACKOFF;
+    private volatile Runnable connectionListener = () -> { };
     private int nextRemote;
     private boolean closed;
 
@@ -123,6 +124,11 @@ public final class OvsdbClient implements AutoCloseable {
             monitors.remove(id);
             throw e;
         }
+    }
+
+    /** Called (on the event loop) each time the connection is made or lost. */
+    public void onConnectionChange(Runnable listener) {
+        connectionListener = listener;
     }
 
     public boolean isConnected() {
@@ -253,6 +259,7 @@ public final class OvsdbClient implements AutoCloseable {
         synchronized (lock) {
             connected.complete(ch);
         }
+        connectionListener.run();
     }
 
     private void onDisconnected(OvsdbRemote remote) {
@@ -266,6 +273,7 @@ public final class OvsdbClient implements AutoCloseable {
             connected = new CompletableFuture<>();
         }
         LOG.info("connection to OVSDB at {} lost; reconnecting", remote);
+        connectionListener.run();
         scheduleReconnect();
     }
 

@@ -5,29 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
 import org.vnetd.core.ovn.OvnNetwork;
 import org.vnetd.core.ovn.OvnNetworkMapper;
-import org.vnetd.core.ovsdb.OvsdbRemote;
+import org.vnetd.core.ovn.OvnNorthboundPlan;
 import org.vnetd.core.xml.NetworkXml;
 import org.vnetd.daemon.ovsdb.OvsdbClient;
-import org.vnetd.testing.NetnsSupport;
+import org.vnetd.daemon.ovsdb.PrivateNorthbound;
 import org.vnetd.testing.ovn.PrivateOvsdbServer;
-
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollIoHandler;
 
 /**
  * Two hosts' vnetd (two clients with different host ids) share one network in a private northbound
@@ -47,43 +42,28 @@ class OvnNorthboundTest {
               <vnetd:ovn northbound='unix:/unused' switch='ls-cluster' gatewayChassis='hv1' uplink='physnet' uplinkAddress='192.0.2.50/24' uplinkGateway='192.0.2.1'/>
             </network>
             """;
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
-    private static EventLoopGroup group;
+    @RegisterExtension
+    static final PrivateNorthbound NB = new PrivateNorthbound();
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void loop() {
-        NetnsSupport.require("ovsdb-server", "ovsdb-tool", "ovn-nbctl");
-        group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-    }
-
-    @AfterAll
-    static void stopLoop() {
-        if (group != null) {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        }
-    }
-
     private static String nbctl(PrivateOvsdbServer nb, String... args) {
-        List<String> cmd = new java.util.ArrayList<>(List.of("ovn-nbctl", "--db=" + nb.remote()));
-        cmd.addAll(List.of(args));
-        return nb.ctl(cmd.toArray(String[]::new)).orThrow().stdout().trim();
+        return PrivateNorthbound.nbctl(nb, args);
     }
 
     private static List<String> lines(String out) {
-        return out.lines().map(String::trim).filter(l -> !l.isEmpty()).sorted().toList();
+        return PrivateNorthbound.lines(out);
     }
 
     private OvsdbClient client(PrivateOvsdbServer nb) {
-        return OvsdbClient.open(List.of(OvsdbRemote.parse(nb.remote())), group, TIMEOUT);
+        return NB.client(nb);
     }
 
     @Test
     void twoHostsShareOneSwitchAndEachRemovesOnlyItsOwn() {
         OvnNetwork n = OvnNetworkMapper.map(NetworkXml.parse(NAT));
-        try (PrivateOvsdbServer nb = PrivateOvsdbServer.start(dir.resolve("nb"), PrivateOvsdbServer.OVN_NB_SCHEMA);
+        try (PrivateOvsdbServer nb = NB.start(dir.resolve("nb"));
                 OvsdbClient c1 = client(nb); OvsdbClient c2 = client(nb)) {
             OvnNorthbound hv1 = new OvnNorthbound(c1, "hv1");
             OvnNorthbound hv2 = new OvnNorthbound(c2, "hv2");
@@ -126,9 +106,32 @@ class OvnNorthboundTest {
     }
 
     @Test
+    void aHostJoiningWithAnotherDefinitionCanTellButRewritesNothing() {
+        OvnNetwork first = OvnNetworkMapper.map(NetworkXml.parse(NAT));
+        OvnNetwork other = OvnNetworkMapper.map(NetworkXml.parse(NAT.replace("10.77.0.199", "10.77.0.150")));
+        OvnNetwork same = OvnNetworkMapper.map(NetworkXml.parse(NAT.replace("<name>cluster</name>",
+                "<name>cluster</name><title>only the XML differs, not the rows</title>")));
+        assertEquals(OvnNorthboundPlan.digest(first), OvnNorthboundPlan.digest(same));
+        try (PrivateOvsdbServer nb = NB.start(dir.resolve("nb")); OvsdbClient c1 = client(nb); OvsdbClient c2 = client(nb)) {
+            OvnNorthbound hv1 = new OvnNorthbound(c1, "hv1");
+            OvnNorthbound hv2 = new OvnNorthbound(c2, "hv2");
+            hv1.start(first);
+            String excluded = nbctl(nb, "get", "Logical_Switch", "ls-cluster", "other_config:exclude_ips");
+            hv2.start(other);
+            assertEquals(Optional.of(OvnNorthboundPlan.digest(first)),
+                    hv2.definitionInOvn(other), "the switch says which definition made it");
+            assertTrue(!OvnNorthboundPlan.digest(other).equals(hv2.definitionInOvn(other).orElseThrow()), "hv2 can tell its own differs");
+            assertEquals(excluded, nbctl(nb, "get", "Logical_Switch", "ls-cluster", "other_config:exclude_ips"),
+                    "the joining host rewrote nothing");
+            hv2.stop(other);
+            hv1.stop(first);
+        }
+    }
+
+    @Test
     void hostsStartingAtOnceStillMakeOneSwitch() throws Exception {
         OvnNetwork n = OvnNetworkMapper.map(NetworkXml.parse(NAT));
-        try (PrivateOvsdbServer nb = PrivateOvsdbServer.start(dir.resolve("nb"), PrivateOvsdbServer.OVN_NB_SCHEMA);
+        try (PrivateOvsdbServer nb = NB.start(dir.resolve("nb"));
                 OvsdbClient c1 = client(nb); OvsdbClient c2 = client(nb)) {
             for (int round = 0; round < 10; round++) {
                 OvnNorthbound hv1 = new OvnNorthbound(c1, "hv1");

@@ -176,6 +176,13 @@ class OvnThreeHostsNetnsTest {
             log("PASS OVN's DHCP through vnetd's ports: vm1 " + a1 + " (dynamic) router " + l1.router() + " dns " + l1.dns() + ", vm2 "
                     + l2.address() + " (reserved); net-start to vm1's lease " + leaseMs + " ms");
 
+            // net-dhcp-leases from OVN's bindings, the same on both hosts: every bound port of the network, of any host
+            String expected = "[" + MAC1 + " " + a1 + " null, " + MAC2 + " 10.77.0.12 vm2]";
+            for (DaemonProcess d : List.of(d1, d2)) {
+                Await.until(NET, "both guests' leases listed by " + d, () -> leases(d).equals(expected));
+            }
+            log("PASS net-dhcp-leases on either host lists both guests from OVN's bindings: " + leases(d1));
+
             long crossMs = awaitPing(g1, "10.77.0.12", NET);
             awaitPing(g2, a1, NET);
             log("PASS vm1 (hv1) and vm2 (hv2) ping each other across Geneve (first after " + crossMs + " ms)");
@@ -258,6 +265,15 @@ class OvnThreeHostsNetnsTest {
 
     private static void txChecksumOff(TestNetns ns, String dev) {
         ns.execOk("ethtool", "-K", dev, "tx", "off");
+    }
+
+    /** network.dhcpLeases as "mac address hostname" entries. */
+    private static String leases(DaemonProcess d) throws Exception {
+        List<String> out = new ArrayList<>();
+        for (JsonNode l : d.call("network.dhcpLeases", Map.of("network", "cluster"))) {
+            out.add(l.get("mac").asText() + " " + l.get("ipAddress").asText() + " " + l.path("hostname").asText("null"));
+        }
+        return out.toString();
     }
 
     private static JsonNode createPort(DaemonProcess d, String mac) throws Exception {

@@ -10,9 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.vnetd.core.error.ErrorCode;
 import org.vnetd.core.error.VnetException;
@@ -23,39 +22,22 @@ import org.vnetd.core.ovsdb.OvsdbRemote;
 import org.vnetd.core.ovsdb.OvsdbTransaction;
 import org.vnetd.core.ovsdb.OvsdbValue;
 import org.vnetd.testing.Await;
-import org.vnetd.testing.NetnsSupport;
 import org.vnetd.testing.ovn.PrivateOvsdbServer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollIoHandler;
-
 /** The OVSDB client against a private ovsdb-server holding OVN's northbound schema (no vswitchd, no namespace). */
 class OvsdbClientTest {
-    private static final String NB = "OVN_Northbound";
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
-    private static EventLoopGroup group;
+    private static final String NB = PrivateNorthbound.DB;
+    private static final Duration TIMEOUT = PrivateNorthbound.TIMEOUT;
+    @RegisterExtension
+    static final PrivateNorthbound SERVERS = new PrivateNorthbound();
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void loop() {
-        NetnsSupport.require("ovsdb-server", "ovsdb-tool", "ovn-nbctl");
-        group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-    }
-
-    @AfterAll
-    static void stopLoop() {
-        if (group != null) {
-            group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
-        }
-    }
-
     private OvsdbClient client(PrivateOvsdbServer server) {
-        return OvsdbClient.open(OvsdbRemote.parseList(server.remote()), group, TIMEOUT);
+        return SERVERS.client(server);
     }
 
     private static OvsdbOp.Insert logicalSwitch(String name, String uuidName) {
@@ -64,13 +46,12 @@ class OvsdbClientTest {
     }
 
     private static List<String> switchNames(PrivateOvsdbServer server) {
-        String out = server.ctl("ovn-nbctl", "--db=" + server.remote(), "--bare", "--columns=name", "list", "Logical_Switch").orThrow().stdout();
-        return out.lines().filter(l -> !l.isBlank()).sorted().toList();
+        return PrivateNorthbound.lines(PrivateNorthbound.nbctl(server, "--bare", "--columns=name", "list", "Logical_Switch"));
     }
 
     @Test
     void transactionAppliesWholeWithNamedUuids() {
-        try (PrivateOvsdbServer server = PrivateOvsdbServer.start(dir.resolve("nb"), PrivateOvsdbServer.OVN_NB_SCHEMA);
+        try (PrivateOvsdbServer server = SERVERS.start(dir.resolve("nb"));
                 OvsdbClient client = client(server)) {
             assertEquals(List.of(NB), client.listDbs().stream().filter(NB::equals).toList());
 
@@ -97,7 +78,7 @@ class OvsdbClientTest {
 
     @Test
     void aFailingOperationAbortsTheWholeTransaction() {
-        try (PrivateOvsdbServer server = PrivateOvsdbServer.start(dir.resolve("nb"), PrivateOvsdbServer.OVN_NB_SCHEMA);
+        try (PrivateOvsdbServer server = SERVERS.start(dir.resolve("nb"));
                 OvsdbClient client = client(server)) {
             client.transact(new OvsdbTransaction(NB, List.of(logicalSwitch("ls-kept", "a"))));
             // the wait asks for no switch named ls-kept: it fails at once (timeout 0), and the insert before it is not applied
@@ -115,7 +96,7 @@ class OvsdbClientTest {
 
     @Test
     void monitorGetsInitialContentsUpdatesAndAgainAfterTheDatabaseRestarts() {
-        try (PrivateOvsdbServer server = PrivateOvsdbServer.start(dir.resolve("nb"), PrivateOvsdbServer.OVN_NB_SCHEMA);
+        try (PrivateOvsdbServer server = SERVERS.start(dir.resolve("nb"));
                 OvsdbClient client = client(server)) {
             client.transact(new OvsdbTransaction(NB, List.of(logicalSwitch("ls-before", "a"))));
             List<String> seen = new CopyOnWriteArrayList<>();
@@ -148,7 +129,7 @@ class OvsdbClientTest {
             server.ctl("ovn-nbctl", "--db=" + server.remote(), "--", "set-connection", "punix:" + probed,
                     "--", "set", "connection", ".", "inactivity_probe=1000").orThrow();
             Await.until(TIMEOUT, "the probed socket " + probed, () -> java.nio.file.Files.exists(probed));
-            try (OvsdbClient client = OvsdbClient.open(List.of(new OvsdbRemote.Unix(probed.toString())), group, TIMEOUT)) {
+            try (OvsdbClient client = OvsdbClient.open(List.of(new OvsdbRemote.Unix(probed.toString())), SERVERS.group(), TIMEOUT)) {
                 client.listDbs();
                 int before = client.connections();
                 // the server probes after 1 s idle and drops a client that does not answer within another
@@ -163,7 +144,7 @@ class OvsdbClientTest {
     @Test
     void anUnreachableDatabaseIsATypedErrorNamingTheRemote() {
         Path missing = dir.resolve("nothing.sock");
-        try (OvsdbClient client = OvsdbClient.open(List.of(new OvsdbRemote.Unix(missing.toString())), group, Duration.ofMillis(500))) {
+        try (OvsdbClient client = OvsdbClient.open(List.of(new OvsdbRemote.Unix(missing.toString())), SERVERS.group(), Duration.ofMillis(500))) {
             VnetException e = assertThrows(VnetException.class, client::listDbs);
             assertEquals(ErrorCode.OVN, e.code());
             assertTrue(e.getMessage().contains("unix:" + missing), e.getMessage());

@@ -66,7 +66,8 @@ class DaemonServiceRepairTest {
         return ns.execOk("ss", "-ulpn").contains("virbr0:67");
     }
 
-    private static JsonNode nextEvent(RpcClient sub, Duration timeout) throws Exception {
+    /** The next event {@code sub} (subscribed) receives, within {@code timeout}. */
+    static JsonNode nextEvent(RpcClient sub, Duration timeout) throws Exception {
         ExecutorService reader = Executors.newSingleThreadExecutor();
         try {
             Future<ObjectNode> f = reader.submit(() -> RpcCodec.decodeTree(sub.receive()));

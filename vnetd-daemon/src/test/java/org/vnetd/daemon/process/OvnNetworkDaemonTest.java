@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.vnetd.daemon.rpc.RpcClient;
 import org.vnetd.testing.NetnsSupport;
 import org.vnetd.testing.TestNetns;
 import org.vnetd.testing.ovn.PrivateOvsdbServer;
@@ -73,8 +75,19 @@ class OvnNetworkDaemonTest {
             assertEquals("", nbctl(nb, "--bare", "--columns=name", "find", "Logical_Switch_Port", "external_ids:vnetd\\:port-host=hv1"),
                     "no logical port left for it");
 
-            // the database restarts, then the daemon: the network stays active and its rows stay
-            nb.restart();
+            // the database restarts, then the daemon: the network stays active and its rows stay; subscribers hear
+            // the network degraded while its database is away and repaired when it is back, as for a local service
+            try (RpcClient sub = daemon.readOnlyClient()) {
+                assertTrue(sub.call("events.subscribe", Map.of("network", "cluster")).has("result"));
+                nb.stop();
+                JsonNode degraded = DaemonServiceRepairTest.nextEvent(sub, Duration.ofSeconds(30));
+                assertEquals("service-health Degraded", degraded.get("event").asText() + " " + degraded.get("detail").asText());
+                String why = daemon.call("network.lookup", Map.of("network", "cluster")).path("degraded").asText();
+                assertTrue(why.contains("northbound database " + nb.remote() + " does not answer"), why);
+                nb.restart();
+                JsonNode repaired = DaemonServiceRepairTest.nextEvent(sub, Duration.ofSeconds(30));
+                assertEquals("service-health Repaired", repaired.get("event").asText() + " " + repaired.get("detail").asText());
+            }
             daemon.stop();
             daemon.start("--no-default-network", "--ovn-chassis", "hv1", "--ovs-db", "unix:/nonexistent/db.sock");
             assertTrue(find(daemon, "cluster").get("active").asBoolean());
