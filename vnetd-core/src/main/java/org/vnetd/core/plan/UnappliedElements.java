@@ -60,6 +60,7 @@ public final class UnappliedElements {
                 out.add(new Refusal("<dnsmasq:option value='" + r.value() + "'>", r.why()));
             }
         }
+        out.addAll(OvnUnappliedElements.of(def));
         return out;
     }
 
