@@ -59,6 +59,12 @@ public final class FileImportJournal implements ImportJournal {
      * takeover never finished; libvirt has it back). Failures are logged, never stop the start.
      */
     public void finishInterrupted(NetworkDriver driver) {
+        try {
+            // a record write a crash interrupted leaves .tmp-libvirt-import.json-RANDOM beside the record
+            AtomicFiles.removeLeftovers(file.getParent()).forEach(f -> LOG.info("removed {}, left by an interrupted write", f));
+        } catch (IOException e) {
+            LOG.warn("cannot clean temp files in {}: {}", file.getParent(), e.getMessage());
+        }
         if (!Files.exists(file)) {
             return;
         }

@@ -120,12 +120,16 @@ final class ReleaseJournal {
         if (!Files.isDirectory(dir)) {
             return out;
         }
+        try {
+            // .tmp-NAME.json-RANDOM, left by a record write a crash interrupted: the record keeps its previous version
+            AtomicFiles.removeLeftovers(dir).forEach(f -> LOG.info("removed {} in {}, left by an interrupted write", f, dir));
+        } catch (IOException ex) {
+            LOG.warn("cannot clean temp files in {}: {}", dir, ex.getMessage());
+        }
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.json")) {
             for (Path f : files) {
-                if (!AtomicFiles.isTemp(f)) {
-                    String n = f.getFileName().toString();
-                    out.add(n.substring(0, n.length() - ".json".length()));
-                }
+                String n = f.getFileName().toString();
+                out.add(n.substring(0, n.length() - ".json".length()));
             }
         } catch (IOException ex) {
             throw new VnetException(ErrorCode.STATE_IO, "cannot list " + dir + ": " + ex.getMessage(), ex);

@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.vnetd.core.error.ErrorCode;
@@ -73,6 +76,24 @@ public final class AtomicFiles {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         }
+    }
+
+    /**
+     * Deletes the temp files an interrupted write left in {@code dir}: each target still holds its previous
+     * version, so nothing is lost. Returns the names removed, for the caller's log.
+     */
+    public static List<String> removeLeftovers(Path dir) throws IOException {
+        List<String> removed = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return removed;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, TEMP_PREFIX + "*")) {
+            for (Path p : files) {
+                Files.deleteIfExists(p);
+                removed.add(p.getFileName().toString());
+            }
+        }
+        return removed;
     }
 
     public static boolean isTemp(Path p) {

@@ -96,15 +96,9 @@ final class DefinitionFiles {
     }
 
     void removeTempLeftovers() {
-        if (!Files.isDirectory(dir)) {
-            return;
-        }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, AtomicFiles.TEMP_PREFIX + "*")) {
-            for (Path p : files) {
-                // a write interrupted by a crash: the target file still holds the previous version
-                LOG.info("removing {} left by an interrupted write", p);
-                Files.deleteIfExists(p);
-            }
+        try {
+            // a write interrupted by a crash: the target file still holds the previous version
+            AtomicFiles.removeLeftovers(dir).forEach(f -> LOG.info("removed {} in {}, left by an interrupted write", f, dir));
         } catch (IOException e) {
             LOG.warn("cannot clean temp files in {}: {}", dir, e.getMessage());
         }

@@ -109,12 +109,14 @@ public final class RunDirStatusStore implements StatusStore {
         if (!Files.isDirectory(dir)) {
             return out;
         }
+        try {
+            // temp files are named .tmp-NAME.json-RANDOM, which the listing below would not see
+            AtomicFiles.removeLeftovers(dir).forEach(f -> LOG.info("removed {} in {}, left by an interrupted write", f, dir));
+        } catch (IOException e) {
+            LOG.warn("cannot clean temp files in {}: {}", dir, e.getMessage());
+        }
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.json")) {
             for (Path p : files) {
-                if (AtomicFiles.isTemp(p)) {
-                    Files.deleteIfExists(p);
-                    continue;
-                }
                 String f = p.getFileName().toString();
                 String name = f.substring(0, f.length() - ".json".length());
                 try {

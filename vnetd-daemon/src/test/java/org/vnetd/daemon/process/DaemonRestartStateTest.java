@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -127,7 +128,8 @@ class DaemonRestartStateTest {
                 }
             }
             try (Stream<Path> files = Files.walk(d.dir)) {
-                assertTrue(files.noneMatch(p -> p.getFileName().toString().startsWith(".tmp-")), "no torn writes left");
+                List<Path> torn = files.filter(p -> p.getFileName().toString().startsWith(".tmp-")).toList();
+                assertTrue(torn.isEmpty(), "no torn writes left: " + torn);
             }
             for (int i = 0; i < 4; i++) {
                 if (active.get("n" + i)) {
@@ -217,7 +219,8 @@ class DaemonRestartStateTest {
             assertTrue(live.split("<host ", -1).length - 1 >= done, "the adopted live definition has every acknowledged update");
             assertEquals(Map.of("upd", true), activeByName(d));
             try (Stream<Path> files = Files.walk(d.dir)) {
-                assertTrue(files.noneMatch(p -> p.getFileName().toString().startsWith(".tmp-")), "no torn writes left");
+                List<Path> torn = files.filter(p -> p.getFileName().toString().startsWith(".tmp-")).toList();
+                assertTrue(torn.isEmpty(), "no torn writes left: " + torn);
             }
         }
     }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,6 +47,23 @@ class StateStoreTest {
         all = s.loadAll();
         assertEquals(1, all.size());
         assertFalse(all.get(0).autostart());
+    }
+
+    @Test
+    void aStatusWriteInterruptedByACrashLeavesNoTempFileAfterTheNextLoad() throws Exception {
+        StatusStore st = new RunDirStatusStore(dir.resolve("run"));
+        st.save(new NetworkStatus("default", "u-1", "<network/>", true, true, List.of(), 1L));
+        // named as AtomicFiles names it: the "*.json" listing of the statuses never sees such a file
+        Path status;
+        try (Stream<Path> files = Files.walk(dir.resolve("run"))) {
+            status = files.filter(p -> p.getFileName().toString().equals("default.json")).findFirst().orElseThrow();
+        }
+        Path torn = status.resolveSibling(".tmp-default.json-5f3a9c21d0e4b687");
+        Files.writeString(torn, "{\"name\":\"def");
+        List<StatusStore.Loaded> loaded = new RunDirStatusStore(dir.resolve("run")).loadAll();
+        assertEquals(1, loaded.size());
+        assertEquals("default", loaded.getFirst().name());
+        assertFalse(Files.exists(torn), "the interrupted write's temp file is removed at load");
     }
 
     @Test
