@@ -8,6 +8,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 import org.vnetd.core.dhcp.DhcpLease;
 import org.vnetd.core.dhcp.LeaseChange;
@@ -29,38 +31,27 @@ final class GuestNames {
 
     /** Keeps {@code names} current as the DHCPv4 server's leases change: A and in-addr.arpa PTR, one zone rebuild per synced batch. */
     static Consumer<List<LeaseChange>> following(DnsService names) {
-        return batch -> {
-            List<DnsEngine.GuestChange> changes = new ArrayList<>();
-            for (LeaseChange change : batch) {
-                DhcpLease l = change.lease();
-                if (change.removes()) {
-                    changes.add(new DnsEngine.GuestChange(l.address(), null));
-                } else if (named(l.hostname())) {
-                    changes.add(new DnsEngine.GuestChange(l.address(), l.hostname()));
-                }
-            }
-            if (!changes.isEmpty()) {
-                names.updateGuests(changes);
-            }
-        };
+        return batch -> update(names, batch, c -> c.lease().address(), c -> c.lease().hostname(), LeaseChange::removes);
     }
 
     /** As {@link #following(DnsService)} for DHCPv6: AAAA and ip6.arpa PTR, one zone rebuild per synced batch. */
     static Consumer<List<Dhcp6LeaseChange>> following6(DnsService names) {
-        return batch -> {
-            List<DnsEngine.GuestChange> changes = new ArrayList<>();
-            for (Dhcp6LeaseChange change : batch) {
-                Dhcp6Lease l = change.lease();
-                if (change.removes()) {
-                    changes.add(new DnsEngine.GuestChange(l.address(), null));
-                } else if (named(l.hostname())) {
-                    changes.add(new DnsEngine.GuestChange(l.address(), l.hostname()));
-                }
+        return batch -> update(names, batch, c -> c.lease().address(), c -> c.lease().hostname(), Dhcp6LeaseChange::removes);
+    }
+
+    private static <C> void update(DnsService names, List<C> batch, Function<C, InetAddress> address, Function<C, String> hostname,
+            Predicate<C> removes) {
+        List<DnsEngine.GuestChange> changes = new ArrayList<>();
+        for (C change : batch) {
+            if (removes.test(change)) {
+                changes.add(new DnsEngine.GuestChange(address.apply(change), null));
+            } else if (named(hostname.apply(change))) {
+                changes.add(new DnsEngine.GuestChange(address.apply(change), hostname.apply(change)));
             }
-            if (!changes.isEmpty()) {
-                names.updateGuests(changes);
-            }
-        };
+        }
+        if (!changes.isEmpty()) {
+            names.updateGuests(changes);
+        }
     }
 
     /** The names of the leases both servers hold now (either may be null: not running). */
